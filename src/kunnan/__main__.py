@@ -1,0 +1,5 @@
+"""Run kunnan as ``python -m kunnan``."""
+
+from kunnan.cli import main
+
+main()

@@ -1,0 +1,312 @@
+"""Every enumeration of the union's work: a stable English slug and a Chinese label.
+
+Slugs are what the command line, JSON and the database use; labels are what
+``--lang zh`` shows. Input accepts either form, so a caseworker may type
+``--category dibao`` or ``--category 低保户``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from enum import StrEnum
+from typing import Self
+
+
+class Labelled(StrEnum):
+    """A StrEnum whose members carry a Chinese label and a noun for messages."""
+
+    @classmethod
+    def noun(cls) -> str:
+        return _NOUNS[cls.__name__]
+
+    @property
+    def zh(self) -> str:
+        return _LABELS[type(self).__name__][self.value]
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.value
+
+    @classmethod
+    def choices(cls) -> str:
+        """The accepted values, for help texts and error messages."""
+        return ", ".join(f"{m.value} ({m.zh})" for m in cls)
+
+    @classmethod
+    def parse(cls, text: str) -> Self:
+        """Return the member named by a slug or a Chinese label; ValueError otherwise."""
+        cleaned = unicodedata.normalize("NFKC", text).strip()
+        slug = cleaned.lower().replace("-", "_").replace(" ", "_")
+        for member in cls:
+            if slug == member.value or cleaned == member.zh:
+                return member
+        raise ValueError(f"unknown {cls.noun()} '{text}': choose one of {cls.choices()}")
+
+
+class HouseholdStatus(Labelled):
+    CANDIDATE = "candidate"
+    IDENTIFYING = "identifying"
+    ARCHIVED = "archived"
+    EXITED = "exited"
+    REJECTED = "rejected"
+
+
+class Category(Labelled):
+    DIBAO = "dibao"
+    MARGINAL = "marginal"
+    ACCIDENT = "accident"
+
+
+class WorkerIdentity(Labelled):
+    EMPLOYED = "employed"
+    LAID_OFF = "laid_off"
+    UNEMPLOYED = "unemployed"
+    RETIRED = "retired"
+    SICK_LEAVE = "sick_leave"
+    MIGRANT = "migrant"
+
+
+class Cause(Labelled):
+    ILLNESS = "illness"
+    EDUCATION = "education"
+    LOW_INCOME = "low_income"
+    DISABILITY = "disability"
+    ACCIDENT = "accident"
+    DISASTER = "disaster"
+    UNEMPLOYMENT = "unemployment"
+    OTHER = "other"
+
+
+class Step(Labelled):
+    VISIT = "visit"
+    INSPECT = "inspect"
+    CALCULATE = "calculate"
+    DELIBERATE = "deliberate"
+    APPRAISE = "appraise"
+    PUBLICIZE = "publicize"
+    CONFIRM = "confirm"
+
+
+class Guarantee(Labelled):
+    EMPLOYMENT = "employment"
+    MEDICAL = "medical"
+    EDUCATION = "education"
+    HOUSING = "housing"
+    LIVING = "living"
+    RIGHTS = "rights"
+
+
+class ExitKind(Labelled):
+    STABLE = "stable"
+    SAFETY_NET = "safety_net"
+    MOVED = "moved"
+    DECEASED = "deceased"
+    INELIGIBLE = "ineligible"
+    WITHDREW = "withdrew"
+
+
+class FundSource(Labelled):
+    UNION = "union"
+    GOVERNMENT = "government"
+    DONATION = "donation"
+    CHARITY = "charity"
+    MUTUAL_AID = "mutual_aid"
+
+
+class OrgKind(Labelled):
+    """Unions form a tree (province → city → county/district → grassroots); units hang under any union."""
+
+    PROVINCE = "province"
+    CITY = "city"
+    COUNTY = "county"
+    GRASSROOTS = "grassroots"
+    UNIT = "unit"
+
+
+class Relation(Labelled):
+    """A member's relation to the head worker of the household."""
+
+    HEAD = "head"
+    SPOUSE = "spouse"
+    CHILD = "child"
+    PARENT = "parent"
+    GRANDCHILD = "grandchild"
+    SIBLING = "sibling"
+    OTHER = "other"
+
+
+class Health(Labelled):
+    HEALTHY = "healthy"
+    CHRONIC = "chronic"
+    SERIOUS = "serious"
+    DISABLED = "disabled"
+    INCAPACITATED = "incapacitated"
+
+
+class Schooling(Labelled):
+    """What a member is studying now; ``none`` for anyone not in school."""
+
+    NONE = "none"
+    PRESCHOOL = "preschool"
+    PRIMARY = "primary"
+    JUNIOR_HIGH = "junior_high"
+    SENIOR_HIGH = "senior_high"
+    VOCATIONAL = "vocational"
+    JUNIOR_COLLEGE = "junior_college"
+    UNDERGRADUATE = "undergraduate"
+    POSTGRADUATE = "postgraduate"
+
+
+class HousingType(Labelled):
+    OWNED = "owned"
+    PUBLIC_RENTAL = "public_rental"
+    PRIVATE_RENTAL = "private_rental"
+    LOW_RENT = "low_rent"
+    SHANTY = "shanty"
+    WITH_RELATIVES = "with_relatives"
+    OTHER = "other"
+
+
+class Sex(Labelled):
+    MALE = "male"
+    FEMALE = "female"
+
+
+_NOUNS: dict[str, str] = {
+    "HouseholdStatus": "status",
+    "Category": "category",
+    "WorkerIdentity": "worker identity",
+    "Cause": "cause",
+    "Step": "identification step",
+    "Guarantee": "guarantee",
+    "ExitKind": "exit kind",
+    "FundSource": "fund source",
+    "OrgKind": "organisation kind",
+    "Relation": "relation",
+    "Health": "health",
+    "Schooling": "schooling",
+    "HousingType": "housing type",
+    "Sex": "sex",
+}
+
+_LABELS: dict[str, dict[str, str]] = {
+    "HouseholdStatus": {
+        "candidate": "候选",
+        "identifying": "识别中",
+        "archived": "建档",
+        "exited": "已退出",
+        "rejected": "未通过",
+    },
+    "Category": {"dibao": "低保户", "marginal": "低保边缘户", "accident": "意外致困户"},
+    "WorkerIdentity": {
+        "employed": "在岗",
+        "laid_off": "下岗",
+        "unemployed": "失业",
+        "retired": "退休",
+        "sick_leave": "病休",
+        "migrant": "农民工",
+    },
+    "Cause": {
+        "illness": "因病",
+        "education": "因学",
+        "low_income": "收入低",
+        "disability": "因残",
+        "accident": "意外事故",
+        "disaster": "自然灾害",
+        "unemployment": "下岗失业",
+        "other": "其他",
+    },
+    "Step": {
+        "visit": "一进",
+        "inspect": "二看",
+        "calculate": "三算",
+        "deliberate": "四议",
+        "appraise": "五评",
+        "publicize": "六公示",
+        "confirm": "七确认",
+    },
+    "Guarantee": {
+        "employment": "就业",
+        "medical": "就医",
+        "education": "就学",
+        "housing": "住房",
+        "living": "生活",
+        "rights": "维权",
+    },
+    "ExitKind": {
+        "stable": "稳定脱困",
+        "safety_net": "转政府兜底",
+        "moved": "迁出",
+        "deceased": "死亡",
+        "ineligible": "不再符合",
+        "withdrew": "自愿退出",
+    },
+    "FundSource": {
+        "union": "工会",
+        "government": "财政",
+        "donation": "爱心企业捐赠",
+        "charity": "公益组织",
+        "mutual_aid": "互助保障",
+    },
+    "OrgKind": {
+        "province": "省总工会",
+        "city": "市总工会",
+        "county": "县区工会",
+        "grassroots": "基层工会",
+        "unit": "责任单位",
+    },
+    "Relation": {
+        "head": "户主",
+        "spouse": "配偶",
+        "child": "子女",
+        "parent": "父母",
+        "grandchild": "孙子女",
+        "sibling": "兄弟姐妹",
+        "other": "其他",
+    },
+    "Health": {
+        "healthy": "健康",
+        "chronic": "慢性病",
+        "serious": "大病",
+        "disabled": "残疾",
+        "incapacitated": "丧失劳动能力",
+    },
+    "Schooling": {
+        "none": "非在校",
+        "preschool": "学前",
+        "primary": "小学",
+        "junior_high": "初中",
+        "senior_high": "高中",
+        "vocational": "中职",
+        "junior_college": "大专",
+        "undergraduate": "本科",
+        "postgraduate": "研究生",
+    },
+    "HousingType": {
+        "owned": "自有住房",
+        "public_rental": "公租房",
+        "private_rental": "租住私房",
+        "low_rent": "廉租房",
+        "shanty": "棚户区",
+        "with_relatives": "借住亲友",
+        "other": "其他",
+    },
+    "Sex": {"male": "男", "female": "女"},
+}
+
+#: Every labelled enumeration, for tests that check each has complete labels.
+ALL_ENUMS: tuple[type[Labelled], ...] = (
+    HouseholdStatus,
+    Category,
+    WorkerIdentity,
+    Cause,
+    Step,
+    Guarantee,
+    ExitKind,
+    FundSource,
+    OrgKind,
+    Relation,
+    Health,
+    Schooling,
+    HousingType,
+    Sex,
+)

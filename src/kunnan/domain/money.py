@@ -1,0 +1,52 @@
+"""Money as integer fen (分): parsing what caseworkers type, and printing yuan.
+
+Floats never touch money. Input accepts ``3000``, ``3000.5``, ``3,000.00``,
+full-width digits and an optional ¥ sign or 元 suffix; anything negative,
+with more than two decimals, or not a number is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: The largest amount kunnan accepts: ten billion yuan, far above any grant,
+#: fund or budget, and well inside a 64-bit integer of fen.
+MAX_FEN = 10_000_000_000 * 100
+
+_AMOUNT = re.compile(
+    r"""
+    (?P<int>\d{1,3}(?:,\d{3})+|\d+)   # whole yuan, optionally grouped by thousands
+    (?:\.(?P<frac>\d{1,2}))?          # up to two decimals: jiao and fen
+    """,
+    re.VERBOSE,
+)
+
+
+class MoneyError(ValueError):
+    """Raised when a string is not an amount of money kunnan accepts."""
+
+
+def parse_yuan(text: str) -> int:
+    """Parse an amount in yuan and return integer fen."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    cleaned = cleaned.removeprefix("¥").removesuffix("元").strip()
+    if cleaned.startswith("-"):
+        raise MoneyError(f"amount '{text}' is negative; amounts are zero or more")
+    match = _AMOUNT.fullmatch(cleaned)
+    if match is None:
+        raise MoneyError(f"'{text}' is not an amount in yuan (like 3000, 3000.50 or 3,000.00)")
+    whole = int(match["int"].replace(",", ""))
+    frac = (match["frac"] or "").ljust(2, "0")
+    fen = whole * 100 + int(frac)
+    if fen > MAX_FEN:
+        raise MoneyError(f"amount '{text}' is larger than kunnan accepts (10,000,000,000 yuan)")
+    return fen
+
+
+def format_fen(fen: int, *, grouping: bool = True) -> str:
+    """Yuan with two decimals: 300050 → '3,000.50'."""
+    sign = "-" if fen < 0 else ""
+    whole, part = divmod(abs(fen), 100)
+    whole_text = f"{whole:,}" if grouping else str(whole)
+    return f"{sign}{whole_text}.{part:02d}"

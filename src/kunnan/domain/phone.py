@@ -1,0 +1,26 @@
+"""Mainland mobile numbers: 11 digits starting 1[3-9], after stripping +86 and separators."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+class PhoneError(ValueError):
+    """Raised when a string is not a mainland mobile number."""
+
+
+def parse_mobile(text: str) -> str:
+    """Return the 11-digit mobile number, or raise PhoneError."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    for separator in (" ", "-", "(", ")"):
+        cleaned = cleaned.replace(separator, "")
+    if cleaned.startswith("+86"):
+        cleaned = cleaned[3:]
+    elif cleaned.startswith("0086"):
+        cleaned = cleaned[4:]
+    if not _MOBILE.fullmatch(cleaned):
+        raise PhoneError(f"'{text}' is not a mobile number (11 digits starting 13-19)")
+    return cleaned

@@ -1,0 +1,132 @@
+"""Policy settings: the local rules a union may change, each with its default.
+
+The dibao line itself is per area and year (a policy line in the ledger);
+the settings here are the multipliers and limits DESIGN.md names. Values are
+exact (Decimal or integer fen), never floats, and each change takes effect
+from a date so that earlier decisions are judged by the rule of their day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from kunnan.domain.money import format_fen, parse_yuan
+
+
+class SettingKind(StrEnum):
+    MULTIPLIER = "multiplier"
+    DAYS = "days"
+    MONEY = "money"
+    SWITCH = "switch"
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: SettingKind
+    default: str
+    description: str
+    zh: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting(
+            "marginal_multiplier",
+            SettingKind.MULTIPLIER,
+            "1.5",
+            "marginal (低保边缘) households earn at most this many times the dibao line",
+            "低保边缘倍数",
+        ),
+        Setting(
+            "accident_multiplier",
+            SettingKind.MULTIPLIER,
+            "3",
+            "accident (意外致困) households earn at most this many times the dibao line",
+            "意外致困倍数",
+        ),
+        Setting(
+            "marginal_rigid_test",
+            SettingKind.SWITCH,
+            "off",
+            "marginal also needs (income − rigid expenditure) ÷ members ≤ the line (2017 standard)",
+            "低保边缘刚性支出测试",
+        ),
+        Setting(
+            "exit_multiplier",
+            SettingKind.MULTIPLIER,
+            "1.5",
+            "a stable exit needs per-capita income of at least this many times the dibao line",
+            "稳定脱困倍数",
+        ),
+        Setting(
+            "notice_days",
+            SettingKind.DAYS,
+            "7",
+            "the shortest public notice (公示) period in days",
+            "公示天数",
+        ),
+        Setting(
+            "car_value_limit",
+            SettingKind.MONEY,
+            "100000",
+            "a household car worth more than this (yuan) excludes the household",
+            "车辆价值上限",
+        ),
+    )
+}
+
+
+class PolicyError(ValueError):
+    """Raised for an unknown setting or a value of the wrong kind."""
+
+
+def find_setting(key: str) -> Setting:
+    slug = key.strip().lower().replace("-", "_")
+    for setting in SETTINGS.values():
+        if slug == setting.key or key.strip() == setting.zh:
+            return setting
+    raise PolicyError(f"unknown policy setting '{key}': choose one of {', '.join(SETTINGS)}")
+
+
+def canonical_value(setting: Setting, text: str) -> str:
+    """Check a value for a setting and return the form the ledger stores."""
+    raw = text.strip()
+    if setting.kind is SettingKind.MULTIPLIER:
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise PolicyError(f"{setting.key} must be a number like 1.5, not '{text}'") from None
+        if not number.is_finite() or number <= 0 or number > 100:
+            raise PolicyError(f"{setting.key} must be greater than 0 and at most 100")
+        if number.as_tuple().exponent < -3:  # type: ignore[operator]
+            raise PolicyError(f"{setting.key} takes at most three decimals")
+        return format(number.normalize(), "f")
+    if setting.kind is SettingKind.DAYS:
+        if not raw.isdigit() or not 0 < int(raw) <= 3660:
+            raise PolicyError(f"{setting.key} must be a whole number of days from 1 to 3660")
+        return str(int(raw))
+    if setting.kind is SettingKind.MONEY:
+        try:
+            return str(parse_yuan(raw))
+        except ValueError as error:
+            raise PolicyError(f"{setting.key}: {error}") from None
+    lowered = raw.lower()
+    if lowered in ("on", "true", "yes", "1", "开"):
+        return "on"
+    if lowered in ("off", "false", "no", "0", "关"):
+        return "off"
+    raise PolicyError(f"{setting.key} is a switch: on or off, not '{text}'")
+
+
+def display_value(setting: Setting, stored: str) -> str:
+    if setting.kind is SettingKind.MONEY:
+        return format_fen(int(stored))
+    return stored
+
+
+def default_stored(setting: Setting) -> str:
+    return canonical_value(setting, setting.default)

@@ -1,0 +1,77 @@
+"""Free text and names as the register stores them: trimmed, bounded, printable.
+
+Chinese text is stored exactly as typed (after Unicode NFC normalisation and
+trimming); control characters such as NUL never enter the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from kunnan.domain.idnumber import PROVINCE_CODES
+
+NAME_MAX = 40
+SHORT_TEXT_MAX = 100
+ADDRESS_MAX = 200
+NOTE_MAX = 2000
+CODE_MAX = 40
+
+_NAME_PUNCTUATION = frozenset("·・•.-' ")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+_AREA = re.compile(r"\d{6}")
+
+
+class TextError(ValueError):
+    """Raised when a text field is empty, too long, or holds characters it must not."""
+
+
+def clean_text(value: str, *, field: str, max_length: int, allow_newlines: bool = False) -> str:
+    """Trim and normalise free text; refuse control characters and over-long values."""
+    text = unicodedata.normalize("NFC", value).strip()
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and not (
+            allow_newlines and char in "\n\t"
+        ):
+            raise TextError(f"{field} contains a control character ({ord(char):#06x})")
+    if len(text) > max_length:
+        raise TextError(f"{field} is {len(text)} characters long; at most {max_length} are allowed")
+    return text
+
+
+def clean_required_text(value: str, *, field: str, max_length: int) -> str:
+    text = clean_text(value, field=field, max_length=max_length)
+    if not text:
+        raise TextError(f"{field} must not be empty")
+    return text
+
+
+def clean_name(value: str) -> str:
+    """A person's name: letters of any script and the separators names use (张三, 阿依古丽·买买提)."""
+    name = clean_required_text(value, field="name", max_length=NAME_MAX)
+    for char in name:
+        if not (unicodedata.category(char).startswith("L") or char in _NAME_PUNCTUATION):
+            raise TextError(f"name '{name}' contains '{char}', which is not part of a name")
+    return name
+
+
+def clean_code(value: str, *, field: str = "code") -> str:
+    """A short handle typed on the command line: ASCII letters, digits, - and _."""
+    code = value.strip()
+    if not code:
+        raise TextError(f"{field} must not be empty")
+    if len(code) > CODE_MAX:
+        raise TextError(f"{field} is {len(code)} characters long; at most {CODE_MAX} are allowed")
+    if not _CODE.fullmatch(code):
+        raise TextError(f"{field} '{code}' may hold only ASCII letters, digits, - and _")
+    return code
+
+
+def clean_area_code(value: str) -> str:
+    """A six-digit administrative area code (GB/T 2260), such as 620402 for 白银区."""
+    code = unicodedata.normalize("NFKC", value).strip()
+    if not _AREA.fullmatch(code):
+        raise TextError(f"area code '{value}' must be six digits, like 620402")
+    if code[:2] not in PROVINCE_CODES:
+        raise TextError(f"area code '{code}' does not start with a province code")
+    return code
