@@ -1,0 +1,1 @@
+"""kunnan's Alembic migrations; shipped inside the wheel as the ``kunnan.migrations`` package."""

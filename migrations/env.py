@@ -1,0 +1,27 @@
+"""Alembic environment: runs on the connection kunnan hands over (see kunnan.db.migrate)."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Connection
+
+from kunnan.models import Base
+
+config = context.config
+
+
+def run_on(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        compare_type=True,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+connection = config.attributes.get("connection")
+if connection is None:
+    raise RuntimeError("run kunnan's migrations through 'kunnan db upgrade', not the alembic CLI")
+run_on(connection)

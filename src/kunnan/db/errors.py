@@ -1,0 +1,42 @@
+"""Turn database driver failures into KunnanErrors a caseworker can act on."""
+
+from __future__ import annotations
+
+import re
+
+from kunnan.domain.errors import DatabaseUnavailable, KunnanError, LedgerNotReady
+
+_UNAVAILABLE = (
+    ("database is locked", "the ledger is busy: another kunnan kept it locked too long; try again"),
+    ("readonly database", "the ledger file is read-only; nothing was written"),
+    ("read-only", "the ledger is read-only; nothing was written"),
+    ("disk is full", "the disk is full; nothing was written"),
+    ("database or disk is full", "the disk is full; nothing was written"),
+    ("disk i/o error", "the disk reported an I/O error; nothing was written"),
+    ("unable to open database", "cannot open the ledger file"),
+    ("connection refused", "cannot reach the database server (connection refused)"),
+    ("could not connect", "cannot reach the database server"),
+    ("connection failed", "cannot reach the database server"),
+    ("password authentication failed", "the database server refused the login"),
+    ('database ".*" does not exist', "the database does not exist on the server"),
+)
+
+_NOT_LEDGER = (
+    ("file is not a database", "this file is not a kunnan ledger (not an SQLite database)"),
+    ("database disk image is malformed", "the ledger file is damaged (malformed)"),
+)
+
+
+def translate(error: BaseException) -> KunnanError | None:
+    """A KunnanError for a driver or SQLAlchemy error we recognise, else None."""
+    module = type(error).__module__
+    if not module.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+        return None
+    text = str(getattr(error, "orig", None) or error).lower()
+    for pattern, message in _NOT_LEDGER:
+        if re.search(pattern, text):
+            return LedgerNotReady(message)
+    for pattern, message in _UNAVAILABLE:
+        if re.search(pattern, text):
+            return DatabaseUnavailable(message)
+    return None

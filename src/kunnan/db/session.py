@@ -1,0 +1,70 @@
+"""One session per command: opened here, committed by the command layer's ``ledger()``.
+
+A session checks the schema revision with one plain query before anything
+else, so a ledger that needs ``kunnan db upgrade`` is refused with that hint
+and Alembic is never imported on the ordinary path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from kunnan.db.engine import WRITE_OPTION, make_engine
+from kunnan.db.errors import translate
+from kunnan.db.location import Location
+from kunnan.db.revision import HEAD_REVISION
+from kunnan.domain.audit import AuditContext
+from kunnan.domain.errors import LedgerNotReady
+
+AUDIT_KEY = "kunnan_audit"
+
+
+@contextmanager
+def open_session(
+    location: Location, *, write: bool, operator: str, command: str
+) -> Iterator[Session]:
+    """Yield a session on the ledger; commit if ``write`` and the block succeeds, else roll back."""
+    engine = make_engine(location)
+    try:
+        bound = engine.execution_options(**{WRITE_OPTION: write})
+        with Session(bound, expire_on_commit=False) as session:
+            session.info[AUDIT_KEY] = AuditContext(
+                operator=operator, command=command, at=dt.datetime.now(dt.UTC)
+            )
+            check_revision(session, location)
+            yield session
+            if write:
+                session.commit()
+            else:
+                session.rollback()
+    finally:
+        engine.dispose()
+
+
+def check_revision(session: Session, location: Location) -> None:
+    try:
+        revisions = session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    except DBAPIError as error:
+        known = translate(error)
+        if known is not None:
+            raise known from None
+        raise LedgerNotReady(
+            f"{location.display} is not an initialised kunnan ledger",
+            hint="run kunnan init",
+        ) from None
+    if not revisions:
+        raise LedgerNotReady(
+            f"{location.display} has no schema revision", hint="run kunnan db upgrade"
+        )
+    current = revisions[0]
+    if current != HEAD_REVISION:
+        raise LedgerNotReady(
+            f"the ledger is at schema revision {current}, this kunnan needs {HEAD_REVISION}",
+            hint="run kunnan db upgrade",
+        )

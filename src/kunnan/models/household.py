@@ -1,0 +1,77 @@
+"""Households, their members (the head worker is the member with relation ``head``) and causes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kunnan.models.base import Base, Fen, Key, UtcDateTime
+
+
+class Household(Base):
+    __tablename__ = "household"
+    __table_args__ = (Index("ix_household_status_category", "status", "category"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    org_id: Mapped[int] = mapped_column(Key, ForeignKey("org.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(16))
+    main_cause: Mapped[str | None] = mapped_column(String(16))
+    archive_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+    area_code: Mapped[str] = mapped_column(String(6), index=True)
+    address: Mapped[str] = mapped_column(String(200))
+    housing_type: Mapped[str | None] = mapped_column(String(24))
+    housing_area_m2: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
+    registered_on: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="household", order_by="Member.id", cascade="all, delete-orphan"
+    )
+    secondary_causes: Mapped[list[HouseholdCause]] = relationship(
+        order_by="HouseholdCause.position", cascade="all, delete-orphan"
+    )
+
+
+class HouseholdCause(Base):
+    """A secondary cause of hardship (at most three per household)."""
+
+    __tablename__ = "household_cause"
+
+    household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"), primary_key=True)
+    cause: Mapped[str] = mapped_column(String(16), primary_key=True)
+    position: Mapped[int] = mapped_column()
+
+
+class Member(Base):
+    __tablename__ = "member"
+    __table_args__ = (
+        CheckConstraint("monthly_income_fen >= 0", name="income_not_negative"),
+        Index(
+            "uq_member_one_head",
+            "household_id",
+            unique=True,
+            sqlite_where=text("relation = 'head'"),
+            postgresql_where=text("relation = 'head'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(40), index=True)
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(8))
+    phone: Mapped[str | None] = mapped_column(String(11))
+    employer: Mapped[str | None] = mapped_column(String(100))
+    identity: Mapped[str | None] = mapped_column(String(16))
+    health: Mapped[str] = mapped_column(String(16))
+    schooling: Mapped[str] = mapped_column(String(16))
+    monthly_income_fen: Mapped[int] = mapped_column(Fen)
+
+    household: Mapped[Household] = relationship(back_populates="members")
