@@ -1,0 +1,104 @@
+"""Input models for households and their members."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kunnan.domain.enums import Cause, Health, HousingType, Relation, Schooling, WorkerIdentity
+from kunnan.domain.text import ADDRESS_MAX, SHORT_TEXT_MAX
+from kunnan.schemas.types import (
+    AreaCode,
+    AreaM2,
+    Fen,
+    IdNumberText,
+    Mobile,
+    Name,
+    PastDate,
+    bounded,
+    labelled,
+    required,
+)
+
+MAX_SECONDARY_CAUSES = 3
+OrgRef = Annotated[str, required("org", SHORT_TEXT_MAX)]
+
+
+class MemberCreate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Name
+    id_number: IdNumberText
+    relation: Annotated[Relation, labelled(Relation)] = Relation.OTHER
+    phone: Mobile | None = None
+    employer: Annotated[str, bounded("employer", SHORT_TEXT_MAX)] | None = None
+    identity: Annotated[WorkerIdentity, labelled(WorkerIdentity)] | None = None
+    health: Annotated[Health, labelled(Health)] = Health.HEALTHY
+    schooling: Annotated[Schooling, labelled(Schooling)] = Schooling.NONE
+    monthly_income_fen: Fen = 0
+
+
+class MemberUpdate(BaseModel):
+    """Only the fields given change; ``relation`` cannot become or stop being ``head``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: Name | None = None
+    id_number: IdNumberText | None = None
+    relation: Annotated[Relation, labelled(Relation)] | None = None
+    phone: Mobile | None = None
+    employer: Annotated[str, bounded("employer", SHORT_TEXT_MAX)] | None = None
+    identity: Annotated[WorkerIdentity, labelled(WorkerIdentity)] | None = None
+    health: Annotated[Health, labelled(Health)] | None = None
+    schooling: Annotated[Schooling, labelled(Schooling)] | None = None
+    monthly_income_fen: Fen | None = None
+
+
+def _distinct_causes(values: list[Cause]) -> list[Cause]:
+    if len(values) > MAX_SECONDARY_CAUSES:
+        raise ValueError(f"at most {MAX_SECONDARY_CAUSES} secondary causes, {len(values)} given")
+    if len(set(values)) != len(values):
+        raise ValueError("a secondary cause is given twice")
+    return values
+
+
+class HouseholdCreate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    head: MemberCreate
+    org: OrgRef
+    area_code: AreaCode | None = None
+    address: Annotated[str, bounded("address", ADDRESS_MAX)] = ""
+    housing_type: Annotated[HousingType, labelled(HousingType)] | None = None
+    housing_area_m2: AreaM2 | None = None
+    main_cause: Annotated[Cause, labelled(Cause)] | None = None
+    secondary_causes: list[Annotated[Cause, labelled(Cause)]] = Field(default_factory=list)
+    registered_on: PastDate | None = None
+
+    @field_validator("secondary_causes")
+    @classmethod
+    def _secondary(cls, values: list[Cause]) -> list[Cause]:
+        return _distinct_causes(values)
+
+    @field_validator("head")
+    @classmethod
+    def _head_is_head(cls, head: MemberCreate) -> MemberCreate:
+        return head.model_copy(update={"relation": Relation.HEAD})
+
+
+class HouseholdUpdate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    org: OrgRef | None = None
+    area_code: AreaCode | None = None
+    address: Annotated[str, bounded("address", ADDRESS_MAX)] | None = None
+    housing_type: Annotated[HousingType, labelled(HousingType)] | None = None
+    housing_area_m2: AreaM2 | None = None
+    main_cause: Annotated[Cause, labelled(Cause)] | None = None
+    secondary_causes: list[Annotated[Cause, labelled(Cause)]] | None = None
+
+    @field_validator("secondary_causes")
+    @classmethod
+    def _secondary(cls, values: list[Cause] | None) -> list[Cause] | None:
+        return None if values is None else _distinct_causes(values)

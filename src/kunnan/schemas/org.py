@@ -1,0 +1,21 @@
+"""Input models for organisations."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict
+
+from kunnan.domain.enums import OrgKind
+from kunnan.domain.text import CODE_MAX, SHORT_TEXT_MAX
+from kunnan.schemas.types import AreaCode, Code, labelled, required
+
+
+class OrgCreate(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: Code
+    name: Annotated[str, required("name", SHORT_TEXT_MAX)]
+    kind: Annotated[OrgKind, labelled(OrgKind)]
+    parent: Annotated[str, required("parent", max(CODE_MAX, SHORT_TEXT_MAX))] | None = None
+    area_code: AreaCode | None = None

@@ -1,0 +1,540 @@
+"""The household register: households, their members, and finding them again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from kunnan.domain.enums import Category, HouseholdStatus, Relation
+from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from kunnan.domain.idnumber import IdNumberError, parse_id_number
+from kunnan.domain.masking import mask_id_number
+from kunnan.models import Household, HouseholdCause, Member, Org
+from kunnan.schemas.household import HouseholdCreate, HouseholdUpdate, MemberCreate, MemberUpdate
+from kunnan.services import audit
+from kunnan.services.orgs import find_org, find_union, within
+
+_CODE = re.compile(r"[Hh](\d{1,12})")
+
+
+def household_code(household_id: int) -> str:
+    """The short code a caseworker types: H000123."""
+    return f"H{household_id:06d}"
+
+
+def resolve_household(session: Session, ref: str) -> Household:
+    """A household by its code (H000123), its archive number, or its head's ID number."""
+    text = ref.strip()
+    match = _CODE.fullmatch(text)
+    if match:
+        household = session.get(Household, int(match[1]))
+        if household is None:
+            raise NotFound(f"no household {household_code(int(match[1]))}")
+        return household
+    by_archive = session.scalars(select(Household).where(Household.archive_no == text)).first()
+    if by_archive is not None:
+        return by_archive
+    number = _as_id_number(text)
+    member = (
+        session.scalars(select(Member).where(Member.id_number == number)).first()
+        if number is not None
+        else None
+    )
+    if member is not None and number is not None:
+        if member.relation == Relation.HEAD:
+            return member.household
+        raise NotFound(
+            f"ID number {mask_id_number(number)} belongs to a member of "
+            f"{household_code(member.household_id)}, not to a head worker"
+        )
+    raise NotFound(
+        f"no household '{text}'", hint="give its code (H000123), archive number or head's ID number"
+    )
+
+
+def _as_id_number(text: str) -> str | None:
+    """The normalised ID number if ``text`` is one, else None (birth dates are not judged here)."""
+    if len(text.strip()) not in (15, 18):
+        return None
+    try:
+        return parse_id_number(text, today=dt.date.max).value
+    except IdNumberError:
+        return None
+
+
+def head_of(household: Household) -> Member:
+    for member in household.members:
+        if member.relation == Relation.HEAD:
+            return member
+    raise RuntimeError(f"household {household.id} has no head")
+
+
+def _check_id_free(session: Session, id_number: str, *, except_member: int | None = None) -> None:
+    query = select(Member).where(Member.id_number == id_number)
+    if except_member is not None:
+        query = query.where(Member.id != except_member)
+    existing = session.scalars(query).first()
+    if existing is not None:
+        raise Conflict(
+            f"ID number {mask_id_number(id_number)} is already registered "
+            f"(household {household_code(existing.household_id)})"
+        )
+
+
+def _member_from(household: Household, data: MemberCreate) -> Member:
+    identity = parse_id_number(data.id_number, today=dt.date.max)
+    return Member(
+        household=household,
+        relation=data.relation.value,
+        name=data.name,
+        id_number=identity.value,
+        birth_date=identity.birth_date,
+        sex=identity.sex.value,
+        phone=data.phone,
+        employer=data.employer,
+        identity=data.identity.value if data.identity else None,
+        health=data.health.value,
+        schooling=data.schooling.value,
+        monthly_income_fen=data.monthly_income_fen,
+    )
+
+
+def _member_fields(member: Member) -> dict[str, Any]:
+    return {
+        "name": member.name,
+        "relation": member.relation,
+        "id_number": member.id_number,
+        "phone": member.phone,
+        "employer": member.employer,
+        "identity": member.identity,
+        "health": member.health,
+        "schooling": member.schooling,
+        "monthly_income_fen": member.monthly_income_fen,
+    }
+
+
+def register_household(session: Session, *, data: HouseholdCreate, today: dt.date) -> Household:
+    """Register a household as a ``candidate`` with its head worker."""
+    org = find_union(session, data.org)
+    area_code = data.area_code or org.area_code
+    if area_code is None:
+        raise InvalidInput(f"give --area: the union '{org.name}' has no area code to default to")
+    _check_id_free(session, data.head.id_number)
+    now = audit.context(session).at
+    household = Household(
+        org_id=org.id,
+        status=HouseholdStatus.CANDIDATE.value,
+        area_code=area_code,
+        address=data.address,
+        housing_type=data.housing_type.value if data.housing_type else None,
+        housing_area_m2=data.housing_area_m2,
+        main_cause=data.main_cause.value if data.main_cause else None,
+        registered_on=data.registered_on or today,
+        created_at=now,
+        updated_at=now,
+    )
+    household.secondary_causes = [
+        HouseholdCause(cause=cause.value, position=index)
+        for index, cause in enumerate(data.secondary_causes)
+    ]
+    session.add(household)
+    head = _member_from(household, data.head)
+    session.add(head)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        entity="household",
+        entity_ref=household_code(household.id),
+        household_id=household.id,
+        changes={
+            **_household_fields(household),
+            "org": org.code,
+            "head": _member_fields(head),
+        },
+    )
+    return household
+
+
+def _household_fields(household: Household) -> dict[str, Any]:
+    return {
+        "status": household.status,
+        "area_code": household.area_code,
+        "address": household.address,
+        "housing_type": household.housing_type,
+        "housing_area_m2": str(household.housing_area_m2)
+        if household.housing_area_m2 is not None
+        else None,
+        "main_cause": household.main_cause,
+        "secondary_causes": [c.cause for c in household.secondary_causes],
+        "registered_on": household.registered_on,
+    }
+
+
+def edit_household(
+    session: Session, household: Household, *, data: HouseholdUpdate
+) -> dict[str, Any]:
+    """Apply the given fields; return what changed (empty when nothing did)."""
+    before = _household_fields(household) | {"org": _org_code(session, household.org_id)}
+    if data.org is not None:
+        household.org_id = find_union(session, data.org).id
+    if data.area_code is not None:
+        household.area_code = data.area_code
+    if data.address is not None:
+        household.address = data.address
+    if data.housing_type is not None:
+        household.housing_type = data.housing_type.value
+    if data.housing_area_m2 is not None:
+        household.housing_area_m2 = data.housing_area_m2
+    if data.main_cause is not None:
+        household.main_cause = data.main_cause.value
+    if data.secondary_causes is not None:
+        household.secondary_causes = [
+            HouseholdCause(cause=cause.value, position=index)
+            for index, cause in enumerate(data.secondary_causes)
+        ]
+        session.flush()
+    after = _household_fields(household) | {"org": _org_code(session, household.org_id)}
+    changes = audit.diff(before, after)
+    if changes:
+        household.updated_at = audit.context(session).at
+        audit.record(
+            session,
+            action="update",
+            entity="household",
+            entity_ref=household_code(household.id),
+            household_id=household.id,
+            changes=changes,
+        )
+    return changes
+
+
+def _org_code(session: Session, org_id: int) -> str:
+    org = session.get(Org, org_id)
+    return org.code if org else ""
+
+
+def find_member(household: Household, ref: str) -> Member:
+    """A member by ID number, by name (if unique in the household), or ``head``."""
+    text = ref.strip()
+    if text.lower() in ("head", "户主"):
+        return head_of(household)
+    number = _as_id_number(text)
+    for member in household.members:
+        if number is not None and member.id_number == number:
+            return member
+    named = [member for member in household.members if member.name == text]
+    if len(named) == 1:
+        return named[0]
+    code = household_code(household.id)
+    if len(named) > 1:
+        raise InvalidInput(f"{code} has {len(named)} members named '{text}'; give the ID number")
+    raise NotFound(f"{code} has no member '{text}'")
+
+
+def add_member(session: Session, household: Household, *, data: MemberCreate) -> Member:
+    if data.relation is Relation.HEAD:
+        raise RuleViolation(
+            f"{household_code(household.id)} already has a head worker; a household has one"
+        )
+    _check_id_free(session, data.id_number)
+    member = _member_from(household, data)
+    session.add(member)
+    session.flush()
+    _touch(session, household)
+    audit.record(
+        session,
+        action="create",
+        entity="member",
+        entity_ref=household_code(household.id),
+        household_id=household.id,
+        changes=_member_fields(member),
+    )
+    return member
+
+
+def edit_member(
+    session: Session, household: Household, member: Member, *, data: MemberUpdate
+) -> dict[str, Any]:
+    before = _member_fields(member)
+    relation_changes = data.relation is not None and data.relation.value != member.relation
+    if relation_changes and Relation.HEAD in (data.relation, Relation(member.relation)):
+        raise RuleViolation("the head worker cannot be changed by editing a relation")
+    if data.id_number is not None and data.id_number != member.id_number:
+        _check_id_free(session, data.id_number, except_member=member.id)
+        identity = parse_id_number(data.id_number, today=dt.date.max)
+        member.id_number = identity.value
+        member.birth_date = identity.birth_date
+        member.sex = identity.sex.value
+    for field in ("name", "phone", "employer", "monthly_income_fen"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(member, field, value)
+    for field in ("relation", "identity", "health", "schooling"):
+        value = getattr(data, field)
+        if value is not None:
+            setattr(member, field, value.value)
+    changes = audit.diff(before, _member_fields(member))
+    if changes:
+        _touch(session, household)
+        audit.record(
+            session,
+            action="update",
+            entity="member",
+            entity_ref=household_code(household.id),
+            household_id=household.id,
+            changes=changes,
+        )
+    return changes
+
+
+def remove_member(session: Session, household: Household, member: Member) -> None:
+    if member.relation == Relation.HEAD:
+        raise RuleViolation("the head worker cannot be removed from the household")
+    fields = _member_fields(member)
+    household.members.remove(member)
+    session.flush()
+    _touch(session, household)
+    audit.record(
+        session,
+        action="delete",
+        entity="member",
+        entity_ref=household_code(household.id),
+        household_id=household.id,
+        changes=fields,
+    )
+
+
+def _touch(session: Session, household: Household) -> None:
+    household.updated_at = audit.context(session).at
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """One line of the register, as lists show it."""
+
+    code: str
+    archive_no: str | None
+    head_name: str
+    head_id_number: str
+    head_phone: str | None
+    org: str
+    area_code: str
+    status: str
+    category: str | None
+    main_cause: str | None
+    members: int
+    monthly_income_fen: int
+    registered_on: dt.date
+
+
+def _rows_query() -> Select[*tuple[Any, ...]]:
+    head = aliased(Member)
+    totals = (
+        select(
+            Member.household_id,
+            func.count().label("members"),
+            func.sum(Member.monthly_income_fen).label("income"),
+        )
+        .group_by(Member.household_id)
+        .subquery()
+    )
+    return (
+        select(
+            Household.id,
+            Household.archive_no,
+            head.name,
+            head.id_number,
+            head.phone,
+            Org.name,
+            Household.area_code,
+            Household.status,
+            Household.category,
+            Household.main_cause,
+            totals.c.members,
+            totals.c.income,
+            Household.registered_on,
+        )
+        .join(head, (head.household_id == Household.id) & (head.relation == Relation.HEAD.value))
+        .join(Org, Org.id == Household.org_id)
+        .join(totals, totals.c.household_id == Household.id)
+        .order_by(Household.id)
+    )
+
+
+def _to_rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[HouseholdRow]:
+    return [
+        HouseholdRow(
+            code=household_code(row[0]),
+            archive_no=row[1],
+            head_name=row[2],
+            head_id_number=row[3],
+            head_phone=row[4],
+            org=row[5],
+            area_code=row[6],
+            status=row[7],
+            category=row[8],
+            main_cause=row[9],
+            members=row[10],
+            monthly_income_fen=int(row[11] or 0),
+            registered_on=row[12],
+        )
+        for row in session.execute(query)
+    ]
+
+
+def count_households(session: Session) -> int:
+    return session.scalar(select(func.count(Household.id))) or 0
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    status: HouseholdStatus | None = None
+    category: Category | None = None
+    org: str | None = None
+    area_code: str | None = None
+    limit: int | None = None
+
+
+def list_households(session: Session, *, where: HouseholdFilter) -> tuple[list[HouseholdRow], int]:
+    """The matching households (up to ``limit``) and how many match in all."""
+    query = _rows_query()
+    conditions = []
+    if where.status is not None:
+        conditions.append(Household.status == where.status.value)
+    if where.category is not None:
+        conditions.append(Household.category == where.category.value)
+    if where.area_code is not None:
+        conditions.append(Household.area_code == where.area_code)
+    if where.org is not None:
+        conditions.append(within(find_org(session, where.org)))
+    for condition in conditions:
+        query = query.where(condition)
+    total_query = select(func.count(Household.id)).join(Org, Org.id == Household.org_id)
+    for condition in conditions:
+        total_query = total_query.where(condition)
+    total = session.scalar(total_query) or 0
+    if where.limit:
+        query = query.limit(where.limit)
+    return _to_rows(session, query), total
+
+
+def find_households(session: Session, *, text: str, limit: int | None = None) -> list[HouseholdRow]:
+    """Households whose members' names, ID numbers or phones, archive number or address match."""
+    needle = text.strip()
+    if not needle:
+        raise InvalidInput(
+            "give something to find: a name, part of an ID number, a phone, an address"
+        )
+    compact = needle.replace(" ", "").upper()
+    member_match = [Member.name.contains(needle, autoescape=True)]
+    if len(compact) >= 4 and (compact.isdigit() or compact[:-1].isdigit()):
+        member_match.append(Member.id_number.endswith(compact, autoescape=True))
+        member_match.append(Member.phone.endswith(compact, autoescape=True))
+        number = _as_id_number(compact)
+        if number is not None:
+            member_match.append(Member.id_number == number)
+    matching = select(Member.household_id).where(or_(*member_match))
+    query = _rows_query().where(
+        or_(
+            Household.id.in_(matching),
+            Household.archive_no.contains(needle, autoescape=True),
+            Household.address.contains(needle, autoescape=True),
+        )
+    )
+    if limit:
+        query = query.limit(limit)
+    return _to_rows(session, query)
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    name: str
+    relation: str
+    id_number: str
+    sex: str
+    birth_date: dt.date
+    phone: str | None
+    employer: str | None
+    identity: str | None
+    health: str
+    schooling: str
+    monthly_income_fen: int
+
+
+@dataclass(frozen=True)
+class HouseholdDetail:
+    code: str
+    archive_no: str | None
+    status: str
+    category: str | None
+    main_cause: str | None
+    secondary_causes: list[str]
+    org: str
+    org_code: str
+    area_code: str
+    address: str
+    housing_type: str | None
+    housing_area_m2: Decimal | None
+    registered_on: dt.date
+    updated_at: dt.datetime
+    monthly_income_fen: int
+    members: list[MemberRow]
+
+
+def household_detail(session: Session, household: Household) -> HouseholdDetail:
+    org = session.get(Org, household.org_id)
+    assert org is not None
+    members = sorted(household.members, key=lambda m: (m.relation != Relation.HEAD, m.id))
+    return HouseholdDetail(
+        code=household_code(household.id),
+        archive_no=household.archive_no,
+        status=household.status,
+        category=household.category,
+        main_cause=household.main_cause,
+        secondary_causes=[c.cause for c in household.secondary_causes],
+        org=org.name,
+        org_code=org.code,
+        area_code=household.area_code,
+        address=household.address,
+        housing_type=household.housing_type,
+        housing_area_m2=household.housing_area_m2,
+        registered_on=household.registered_on,
+        updated_at=household.updated_at,
+        monthly_income_fen=sum(m.monthly_income_fen for m in members),
+        members=[
+            MemberRow(
+                name=m.name,
+                relation=m.relation,
+                id_number=m.id_number,
+                sex=m.sex,
+                birth_date=m.birth_date,
+                phone=m.phone,
+                employer=m.employer,
+                identity=m.identity,
+                health=m.health,
+                schooling=m.schooling,
+                monthly_income_fen=m.monthly_income_fen,
+            )
+            for m in members
+        ],
+    )
+
+
+def record_reveal(session: Session, *, households: Sequence[str], why: str | None) -> None:
+    """Audit that full ID numbers and phones of these households were shown."""
+    audit.record(
+        session,
+        action="reveal",
+        entity="household",
+        entity_ref=households[0] if len(households) == 1 else f"{len(households)} households",
+        household_id=int(households[0][1:]) if len(households) == 1 else None,
+        changes={"households": list(households), "why": why},
+    )
