@@ -1,0 +1,166 @@
+"""What every command shares: the app state, the one transaction, options and parsing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from kunnan.domain.dates import DateError, not_in_future, parse_date
+from kunnan.domain.enums import Labelled
+from kunnan.domain.errors import InvalidInput
+from kunnan.domain.text import TextError, clean_required_text
+from kunnan.ui.output import OutputFormat, View
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from sqlalchemy.orm import Session
+
+    from kunnan.db.location import Location
+
+LANGS = ("en", "zh")
+
+
+@dataclass(frozen=True)
+class AppState:
+    """The root options, resolved once per invocation."""
+
+    db: str | None
+    lang: str
+    operator: str
+    debug: bool
+
+    @property
+    def location(self) -> Location:
+        from kunnan.db.location import resolve
+
+        return resolve(self.db)
+
+
+def make_state(db: str | None, lang: str | None, operator: str | None, debug: bool) -> AppState:
+    chosen = (lang or "en").strip().lower()
+    if chosen not in LANGS:
+        raise InvalidInput(f"--lang must be en or zh, not '{lang}'")
+    who = operator if operator else _os_user()
+    try:
+        who = clean_required_text(who, field="operator", max_length=64)
+    except TextError as error:
+        raise InvalidInput(f"--operator: {error}") from None
+    return AppState(db=db, lang=chosen, operator=who, debug=debug)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        raise RuntimeError("the root callback did not run")
+    return root.obj
+
+
+@contextmanager
+def ledger(ctx: typer.Context, *, write: bool) -> Iterator[Session]:
+    """The command's one transaction: committed when the block succeeds, else rolled back."""
+    from kunnan.db.session import open_session
+
+    app = state(ctx)
+    with open_session(
+        app.location, write=write, operator=app.operator, command=ctx.command_path
+    ) as session:
+        yield session
+
+
+def view(ctx: typer.Context, output: OutputFormat, reveal: bool = False) -> View:
+    return View(format=output, lang=state(ctx).lang, reveal=reveal)
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+def parse_on(value: str | None, *, option: str = "--on", allow_future: bool = False) -> dt.date:
+    """The date of a record: ``--on`` or today; paper records come late, never early."""
+    if value is None:
+        return today()
+    try:
+        day = parse_date(value)
+        return day if allow_future else not_in_future(day, today=today())
+    except DateError as error:
+        raise InvalidInput(f"{option}: {error}") from None
+
+
+def parse_optional_date(value: str | None, *, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except DateError as error:
+        raise InvalidInput(f"{option}: {error}") from None
+
+
+E = TypeVar("E", bound=Labelled)
+M = TypeVar("M", bound="BaseModel")
+
+#: The option a caseworker typed for each input-model field, where the two differ.
+OPTION_FOR_FIELD = {
+    "monthly_income_fen": "--income",
+    "main_cause": "--cause",
+    "secondary_causes": "--secondary",
+    "housing_type": "--housing",
+    "housing_area_m2": "--housing-area",
+    "area_code": "--area",
+    "registered_on": "--on",
+    "dibao_line_fen": "--amount",
+}
+
+
+def validated(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate command-line input into an input model; errors name the options typed."""
+    from kunnan.schemas import validate
+
+    return validate(model, data, today=today(), names=OPTION_FOR_FIELD)
+
+
+def parse_choice(enum: type[E], value: str | None, option: str) -> E | None:
+    """An optional option naming an enum member by slug or Chinese label."""
+    if value is None:
+        return None
+    try:
+        return enum.parse(value)
+    except ValueError as error:
+        raise InvalidInput(f"{option}: {error}") from None
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format", "-f", help="table for people; json or csv for programs and spreadsheets."
+    ),
+]
+RevealOption = Annotated[
+    bool,
+    typer.Option(
+        "--reveal",
+        help="Show full ID numbers and phone numbers (written to the audit log).",
+    ),
+]
+WhyOption = Annotated[
+    str | None,
+    typer.Option("--why", help="Why the full numbers are needed (kept in the audit log)."),
+]
+OnOption = Annotated[
+    str | None, typer.Option("--on", help="Date of the record, YYYY-MM-DD (default: today).")
+]
+HouseholdArg = Annotated[
+    str, typer.Argument(help="Household code (H000123), archive number or head's ID number.")
+]

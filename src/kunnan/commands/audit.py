@@ -1,0 +1,75 @@
+"""kunnan audit: who changed what, when, and with which command."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import typer
+
+from kunnan.commands._common import FormatOption, ledger, parse_optional_date, view
+from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
+
+app = typer.Typer(help="The audit log of every change.", no_args_is_help=True)
+
+AUDIT_FIELDS = (
+    Field("id", "#", "序号", "int"),
+    Field("at", "When", "时间", "datetime"),
+    Field("operator", "Operator", "操作人"),
+    Field("command", "Command", "命令"),
+    Field("action", "Action", "动作"),
+    Field("entity", "Record", "对象"),
+    Field("entity_ref", "Ref", "编号"),
+    Field("changes", "Changes", "内容", "json"),
+)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    operator: Annotated[str | None, typer.Option("--operator", help="Only this operator.")] = None,
+    household: Annotated[
+        str | None, typer.Option("--household", help="Only this household (code, archive no., ID).")
+    ] = None,
+    command: Annotated[
+        str | None, typer.Option("--command", help="Only commands containing this text.")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this date, YYYY-MM-DD.")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="Up to this date, YYYY-MM-DD.")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="At most N entries (0 = all).")
+    ] = 100,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List audit entries, newest first.
+
+    Example:
+
+    \b
+        kunnan audit list --household H000001
+    """
+    from kunnan.services.audit import list_entries
+    from kunnan.services.households import resolve_household
+    from kunnan.ui.output import render_rows
+
+    since_day = parse_optional_date(since, option="--since")
+    until_day = parse_optional_date(until, option="--until")
+    with ledger(ctx, write=False) as session:
+        household_id = resolve_household(session, household).id if household else None
+        rows = list_entries(
+            session,
+            operator=operator,
+            household_id=household_id,
+            command=command,
+            since=since_day,
+            until=until_day,
+            limit=limit or None,
+        )
+    render_rows([dataclasses.asdict(r) for r in rows], AUDIT_FIELDS, view(ctx, output))
+    if not rows:
+        note("no audit entries match")

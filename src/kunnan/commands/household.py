@@ -1,0 +1,505 @@
+"""kunnan household: register households, their members, and find them again."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+import typer
+
+from kunnan.commands._common import (
+    FormatOption,
+    HouseholdArg,
+    OnOption,
+    RevealOption,
+    WhyOption,
+    ledger,
+    parse_choice,
+    today,
+    validated,
+    view,
+)
+from kunnan.domain.enums import (
+    Category,
+    Cause,
+    Health,
+    HouseholdStatus,
+    HousingType,
+    Relation,
+    Schooling,
+    Sex,
+    WorkerIdentity,
+)
+from kunnan.domain.errors import InvalidInput
+from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
+
+app = typer.Typer(help="Register households and find them again.", no_args_is_help=True)
+member_app = typer.Typer(help="Add, edit and remove household members.", no_args_is_help=True)
+app.add_typer(member_app, name="member")
+
+NameOpt = Annotated[str, typer.Option("--name", help="Full name, as on the ID card.")]
+IdOpt = Annotated[
+    str, typer.Option("--id-number", help="Resident ID number (18 characters; 15-digit upgraded).")
+]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Mobile number.")]
+EmployerOpt = Annotated[str | None, typer.Option("--employer", help="Employer or workplace.")]
+IdentityOpt = Annotated[
+    str | None, typer.Option("--identity", help=f"Worker identity: {WorkerIdentity.choices()}.")
+]
+IncomeOpt = Annotated[
+    str | None, typer.Option("--income", help="Monthly income in yuan, e.g. 1800 or 1,800.50.")
+]
+HealthOpt = Annotated[str | None, typer.Option("--health", help=f"Health: {Health.choices()}.")]
+SchoolingOpt = Annotated[
+    str | None, typer.Option("--schooling", help=f"Schooling now: {Schooling.choices()}.")
+]
+RelationOpt = Annotated[
+    str | None, typer.Option("--relation", help=f"Relation to the head: {Relation.choices()}.")
+]
+OrgOpt = Annotated[
+    str, typer.Option("--org", help="The union the household belongs to (code or name).")
+]
+AreaOpt = Annotated[
+    str | None, typer.Option("--area", help="Six-digit area code (default: the union's area).")
+]
+AddressOpt = Annotated[str | None, typer.Option("--address", help="Home address.")]
+HousingOpt = Annotated[
+    str | None, typer.Option("--housing", help=f"Housing type: {HousingType.choices()}.")
+]
+HousingAreaOpt = Annotated[
+    str | None, typer.Option("--housing-area", help="Floor area in square metres, e.g. 45.5.")
+]
+CauseOpt = Annotated[
+    str | None, typer.Option("--cause", help=f"Main cause of hardship: {Cause.choices()}.")
+]
+SecondaryOpt = Annotated[
+    list[str] | None,
+    typer.Option("--secondary", help="A secondary cause (repeat, at most three)."),
+]
+MemberArg = Annotated[str, typer.Argument(help="Member: name, ID number, or 'head'.")]
+LimitOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", min=0, help="Show at most N households (tables default to 200; 0 = all)."
+    ),
+]
+
+TABLE_DEFAULT_LIMIT = 200
+
+ROW_FIELDS = (
+    Field("code", "Code", "编号", min_width=7),
+    Field("archive_no", "Archive no.", "档案号", min_width=8),
+    Field("head_name", "Head", "户主", min_width=6),
+    Field("head_id_number", "ID number", "身份证号", "id_number"),
+    Field("head_phone", "Phone", "电话", "phone", in_table=False),
+    Field("org", "Union", "所属工会", min_width=8),
+    Field("area_code", "Area", "地区", in_table=False),
+    Field("status", "Status", "状态", "enum", HouseholdStatus),
+    Field("category", "Category", "困难类别", "enum", Category),
+    Field("main_cause", "Main cause", "主要致困原因", "enum", Cause),
+    Field("members", "Members", "人口", "int"),
+    Field("monthly_income_fen", "Monthly income", "家庭月收入", "money"),
+    Field("registered_on", "Registered", "登记日期", "date", in_table=False),
+)
+
+DETAIL_FIELDS = (
+    Field("code", "Code", "编号"),
+    Field("archive_no", "Archive no.", "档案号"),
+    Field("status", "Status", "状态", "enum", HouseholdStatus),
+    Field("category", "Category", "困难类别", "enum", Category),
+    Field("main_cause", "Main cause", "主要致困原因", "enum", Cause),
+    Field("secondary_causes", "Secondary causes", "次要致困原因", "enum_list", Cause),
+    Field("org", "Union", "所属工会"),
+    Field("area_code", "Area", "地区"),
+    Field("address", "Address", "住址"),
+    Field("housing_type", "Housing", "住房类型", "enum", HousingType),
+    Field("housing_area_m2", "Floor area (m²)", "住房面积(m²)", "decimal"),
+    Field("registered_on", "Registered", "登记日期", "date"),
+    Field("monthly_income_fen", "Monthly income", "家庭月收入", "money"),
+    Field("updated_at", "Last changed", "最后修改", "datetime"),
+)
+
+MEMBER_FIELDS = (
+    Field("name", "Name", "姓名", min_width=6),
+    Field("relation", "Relation", "与户主关系", "enum", Relation),
+    Field("id_number", "ID number", "身份证号", "id_number"),
+    Field("sex", "Sex", "性别", "enum", Sex),
+    Field("birth_date", "Born", "出生日期", "date"),
+    Field("phone", "Phone", "电话", "phone"),
+    Field("employer", "Employer", "工作单位"),
+    Field("identity", "Identity", "身份", "enum", WorkerIdentity),
+    Field("health", "Health", "健康状况", "enum", Health),
+    Field("schooling", "Schooling", "在读", "enum", Schooling),
+    Field("monthly_income_fen", "Monthly income", "月收入", "money"),
+)
+
+
+def _reveal(session: Any, codes: list[str], reveal: bool, why: str | None) -> None:
+    if reveal and codes:
+        from kunnan.services.households import record_reveal
+
+        record_reveal(session, households=codes, why=why)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: NameOpt,
+    id_number: IdOpt,
+    org: OrgOpt,
+    phone: PhoneOpt = None,
+    employer: EmployerOpt = None,
+    identity: IdentityOpt = None,
+    income: IncomeOpt = None,
+    health: HealthOpt = None,
+    area: AreaOpt = None,
+    address: AddressOpt = None,
+    housing: HousingOpt = None,
+    housing_area: HousingAreaOpt = None,
+    cause: CauseOpt = None,
+    secondary: SecondaryOpt = None,
+    on: OnOption = None,
+) -> None:
+    """Register a household (status candidate) with its head worker.
+
+    Prints the new household's code on stdout.
+
+    Example:
+
+    \b
+        kunnan household add --name 张建国 --id-number 620402197803150013 --org baiyin-qu --phone 13893001234 --identity laid_off --income 1200 --cause illness
+    """
+    from kunnan.schemas.household import HouseholdCreate
+    from kunnan.services.households import household_code, register_household
+
+    data = validated(
+        HouseholdCreate,
+        {
+            "head": {
+                "name": name,
+                "id_number": id_number,
+                "phone": phone,
+                "employer": employer,
+                "identity": identity,
+                "monthly_income_fen": income,
+                "health": health,
+            },
+            "org": org,
+            "area_code": area,
+            "address": address,
+            "housing_type": housing,
+            "housing_area_m2": housing_area,
+            "main_cause": cause,
+            "secondary_causes": secondary or None,
+            "registered_on": on,
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        household = register_household(session, data=data, today=today())
+        code = household_code(household.id)
+    typer.echo(code)
+    note(f"registered household {code}: {data.head.name}, status candidate")
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    output: FormatOption = OutputFormat.TABLE,
+    reveal: RevealOption = False,
+    why: WhyOption = None,
+) -> None:
+    """Show a household and its members.
+
+    Example:
+
+    \b
+        kunnan household show H000001 --lang zh
+    """
+    from kunnan.services.households import household_detail, resolve_household
+    from kunnan.ui.output import render_record, render_rows, write_json
+
+    with ledger(ctx, write=reveal) as session:
+        detail = household_detail(session, resolve_household(session, household))
+        _reveal(session, [detail.code], reveal, why)
+    shown = view(ctx, output, reveal)
+    record = dataclasses.asdict(detail)
+    members = record.pop("members")
+    if shown.format is OutputFormat.JSON:
+        from kunnan.ui.output import machine_value
+
+        data = {f.key: machine_value(f, record.get(f.key), reveal=reveal) for f in DETAIL_FIELDS}
+        data["members"] = [
+            {f.key: machine_value(f, m.get(f.key), reveal=reveal) for f in MEMBER_FIELDS}
+            for m in members
+        ]
+        write_json(data)
+    elif shown.format is OutputFormat.CSV:
+        keys = ("code", "archive_no", "status", "category", "org", "area_code", "address")
+        household_part = [f for f in DETAIL_FIELDS if f.key in keys]
+        render_rows(
+            [{**{k: record[k] for k in keys}, **m} for m in members],
+            (*household_part, *MEMBER_FIELDS),
+            shown,
+        )
+    else:
+        title = f"{detail.code}  {members[0]['name']}" if members else detail.code
+        render_record(record, DETAIL_FIELDS, shown, title=title)
+        render_rows(
+            members, MEMBER_FIELDS, shown, title="成员" if shown.lang == "zh" else "Members"
+        )
+
+
+def _list_limit(limit: int | None, output: OutputFormat) -> int | None:
+    if limit is None:
+        return TABLE_DEFAULT_LIMIT if output is OutputFormat.TABLE else None
+    return limit or None
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: Annotated[
+        str | None, typer.Option("--status", help=f"Only this status: {HouseholdStatus.choices()}.")
+    ] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help=f"Only this category: {Category.choices()}.")
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this union and the unions under it.")
+    ] = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this area code.")] = None,
+    limit: LimitOpt = None,
+    output: FormatOption = OutputFormat.TABLE,
+    reveal: RevealOption = False,
+    why: WhyOption = None,
+) -> None:
+    """List households in the register, oldest first.
+
+    Example:
+
+    \b
+        kunnan household list --status candidate --org baiyin-qu --format csv
+    """
+    from kunnan.services.households import HouseholdFilter, list_households
+    from kunnan.ui.output import render_rows
+
+    where = HouseholdFilter(
+        status=parse_choice(HouseholdStatus, status, "--status"),
+        category=parse_choice(Category, category, "--category"),
+        org=org,
+        area_code=area,
+        limit=_list_limit(limit, output),
+    )
+    with ledger(ctx, write=reveal) as session:
+        rows, total = list_households(session, where=where)
+        _reveal(session, [r.code for r in rows], reveal, why)
+    render_rows([dataclasses.asdict(r) for r in rows], ROW_FIELDS, view(ctx, output, reveal))
+    if len(rows) < total:
+        note(f"showing {len(rows)} of {total} households; use --limit 0 to see all")
+    elif not rows:
+        note("no households match")
+
+
+@app.command("find")
+def find(
+    ctx: typer.Context,
+    text: Annotated[
+        str,
+        typer.Argument(help="Part of a name, ID number or phone; an archive number or address."),
+    ],
+    limit: LimitOpt = None,
+    output: FormatOption = OutputFormat.TABLE,
+    reveal: RevealOption = False,
+    why: WhyOption = None,
+) -> None:
+    """Find households by a member's name, the end of an ID or phone number, or an address.
+
+    Example:
+
+    \b
+        kunnan household find 张建国
+        kunnan household find 0012
+    """
+    from kunnan.services.households import find_households
+    from kunnan.ui.output import render_rows
+
+    with ledger(ctx, write=reveal) as session:
+        rows = find_households(session, text=text, limit=_list_limit(limit, output))
+        _reveal(session, [r.code for r in rows], reveal, why)
+    render_rows([dataclasses.asdict(r) for r in rows], ROW_FIELDS, view(ctx, output, reveal))
+    if not rows:
+        note(f"no household matches '{text}'")
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    org: Annotated[str | None, typer.Option("--org", help="Move to another union.")] = None,
+    area: AreaOpt = None,
+    address: AddressOpt = None,
+    housing: HousingOpt = None,
+    housing_area: HousingAreaOpt = None,
+    cause: CauseOpt = None,
+    secondary: SecondaryOpt = None,
+) -> None:
+    """Change a household's union, address, housing or causes (people: household member edit).
+
+    Example:
+
+    \b
+        kunnan household edit H000001 --address 白银区人民路12号 --secondary education
+    """
+    from kunnan.schemas.household import HouseholdUpdate
+    from kunnan.services.households import edit_household, household_code, resolve_household
+
+    given = {
+        "org": org,
+        "area_code": area,
+        "address": address,
+        "housing_type": housing,
+        "housing_area_m2": housing_area,
+        "main_cause": cause,
+        "secondary_causes": secondary or None,
+    }
+    if all(value is None for value in given.values()):
+        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    data = validated(HouseholdUpdate, given)
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        changes = edit_household(session, target, data=data)
+        code = household_code(target.id)
+    _report_changes(code, changes)
+
+
+def _report_changes(subject: str, changes: dict[str, Any]) -> None:
+    if not changes:
+        note(f"{subject}: nothing changed")
+        return
+    note(f"{subject}: changed {', '.join(sorted(changes))}")
+
+
+@member_app.command("add")
+def member_add(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    name: NameOpt,
+    id_number: IdOpt,
+    relation: RelationOpt = None,
+    phone: PhoneOpt = None,
+    employer: EmployerOpt = None,
+    identity: IdentityOpt = None,
+    health: HealthOpt = None,
+    schooling: SchoolingOpt = None,
+    income: IncomeOpt = None,
+) -> None:
+    """Add a member to a household.
+
+    Example:
+
+    \b
+        kunnan household member add H000001 --name 张小梅 --id-number 620402200309010028 --relation child --schooling undergraduate
+    """
+    from kunnan.schemas.household import MemberCreate
+    from kunnan.services.households import add_member, household_code, resolve_household
+
+    data = validated(
+        MemberCreate,
+        {
+            "name": name,
+            "id_number": id_number,
+            "relation": relation,
+            "phone": phone,
+            "employer": employer,
+            "identity": identity,
+            "health": health,
+            "schooling": schooling,
+            "monthly_income_fen": income,
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        add_member(session, target, data=data)
+        code = household_code(target.id)
+    note(f"{code}: added member {data.name}")
+
+
+@member_app.command("edit")
+def member_edit(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    member: MemberArg,
+    name: Annotated[str | None, typer.Option("--name", help="Corrected name.")] = None,
+    id_number: Annotated[
+        str | None, typer.Option("--id-number", help="Corrected ID number.")
+    ] = None,
+    relation: RelationOpt = None,
+    phone: PhoneOpt = None,
+    employer: EmployerOpt = None,
+    identity: IdentityOpt = None,
+    health: HealthOpt = None,
+    schooling: SchoolingOpt = None,
+    income: IncomeOpt = None,
+) -> None:
+    """Change a member's details (the head worker too: use 'head' as MEMBER).
+
+    Example:
+
+    \b
+        kunnan household member edit H000001 head --phone 13893001234 --income 3000
+    """
+    from kunnan.schemas.household import MemberUpdate
+    from kunnan.services.households import (
+        edit_member,
+        find_member,
+        household_code,
+        resolve_household,
+    )
+
+    given = {
+        "name": name,
+        "id_number": id_number,
+        "relation": relation,
+        "phone": phone,
+        "employer": employer,
+        "identity": identity,
+        "health": health,
+        "schooling": schooling,
+        "monthly_income_fen": income,
+    }
+    if all(value is None for value in given.values()):
+        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    data = validated(MemberUpdate, given)
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        person = find_member(target, member)
+        changes = edit_member(session, target, person, data=data)
+        subject = f"{household_code(target.id)} {person.name}"
+    _report_changes(subject, changes)
+
+
+@member_app.command("remove")
+def member_remove(ctx: typer.Context, household: HouseholdArg, member: MemberArg) -> None:
+    """Remove a member who no longer belongs to the household (never the head worker).
+
+    Example:
+
+    \b
+        kunnan household member remove H000001 张小梅
+    """
+    from kunnan.services.households import (
+        find_member,
+        household_code,
+        remove_member,
+        resolve_household,
+    )
+
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        person = find_member(target, member)
+        name = person.name
+        remove_member(session, target, person)
+        code = household_code(target.id)
+    note(f"{code}: removed member {name}")

@@ -1,0 +1,38 @@
+"""stdout for data, stderr for messages.
+
+Messages are written as plain text, never through Rich markup, so that a
+name or note containing square brackets is shown exactly as typed.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+#: Width for tables written to a pipe or file, where no terminal says how wide.
+PIPE_WIDTH = 160
+
+
+def note(message: str) -> None:
+    """A message for the person at the keyboard (stderr)."""
+    sys.stderr.write(message.rstrip("\n") + "\n")
+    sys.stderr.flush()
+
+
+def error_line(message: str) -> None:
+    """The single line an error gets on stderr."""
+    one_line = " ".join(message.split())
+    sys.stderr.write(f"error: {one_line}\n")
+    sys.stderr.flush()
+
+
+def stdout_console(width: int | None = None) -> Console:
+    from rich.console import Console
+
+    if width is None and not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        width = PIPE_WIDTH
+    return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)

@@ -1,0 +1,172 @@
+"""Shared fixtures: real ledgers on SQLite always, and on PostgreSQL when KUNNAN_TEST_PG is set.
+
+Every test that takes ``ledger`` (or ``cli``) runs once per backend, each
+time on a fresh database copied from a template migrated to head at the
+start of the session. Without KUNNAN_TEST_PG the PostgreSQL pass is skipped
+with a line in the report header and the summary; with
+KUNNAN_TEST_PG_REQUIRED=1 a missing or unreachable server fails the run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.support import Ledger, pg_admin_url
+
+PG_URL = os.environ.get("KUNNAN_TEST_PG", "").strip()
+PG_REQUIRED = os.environ.get("KUNNAN_TEST_PG_REQUIRED") == "1"
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+SKIP_LINE = "PostgreSQL pass: skipped (set KUNNAN_TEST_PG=postgresql://user@host:port/db to run it)"
+_counter = itertools.count()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    if PG_URL:
+        return f"PostgreSQL pass: on ({pg_admin_url(PG_URL).split('@')[-1]})"
+    return SKIP_LINE
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if PG_REQUIRED and not PG_URL:
+        pytest.exit("KUNNAN_TEST_PG_REQUIRED=1 but KUNNAN_TEST_PG is not set", returncode=3)
+    if PG_URL:
+        try:
+            engine = create_engine(pg_admin_url(PG_URL))
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            engine.dispose()
+        except Exception as error:  # the server is the environment's, not ours
+            pytest.exit(f"cannot reach KUNNAN_TEST_PG: {error}", returncode=3)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not PG_URL:
+        terminalreporter.write_line(SKIP_LINE, yellow=True)
+
+
+@dataclass
+class Templates:
+    sqlite_file: Path
+    pg_database: str | None
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    from kunnan.db import migrate
+    from kunnan.db.location import resolve
+
+    sqlite_file = tmp_path_factory.mktemp("template") / "template.sqlite"
+    migrate.upgrade(resolve(str(sqlite_file)))
+    pg_database = None
+    if PG_URL:
+        pg_database = f"kunnan_tpl_{uuid.uuid4().hex[:8]}"
+        _pg_execute(f'CREATE DATABASE "{pg_database}"')
+        migrate.upgrade(resolve(_pg_url_for(pg_database)))
+    yield Templates(sqlite_file=sqlite_file, pg_database=pg_database)
+    if pg_database:
+        _pg_execute(f'DROP DATABASE IF EXISTS "{pg_database}" WITH (FORCE)')
+
+
+def _pg_execute(statement: str) -> None:
+    engine = create_engine(pg_admin_url(PG_URL), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def _pg_url_for(database: str) -> str:
+    base = pg_admin_url(PG_URL)
+    return base.rsplit("/", 1)[0] + "/" + database
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def ledger(backend: str, templates: Templates, tmp_path: Path) -> Iterator[Ledger]:
+    """A fresh ledger at the head revision, on this test's backend."""
+    if backend == "sqlite":
+        path = tmp_path / "ledger.sqlite"
+        shutil.copyfile(templates.sqlite_file, path)
+        path.chmod(0o600)
+        yield Ledger(url=str(path), backend="sqlite", path=path)
+        return
+    database = f"kunnan_t_{os.getpid()}_{next(_counter)}"
+    _pg_execute(f'CREATE DATABASE "{database}" TEMPLATE "{templates.pg_database}"')
+    try:
+        yield Ledger(url=_pg_url_for(database), backend="postgresql", path=None)
+    finally:
+        _pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def empty_database(backend: str, tmp_path: Path) -> Iterator[Ledger]:
+    """A database with no kunnan schema yet (a path that does not exist, or an empty PG db)."""
+    if backend == "sqlite":
+        path = tmp_path / "new" / "ledger.sqlite"
+        yield Ledger(url=str(path), backend="sqlite", path=path)
+        return
+    database = f"kunnan_e_{os.getpid()}_{next(_counter)}"
+    _pg_execute(f'CREATE DATABASE "{database}"')
+    try:
+        yield Ledger(url=_pg_url_for(database), backend="postgresql", path=None)
+    finally:
+        _pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+
+@pytest.fixture
+def cli(ledger: Ledger) -> Ledger:
+    """The ledger, for tests that drive the command line (reads better at call sites)."""
+    return ledger
+
+
+@pytest.fixture
+def baiyin(cli: Ledger) -> Ledger:
+    """A ledger with Baiyin's city union, two county unions, a grassroots union and a unit."""
+    cli.ok(
+        "org",
+        "add",
+        "--code",
+        "baiyin",
+        "--name",
+        "白银市总工会",
+        "--kind",
+        "city",
+        "--area",
+        "620400",
+    )
+    cli.ok("org", "add", "--code", "baiyin-qu", "--name", "白银区总工会", "--kind", "county",
+           "--parent", "baiyin", "--area", "620402")  # fmt: skip
+    cli.ok("org", "add", "--code", "pingchuan", "--name", "平川区总工会", "--kind", "county",
+           "--parent", "baiyin", "--area", "620403")  # fmt: skip
+    cli.ok("org", "add", "--code", "phosphate", "--name", "白银磷肥厂工会", "--kind", "grassroots",
+           "--parent", "baiyin-qu")  # fmt: skip
+    cli.ok("org", "add", "--code", "aluminium-unit", "--name", "华鹭铝业公司", "--kind", "unit",
+           "--parent", "baiyin-qu")  # fmt: skip
+    return cli
+
+
+@pytest.fixture
+def session(ledger: Ledger) -> Iterator[Any]:
+    """A write session on a fresh ledger, as a command would open it (committed at the end)."""
+    from kunnan.db.location import resolve
+    from kunnan.db.session import open_session
+
+    with open_session(
+        resolve(ledger.url), write=True, operator="测试员", command="kunnan test"
+    ) as opened:
+        yield opened
