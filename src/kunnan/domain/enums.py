@@ -166,6 +166,49 @@ class HousingType(Labelled):
     OTHER = "other"
 
 
+class ContactMethod(Labelled):
+    PHONE = "phone"
+    VISIT = "visit"
+    DOOR = "door"
+
+
+class ContactOutcome(Labelled):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    MOVED = "moved"
+    REFUSED = "refused"
+    NOT_FOUND = "not_found"
+
+
+class CaseStatus(Labelled):
+    """An identification case: one pass through the seven steps."""
+
+    OPEN = "open"
+    ARCHIVED = "archived"
+    REJECTED = "rejected"
+
+
+class Decision(Labelled):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class ObjectionStatus(Labelled):
+    OPEN = "open"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+
+
+class ArchiveLevel(Labelled):
+    """The standard a household was archived under (建档标准)."""
+
+    NATIONAL = "national"
+    PROVINCIAL = "provincial"
+    CITY = "city"
+    COUNTY = "county"
+    GRASSROOTS = "grassroots"
+
+
 class Sex(Labelled):
     MALE = "male"
     FEMALE = "female"
@@ -186,6 +229,12 @@ _NOUNS: dict[str, str] = {
     "Schooling": "schooling",
     "HousingType": "housing type",
     "Sex": "sex",
+    "ContactMethod": "contact method",
+    "ContactOutcome": "contact outcome",
+    "CaseStatus": "case status",
+    "Decision": "decision",
+    "ObjectionStatus": "objection status",
+    "ArchiveLevel": "archive level",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -291,6 +340,24 @@ _LABELS: dict[str, dict[str, str]] = {
         "other": "其他",
     },
     "Sex": {"male": "男", "female": "女"},
+    "ContactMethod": {"phone": "电话", "visit": "走访", "door": "敲门"},
+    "ContactOutcome": {
+        "reached": "已联系上",
+        "no_answer": "无人应答",
+        "moved": "已搬迁",
+        "refused": "拒绝",
+        "not_found": "未找到",
+    },
+    "CaseStatus": {"open": "进行中", "archived": "已建档", "rejected": "未通过"},
+    "Decision": {"approve": "同意", "reject": "不同意"},
+    "ObjectionStatus": {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"},
+    "ArchiveLevel": {
+        "national": "全国级",
+        "provincial": "省级",
+        "city": "市级",
+        "county": "县级",
+        "grassroots": "基层级",
+    },
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -309,4 +376,10 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     Schooling,
     HousingType,
     Sex,
+    ContactMethod,
+    ContactOutcome,
+    CaseStatus,
+    Decision,
+    ObjectionStatus,
+    ArchiveLevel,
 )

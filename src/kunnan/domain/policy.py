@@ -17,6 +17,7 @@ from kunnan.domain.money import format_fen, parse_yuan
 
 class SettingKind(StrEnum):
     MULTIPLIER = "multiplier"
+    SHARE = "share"
     DAYS = "days"
     MONEY = "money"
     SWITCH = "switch"
@@ -70,6 +71,13 @@ SETTINGS: dict[str, Setting] = {
             "公示天数",
         ),
         Setting(
+            "appraisal_pass_share",
+            SettingKind.SHARE,
+            "0.5",
+            "an appraisal (五评) passes when more than this share of the votes cast are for",
+            "民主评议通过比例",
+        ),
+        Setting(
             "car_value_limit",
             SettingKind.MONEY,
             "100000",
@@ -95,13 +103,15 @@ def find_setting(key: str) -> Setting:
 def canonical_value(setting: Setting, text: str) -> str:
     """Check a value for a setting and return the form the ledger stores."""
     raw = text.strip()
-    if setting.kind is SettingKind.MULTIPLIER:
+    if setting.kind in (SettingKind.MULTIPLIER, SettingKind.SHARE):
         try:
             number = Decimal(raw)
         except InvalidOperation:
             raise PolicyError(f"{setting.key} must be a number like 1.5, not '{text}'") from None
         if not number.is_finite() or number <= 0 or number > 100:
             raise PolicyError(f"{setting.key} must be greater than 0 and at most 100")
+        if setting.kind is SettingKind.SHARE and number >= 1:
+            raise PolicyError(f"{setting.key} is a share of the votes: more than 0, less than 1")
         if number.as_tuple().exponent < -3:  # type: ignore[operator]
             raise PolicyError(f"{setting.key} takes at most three decimals")
         return format(number.normalize(), "f")
