@@ -7,16 +7,30 @@ Alembic environment compares with the migrations.
 from kunnan.models.audit import AuditEntry
 from kunnan.models.base import Base
 from kunnan.models.household import Household, HouseholdCause, Member
+from kunnan.models.identification import (
+    ContactAttempt,
+    IdentificationCase,
+    IdentificationStep,
+    IncomeCalculation,
+    Objection,
+    StatusChange,
+)
 from kunnan.models.org import Org
 from kunnan.models.policy import PolicyLine, PolicySetting
 
 __all__ = [
     "AuditEntry",
     "Base",
+    "ContactAttempt",
     "Household",
     "HouseholdCause",
+    "IdentificationCase",
+    "IdentificationStep",
+    "IncomeCalculation",
     "Member",
+    "Objection",
     "Org",
     "PolicyLine",
     "PolicySetting",
+    "StatusChange",
 ]

@@ -21,6 +21,8 @@ class Household(Base):
     category: Mapped[str | None] = mapped_column(String(16))
     main_cause: Mapped[str | None] = mapped_column(String(16))
     archive_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+    archive_level: Mapped[str | None] = mapped_column(String(16))
+    archived_on: Mapped[dt.date | None] = mapped_column(Date)
     area_code: Mapped[str] = mapped_column(String(6), index=True)
     address: Mapped[str] = mapped_column(String(200))
     housing_type: Mapped[str | None] = mapped_column(String(24))
