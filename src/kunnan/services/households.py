@@ -16,7 +16,7 @@ from kunnan.domain.enums import Category, HouseholdStatus, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
-from kunnan.models import Household, HouseholdCause, Member, Org
+from kunnan.models import Household, HouseholdCause, Member, Org, StatusChange
 from kunnan.schemas.household import HouseholdCreate, HouseholdUpdate, MemberCreate, MemberUpdate
 from kunnan.services import audit
 from kunnan.services.orgs import find_org, find_union, within
@@ -148,6 +148,16 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     head = _member_from(household, data.head)
     session.add(head)
     session.flush()
+    session.add(
+        StatusChange(
+            household_id=household.id,
+            changed_on=household.registered_on,
+            status=household.status,
+            category=None,
+            reason="registered",
+            recorded_at=now,
+        )
+    )
     audit.record(
         session,
         action="create",
