@@ -16,6 +16,7 @@ from tests.support import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+COMMAND_TABLE = README.split("## Commands", 1)[1].split("\n## ", 1)[0]
 
 HEAVY = ("sqlalchemy", "alembic", "kunnan.models", "rich.table", "kunnan.db.session")
 

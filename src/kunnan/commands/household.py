@@ -15,6 +15,7 @@ from kunnan.commands._common import (
     WhyOption,
     ledger,
     parse_choice,
+    parse_on,
     today,
     validated,
     view,
@@ -22,6 +23,8 @@ from kunnan.commands._common import (
 from kunnan.domain.enums import (
     Category,
     Cause,
+    ContactMethod,
+    ContactOutcome,
     Health,
     HouseholdStatus,
     HousingType,
@@ -135,6 +138,15 @@ MEMBER_FIELDS = (
 )
 
 
+CONTACT_FIELDS = (
+    Field("attempted_on", "Date", "日期", "date"),
+    Field("method", "How", "方式", "enum", ContactMethod),
+    Field("outcome", "Outcome", "结果", "enum", ContactOutcome),
+    Field("caseworker", "Caseworker", "联系人"),
+    Field("note", "Note", "备注"),
+)
+
+
 def _reveal(session: Any, codes: list[str], reveal: bool, why: str | None) -> None:
     if reveal and codes:
         from kunnan.services.households import record_reveal
@@ -217,11 +229,14 @@ def show(
     \b
         kunnan household show H000001 --lang zh
     """
+    from kunnan.services.finding import contacts_of
     from kunnan.services.households import household_detail, resolve_household
     from kunnan.ui.output import render_record, render_rows, write_json
 
     with ledger(ctx, write=reveal) as session:
-        detail = household_detail(session, resolve_household(session, household))
+        target = resolve_household(session, household)
+        detail = household_detail(session, target)
+        contacts = [dataclasses.asdict(c) for c in contacts_of(session, target)]
         _reveal(session, [detail.code], reveal, why)
     shown = view(ctx, output, reveal)
     record = dataclasses.asdict(detail)
@@ -233,6 +248,10 @@ def show(
         data["members"] = [
             {f.key: machine_value(f, m.get(f.key), reveal=reveal) for f in MEMBER_FIELDS}
             for m in members
+        ]
+        data["contacts"] = [
+            {f.key: machine_value(f, c.get(f.key), reveal=reveal) for f in CONTACT_FIELDS}
+            for c in contacts
         ]
         write_json(data)
     elif shown.format is OutputFormat.CSV:
@@ -270,6 +289,13 @@ def list_(
         str | None, typer.Option("--org", help="Only this union and the unions under it.")
     ] = None,
     area: Annotated[str | None, typer.Option("--area", help="Only this area code.")] = None,
+    unreached: Annotated[
+        bool,
+        typer.Option(
+            "--unreached",
+            help="Only candidates nobody has reached yet, with their contact attempts.",
+        ),
+    ] = False,
     limit: LimitOpt = None,
     output: FormatOption = OutputFormat.TABLE,
     reveal: RevealOption = False,
@@ -281,7 +307,11 @@ def list_(
 
     \b
         kunnan household list --status candidate --org baiyin-qu --format csv
+        kunnan household list --unreached
     """
+    if unreached:
+        _list_unreached(ctx, org, output)
+        return
     from kunnan.services.households import HouseholdFilter, list_households
     from kunnan.ui.output import render_rows
 
@@ -300,6 +330,74 @@ def list_(
         note(f"showing {len(rows)} of {total} households; use --limit 0 to see all")
     elif not rows:
         note("no households match")
+
+
+UNREACHED_FIELDS = (
+    Field("code", "Code", "编号", min_width=7),
+    Field("head_name", "Head", "户主", min_width=6),
+    Field("org", "Union", "所属工会", min_width=8),
+    Field("address", "Address", "住址"),
+    Field("attempts", "Attempts", "联系次数", "int"),
+    Field("last_attempt_on", "Last attempt", "最近联系", "date"),
+    Field("last_outcome", "Outcome", "结果", "enum", ContactOutcome),
+)
+
+
+def _list_unreached(ctx: typer.Context, org: str | None, output: OutputFormat) -> None:
+    from kunnan.services.finding import unreached
+    from kunnan.ui.output import render_rows
+
+    with ledger(ctx, write=False) as session:
+        rows = unreached(session, org=org)
+    render_rows([dataclasses.asdict(r) for r in rows], UNREACHED_FIELDS, view(ctx, output))
+    if not rows:
+        note("every candidate has been reached")
+
+
+@app.command("contact")
+def contact(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    by: Annotated[str, typer.Option("--by", help=f"How: {ContactMethod.choices()}.")],
+    outcome: Annotated[str, typer.Option("--outcome", help=f"Result: {ContactOutcome.choices()}.")],
+    caseworker: Annotated[
+        str | None,
+        typer.Option("--caseworker", help="Who made the attempt (default: the operator)."),
+    ] = None,
+    on: OnOption = None,
+    note_: Annotated[str | None, typer.Option("--note", help="What happened.")] = None,
+) -> None:
+    """Log an attempt to reach a household: a phone call, a visit, or knocking on doors.
+
+    Example:
+
+    \b
+        kunnan household contact H000006 --by door --outcome no-answer --note "邻居说已搬走"
+        kunnan household contact H000006 --by visit --outcome reached --caseworker 李发明
+    """
+    from kunnan.commands._common import state
+    from kunnan.domain.text import NAME_MAX, NOTE_MAX, TextError, clean_text
+    from kunnan.services.finding import log_contact
+    from kunnan.services.households import household_code, resolve_household
+
+    method = parse_choice(ContactMethod, by, "--by")
+    result = parse_choice(ContactOutcome, outcome, "--outcome")
+    assert method is not None and result is not None
+    day = parse_on(on)
+    try:
+        who = clean_text(
+            caseworker or state(ctx).operator, field="--caseworker", max_length=NAME_MAX
+        )
+        text = clean_text(note_ or "", field="--note", max_length=NOTE_MAX, allow_newlines=True)
+    except TextError as error:
+        raise InvalidInput(str(error)) from None
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        log_contact(
+            session, target, method=method, outcome=result, on=day, caseworker=who, note=text
+        )
+        code = household_code(target.id)
+    note(f"{code}: {method.value} on {day.isoformat()}: {result.value}")
 
 
 @app.command("find")
