@@ -197,6 +197,13 @@ class ObjectionStatus(Labelled):
     OPEN = "open"
     UPHELD = "upheld"
     DISMISSED = "dismissed"
+    CLOSED = "closed"
+
+
+class FollowupOutcome(Labelled):
+    STABLE = "stable"
+    AT_RISK = "at_risk"
+    RELAPSED = "relapsed"
 
 
 class ArchiveLevel(Labelled):
@@ -235,6 +242,7 @@ _NOUNS: dict[str, str] = {
     "Decision": "decision",
     "ObjectionStatus": "objection status",
     "ArchiveLevel": "archive level",
+    "FollowupOutcome": "follow-up outcome",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -350,7 +358,13 @@ _LABELS: dict[str, dict[str, str]] = {
     },
     "CaseStatus": {"open": "进行中", "archived": "已建档", "rejected": "未通过"},
     "Decision": {"approve": "同意", "reject": "不同意"},
-    "ObjectionStatus": {"open": "待处理", "upheld": "异议成立", "dismissed": "异议不成立"},
+    "ObjectionStatus": {
+        "open": "待处理",
+        "upheld": "异议成立",
+        "dismissed": "异议不成立",
+        "closed": "已关闭",
+    },
+    "FollowupOutcome": {"stable": "稳定", "at_risk": "有返困风险", "relapsed": "已返困"},
     "ArchiveLevel": {
         "national": "全国级",
         "provincial": "省级",
@@ -382,4 +396,5 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     Decision,
     ObjectionStatus,
     ArchiveLevel,
+    FollowupOutcome,
 )

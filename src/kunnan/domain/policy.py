@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from kunnan.domain.exits import parse_months
 from kunnan.domain.money import format_fen, parse_yuan
 
 
@@ -21,6 +22,7 @@ class SettingKind(StrEnum):
     DAYS = "days"
     MONEY = "money"
     SWITCH = "switch"
+    MONTHS = "months"
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,20 @@ SETTINGS: dict[str, Setting] = {
             "稳定脱困倍数",
         ),
         Setting(
+            "exit_calculation_days",
+            SettingKind.DAYS,
+            "90",
+            "a stable exit needs an income calculation made at most this many days before it",
+            "退出核算有效天数",
+        ),
+        Setting(
+            "followup_months",
+            SettingKind.MONTHS,
+            "3,6,12",
+            "follow-up visits after a stable exit, in months after the exit (回访)",
+            "回访月份",
+        ),
+        Setting(
             "notice_days",
             SettingKind.DAYS,
             "7",
@@ -102,34 +118,59 @@ def find_setting(key: str) -> Setting:
 
 def canonical_value(setting: Setting, text: str) -> str:
     """Check a value for a setting and return the form the ledger stores."""
-    raw = text.strip()
-    if setting.kind in (SettingKind.MULTIPLIER, SettingKind.SHARE):
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            raise PolicyError(f"{setting.key} must be a number like 1.5, not '{text}'") from None
-        if not number.is_finite() or number <= 0 or number > 100:
-            raise PolicyError(f"{setting.key} must be greater than 0 and at most 100")
-        if setting.kind is SettingKind.SHARE and number >= 1:
-            raise PolicyError(f"{setting.key} is a share of the votes: more than 0, less than 1")
-        if number.as_tuple().exponent < -3:  # type: ignore[operator]
-            raise PolicyError(f"{setting.key} takes at most three decimals")
-        return format(number.normalize(), "f")
-    if setting.kind is SettingKind.DAYS:
-        if not raw.isdigit() or not 0 < int(raw) <= 3660:
-            raise PolicyError(f"{setting.key} must be a whole number of days from 1 to 3660")
-        return str(int(raw))
-    if setting.kind is SettingKind.MONEY:
-        try:
-            return str(parse_yuan(raw))
-        except ValueError as error:
-            raise PolicyError(f"{setting.key}: {error}") from None
+    try:
+        return _CANONICAL[setting.kind](setting, text.strip())
+    except PolicyError:
+        raise
+    except ValueError as error:
+        raise PolicyError(f"{setting.key}: {error}") from None
+
+
+def _number(setting: Setting, raw: str) -> str:
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise PolicyError(f"{setting.key} must be a number like 1.5, not '{raw}'") from None
+    if not number.is_finite() or number <= 0 or number > 100:
+        raise PolicyError(f"{setting.key} must be greater than 0 and at most 100")
+    if setting.kind is SettingKind.SHARE and number >= 1:
+        raise PolicyError(f"{setting.key} is a share of the votes: more than 0, less than 1")
+    if number.as_tuple().exponent < -3:  # type: ignore[operator]
+        raise PolicyError(f"{setting.key} takes at most three decimals")
+    return format(number.normalize(), "f")
+
+
+def _days(setting: Setting, raw: str) -> str:
+    if not raw.isdigit() or not 0 < int(raw) <= 3660:
+        raise PolicyError(f"{setting.key} must be a whole number of days from 1 to 3660")
+    return str(int(raw))
+
+
+def _money(setting: Setting, raw: str) -> str:
+    return str(parse_yuan(raw))
+
+
+def _months(setting: Setting, raw: str) -> str:
+    return ",".join(str(m) for m in parse_months(raw))
+
+
+def _switch(setting: Setting, raw: str) -> str:
     lowered = raw.lower()
     if lowered in ("on", "true", "yes", "1", "开"):
         return "on"
     if lowered in ("off", "false", "no", "0", "关"):
         return "off"
-    raise PolicyError(f"{setting.key} is a switch: on or off, not '{text}'")
+    raise PolicyError(f"{setting.key} is a switch: on or off, not '{raw}'")
+
+
+_CANONICAL = {
+    SettingKind.MULTIPLIER: _number,
+    SettingKind.SHARE: _number,
+    SettingKind.DAYS: _days,
+    SettingKind.MONEY: _money,
+    SettingKind.MONTHS: _months,
+    SettingKind.SWITCH: _switch,
+}
 
 
 def display_value(setting: Setting, stored: str) -> str:

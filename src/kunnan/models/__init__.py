@@ -6,6 +6,7 @@ Alembic environment compares with the migrations.
 
 from kunnan.models.audit import AuditEntry
 from kunnan.models.base import Base
+from kunnan.models.exits import Followup, HouseholdExit
 from kunnan.models.household import Household, HouseholdCause, Member
 from kunnan.models.identification import (
     ContactAttempt,
@@ -22,8 +23,10 @@ __all__ = [
     "AuditEntry",
     "Base",
     "ContactAttempt",
+    "Followup",
     "Household",
     "HouseholdCause",
+    "HouseholdExit",
     "IdentificationCase",
     "IdentificationStep",
     "IncomeCalculation",

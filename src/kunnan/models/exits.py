@@ -1,0 +1,47 @@
+"""Exits from the register and the follow-up visits that watch for relapse."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kunnan.models.base import Base, Key, UtcDateTime
+
+
+class HouseholdExit(Base):
+    """退出: how and when a household left the register, and the facts that justify it."""
+
+    __tablename__ = "household_exit"
+    __table_args__ = (Index("ix_household_exit_day_kind", "exited_on", "kind"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    exited_on: Mapped[dt.date] = mapped_column(Date)
+    archive_no: Mapped[str | None] = mapped_column(String(40))
+    category: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text)
+    #: JSON: the income figures of a stable exit, where a household moved to, ...
+    details: Mapped[str] = mapped_column(Text)
+    calculation_id: Mapped[int | None] = mapped_column(Key, ForeignKey("income_calculation.id"))
+    #: Set when the household fell back into hardship (返困) after this exit.
+    relapsed_on: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Followup(Base):
+    """回访: a follow-up visit after a stable exit, scheduled or made."""
+
+    __tablename__ = "followup"
+    __table_args__ = (Index("ix_followup_due", "done_on", "due_on"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    exit_id: Mapped[int] = mapped_column(Key, ForeignKey("household_exit.id"), index=True)
+    household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"), index=True)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    visitor: Mapped[str | None] = mapped_column(String(64))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
