@@ -101,3 +101,28 @@ def make_id(area: str = "620402", birth: dt.date = dt.date(1978, 3, 15), sequenc
     """A valid 18-character ID number (odd sequence → male, even → female)."""
     first17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
     return first17 + check_character(first17)
+
+
+def archive_household(
+    cli: Ledger,
+    code: str,
+    *,
+    start: dt.date,
+    by: str = "baiyin",
+    extra_calculate: tuple[str, ...] = (),
+) -> dt.date:
+    """Take a household through the seven steps from ``start``; return the day it was archived.
+
+    Needs a dibao line for the household's area and the year of ``start``.
+    """
+    day = start.isoformat
+    cli.ok("identify", "visit", code, "--visitor", "李发明", "--visitor", "张清满", "--on", day())
+    cli.ok("identify", "inspect", code, "--car-value", "0", "--on", day())
+    cli.ok("identify", "calculate", code, *extra_calculate, "--on", day())
+    cli.ok("identify", "deliberate", code, "--decision", "approve", "--attendees", "5",
+           "--minutes", "同意", "--on", day())  # fmt: skip
+    cli.ok("identify", "appraise", code, "--for", "9", "--against", "1", "--on", day())
+    cli.ok("identify", "publicize", code, "--from", day())
+    confirmed = start + dt.timedelta(days=7)
+    cli.ok("identify", "confirm", code, "--by", by, "--on", confirmed.isoformat())
+    return confirmed

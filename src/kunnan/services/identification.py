@@ -141,6 +141,7 @@ def _begin(
             round=(rounds or 0) + 1,
             status=CaseStatus.OPEN.value,
             started_on=on,
+            follows_archive_no=household.archive_no,
         )
         session.add(case)
         session.flush()
@@ -931,6 +932,7 @@ def case_view(session: Session, household: Household) -> CaseView:
                 "closed_on": c.closed_on,
                 "rejected_step": c.rejected_step,
                 "reject_reason": c.reject_reason,
+                "follows_archive_no": c.follows_archive_no,
             }
             for c in cases
         ],
