@@ -1,0 +1,344 @@
+"""kunnan exit: households leave the register (退出), are followed up (回访), and may relapse (返困)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+
+import typer
+
+from kunnan.commands._common import (
+    FormatOption,
+    HouseholdArg,
+    OnOption,
+    ledger,
+    parse_choice,
+    parse_on,
+    today,
+    view,
+)
+from kunnan.domain.enums import Category, ExitKind, FollowupOutcome
+from kunnan.domain.errors import InvalidInput
+from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
+
+app = typer.Typer(
+    help="Exits from the register, follow-up visits and relapses.", no_args_is_help=True
+)
+
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="Why the household leaves.")]
+
+
+def _text(value: str | None, option: str, *, required: bool = False) -> str:
+    from kunnan.domain.text import NOTE_MAX, TextError, clean_text
+
+    try:
+        text = clean_text(value or "", field=option, max_length=NOTE_MAX, allow_newlines=True)
+    except TextError as error:
+        raise InvalidInput(str(error)) from None
+    if required and not text:
+        raise InvalidInput(f"{option} is required")
+    return text
+
+
+def _run(ctx: typer.Context, household: str, action: Any) -> None:
+    from kunnan.services.households import resolve_household
+
+    with ledger(ctx, write=True) as session:
+        outcome = action(session, resolve_household(session, household))
+    note(outcome.message)
+
+
+@app.command("stable")
+def stable(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    recalculate: Annotated[
+        bool,
+        typer.Option(
+            "--recalculate", help="Record a new income calculation on the exit date first."
+        ),
+    ] = False,
+    other_income: Annotated[
+        str | None,
+        typer.Option("--other-income", help="With --recalculate: other monthly income, yuan."),
+    ] = None,
+    medical_costs: Annotated[
+        str | None,
+        typer.Option("--medical-costs", help="With --recalculate: monthly medical costs."),
+    ] = None,
+    schooling_costs: Annotated[
+        str | None,
+        typer.Option("--schooling-costs", help="With --recalculate: monthly schooling costs."),
+    ] = None,
+    accident_costs: Annotated[
+        str | None,
+        typer.Option("--accident-costs", help="With --recalculate: monthly accident costs."),
+    ] = None,
+    resolved: Annotated[
+        str | None, typer.Option("--resolved", help="For accident households: what was resolved.")
+    ] = None,
+    on: OnOption = None,
+) -> None:
+    """稳定脱困: leave the register for good, on a fresh income calculation above the exit line.
+
+    The latest calculation must be recent (policy: 90 days) and show income per
+    person at or above the exit line (policy: 1.5 × the dibao line); accident
+    households may instead say what was resolved. Follow-ups are scheduled
+    (policy: 3, 6 and 12 months).
+
+    Example:
+
+    \b
+        kunnan exit stable H000001 --recalculate --on 2018-11-20
+        kunnan exit stable H000007 --resolved "工伤赔偿到位，医疗费用已结清"
+    """
+    from kunnan.commands.identify import _money
+    from kunnan.services.exits import exit_stable
+    from kunnan.services.identification import CostFacts
+
+    day = parse_on(on)
+    costs = None
+    given = (other_income, medical_costs, schooling_costs, accident_costs)
+    if recalculate:
+        costs = CostFacts(
+            other_income_fen=_money(other_income, "--other-income"),
+            medical_costs_fen=_money(medical_costs, "--medical-costs"),
+            schooling_costs_fen=_money(schooling_costs, "--schooling-costs"),
+            accident_costs_fen=_money(accident_costs, "--accident-costs"),
+        )
+    elif any(value is not None for value in given):
+        raise InvalidInput("income and cost options go with --recalculate")
+    what = _text(resolved, "--resolved") or None
+    _run(
+        ctx,
+        household,
+        lambda session, target: exit_stable(
+            session, target, on=day, recalculate=costs, resolved=what
+        ),
+    )
+
+
+def _other(
+    ctx: typer.Context,
+    household: str,
+    kind: ExitKind,
+    on: str | None,
+    reason: str,
+    moved_to: str | None = None,
+) -> None:
+    from kunnan.services.exits import exit_other
+
+    day = parse_on(on)
+    _run(
+        ctx,
+        household,
+        lambda session, target: exit_other(
+            session, target, kind=kind, on=day, reason=reason, moved_to=moved_to
+        ),
+    )
+
+
+@app.command("safety-net")
+def safety_net(
+    ctx: typer.Context, household: HouseholdArg, reason: ReasonOpt = None, on: OnOption = None
+) -> None:
+    """转政府兜底: moved to the government's safety net, with the union's ongoing help.
+
+    Example:
+
+    \b
+        kunnan exit safety-net H000003 --reason "纳入民政特困供养"
+    """
+    _other(ctx, household, ExitKind.SAFETY_NET, on, _text(reason, "--reason", required=True))
+
+
+@app.command("moved")
+def moved(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    to: Annotated[str, typer.Option("--to", help="Where the household moved.")],
+    reason: ReasonOpt = None,
+    on: OnOption = None,
+) -> None:
+    """迁出: the household moved away.
+
+    Example:
+
+    \b
+        kunnan exit moved H000005 --to 兰州市七里河区
+    """
+    _other(
+        ctx,
+        household,
+        ExitKind.MOVED,
+        on,
+        _text(reason, "--reason"),
+        _text(to, "--to", required=True),
+    )
+
+
+@app.command("deceased")
+def deceased(
+    ctx: typer.Context, household: HouseholdArg, reason: ReasonOpt = None, on: OnOption = None
+) -> None:
+    """死亡: the head worker died and the household leaves the register.
+
+    Example:
+
+    \b
+        kunnan exit deceased H000004 --on 2018-09-30
+    """
+    _other(ctx, household, ExitKind.DECEASED, on, _text(reason, "--reason"))
+
+
+@app.command("ineligible")
+def ineligible(
+    ctx: typer.Context, household: HouseholdArg, reason: ReasonOpt = None, on: OnOption = None
+) -> None:
+    """不再符合: found not to qualify, e.g. by the civil-affairs data comparison.
+
+    Example:
+
+    \b
+        kunnan exit ineligible H000002 --reason "数据比对发现家庭有经营性收入"
+    """
+    _other(ctx, household, ExitKind.INELIGIBLE, on, _text(reason, "--reason", required=True))
+
+
+@app.command("withdrew")
+def withdrew(
+    ctx: typer.Context, household: HouseholdArg, reason: ReasonOpt = None, on: OnOption = None
+) -> None:
+    """自愿退出: the household asked to leave the register.
+
+    Example:
+
+    \b
+        kunnan exit withdrew H000006 --reason "本人申请退出"
+    """
+    _other(ctx, household, ExitKind.WITHDREW, on, _text(reason, "--reason"))
+
+
+@app.command("followup")
+def followup(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    by: Annotated[str, typer.Option("--by", help="Who made the follow-up visit.")],
+    outcome: Annotated[
+        str, typer.Option("--outcome", help=f"What it found: {FollowupOutcome.choices()}.")
+    ],
+    note_: Annotated[str | None, typer.Option("--note", help="What was seen and said.")] = None,
+    on: OnOption = None,
+) -> None:
+    """回访: record a follow-up visit to an exited household (against the earliest one due).
+
+    Example:
+
+    \b
+        kunnan exit followup H000001 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
+    """
+    from kunnan.services.exits import record_followup
+    from kunnan.services.households import household_code, resolve_household
+
+    result = parse_choice(FollowupOutcome, outcome, "--outcome")
+    assert result is not None
+    day = parse_on(on)
+    visitor = _text(by, "--by", required=True)
+    text = _text(note_, "--note")
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        done = record_followup(session, target, on=day, visitor=visitor, outcome=result, note=text)
+        code = household_code(target.id)
+        due = done.due_on
+    scheduled = f" (due {due.isoformat()})" if due else " (unscheduled)"
+    note(f"{code}: follow-up on {day.isoformat()}{scheduled}: {result.value}")
+    if result is FollowupOutcome.RELAPSED:
+        note(f"to reopen identification: kunnan exit relapse {code} --reason …")
+
+
+@app.command("relapse")
+def relapse(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    reason: Annotated[str, typer.Option("--reason", help="What happened.")],
+    on: OnOption = None,
+) -> None:
+    """返困: an exited household fell back into hardship; it is identified again, linked to its old archive.
+
+    Example:
+
+    \b
+        kunnan exit relapse H000001 --reason "工厂停产，再次失业"
+    """
+    from kunnan.services.exits import relapse as relapse_household
+
+    day = parse_on(on)
+    why = _text(reason, "--reason", required=True)
+    _run(
+        ctx,
+        household,
+        lambda session, target: relapse_household(session, target, on=day, reason=why),
+    )
+
+
+EXIT_FIELDS = (
+    Field("code", "Code", "编号", min_width=7),
+    Field("head_name", "Head", "户主", min_width=6),
+    Field("org", "Union", "所属工会", min_width=8),
+    Field("archive_no", "Archive no.", "档案号"),
+    Field("category", "Category", "困难类别", "enum", Category),
+    Field("kind", "Exit", "退出方式", "enum", ExitKind),
+    Field("exited_on", "Exited", "退出日期", "date"),
+    Field("reason", "Reason", "原因"),
+    Field("next_followup_on", "Next follow-up", "下次回访", "date"),
+    Field("relapsed_on", "Relapsed", "返困日期", "date"),
+)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Only exits in this calendar year.")
+    ] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"Only this kind: {ExitKind.choices()}.")
+    ] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this union and those under it.")
+    ] = None,
+    followup_due: Annotated[
+        bool,
+        typer.Option(
+            "--followup-due", help="Only households with a follow-up due within 30 days or overdue."
+        ),
+    ] = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List exits, oldest first, with the next follow-up due.
+
+    Example:
+
+    \b
+        kunnan exit list --year 2018 --kind stable
+        kunnan exit list --followup-due
+    """
+    import datetime as dt
+
+    from kunnan.services.exits import list_exits
+    from kunnan.services.orgs import find_org
+    from kunnan.ui.output import render_rows
+
+    chosen = parse_choice(ExitKind, kind, "--kind")
+    with ledger(ctx, write=False) as session:
+        rows = list_exits(
+            session,
+            year=year,
+            kind=chosen,
+            org=find_org(session, org) if org else None,
+            followup_due_by=today() + dt.timedelta(days=30) if followup_due else None,
+        )
+    render_rows([dataclasses.asdict(r) for r in rows], EXIT_FIELDS, view(ctx, output))
+    if not rows:
+        note("no exits match")

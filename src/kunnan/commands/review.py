@@ -1,0 +1,161 @@
+"""kunnan review: the yearly review (年审) lists — who is overdue, stale, or due a follow-up."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+
+from kunnan.commands._common import FormatOption, ledger, parse_on, view
+from kunnan.domain.enums import Category
+from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
+
+app = typer.Typer(help="Yearly review lists: overdue, stale, follow-ups due.", no_args_is_help=True)
+
+OrgOpt = Annotated[str | None, typer.Option("--org", help="Only this union and those under it.")]
+AsOfOpt = Annotated[
+    str | None, typer.Option("--as-of", help="Review as of this date, YYYY-MM-DD (default: today).")
+]
+ByUnionOpt = Annotated[
+    bool, typer.Option("--by-union", help="Count the households per union instead of listing them.")
+]
+
+COUNT_FIELDS = (
+    Field("org", "Union", "所属工会", min_width=8),
+    Field("households", "Households", "户数", "int"),
+)
+
+
+def review_fields(date_en: str, date_zh: str, days_en: str, days_zh: str) -> tuple[Field, ...]:
+    return (
+        Field("code", "Code", "编号", min_width=7),
+        Field("head_name", "Head", "户主", min_width=6),
+        Field("org", "Union", "所属工会", min_width=8),
+        Field("category", "Category", "困难类别", "enum", Category),
+        Field("archived_on", "Archived", "建档日期", "date"),
+        Field("last_on", date_en, date_zh, "date"),
+        Field("days", days_en, days_zh, "int"),
+        Field("state", "State", "情况"),
+    )
+
+
+def _review(
+    ctx: typer.Context,
+    query: Callable[..., Sequence[Any]],
+    fields: Sequence[Field],
+    *,
+    org: str | None,
+    as_of: str | None,
+    by_union: bool,
+    output: OutputFormat,
+    empty: str,
+) -> None:
+    from kunnan.services.orgs import find_org
+    from kunnan.services.review import by_union as count_by_union
+    from kunnan.ui.output import render_rows
+
+    day = parse_on(as_of, option="--as-of", allow_future=True)
+    with ledger(ctx, write=False) as session:
+        rows = query(session, as_of=day, org=find_org(session, org) if org else None)
+    shown = view(ctx, output)
+    if by_union:
+        counts = [dataclasses.asdict(c) for c in count_by_union(rows)]
+        total = {"org": "合计" if shown.lang == "zh" else "total", "households": len(rows)}
+        render_rows(counts, COUNT_FIELDS, shown, total=total)
+    else:
+        render_rows([dataclasses.asdict(r) for r in rows], fields, shown)
+    if not rows:
+        note(empty)
+
+
+@app.command("due")
+def due(
+    ctx: typer.Context,
+    org: OrgOpt = None,
+    as_of: AsOfOpt = None,
+    by_union: ByUnionOpt = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Archived households whose yearly review is overdue: no income calculation for a year.
+
+    Example:
+
+    \b
+        kunnan review due --org baiyin-qu --by-union
+    """
+    from kunnan.services.review import review_due
+
+    fields = review_fields("Last calculated", "最近核算", "Days since", "间隔天数")
+    _review(
+        ctx,
+        review_due,
+        fields,
+        org=org,
+        as_of=as_of,
+        by_union=by_union,
+        output=output,
+        empty="no yearly review is overdue",
+    )
+
+
+@app.command("stale")
+def stale(
+    ctx: typer.Context,
+    org: OrgOpt = None,
+    as_of: AsOfOpt = None,
+    by_union: ByUnionOpt = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Archived households nothing has been done for in a year (no step, calculation, contact or aid).
+
+    Example:
+
+    \b
+        kunnan review stale --format csv
+    """
+    from kunnan.services.review import review_stale
+
+    fields = review_fields("Last activity", "最近动态", "Days since", "间隔天数")
+    _review(
+        ctx,
+        review_stale,
+        fields,
+        org=org,
+        as_of=as_of,
+        by_union=by_union,
+        output=output,
+        empty="no archive has been left untouched for a year",
+    )
+
+
+@app.command("followups")
+def followups(
+    ctx: typer.Context,
+    org: OrgOpt = None,
+    as_of: AsOfOpt = None,
+    by_union: ByUnionOpt = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Exited households with a follow-up visit overdue or due within 30 days.
+
+    Example:
+
+    \b
+        kunnan review followups --as-of 2018-12-24
+    """
+    from kunnan.services.review import review_followups
+
+    fields = review_fields("Follow-up due", "应回访日期", "Days overdue", "逾期天数")
+    _review(
+        ctx,
+        review_followups,
+        fields,
+        org=org,
+        as_of=as_of,
+        by_union=by_union,
+        output=output,
+        empty="no follow-up is due",
+    )
