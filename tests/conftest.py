@@ -23,6 +23,12 @@ from sqlalchemy import create_engine, text
 
 from tests.support import Ledger, pg_admin_url
 
+# Tables are laid out for a known width, whatever terminal or worker runs the tests.
+os.environ["COLUMNS"] = "160"
+os.environ.pop("KUNNAN_DB", None)
+os.environ.pop("KUNNAN_LANG", None)
+os.environ.pop("KUNNAN_OPERATOR", None)
+
 PG_URL = os.environ.get("KUNNAN_TEST_PG", "").strip()
 PG_REQUIRED = os.environ.get("KUNNAN_TEST_PG_REQUIRED") == "1"
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
