@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import Category, HouseholdStatus
+from kunnan.domain.errors import RuleViolation
 from kunnan.models import Household, StatusChange
 from kunnan.services import audit
+from kunnan.services.households import household_code
 
 
 def change_status(
@@ -20,7 +23,19 @@ def change_status(
     reason: str,
     category: Category | None = None,
 ) -> None:
-    """Set the household's status (and category, when given) from ``on``, keeping the history."""
+    """Set the household's status (and category, when given) from ``on``, keeping the history.
+
+    History only moves forward: a change dated before the household's latest one is refused,
+    so the latest change on or before any day is the status that day.
+    """
+    latest = session.scalar(
+        select(func.max(StatusChange.changed_on)).where(StatusChange.household_id == household.id)
+    )
+    if latest is not None and on < latest:
+        raise RuleViolation(
+            f"{household_code(household.id)} changed status on {latest.isoformat()}; "
+            f"a change dated {on.isoformat()} would go back in time"
+        )
     household.status = status.value
     if category is not None:
         household.category = category.value
