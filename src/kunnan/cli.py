@@ -17,7 +17,18 @@ import typer
 from typer.core import TyperGroup
 
 from kunnan import __version__
-from kunnan.commands import audit, db, demo, exits, household, identify, org, policy, review
+from kunnan.commands import (
+    audit,
+    db,
+    demo,
+    exits,
+    household,
+    identify,
+    org,
+    policy,
+    report,
+    review,
+)
 from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
@@ -160,6 +171,7 @@ app.add_typer(household.app, name="household")
 app.add_typer(identify.app, name="identify")
 app.add_typer(exits.app, name="exit")
 app.add_typer(review.app, name="review")
+app.add_typer(report.app, name="report")
 app.add_typer(audit.app, name="audit")
 
 

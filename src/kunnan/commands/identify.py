@@ -15,6 +15,7 @@ from kunnan.commands._common import (
     parse_choice,
     parse_on,
     state,
+    today,
     view,
 )
 from kunnan.domain.enums import (
@@ -878,19 +879,17 @@ def pipeline(
     \b
         kunnan identify pipeline --org baiyin-qu --format json
     """
-    from kunnan.services.identification import pipeline as funnel
     from kunnan.services.orgs import find_org
+    from kunnan.services.reports import Scope
+    from kunnan.services.reports import pipeline as funnel
     from kunnan.ui.output import render_rows
 
     with ledger(ctx, write=False) as session:
-        rows = funnel(session, org=find_org(session, org) if org else None)
+        report = funnel(session, Scope(as_of=today(), org=find_org(session, org) if org else None))
     shown = view(ctx, output)
-    records = [dataclasses.asdict(r) for r in rows]
+    records = report.rows
     if shown.format is OutputFormat.TABLE and shown.lang == "zh":
         for record in records:
             record["stage"] = STAGE_ZH.get(record["stage"]) or Step(record["stage"]).zh
-    total = {
-        "stage": "合计" if shown.lang == "zh" else "total",
-        "waiting": sum(r.waiting for r in rows),
-    }
+    total = {"stage": "合计" if shown.lang == "zh" else "total", **report.total}
     render_rows(records, PIPELINE_FIELDS, shown, total=total)

@@ -41,8 +41,8 @@ def open_session(
             yield session
             if write:
                 session.commit()
-            else:
-                session.rollback()
+            # A read-only session just closes: its transaction ends without expiring what
+            # was read, so the command can still show it.
     finally:
         engine.dispose()
 

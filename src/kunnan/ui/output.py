@@ -52,6 +52,7 @@ class OutputFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     CSV = "csv"
+    MARKDOWN = "markdown"
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,8 @@ def render_rows(
         _write_json(data)
     elif view.format is OutputFormat.CSV:
         _write_csv(rows, fields, view)
+    elif view.format is OutputFormat.MARKDOWN:
+        _write_markdown(rows, fields, view, title=title, total=total)
     else:
         _write_table(rows, fields, view, title=title, total=total)
 
@@ -163,8 +166,8 @@ def render_record(
         _write_json(
             {f.key: machine_value(f, record.get(f.key), reveal=view.reveal) for f in fields}
         )
-    elif view.format is OutputFormat.CSV:
-        _write_csv([record], fields, view)
+    elif view.format in (OutputFormat.CSV, OutputFormat.MARKDOWN):
+        render_rows([record], fields, view, title=title)
     else:
         from rich.table import Table
 
@@ -204,6 +207,42 @@ def _csv_cell(field: Field, value: Any, view: View) -> Any:
     return shown
 
 
+def _markdown_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _write_markdown(
+    rows: Sequence[Mapping[str, Any]],
+    fields: Sequence[Field],
+    view: View,
+    *,
+    title: str | None,
+    total: Mapping[str, Any] | None,
+) -> None:
+    """A GitHub-flavoured Markdown table, for pasting into reports and wikis."""
+    shown = [field for field in fields if field.in_table]
+    lines = [f"**{title}**", ""] if title else []
+    lines.append("| " + " | ".join(_markdown_cell(f.header(view.lang)) for f in shown) + " |")
+    lines.append(
+        "|"
+        + "|".join("---:" if f.kind in ("int", "money", "decimal") else "---" for f in shown)
+        + "|"
+    )
+    body = [{f.key: screen_value(f, row.get(f.key), view) for f in shown} for row in rows]
+    if total:
+        body.append(
+            {
+                f.key: f"**{screen_value(f, total.get(f.key), view)}**"
+                if total.get(f.key) is not None
+                else ""
+                for f in shown
+            }
+        )
+    for row in body:
+        lines.append("| " + " | ".join(_markdown_cell(row[f.key]) for f in shown) + " |")
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 def _write_table(
     rows: Sequence[Mapping[str, Any]],
     fields: Sequence[Field],
@@ -227,7 +266,11 @@ def _write_table(
     )
     if needed > console.width:
         console = stdout_console(width=needed)
-    table = Table(title=title, box=box.SIMPLE_HEAD, show_footer=footer is not None)
+    if title:
+        from rich.text import Text
+
+        console.print(Text(title, style="bold"))
+    table = Table(box=box.SIMPLE_HEAD, show_footer=footer is not None)
     for index, field in enumerate(shown):
         table.add_column(
             headers[index],

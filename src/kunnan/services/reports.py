@@ -1,0 +1,300 @@
+"""Reports read the register as it stood on a day, aggregated in SQL.
+
+``--as-of D``: a household's status and category that day are those of its
+latest status change on or before D (status history only moves forward, so
+that is the change with the highest id among them). ``--org`` takes a union
+and everything under it. Every report returns plain rows and a total; the
+command layer lays them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, extract, func, select
+from sqlalchemy.orm import Session
+
+from kunnan.domain.enums import Category, Cause, ExitKind, HouseholdStatus, Step
+from kunnan.domain.shares import largest_remainder
+from kunnan.models import (
+    Household,
+    HouseholdCause,
+    HouseholdExit,
+    IdentificationCase,
+    IdentificationStep,
+    Member,
+    Org,
+    StatusChange,
+)
+from kunnan.services.orgs import within
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of the register a report looks at, and on which day."""
+
+    as_of: dt.date
+    org: Org | None = None
+
+
+@dataclass
+class Report:
+    name: str
+    scope: Scope
+    rows: list[dict[str, Any]]
+    total: dict[str, Any] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def status_on(scope: Scope) -> Any:
+    """A subquery (household_id, status, category) of every household's status on ``scope.as_of``."""
+    latest = (
+        select(StatusChange.household_id, func.max(StatusChange.id).label("change_id"))
+        .where(StatusChange.changed_on <= scope.as_of)
+        .group_by(StatusChange.household_id)
+        .subquery()
+    )
+    query = select(
+        StatusChange.household_id.label("household_id"),
+        StatusChange.status.label("status"),
+        StatusChange.category.label("category"),
+    ).join(latest, latest.c.change_id == StatusChange.id)
+    if scope.org is not None:
+        query = (
+            query.join(Household, Household.id == StatusChange.household_id)
+            .join(Org, Org.id == Household.org_id)
+            .where(within(scope.org))
+        )
+    return query.subquery()
+
+
+def _archived(scope: Scope) -> Any:
+    on = status_on(scope)
+    return (
+        select(on.c.household_id, on.c.category)
+        .where(on.c.status == HouseholdStatus.ARCHIVED.value)
+        .subquery()
+    )
+
+
+def _people() -> Any:
+    return (
+        select(Member.household_id, func.count().label("people"))
+        .group_by(Member.household_id)
+        .subquery()
+    )
+
+
+def _with_shares(rows: list[dict[str, Any]], key: str = "households") -> list[dict[str, Any]]:
+    shares = largest_remainder([row[key] for row in rows])
+    for row, share in zip(rows, shares, strict=True):
+        row["share_pct"] = str(share)
+    return rows
+
+
+def categories(session: Session, scope: Scope) -> Report:
+    """Archived households by category: households, people, share."""
+    archived = _archived(scope)
+    people = _people()
+    counts = {
+        category: (households, int(persons or 0))
+        for category, households, persons in session.execute(
+            select(archived.c.category, func.count(), func.sum(people.c.people))
+            .outerjoin(people, people.c.household_id == archived.c.household_id)
+            .group_by(archived.c.category)
+        )
+    }
+    rows = [
+        {
+            "category": c.value,
+            "households": counts.get(c.value, (0, 0))[0],
+            "people": counts.get(c.value, (0, 0))[1],
+        }
+        for c in Category
+    ]
+    _with_shares(rows)
+    total = {"households": sum(r["households"] for r in rows), "people": sum(r["people"] for r in rows),
+             "share_pct": "100.0" if any(r["households"] for r in rows) else "0.0"}  # fmt: skip
+    return Report("categories", scope, rows, total)
+
+
+def causes(session: Session, scope: Scope, *, secondary: bool = False) -> Report:
+    """Archived households by main cause (and, with ``secondary``, how often each is a secondary cause)."""
+    archived = _archived(scope)
+    main = dict(
+        session.execute(
+            select(Household.main_cause, func.count())
+            .join(archived, archived.c.household_id == Household.id)
+            .group_by(Household.main_cause)
+        ).all()
+    )
+    rows: list[dict[str, Any]] = [
+        {"cause": c.value, "households": main.get(c.value, 0)} for c in Cause
+    ]
+    unknown = main.get(None, 0)
+    if unknown:
+        rows.append({"cause": "unknown", "households": unknown})
+    _with_shares(rows)
+    if secondary:
+        extra = dict(
+            session.execute(
+                select(HouseholdCause.cause, func.count())
+                .join(archived, archived.c.household_id == HouseholdCause.household_id)
+                .group_by(HouseholdCause.cause)
+            ).all()
+        )
+        for row in rows:
+            row["secondary"] = extra.get(row["cause"], 0)
+    total: dict[str, Any] = {"households": sum(r["households"] for r in rows),
+                             "share_pct": "100.0" if any(r["households"] for r in rows) else "0.0"}  # fmt: skip
+    if secondary:
+        total["secondary"] = sum(r["secondary"] for r in rows)
+    return Report("causes", scope, rows, total)
+
+
+def pipeline(session: Session, scope: Scope) -> Report:
+    """The identification funnel on the day: households waiting at each step and past it."""
+    on = status_on(scope)
+    by_status: dict[str, int] = dict(
+        session.execute(select(on.c.status, func.count()).group_by(on.c.status)).all()
+    )
+    cases = (
+        select(IdentificationCase.id, IdentificationCase.household_id)
+        .join(on, on.c.household_id == IdentificationCase.household_id)
+        .where(IdentificationCase.started_on <= scope.as_of)
+        .where(on.c.status.in_((HouseholdStatus.IDENTIFYING.value, HouseholdStatus.ARCHIVED.value)))
+    )
+    latest_case = (
+        select(IdentificationCase.household_id, func.max(IdentificationCase.round).label("round"))
+        .where(IdentificationCase.started_on <= scope.as_of)
+        .group_by(IdentificationCase.household_id)
+        .subquery()
+    )
+    current = (
+        cases.join(
+            latest_case,
+            and_(
+                latest_case.c.household_id == IdentificationCase.household_id,
+                latest_case.c.round == IdentificationCase.round,
+            ),
+        )
+    ).subquery()
+    steps_done = (
+        select(IdentificationStep.case_id, IdentificationStep.step)
+        .where(IdentificationStep.done_on <= scope.as_of)
+        .where(IdentificationStep.case_id.in_(select(current.c.id)))
+        .subquery()
+    )
+    passed: dict[str, int] = dict(
+        session.execute(select(steps_done.c.step, func.count()).group_by(steps_done.c.step)).all()
+    )
+    identifying = (
+        select(current.c.id)
+        .join(on, on.c.household_id == current.c.household_id)
+        .where(on.c.status == HouseholdStatus.IDENTIFYING.value)
+    )
+    done_per_case = (
+        select(steps_done.c.case_id, func.count().label("done"))
+        .where(steps_done.c.case_id.in_(identifying))
+        .group_by(steps_done.c.case_id)
+        .subquery()
+    )
+    waiting_by_done: dict[int, int] = dict(
+        session.execute(
+            select(done_per_case.c.done, func.count()).group_by(done_per_case.c.done)
+        ).all()
+    )
+    rows = []
+    for index, step in enumerate(Step):
+        waiting = waiting_by_done.get(index, 0)
+        if step is Step.VISIT:
+            waiting += by_status.get(HouseholdStatus.CANDIDATE.value, 0)
+        rows.append({"stage": step.value, "waiting": waiting, "passed": passed.get(step.value, 0)})
+    rows.append(
+        {
+            "stage": "archived",
+            "waiting": by_status.get(HouseholdStatus.ARCHIVED.value, 0),
+            "passed": 0,
+        }
+    )
+    rows.append(
+        {
+            "stage": "rejected",
+            "waiting": by_status.get(HouseholdStatus.REJECTED.value, 0),
+            "passed": 0,
+        }
+    )
+    return Report("pipeline", scope, rows, {"waiting": sum(r["waiting"] for r in rows)})
+
+
+def exits(session: Session, scope: Scope, *, since: int | None = None) -> Report:
+    """Exits by year and kind up to the day, and totals since a year (e.g. stable exits since 2017)."""
+    year = extract("year", HouseholdExit.exited_on)
+    query: Select[*tuple[Any, ...]] = (
+        select(year.label("year"), HouseholdExit.kind, func.count())
+        .join(Household, Household.id == HouseholdExit.household_id)
+        .where(HouseholdExit.exited_on <= scope.as_of)
+        .group_by(year, HouseholdExit.kind)
+    )
+    if scope.org is not None:
+        query = query.join(Org, Org.id == Household.org_id).where(within(scope.org))
+    table: dict[int, dict[str, int]] = {}
+    for exit_year, kind, count in session.execute(query):
+        table.setdefault(int(exit_year), {})[kind] = count
+    rows = []
+    for exit_year in sorted(table):
+        row: dict[str, Any] = {"year": exit_year}
+        for kind in ExitKind:
+            row[kind.value] = table[exit_year].get(kind.value, 0)
+        row["total"] = sum(table[exit_year].values())
+        rows.append(row)
+    total: dict[str, Any] = {kind.value: sum(r[kind.value] for r in rows) for kind in ExitKind}
+    total["total"] = sum(r["total"] for r in rows)
+    extra: dict[str, Any] = {}
+    if since is not None:
+        recent = [r for r in rows if r["year"] >= since]
+        extra = {
+            "since": since,
+            "since_total": sum(r["total"] for r in recent),
+            "since_stable": sum(r[ExitKind.STABLE.value] for r in recent),
+        }
+    return Report("exits", scope, rows, total, extra)
+
+
+def areas(session: Session, scope: Scope) -> Report:
+    """Per area (county/district): archived households, people, and exits up to the day."""
+    archived = _archived(scope)
+    people = _people()
+    register = {
+        area: (households, int(persons or 0))
+        for area, households, persons in session.execute(
+            select(Household.area_code, func.count(), func.sum(people.c.people))
+            .join(archived, archived.c.household_id == Household.id)
+            .outerjoin(people, people.c.household_id == Household.id)
+            .group_by(Household.area_code)
+        )
+    }
+    exit_query: Select[*tuple[Any, ...]] = (
+        select(Household.area_code, func.count())
+        .join(HouseholdExit, HouseholdExit.household_id == Household.id)
+        .where(HouseholdExit.exited_on <= scope.as_of)
+        .group_by(Household.area_code)
+    )
+    if scope.org is not None:
+        exit_query = exit_query.join(Org, Org.id == Household.org_id).where(within(scope.org))
+    left: dict[str, int] = dict(session.execute(exit_query).all())
+    names = dict(session.execute(select(Org.area_code, Org.name).where(Org.kind == "county")).all())
+    rows = [
+        {
+            "area_code": area,
+            "area": names.get(area, ""),
+            "households": register.get(area, (0, 0))[0],
+            "people": register.get(area, (0, 0))[1],
+            "exits": left.get(area, 0),
+        }
+        for area in sorted(set(register) | set(left))
+    ]
+    total = {key: sum(r[key] for r in rows) for key in ("households", "people", "exits")}
+    return Report("areas", scope, rows, total)
