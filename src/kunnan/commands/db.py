@@ -1,15 +1,22 @@
-"""kunnan init and kunnan db: create the ledger and keep its schema at the head revision."""
+"""kunnan init and kunnan db: create, upgrade, verify, back up and restore the ledger."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-from kunnan.commands._common import state
+from kunnan.commands._common import FormatOption, ledger, state, view
+from kunnan.domain.errors import CheckFailed
 from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
 
 app = typer.Typer(
-    help="The ledger's schema: upgrade, current revision, check.", no_args_is_help=True
+    help="The ledger file: upgrade, current revision, check, verify, backup, restore.",
+    no_args_is_help=True,
 )
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 
 
 def init(ctx: typer.Context) -> None:
@@ -80,3 +87,98 @@ def check(ctx: typer.Context) -> None:
     location = state(ctx).location
     migrate.check(location)
     note(f"ledger at {location.display}: schema at head and matching the models")
+
+
+PROBLEM_FIELDS = (
+    Field("check", "Check", "检查项"),
+    Field("ref", "Record", "对象"),
+    Field("message", "Problem", "问题"),
+)
+
+
+@app.command("verify")
+def verify(ctx: typer.Context, output: FormatOption = OutputFormat.TABLE) -> None:
+    """Check the ledger file (SQLite integrity_check) and the ledger's own rules; exit 1 on any problem.
+
+    Example:
+
+    \b
+        kunnan db verify
+    """
+    import dataclasses
+
+    from kunnan.db.maintenance import integrity_problems
+    from kunnan.services.checks import Problem, run_checks
+    from kunnan.ui.output import render_rows
+
+    location = state(ctx).location
+    problems: list[Problem] = []
+    if location.path is not None:
+        problems += [
+            Problem("sqlite", location.path.name, p) for p in integrity_problems(location.path)
+        ]
+    with ledger(ctx, write=False) as session:
+        count, found = run_checks(session)
+    problems += found
+    if problems:
+        render_rows([dataclasses.asdict(p) for p in problems], PROBLEM_FIELDS, view(ctx, output))
+        raise CheckFailed(f"{len(problems)} problem(s) found in {location.display}")
+    note(f"ledger at {location.display} verified: file integrity and {count} ledger checks passed")
+
+
+@app.command("backup")
+def backup(
+    ctx: typer.Context,
+    target: Annotated[Path, typer.Argument(help="The backup file to write (mode 0600).")],
+    force: ForceOpt = False,
+) -> None:
+    """Copy the ledger to a file while others may be using it, and check the copy.
+
+    Uses SQLite's online backup API; the copy is written to a temporary file,
+    checked with integrity_check, and renamed into place readable by its owner
+    only.
+
+    Example:
+
+    \b
+        kunnan db backup ~/backups/ledger-2018-12-24.sqlite
+    """
+    from kunnan.db.maintenance import backup as copy_ledger
+
+    location = state(ctx).location
+    copy_ledger(location, target, force=force)
+    note(f"backed up {location.display} to {target} (integrity check passed)")
+
+
+@app.command("restore")
+def restore(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="A backup made with kunnan db backup.")],
+    force: ForceOpt = False,
+) -> None:
+    """Replace the ledger with a backup, after the backup passes kunnan db verify.
+
+    Stop other kunnan users of the ledger while restoring.
+
+    Example:
+
+    \b
+        kunnan db restore ~/backups/ledger-2018-12-24.sqlite --force
+    """
+    from kunnan.db.location import resolve
+    from kunnan.db.maintenance import restore as replace_ledger
+    from kunnan.db.session import open_session
+    from kunnan.services.checks import run_checks
+
+    location = state(ctx).location
+    backup_location = resolve(str(source))
+    if backup_location.path is None or not backup_location.path.is_file():
+        raise CheckFailed(f"{source} is not a ledger file")
+    with open_session(
+        backup_location, write=False, operator=state(ctx).operator, command=ctx.command_path
+    ) as session:
+        _count, problems = run_checks(session)
+    if problems:
+        raise CheckFailed(f"{source} fails verify: {problems[0].ref} {problems[0].message}")
+    replace_ledger(location, source, force=force)
+    note(f"restored {location.display} from {source}")

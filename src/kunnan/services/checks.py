@@ -1,0 +1,112 @@
+"""The ledger's own consistency checks, as data: each returns the problems it finds.
+
+Like a plain-text accounting checker, ``kunnan db verify`` runs every check in
+CHECKS and fails if any problem is found. Other parts of the ledger (the aid
+ledger's hash chain, fund balances) register their checks here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from kunnan.domain.enums import HouseholdStatus, Relation
+from kunnan.models import Household, HouseholdExit, Member, StatusChange
+from kunnan.services.households import household_code
+
+
+@dataclass(frozen=True)
+class Problem:
+    check: str
+    ref: str
+    message: str
+
+
+Check = Callable[[Session], list[Problem]]
+
+
+def one_head_each(session: Session) -> list[Problem]:
+    heads = (
+        select(Member.household_id, func.count().label("n"))
+        .where(Member.relation == Relation.HEAD.value)
+        .group_by(Member.household_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Household.id, func.coalesce(heads.c.n, 0))
+        .outerjoin(heads, heads.c.household_id == Household.id)
+        .where(func.coalesce(heads.c.n, 0) != 1)
+    )
+    return [
+        Problem("one-head", household_code(hid), f"has {n} head workers, not 1") for hid, n in rows
+    ]
+
+
+def status_matches_history(session: Session) -> list[Problem]:
+    latest = (
+        select(StatusChange.household_id, func.max(StatusChange.id).label("change_id"))
+        .group_by(StatusChange.household_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Household.id, Household.status, StatusChange.status)
+        .outerjoin(latest, latest.c.household_id == Household.id)
+        .outerjoin(StatusChange, StatusChange.id == latest.c.change_id)
+        .where((StatusChange.status.is_(None)) | (StatusChange.status != Household.status))
+    )
+    return [
+        Problem(
+            "status-history", household_code(hid), f"status is {now} but its history ends at {last}"
+        )
+        for hid, now, last in rows
+    ]
+
+
+def archives_are_complete(session: Session) -> list[Problem]:
+    rows = session.execute(
+        select(Household.id).where(
+            Household.status == HouseholdStatus.ARCHIVED.value,
+            (Household.archive_no.is_(None))
+            | (Household.category.is_(None))
+            | (Household.main_cause.is_(None)),
+        )
+    )
+    return [
+        Problem(
+            "archive",
+            household_code(hid),
+            "is archived without archive number, category or main cause",
+        )
+        for (hid,) in rows
+    ]
+
+
+def exits_are_recorded(session: Session) -> list[Problem]:
+    rows = session.execute(
+        select(Household.id)
+        .outerjoin(HouseholdExit, and_(HouseholdExit.household_id == Household.id))
+        .where(Household.status == HouseholdStatus.EXITED.value, HouseholdExit.id.is_(None))
+    )
+    return [
+        Problem("exit", household_code(hid), "has exited but no exit is recorded")
+        for (hid,) in rows
+    ]
+
+
+CHECKS: list[tuple[str, Check]] = [
+    ("one head worker per household", one_head_each),
+    ("status equals its history", status_matches_history),
+    ("archives complete", archives_are_complete),
+    ("exits recorded", exits_are_recorded),
+]
+
+
+def run_checks(session: Session) -> tuple[int, list[Problem]]:
+    """Run every registered check; return how many ran and the problems found."""
+    problems: list[Problem] = []
+    for _name, check in CHECKS:
+        problems.extend(check(session))
+    return len(CHECKS), problems
