@@ -84,6 +84,19 @@ def view(ctx: typer.Context, output: OutputFormat, reveal: bool = False) -> View
     return View(format=output, lang=state(ctx).lang, reveal=reveal)
 
 
+def reveal_reason(reveal: bool, why: str | None) -> str | None:
+    """The audited reason for showing full ID and phone numbers; --reveal needs one."""
+    if not reveal:
+        return None
+    reason = (why or "").strip()
+    if not reason:
+        raise InvalidInput('--reveal needs --why "reason" (kept in the audit log)')
+    try:
+        return clean_required_text(reason, field="--why", max_length=200)
+    except TextError as error:
+        raise InvalidInput(str(error)) from None
+
+
 def today() -> dt.date:
     return dt.date.today()
 
@@ -151,7 +164,7 @@ RevealOption = Annotated[
     bool,
     typer.Option(
         "--reveal",
-        help="Show full ID numbers and phone numbers (written to the audit log).",
+        help="Show full ID numbers and phone numbers; needs --why, and both go to the audit log.",
     ),
 ]
 WhyOption = Annotated[

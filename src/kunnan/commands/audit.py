@@ -41,8 +41,11 @@ def list_(
     until: Annotated[
         str | None, typer.Option("--until", help="Up to this date, YYYY-MM-DD.")
     ] = None,
+    reveals: Annotated[
+        bool, typer.Option("--reveals", help="Only the times full ID and phone numbers were shown.")
+    ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="At most N entries (0 = all).")
+        int, typer.Option("--limit", min=0, max=10**9, help="At most N entries (0 = all).")
     ] = 100,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
@@ -52,6 +55,7 @@ def list_(
 
     \b
         kunnan audit list --household H000001
+        kunnan audit list --reveals --since 2018-12-01
     """
     from kunnan.services.audit import list_entries
     from kunnan.services.households import resolve_household
@@ -66,6 +70,7 @@ def list_(
             operator=operator,
             household_id=household_id,
             command=command,
+            action="reveal" if reveals else None,
             since=since_day,
             until=until_day,
             limit=limit or None,

@@ -16,6 +16,7 @@ from kunnan.commands._common import (
     ledger,
     parse_choice,
     parse_on,
+    reveal_reason,
     today,
     validated,
     view,
@@ -84,7 +85,10 @@ MemberArg = Annotated[str, typer.Argument(help="Member: name, ID number, or 'hea
 LimitOpt = Annotated[
     int | None,
     typer.Option(
-        "--limit", min=0, help="Show at most N households (tables default to 200; 0 = all)."
+        "--limit",
+        min=0,
+        max=10**9,
+        help="Show at most N households (tables default to 200; 0 = all).",
     ),
 ]
 
@@ -148,7 +152,9 @@ CONTACT_FIELDS = (
 
 
 def _reveal(session: Any, codes: list[str], reveal: bool, why: str | None) -> None:
+    """Write who saw which households' full numbers, and why, to the audit log."""
     if reveal and codes:
+        assert why is not None
         from kunnan.services.households import record_reveal
 
         record_reveal(session, households=codes, why=why)
@@ -229,6 +235,7 @@ def show(
     \b
         kunnan household show H000001 --lang zh
     """
+    why = reveal_reason(reveal, why)
     from kunnan.services.finding import contacts_of
     from kunnan.services.households import household_detail, resolve_household
     from kunnan.ui.output import render_record, render_rows, write_json
@@ -309,6 +316,7 @@ def list_(
         kunnan household list --status candidate --org baiyin-qu --format csv
         kunnan household list --unreached
     """
+    why = reveal_reason(reveal, why)
     if unreached:
         _list_unreached(ctx, org, output)
         return
@@ -420,6 +428,7 @@ def find(
         kunnan household find 张建国
         kunnan household find 0012
     """
+    why = reveal_reason(reveal, why)
     from kunnan.services.households import find_households
     from kunnan.ui.output import render_rows
 

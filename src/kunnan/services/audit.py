@@ -99,6 +99,7 @@ def list_entries(
     operator: str | None = None,
     household_id: int | None = None,
     command: str | None = None,
+    action: str | None = None,
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int | None = None,
@@ -111,6 +112,8 @@ def list_entries(
         query = query.where(AuditEntry.household_id == household_id)
     if command:
         query = query.where(AuditEntry.command.contains(command, autoescape=True))
+    if action:
+        query = query.where(AuditEntry.action == action)
     if since:
         start = dt.datetime.combine(since, dt.time()).astimezone()  # the operator's local day
         query = query.where(AuditEntry.at >= start)
