@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 DEMO_DB := build/demo.sqlite
 
-.PHONY: demo test lint typecheck pytest clean
+.PHONY: demo test lint typecheck pytest stress clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "kunnan needs Python 3.11 or newer")'
@@ -37,6 +37,10 @@ typecheck: $(VENV)/.installed-test
 # Tests run in parallel, one worker per core (each test has its own database).
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest -n auto
+
+# The long runs: thousands of fuzzed command lines and the fault tests, on every core.
+stress: $(VENV)/.installed-test
+	KUNNAN_FUZZ_EXAMPLES=$${KUNNAN_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -n auto tests/reliability
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

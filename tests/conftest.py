@@ -141,8 +141,26 @@ def cli(ledger: Ledger) -> Ledger:
 
 
 @pytest.fixture
+def sqlite_ledger(templates: Templates, tmp_path: Path) -> Ledger:
+    """A fresh SQLite ledger, for what only SQLite files have (backups, pragmas, file faults)."""
+    path = tmp_path / "ledger.sqlite"
+    shutil.copyfile(templates.sqlite_file, path)
+    path.chmod(0o600)
+    return Ledger(url=str(path), backend="sqlite", path=path)
+
+
+@pytest.fixture
+def sqlite_baiyin(sqlite_ledger: Ledger) -> Ledger:
+    return add_baiyin_orgs(sqlite_ledger)
+
+
+@pytest.fixture
 def baiyin(cli: Ledger) -> Ledger:
     """A ledger with Baiyin's city union, two county unions, a grassroots union and a unit."""
+    return add_baiyin_orgs(cli)
+
+
+def add_baiyin_orgs(cli: Ledger) -> Ledger:
     cli.ok(
         "org",
         "add",
@@ -176,3 +194,14 @@ def session(ledger: Ledger) -> Iterator[Any]:
         resolve(ledger.url), write=True, operator="测试员", command="kunnan test"
     ) as opened:
         yield opened
+
+
+@pytest.fixture
+def seeded(baiyin: Ledger) -> Ledger:
+    """Baiyin with a dibao line and one household, for tests that need something to act on."""
+    from tests.support import make_id
+
+    baiyin.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
+    baiyin.ok("household", "add", "--name", "张三", "--id-number", make_id(sequence=11),
+              "--org", "phosphate", "--cause", "illness", "--on", "2018-01-02")  # fmt: skip
+    return baiyin

@@ -300,7 +300,8 @@ EXIT_FIELDS = (
 def list_(
     ctx: typer.Context,
     year: Annotated[
-        int | None, typer.Option("--year", help="Only exits in this calendar year.")
+        int | None,
+        typer.Option("--year", min=1949, max=2200, help="Only exits in this calendar year."),
     ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help=f"Only this kind: {ExitKind.choices()}.")

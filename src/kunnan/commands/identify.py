@@ -86,16 +86,22 @@ DecisionOpt = Annotated[
     str | None, typer.Option("--decision", help=f"The committee's decision: {Decision.choices()}.")
 ]
 AttendeesOpt = Annotated[
-    int | None, typer.Option("--attendees", help="How many committee members attended.")
+    int | None,
+    typer.Option("--attendees", min=0, max=100_000, help="How many committee members attended."),
 ]
 MinutesOpt = Annotated[str | None, typer.Option("--minutes", help="The minutes of the meeting.")]
-ForOpt = Annotated[int | None, typer.Option("--for", help="Votes for.")]
-AgainstOpt = Annotated[int | None, typer.Option("--against", help="Votes against.")]
+ForOpt = Annotated[int | None, typer.Option("--for", min=0, max=1_000_000, help="Votes for.")]
+AgainstOpt = Annotated[
+    int | None, typer.Option("--against", min=0, max=1_000_000, help="Votes against.")
+]
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day of the public notice (default: today).")
 ]
 DaysOpt = Annotated[
-    int | None, typer.Option("--days", help="Length of the notice in days (default: policy, 7).")
+    int | None,
+    typer.Option(
+        "--days", min=1, max=366, help="Length of the notice in days (default: policy, 7)."
+    ),
 ]
 PlaceOpt = Annotated[str | None, typer.Option("--place", help="Where the notice is posted.")]
 ByOrgOpt = Annotated[

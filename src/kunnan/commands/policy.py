@@ -31,7 +31,9 @@ SETTING_FIELDS = (
 def set_line(
     ctx: typer.Context,
     area: Annotated[str, typer.Option("--area", help="Six-digit area code, e.g. 620402.")],
-    year: Annotated[int, typer.Option("--year", help="The year the line applies to.")],
+    year: Annotated[
+        int, typer.Option("--year", min=1949, max=2200, help="The year the line applies to.")
+    ],
     amount: Annotated[
         str, typer.Option("--amount", help="Monthly dibao line per person, in yuan.")
     ],
@@ -60,7 +62,9 @@ def set_line(
 def lines(
     ctx: typer.Context,
     area: Annotated[str | None, typer.Option("--area", help="Only this area code.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", min=1949, max=2200, help="Only this year.")
+    ] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List dibao lines by area and year.

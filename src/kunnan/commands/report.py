@@ -231,7 +231,8 @@ def exits(
     as_of: AsOfOpt = None,
     org: OrgOpt = None,
     since: Annotated[
-        int | None, typer.Option("--since", help="Also total the exits since this year.")
+        int | None,
+        typer.Option("--since", min=1949, max=2200, help="Also total the exits since this year."),
     ] = None,
     chart: ChartOpt = False,
     output: FormatOption = OutputFormat.TABLE,
