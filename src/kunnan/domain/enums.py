@@ -214,6 +214,25 @@ class Sex(Labelled):
     FEMALE = "female"
 
 
+class VisitKind(Labelled):
+    """How a paired household's contact person kept in touch (结对走访)."""
+
+    HOME = "home"
+    PHONE = "phone"
+
+
+class PairingStatus(Labelled):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class TargetResult(Labelled):
+    """Whether a responsibility agreement's target (目标责任书) was reached."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+
+
 _NOUNS: dict[str, str] = {
     "HouseholdStatus": "status",
     "Category": "category",
@@ -235,6 +254,9 @@ _NOUNS: dict[str, str] = {
     "Decision": "decision",
     "ObjectionStatus": "objection status",
     "ArchiveLevel": "archive level",
+    "VisitKind": "visit kind",
+    "PairingStatus": "pairing status",
+    "TargetResult": "target result",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -358,6 +380,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "county": "县级",
         "grassroots": "基层级",
     },
+    "VisitKind": {"home": "入户走访", "phone": "电话联系"},
+    "PairingStatus": {"active": "帮扶中", "ended": "已结束"},
+    "TargetResult": {"met": "达标", "not_met": "未达标"},
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -382,4 +407,7 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     Decision,
     ObjectionStatus,
     ArchiveLevel,
+    VisitKind,
+    PairingStatus,
+    TargetResult,
 )
