@@ -233,6 +233,14 @@ class TargetResult(Labelled):
     NOT_MET = "not_met"
 
 
+class TargetMeasure(Labelled):
+    """What a responsibility agreement sets a target for."""
+
+    HELPED = "helped"
+    EXITS = "exits"
+    COVERAGE = "coverage"
+
+
 _NOUNS: dict[str, str] = {
     "HouseholdStatus": "status",
     "Category": "category",
@@ -257,6 +265,7 @@ _NOUNS: dict[str, str] = {
     "VisitKind": "visit kind",
     "PairingStatus": "pairing status",
     "TargetResult": "target result",
+    "TargetMeasure": "target",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -383,6 +392,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "VisitKind": {"home": "入户走访", "phone": "电话联系"},
     "PairingStatus": {"active": "帮扶中", "ended": "已结束"},
     "TargetResult": {"met": "达标", "not_met": "未达标"},
+    "TargetMeasure": {"helped": "帮扶户数", "exits": "退出户数", "coverage": "结对覆盖率"},
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -410,4 +420,5 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     VisitKind,
     PairingStatus,
     TargetResult,
+    TargetMeasure,
 )
