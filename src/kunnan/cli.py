@@ -17,7 +17,18 @@ import typer
 from typer.core import TyperGroup
 
 from kunnan import __version__
-from kunnan.commands import audit, db, demo, household, identify, org, policy
+from kunnan.commands import (
+    agreement,
+    audit,
+    db,
+    demo,
+    household,
+    identify,
+    org,
+    pair,
+    policy,
+    review,
+)
 from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
@@ -158,6 +169,9 @@ app.add_typer(org.app, name="org")
 app.add_typer(policy.app, name="policy")
 app.add_typer(household.app, name="household")
 app.add_typer(identify.app, name="identify")
+app.add_typer(pair.app, name="pair")
+app.add_typer(agreement.app, name="agreement")
+app.add_typer(review.app, name="review")
 app.add_typer(audit.app, name="audit")
 
 

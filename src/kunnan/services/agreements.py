@@ -182,7 +182,8 @@ def agreement_results(
     if org is not None:
         query = query.where(within(find_org(session, org)))
     found = sorted(
-        session.execute(query).tuples(), key=lambda pair: (pair[0].year, tree_key(pair[1].path))
+        ((agreement, union) for agreement, union in session.execute(query)),
+        key=lambda pair: (pair[0].year, tree_key(pair[1].path)),
     )
     rows = []
     for agreement, union in found:
