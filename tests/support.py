@@ -126,3 +126,38 @@ def archive_household(
     confirmed = start + dt.timedelta(days=7)
     cli.ok("identify", "confirm", code, "--by", by, "--on", confirmed.isoformat())
     return confirmed
+
+
+def walk_to_notice(cli: Ledger, code: str = "H000001") -> None:
+    """Take a registered household through the first six steps; its notice runs 2018-04-09 to 15."""
+    cli.ok(
+        "identify",
+        "visit",
+        code,
+        "--visitor",
+        "李发明",
+        "--visitor",
+        "张清满",
+        "--on",
+        "2018-04-02",
+    )
+    cli.ok("identify", "inspect", code, "--housing", "owned", "--area", "44", "--car-value", "0",
+           "--no-second-home", "--no-business", "--on", "2018-04-03")  # fmt: skip
+    cli.ok("identify", "calculate", code, "--on", "2018-04-04")
+    cli.ok("identify", "deliberate", code, "--decision", "approve", "--attendees", "7",
+           "--minutes", "同意纳入建档", "--on", "2018-04-05")  # fmt: skip
+    cli.ok("identify", "appraise", code, "--for", "21", "--against", "2", "--on", "2018-04-06")
+    cli.ok("identify", "publicize", code, "--from", "2018-04-09", "--place", "厂区公示栏")
+
+
+def archived_household(cli: Ledger, name: str, sequence: int, org: str) -> str:
+    """Register a one-person household with no income (a dibao case) and archive it on 2018-04-16.
+
+    The union's area needs a 2018 dibao line. Returns the household's code.
+    """
+    code = cli.ok("household", "add", "--name", name, "--id-number", make_id(sequence=sequence),
+                  "--org", org, "--income", "0", "--cause", "illness",
+                  "--on", "2018-03-01").stdout.strip()  # fmt: skip
+    walk_to_notice(cli, code)
+    cli.ok("identify", "confirm", code, "--by", "baiyin", "--on", "2018-04-16")
+    return code

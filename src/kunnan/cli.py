@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 
 from kunnan import __version__
 from kunnan.commands import (
+    agreement,
     audit,
     db,
     demo,
@@ -25,6 +26,7 @@ from kunnan.commands import (
     household,
     identify,
     org,
+    pair,
     policy,
     report,
     review,
@@ -172,6 +174,8 @@ app.add_typer(identify.app, name="identify")
 app.add_typer(exits.app, name="exit")
 app.add_typer(review.app, name="review")
 app.add_typer(report.app, name="report")
+app.add_typer(pair.app, name="pair")
+app.add_typer(agreement.app, name="agreement")
 app.add_typer(audit.app, name="audit")
 
 

@@ -210,3 +210,11 @@ def test_review_lists_find_the_households_that_need_attention(archived: Ledger) 
     ).json()
     assert counts == [{"org": "白银磷肥厂工会", "households": 2}]
     assert codes("due", "--as-of", "2019-01-09", "--org", "pingchuan") == []
+
+
+def test_exiting_ends_the_active_pairing(archived: Ledger) -> None:
+    archived.ok("pair", "assign", "H000001", "--unit", "aluminium-unit", "--contact", "李发明",
+                "--phone", "13893005678", "--on", "2018-02-01")  # fmt: skip
+    archived.ok("exit", "withdrew", "H000001", "--on", "2018-03-01")
+    pairings = archived.ok("pair", "list", "--all", "-f", "json").json()
+    assert [(p["code"], p["ended_on"]) for p in pairings] == [("H000001", "2018-03-01")]

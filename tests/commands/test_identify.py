@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.support import Ledger, make_id
+from tests.support import Ledger, make_id, walk_to_notice
 
 HEAD = make_id("620402", dt.date(1968, 4, 12), 11)
 WIFE = make_id("620402", dt.date(1970, 9, 3), 22)
@@ -21,27 +21,6 @@ def hh(baiyin: Ledger) -> Ledger:
     baiyin.ok("household", "member", "add", "H000001", "--name", "李秀英", "--id-number", WIFE,
               "--relation", "配偶", "--income", "900", "--health", "chronic")  # fmt: skip
     return baiyin
-
-
-def walk_to_notice(cli: Ledger, code: str = "H000001") -> None:
-    cli.ok(
-        "identify",
-        "visit",
-        code,
-        "--visitor",
-        "李发明",
-        "--visitor",
-        "张清满",
-        "--on",
-        "2018-04-02",
-    )
-    cli.ok("identify", "inspect", code, "--housing", "owned", "--area", "44", "--car-value", "0",
-           "--no-second-home", "--no-business", "--on", "2018-04-03")  # fmt: skip
-    cli.ok("identify", "calculate", code, "--on", "2018-04-04")
-    cli.ok("identify", "deliberate", code, "--decision", "approve", "--attendees", "7",
-           "--minutes", "同意纳入建档", "--on", "2018-04-05")  # fmt: skip
-    cli.ok("identify", "appraise", code, "--for", "21", "--against", "2", "--on", "2018-04-06")
-    cli.ok("identify", "publicize", code, "--from", "2018-04-09", "--place", "厂区公示栏")
 
 
 def test_a_household_walks_from_candidate_to_archived(hh: Ledger) -> None:

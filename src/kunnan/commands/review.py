@@ -9,11 +9,13 @@ from typing import Annotated, Any
 import typer
 
 from kunnan.commands._common import FormatOption, ledger, parse_on, view
-from kunnan.domain.enums import Category
+from kunnan.domain.enums import Category, Cause
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
 
-app = typer.Typer(help="Yearly review lists: overdue, stale, follow-ups due.", no_args_is_help=True)
+app = typer.Typer(
+    help="Yearly review lists: overdue, unpaired, stale, follow-ups due.", no_args_is_help=True
+)
 
 OrgOpt = Annotated[str | None, typer.Option("--org", help="Only this union and those under it.")]
 AsOfOpt = Annotated[
@@ -52,7 +54,8 @@ def _review(
     by_union: bool,
     output: OutputFormat,
     empty: str,
-) -> None:
+) -> int:
+    """Print the list (or its counts per union); return how many households it holds."""
     from kunnan.services.orgs import find_org
     from kunnan.services.review import by_union as count_by_union
     from kunnan.ui.output import render_rows
@@ -69,6 +72,7 @@ def _review(
         render_rows([dataclasses.asdict(r) for r in rows], fields, shown)
     if not rows:
         note(empty)
+    return len(rows)
 
 
 @app.command("due")
@@ -159,3 +163,52 @@ def followups(
         output=output,
         empty="no follow-up is due",
     )
+
+
+UNPAIRED_FIELDS = (
+    Field("code", "Code", "编号", min_width=7),
+    Field("archive_no", "Archive no.", "档案号", min_width=8),
+    Field("head_name", "Head", "户主", min_width=6),
+    Field("org", "Union", "所属工会", min_width=8),
+    Field("category", "Category", "困难类别", "enum", Category),
+    Field("main_cause", "Main cause", "主要致困原因", "enum", Cause, in_table=False),
+    Field("archived_on", "Archived", "建档日期", "date"),
+    Field("unpaired_since", "Unpaired since", "未结对起始", "date"),
+    Field("last_unit", "Last unit", "原责任单位", in_table=False),
+    Field("last_contact", "Last contact person", "原联系人", in_table=False),
+)
+
+
+@app.command("unpaired")
+def unpaired(
+    ctx: typer.Context,
+    org: OrgOpt = None,
+    as_of: AsOfOpt = None,
+    by_union: ByUnionOpt = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Archived households with no responsible unit and contact person (结对帮扶全覆盖).
+
+    Example:
+
+    \b
+        kunnan review unpaired --org baiyin-qu
+    """
+    from kunnan.services.pairing import unpaired as unpaired_rows
+
+    def query(session: Any, *, as_of: Any, org: Any) -> Sequence[Any]:
+        return unpaired_rows(session, on=as_of, org=org)
+
+    count = _review(
+        ctx,
+        query,
+        UNPAIRED_FIELDS,
+        org=org,
+        as_of=as_of,
+        by_union=by_union,
+        output=output,
+        empty="every archived household is paired",
+    )
+    if count:
+        households = "household has" if count == 1 else "households have"
+        note(f"{count} archived {households} no pairing: kunnan pair assign HH …")

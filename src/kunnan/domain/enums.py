@@ -221,6 +221,33 @@ class Sex(Labelled):
     FEMALE = "female"
 
 
+class VisitKind(Labelled):
+    """How a paired household's contact person kept in touch (结对走访)."""
+
+    HOME = "home"
+    PHONE = "phone"
+
+
+class PairingStatus(Labelled):
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class TargetResult(Labelled):
+    """Whether a responsibility agreement's target (目标责任书) was reached."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+
+
+class TargetMeasure(Labelled):
+    """What a responsibility agreement sets a target for."""
+
+    HELPED = "helped"
+    EXITS = "exits"
+    COVERAGE = "coverage"
+
+
 _NOUNS: dict[str, str] = {
     "HouseholdStatus": "status",
     "Category": "category",
@@ -243,6 +270,10 @@ _NOUNS: dict[str, str] = {
     "ObjectionStatus": "objection status",
     "ArchiveLevel": "archive level",
     "FollowupOutcome": "follow-up outcome",
+    "VisitKind": "visit kind",
+    "PairingStatus": "pairing status",
+    "TargetResult": "target result",
+    "TargetMeasure": "target",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -372,6 +403,10 @@ _LABELS: dict[str, dict[str, str]] = {
         "county": "县级",
         "grassroots": "基层级",
     },
+    "VisitKind": {"home": "入户走访", "phone": "电话联系"},
+    "PairingStatus": {"active": "帮扶中", "ended": "已结束"},
+    "TargetResult": {"met": "达标", "not_met": "未达标"},
+    "TargetMeasure": {"helped": "帮扶户数", "exits": "退出户数", "coverage": "结对覆盖率"},
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -397,4 +432,8 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     ObjectionStatus,
     ArchiveLevel,
     FollowupOutcome,
+    VisitKind,
+    PairingStatus,
+    TargetResult,
+    TargetMeasure,
 )

@@ -100,6 +100,13 @@ SETTINGS: dict[str, Setting] = {
             "a household car worth more than this (yuan) excludes the household",
             "车辆价值上限",
         ),
+        Setting(
+            "pair_visit_days",
+            SettingKind.DAYS,
+            "90",
+            "a paired household not visited for more than this many days is overdue for a visit",
+            "结对走访周期(天)",
+        ),
     )
 }
 

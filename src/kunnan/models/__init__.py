@@ -4,6 +4,7 @@ Importing this package registers every table on ``Base.metadata``, which the
 Alembic environment compares with the migrations.
 """
 
+from kunnan.models.agreement import Agreement
 from kunnan.models.audit import AuditEntry
 from kunnan.models.base import Base
 from kunnan.models.exits import Followup, HouseholdExit
@@ -17,9 +18,11 @@ from kunnan.models.identification import (
     StatusChange,
 )
 from kunnan.models.org import Org
+from kunnan.models.pairing import Pairing, PairVisit
 from kunnan.models.policy import PolicyLine, PolicySetting
 
 __all__ = [
+    "Agreement",
     "AuditEntry",
     "Base",
     "ContactAttempt",
@@ -33,6 +36,8 @@ __all__ = [
     "Member",
     "Objection",
     "Org",
+    "PairVisit",
+    "Pairing",
     "PolicyLine",
     "PolicySetting",
     "StatusChange",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -30,12 +29,9 @@ from kunnan.models import Followup, Household, HouseholdExit, IncomeCalculation,
 from kunnan.services import audit
 from kunnan.services.households import household_code
 from kunnan.services.identification import CostFacts, calculate
+from kunnan.services.pairing import end_active_pairing
 from kunnan.services.policy import setting_value
 from kunnan.services.status import change_status
-
-#: Called with (session, household, on, reason) when a household exits; other parts of the
-#: ledger (pairing) register here to close what an exit ends.
-ON_EXIT: list[Callable[[Session, Household, dt.date, str], None]] = []
 
 
 @dataclass(frozen=True)
@@ -106,8 +102,7 @@ def _exit(
     change_status(
         session, household, status=HouseholdStatus.EXITED, on=on, reason=f"exit: {kind.value}"
     )
-    for hook in ON_EXIT:
-        hook(session, household, on, f"exit: {kind.value}")
+    end_active_pairing(session, household, on=on, reason=f"household exited ({kind.value})")
     audit.record(
         session,
         action="exit",

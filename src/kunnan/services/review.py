@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, and_, func, select, union_all
 from sqlalchemy.orm import Session, aliased
@@ -27,6 +27,8 @@ from kunnan.models import (
     IncomeCalculation,
     Member,
     Org,
+    Pairing,
+    PairVisit,
 )
 from kunnan.services.households import household_code
 from kunnan.services.orgs import within
@@ -45,6 +47,8 @@ def _activity_dates() -> list[Select[*tuple[Any, ...]]]:
         select(IdentificationCase.household_id, IdentificationStep.done_on).join(
             IdentificationStep, IdentificationStep.case_id == IdentificationCase.id
         ),
+        select(PairVisit.household_id, PairVisit.visited_on),
+        select(Pairing.household_id, Pairing.started_on),
     ]
 
 
@@ -163,13 +167,18 @@ def review_followups(
     )
 
 
+class InUnion(Protocol):
+    @property
+    def org(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class UnionCount:
     org: str
     households: int
 
 
-def by_union(rows: Sequence[ReviewRow]) -> list[UnionCount]:
+def by_union(rows: Sequence[InUnion]) -> list[UnionCount]:
     counts = Counter(row.org for row in rows)
     return [
         UnionCount(org, n)

@@ -1,0 +1,127 @@
+"""kunnan agreement: 目标责任书 — each union's yearly targets, and its results against them."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import typer
+
+from kunnan.commands._common import FormatOption, ledger, today, validated, view
+from kunnan.domain.enums import OrgKind, TargetMeasure, TargetResult
+from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
+
+app = typer.Typer(
+    help="Responsibility agreements (目标责任书): yearly targets per union, and results.",
+    no_args_is_help=True,
+)
+
+AGREEMENT_FIELDS = (
+    Field("org_code", "Code", "代码", in_table=False),
+    Field("org", "Union", "工会", min_width=8),
+    Field("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
+    Field("year", "Year", "年度"),
+    Field("signed_on", "Signed", "签订日期", "date", in_table=False),
+    Field("target_helped", "Helped: target", "帮扶目标(户)", "int"),
+    Field("helped", "Helped", "已帮扶(户)", "int"),
+    Field("helped_met", "Helped met", "帮扶达标", "enum", TargetResult, in_table=False),
+    Field("target_exits", "Exits: target", "退出目标(户)", "int"),
+    Field("exits", "Exits", "已退出(户)", "int"),
+    Field("exits_met", "Exits met", "退出达标", "enum", TargetResult, in_table=False),
+    Field("target_coverage_pct", "Coverage: target %", "覆盖目标%", "int"),
+    Field("covered_pct", "Covered % at year end", "年末覆盖率%", "decimal"),
+    Field("archived", "Archived at year end", "年末建档户数", "int", in_table=False),
+    Field("paired", "Paired at year end", "年末已结对", "int", in_table=False),
+    Field("coverage_met", "Coverage met", "覆盖达标", "enum", TargetResult, in_table=False),
+    Field("met", "Result", "完成情况", "enum", TargetResult),
+    Field("short_of", "Short of", "未完成", "enum_list", TargetMeasure),
+)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    org: Annotated[str, typer.Option("--org", help="The union that signs (code or name).")],
+    year: Annotated[int, typer.Option("--year", help="The year the targets are for.")],
+    target_helped: Annotated[
+        int, typer.Option("--target-helped", help="Households to aid at least once in the year.")
+    ],
+    target_exits: Annotated[
+        int, typer.Option("--target-exits", help="Households to leave the register in the year.")
+    ],
+    target_coverage: Annotated[
+        int,
+        typer.Option(
+            "--target-coverage", help="Percent of archived households paired at year end."
+        ),
+    ] = 100,
+    signed_on: Annotated[
+        str | None,
+        typer.Option("--signed-on", help="When it was signed, YYYY-MM-DD (default: today)."),
+    ] = None,
+) -> None:
+    """Record a union's responsibility agreement for a year (one per union and year).
+
+    Example:
+
+    \b
+        kunnan agreement add --org baiyin-qu --year 2018 --target-helped 120 --target-exits 30 --target-coverage 100 --signed-on 2018-01-15
+    """
+    from kunnan.schemas.pairing import AgreementCreate
+    from kunnan.services.agreements import add_agreement
+    from kunnan.services.orgs import find_org
+
+    data = validated(
+        AgreementCreate,
+        {
+            "org": org,
+            "year": year,
+            "target_helped": target_helped,
+            "target_exits": target_exits,
+            "target_coverage": target_coverage,
+            "signed_on": signed_on,
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        add_agreement(session, data=data, today=today())
+        name = find_org(session, data.org).name
+    note(
+        f"agreement for {name} in {data.year}: aid {data.target_helped} households, "
+        f"{data.target_exits} exits, {data.target_coverage}% paired at year end"
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this union and the unions under it.")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Targets against results (households aided, exits, coverage at year end), met or not met.
+
+    Each union's results include the unions under it.
+
+    Example:
+
+    \b
+        kunnan agreement list --year 2018
+        kunnan --lang zh agreement list --year 2018 --org baiyin-qu
+    """
+    from kunnan.services.agreements import agreement_results, unions_without_agreement
+    from kunnan.ui.output import render_rows
+
+    with ledger(ctx, write=False) as session:
+        rows = agreement_results(session, year=year, org=org)
+        missing = unions_without_agreement(session, year=year, org=org) if year else []
+    render_rows([dataclasses.asdict(r) for r in rows], AGREEMENT_FIELDS, view(ctx, output))
+    if rows:
+        met = sum(1 for r in rows if r.met == TargetResult.MET.value)
+        note(f"{met} of {len(rows)} agreements met every target")
+    else:
+        note("no agreements recorded" + (f" for {year}" if year else ""))
+    if missing:
+        note(f"no agreement for {year}: {', '.join(missing)}")
