@@ -169,13 +169,16 @@ def _household_fields(household: Household) -> dict[str, Any]:
         "area_code": household.area_code,
         "address": household.address,
         "housing_type": household.housing_type,
-        "housing_area_m2": str(household.housing_area_m2)
-        if household.housing_area_m2 is not None
-        else None,
+        "housing_area_m2": _area_text(household.housing_area_m2),
         "main_cause": household.main_cause,
         "secondary_causes": [c.cause for c in household.secondary_causes],
         "registered_on": household.registered_on,
     }
+
+
+def _area_text(value: Decimal | None) -> str | None:
+    """A floor area with its two decimals, so that 45.5 and the stored 45.50 compare equal."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
 
 def edit_household(
