@@ -36,10 +36,23 @@ class Labelled(StrEnum):
         """Return the member named by a slug or a Chinese label; ValueError otherwise."""
         cleaned = unicodedata.normalize("NFKC", text).strip()
         slug = cleaned.lower().replace("-", "_").replace(" ", "_")
-        for member in cls:
-            if slug == member.value or cleaned == member.zh:
-                return member
-        raise ValueError(f"unknown {cls.noun()} '{text}': choose one of {cls.choices()}")
+        by_slug, by_label = _names(cls)
+        found = by_slug.get(slug) or by_label.get(cleaned)
+        if found is None:
+            raise ValueError(f"unknown {cls.noun()} '{text}': choose one of {cls.choices()}")
+        return cls(found)
+
+
+_NAMES: dict[type[Labelled], tuple[dict[str, Labelled], dict[str, Labelled]]] = {}
+
+
+def _names(enum: type[Labelled]) -> tuple[dict[str, Labelled], dict[str, Labelled]]:
+    """Each member by slug and by Chinese label (built once per enum: imports parse a lot)."""
+    found = _NAMES.get(enum)
+    if found is None:
+        found = ({m.value: m for m in enum}, {m.zh: m for m in enum})
+        _NAMES[enum] = found
+    return found
 
 
 class HouseholdStatus(Labelled):

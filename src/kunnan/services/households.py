@@ -14,10 +14,16 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.enums import Category, HouseholdStatus, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from kunnan.domain.idnumber import IdNumberError, parse_id_number
+from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.models import Household, HouseholdCause, Member, Org
-from kunnan.schemas.household import HouseholdCreate, HouseholdUpdate, MemberCreate, MemberUpdate
+from kunnan.schemas.household import (
+    HouseholdCreate,
+    HouseholdImport,
+    HouseholdUpdate,
+    MemberCreate,
+    MemberUpdate,
+)
 from kunnan.services import audit
 from kunnan.services.orgs import find_org, find_union, within
 
@@ -88,22 +94,26 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
         )
 
 
+def member_values(data: MemberCreate) -> dict[str, Any]:
+    """A member's columns, with birth date and sex read from the ID number (bulk inserts too)."""
+    identity = facts(data.id_number)  # validated and normalised by MemberCreate
+    return {
+        "relation": data.relation.value,
+        "name": data.name,
+        "id_number": identity.value,
+        "birth_date": identity.birth_date,
+        "sex": identity.sex.value,
+        "phone": data.phone,
+        "employer": data.employer,
+        "identity": data.identity.value if data.identity else None,
+        "health": data.health.value,
+        "schooling": data.schooling.value,
+        "monthly_income_fen": data.monthly_income_fen,
+    }
+
+
 def _member_from(household: Household, data: MemberCreate) -> Member:
-    identity = parse_id_number(data.id_number, today=dt.date.max)
-    return Member(
-        household=household,
-        relation=data.relation.value,
-        name=data.name,
-        id_number=identity.value,
-        birth_date=identity.birth_date,
-        sex=identity.sex.value,
-        phone=data.phone,
-        employer=data.employer,
-        identity=data.identity.value if data.identity else None,
-        health=data.health.value,
-        schooling=data.schooling.value,
-        monthly_income_fen=data.monthly_income_fen,
-    )
+    return Member(household=household, **member_values(data))
 
 
 def _member_fields(member: Member) -> dict[str, Any]:
@@ -127,18 +137,10 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     if area_code is None:
         raise InvalidInput(f"give --area: the union '{org.name}' has no area code to default to")
     _check_id_free(session, data.head.id_number)
-    now = audit.context(session).at
     household = Household(
-        org_id=org.id,
-        status=HouseholdStatus.CANDIDATE.value,
-        area_code=area_code,
-        address=data.address,
-        housing_type=data.housing_type.value if data.housing_type else None,
-        housing_area_m2=data.housing_area_m2,
-        main_cause=data.main_cause.value if data.main_cause else None,
-        registered_on=data.registered_on or today,
-        created_at=now,
-        updated_at=now,
+        **household_values(
+            data, org_id=org.id, area_code=area_code, today=today, now=audit.context(session).at
+        )
     )
     household.secondary_causes = [
         HouseholdCause(cause=cause.value, position=index)
@@ -161,6 +163,28 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
         },
     )
     return household
+
+
+def household_values(
+    data: HouseholdCreate, *, org_id: int, area_code: str, today: dt.date, now: dt.datetime
+) -> dict[str, Any]:
+    """A new household's columns (status candidate, unless an import brings its standing)."""
+    standing = data if isinstance(data, HouseholdImport) else None
+    category = standing.category if standing else None
+    return {
+        "org_id": org_id,
+        "status": standing.status.value if standing else HouseholdStatus.CANDIDATE.value,
+        "category": category.value if category else None,
+        "archive_no": standing.archive_no if standing else None,
+        "area_code": area_code,
+        "address": data.address,
+        "housing_type": data.housing_type.value if data.housing_type else None,
+        "housing_area_m2": data.housing_area_m2,
+        "main_cause": data.main_cause.value if data.main_cause else None,
+        "registered_on": data.registered_on or today,
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def _household_fields(household: Household) -> dict[str, Any]:
