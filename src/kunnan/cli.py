@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from kunnan import __version__
-from kunnan.commands import audit, db, demo, household, org, policy
+from kunnan.commands import audit, db, demo, household, imports, org, policy
 from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
@@ -158,6 +158,7 @@ app.add_typer(org.app, name="org")
 app.add_typer(policy.app, name="policy")
 app.add_typer(household.app, name="household")
 app.add_typer(audit.app, name="audit")
+app.add_typer(imports.app, name="import")
 
 
 def main() -> None:
