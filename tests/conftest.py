@@ -137,6 +137,11 @@ def cli(ledger: Ledger) -> Ledger:
 @pytest.fixture
 def baiyin(cli: Ledger) -> Ledger:
     """A ledger with Baiyin's city union, two county unions, a grassroots union and a unit."""
+    return add_baiyin_unions(cli)
+
+
+def add_baiyin_unions(cli: Ledger) -> Ledger:
+    """Add the ``baiyin`` fixture's organisations to any ledger."""
     cli.ok(
         "org",
         "add",

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from kunnan import __version__
-from kunnan.commands import audit, db, demo, household, imports, org, policy
+from kunnan.commands import audit, db, demo, exports, household, imports, org, policy
 from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
@@ -159,6 +159,7 @@ app.add_typer(policy.app, name="policy")
 app.add_typer(household.app, name="household")
 app.add_typer(audit.app, name="audit")
 app.add_typer(imports.app, name="import")
+app.add_typer(exports.app, name="export")
 
 
 def main() -> None:
