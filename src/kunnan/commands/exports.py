@@ -1,4 +1,4 @@
-"""kunnan export: the register to CSV, Excel or JSON files.
+"""kunnan export: the register to CSV, Excel or JSON files, and the return sent up.
 
 Exports mask ID and phone numbers as the screen does (``--reveal`` writes
 them in full and is audited), are written to a temporary file renamed into
@@ -8,6 +8,7 @@ writes the households file that ``import households`` reads.
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import RevealOption, WhyOption, ledger, parse_choice, state
+from kunnan.commands._common import RevealOption, WhyOption, ledger, parse_choice, state, today
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from kunnan.sheets.columns import Column
 
 app = typer.Typer(
-    help="Write the register to CSV, Excel or JSON files.",
+    help="Write the register to CSV, Excel or JSON files, and the return sent up.",
     no_args_is_help=True,
 )
 
@@ -304,3 +305,71 @@ def members(
         reveal=reveal,
         why=why,
     )
+
+
+@app.command("upstream")
+def upstream(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="The year of the return, e.g. 2018.")],
+    output: OutputOpt,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Whose return: this union and those under it (default: all)."),
+    ] = None,
+) -> None:
+    """Write the return a union sends up, an Excel workbook with one sheet per table:
+    archived households by category and by main cause, per county or district.
+
+    Counts households archived now that were registered by the end of the year.
+
+    Example:
+
+    \b
+        kunnan --lang zh export upstream --year 2018 -o 白银市2018年报.xlsx
+    """
+    from kunnan.domain.dates import DateError, parse_year
+    from kunnan.services.orgs import find_org
+    from kunnan.services.upstream import UpstreamScope, build_return
+    from kunnan.sheets.write import check_target, xlsx_file
+
+    try:
+        year = parse_year(str(year))
+    except DateError as error:
+        raise InvalidInput(f"--year: {error}") from None
+    if output.suffix.lower() != ".xlsx":
+        raise InvalidInput("the return is an Excel workbook: name the file .xlsx")
+    check_target(output)
+    lang = state(ctx).lang
+    with xlsx_file(output) as book, ledger(ctx, write=False) as session:
+        union = find_org(session, org) if org else None
+        sheets = build_return(session, UpstreamScope(year=year, org=union))
+        about = book.sheet("说明" if lang == "zh" else "About", widths=[16, 60])
+        for label, value in _about(lang, union.name if union else None, year):
+            about.row([label, value])
+        for table in sheets:
+            sheet = book.sheet(table.title(lang), widths=[28] + [12] * (len(table.headers) - 1))
+            sheet.row([zh if lang == "zh" else en for en, zh in table.headers])
+            for row in table.rows:
+                label = row[0][1] if lang == "zh" else row[0][0]
+                sheet.row([label, *row[1:]])
+    note(f"wrote the {year} return ({len(sheets)} tables) to {output}")
+
+
+def _about(lang: str, union: str | None, year: int) -> list[tuple[str, str]]:
+    made = today().isoformat()
+    if lang == "zh":
+        return [
+            ("单位", union or "全部工会"),
+            ("年度", str(year)),
+            ("口径", f"现为建档状态、{year}年12月31日前登记的困难职工家庭"),
+            ("制表日期", made),
+        ]
+    return [
+        ("Union", union or "all unions"),
+        ("Year", str(year)),
+        (
+            "Counts",
+            f"households archived now and registered by {dt.date(year, 12, 31).isoformat()}",
+        ),
+        ("Made", made),
+    ]
