@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from kunnan import __version__
-from kunnan.commands import audit, db, demo, exports, household, imports, org, policy
+from kunnan.commands import audit, compare, db, demo, exports, household, imports, org, policy
 from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
@@ -160,6 +160,7 @@ app.add_typer(household.app, name="household")
 app.add_typer(audit.app, name="audit")
 app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")
+app.add_typer(compare.app, name="compare")
 
 
 def main() -> None:

@@ -184,6 +184,25 @@ class Sex(Labelled):
     FEMALE = "female"
 
 
+class CivilStatus(Labelled):
+    """A person's standing on the civil-affairs bureau's dibao list (民政低保名单)."""
+
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    DECEASED = "deceased"
+
+
+class CivilFinding(Labelled):
+    """A difference the civil-affairs data comparison (数据比对) reports."""
+
+    DIBAO_NOT_ON_LIST = "dibao_not_on_list"
+    ON_LIST_MARGINAL = "on_list_marginal"
+    ON_LIST_UNREGISTERED = "on_list_unregistered"
+    DECEASED_MEMBER = "deceased_member"
+    NAME_MISMATCH = "name_mismatch"
+    UNREADABLE_ROW = "unreadable_row"
+
+
 _NOUNS: dict[str, str] = {
     "HouseholdStatus": "status",
     "Category": "category",
@@ -199,6 +218,8 @@ _NOUNS: dict[str, str] = {
     "Schooling": "schooling",
     "HousingType": "housing type",
     "Sex": "sex",
+    "CivilStatus": "dibao list status",
+    "CivilFinding": "comparison finding",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -304,6 +325,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "other": "其他",
     },
     "Sex": {"male": "男", "female": "女"},
+    "CivilStatus": {"active": "在保", "stopped": "停保", "deceased": "死亡"},
+    "CivilFinding": {
+        "dibao_not_on_list": "低保户不在民政名单",
+        "on_list_marginal": "民政在保但登记为低保边缘户",
+        "on_list_unregistered": "民政在保但未登记",
+        "deceased_member": "名单显示成员死亡",
+        "name_mismatch": "姓名不一致",
+        "unreadable_row": "名单行无法读取",
+    },
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -322,4 +352,6 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     Schooling,
     HousingType,
     Sex,
+    CivilStatus,
+    CivilFinding,
 )
