@@ -151,16 +151,17 @@ def sqlite_ledger(templates: Templates, tmp_path: Path) -> Ledger:
 
 @pytest.fixture
 def sqlite_baiyin(sqlite_ledger: Ledger) -> Ledger:
-    return add_baiyin_orgs(sqlite_ledger)
+    return add_baiyin_unions(sqlite_ledger)
 
 
 @pytest.fixture
 def baiyin(cli: Ledger) -> Ledger:
     """A ledger with Baiyin's city union, two county unions, a grassroots union and a unit."""
-    return add_baiyin_orgs(cli)
+    return add_baiyin_unions(cli)
 
 
-def add_baiyin_orgs(cli: Ledger) -> Ledger:
+def add_baiyin_unions(cli: Ledger) -> Ledger:
+    """Add the ``baiyin`` fixture's organisations to any ledger."""
     cli.ok(
         "org",
         "add",

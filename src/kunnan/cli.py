@@ -20,11 +20,14 @@ from kunnan import __version__
 from kunnan.commands import (
     agreement,
     audit,
+    compare,
     db,
     demo,
     exits,
+    exports,
     household,
     identify,
+    imports,
     org,
     pair,
     policy,
@@ -177,6 +180,9 @@ app.add_typer(report.app, name="report")
 app.add_typer(pair.app, name="pair")
 app.add_typer(agreement.app, name="agreement")
 app.add_typer(audit.app, name="audit")
+app.add_typer(imports.app, name="import")
+app.add_typer(exports.app, name="export")
+app.add_typer(compare.app, name="compare")
 
 
 def main() -> None:

@@ -210,3 +210,11 @@ def test_every_change_records_its_operator(baiyin: Ledger) -> None:
         baiyin.ok("audit", "list", "-f", "json", "--operator", "李发明").json()[0]["entity"]
         == "household"
     )
+
+
+def test_giving_a_floor_area_it_already_has_changes_nothing(baiyin: Ledger) -> None:
+    code = add_household(baiyin, "--housing-area", "45.50")
+    result = baiyin.ok("household", "edit", code, "--housing-area", "45.5")
+    assert result.stderr.strip() == f"{code}: nothing changed"
+    edits = baiyin.ok("audit", "list", "--command", "edit", "-f", "json").json()
+    assert edits == []

@@ -13,6 +13,7 @@ from kunnan.domain.idnumber import (
     PROVINCE_CODES,
     IdNumberError,
     check_character,
+    facts,
     parse_id_number,
     upgrade_15,
 )
@@ -89,3 +90,15 @@ def test_every_single_character_change_is_rejected(number: str, position: int, c
     changed = number[:position] + char + number[position + 1 :]
     with pytest.raises(IdNumberError):
         parse_id_number(changed, today=TODAY)
+
+
+@given(st.dates(dt.date(1900, 1, 1), TODAY), st.integers(0, 999))
+def test_facts_of_a_parsed_number_are_what_parsing_found(birth: dt.date, sequence: int) -> None:
+    first17 = f"620402{birth:%Y%m%d}{sequence:03d}"
+    parsed = parse_id_number(first17 + check_character(first17), today=TODAY)
+    assert facts(parsed.value) == parsed
+
+
+def test_a_check_character_needs_seventeen_digits() -> None:
+    with pytest.raises(ValueError, match="17 digits"):
+        check_character("1234")

@@ -136,3 +136,34 @@ def test_policy_settings_are_judged_by_the_rule_of_their_day(unions: Any) -> Non
     assert policy.setting_value(unions, "notice_days", on=dt.date(2019, 1, 1)) == "10"
     with pytest.raises(NotFound, match="no dibao line for area 620402 in 2018"):
         policy.dibao_line(unions, area_code="620402", year=2018)
+
+
+def test_an_imported_household_keeps_its_standing_only_when_archived() -> None:
+    from kunnan.domain.errors import InvalidInput
+    from kunnan.schemas.household import HouseholdImport
+
+    head = {"name": "张建国", "id_number": make_id(sequence=11)}
+    archived = validate(
+        HouseholdImport,
+        {"head": head, "org": "x", "status": "建档", "archive_no": "BY-1", "category": "低保户",
+         "main_cause": "因病"},
+        today=TODAY,
+    )  # fmt: skip
+    assert (archived.status, archived.category, archived.head.relation) == (
+        "archived",
+        "dibao",
+        "head",
+    )
+    refusals = [
+        ({"status": "archived", "category": "dibao", "main_cause": "illness"},
+         "--archive-no: an archived household needs its archive number"),
+        ({"status": "archived", "archive_no": "A", "main_cause": "illness"},
+         "--category: an archived household needs its category"),
+        ({"status": "archived", "archive_no": "A", "category": "dibao"},
+         "--main-cause: an archived household needs its main cause"),
+        ({"category": "dibao"}, "--category: a candidate has no category yet"),
+        ({"status": "rejected"}, "--status: a household cannot be imported with status rejected"),
+    ]  # fmt: skip
+    for extra, message in refusals:
+        with pytest.raises(InvalidInput, match=message):
+            validate(HouseholdImport, {"head": head, "org": "x", **extra}, today=TODAY)

@@ -36,10 +36,23 @@ class Labelled(StrEnum):
         """Return the member named by a slug or a Chinese label; ValueError otherwise."""
         cleaned = unicodedata.normalize("NFKC", text).strip()
         slug = cleaned.lower().replace("-", "_").replace(" ", "_")
-        for member in cls:
-            if slug == member.value or cleaned == member.zh:
-                return member
-        raise ValueError(f"unknown {cls.noun()} '{text}': choose one of {cls.choices()}")
+        by_slug, by_label = _names(cls)
+        found = by_slug.get(slug) or by_label.get(cleaned)
+        if found is None:
+            raise ValueError(f"unknown {cls.noun()} '{text}': choose one of {cls.choices()}")
+        return cls(found)
+
+
+_NAMES: dict[type[Labelled], tuple[dict[str, Labelled], dict[str, Labelled]]] = {}
+
+
+def _names(enum: type[Labelled]) -> tuple[dict[str, Labelled], dict[str, Labelled]]:
+    """Each member by slug and by Chinese label (built once per enum: imports parse a lot)."""
+    found = _NAMES.get(enum)
+    if found is None:
+        found = ({m.value: m for m in enum}, {m.zh: m for m in enum})
+        _NAMES[enum] = found
+    return found
 
 
 class HouseholdStatus(Labelled):
@@ -248,6 +261,25 @@ class TargetMeasure(Labelled):
     COVERAGE = "coverage"
 
 
+class CivilStatus(Labelled):
+    """A person's standing on the civil-affairs bureau's dibao list (民政低保名单)."""
+
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    DECEASED = "deceased"
+
+
+class CivilFinding(Labelled):
+    """A difference the civil-affairs data comparison (数据比对) reports."""
+
+    DIBAO_NOT_ON_LIST = "dibao_not_on_list"
+    ON_LIST_MARGINAL = "on_list_marginal"
+    ON_LIST_UNREGISTERED = "on_list_unregistered"
+    DECEASED_MEMBER = "deceased_member"
+    NAME_MISMATCH = "name_mismatch"
+    UNREADABLE_ROW = "unreadable_row"
+
+
 _NOUNS: dict[str, str] = {
     "HouseholdStatus": "status",
     "Category": "category",
@@ -274,6 +306,8 @@ _NOUNS: dict[str, str] = {
     "PairingStatus": "pairing status",
     "TargetResult": "target result",
     "TargetMeasure": "target",
+    "CivilStatus": "dibao list status",
+    "CivilFinding": "comparison finding",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -407,6 +441,15 @@ _LABELS: dict[str, dict[str, str]] = {
     "PairingStatus": {"active": "帮扶中", "ended": "已结束"},
     "TargetResult": {"met": "达标", "not_met": "未达标"},
     "TargetMeasure": {"helped": "帮扶户数", "exits": "退出户数", "coverage": "结对覆盖率"},
+    "CivilStatus": {"active": "在保", "stopped": "停保", "deceased": "死亡"},
+    "CivilFinding": {
+        "dibao_not_on_list": "低保户不在民政名单",
+        "on_list_marginal": "民政在保但登记为低保边缘户",
+        "on_list_unregistered": "民政在保但未登记",
+        "deceased_member": "名单显示成员死亡",
+        "name_mismatch": "姓名不一致",
+        "unreadable_row": "名单行无法读取",
+    },
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -436,4 +479,6 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     PairingStatus,
     TargetResult,
     TargetMeasure,
+    CivilStatus,
+    CivilFinding,
 )

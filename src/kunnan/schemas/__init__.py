@@ -48,13 +48,27 @@ def _given(data: Mapping[str, Any]) -> dict[str, Any]:
 def describe(error: ValidationError, names: Mapping[str, str]) -> str:
     """All problems on one line: '--field: reason; --other: reason'."""
     parts = []
+    for field, message in problems(error):
+        label = names.get(field) or ("--" + field.replace("_", "-") if field else "input")
+        parts.append(f"{label}: {message}")
+    return "; ".join(parts)
+
+
+def problems(error: ValidationError) -> list[tuple[str, str]]:
+    """Each problem as (field, reason); the field is '' when no single field is at fault.
+
+    A rule across fields names the field to blame in its error context
+    (``PydanticCustomError(..., {"field": "main_cause"})``).
+    """
+    found = []
     for item in error.errors(include_url=False):
         field = next((str(part) for part in reversed(item["loc"]) if isinstance(part, str)), "")
+        if not field:
+            field = str((item.get("ctx") or {}).get("field", ""))
         message = str(item["msg"]).removeprefix("Value error, ")
         if item["type"] == "missing":
             message = "is required"
         elif item["type"] == "extra_forbidden":
             message = "is not a field kunnan knows"
-        label = names.get(field) or ("--" + field.replace("_", "-") if field else "input")
-        parts.append(f"{label}: {message}")
-    return "; ".join(parts)
+        found.append((field, message))
+    return found

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from kunnan.domain.enums import Cause, Health, HousingType, Relation, Schooling, WorkerIdentity
-from kunnan.domain.text import ADDRESS_MAX, SHORT_TEXT_MAX
+from kunnan.domain.enums import (
+    Category,
+    Cause,
+    Health,
+    HouseholdStatus,
+    HousingType,
+    Relation,
+    Schooling,
+    WorkerIdentity,
+)
+from kunnan.domain.text import ADDRESS_MAX, CODE_MAX, SHORT_TEXT_MAX
 from kunnan.schemas.types import (
     AreaCode,
     AreaM2,
@@ -102,3 +112,59 @@ class HouseholdUpdate(BaseModel):
     @classmethod
     def _secondary(cls, values: list[Cause] | None) -> list[Cause] | None:
         return None if values is None else _distinct_causes(values)
+
+
+#: The standings a household can be imported with. Households in identification,
+#: rejected or exited carry history (steps, decisions, exits) that a register
+#: spreadsheet does not hold, so they are entered through their own commands.
+IMPORTABLE_STATUSES = (HouseholdStatus.CANDIDATE, HouseholdStatus.ARCHIVED)
+ArchiveNo = Annotated[str, required("archive number", CODE_MAX)]
+
+
+def _standing_error(field: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError("standing", message, {"field": field})
+
+
+class HouseholdImport(HouseholdCreate):
+    """A household as a spreadsheet brings it: ``HouseholdCreate`` plus its standing.
+
+    A union moving its register into kunnan has households that were archived
+    long ago: they keep their archive number (档案号), category and causes.
+    """
+
+    status: Annotated[HouseholdStatus, labelled(HouseholdStatus)] = HouseholdStatus.CANDIDATE
+    archive_no: ArchiveNo | None = None
+    category: Annotated[Category, labelled(Category)] | None = None
+    archived_on: PastDate | None = None
+
+    @model_validator(mode="after")
+    def _standing(self) -> Self:
+        if self.status not in IMPORTABLE_STATUSES:
+            raise _standing_error(
+                "status",
+                f"a household cannot be imported with status {self.status.value} "
+                f"({self.status.zh}); import it as candidate or archived",
+            )
+        if self.status is HouseholdStatus.ARCHIVED:
+            if self.archived_on and self.registered_on and self.archived_on < self.registered_on:
+                raise _standing_error(
+                    "archived_on", "the archive date is before the registration date"
+                )
+            for field, what in (
+                ("archive_no", "archive number"),
+                ("category", "category"),
+                ("main_cause", "main cause"),
+            ):
+                if getattr(self, field) is None:
+                    raise _standing_error(field, f"an archived household needs its {what}")
+        else:
+            for field, what in (
+                ("archive_no", "archive number"),
+                ("category", "category"),
+                ("archived_on", "archive date"),
+            ):
+                if getattr(self, field) is not None:
+                    raise _standing_error(
+                        field, f"a candidate has no {what} yet (only archived households do)"
+                    )
+        return self

@@ -14,14 +14,22 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.enums import Category, HouseholdStatus, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from kunnan.domain.idnumber import IdNumberError, parse_id_number
+from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.models import Household, HouseholdCause, Member, Org, StatusChange
-from kunnan.schemas.household import HouseholdCreate, HouseholdUpdate, MemberCreate, MemberUpdate
+from kunnan.schemas.household import (
+    HouseholdCreate,
+    HouseholdImport,
+    HouseholdUpdate,
+    MemberCreate,
+    MemberUpdate,
+)
 from kunnan.services import audit
 from kunnan.services.orgs import find_org, find_union, within
 
 _CODE = re.compile(r"[Hh](\d{1,12})")
+#: How many household codes one reveal audit row lists (it always keeps the count).
+REVEAL_LISTED = 50
 
 
 def household_code(household_id: int) -> str:
@@ -88,22 +96,26 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
         )
 
 
+def member_values(data: MemberCreate) -> dict[str, Any]:
+    """A member's columns, with birth date and sex read from the ID number (bulk inserts too)."""
+    identity = facts(data.id_number)  # validated and normalised by MemberCreate
+    return {
+        "relation": data.relation.value,
+        "name": data.name,
+        "id_number": identity.value,
+        "birth_date": identity.birth_date,
+        "sex": identity.sex.value,
+        "phone": data.phone,
+        "employer": data.employer,
+        "identity": data.identity.value if data.identity else None,
+        "health": data.health.value,
+        "schooling": data.schooling.value,
+        "monthly_income_fen": data.monthly_income_fen,
+    }
+
+
 def _member_from(household: Household, data: MemberCreate) -> Member:
-    identity = parse_id_number(data.id_number, today=dt.date.max)
-    return Member(
-        household=household,
-        relation=data.relation.value,
-        name=data.name,
-        id_number=identity.value,
-        birth_date=identity.birth_date,
-        sex=identity.sex.value,
-        phone=data.phone,
-        employer=data.employer,
-        identity=data.identity.value if data.identity else None,
-        health=data.health.value,
-        schooling=data.schooling.value,
-        monthly_income_fen=data.monthly_income_fen,
-    )
+    return Member(household=household, **member_values(data))
 
 
 def _member_fields(member: Member) -> dict[str, Any]:
@@ -127,18 +139,10 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     if area_code is None:
         raise InvalidInput(f"give --area: the union '{org.name}' has no area code to default to")
     _check_id_free(session, data.head.id_number)
-    now = audit.context(session).at
     household = Household(
-        org_id=org.id,
-        status=HouseholdStatus.CANDIDATE.value,
-        area_code=area_code,
-        address=data.address,
-        housing_type=data.housing_type.value if data.housing_type else None,
-        housing_area_m2=data.housing_area_m2,
-        main_cause=data.main_cause.value if data.main_cause else None,
-        registered_on=data.registered_on or today,
-        created_at=now,
-        updated_at=now,
+        **household_values(
+            data, org_id=org.id, area_code=area_code, today=today, now=audit.context(session).at
+        )
     )
     household.secondary_causes = [
         HouseholdCause(cause=cause.value, position=index)
@@ -148,16 +152,11 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     head = _member_from(household, data.head)
     session.add(head)
     session.flush()
-    session.add(
-        StatusChange(
-            household_id=household.id,
-            changed_on=household.registered_on,
-            status=household.status,
-            category=None,
-            reason="registered",
-            recorded_at=now,
-        )
+    values = household_values(
+        data, org_id=org.id, area_code=area_code, today=today, now=audit.context(session).at
     )
+    for change in status_history([values], [household.id], audit.context(session).at):
+        session.add(StatusChange(**change))
     audit.record(
         session,
         action="create",
@@ -173,19 +172,68 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     return household
 
 
+def household_values(
+    data: HouseholdCreate, *, org_id: int, area_code: str, today: dt.date, now: dt.datetime
+) -> dict[str, Any]:
+    """A new household's columns (status candidate, unless an import brings its standing)."""
+    standing = data if isinstance(data, HouseholdImport) else None
+    category = standing.category if standing else None
+    registered_on = data.registered_on or today
+    archived = standing is not None and standing.status is HouseholdStatus.ARCHIVED
+    return {
+        "org_id": org_id,
+        "status": standing.status.value if standing else HouseholdStatus.CANDIDATE.value,
+        "category": category.value if category else None,
+        "archive_no": standing.archive_no if standing else None,
+        "archived_on": (standing.archived_on or registered_on) if standing and archived else None,
+        "area_code": area_code,
+        "address": data.address,
+        "housing_type": data.housing_type.value if data.housing_type else None,
+        "housing_area_m2": data.housing_area_m2,
+        "main_cause": data.main_cause.value if data.main_cause else None,
+        "registered_on": registered_on,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def status_history(
+    households: Sequence[dict[str, Any]], ids: Sequence[int], now: dt.datetime
+) -> list[dict[str, Any]]:
+    """The status history new households start with: registered as candidates, and for an
+    imported archive, archived on its archive date with its category."""
+    changes = []
+    for values, household_id in zip(households, ids, strict=True):
+        changes.append(
+            {"household_id": household_id, "changed_on": values["registered_on"],
+             "status": HouseholdStatus.CANDIDATE.value, "category": None,
+             "reason": "registered", "recorded_at": now}
+        )  # fmt: skip
+        if values["status"] != HouseholdStatus.CANDIDATE.value:
+            changes.append(
+                {"household_id": household_id, "changed_on": values["archived_on"] or values["registered_on"],
+                 "status": values["status"], "category": values["category"],
+                 "reason": "imported with its archive", "recorded_at": now}
+            )  # fmt: skip
+    return changes
+
+
 def _household_fields(household: Household) -> dict[str, Any]:
     return {
         "status": household.status,
         "area_code": household.area_code,
         "address": household.address,
         "housing_type": household.housing_type,
-        "housing_area_m2": str(household.housing_area_m2)
-        if household.housing_area_m2 is not None
-        else None,
+        "housing_area_m2": _area_text(household.housing_area_m2),
         "main_cause": household.main_cause,
         "secondary_causes": [c.cause for c in household.secondary_causes],
         "registered_on": household.registered_on,
     }
+
+
+def _area_text(value: Decimal | None) -> str | None:
+    """A floor area with its two decimals, so that 45.5 and the stored 45.50 compare equal."""
+    return None if value is None else str(Decimal(value).quantize(Decimal("0.01")))
 
 
 def edit_household(
@@ -539,12 +587,19 @@ def household_detail(session: Session, household: Household) -> HouseholdDetail:
 
 
 def record_reveal(session: Session, *, households: Sequence[str], why: str | None) -> None:
-    """Audit that full ID numbers and phones of these households were shown."""
+    """Audit that full ID numbers and phones of these households were shown.
+
+    The first REVEAL_LISTED codes are kept, and the count of all: enough to
+    say who saw what without one huge row for a whole register.
+    """
+    listed = list(households[:REVEAL_LISTED])
     audit.record(
         session,
         action="reveal",
         entity="household",
         entity_ref=households[0] if len(households) == 1 else f"{len(households)} households",
         household_id=int(households[0][1:]) if len(households) == 1 else None,
-        changes={"households": list(households), "why": why},
+        changes={"households": listed, "count": len(households), "why": why}
+        if len(households) > REVEAL_LISTED
+        else {"households": listed, "why": why},
     )

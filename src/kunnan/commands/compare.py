@@ -1,0 +1,116 @@
+"""kunnan compare: outside data against the register, reporting differences, changing nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kunnan.commands._common import FormatOption, RevealOption, WhyOption, ledger, today, view
+from kunnan.domain.enums import CivilFinding
+from kunnan.domain.errors import InvalidInput
+from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
+
+app = typer.Typer(help="Compare outside data with the register (数据比对).", no_args_is_help=True)
+
+FINDING_FIELDS = (
+    Field("kind", "Finding", "问题", "enum", CivilFinding),
+    Field("row", "Row", "行", "int"),
+    Field("household", "Household", "户编号", min_width=7),
+    Field("id_number", "ID number", "身份证号", "id_number"),
+    Field("list_name", "Name on list", "名单姓名", min_width=6),
+    Field("register_name", "Name in register", "登记姓名", min_width=6),
+    Field("detail", "Detail", "说明"),
+)
+
+
+@app.command("civil")
+def civil(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The civil-affairs dibao list: CSV (UTF-8 or GB18030) or Excel .xlsx.",
+            show_default=False,
+        ),
+    ],
+    encoding: Annotated[
+        str | None,
+        typer.Option("--encoding", help="CSV encoding: utf-8 or gb18030 (default: detected)."),
+    ] = None,
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+    reveal: RevealOption = False,
+    why: WhyOption = None,
+) -> None:
+    """Compare the civil-affairs bureau's dibao list (民政低保名单) with the register.
+
+    Reports dibao households not on the list, people on the list whose household
+    is marginal or not registered, members the list marks deceased, and names
+    that differ for one ID number. Changes nothing. Exits 0 when nothing differs,
+    1 when something does. The list's columns: 身份证号 and 姓名 (id_number, name),
+    and optionally 低保状态 (在保/停保/死亡), 月保障金额(元) and 日期.
+
+    Example:
+
+    \b
+        kunnan compare civil 民政低保名单.xlsx --format csv > 比对结果.csv
+    """
+    from kunnan.services.civil import (
+        CIVIL_COLUMNS,
+        REQUIRED_COLUMNS,
+        Comparison,
+        compare_civil,
+        is_header,
+    )
+    from kunnan.services.exports import record_bulk_reveal
+    from kunnan.sheets.columns import HeaderError, match_header
+    from kunnan.sheets.read import open_table
+    from kunnan.ui.output import render_rows
+
+    comparison = Comparison()
+    with open_table(file, encoding=encoding, sheet=sheet, is_header=is_header) as table:
+        try:
+            header = match_header(table.header, CIVIL_COLUMNS)
+        except HeaderError as error:
+            raise InvalidInput(f"{table.name}: row {table.header_row}: {error}") from None
+        missing = [c for c in CIVIL_COLUMNS if c.key in REQUIRED_COLUMNS and not header.has(c.key)]
+        if missing:
+            names = ", ".join(f"{c.zh} ({c.key})" for c in missing)
+            raise InvalidInput(f"{table.name}: the header row has no {names} column")
+        if header.ignored:
+            note(
+                f"{table.name}: ignoring columns kunnan does not compare: {', '.join(header.ignored)}"
+            )
+        with ledger(ctx, write=reveal) as session:
+            findings = list(
+                compare_civil(
+                    session,
+                    rows=table.rows(),
+                    header=header,
+                    today=today(),
+                    csv_escaped=table.kind == "csv",
+                    comparison=comparison,
+                )
+            )
+            if reveal:
+                households = len({f.household for f in findings if f.household})
+                record_bulk_reveal(
+                    session, what="compare civil", file=table.name, households=households, why=why
+                )
+    if comparison.rows == 0:
+        raise InvalidInput(f"{table.name}: no rows under the header; nothing to compare")
+    render_rows(
+        [dataclasses.asdict(f) for f in findings], FINDING_FIELDS, view(ctx, output, reveal)
+    )
+    if findings:
+        note(
+            f"{table.name}: compared {comparison.rows} rows with the register: {len(findings)} differences"
+        )
+        raise typer.Exit(code=1)
+    note(f"{table.name}: compared {comparison.rows} rows with the register: no differences")

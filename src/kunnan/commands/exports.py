@@ -1,0 +1,375 @@
+"""kunnan export: the register to CSV, Excel or JSON files, and the return sent up.
+
+Exports mask ID and phone numbers as the screen does (``--reveal`` writes
+them in full and is audited), are written to a temporary file renamed into
+place, mode 0600, and never through a symbolic link. ``export households``
+writes the households file that ``import households`` reads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kunnan.commands._common import RevealOption, WhyOption, ledger, parse_choice, state, today
+from kunnan.domain.enums import Category, HouseholdStatus
+from kunnan.domain.errors import InvalidInput
+from kunnan.ui.console import note
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
+
+    from kunnan.services.exports import HouseholdRecord
+    from kunnan.services.households import HouseholdFilter
+    from kunnan.sheets.columns import Column
+
+app = typer.Typer(
+    help="Write the register to CSV, Excel or JSON files, and the return sent up.",
+    no_args_is_help=True,
+)
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSON = "json"
+
+
+OutputOpt = Annotated[
+    Path, typer.Option("--output", "-o", help="File to write.", show_default=False)
+]
+ExportFormatOpt = Annotated[
+    ExportFormat | None,
+    typer.Option("--format", "-f", help="csv, xlsx or json (default: from the file name)."),
+]
+StatusOpt = Annotated[
+    str | None, typer.Option("--status", help=f"Only this status: {HouseholdStatus.choices()}.")
+]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", help=f"Only this category: {Category.choices()}.")
+]
+OrgOpt = Annotated[
+    str | None, typer.Option("--org", help="Only this union and the unions under it.")
+]
+AreaOpt = Annotated[str | None, typer.Option("--area", help="Only this area code.")]
+
+#: Columns written as text in Excel: never rounded, never reformatted.
+TEXT_KINDS = ("id_number", "phone")
+TEXT_KEYS = ("household", "archive_no", "area_code")
+
+
+def _format(output: Path, given: ExportFormat | None) -> ExportFormat:
+    if given is not None:
+        return given
+    try:
+        return ExportFormat(output.suffix.lower().lstrip("."))
+    except ValueError:
+        raise InvalidInput(
+            f"cannot tell the format from '{output.name}': name it .csv, .xlsx or .json, "
+            "or give --format"
+        ) from None
+
+
+def _filter(
+    status: str | None, category: str | None, org: str | None, area: str | None
+) -> HouseholdFilter:
+    from kunnan.services.households import HouseholdFilter
+
+    return HouseholdFilter(
+        status=parse_choice(HouseholdStatus, status, "--status"),
+        category=parse_choice(Category, category, "--category"),
+        org=org,
+        area_code=area,
+    )
+
+
+def _text_columns(columns: Sequence[Column]) -> list[int]:
+    return [i for i, c in enumerate(columns) if c.kind in TEXT_KINDS or c.key in TEXT_KEYS]
+
+
+def _widths(columns: Sequence[Column]) -> list[int]:
+    wide = {"id_number": 21, "address": 30, "org": 18, "employer": 18, "phone": 14}
+    return [wide.get(c.kind, wide.get(c.key, 12)) for c in columns]
+
+
+def _value(column: Column, household: dict[str, Any], member: dict[str, Any]) -> Any:
+    return member[column.key] if column.key in member else household.get(column.key)
+
+
+@contextmanager
+def _writer(
+    output: Path,
+    fmt: ExportFormat,
+    *,
+    what: str,
+    lang: str,
+    reveal: bool,
+    columns: Sequence[Column],
+) -> Iterator[Callable[[HouseholdRecord], None]]:
+    """A function that writes one household (with its members) to the open file."""
+    from kunnan.sheets.columns import write_cell
+    from kunnan.sheets.write import RowWriter, csv_file, json_file, xlsx_file
+
+    if fmt is ExportFormat.JSON:
+        with json_file(output) as items:
+
+            def json_value(column: Column, value: Any) -> Any:
+                if column.kind == "enum_list":
+                    return list(value or [])
+                return write_cell(column, value, lang="en", reveal=reveal, xlsx=False)
+
+            def write_json(record: HouseholdRecord) -> None:
+                household = record.household
+                if what == "households":  # one object per household, with its members
+                    item = {
+                        c.key: json_value(c, household.get(c.key))
+                        for c in columns
+                        if c.key not in _PERSON_KEYS
+                    }
+                    item["members"] = [
+                        {
+                            c.key: json_value(c, m.get(c.key))
+                            for c in columns
+                            if c.key in _PERSON_KEYS
+                        }
+                        for m in record.members
+                    ]
+                    items.item(item)
+                    return
+                for member in record.members:
+                    items.item(
+                        {c.key: json_value(c, _value(c, household, member)) for c in columns}
+                    )
+
+            yield write_json
+        return
+
+    xlsx = fmt is ExportFormat.XLSX
+
+    def write_rows(sheet: RowWriter) -> Callable[[HouseholdRecord], None]:
+        sheet.row([column.header(lang) for column in columns])
+
+        def write(record: HouseholdRecord) -> None:
+            household = dict(record.household)
+            if lang == "zh":
+                household["org"] = household["org_name"]  # Chinese sheets name the union
+            for member in record.members:
+                sheet.row(
+                    [
+                        write_cell(
+                            c, _value(c, household, member), lang=lang, reveal=reveal, xlsx=xlsx
+                        )
+                        for c in columns
+                    ]
+                )
+
+        return write
+
+    if xlsx:
+        with xlsx_file(output) as book:
+            title = {"households": "花名册", "members": "成员"}[what] if lang == "zh" else what
+            yield write_rows(
+                book.sheet(title, text_columns=_text_columns(columns), widths=_widths(columns))
+            )
+    else:
+        with csv_file(output) as sheet:
+            yield write_rows(sheet)
+
+
+def _export_people(
+    ctx: typer.Context,
+    *,
+    what: str,
+    output: Path,
+    fmt: ExportFormat,
+    where: HouseholdFilter,
+    columns: Sequence[Column],
+    reveal: bool,
+    why: str | None,
+) -> None:
+    """Write one row per person (CSV, xlsx) or one object per household or person (JSON).
+
+    The file is renamed into place after the transaction ends, so a reveal's
+    audit row and the file land together or not at all.
+    """
+    from kunnan.services.exports import households_for_export, record_bulk_reveal
+    from kunnan.sheets.write import check_target
+
+    check_target(output)
+    lang = state(ctx).lang
+    households = people = 0
+    with (
+        _writer(output, fmt, what=what, lang=lang, reveal=reveal, columns=columns) as write,
+        ledger(ctx, write=reveal) as session,
+    ):
+        for record in households_for_export(session, where=where):
+            households += 1
+            people += len(record.members)
+            write(record)
+        if reveal:
+            record_bulk_reveal(
+                session, what=f"export {what}", file=output.name, households=households, why=why
+            )
+    masked = "with full ID and phone numbers" if reveal else "ID and phone numbers masked"
+    note(f"wrote {households} households ({people} people) to {output} ({masked})")
+
+
+_PERSON_KEYS = frozenset(
+    {
+        "relation",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "phone",
+        "employer",
+        "identity",
+        "health",
+        "schooling",
+        "monthly_income_fen",
+    }
+)
+
+
+@app.command("households")
+def households(
+    ctx: typer.Context,
+    output: OutputOpt,
+    fmt: ExportFormatOpt = None,
+    status: StatusOpt = None,
+    category: CategoryOpt = None,
+    org: OrgOpt = None,
+    area: AreaOpt = None,
+    reveal: RevealOption = False,
+    why: WhyOption = None,
+) -> None:
+    """Write the register, one row per person, in the format `import households` reads.
+
+    CSV and Excel have English keys, or Chinese headers and labels with --lang zh;
+    JSON has one object per household with its members.
+
+    Example:
+
+    \b
+        kunnan --lang zh export households -o 花名册.xlsx --status archived
+        kunnan export households -o register.csv --reveal --why "moving to the provincial ledger"
+    """
+    from kunnan.services.household_file import HOUSEHOLD_COLUMNS
+
+    _export_people(
+        ctx,
+        what="households",
+        output=output,
+        fmt=_format(output, fmt),
+        where=_filter(status, category, org, area),
+        columns=HOUSEHOLD_COLUMNS,
+        reveal=reveal,
+        why=why,
+    )
+
+
+@app.command("members")
+def members(
+    ctx: typer.Context,
+    output: OutputOpt,
+    fmt: ExportFormatOpt = None,
+    status: StatusOpt = None,
+    category: CategoryOpt = None,
+    org: OrgOpt = None,
+    area: AreaOpt = None,
+    reveal: RevealOption = False,
+    why: WhyOption = None,
+) -> None:
+    """Write every member of the matching households, one row (or JSON object) per person,
+    with sex and birth date.
+
+    Example:
+
+    \b
+        kunnan export members -o members.xlsx --category dibao
+    """
+    from kunnan.services.exports import MEMBER_COLUMNS
+
+    _export_people(
+        ctx,
+        what="members",
+        output=output,
+        fmt=_format(output, fmt),
+        where=_filter(status, category, org, area),
+        columns=MEMBER_COLUMNS,
+        reveal=reveal,
+        why=why,
+    )
+
+
+@app.command("upstream")
+def upstream(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="The year of the return, e.g. 2018.")],
+    output: OutputOpt,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Whose return: this union and those under it (default: all)."),
+    ] = None,
+) -> None:
+    """Write the return a union sends up, an Excel workbook with one sheet per table:
+    archived households by category and by main cause, per county or district.
+
+    Counts households archived now that were registered by the end of the year.
+
+    Example:
+
+    \b
+        kunnan --lang zh export upstream --year 2018 -o 白银市2018年报.xlsx
+    """
+    from kunnan.domain.dates import DateError, parse_year
+    from kunnan.services.orgs import find_org
+    from kunnan.services.upstream import UpstreamScope, build_return
+    from kunnan.sheets.write import check_target, xlsx_file
+
+    try:
+        year = parse_year(str(year))
+    except DateError as error:
+        raise InvalidInput(f"--year: {error}") from None
+    if output.suffix.lower() != ".xlsx":
+        raise InvalidInput("the return is an Excel workbook: name the file .xlsx")
+    check_target(output)
+    lang = state(ctx).lang
+    with xlsx_file(output) as book, ledger(ctx, write=False) as session:
+        union = find_org(session, org) if org else None
+        sheets = build_return(session, UpstreamScope(year=year, org=union))
+        about = book.sheet("说明" if lang == "zh" else "About", widths=[16, 60])
+        for label, value in _about(lang, union.name if union else None, year):
+            about.row([label, value])
+        for table in sheets:
+            sheet = book.sheet(table.title(lang), widths=[28] + [12] * (len(table.headers) - 1))
+            sheet.row([zh if lang == "zh" else en for en, zh in table.headers])
+            for row in table.rows:
+                label = row[0][1] if lang == "zh" else row[0][0]
+                sheet.row([label, *row[1:]])
+    note(f"wrote the {year} return ({len(sheets)} tables) to {output}")
+
+
+def _about(lang: str, union: str | None, year: int) -> list[tuple[str, str]]:
+    made = today().isoformat()
+    if lang == "zh":
+        return [
+            ("单位", union or "全部工会"),
+            ("年度", str(year)),
+            ("口径", f"现为建档状态、{year}年12月31日前登记的困难职工家庭"),
+            ("制表日期", made),
+        ]
+    return [
+        ("Union", union or "all unions"),
+        ("Year", str(year)),
+        (
+            "Counts",
+            f"households archived now and registered by {dt.date(year, 12, 31).isoformat()}",
+        ),
+        ("Made", made),
+    ]

@@ -1,0 +1,361 @@
+"""kunnan import: bring a union's spreadsheets (CSV or Excel) into the ledger.
+
+``import households`` is here; ``import aid`` (the aid ledger) is added the
+same way: a ``RowImporter`` in services, its file's columns, and a command
+that calls ``run_file_import`` below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kunnan.commands._common import ledger, today
+from kunnan.domain.errors import InvalidInput
+from kunnan.ui.console import note
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kunnan.services.imports import ImportReport, Outcome, RowImporter
+    from kunnan.sheets.columns import Column, HeaderMatch
+    from kunnan.sheets.read import Table
+
+app = typer.Typer(
+    help="Bring households in from CSV (UTF-8 or GB18030) or Excel .xlsx files.",
+    no_args_is_help=True,
+)
+
+FileArg = Annotated[
+    Path, typer.Argument(help="A CSV (UTF-8 or GB18030) or Excel .xlsx file.", show_default=False)
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="CSV encoding: utf-8 or gb18030 (default: detected)."),
+]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Check every row against the ledger; write nothing.")
+]
+SkipInvalidOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Import the good rows and write the bad ones to a reject file (default: all or nothing).",
+    ),
+]
+RejectsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejects",
+        help="Reject file for --skip-invalid (default: FILE.rejects.csv or .xlsx beside FILE).",
+        show_default=False,
+    ),
+]
+MaxErrorsOpt = Annotated[
+    int, typer.Option("--max-errors", min=0, help="List at most N bad rows (0 = all).")
+]
+
+#: Files at least this large get a progress bar (when stderr is a terminal).
+PROGRESS_BYTES = 512 * 1024
+PROGRESS_ROWS = 3000
+
+
+@dataclass(frozen=True)
+class FileImport:
+    """What one kind of import brings to ``run_file_import``."""
+
+    entity: str
+    #: What a group of rows is, for messages: ("household", "households").
+    group_noun: tuple[str, str]
+    columns: Sequence[Column]
+    required: Sequence[str]
+    is_header: Callable[[Sequence[str]], bool]
+    error_headers: dict[str, str]
+    make_importer: Callable[[Session, HeaderMatch, bool], RowImporter[Any]]
+    summary: Callable[[ImportReport], str]
+
+
+def default_rejects(path: Path) -> Path:
+    suffix = ".xlsx" if path.suffix.lower() == ".xlsx" else ".csv"
+    return path.with_name(f"{path.stem}.rejects{suffix}")
+
+
+def run_file_import(
+    ctx: typer.Context,
+    *,
+    spec: FileImport,
+    path: Path,
+    encoding: str | None,
+    sheet: str | None,
+    dry_run: bool,
+    skip_invalid: bool,
+    rejects: Path | None,
+    max_errors: int,
+    options: dict[str, Any],
+) -> None:
+    """Open the file, check its header, import it in one transaction and report."""
+    from kunnan.services.imports import ImportReport, record_import, run_import
+    from kunnan.sheets.columns import HeaderError, match_header
+    from kunnan.sheets.read import open_table, sha256_of
+    from kunnan.sheets.write import check_target
+
+    if rejects is not None and not skip_invalid:
+        raise InvalidInput("--rejects goes with --skip-invalid")
+    reject_path = (rejects or default_rejects(path)) if skip_invalid and not dry_run else None
+    if reject_path is not None:
+        check_target(reject_path)
+    with open_table(path, encoding=encoding, sheet=sheet, is_header=spec.is_header) as table:
+        try:
+            header = match_header(table.header, spec.columns, quiet=spec.error_headers.values())
+        except HeaderError as error:
+            raise InvalidInput(f"{table.name}: row {table.header_row}: {error}") from None
+        _check_columns(table, header, spec)
+        digest = sha256_of(path)
+        report = ImportReport(file=table.name)
+        sink = (
+            _reject_sink(table, header, reject_path, spec)
+            if reject_path is not None
+            else nullcontext(None)
+        )
+        with sink as reject, _progress(table) as progress, ledger(ctx, write=True) as session:
+            importer = spec.make_importer(session, header, table.kind == "csv")
+            run_import(
+                importer=importer,
+                rows=table.rows(),
+                report=report,
+                max_problems=max_errors or None,
+                reject=reject,
+                progress=progress,
+            )
+            if report.rows == 0:
+                raise InvalidInput(
+                    f"{table.name}: no rows under the header (row {table.header_row}); "
+                    "nothing to import"
+                )
+            _print_problems(table.name, report)
+            if report.problem_count and not skip_invalid:
+                raise InvalidInput(
+                    f"{table.name}: {_problem_summary(report, spec.group_noun)}; "
+                    + ("nothing was written (dry run)" if dry_run else "nothing was imported"),
+                    hint="fix them and import again, or import the good rows with --skip-invalid",
+                )
+            if dry_run:
+                session.rollback()
+            else:
+                record_import(
+                    session, entity=spec.entity, report=report, sha256=digest, options=options
+                )
+    prefix = "dry run, nothing written: " if dry_run else ""
+    note(f"{table.name}: {prefix}{spec.summary(report)}")
+    if reject_path is not None and report.rows_rejected:
+        note(f"rejected rows written to {reject_path}")
+
+
+def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
+    missing = [key for key in spec.required if not header.has(key)]
+    if missing:
+        wanted = ", ".join(
+            f"{column.header(header.lang)} ({column.header('en' if header.lang == 'zh' else 'zh')})"
+            for column in spec.columns
+            if column.key in missing
+        )
+        raise InvalidInput(
+            f"{table.name}: the header row (row {table.header_row}) has no {wanted} column"
+        )
+    if header.ignored:
+        note(f"{table.name}: ignoring columns kunnan does not know: {', '.join(header.ignored)}")
+
+
+def _problem_summary(report: ImportReport, noun: tuple[str, str]) -> str:
+    problems = "problem" if report.problem_count == 1 else "problems"
+    groups = noun[0] if report.rejected == 1 else noun[1]
+    rows = "row" if report.rows_rejected == 1 else "rows"
+    return (
+        f"{report.problem_count} {problems} in {report.rejected} {groups} "
+        f"({report.rows_rejected} {rows})"
+    )
+
+
+def _print_problems(file: str, report: ImportReport) -> None:
+    for problem in report.problems:
+        note(problem.line(file))
+    hidden = report.problem_count - len(report.problems)
+    if hidden > 0:
+        note(f"{file}: … and {hidden} more problems (--max-errors 0 lists them all)")
+
+
+@contextmanager
+def _reject_sink(
+    table: Table, header: HeaderMatch, path: Path, spec: FileImport
+) -> Iterator[Callable[[Outcome], None]]:
+    from kunnan.sheets.write import reject_file
+
+    with reject_file(
+        path,
+        kind=table.kind,
+        header=table.header,
+        error_header=spec.error_headers[header.lang],
+        encoding=table.encoding or "utf-8-sig",
+    ) as rejects:
+
+        def reject(outcome: Outcome) -> None:
+            reasons: dict[int, list[str]] = {}
+            for problem in outcome.problems:
+                reasons.setdefault(problem.row, []).append(problem.short)
+            first = min(reasons) if reasons else None
+            for row in outcome.rows:
+                own = reasons.get(row.number)
+                text = (
+                    f"row {row.number}: " + "; ".join(own)
+                    if own
+                    else f"row {row.number}: not imported because of row {first} of the same household"
+                )
+                rejects.add(row.cells, text)
+
+        yield reject
+
+
+@contextmanager
+def _progress(table: Table) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for big files, when stderr is a terminal."""
+    import sys
+
+    big = table.total is not None and (
+        table.total >= (PROGRESS_BYTES if table.kind == "csv" else PROGRESS_ROWS)
+    )
+    if not (big and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(f"importing {table.name}", total=table.total, rows=0)
+
+        def advance(rows: int) -> None:
+            bar.update(task, completed=table.position(), rows=rows)
+
+        yield advance
+
+
+def _household_summary(report: ImportReport) -> str:
+    parts = [
+        f"{report.rows} rows read",
+        f"{report.created} new households ({_people(report.rows_added)})",
+    ]
+    if report.matched:
+        already = f"{report.matched} already registered ({report.rows_matched} rows)"
+        if report.updated:
+            already += f", {report.updated} updated"
+        joined = report.added - report.rows_added
+        if joined:
+            already += f", {_people(joined)} added to them"
+        parts.append(already)
+    parts.append(f"{report.rejected} rejected ({report.rows_rejected} rows)")
+    return "; ".join(parts)
+
+
+def _people(count: int) -> str:
+    return f"{count} person" if count == 1 else f"{count} people"
+
+
+@app.command("households")
+def households(
+    ctx: typer.Context,
+    file: FileArg,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Union for rows whose union column is blank or missing."),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="Bring households already registered (same head's ID number) up to date.",
+        ),
+    ] = False,
+    dry_run: DryRunOpt = False,
+    skip_invalid: SkipInvalidOpt = False,
+    rejects: RejectsOpt = None,
+    max_errors: MaxErrorsOpt = 50,
+) -> None:
+    """Import households from a CSV or Excel file: one row per person, the head worker's row first
+    or marked 户主 (the same columns `export households` writes; see the README).
+
+    All or nothing: any bad row and nothing is imported; every bad row is listed
+    with its row number, column and reason. Households whose head is already
+    registered are left alone (or updated, field by field and audited, with --update).
+
+    Example:
+
+    \b
+        kunnan import households 困难职工花名册.xlsx --dry-run
+        kunnan import households households.csv --org baiyin-qu --skip-invalid
+    """
+    from kunnan.services.household_file import (
+        ERROR_HEADERS,
+        HOUSEHOLD_COLUMNS,
+        REQUIRED_COLUMNS,
+        HouseholdFileImporter,
+        is_header,
+    )
+
+    on = today()
+
+    def make(session: Session, header: HeaderMatch, csv_escaped: bool) -> RowImporter[Any]:
+        if org is None and not header.has("org"):
+            raise InvalidInput(
+                f"{file.name} has no 所属工会 (org) column: add one, or give --org for every row"
+            )
+        return HouseholdFileImporter(
+            session,
+            header=header,
+            today=on,
+            default_org=org,
+            update=update,
+            csv_escaped=csv_escaped,
+        )
+
+    spec = FileImport(
+        entity="household",
+        group_noun=("household", "households"),
+        columns=HOUSEHOLD_COLUMNS,
+        required=REQUIRED_COLUMNS,
+        is_header=is_header,
+        error_headers=ERROR_HEADERS,
+        make_importer=make,
+        summary=_household_summary,
+    )
+    run_file_import(
+        ctx,
+        spec=spec,
+        path=file,
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        max_errors=max_errors,
+        options={"update": update, "skip_invalid": skip_invalid, "org": org},
+    )
+
+
+# EXTENSION POINT (aid ledger): `kunnan import aid FILE` — add an @app.command("aid") that
+# builds a FileImport for the aid file's columns and calls run_file_import, as above.

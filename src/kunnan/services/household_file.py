@@ -1,0 +1,654 @@
+"""The households file: one row per person, the format both `export households` and
+`import households` use, and reading it into the register.
+
+Which rows form a household: when the household (户编号) cell is filled,
+consecutive rows with the same value form one household. When it is blank
+(or the file has no such column), a row whose relation (与户主关系) is head
+(户主) or blank starts a new household, and the rows below it that name
+another relation belong to it. So a sheet with one row per household, a
+sheet with members listed under their head, and a sheet whose household
+cells are merged all import as they look.
+
+Household columns (status, union, address, causes, …) are read from the
+head's row; on members' rows they may be blank or repeat the head's value.
+Every row is validated with the input models ``household add`` and
+``household member add`` use; new households are written in batches with
+SQLAlchemy Core. A household whose head's ID number is already registered
+as a head is matched: left as it is, or with ``update`` brought up to date
+field by field through the same services (and audit) as ``household edit``
+and ``household member edit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from pydantic import ValidationError
+from sqlalchemy import Table, insert, select
+from sqlalchemy.orm import Session
+
+from kunnan.db.bulk import insert_returning_ids
+from kunnan.domain.enums import (
+    Category,
+    Cause,
+    Health,
+    HouseholdStatus,
+    HousingType,
+    Relation,
+    Schooling,
+    WorkerIdentity,
+)
+from kunnan.domain.errors import KunnanError
+from kunnan.domain.idnumber import IdNumberError, parse_id_number
+from kunnan.domain.masking import mask_id_number
+from kunnan.models import Household, HouseholdCause, Member, StatusChange
+from kunnan.schemas import problems as model_problems
+from kunnan.schemas.household import HouseholdImport, HouseholdUpdate, MemberCreate, MemberUpdate
+from kunnan.services import audit
+from kunnan.services.households import (
+    add_member,
+    edit_household,
+    edit_member,
+    head_of,
+    household_code,
+    household_values,
+    member_values,
+    status_history,
+)
+from kunnan.services.imports import Outcome, RowProblem, SeenInFile
+from kunnan.services.orgs import find_union
+from kunnan.sheets.columns import (
+    CellProblem,
+    Column,
+    HeaderMatch,
+    count_known,
+    quote,
+    read_cell,
+    tidy,
+)
+from kunnan.sheets.read import SourceRow
+
+HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
+    Column("household", "户编号", aliases=("户号", "家庭编号", "编号", "code")),
+    Column("archive_no", "档案号", aliases=("档案编号",)),
+    Column("status", "状态", "enum", HouseholdStatus, aliases=("家庭状态",)),
+    Column("category", "困难类别", "enum", Category, aliases=("类别", "困难类型")),
+    Column("main_cause", "主要致困原因", "enum", Cause, aliases=("致困原因", "cause")),
+    Column("secondary_causes", "次要致困原因", "enum_list", Cause, aliases=("secondary",)),
+    Column("org", "所属工会", aliases=("工会", "union")),
+    Column("area_code", "地区", aliases=("地区代码", "行政区划代码", "area")),
+    Column("address", "住址", aliases=("家庭住址", "地址")),
+    Column("housing_type", "住房类型", "enum", HousingType, aliases=("住房情况", "housing")),
+    Column(
+        "housing_area_m2",
+        "住房面积(m²)",
+        "decimal",
+        aliases=("住房面积", "住房面积(平方米)", "housing_area"),
+    ),
+    Column("registered_on", "登记日期", "date"),
+    Column("archived_on", "建档日期", "date", aliases=("建档时间",)),
+    Column("relation", "与户主关系", "enum", Relation, aliases=("关系",)),
+    Column("name", "姓名"),
+    Column("id_number", "身份证号", "id_number", aliases=("身份证号码", "公民身份号码", "身份证")),
+    Column("phone", "电话", "phone", aliases=("联系电话", "手机", "手机号码", "手机号")),
+    Column("employer", "工作单位", aliases=("单位",)),
+    Column("identity", "身份", "enum", WorkerIdentity, aliases=("职工身份",)),
+    Column("health", "健康状况", "enum", Health, aliases=("健康",)),
+    Column("schooling", "在读", "enum", Schooling, aliases=("在读情况", "就学情况")),
+    Column("monthly_income_fen", "月收入(元)", "money", aliases=("月收入", "monthly_income")),
+)
+COLUMN = {column.key: column for column in HOUSEHOLD_COLUMNS}
+
+#: Columns that describe the household, read from the head's row.
+HOUSEHOLD_FIELDS = (
+    "archive_no",
+    "status",
+    "category",
+    "main_cause",
+    "secondary_causes",
+    "org",
+    "area_code",
+    "address",
+    "housing_type",
+    "housing_area_m2",
+    "registered_on",
+    "archived_on",
+)
+#: Columns that describe a person.
+PERSON_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "employer",
+    "identity",
+    "health",
+    "schooling",
+    "monthly_income_fen",
+)
+#: A household's standing, which an import brings but never changes.
+STANDING_FIELDS = ("status", "archive_no", "category", "registered_on", "archived_on")
+#: What ``--update`` may change on a household (as ``household edit`` does).
+EDITABLE_FIELDS = (
+    "org",
+    "area_code",
+    "address",
+    "housing_type",
+    "housing_area_m2",
+    "main_cause",
+    "secondary_causes",
+)
+REQUIRED_COLUMNS = ("name", "id_number")
+#: The column a reject file adds; an import of a fixed reject file ignores it quietly.
+ERROR_HEADERS = {"en": "error", "zh": "错误原因"}
+
+HOUSEHOLD = cast(Table, Household.__table__)
+STATUS_CHANGE = cast(Table, StatusChange.__table__)
+MEMBER = cast(Table, Member.__table__)
+HOUSEHOLD_CAUSE = cast(Table, HouseholdCause.__table__)
+
+
+def is_header(cells: Sequence[str]) -> bool:
+    """The header row names at least two columns of the households file."""
+    return count_known(cells, HOUSEHOLD_COLUMNS) >= 2
+
+
+@dataclass
+class _Row:
+    """One row of the file, read into the raw values the input models take."""
+
+    source: SourceRow
+    key: str | None
+    relation: Relation | None
+    relation_given: bool
+    household: dict[str, Any]
+    person: dict[str, Any]
+    problems: list[RowProblem]
+
+    @property
+    def number(self) -> int:
+        return self.source.number
+
+    @property
+    def starts_household(self) -> bool:
+        return not self.relation_given or self.relation is Relation.HEAD
+
+
+@dataclass
+class _Plan:
+    """A household group after validation: what it would write, or why it cannot."""
+
+    rows: list[_Row]
+    head_row: _Row | None = None
+    head: HouseholdImport | None = None
+    members: list[tuple[_Row, MemberCreate]] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    org_id: int | None = None
+    area_code: str | None = None
+
+    #: Each row with a well-formed ID number (even if another cell is bad), head first:
+    #: a duplicate is reported together with the row's other problems.
+    ids: list[tuple[_Row, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Registered:
+    member_id: int
+    household_id: int
+    relation: str
+
+
+@dataclass(frozen=True)
+class _Union:
+    id: int
+    area_code: str | None
+
+
+class HouseholdFileImporter:
+    """Reads households files into the register (see the module docstring for the rules)."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        header: HeaderMatch,
+        today: dt.date,
+        default_org: str | None = None,
+        update: bool = False,
+        csv_escaped: bool = False,
+    ) -> None:
+        self._session = session
+        self._header = header
+        self._today = today
+        self._default_org = default_org
+        self._update = update
+        self._csv_escaped = csv_escaped
+        self._unions: dict[str, _Union | str] = {}
+        self._seen = SeenInFile(session)
+        self._names = {key: header.name(column) for key, column in COLUMN.items()}
+
+    # --- reading rows ---------------------------------------------------------------------
+
+    def _column(self, field_name: str) -> str:
+        return self._names.get(field_name, field_name)
+
+    def _read(self, source: SourceRow) -> _Row:
+        values: dict[str, Any] = {}
+        found: list[RowProblem] = []
+        cells = source.cells
+        for key, bound in self._header.bound.items():
+            cell = cells[bound.index] if bound.index < len(cells) else None
+            try:
+                value = read_cell(cell, bound, csv_escaped=self._csv_escaped)
+            except CellProblem as problem:
+                found.append(RowProblem(source.number, bound.spelled, str(problem)))
+                continue
+            if value is not None:
+                values[key] = value
+        key_value = values.pop("household", None)
+        relation_text = values.get("relation")
+        relation: Relation | None = None
+        if isinstance(relation_text, str):
+            try:
+                relation = Relation.parse(relation_text)
+            except ValueError:
+                relation = None  # the input model reports it
+        return _Row(
+            source=source,
+            key=str(key_value).strip() if key_value is not None else None,
+            relation=relation,
+            relation_given=relation_text is not None,
+            household={k: values[k] for k in HOUSEHOLD_FIELDS if k in values},
+            person={k: values[k] for k in (*PERSON_FIELDS, "relation") if k in values},
+            problems=found,
+        )
+
+    def groups(self, rows: Iterator[SourceRow]) -> Iterator[list[_Row]]:
+        current: list[_Row] = []
+        current_key: str | None = None
+        for source in rows:
+            row = self._read(source)
+            starts = row.key != current_key if row.key is not None else row.starts_household
+            if starts and current:
+                yield current
+                current = []
+            if starts:
+                current_key = row.key
+            current.append(row)
+        if current:
+            yield current
+
+    def size(self, group: list[_Row]) -> int:
+        return len(group)
+
+    # --- validating a household ---------------------------------------------------------------
+
+    def _model_problems(self, row: _Row, error: ValidationError) -> list[RowProblem]:
+        return [
+            RowProblem(row.number, self._column(field_name) if field_name else "", tidy(message))
+            for field_name, message in model_problems(error)
+        ]
+
+    def _head_row(self, group: list[_Row], plan: _Plan) -> _Row | None:
+        """The head worker's row: marked 户主, or a first row with no relation."""
+        heads = [row for row in group if row.relation is Relation.HEAD]
+        if not heads and not group[0].relation_given:
+            heads = [group[0]]
+        if not heads:
+            plan.problems.append(
+                RowProblem(
+                    group[0].number,
+                    self._column("relation"),
+                    "this household has no head worker's row (与户主关系 户主 / relation head)"
+                    + (f" (household '{quote(group[0].key)}')" if group[0].key else ""),
+                )
+            )
+            return None
+        for extra in heads[1:]:
+            plan.problems.append(
+                RowProblem(
+                    extra.number,
+                    self._column("relation"),
+                    f"a second head worker for the household whose head is on row {heads[0].number}",
+                )
+            )
+        return heads[0]
+
+    def _validate(self, group: list[_Row]) -> _Plan:
+        plan = _Plan(rows=group)
+        for row in group:
+            plan.problems.extend(row.problems)
+        head_row = self._head_row(group, plan)
+        if head_row is not None:
+            plan.head_row = head_row
+            data: dict[str, Any] = {**head_row.household, "head": dict(head_row.person)}
+            data["head"].pop("relation", None)
+            if "org" not in data and self._default_org is not None:
+                data["org"] = self._default_org
+            if not head_row.problems:
+                try:
+                    plan.head = HouseholdImport.model_validate(data, context={"today": self._today})
+                except ValidationError as error:
+                    plan.problems.extend(self._model_problems(head_row, error))
+        for row in group:
+            if row is head_row:
+                continue
+            if head_row is not None:
+                plan.problems.extend(self._differences(row, head_row))
+            if row.problems:
+                continue
+            try:
+                member = MemberCreate.model_validate(row.person, context={"today": self._today})
+            except ValidationError as error:
+                plan.problems.extend(self._model_problems(row, error))
+                continue
+            plan.members.append((row, member))
+        valid = {id(row): member.id_number for row, member in plan.members}
+        if plan.head is not None and head_row is not None:
+            valid[id(head_row)] = plan.head.head.id_number
+        ordered = sorted(group, key=lambda row: row is not head_row)
+        plan.ids = [
+            (row, number)
+            for row in ordered
+            if (number := valid.get(id(row)) or self._id_of(row)) is not None
+        ]
+        return plan
+
+    def _id_of(self, row: _Row) -> str | None:
+        text = row.person.get("id_number")
+        if not isinstance(text, str):
+            return None
+        try:
+            return parse_id_number(text, today=self._today).value
+        except IdNumberError:
+            return None
+
+    def _differences(self, row: _Row, head_row: _Row) -> list[RowProblem]:
+        """Household cells on a member's row must be blank or repeat the head's row."""
+        found = []
+        for key, value in row.household.items():
+            expected = head_row.household.get(key)
+            if value != expected:
+                shown = quote(str(expected)) if expected is not None else "blank"
+                found.append(
+                    RowProblem(
+                        row.number,
+                        self._column(key),
+                        f"differs from the head worker's row {head_row.number} ({shown}); "
+                        "household columns are read from the head's row",
+                    )
+                )
+        return found
+
+    def _union(self, ref: str) -> _Union | str:
+        """The union a household belongs to, or why it cannot be used (looked up once per name)."""
+        known = self._unions.get(ref)
+        if known is None:
+            try:
+                org = find_union(self._session, ref)
+                known = _Union(id=org.id, area_code=org.area_code)
+            except KunnanError as error:
+                known = error.message
+            self._unions[ref] = known
+        return known
+
+    # --- a batch ------------------------------------------------------------------------------
+
+    def apply(self, batch: list[list[_Row]]) -> list[Outcome]:
+        plans = [self._validate(group) for group in batch]
+        id_numbers = [number for plan in plans for _, number in plan.ids]
+        archives = [plan.head.archive_no for plan in plans if plan.head and plan.head.archive_no]
+        seen_ids = self._seen.rows_of("id_number", id_numbers)
+        seen_archives = self._seen.rows_of("archive_no", archives)
+        registered = self._registered(id_numbers)
+        archives_used = self._archives_used(archives)
+        first_ids: dict[str, int] = {}
+        first_archives: dict[str, int] = {}
+        outcomes: list[Outcome] = []
+        new: list[_Plan] = []
+        for plan in plans:
+            self._duplicates(plan, seen_ids, first_ids, seen_archives, first_archives)
+            outcome = self._decide(plan, registered, archives_used)
+            outcomes.append(outcome)
+            if outcome.result == "created":
+                new.append(plan)
+        self._insert(new)
+        self._seen.add("id_number", first_ids)
+        self._seen.add("archive_no", first_archives)
+        return outcomes
+
+    def finish(self) -> None:
+        self._seen.drop()
+
+    def _registered(self, id_numbers: list[str]) -> dict[str, _Registered]:
+        if not id_numbers:
+            return {}
+        query = select(Member.id_number, Member.id, Member.household_id, Member.relation).where(
+            Member.id_number.in_(sorted(set(id_numbers)))
+        )
+        return {
+            number: _Registered(member_id, household_id, relation)
+            for number, member_id, household_id, relation in self._session.execute(query)
+        }
+
+    def _archives_used(self, archives: list[str]) -> dict[str, int]:
+        if not archives:
+            return {}
+        query = select(Household.archive_no, Household.id).where(
+            Household.archive_no.in_(sorted(set(archives)))
+        )
+        return {
+            str(archive): household_id for archive, household_id in self._session.execute(query)
+        }
+
+    def _duplicates(
+        self,
+        plan: _Plan,
+        seen_ids: dict[str, int],
+        first_ids: dict[str, int],
+        seen_archives: dict[str, int],
+        first_archives: dict[str, int],
+    ) -> None:
+        """Report values this file has already given, with the row that gave them first."""
+        for row, number in plan.ids:
+            earlier = first_ids.get(number) or seen_ids.get(number)
+            if earlier is None:
+                first_ids[number] = row.number
+            elif earlier != row.number:
+                plan.problems.append(
+                    RowProblem(
+                        row.number,
+                        self._column("id_number"),
+                        f"ID number {mask_id_number(number)} is also on row {earlier}",
+                    )
+                )
+        archive = plan.head.archive_no if plan.head else None
+        if archive and plan.head_row is not None:
+            earlier = first_archives.get(archive) or seen_archives.get(archive)
+            if earlier is None:
+                first_archives[archive] = plan.head_row.number
+            else:
+                plan.problems.append(
+                    RowProblem(
+                        plan.head_row.number,
+                        self._column("archive_no"),
+                        f"archive number {quote(archive)} is also on row {earlier}",
+                    )
+                )
+
+    def _reject(self, plan: _Plan) -> Outcome:
+        return Outcome(
+            rows=[row.source for row in plan.rows],
+            result="rejected",
+            problems=sorted(plan.problems, key=lambda problem: problem.row),
+        )
+
+    def _decide(
+        self, plan: _Plan, registered: dict[str, _Registered], archives_used: dict[str, int]
+    ) -> Outcome:
+        if plan.problems or plan.head is None or plan.head_row is None:
+            return self._reject(plan)
+        head_number = plan.head.head.id_number
+        found = registered.get(head_number)
+        if found is not None and found.relation != Relation.HEAD.value:
+            plan.problems.append(
+                RowProblem(
+                    plan.head_row.number,
+                    self._column("id_number"),
+                    f"ID number {mask_id_number(head_number)} is registered as a member of "
+                    f"{household_code(found.household_id)}, not as a head worker",
+                )
+            )
+            return self._reject(plan)
+        household_id = found.household_id if found is not None else None
+        for row, number in plan.ids:
+            other = registered.get(number)
+            if row is plan.head_row or other is None or other.household_id == household_id:
+                continue
+            plan.problems.append(
+                RowProblem(
+                    row.number,
+                    self._column("id_number"),
+                    f"ID number {mask_id_number(number)} is already registered "
+                    f"(household {household_code(other.household_id)})",
+                )
+            )
+        if plan.problems:
+            return self._reject(plan)
+        rows = [row.source for row in plan.rows]
+        if household_id is not None:
+            if not self._update:
+                return Outcome(rows=rows, result="matched")
+            return self._update_household(plan, household_id, registered)
+        archive = plan.head.archive_no
+        if archive and archive in archives_used:
+            plan.problems.append(
+                RowProblem(
+                    plan.head_row.number,
+                    self._column("archive_no"),
+                    f"archive number {quote(archive)} is already used by "
+                    f"{household_code(archives_used[archive])}",
+                )
+            )
+        self._place(plan)
+        if plan.problems:
+            return self._reject(plan)
+        return Outcome(rows=rows, result="created", added=1 + len(plan.members))
+
+    def _place(self, plan: _Plan) -> None:
+        """Find the household's union and area code (the union's, when the file gives none)."""
+        assert plan.head is not None and plan.head_row is not None
+        union = self._union(plan.head.org)
+        if isinstance(union, str):
+            plan.problems.append(RowProblem(plan.head_row.number, self._column("org"), union))
+            return
+        plan.org_id = union.id
+        plan.area_code = plan.head.area_code or union.area_code
+        if plan.area_code is None:
+            plan.problems.append(
+                RowProblem(
+                    plan.head_row.number,
+                    self._column("area_code"),
+                    f"is required: the union '{quote(plan.head.org)}' has no area code to default to",
+                )
+            )
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def _insert(self, plans: list[_Plan]) -> None:
+        if not plans:
+            return
+        connection = self._session.connection()
+        now = audit.context(self._session).at
+        households = []
+        for plan in plans:
+            assert plan.head is not None and plan.org_id is not None and plan.area_code is not None
+            households.append(
+                household_values(
+                    plan.head,
+                    org_id=plan.org_id,
+                    area_code=plan.area_code,
+                    today=self._today,
+                    now=now,
+                )
+            )
+        ids = insert_returning_ids(connection, HOUSEHOLD, households)
+        connection.execute(insert(STATUS_CHANGE), status_history(households, ids, now))
+        members: list[dict[str, Any]] = []
+        causes: list[dict[str, Any]] = []
+        for plan, household_id in zip(plans, ids, strict=True):
+            assert plan.head is not None
+            members.append({"household_id": household_id, **member_values(plan.head.head)})
+            for _, member in plan.members:
+                members.append({"household_id": household_id, **member_values(member)})
+            for position, cause in enumerate(plan.head.secondary_causes):
+                causes.append(
+                    {"household_id": household_id, "cause": cause.value, "position": position}
+                )
+        connection.execute(insert(MEMBER), members)
+        if causes:
+            connection.execute(insert(HOUSEHOLD_CAUSE), causes)
+
+    def _update_household(
+        self, plan: _Plan, household_id: int, registered: dict[str, _Registered]
+    ) -> Outcome:
+        """Bring a registered household up to date with its rows (``--update``), audited."""
+        assert plan.head is not None and plan.head_row is not None
+        household = self._session.get(Household, household_id)
+        assert household is not None
+        head_row = plan.head_row
+        for key in STANDING_FIELDS:
+            if key not in head_row.household:
+                continue
+            ours = getattr(plan.head, key)
+            theirs = getattr(household, key)
+            ours_text = ours.value if hasattr(ours, "value") else ours
+            if ours_text != theirs:
+                shown = theirs.isoformat() if isinstance(theirs, dt.date) else theirs
+                plan.problems.append(
+                    RowProblem(
+                        head_row.number,
+                        self._column(key),
+                        f"differs from the register ({quote(str(shown or 'blank'))} for "
+                        f"{household_code(household_id)}); an import does not change a "
+                        "household's status, archive number, category or registration date",
+                    )
+                )
+        if plan.problems:
+            return self._reject(plan)
+        rows = [row.source for row in plan.rows]
+        changed = False
+        added = 0
+        try:
+            with self._session.begin_nested():
+                given = {k: v for k, v in head_row.household.items() if k in EDITABLE_FIELDS}
+                if given:
+                    edit = HouseholdUpdate.model_validate(given, context={"today": self._today})
+                    changed |= bool(edit_household(self._session, household, data=edit))
+                changed |= self._update_person(household, head_of(household), head_row, head=True)
+                for row, member in plan.members:
+                    existing = registered.get(member.id_number)
+                    if existing is None:
+                        add_member(self._session, household, data=member)
+                        added += 1
+                        continue
+                    person = next(m for m in household.members if m.id == existing.member_id)
+                    changed |= self._update_person(household, person, row, head=False)
+        except (KunnanError, ValidationError) as error:
+            reason = error.message if isinstance(error, KunnanError) else str(error)
+            plan.problems.append(RowProblem(head_row.number, "", tidy(reason)))
+            return self._reject(plan)
+        return Outcome(rows=rows, result="updated" if changed or added else "matched", added=added)
+
+    def _update_person(
+        self, household: Household, person: Member, row: _Row, *, head: bool
+    ) -> bool:
+        given = {k: v for k, v in row.person.items() if k != "id_number"}
+        if head:
+            given.pop("relation", None)
+        if not given:
+            return False
+        data = MemberUpdate.model_validate(given, context={"today": self._today})
+        return bool(edit_member(self._session, household, person, data=data))

@@ -1,0 +1,274 @@
+"""File formats as columns: headers in English and Chinese, and how each cell reads and writes.
+
+A format is a tuple of ``Column``. Export writes its headers (English keys,
+or Chinese headers with ``--lang zh``) and values; import matches a file's
+headers against the same columns (English keys, Chinese headers or the
+aliases union spreadsheets use) and turns each cell into the text the input
+models validate. Nothing here touches a file or the database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from kunnan.domain.enums import Labelled
+from kunnan.domain.masking import mask_id_number, mask_phone
+from kunnan.domain.money import format_fen
+
+Kind = Literal["text", "id_number", "phone", "money", "decimal", "date", "enum", "enum_list"]
+Lang = Literal["en", "zh"]
+
+#: Characters that make a spreadsheet run a cell as a formula (CWE-1236).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: How a list of causes is written, and the separators accepted when reading one.
+LIST_SEPARATOR = {"en": ";", "zh": "、"}
+_LIST_SPLIT = re.compile(r"[;；,，、/]")
+_HEADER_NOISE = re.compile(r"[\s*＊:：]")
+_LONG_DIGITS = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
+
+#: Longest cell text quoted back in a message, and longest message about one cell.
+QUOTE_MAX = 60
+MESSAGE_MAX = 400
+
+
+class Formula(str):
+    """The text of a spreadsheet cell that holds a formula; kunnan never evaluates one."""
+
+
+class CellProblem(ValueError):
+    """Raised when a cell cannot be read as its column's kind; the message says why."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a file: its English key, its Chinese header, and the names it also goes by."""
+
+    key: str
+    zh: str
+    kind: Kind = "text"
+    enum: type[Labelled] | None = None
+    aliases: tuple[str, ...] = ()
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.key
+
+    def names(self) -> tuple[str, ...]:
+        return (self.key, self.zh, *self.aliases)
+
+
+def normalise_header(text: str) -> str:
+    """A header as matched: NFKC, lower case, no spaces, no '*' marking required columns."""
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFKC", text)).lower()
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A column found in a file: where it is and how the file spells it."""
+
+    column: Column
+    index: int
+    spelled: str
+
+    @property
+    def in_fen(self) -> bool:
+        """Money columns hold fen only under their English key (ending ``_fen``); yuan otherwise."""
+        return self.column.kind == "money" and normalise_header(self.spelled) == self.column.key
+
+
+class HeaderError(ValueError):
+    """Raised when a header row cannot be used (a column given twice)."""
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """The columns of a format that a file's header row names."""
+
+    bound: dict[str, Bound]
+    ignored: tuple[str, ...]
+    lang: Lang
+    width: int
+
+    def has(self, key: str) -> bool:
+        return key in self.bound
+
+    def name(self, column: Column) -> str:
+        """The column as the file spells it, or its header in the file's language if absent."""
+        found = self.bound.get(column.key)
+        return found.spelled if found else column.header(self.lang)
+
+
+def _lookup(columns: Iterable[Column]) -> dict[str, Column]:
+    table: dict[str, Column] = {}
+    for column in columns:
+        for name in column.names():
+            table.setdefault(normalise_header(name), column)
+    return table
+
+
+def count_known(cells: Sequence[str], columns: Sequence[Column]) -> int:
+    """How many cells of a row name a column of the format (to find the header row)."""
+    table = _lookup(columns)
+    return len({table[n].key for n in (normalise_header(c) for c in cells) if n in table})
+
+
+def match_header(
+    cells: Sequence[str], columns: Sequence[Column], *, quiet: Iterable[str] = ()
+) -> HeaderMatch:
+    """Bind a header row to the format; headers it does not know are ignored (and listed)."""
+    table = _lookup(columns)
+    silent = {normalise_header(name) for name in quiet}
+    bound: dict[str, Bound] = {}
+    ignored: list[str] = []
+    for index, cell in enumerate(cells):
+        spelled = cell.strip()
+        name = normalise_header(spelled)
+        if not name or name in silent:
+            continue
+        column = table.get(name)
+        if column is None:
+            ignored.append(spelled)
+            continue
+        if column.key in bound:
+            raise HeaderError(
+                f"columns '{bound[column.key].spelled}' and '{spelled}' are both "
+                f"{column.key} ({column.zh}); keep one"
+            )
+        bound[column.key] = Bound(column=column, index=index, spelled=spelled)
+    chinese = any(not b.spelled.isascii() for b in bound.values())
+    return HeaderMatch(
+        bound=bound, ignored=tuple(ignored), lang="zh" if chinese else "en", width=len(cells)
+    )
+
+
+def quote(text: str) -> str:
+    """Cell text for a message: shortened, with ID and phone numbers masked."""
+    short = text if len(text) <= QUOTE_MAX else text[:QUOTE_MAX] + "…"
+    return mask_numbers(short)
+
+
+def tidy(message: str) -> str:
+    """A validation message for a row report: bounded, ID and phone numbers masked.
+
+    Messages quote the value they refuse; a cell can be megabytes long and
+    may hold a full ID number.
+    """
+    short = message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX] + "…"
+    return mask_numbers(short)
+
+
+def mask_numbers(text: str) -> str:
+    """Mask anything in a message that looks like an ID number or a mobile number."""
+
+    def masked(match: re.Match[str]) -> str:
+        found = match[0]
+        return mask_phone(found) if len(found) == 11 else mask_id_number(found)
+
+    return _LONG_DIGITS.sub(masked, text)
+
+
+def cell_text(value: Any, *, csv_escaped: bool = False) -> str | None:
+    """Any cell as the text a person sees in it; None when it is blank."""
+    if value is None:
+        return None
+    if type(value) is str:  # every CSV cell: the fast path
+        text = unescape_cell(value) if csv_escaped and value[:1] == "'" else value
+        return text if text and not text.isspace() else None
+    if isinstance(value, Formula):
+        raise CellProblem(
+            f"holds a formula ({quote(str(value))}); kunnan reads values only: paste as values"
+        )
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, dt.datetime):
+        text = value.date().isoformat() if value.time() == dt.time() else value.isoformat()
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
+    else:
+        text = str(value)
+    if csv_escaped:
+        text = unescape_cell(text)
+    return text if text.strip() else None
+
+
+def read_cell(
+    value: Any, bound: Bound, *, csv_escaped: bool = False
+) -> str | int | list[str] | None:
+    """A cell as its column's input model takes it: text, whole fen, or a list of choices."""
+    if value is None or value == "":
+        return None  # the common case, first
+    kind = bound.column.kind
+    if kind == "id_number" and isinstance(value, float):
+        raise CellProblem(
+            "is stored as a number, so the spreadsheet has rounded it: "
+            "format the column as text and enter the ID numbers again"
+        )
+    text = cell_text(value, csv_escaped=csv_escaped)
+    if text is None:
+        return None
+    if kind in ("id_number", "phone") and "*" in text:
+        raise CellProblem(
+            f"is masked ({quote(text)}); export with --reveal to move full numbers between ledgers"
+        )
+    if kind == "money" and bound.in_fen:
+        digits = unicodedata.normalize("NFKC", text).strip()
+        if not digits.isdigit():
+            raise CellProblem(
+                f"'{quote(text)}' is not a whole number of fen "
+                f"(a column named {bound.column.key} holds fen; other names hold yuan)"
+            )
+        return int(digits)
+    if kind == "enum_list":
+        return [part.strip() for part in _LIST_SPLIT.split(text) if part.strip()]
+    return text
+
+
+def _formula_like(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def escape_cell(text: str) -> str:
+    """Prefix ``'`` to a CSV text cell a spreadsheet would run as a formula.
+
+    Text that already starts with quotes before a formula character gets one
+    more, so ``unescape_cell`` gives back exactly what was written.
+    """
+    return "'" + text if _formula_like(text) else text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo ``escape_cell`` on a CSV cell read back."""
+    return text[1:] if text.startswith("'") and _formula_like(text) else text
+
+
+def write_cell(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: bool) -> Any:
+    """A value as an export writes it: masked, labelled, yuan or fen, dates as dates in Excel."""
+    if value is None or value == []:
+        return None
+    kind = column.kind
+    if kind == "id_number":
+        return str(value) if reveal else mask_id_number(str(value))
+    if kind == "phone":
+        return str(value) if reveal else mask_phone(str(value))
+    if kind == "enum" and column.enum is not None:
+        return column.enum(str(value)).label(lang)
+    if kind == "enum_list" and column.enum is not None:
+        enum = column.enum
+        return LIST_SEPARATOR.get(lang, ";").join(enum(str(v)).label(lang) for v in value)
+    if kind == "money":
+        if lang != "zh":
+            return int(value)
+        return Decimal(int(value)) / 100 if xlsx else format_fen(int(value), grouping=False)
+    if kind == "decimal":
+        return Decimal(value) if xlsx else str(value)
+    if kind == "date" and isinstance(value, dt.date):
+        return value if xlsx else value.isoformat()
+    return value

@@ -1,0 +1,114 @@
+"""The return a union sends up: `kunnan export upstream --year Y -o FILE.xlsx`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.files import candidate, read_xlsx, write_csv
+from tests.support import Ledger, make_id
+
+
+def archived(index: int, org: str, category: str, cause: str, registered: str) -> dict[str, str]:
+    return candidate(
+        f"工人{'甲乙丙丁戊己庚'[index]}",
+        make_id("620402", dt.date(1970, 1, 1), 100 + index),
+        household=str(index),
+        org=org,
+        status="archived",
+        archive_no=f"A{index}",
+        category=category,
+        main_cause=cause,
+        registered_on=registered,
+    )
+
+
+@pytest.fixture
+def unions(baiyin: Ledger, tmp_path: Path) -> Ledger:
+    rows = [
+        archived(0, "phosphate", "dibao", "illness", "2017-05-01"),
+        archived(1, "baiyin-qu", "marginal", "education", "2018-12-31"),
+        archived(2, "pingchuan", "accident", "accident", "2018-01-01"),
+        archived(3, "baiyin", "dibao", "low_income", "2016-01-01"),
+        archived(4, "baiyin-qu", "dibao", "illness", "2019-01-01"),  # after the year
+        candidate(registered_on="2018-01-01"),  # not archived
+    ]
+    baiyin.ok("import", "households", str(write_csv(tmp_path / "in.csv", rows)))
+    return baiyin
+
+
+def test_the_return_counts_archived_households_per_county_by_category_and_cause(
+    unions: Ledger, tmp_path: Path
+) -> None:
+    out = tmp_path / "return.xlsx"
+    result = unions.ok("export", "upstream", "--year", "2018", "-o", str(out))
+    assert "wrote the 2018 return (2 tables)" in result.stderr
+    assert read_xlsx(out, "By category") == [
+        ("Union", "dibao", "marginal", "accident", "Total"),
+        ("白银市总工会 (city level)", 1, 0, 0, 1),
+        ("白银区总工会", 1, 1, 0, 2),
+        ("平川区总工会", 0, 0, 1, 1),
+        ("Total", 2, 1, 1, 4),
+    ]
+    causes = read_xlsx(out, "By main cause")
+    assert causes[0] == ("Union", "illness", "education", "low_income", "disability", "accident",
+                         "disaster", "unemployment", "other", "Total")  # fmt: skip
+    assert causes[2] == ("白银区总工会", 1, 1, 0, 0, 0, 0, 0, 0, 2)
+    assert causes[-1] == ("Total", 1, 1, 1, 0, 1, 0, 0, 0, 4)
+    assert read_xlsx(out, "About")[1] == ("Year", "2018")
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_return_in_chinese_for_one_county(unions: Ledger, tmp_path: Path) -> None:
+    out = tmp_path / "平川区2018.xlsx"
+    unions.ok(
+        "--lang", "zh", "export", "upstream", "--year", "2018", "--org", "pingchuan", "-o", str(out)
+    )
+    assert read_xlsx(out, "建档户按困难类别") == [
+        ("工会", "低保户", "低保边缘户", "意外致困户", "合计"),
+        ("平川区总工会", 0, 0, 1, 1),
+        ("合计", 0, 0, 1, 1),
+    ]
+    assert read_xlsx(out, "说明")[0] == ("单位", "平川区总工会")
+
+
+def test_a_year_after_everything_counts_every_archived_household(
+    unions: Ledger, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.xlsx"
+    unions.ok("export", "upstream", "--year", "2019", "-o", str(out))
+    assert read_xlsx(out, "By category")[-1] == ("Total", 3, 1, 1, 5)
+
+
+def test_the_return_is_refused_without_an_excel_name_or_a_real_year(
+    unions: Ledger, tmp_path: Path
+) -> None:
+    assert (
+        "name the file .xlsx"
+        in unions.fails(
+            "export", "upstream", "--year", "2018", "-o", str(tmp_path / "r.csv"), code=3
+        ).stderr
+    )
+    assert (
+        "is not a year"
+        in unions.fails(
+            "export", "upstream", "--year", "18", "-o", str(tmp_path / "r.xlsx"), code=3
+        ).stderr
+    )
+    assert (
+        "no organisation 'nowhere'"
+        in unions.fails(
+            "export",
+            "upstream",
+            "--year",
+            "2018",
+            "--org",
+            "nowhere",
+            "-o",
+            str(tmp_path / "r.xlsx"),
+            code=4,
+        ).stderr
+    )
+    assert not (tmp_path / "r.xlsx").exists()
