@@ -121,6 +121,7 @@ OPTION_FOR_FIELD = {
     "area_code": "--area",
     "registered_on": "--on",
     "dibao_line_fen": "--amount",
+    "admitted_year": "--year",
 }
 
 

@@ -6,7 +6,15 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from kunnan.domain.enums import Cause, Health, HousingType, Relation, Schooling, WorkerIdentity
+from kunnan.domain.enums import (
+    AdmissionLevel,
+    Cause,
+    Health,
+    HousingType,
+    Relation,
+    Schooling,
+    WorkerIdentity,
+)
 from kunnan.domain.text import ADDRESS_MAX, SHORT_TEXT_MAX
 from kunnan.schemas.types import (
     AreaCode,
@@ -53,6 +61,9 @@ class MemberUpdate(BaseModel):
     health: Annotated[Health, labelled(Health)] | None = None
     schooling: Annotated[Schooling, labelled(Schooling)] | None = None
     monthly_income_fen: Fen | None = None
+    #: Newly admitted to study (金秋助学): the level (``none`` clears it) and the year.
+    admitted: Annotated[AdmissionLevel, labelled(AdmissionLevel)] | None = None
+    admitted_year: Annotated[int, Field(ge=1949, le=2200)] | None = None
 
 
 def _distinct_causes(values: list[Cause]) -> list[Cause]:
