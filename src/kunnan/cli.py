@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from kunnan import __version__
-from kunnan.commands import audit, db, demo, household, org, policy
+from kunnan.commands import aid, audit, db, demo, fund, household, ledger, org, policy, program
 from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
@@ -157,6 +157,10 @@ app.add_typer(db.app, name="db")
 app.add_typer(org.app, name="org")
 app.add_typer(policy.app, name="policy")
 app.add_typer(household.app, name="household")
+app.add_typer(fund.app, name="fund")
+app.add_typer(program.app, name="program")
+app.add_typer(aid.app, name="aid")
+app.add_typer(ledger.app, name="ledger")
 app.add_typer(audit.app, name="audit")
 
 
