@@ -17,7 +17,7 @@ REASON_MAX = 400
 NONE_WORDS = frozenset({"none", "no", "无", "不限"})
 
 Year = Annotated[int, Field(ge=1949, le=2200)]
-Text = Annotated[str, bounded("text", SHORT_TEXT_MAX)]
+Ref = Annotated[str, bounded("ref", SHORT_TEXT_MAX)]
 
 
 def _positive(value: int | None) -> int | None:
@@ -82,7 +82,7 @@ class ContributionCreate(BaseModel):
     amount_fen: PositiveFen
     counterparty: Annotated[str, required("from", SHORT_TEXT_MAX)]
     on_date: PastDate
-    ref: Text | None = None
+    ref: Ref | None = None
 
 
 class BalanceAssertion(BaseModel):
@@ -101,7 +101,7 @@ class GrantCreate(BaseModel):
     on_date: PastDate
     member: Annotated[str, required("member", SHORT_TEXT_MAX)] | None = None
     amount_fen: PositiveFen | None = None
-    ref: Text | None = None
+    ref: Ref | None = None
     override_reason: Reason | None = None
 
 

@@ -111,7 +111,8 @@ class ProgramRow:
 
 def _to_row(program: Program, rule: ProgramRule | None) -> ProgramRow:
     values: dict[str, Any] = {column: getattr(rule, column, None) for column in RULE_COLUMNS}
-    values["excludes"] = (values["excludes"] or None) and values["excludes"].replace(",", ", ")
+    excludes = values["excludes"]
+    values["excludes"] = excludes.replace(",", ", ") if excludes else None
     return ProgramRow(
         code=program.code,
         name=program.name,
