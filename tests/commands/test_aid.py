@@ -315,7 +315,7 @@ def test_aid_list_filters_and_totals(aid: Ledger) -> None:
     row = aid_rows(aid, "--household", "H000002", "--year", "2018")[0]
     assert row == {
         "seq": 4, "on_date": "2018-05-01", "year": 2018, "household": "H000002",
-        "head_name": "李明", "member": None, "program": "living-aid", "fund": "F001",
+        "head_name": "李明", "member": None, "program": "living-aid", "program_name": "生活救助", "fund": "F001",
         "ref": None, "reverses_seq": None, "reversed_by": None, "override_reason": None,
         "amount_fen": 120050,
     }  # fmt: skip
@@ -324,7 +324,7 @@ def test_aid_list_filters_and_totals(aid: Ledger) -> None:
     csv_lines = aid.ok("aid", "list", "-f", "csv").stdout.splitlines()
     assert csv_lines[0].split(",")[0] == "seq" and len(csv_lines) == 4
     zh = aid.ok("--lang", "zh", "aid", "list").stdout
-    assert "合计" in zh and "流水号" in zh
+    assert "合计" in zh and "流水号" in zh and "金秋助学" in zh and "golden-autumn" not in zh
 
 
 def test_aid_show_in_chinese_carries_the_hash_chain(aid: Ledger) -> None:

@@ -32,6 +32,7 @@ AID_FIELDS = (
     Field("head_name", "Head", "户主", min_width=6),
     Field("member", "For", "受助人", min_width=6),
     Field("program", "Programme", "项目"),
+    Field("program_name", "Programme name", "项目", in_table=False),
     Field("fund", "Fund", "资金"),
     Field("ref", "Ref", "凭证号", in_table=False),
     Field("reverses_seq", "Reverses", "冲正", "int"),
@@ -63,6 +64,16 @@ DETAIL_FIELDS = (
     Field("prev_hash", "Previous hash", "前序哈希"),
     Field("hash", "Hash", "哈希"),
 )
+
+
+def _in_chinese(fields: tuple[Field, ...], lang: str) -> tuple[Field, ...]:
+    """Chinese tables name programmes by their Chinese names (金秋助学), not their codes."""
+    if lang != "zh":
+        return fields
+    shown = {"program": False, "program_name": True}
+    return tuple(
+        dataclasses.replace(f, in_table=shown[f.key]) if f.key in shown else f for f in fields
+    )
 
 
 @app.command("grant")
@@ -199,7 +210,8 @@ def list_(
         "household": "合计" if shown.lang == "zh" else "Total",
         "amount_fen": total_fen,
     }
-    render_rows([dataclasses.asdict(r) for r in rows], AID_FIELDS, shown, total=total)
+    fields = _in_chinese(AID_FIELDS, shown.lang)
+    render_rows([dataclasses.asdict(r) for r in rows], fields, shown, total=total)
     if not rows:
         note("no aid matches")
 

@@ -303,6 +303,7 @@ class AidRow:
     head_name: str
     member: str | None
     program: str
+    program_name: str
     fund: str
     amount_fen: int
     reverses_seq: int | None
@@ -343,7 +344,9 @@ def _aid_query() -> Select[*tuple[Any, ...]]:
             reversal.seq,
             AidEntry.ref,
             AidEntry.override_reason,
+            Program.name,
         )
+        .join(Program, Program.code == AidEntry.program)
         .join(
             head,
             (head.household_id == AidEntry.household_id) & (head.relation == Relation.HEAD.value),
@@ -369,6 +372,7 @@ def _to_row(row: Any) -> AidRow:
         reversed_by=row[10],
         ref=row[11],
         override_reason=row[12],
+        program_name=row[13],
     )
 
 
