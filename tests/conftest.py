@@ -186,6 +186,15 @@ def add_baiyin_unions(cli: Ledger) -> Ledger:
 
 
 @pytest.fixture
+def aid(baiyin: Ledger) -> Ledger:
+    """Baiyin with archived household H000001 (its student admitted to university in 2018),
+    candidate household H000002, and fund F001 holding 100,000 yuan since 2018-01-02."""
+    from tests.aid_support import prepare
+
+    return prepare(baiyin)
+
+
+@pytest.fixture
 def session(ledger: Ledger) -> Iterator[Any]:
     """A write session on a fresh ledger, as a command would open it (committed at the end)."""
     from kunnan.db.location import resolve

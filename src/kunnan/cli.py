@@ -19,18 +19,22 @@ from typer.core import TyperGroup
 from kunnan import __version__
 from kunnan.commands import (
     agreement,
+    aid,
     audit,
     compare,
     db,
     demo,
     exits,
     exports,
+    fund,
     household,
     identify,
     imports,
+    ledger,
     org,
     pair,
     policy,
+    program,
     report,
     review,
 )
@@ -179,6 +183,10 @@ app.add_typer(review.app, name="review")
 app.add_typer(report.app, name="report")
 app.add_typer(pair.app, name="pair")
 app.add_typer(agreement.app, name="agreement")
+app.add_typer(fund.app, name="fund")
+app.add_typer(program.app, name="program")
+app.add_typer(aid.app, name="aid")
+app.add_typer(ledger.app, name="ledger")
 app.add_typer(audit.app, name="audit")
 app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")

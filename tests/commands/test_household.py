@@ -48,6 +48,8 @@ def test_registering_a_household_prints_its_code_and_shows_it_as_a_candidate(
         "health": "healthy",
         "schooling": "none",
         "monthly_income_fen": 120050,
+        "admitted_level": None,
+        "admitted_year": None,
     }
 
 

@@ -239,9 +239,3 @@ def test_an_exit_ends_the_pairing_and_counts_for_its_union_and_those_above(sessi
         assert (year_end.archived, year_end.paired) == (1, 1)
         before_exit = pairing.coverage_of(work, org=east, on=dt.date(2018, 10, 7))
         assert (before_exit.archived, before_exit.paired) == (1, 1)
-
-
-def test_households_aided_counts_nothing_until_aid_is_recorded(session: Any) -> None:
-    with scratch(prepared(session)) as work:
-        household(work, "plant")
-        assert agreements.households_aided(work, org=find_org(work, "city"), year=2018) == 0

@@ -134,6 +134,15 @@ OPTION_FOR_FIELD = {
     "area_code": "--area",
     "registered_on": "--on",
     "dibao_line_fen": "--amount",
+    "amount_fen": "--amount",
+    "budget_fen": "--budget",
+    "balance_fen": "AMOUNT",
+    "counterparty": "--from",
+    "on_date": "--on",
+    "override_reason": "--override",
+    "standard_fen": "--standard",
+    "yearly_cap_fen": "--cap",
+    "admitted_year": "--year",
 }
 
 

@@ -22,6 +22,7 @@ from kunnan.commands._common import (
     view,
 )
 from kunnan.domain.enums import (
+    AdmissionLevel,
     Category,
     Cause,
     ContactMethod,
@@ -139,6 +140,8 @@ MEMBER_FIELDS = (
     Field("health", "Health", "健康状况", "enum", Health),
     Field("schooling", "Schooling", "在读", "enum", Schooling),
     Field("monthly_income_fen", "Monthly income", "月收入", "money"),
+    Field("admitted_level", "Admitted to", "录取", "enum", AdmissionLevel),
+    Field("admitted_year", "Admitted in", "录取年份", "int"),
 )
 
 
@@ -549,6 +552,16 @@ def member_edit(
     health: HealthOpt = None,
     schooling: SchoolingOpt = None,
     income: IncomeOpt = None,
+    admitted: Annotated[
+        str | None,
+        typer.Option(
+            "--admitted",
+            help=f"Newly admitted to study (金秋助学): {AdmissionLevel.choices()}; none clears it.",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="The year of admission (with --admitted).")
+    ] = None,
 ) -> None:
     """Change a member's details (the head worker too: use 'head' as MEMBER).
 
@@ -556,6 +569,7 @@ def member_edit(
 
     \b
         kunnan household member edit H000001 head --phone 13893001234 --income 3000
+        kunnan household member edit H000001 张小梅 --admitted undergraduate --year 2018
     """
     from kunnan.schemas.household import MemberUpdate
     from kunnan.services.households import (
@@ -575,10 +589,14 @@ def member_edit(
         "health": health,
         "schooling": schooling,
         "monthly_income_fen": income,
+        "admitted": admitted,
+        "admitted_year": year,
     }
     if all(value is None for value in given.values()):
         raise InvalidInput("nothing to change: give at least one option (see --help)")
     data = validated(MemberUpdate, given)
+    if (data.admitted not in (None, AdmissionLevel.NONE)) != (year is not None):
+        raise InvalidInput("--admitted and --year go together: the level and the year of admission")
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)
         person = find_member(target, member)

@@ -105,6 +105,36 @@ def due(
     )
 
 
+@app.command("never-aided")
+def never_aided(
+    ctx: typer.Context,
+    org: OrgOpt = None,
+    as_of: AsOfOpt = None,
+    by_union: ByUnionOpt = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Archived households that have had no aid at all.
+
+    Example:
+
+    \b
+        kunnan review never-aided --by-union
+    """
+    from kunnan.services.review import review_never_aided
+
+    fields = review_fields("Archived", "建档日期", "Days archived", "建档天数")
+    _review(
+        ctx,
+        review_never_aided,
+        fields,
+        org=org,
+        as_of=as_of,
+        by_union=by_union,
+        output=output,
+        empty="every archived household has had aid",
+    )
+
+
 @app.command("stale")
 def stale(
     ctx: typer.Context,

@@ -280,6 +280,29 @@ class CivilFinding(Labelled):
     UNREADABLE_ROW = "unreadable_row"
 
 
+class EntryKind(Labelled):
+    """What an entry of the aid ledger records; a reversal keeps the kind of what it reverses."""
+
+    CONTRIBUTION = "contribution"
+    GRANT = "grant"
+
+
+class AdmissionLevel(Labelled):
+    """The school a member was newly admitted to (金秋助学 pays by level); ``none`` clears it."""
+
+    UNDERGRADUATE = "undergraduate"
+    JUNIOR_COLLEGE = "junior_college"
+    HIGH_SCHOOL = "high_school"
+    NONE = "none"
+
+
+class OncePer(Labelled):
+    """Whom a once-a-year programme counts: each household, or each member (student)."""
+
+    HOUSEHOLD = "household"
+    MEMBER = "member"
+
+
 _NOUNS: dict[str, str] = {
     "HouseholdStatus": "status",
     "Category": "category",
@@ -308,6 +331,9 @@ _NOUNS: dict[str, str] = {
     "TargetMeasure": "target",
     "CivilStatus": "dibao list status",
     "CivilFinding": "comparison finding",
+    "EntryKind": "ledger entry kind",
+    "AdmissionLevel": "admission level",
+    "OncePer": "once-a-year rule",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -450,6 +476,14 @@ _LABELS: dict[str, dict[str, str]] = {
         "name_mismatch": "姓名不一致",
         "unreadable_row": "名单行无法读取",
     },
+    "EntryKind": {"contribution": "资金拨入", "grant": "发放"},
+    "AdmissionLevel": {
+        "undergraduate": "本科",
+        "junior_college": "大专",
+        "high_school": "高中",
+        "none": "无",
+    },
+    "OncePer": {"household": "每户", "member": "每人"},
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -481,4 +515,7 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     TargetMeasure,
     CivilStatus,
     CivilFinding,
+    EntryKind,
+    AdmissionLevel,
+    OncePer,
 )

@@ -5,6 +5,7 @@ Alembic environment compares with the migrations.
 """
 
 from kunnan.models.agreement import Agreement
+from kunnan.models.aid import AidEntry, Fund, FundAssertion, LedgerHead, Program, ProgramRule
 from kunnan.models.audit import AuditEntry
 from kunnan.models.base import Base
 from kunnan.models.exits import Followup, HouseholdExit
@@ -23,16 +24,20 @@ from kunnan.models.policy import PolicyLine, PolicySetting
 
 __all__ = [
     "Agreement",
+    "AidEntry",
     "AuditEntry",
     "Base",
     "ContactAttempt",
     "Followup",
+    "Fund",
+    "FundAssertion",
     "Household",
     "HouseholdCause",
     "HouseholdExit",
     "IdentificationCase",
     "IdentificationStep",
     "IncomeCalculation",
+    "LedgerHead",
     "Member",
     "Objection",
     "Org",
@@ -40,5 +45,7 @@ __all__ = [
     "Pairing",
     "PolicyLine",
     "PolicySetting",
+    "Program",
+    "ProgramRule",
     "StatusChange",
 ]

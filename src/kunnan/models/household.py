@@ -75,5 +75,8 @@ class Member(Base):
     health: Mapped[str] = mapped_column(String(16))
     schooling: Mapped[str] = mapped_column(String(16))
     monthly_income_fen: Mapped[int] = mapped_column(Fen)
+    #: Newly admitted to study (金秋助学): the level and the year of admission.
+    admitted_level: Mapped[str | None] = mapped_column(String(16))
+    admitted_year: Mapped[int | None] = mapped_column()
 
     household: Mapped[Household] = relationship(back_populates="members")

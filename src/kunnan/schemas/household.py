@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from kunnan.domain.enums import (
+    AdmissionLevel,
     Category,
     Cause,
     Health,
@@ -63,6 +64,9 @@ class MemberUpdate(BaseModel):
     health: Annotated[Health, labelled(Health)] | None = None
     schooling: Annotated[Schooling, labelled(Schooling)] | None = None
     monthly_income_fen: Fen | None = None
+    #: Newly admitted to study (金秋助学): the level (``none`` clears it) and the year.
+    admitted: Annotated[AdmissionLevel, labelled(AdmissionLevel)] | None = None
+    admitted_year: Annotated[int, Field(ge=1949, le=2200)] | None = None
 
 
 def _distinct_causes(values: list[Cause]) -> list[Cause]:

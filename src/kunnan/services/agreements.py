@@ -15,13 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Date, Select, cast, distinct, false, func, null, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import HouseholdStatus, OrgKind, TargetMeasure, TargetResult
 from kunnan.domain.errors import Conflict, InvalidInput
-from kunnan.models import Agreement, Household, Org, StatusChange
-from kunnan.models.base import Key
+from kunnan.models import Agreement, AidEntry, Household, Org, StatusChange
 from kunnan.schemas.pairing import AgreementCreate
 from kunnan.services import audit
 from kunnan.services.orgs import find_org, find_union, within
@@ -81,17 +80,13 @@ def add_agreement(session: Session, *, data: AgreementCreate, today: dt.date) ->
 # The measures ----------------------------------------------------------------------------
 
 
-def aid_entries() -> Select[int, dt.date]:
-    """PLACEHOLDER for the aid ledger: (household_id, aided_on) of every aid entry.
+def aid_entries() -> Select[int | None, dt.date]:
+    """(household_id, aided_on) of every grant that stands: not a reversal, not reversed."""
+    from kunnan.services.aid import live_grants
 
-    The aid ledger is not in this ledger yet, so this selects no rows and
-    every union has aided 0 households. When the aid tables exist, this is
-    the one place to change: select each (not reversed) aid entry's
-    household id and date, labelled ``household_id`` and ``aided_on``.
-    """
     return select(
-        cast(null(), Key).label("household_id"), cast(null(), Date).label("aided_on")
-    ).where(false())
+        AidEntry.household_id.label("household_id"), AidEntry.on_date.label("aided_on")
+    ).where(live_grants())
 
 
 def households_aided(session: Session, *, org: Org, year: int) -> int:

@@ -96,11 +96,22 @@ def exits_are_recorded(session: Session) -> list[Problem]:
     ]
 
 
+def aid_ledger_holds(session: Session) -> list[Problem]:
+    """The aid ledger's hash chain, fund balances and balance assertions (kunnan ledger verify)."""
+    from kunnan.services import ledger
+
+    return [
+        Problem("aid-ledger", f"entry {p.seq}" if p.seq is not None else "ledger", p.message)
+        for p in ledger.verify(session).problems
+    ]
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("one head worker per household", one_head_each),
     ("status equals its history", status_matches_history),
     ("archives complete", archives_are_complete),
     ("exits recorded", exits_are_recorded),
+    ("aid ledger chain, balances and assertions", aid_ledger_holds),
 ]
 
 

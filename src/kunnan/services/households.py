@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.domain.enums import Category, HouseholdStatus, Relation
+from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
-from kunnan.models import Household, HouseholdCause, Member, Org, StatusChange
+from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
 from kunnan.schemas.household import (
     HouseholdCreate,
     HouseholdImport,
@@ -129,6 +129,8 @@ def _member_fields(member: Member) -> dict[str, Any]:
         "health": member.health,
         "schooling": member.schooling,
         "monthly_income_fen": member.monthly_income_fen,
+        "admitted_level": member.admitted_level,
+        "admitted_year": member.admitted_year,
     }
 
 
@@ -339,6 +341,10 @@ def edit_member(
         value = getattr(data, field)
         if value is not None:
             setattr(member, field, value.value)
+    if data.admitted is AdmissionLevel.NONE:
+        member.admitted_level, member.admitted_year = None, None
+    elif data.admitted is not None:
+        member.admitted_level, member.admitted_year = data.admitted.value, data.admitted_year
     changes = audit.diff(before, _member_fields(member))
     if changes:
         _touch(session, household)
@@ -356,6 +362,14 @@ def edit_member(
 def remove_member(session: Session, household: Household, member: Member) -> None:
     if member.relation == Relation.HEAD:
         raise RuleViolation("the head worker cannot be removed from the household")
+    aided = session.scalar(
+        select(AidEntry.seq).where(AidEntry.member_id == member.id).order_by(AidEntry.seq).limit(1)
+    )
+    if aided is not None:
+        raise RuleViolation(
+            f"{member.name} received aid (ledger entry {aided}); "
+            "a member with aid on the ledger stays on the register"
+        )
     fields = _member_fields(member)
     household.members.remove(member)
     session.flush()
@@ -525,6 +539,8 @@ class MemberRow:
     health: str
     schooling: str
     monthly_income_fen: int
+    admitted_level: str | None
+    admitted_year: int | None
 
 
 @dataclass(frozen=True)
@@ -580,6 +596,8 @@ def household_detail(session: Session, household: Household) -> HouseholdDetail:
                 health=m.health,
                 schooling=m.schooling,
                 monthly_income_fen=m.monthly_income_fen,
+                admitted_level=m.admitted_level,
+                admitted_year=m.admitted_year,
             )
             for m in members
         ],

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.enums import HouseholdStatus, Relation
 from kunnan.models import (
+    AidEntry,
     ContactAttempt,
     Followup,
     Household,
@@ -49,6 +50,7 @@ def _activity_dates() -> list[Select[*tuple[Any, ...]]]:
         ),
         select(PairVisit.household_id, PairVisit.visited_on),
         select(Pairing.household_id, Pairing.started_on),
+        select(AidEntry.household_id, AidEntry.on_date).where(AidEntry.household_id.is_not(None)),
     ]
 
 
@@ -123,6 +125,21 @@ def review_due(session: Session, *, as_of: dt.date, org: Org | None = None) -> l
     return _rows(
         session, _scoped(query, org), as_of, lambda day: "never" if day is None else "overdue"
     )
+
+
+def review_never_aided(
+    session: Session, *, as_of: dt.date, org: Org | None = None
+) -> list[ReviewRow]:
+    """Archived households that have had no aid at all (no grant that stands) up to the day."""
+    from kunnan.services.aid import live_grants
+
+    aided = select(AidEntry.household_id).where(live_grants(), AidEntry.on_date <= as_of)
+    query = (
+        _base(Household.archived_on)
+        .where(Household.status == HouseholdStatus.ARCHIVED.value)
+        .where(Household.id.not_in(aided.where(AidEntry.household_id.is_not(None))))
+    )
+    return _rows(session, _scoped(query, org), as_of, lambda _day: "never aided")
 
 
 def review_stale(session: Session, *, as_of: dt.date, org: Org | None = None) -> list[ReviewRow]:

@@ -50,3 +50,14 @@ def change_status(
             recorded_at=audit.context(session).at,
         )
     )
+
+
+def status_on(session: Session, household: Household, day: dt.date) -> HouseholdStatus | None:
+    """The household's status on ``day`` (its latest change up to then), None before it was registered."""
+    status = session.scalar(
+        select(StatusChange.status)
+        .where(StatusChange.household_id == household.id, StatusChange.changed_on <= day)
+        .order_by(StatusChange.id.desc())
+        .limit(1)
+    )
+    return HouseholdStatus(status) if status is not None else None

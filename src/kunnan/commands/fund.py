@@ -1,0 +1,233 @@
+"""kunnan fund: money set aside for aid, what comes in, and what each fund holds."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+
+import typer
+
+from kunnan.commands._common import (
+    FormatOption,
+    OnOption,
+    ledger,
+    parse_choice,
+    parse_on,
+    validated,
+    view,
+)
+from kunnan.domain.enums import EntryKind, FundSource
+from kunnan.ui.console import note
+from kunnan.ui.output import Field, OutputFormat
+
+app = typer.Typer(
+    help="Funds: add, contribute, assert a balance, list, show.", no_args_is_help=True
+)
+
+FundArg = Annotated[str, typer.Argument(help="Fund: its code (F001) or its exact name.")]
+
+FUND_FIELDS = (
+    Field("code", "Code", "编号"),
+    Field("name", "Fund", "资金名称", min_width=8),
+    Field("source", "Source", "资金来源", "enum", FundSource),
+    Field("year", "Year", "年度", "int"),
+    Field("budget_fen", "Budget", "预算", "money"),
+    Field("contributed_fen", "Contributed", "拨入", "money"),
+    Field("granted_fen", "Granted", "发放", "money"),
+    Field("balance_fen", "Balance", "余额", "money"),
+)
+ENTRY_FIELDS = (
+    Field("seq", "Entry", "流水号", "int"),
+    Field("on_date", "Date", "日期", "date"),
+    Field("kind", "Kind", "类型", "enum", EntryKind),
+    Field("household", "Household", "家庭"),
+    Field("program", "Programme", "项目"),
+    Field("counterparty", "From", "来源"),
+    Field("ref", "Ref", "凭证号"),
+    Field("reverses_seq", "Reverses", "冲正", "int"),
+    Field("amount_fen", "Amount", "金额", "money"),
+    Field("effect_fen", "Fund +/-", "资金增减", "money"),
+)
+ASSERTION_FIELDS = (
+    Field("on_date", "At the end of", "截至", "date"),
+    Field("balance_fen", "Balance", "余额", "money"),
+    Field("operator", "Operator", "操作人"),
+    Field("recorded_at", "Recorded", "记录时间", "datetime"),
+)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option("--name", help="The fund's name, e.g. 2018年金秋助学专项.")],
+    source: Annotated[
+        str, typer.Option("--source", help=f"Where it comes from: {FundSource.choices()}.")
+    ],
+    year: Annotated[int, typer.Option("--year", help="The budget year.")],
+    budget: Annotated[
+        str | None, typer.Option("--budget", help="The amount planned, in yuan (optional).")
+    ] = None,
+) -> None:
+    """Add a fund. Prints its code (F001) on stdout.
+
+    Example:
+
+    \b
+        kunnan fund add --name 2018年金秋助学专项 --source union --year 2018 --budget 200000
+    """
+    from kunnan.schemas.aid import FundCreate
+    from kunnan.services.funds import add_fund
+    from kunnan.services.ledger import fund_code
+
+    data = validated(
+        FundCreate, {"name": name, "source": source, "year": year, "budget_fen": budget}
+    )
+    with ledger(ctx, write=True) as session:
+        code = fund_code(add_fund(session, data=data).id)
+    typer.echo(code)
+    note(f"added fund {code}: {data.name}")
+
+
+@app.command("contribute")
+def contribute(
+    ctx: typer.Context,
+    fund: FundArg,
+    amount: Annotated[str, typer.Argument(help="Amount in yuan.")],
+    from_: Annotated[
+        str, typer.Option("--from", help="Who the money comes from, e.g. 市财政局 or a company.")
+    ],
+    on: OnOption = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="Voucher or document number.")] = None,
+) -> None:
+    """Record money coming into a fund (an entry on the aid ledger). Prints its entry number.
+
+    Example:
+
+    \b
+        kunnan fund contribute F001 200000 --from 白银市总工会 --on 2018-08-01 --ref 白工发[2018]12号
+    """
+    from kunnan.domain.money import format_fen
+    from kunnan.schemas.aid import ContributionCreate
+    from kunnan.services.funds import contribute as record_contribution
+    from kunnan.services.funds import resolve_fund
+
+    data = validated(
+        ContributionCreate,
+        {"amount_fen": amount, "counterparty": from_, "on_date": parse_on(on), "ref": ref},
+    )
+    with ledger(ctx, write=True) as session:
+        target = resolve_fund(session, fund)
+        entry = record_contribution(session, fund=target, data=data)
+        seq, name = entry.seq, target.name
+    typer.echo(seq)
+    note(f"entry {seq}: {format_fen(data.amount_fen)} yuan into {name} from {data.counterparty}")
+
+
+@app.command("assert")
+def assert_(
+    ctx: typer.Context,
+    fund: FundArg,
+    amount: Annotated[
+        str, typer.Argument(help="The balance in yuan, e.g. from the bank statement.")
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="The balance at the end of this day (default: today)."),
+    ] = None,
+) -> None:
+    """Record that a fund held exactly AMOUNT at the end of a day (exit 1 if it did not).
+
+    Entries dated on or before an assertion are refused afterwards, and
+    kunnan ledger verify checks every assertion again.
+
+    Example:
+
+    \b
+        kunnan fund assert F001 150000 --on 2018-12-31
+    """
+    from kunnan.domain.money import format_fen
+    from kunnan.schemas.aid import BalanceAssertion
+    from kunnan.services.funds import assert_balance, resolve_fund
+
+    data = validated(BalanceAssertion, {"balance_fen": amount, "on_date": parse_on(on)})
+    with ledger(ctx, write=True) as session:
+        target = resolve_fund(session, fund)
+        assert_balance(session, fund=target, data=data)
+        name = target.name
+    note(
+        f"{name} held {format_fen(data.balance_fen)} yuan at the end of "
+        f"{data.on_date.isoformat()}: recorded"
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    year: Annotated[int | None, typer.Option("--year", help="Only funds of this year.")] = None,
+    source: Annotated[
+        str | None, typer.Option("--source", help=f"Only this source: {FundSource.choices()}.")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List funds with what came in, what was granted and what each holds.
+
+    Example:
+
+    \b
+        kunnan fund list --year 2018
+    """
+    from kunnan.services.funds import FundFilter, list_funds
+    from kunnan.ui.output import render_rows
+
+    where = FundFilter(year=year, source=parse_choice(FundSource, source, "--source"))
+    with ledger(ctx, write=False) as session:
+        rows, totals = list_funds(session, where=where)
+    shown = view(ctx, output)
+    total = {"code": "合计" if shown.lang == "zh" else "Total", **totals}
+    render_rows([dataclasses.asdict(r) for r in rows], FUND_FIELDS, shown, total=total)
+    if not rows:
+        note("no funds: kunnan fund add --name … --source … --year …")
+
+
+@app.command("show")
+def show(ctx: typer.Context, fund: FundArg, output: FormatOption = OutputFormat.TABLE) -> None:
+    """Show a fund: its contributions, grants and reversals, balance assertions and balance.
+
+    Example:
+
+    \b
+        kunnan fund show F001
+    """
+    from kunnan.services.funds import fund_detail, resolve_fund
+    from kunnan.ui.output import machine_value, render_record, render_rows, write_json
+
+    with ledger(ctx, write=False) as session:
+        detail = fund_detail(session, resolve_fund(session, fund))
+    shown = view(ctx, output)
+    record = dataclasses.asdict(detail.fund)
+    entries = [dataclasses.asdict(e) for e in detail.entries]
+    assertions = [dataclasses.asdict(a) for a in detail.assertions]
+    if shown.format is OutputFormat.JSON:
+        data = {f.key: machine_value(f, record[f.key], reveal=False) for f in FUND_FIELDS}
+        data["entries"] = [
+            {f.key: machine_value(f, e[f.key], reveal=False) for f in ENTRY_FIELDS} for e in entries
+        ]
+        data["assertions"] = [
+            {f.key: machine_value(f, a[f.key], reveal=False) for f in ASSERTION_FIELDS}
+            for a in assertions
+        ]
+        write_json(data)
+    elif shown.format is OutputFormat.CSV:
+        render_rows(entries, ENTRY_FIELDS, shown)
+    else:
+        zh = shown.lang == "zh"
+        render_record(record, FUND_FIELDS, shown, title=f"{record['code']}  {record['name']}")
+        total = {"seq": None, "effect_fen": record["balance_fen"]}
+        render_rows(entries, ENTRY_FIELDS, shown, title="流水" if zh else "Entries", total=total)
+        if assertions:
+            render_rows(
+                assertions,
+                ASSERTION_FIELDS,
+                shown,
+                title="余额核对" if zh else "Balance assertions",
+            )

@@ -1,0 +1,269 @@
+"""The aid ledger's pure rules: the hash chain, how entries move a fund, how a rule judges a grant.
+
+Nothing here touches the database. Services gather the figures (what a
+household already received this year, whether a student was admitted, which
+earlier grants count) and hand them in; ``judge`` says what the programme's
+rule makes of them.
+
+The hash chain: each entry stores SHA-256 over the previous entry's hash and
+the entry's canonical fields (``CHAIN_FIELDS``, in that order, as a compact
+JSON array: integers for money and ids, ISO dates, UTC timestamps). The form
+is named by ``CHAIN_VERSION`` so that it can only ever change openly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer
+from kunnan.domain.errors import InvalidInput
+from kunnan.domain.money import format_fen
+
+#: What the first entry links to.
+GENESIS_HASH = "0" * 64
+CHAIN_VERSION = "kunnan-aid-1"
+
+#: The fields an entry's hash covers, in the order they are serialised.
+CHAIN_FIELDS = (
+    "seq",
+    "kind",
+    "on_date",
+    "year",
+    "fund_id",
+    "household_id",
+    "member_id",
+    "program",
+    "rule_from",
+    "amount_fen",
+    "reverses_seq",
+    "counterparty",
+    "ref",
+    "reason",
+    "override_reason",
+    "operator",
+    "recorded_at",
+)
+
+ChainValue = int | str | dt.date | dt.datetime | None
+
+#: How an entry of each kind moves its fund's balance: +1 money in, -1 money out.
+#: A reversal keeps the kind of the entry it reverses and has the opposite amount.
+FUND_DIRECTION: dict[EntryKind, int] = {EntryKind.CONTRIBUTION: 1, EntryKind.GRANT: -1}
+
+
+def _canonical_value(value: ChainValue) -> int | str | None:
+    if value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            raise ValueError("chain timestamps must be timezone-aware")
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value.isoformat()
+
+
+def canonical(fields: Mapping[str, ChainValue]) -> bytes:
+    """The bytes an entry's hash is taken over (without the previous hash)."""
+    missing = [name for name in CHAIN_FIELDS if name not in fields]
+    if missing:
+        raise ValueError(f"chain fields missing: {', '.join(missing)}")
+    values = [CHAIN_VERSION, *(_canonical_value(fields[name]) for name in CHAIN_FIELDS)]
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def entry_hash(prev_hash: str, fields: Mapping[str, ChainValue]) -> str:
+    """SHA-256 (hex) over the previous entry's hash, a newline, and the canonical fields."""
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(b"\n")
+    digest.update(canonical(fields))
+    return digest.hexdigest()
+
+
+def fund_effect(kind: EntryKind, amount_fen: int) -> int:
+    """How much an entry adds to (or, negative, takes from) its fund."""
+    return FUND_DIRECTION[kind] * amount_fen
+
+
+def program_slug(text: str) -> str:
+    """A programme code as typed: 'Golden_Autumn' → 'golden-autumn'."""
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    return cleaned.lower().replace("_", "-").replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A programme's rule from a date on; the one in force on a grant's date judges it."""
+
+    program: str
+    effective_from: dt.date
+    #: The amount a grant pays when none is given (None: the caseworker must give one).
+    standard_fen: int | None = None
+    #: Standards by admission level, for programmes that pay by level (金秋助学).
+    level_standards: Mapping[AdmissionLevel, int] = field(default_factory=dict)
+    #: The standard is also the most one grant may pay.
+    ceiling: bool = False
+    #: The most a household may receive from the programme in a year.
+    yearly_cap_fen: int | None = None
+    #: Only archived (建档) households qualify; otherwise any registered household.
+    archived_only: bool = True
+    #: A member newly admitted to study in the grant's year is needed (and paid by level).
+    admission_required: bool = False
+    #: Once a year per household, or per member (student).
+    once_per: OncePer | None = None
+    #: Programmes this one is not combined with for the same household in the same year.
+    excludes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier grant (not reversed) that a rule counts."""
+
+    program: str
+    seq: int
+    on_date: dt.date
+
+
+@dataclass(frozen=True)
+class GrantCase:
+    """The figures a grant is judged on, gathered by the service."""
+
+    household: str
+    status: HouseholdStatus
+    year: int
+    member: str | None = None
+    admitted: AdmissionLevel | None = None
+    admitted_year: int | None = None
+    asked_fen: int | None = None
+    #: What the household has had from this programme in ``year`` (reversals netted).
+    received_this_year_fen: int = 0
+    #: An earlier grant this year that the once-a-year rule counts.
+    once_earlier: Earlier | None = None
+    #: Grants this year under the programmes the rule excludes.
+    combined: tuple[Earlier, ...] = ()
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """One rule a grant breaks; ``overridable`` ones a supervisor may pass with --override."""
+
+    rule: str
+    message: str
+    overridable: bool
+
+
+@dataclass(frozen=True)
+class Judgement:
+    amount_fen: int | None
+    refusals: tuple[Refusal, ...]
+
+    @property
+    def hard(self) -> tuple[Refusal, ...]:
+        return tuple(r for r in self.refusals if not r.overridable)
+
+    @property
+    def limits(self) -> tuple[Refusal, ...]:
+        return tuple(r for r in self.refusals if r.overridable)
+
+
+def _yuan(fen: int) -> str:
+    return format_fen(fen) + " yuan"
+
+
+def judge(rule: Rule, case: GrantCase) -> Judgement:
+    """The amount a grant pays and every rule it breaks (eligibility first, then limits)."""
+    program = rule.program
+    hard: list[Refusal] = []
+    if rule.archived_only and case.status is not HouseholdStatus.ARCHIVED:
+        hard.append(
+            Refusal(
+                "archived_only",
+                f"{program} is for archived households only; {case.household} is "
+                f"{case.status.value}",
+                overridable=False,
+            )
+        )
+    standard = rule.standard_fen
+    if rule.admission_required:
+        if case.admitted is None or case.admitted_year != case.year:
+            who = (
+                f"{case.member} is not recorded as admitted in {case.year}"
+                if case.member
+                else f"no member of {case.household} is recorded as admitted in {case.year}"
+            )
+            hard.append(
+                Refusal(
+                    "admission",
+                    f"{program} needs a member newly admitted to study in {case.year}; {who} "
+                    f"(household member edit {case.household} NAME --admitted LEVEL "
+                    f"--year {case.year})",
+                    overridable=False,
+                )
+            )
+        else:
+            standard = rule.level_standards.get(case.admitted, standard)
+    if hard:
+        return Judgement(amount_fen=None, refusals=tuple(hard))
+    amount = case.asked_fen if case.asked_fen is not None else standard
+    if amount is None:
+        raise InvalidInput(f"{program} has no standard amount: give --amount")
+    if amount <= 0:
+        raise InvalidInput("--amount: a grant pays more than 0")
+    return Judgement(amount_fen=amount, refusals=tuple(_limits(rule, case, amount, standard)))
+
+
+def _limits(rule: Rule, case: GrantCase, amount: int, standard: int | None) -> list[Refusal]:
+    program = rule.program
+    found: list[Refusal] = []
+    if rule.ceiling and standard is not None and amount > standard:
+        level = f" for {case.admitted.value}" if rule.admission_required and case.admitted else ""
+        found.append(
+            Refusal(
+                "ceiling",
+                f"{program} pays at most {_yuan(standard)}{level}; {_yuan(amount)} asked",
+                overridable=True,
+            )
+        )
+    if rule.once_per is not None and case.once_earlier is not None:
+        earlier = case.once_earlier
+        whom = case.household if rule.once_per is OncePer.HOUSEHOLD else (case.member or "")
+        if rule.once_per is OncePer.HOUSEHOLD:
+            per = "household"
+        else:
+            per = "student" if rule.admission_required else "member"
+        found.append(
+            Refusal(
+                "once_per_year",
+                f"{program} is once per {per} a year; {whom} already received it in "
+                f"{case.year} (entry {earlier.seq} on {earlier.on_date.isoformat()})",
+                overridable=True,
+            )
+        )
+    if (
+        rule.yearly_cap_fen is not None
+        and case.received_this_year_fen + amount > rule.yearly_cap_fen
+    ):
+        left = max(rule.yearly_cap_fen - case.received_this_year_fen, 0)
+        found.append(
+            Refusal(
+                "yearly_cap",
+                f"{program} is capped at {_yuan(rule.yearly_cap_fen)} per household a year; "
+                f"{case.household} has received {_yuan(case.received_this_year_fen)} in "
+                f"{case.year}, so at most {_yuan(left)} more ({_yuan(amount)} asked)",
+                overridable=True,
+            )
+        )
+    for earlier in case.combined:
+        found.append(
+            Refusal(
+                "no_double_funding",
+                f"{program} is not combined with {earlier.program} in the same year; "
+                f"{case.household} received {earlier.program} in {case.year} "
+                f"(entry {earlier.seq} on {earlier.on_date.isoformat()})",
+                overridable=True,
+            )
+        )
+    return found

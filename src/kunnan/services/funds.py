@@ -1,0 +1,331 @@
+"""Funds: adding them, money coming in, balance assertions, and what each holds.
+
+A fund's balance is never stored: it is the sum of its ledger entries'
+effects (``services.ledger.fund_effect_sql``), computed in SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from kunnan.domain.enums import EntryKind
+from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
+from kunnan.domain.money import format_fen
+from kunnan.models import AidEntry, Fund, FundAssertion
+from kunnan.schemas.aid import BalanceAssertion, ContributionCreate, FundCreate
+from kunnan.services import audit, ledger
+from kunnan.services.households import household_code
+from kunnan.services.ledger import assertion_failure, fund_code, fund_effect_sql
+
+_CODE = re.compile(r"[Ff](\d{1,12})")
+
+
+def resolve_fund(session: Session, ref: str) -> Fund:
+    """A fund by its code (F001) or its exact name."""
+    text = ref.strip()
+    match = _CODE.fullmatch(text)
+    fund = (
+        session.get(Fund, int(match[1]))
+        if match
+        else session.scalars(select(Fund).where(Fund.name == text)).first()
+    )
+    if fund is None:
+        raise NotFound(f"no fund '{text}'", hint="kunnan fund list shows them")
+    return fund
+
+
+def lock_fund(session: Session, fund: Fund) -> Fund:
+    """Hold the fund's row until the command ends, so two grants from it queue (PostgreSQL)."""
+    return session.scalars(
+        select(Fund)
+        .where(Fund.id == fund.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def balance(session: Session, fund_id: int, *, on: dt.date | None = None) -> int:
+    """The fund's balance now, or at the end of day ``on``."""
+    query = select(func.coalesce(func.sum(fund_effect_sql()), 0)).where(AidEntry.fund_id == fund_id)
+    if on is not None:
+        query = query.where(AidEntry.on_date <= on)
+    return int(session.scalar(query) or 0)
+
+
+def check_can_take(session: Session, fund: Fund, amount_fen: int, *, what: str) -> None:
+    """Refuse taking ``amount_fen`` out of a fund that does not hold it."""
+    held = balance(session, fund.id)
+    if held - amount_fen < 0:
+        raise RuleViolation(
+            f"fund {fund_code(fund.id)} ({fund.name}) holds {format_fen(held)} yuan; "
+            f"{what} of {format_fen(amount_fen)} yuan would take it below zero"
+        )
+
+
+def check_open(session: Session, fund: Fund, on_date: dt.date) -> None:
+    """Refuse an entry dated on or before the fund's latest balance assertion: it would break it."""
+    closed = session.scalar(
+        select(func.max(FundAssertion.on_date)).where(FundAssertion.fund_id == fund.id)
+    )
+    if closed is not None and on_date <= closed:
+        raise RuleViolation(
+            f"fund {fund_code(fund.id)}'s balance was asserted at the end of "
+            f"{closed.isoformat()}; an entry dated {on_date.isoformat()} would change it",
+            hint="date the entry after the assertion",
+        )
+
+
+def add_fund(session: Session, *, data: FundCreate) -> Fund:
+    if session.scalars(select(Fund).where(Fund.name == data.name)).first() is not None:
+        raise Conflict(f"a fund named '{data.name}' already exists")
+    fund = Fund(
+        name=data.name,
+        source=data.source.value,
+        year=data.year,
+        budget_fen=data.budget_fen,
+        created_at=audit.context(session).at,
+    )
+    session.add(fund)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        entity="fund",
+        entity_ref=fund_code(fund.id),
+        changes={
+            "name": fund.name,
+            "source": fund.source,
+            "year": fund.year,
+            "budget_fen": fund.budget_fen,
+        },
+    )
+    return fund
+
+
+def contribute(session: Session, *, fund: Fund, data: ContributionCreate) -> AidEntry:
+    """Money into a fund: a contribution entry on the chain."""
+    fund = lock_fund(session, fund)
+    check_open(session, fund, data.on_date)
+    entry = ledger.append(
+        session,
+        AidEntry(
+            kind=EntryKind.CONTRIBUTION.value,
+            on_date=data.on_date,
+            year=data.on_date.year,
+            fund_id=fund.id,
+            amount_fen=data.amount_fen,
+            counterparty=data.counterparty,
+            ref=data.ref,
+        ),
+    )
+    audit.record(
+        session,
+        action="create",
+        entity="aid_entry",
+        entity_ref=str(entry.seq),
+        changes={
+            "kind": entry.kind,
+            "fund": fund_code(fund.id),
+            "amount_fen": entry.amount_fen,
+            "from": entry.counterparty,
+            "on_date": entry.on_date,
+            "ref": entry.ref,
+        },
+    )
+    return entry
+
+
+def assert_balance(session: Session, *, fund: Fund, data: BalanceAssertion) -> FundAssertion:
+    """Record that the fund held exactly this much at the end of a day; refuse if it did not."""
+    fund = lock_fund(session, fund)
+    actual = balance(session, fund.id, on=data.on_date)
+    if actual != data.balance_fen:
+        raise CheckFailed(assertion_failure(fund.id, data.on_date, data.balance_fen, actual))
+    context = audit.context(session)
+    assertion = FundAssertion(
+        fund_id=fund.id,
+        on_date=data.on_date,
+        balance_fen=data.balance_fen,
+        operator=context.operator,
+        recorded_at=context.at,
+    )
+    session.add(assertion)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        entity="fund_assertion",
+        entity_ref=fund_code(fund.id),
+        changes={"on_date": data.on_date, "balance_fen": data.balance_fen},
+    )
+    return assertion
+
+
+@dataclass(frozen=True)
+class FundRow:
+    code: str
+    name: str
+    source: str
+    year: int
+    budget_fen: int | None
+    contributed_fen: int
+    granted_fen: int
+    balance_fen: int
+
+
+def _kind_sum(kind: EntryKind) -> Any:
+    return func.coalesce(
+        func.sum(case((AidEntry.kind == kind.value, AidEntry.amount_fen), else_=0)), 0
+    )
+
+
+def _rows_query() -> Select[*tuple[Any, ...]]:
+    return (
+        select(
+            Fund.id,
+            Fund.name,
+            Fund.source,
+            Fund.year,
+            Fund.budget_fen,
+            _kind_sum(EntryKind.CONTRIBUTION),
+            _kind_sum(EntryKind.GRANT),
+            func.coalesce(func.sum(fund_effect_sql()), 0),
+        )
+        .outerjoin(AidEntry, AidEntry.fund_id == Fund.id)
+        .group_by(Fund.id, Fund.name, Fund.source, Fund.year, Fund.budget_fen)
+        .order_by(Fund.id)
+    )
+
+
+def _to_row(row: Any) -> FundRow:
+    return FundRow(
+        code=fund_code(row[0]),
+        name=row[1],
+        source=row[2],
+        year=row[3],
+        budget_fen=row[4],
+        contributed_fen=int(row[5]),
+        granted_fen=int(row[6]),
+        balance_fen=int(row[7]),
+    )
+
+
+@dataclass(frozen=True)
+class FundFilter:
+    year: int | None = None
+    source: str | None = None
+
+
+def _filtered(query: Select[*tuple[Any, ...]], where: FundFilter) -> Select[*tuple[Any, ...]]:
+    if where.year is not None:
+        query = query.where(Fund.year == where.year)
+    if where.source is not None:
+        query = query.where(Fund.source == where.source)
+    return query
+
+
+def list_funds(session: Session, *, where: FundFilter) -> tuple[list[FundRow], dict[str, int]]:
+    """Every fund with what came in, what was granted and what it holds; and the totals."""
+    rows = [_to_row(row) for row in session.execute(_filtered(_rows_query(), where))]
+    totals_query = _filtered(
+        select(
+            _kind_sum(EntryKind.CONTRIBUTION),
+            _kind_sum(EntryKind.GRANT),
+            func.coalesce(func.sum(fund_effect_sql()), 0),
+        )
+        .select_from(Fund)
+        .outerjoin(AidEntry, AidEntry.fund_id == Fund.id),
+        where,
+    )
+    contributed, granted, held = session.execute(totals_query).one()
+    totals = {
+        "contributed_fen": int(contributed),
+        "granted_fen": int(granted),
+        "balance_fen": int(held),
+    }
+    return rows, totals
+
+
+@dataclass(frozen=True)
+class FundEntryRow:
+    seq: int
+    on_date: dt.date
+    kind: str
+    amount_fen: int
+    effect_fen: int
+    household: str | None
+    program: str | None
+    counterparty: str | None
+    ref: str | None
+    reverses_seq: int | None
+
+
+@dataclass(frozen=True)
+class AssertionRow:
+    on_date: dt.date
+    balance_fen: int
+    operator: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class FundDetail:
+    fund: FundRow
+    entries: list[FundEntryRow]
+    assertions: list[AssertionRow]
+
+
+def fund_detail(session: Session, fund: Fund) -> FundDetail:
+    row = _to_row(session.execute(_rows_query().where(Fund.id == fund.id)).one())
+    entries = [
+        FundEntryRow(
+            seq=seq,
+            on_date=on_date,
+            kind=kind,
+            amount_fen=amount,
+            effect_fen=int(effect),
+            household=household_code(household_id) if household_id is not None else None,
+            program=program,
+            counterparty=counterparty,
+            ref=ref,
+            reverses_seq=reverses_seq,
+        )
+        for seq, on_date, kind, amount, effect, household_id, program, counterparty, ref, reverses_seq in (
+            session.execute(
+                select(
+                    AidEntry.seq,
+                    AidEntry.on_date,
+                    AidEntry.kind,
+                    AidEntry.amount_fen,
+                    fund_effect_sql(),
+                    AidEntry.household_id,
+                    AidEntry.program,
+                    AidEntry.counterparty,
+                    AidEntry.ref,
+                    AidEntry.reverses_seq,
+                )
+                .where(AidEntry.fund_id == fund.id)
+                .order_by(AidEntry.seq)
+            )
+        )
+    ]
+    assertions = [
+        AssertionRow(
+            on_date=a.on_date,
+            balance_fen=a.balance_fen,
+            operator=a.operator,
+            recorded_at=a.recorded_at,
+        )
+        for a in session.scalars(
+            select(FundAssertion)
+            .where(FundAssertion.fund_id == fund.id)
+            .order_by(FundAssertion.on_date, FundAssertion.id)
+        )
+    ]
+    return FundDetail(fund=row, entries=entries, assertions=assertions)

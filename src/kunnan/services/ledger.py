@@ -1,0 +1,218 @@
+"""The aid ledger's hash chain: appending under the head's lock, verifying, reading the head.
+
+Every entry (contribution, grant, reversal — and later loans and repayments)
+goes through ``append``. It locks the one ``ledger_head`` row (``SELECT … FOR
+UPDATE`` on PostgreSQL; on SQLite the write transaction already began
+IMMEDIATE and holds the database's write lock), takes the next sequence
+number and the previous hash from it, and moves it on. Two processes
+appending at once therefore queue, and the chain never forks.
+
+``verify`` is a check in the beancount manner: it returns every problem it
+finds (a list), and the command decides the exit code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from kunnan.domain.aid import (
+    CHAIN_FIELDS,
+    FUND_DIRECTION,
+    GENESIS_HASH,
+    ChainValue,
+    entry_hash,
+    fund_effect,
+)
+from kunnan.domain.enums import EntryKind
+from kunnan.domain.money import format_fen
+from kunnan.models import AidEntry, FundAssertion, LedgerHead
+from kunnan.services import audit
+
+
+def fund_effect_sql() -> ColumnElement[int]:
+    """What an entry adds to its fund's balance, as SQL (FUND_DIRECTION by kind)."""
+    direction = case(
+        {kind.value: sign for kind, sign in FUND_DIRECTION.items()},
+        value=AidEntry.kind,
+        else_=0,
+    )
+    return direction * AidEntry.amount_fen
+
+
+def fund_code(fund_id: int) -> str:
+    """The short code a caseworker types for a fund: F001."""
+    return f"F{fund_id:03d}"
+
+
+def chain_fields(entry: AidEntry) -> dict[str, ChainValue]:
+    return {name: getattr(entry, name) for name in CHAIN_FIELDS}
+
+
+def _locked_head(session: Session) -> LedgerHead:
+    return session.scalars(
+        select(LedgerHead)
+        .where(LedgerHead.id == 1)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def append(session: Session, entry: AidEntry) -> AidEntry:
+    """Number, stamp, hash and add an entry at the end of the chain."""
+    context = audit.context(session)
+    entry.operator = context.operator
+    entry.recorded_at = context.at
+    head = _locked_head(session)
+    entry.seq = head.seq + 1
+    entry.prev_hash = head.hash
+    entry.hash = entry_hash(head.hash, chain_fields(entry))
+    session.add(entry)
+    session.flush()
+    head.seq = entry.seq
+    head.hash = entry.hash
+    session.flush()
+    return entry
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The number of entries and the hash of the last (the genesis hash for none)."""
+    row = session.get(LedgerHead, 1)
+    if row is None:
+        return 0, GENESIS_HASH
+    return row.seq, row.hash
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing ``verify`` found wrong; ``seq`` is the entry it starts at, when there is one."""
+
+    seq: int | None
+    message: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    count: int
+    head_hash: str
+    assertions: int
+    problems: list[Problem]
+
+    @property
+    def first_bad_seq(self) -> int | None:
+        return min((p.seq for p in self.problems if p.seq is not None), default=None)
+
+
+def verify(session: Session, *, expect: str | None = None) -> Verification:
+    """Recompute the chain, check the head, every balance assertion and that no fund went below zero.
+
+    ``expect`` is a head hash written down earlier: it must still be in the chain.
+    """
+    problems: list[Problem] = []
+    balances: dict[int, int] = {}
+    overdrawn: set[int] = set()
+    expected_seq, previous = 1, GENESIS_HASH
+    found_expected = expect is None or expect == GENESIS_HASH
+    query = select(AidEntry).order_by(AidEntry.seq).execution_options(yield_per=500)
+    for entry in session.scalars(query):
+        wrong: list[str] = []
+        if entry.seq != expected_seq:
+            missing = (
+                f"entry {expected_seq} is missing"
+                if entry.seq == expected_seq + 1
+                else f"entries {expected_seq}–{entry.seq - 1} are missing"
+            )
+            problems.append(Problem(expected_seq, f"{missing} (deleted?)"))
+        elif entry.prev_hash != previous:
+            wrong.append("does not link to the entry before it (reordered or replaced?)")
+        if entry_hash(entry.prev_hash, chain_fields(entry)) != entry.hash:
+            wrong.append("its contents do not match its hash (edited?)")
+        if wrong:
+            problems.append(Problem(entry.seq, f"entry {entry.seq}: " + " and ".join(wrong)))
+        problems.extend(_balance_problem(entry, balances, overdrawn))
+        found_expected = found_expected or entry.hash == expect
+        expected_seq, previous = entry.seq + 1, entry.hash
+        session.expunge(entry)
+    count = expected_seq - 1
+    problems.extend(_head_problems(session, count, previous))
+    if not found_expected and expect is not None:
+        problems.append(
+            Problem(
+                None,
+                f"the head written down earlier ({expect}) is not in the chain: "
+                "the ledger was rewritten or cut short",
+            )
+        )
+    assertions, failed = _assertion_problems(session)
+    problems.extend(failed)
+    return Verification(count=count, head_hash=previous, assertions=assertions, problems=problems)
+
+
+def _balance_problem(
+    entry: AidEntry, balances: dict[int, int], overdrawn: set[int]
+) -> list[Problem]:
+    try:
+        kind = EntryKind(entry.kind)
+    except ValueError:
+        return [Problem(entry.seq, f"entry {entry.seq} has an unknown kind '{entry.kind}'")]
+    balance = balances.get(entry.fund_id, 0) + fund_effect(kind, entry.amount_fen)
+    balances[entry.fund_id] = balance
+    if balance >= 0 or entry.fund_id in overdrawn:
+        return []
+    overdrawn.add(entry.fund_id)
+    return [
+        Problem(
+            entry.seq,
+            f"fund {fund_code(entry.fund_id)} falls below zero at entry {entry.seq} ({format_fen(balance)} yuan)",
+        )
+    ]
+
+
+def _head_problems(session: Session, count: int, last_hash: str) -> list[Problem]:
+    recorded_seq, recorded_hash = head(session)
+    if recorded_seq != count:
+        return [
+            Problem(
+                min(recorded_seq, count) + 1,
+                f"the chain ends at entry {count} but the head records entry {recorded_seq}",
+            )
+        ]
+    if recorded_hash != last_hash:
+        return [Problem(count, f"entry {count} is not the entry the head records (replaced?)")]
+    return []
+
+
+def _assertion_problems(session: Session) -> tuple[int, list[Problem]]:
+    balance = func.coalesce(func.sum(fund_effect_sql()), 0)
+    rows = session.execute(
+        select(FundAssertion.fund_id, FundAssertion.on_date, FundAssertion.balance_fen, balance)
+        .outerjoin(
+            AidEntry,
+            (AidEntry.fund_id == FundAssertion.fund_id)
+            & (AidEntry.on_date <= FundAssertion.on_date),
+        )
+        .group_by(
+            FundAssertion.id,
+            FundAssertion.fund_id,
+            FundAssertion.on_date,
+            FundAssertion.balance_fen,
+        )
+        .order_by(FundAssertion.on_date, FundAssertion.id)
+    ).all()
+    problems = [
+        Problem(None, assertion_failure(fund_id, on_date, asserted, int(actual)))
+        for fund_id, on_date, asserted, actual in rows
+        if int(actual) != asserted
+    ]
+    return len(rows), problems
+
+
+def assertion_failure(fund_id: int, on_date: dt.date, asserted: int, actual: int) -> str:
+    return (
+        f"fund {fund_code(fund_id)} was asserted to hold {format_fen(asserted)} yuan at the end "
+        f"of {on_date.isoformat()}, but its entries come to {format_fen(actual)} yuan "
+        f"(difference {format_fen(actual - asserted)})"
+    )
