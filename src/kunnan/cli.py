@@ -31,6 +31,7 @@ from kunnan.commands import (
     identify,
     imports,
     ledger,
+    notice,
     org,
     pair,
     policy,
@@ -191,6 +192,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(imports.app, name="import")
 app.add_typer(exports.app, name="export")
 app.add_typer(compare.app, name="compare")
+app.add_typer(notice.app, name="notice")
 
 
 def main() -> None:
