@@ -40,7 +40,8 @@ pytest: $(VENV)/.installed-test
 
 # The long runs: thousands of fuzzed command lines and the fault tests, on every core.
 stress: $(VENV)/.installed-test
-	KUNNAN_FUZZ_EXAMPLES=$${KUNNAN_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -n auto tests/reliability
+	KUNNAN_FUZZ_EXAMPLES=$${KUNNAN_FUZZ_EXAMPLES:-2000} KUNNAN_STRESS_SCALE=$${KUNNAN_STRESS_SCALE:-10} \
+		$(BIN)/pytest -n auto tests/reliability
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
