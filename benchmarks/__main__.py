@@ -27,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         "--only", action="append", choices=SUITES, help="run only these suites (repeatable)"
     )
     parser.add_argument("--rounds", type=int, default=5, help="rounds of the quick measurements")
-    parser.add_argument("--grants", type=int, default=10_000, help="grants to make")
+    parser.add_argument(
+        "--grants",
+        type=int,
+        default=None,
+        help="grants to make (default 2,000 × scale, at most 10,000)",
+    )
     parser.add_argument(
         "--work",
         type=Path,
@@ -54,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         figures += reports.bench(work, small=small, households=report_households,
                                  aid_rows=report_aid, rounds=args.rounds)  # fmt: skip
     if "grants" in chosen:
-        figures += grants.bench(work, grants=args.grants)
+        count = args.grants or min(10_000, int(2_000 * args.scale))
+        figures += grants.bench(work, grants=count)
     if "postgresql" in chosen:
         url = os.environ.get("KUNNAN_BENCH_DB")
         if url:
