@@ -16,7 +16,9 @@ if TYPE_CHECKING:
     from kunnan.services.reports import Report, Scope
 
 app = typer.Typer(
-    help="Reports: categories, causes, pipeline, exits, areas, dashboard.", no_args_is_help=True
+    help="Reports: categories, causes, pipeline, coverage, targets, programs, funds, exits, areas, "
+    "dashboard, html.",
+    no_args_is_help=True,
 )
 
 AsOfOpt = Annotated[
