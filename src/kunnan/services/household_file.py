@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.enums import (
+    AdmissionLevel,
     Category,
     Cause,
     Health,
@@ -99,6 +100,8 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("health", "健康状况", "enum", Health, aliases=("健康",)),
     Column("schooling", "在读", "enum", Schooling, aliases=("在读情况", "就学情况")),
     Column("monthly_income_fen", "月收入(元)", "money", aliases=("月收入", "monthly_income")),
+    Column("admitted", "录取层次", "enum", AdmissionLevel, aliases=("录取", "admitted_level")),
+    Column("admitted_year", "录取年份", aliases=("录取年度",)),
 )
 COLUMN = {column.key: column for column in HOUSEHOLD_COLUMNS}
 
@@ -127,6 +130,8 @@ PERSON_FIELDS = (
     "health",
     "schooling",
     "monthly_income_fen",
+    "admitted",
+    "admitted_year",
 )
 #: A household's standing, which an import brings but never changes.
 STANDING_FIELDS = ("status", "archive_no", "category", "registered_on", "archived_on")
