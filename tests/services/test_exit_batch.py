@@ -9,10 +9,10 @@ import pytest
 
 from kunnan.db.location import resolve
 from kunnan.db.session import open_session
-from kunnan.domain.enums import ExitKind
+from kunnan.domain.enums import ExitKind, FollowupOutcome
 from kunnan.domain.errors import KunnanError
 from kunnan.services import exits as one
-from kunnan.services.exit_batch import ExitPlan, exit_many
+from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, followup_many
 from kunnan.services.households import resolve_household
 from kunnan.services.identification import CostFacts
 from tests.conftest import BAIYIN, LedgerMaker
@@ -119,5 +119,78 @@ def test_exit_many_refuses_the_whole_batch(
         ) as session:
             with pytest.raises(KunnanError, match=message):
                 exit_many(session, [PLANS[3], plan])
+            session.rollback()
+        assert ledger.snapshot() == before
+
+
+FOLLOWUPS = [
+    FollowupPlan(1, dt.date(2018, 9, 3), "李发明", FollowupOutcome.STABLE, "收入稳定"),
+    FollowupPlan(1, dt.date(2018, 12, 2), "李发明", FollowupOutcome.AT_RISK, "家人患病"),
+    FollowupPlan(2, dt.date(2018, 9, 1), "王芳", FollowupOutcome.STABLE, "在岗"),
+    # Three due (3, 6, 12 months) and a fourth visit: recorded as an extra one.
+    *(
+        FollowupPlan(2, dt.date(2019, m, 1), "王芳", FollowupOutcome.STABLE, "回访")
+        for m in (1, 7, 9)
+    ),
+    FollowupPlan(3, dt.date(2018, 8, 1), "赵兰", FollowupOutcome.STABLE, "迁居后电话回访"),
+]
+
+
+def followups_one_by_one(session: Any, plans: list[FollowupPlan]) -> None:
+    for plan in plans:
+        one.record_followup(
+            session, resolve_household(session, f"H{plan.household_id}"), on=plan.on,
+            visitor=plan.visitor, outcome=plan.outcome, note=plan.note,
+        )  # fmt: skip
+
+
+def test_followup_many_writes_what_exit_followup_writes(
+    maker: LedgerMaker, backend: str, tmp_path: Any
+) -> None:
+    chain = (*BAIYIN, ("exit-batch", prepare))
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    with (
+        maker.fresh(backend, tmp_path / "a", *chain) as singly,
+        maker.fresh(backend, tmp_path / "b", *chain) as batched,
+    ):
+        for ledger, play in ((singly, followups_one_by_one), (batched, followup_many)):
+            with open_session(
+                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
+            ) as session:
+                exit_many(session, PLANS)
+                play(session, FOLLOWUPS)
+        tables = ("followup", "audit_log")
+        assert rows(batched, tables) == rows(singly, tables)
+        done = rows(batched, ("followup",))["followup"]
+        assert sum(1 for row in done if "回访" in row) == 3
+        batched.ok("db", "verify")
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        (FollowupPlan(4, dt.date(2018, 8, 1), "x", FollowupOutcome.STABLE, ""), "not exited"),
+        (
+            FollowupPlan(1, dt.date(2018, 5, 1), "x", FollowupOutcome.STABLE, ""),
+            "cannot come before",
+        ),
+        (FollowupPlan(99, dt.date(2018, 8, 1), "x", FollowupOutcome.STABLE, ""), "no household"),
+    ],
+)
+def test_followup_many_refuses_the_whole_batch(
+    maker: LedgerMaker, backend: str, tmp_path: Any, plan: FollowupPlan, message: str
+) -> None:
+    with maker.fresh(backend, tmp_path, *BAIYIN, ("exit-batch", prepare)) as ledger:
+        with open_session(
+            resolve(ledger.url), write=True, operator="x", command="kunnan demo"
+        ) as session:
+            exit_many(session, PLANS[:3])
+        before = ledger.snapshot()
+        with open_session(
+            resolve(ledger.url), write=True, operator="x", command="kunnan demo"
+        ) as session:
+            with pytest.raises(KunnanError, match=message):
+                followup_many(session, [FOLLOWUPS[0], plan])
             session.rollback()
         assert ledger.snapshot() == before

@@ -24,7 +24,13 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
-from kunnan.domain.enums import Category, ExitKind, HouseholdStatus, ObjectionStatus
+from kunnan.domain.enums import (
+    Category,
+    ExitKind,
+    FollowupOutcome,
+    HouseholdStatus,
+    ObjectionStatus,
+)
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
 from kunnan.domain.exits import StableTest, followup_dates, parse_months
 from kunnan.domain.income import IncomeFacts, assess
@@ -435,6 +441,104 @@ def _write(
     ]
     insert_rows(connection, _table(AuditEntry), audits)
     session.expire_all()
+
+
+@dataclass(frozen=True)
+class FollowupPlan:
+    """One follow-up visit, as `kunnan exit followup` records it."""
+
+    household_id: int
+    on: dt.date
+    visitor: str
+    outcome: FollowupOutcome
+    note: str
+
+
+def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> int:
+    """Record follow-ups as ``exits.record_followup`` does, each against the earliest one due.
+
+    Any refusal refuses the batch. Returns the number recorded.
+    """
+    if not plans:
+        return 0
+    session.flush()
+    ids = sorted({plan.household_id for plan in plans})
+    status = dict(
+        session.execute(select(Household.id, Household.status).where(Household.id.in_(ids))).all()
+    )
+    latest: dict[int, tuple[int, dt.date]] = {}
+    for exit_id, household_id, exited_on in session.execute(
+        select(HouseholdExit.id, HouseholdExit.household_id, HouseholdExit.exited_on)
+        .where(HouseholdExit.household_id.in_(ids))
+        .order_by(HouseholdExit.exited_on, HouseholdExit.id)
+    ):
+        latest[household_id] = (exit_id, exited_on)
+    pending: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for followup_id, exit_id, due_on in session.execute(
+        select(Followup.id, Followup.exit_id, Followup.due_on)
+        .where(Followup.household_id.in_(ids), Followup.done_on.is_(None))
+        .order_by(Followup.due_on, Followup.id)
+    ):
+        if due_on is not None:
+            pending[exit_id].append((due_on, followup_id))
+    done: list[dict[str, Any]] = []
+    extra: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    for plan in sorted(plans, key=lambda p: (p.household_id, p.on)):
+        code = household_code(plan.household_id)
+        if plan.household_id not in status:
+            raise NotFound(f"no household {code}")
+        last = latest.get(plan.household_id)
+        if last is None or status[plan.household_id] != HouseholdStatus.EXITED.value:
+            raise RuleViolation(f"{code} has not exited; follow-ups are for exited households")
+        exit_id, exited_on = last
+        if plan.on < exited_on:
+            raise RuleViolation(
+                f"{code} exited on {exited_on.isoformat()}; a follow-up cannot come before"
+            )
+        values = {"done_on": plan.on, "visitor": plan.visitor, "outcome": plan.outcome.value,
+                  "note": plan.note}  # fmt: skip
+        due: dt.date | None = None
+        if pending[exit_id]:
+            due, followup_id = pending[exit_id].pop(0)
+            done.append({"key_id": followup_id, **values})
+        else:
+            extra.append({"exit_id": exit_id, "household_id": plan.household_id, "due_on": None,
+                          **values})  # fmt: skip
+        audits.append(
+            audit.row(
+                session,
+                action="followup",
+                entity="household",
+                entity_ref=code,
+                household_id=plan.household_id,
+                changes={
+                    "on": plan.on,
+                    "by": plan.visitor,
+                    "outcome": plan.outcome.value,
+                    "note": plan.note,
+                    "due_on": due,
+                },
+            )
+        )
+    connection = session.connection()
+    table = _table(Followup)
+    if done:
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("key_id"))
+            .values(
+                done_on=bindparam("done_on"),
+                visitor=bindparam("visitor"),
+                outcome=bindparam("outcome"),
+                note=bindparam("note"),
+            ),
+            done,
+        )
+    insert_rows(connection, table, extra)
+    insert_rows(connection, _table(AuditEntry), audits)
+    session.expire_all()
+    return len(plans)
 
 
 def _table(model: Any) -> Table:
