@@ -267,3 +267,46 @@ def session(ledger: Ledger) -> Iterator[Any]:
         resolve(ledger.url), write=True, operator="测试员", command="kunnan test"
     ) as opened:
         yield opened
+
+
+@dataclass(frozen=True)
+class BuiltDemo:
+    """The Baiyin sample ledger `kunnan demo` built, and what the command printed."""
+
+    path: Path
+    stdout: str
+    stderr: str
+
+    def copy(self, to: Path) -> Ledger:
+        """A writable copy, for tests that change the ledger."""
+        target = to / "demo.sqlite"
+        shutil.copyfile(self.path, target)
+        return Ledger(url=str(target), backend="sqlite", path=target)
+
+    @property
+    def ledger(self) -> Ledger:
+        """The shared ledger, for tests that only read it."""
+        return Ledger(url=str(self.path), backend="sqlite", path=self.path)
+
+
+@pytest.fixture(scope="session")
+def baiyin_demo(tmp_path_factory: pytest.TempPathFactory) -> BuiltDemo:
+    """`kunnan demo --force` over an existing file, built once for all the run's workers."""
+    import fcntl
+    import json
+
+    from tests.support import invoke
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the run's directory, common to its workers
+    path, printed = shared / "baiyin-demo.sqlite", shared / "baiyin-demo.json"
+    with (shared / "baiyin-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not printed.exists():
+            path.write_text("an earlier ledger")
+            result = invoke(["demo", "--db", str(path), "--force"])
+            assert result.exit_code == 0, result.stderr
+            printed.write_text(json.dumps({"stdout": result.stdout, "stderr": result.stderr}))
+    output = json.loads(printed.read_text())
+    return BuiltDemo(path=path, stdout=output["stdout"], stderr=output["stderr"])

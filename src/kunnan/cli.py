@@ -52,7 +52,7 @@ COMMANDS: dict[str, Entry] = {
     "init": Entry("kunnan.commands.db", "init",
                   "Create the ledger (mode 0600) or upgrade it to this kunnan's schema."),
     "demo": Entry("kunnan.commands.demo", "demo",
-                  "Build a sample ledger of Baiyin's unions and households, then show the register."),
+                  "Build the Baiyin sample ledger (December 2018) and show its dashboard."),
     "db": Entry("kunnan.commands.db", "app",
                 "The ledger file: upgrade, current revision, check, verify, backup, restore."),
     "org": Entry("kunnan.commands.org", "app", "Unions and responsible units."),

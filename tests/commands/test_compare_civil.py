@@ -132,8 +132,23 @@ def test_the_sample_civil_list_differs_from_the_sample_register_in_each_way(tmp_
     from tests.support import invoke
 
     samples = Path(__file__).resolve().parents[2] / "sample_data"
-    db = str(tmp_path / "demo.sqlite")
-    assert invoke(["demo", "--db", db]).exit_code == 0
+    db = str(tmp_path / "unions.sqlite")
+    assert invoke(["--db", db, "init"]).exit_code == 0
+    unions = [
+        ("baiyin", "白银市总工会", "city", None, "620400"),
+        ("baiyin-qu", "白银区总工会", "county", "baiyin", "620402"),
+        ("pingchuan", "平川区总工会", "county", "baiyin", "620403"),
+        ("huining", "会宁县总工会", "county", "baiyin", "620422"),
+        ("aluminium", "华鹭铝业工会", "grassroots", "baiyin-qu", None),
+        ("knitting", "白银针织厂工会", "grassroots", "baiyin-qu", None),
+        ("coal", "靖远煤业工会", "grassroots", "pingchuan", None),
+    ]
+    for code, name, kind, parent, area in unions:
+        where = (["--parent", parent] if parent else []) + (["--area", area] if area else [])
+        added = invoke(
+            ["--db", db, "org", "add", "--code", code, "--name", name, "--kind", kind, *where]
+        )
+        assert added.exit_code == 0, added.stderr
     assert (
         invoke(["--db", db, "import", "households", str(samples / "households.xlsx")]).exit_code
         == 0

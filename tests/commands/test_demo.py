@@ -1,31 +1,227 @@
-"""kunnan demo: a sample ledger a new user can look at straight away."""
+"""kunnan demo: the Baiyin sample ledger, checked against the published 2018 figures.
+
+The ledger is built once per run (``baiyin_demo``) with `kunnan demo --force`
+over an existing file; every figure is read back through the normal report
+commands, as a union's chairwoman would read it.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+import sqlite3
 from pathlib import Path
+from typing import Any
 
-from tests.support import invoke
+from tests.conftest import BuiltDemo
+from tests.support import Ledger, invoke
 
-
-def test_demo_builds_a_register_and_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
-    path = tmp_path / "demo.sqlite"
-    first = invoke(["demo", "--db", str(path)])
-    assert first.exit_code == 0, first.stderr
-    assert "吴新明" in first.stdout and "白银磷肥厂工会" in first.stdout
-    assert f"built a sample ledger with 8 households at {path}" in first.stderr
-    again = invoke(["demo", "--db", str(path)])
-    assert again.exit_code == 5
-    assert "--force" in again.stderr
-    forced = invoke(["demo", "--db", str(path), "--force"])
-    assert forced.exit_code == 0
-    households = invoke(["--db", str(path), "household", "list", "-f", "json"]).json()
-    assert len(households) == 8
-    assert {h["status"] for h in households} == {"candidate"}
-    members = invoke(["--db", str(path), "household", "show", "H000008", "-f", "json"]).json()
-    assert [m["relation"] for m in members["members"]] == ["head", "spouse", "child", "child"]
+AS_OF = "2018-12-24"
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
 
-def test_demo_zh_titles_the_register_in_chinese(tmp_path: Path) -> None:
-    result = invoke(["--lang", "zh", "demo", "--db", str(tmp_path / "d.sqlite")])
-    assert "白银市困难职工登记" in result.stdout
-    assert "候选" in result.stdout
+def _report(demo: BuiltDemo, *args: str) -> Any:
+    return demo.ledger.ok("report", *args, "--as-of", AS_OF, "-f", "json").json()
+
+
+def _by(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, Any]]:
+    return {row[key]: row for row in rows}
+
+
+def _query(demo: BuiltDemo, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(f"file:{demo.path}?mode=ro", uri=True) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def _household(demo: BuiltDemo, head: str) -> str:
+    [(number,)] = _query(
+        demo, "SELECT household_id FROM member WHERE name = ? AND relation = 'head'", head
+    )
+    return f"H{number:06d}"
+
+
+def test_the_demo_builds_over_an_existing_file_with_force_and_shows_the_dashboard(
+    baiyin_demo: BuiltDemo,
+) -> None:
+    assert "built 5,165 households (5,039 ever archived, 14,256 grants, 1,844 exits)" in (
+        baiyin_demo.stderr
+    )
+    assert "3195" in baiyin_demo.stdout and "2018-12-24" in baiyin_demo.stdout
+    assert "golden-autumn" in baiyin_demo.stdout
+    assert baiyin_demo.ledger.ok("ledger", "verify").exit_code == 0
+    assert "5 ledger checks passed" in baiyin_demo.ledger.ok("db", "verify").stdout + (
+        baiyin_demo.ledger.ok("db", "verify").stderr
+    )
+
+
+def test_the_demo_refuses_to_overwrite_a_file_without_force(tmp_path: Path) -> None:
+    path = tmp_path / "mine.sqlite"
+    path.write_text("somebody's ledger")
+    result = invoke(["demo", "--db", str(path)])
+    assert result.exit_code == 5
+    assert result.stderr.count("\n") == 1 and "--force" in result.stderr
+    assert path.read_text() == "somebody's ledger"
+
+
+def test_archived_households_by_category_and_cause_are_the_published_ones(
+    baiyin_demo: BuiltDemo,
+) -> None:
+    categories = _report(baiyin_demo, "categories")
+    assert {r["category"]: r["households"] for r in categories["rows"]} == {
+        "dibao": 435,
+        "marginal": 2461,
+        "accident": 299,
+    }
+    assert categories["total"]["households"] == 3195
+    causes = {r["cause"]: r["households"] for r in _report(baiyin_demo, "causes")["rows"]}
+    assert {cause: n for cause, n in causes.items() if n} == {
+        "illness": 593,
+        "education": 1100,
+        "low_income": 1502,
+    }
+
+
+def test_stable_exits_since_2017_are_1712(baiyin_demo: BuiltDemo) -> None:
+    exits = _report(baiyin_demo, "exits", "--since", "2017")
+    assert exits["since_stable"] == 1712
+    years = _by(exits["rows"], "year")
+    assert (years[2017]["stable"], years[2018]["stable"]) == (803, 909)
+
+
+def test_medical_aid_and_golden_autumn_since_2016_are_the_published_totals(
+    baiyin_demo: BuiltDemo,
+) -> None:
+    programs = _by(_report(baiyin_demo, "programs", "--since", "2016")["rows"], "program")
+    assert (programs["medical-aid"]["people"], programs["medical-aid"]["amount_fen"]) == (
+        2103,
+        3_377_000_00,
+    )
+    assert (programs["golden-autumn"]["people"], programs["golden-autumn"]["amount_fen"]) == (
+        3094,
+        4_758_000_00,
+    )
+    assert programs["golden-autumn"]["grants"] == 3094
+    every_year = _by(_report(baiyin_demo, "programs")["rows"], "program")
+    assert every_year["golden-autumn"]["grants"] == 3094  # none before 2016
+
+
+def test_insurance_premiums_are_656700_yuan_for_9050_workers_over_five_years(
+    baiyin_demo: BuiltDemo,
+) -> None:
+    insurance = _by(_report(baiyin_demo, "programs", "--since", "2014")["rows"], "program")
+    assert (insurance["insurance"]["people"], insurance["insurance"]["amount_fen"]) == (
+        9050,
+        656_700_00,
+    )
+    years = _query(
+        baiyin_demo,
+        "SELECT MIN(year), MAX(year), COUNT(*) FROM aid_entry WHERE program = 'insurance'",
+    )
+    assert years == [(2014, 2018, 9050)]
+
+
+def test_the_totals_reconcile_with_baiyins_programme_rules_without_overrides(
+    baiyin_demo: BuiltDemo,
+) -> None:
+    assert _query(
+        baiyin_demo, "SELECT COUNT(*) FROM aid_entry WHERE override_reason IS NOT NULL"
+    ) == [(0,)]
+    golden = baiyin_demo.ledger.ok("program", "show", "golden-autumn", "-f", "json").json()
+    assert "150000" in str(golden) or "1500" in str(golden)
+    history = _query(
+        baiyin_demo,
+        "SELECT program, effective_from, standard_fen, undergraduate_fen FROM program_rule "
+        "WHERE effective_from > '2000-01-01' ORDER BY program, effective_from",
+    )
+    assert ("golden-autumn", "2016-01-01", None, 150000) in history or any(
+        r[0] == "golden-autumn" and r[1] == "2016-01-01" and 150000 in r[2:] for r in history
+    )
+    assert [r[:3] for r in history if r[0] == "insurance"] == [
+        ("insurance", "2014-01-01", 7000),
+        ("insurance", "2017-01-01", 7500),
+    ]
+
+
+def test_every_archived_household_went_through_seven_steps_and_is_paired(
+    baiyin_demo: BuiltDemo,
+) -> None:
+    ever_archived = "SELECT id, household_id FROM identification_case WHERE status = 'archived'"
+    assert len(_query(baiyin_demo, ever_archived)) == 5039
+    steps: dict[int, list[str]] = {}
+    for case, step in _query(
+        baiyin_demo,
+        "SELECT s.case_id, s.step FROM identification_step s "
+        f"JOIN ({ever_archived}) c ON s.case_id = c.id ORDER BY s.case_id, s.done_on, s.id",
+    ):
+        steps.setdefault(case, []).append(step)
+    in_order = ["visit", "inspect", "calculate", "deliberate", "appraise", "publicize", "confirm"]
+    assert len(steps) == 5039 and all(done == in_order for done in steps.values())
+    unpaired = _query(
+        baiyin_demo,
+        f"SELECT COUNT(*) FROM ({ever_archived}) c WHERE NOT EXISTS "
+        "(SELECT 1 FROM pairing p WHERE p.household_id = c.household_id)",
+    )
+    assert unpaired == [(0,)]
+    overall = baiyin_demo.ledger.ok("pair", "coverage", "-f", "json").json()[-1]
+    assert (overall["org"], overall["archived"], overall["paired"]) == ("overall", 3195, 3195)
+
+
+def test_the_articles_stories_are_on_record(baiyin_demo: BuiltDemo) -> None:
+    ledger = baiyin_demo.ledger
+    zhang = ledger.ok(
+        "aid", "list", "--household", _household(baiyin_demo, "张瑞和"), "-f", "json"
+    ).json()
+    assert any(g["program"] == "golden-autumn" and g["amount_fen"] == 300000 for g in zhang)
+    liu = ledger.ok(
+        "aid", "list", "--household", _household(baiyin_demo, "刘菊芳"), "-f", "json"
+    ).json()
+    assert any(g["program"] == "mutual-aid" and g["amount_fen"] == 1920000 for g in liu)
+    long = ledger.ok(
+        "aid", "list", "--household", _household(baiyin_demo, "龙刚"), "-f", "json"
+    ).json()
+    assert {g["program"] for g in long} >= {"living-aid", "medical-aid", "golden-autumn"}
+    assert {g["on_date"][:4] for g in long if g["program"] == "living-aid"} == {
+        "2015", "2016", "2017", "2018",
+    }  # fmt: skip
+    wu = ledger.ok("household", "show", _household(baiyin_demo, "吴新明"), "-f", "json").json()
+    assert wu["status"] == "exited"
+    attempts = _query(
+        baiyin_demo,
+        "SELECT method, outcome FROM contact_attempt WHERE household_id = ? ORDER BY attempted_on",
+        int(_household(baiyin_demo, "王治民")[1:]),
+    )
+    assert len(attempts) >= 4 and all(outcome != "reached" for _method, outcome in attempts)
+
+
+def test_the_sample_files_are_what_the_generator_writes(baiyin_demo: BuiltDemo) -> None:
+    spec = importlib.util.spec_from_file_location("make_baiyin", SAMPLES / "make_baiyin.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    files = module.files()
+    assert set(files) == {"baiyin/households.csv", "baiyin/aid.csv"}
+    for name, text in files.items():
+        committed = (SAMPLES / name).read_text(encoding="utf-8")
+        assert committed == text, f"sample_data/{name} is stale: run sample_data/make_baiyin.py"
+
+
+def test_the_sample_files_are_the_demo_ledger_in_the_import_formats(
+    baiyin_demo: BuiltDemo, tmp_path: Path
+) -> None:
+    ledger = baiyin_demo.ledger
+    households = ledger.ok(
+        "import", "households", str(SAMPLES / "baiyin" / "households.csv"), "--dry-run"
+    )
+    assert "0 new households (0 people); 5165 already registered (15099 rows)" in households.stderr
+    head = (SAMPLES / "baiyin" / "aid.csv").read_text(encoding="utf-8").splitlines()[:301]
+    part = tmp_path / "aid-part.csv"
+    part.write_text("\n".join(head) + "\n", encoding="utf-8")
+    aid = ledger.ok("import", "aid", str(part), "--dry-run")
+    assert "300 rows read; 0 grants paid, 300 already in the ledger, 0 rejected" in aid.stderr
+
+
+def test_the_import_samples_add_to_the_demo_ledger(baiyin_demo: BuiltDemo, tmp_path: Path) -> None:
+    ledger: Ledger = baiyin_demo.copy(tmp_path)
+    english = ledger.ok("import", "households", str(SAMPLES / "households.csv"))
+    assert "13 rows read; 5 new households (13 people); 0 rejected" in english.stderr
+    chinese = ledger.ok("import", "households", str(SAMPLES / "households.xlsx"))
+    assert "0 new households (0 people); 5 already registered (13 rows)" in chinese.stderr

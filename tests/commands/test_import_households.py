@@ -582,14 +582,3 @@ def test_id_numbers_excel_stored_as_numbers_are_refused(baiyin: Ledger, tmp_path
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
-
-
-def test_the_sample_files_import_into_the_demo_ledger(tmp_path: Path) -> None:
-    from tests.support import invoke
-
-    db = str(tmp_path / "demo.sqlite")
-    assert invoke(["demo", "--db", db]).exit_code == 0
-    english = invoke(["--db", db, "import", "households", str(SAMPLES / "households.csv")])
-    assert "13 rows read; 5 new households (13 people); 0 rejected" in english.stderr
-    chinese = invoke(["--db", db, "import", "households", str(SAMPLES / "households.xlsx")])
-    assert "0 new households (0 people); 5 already registered (13 rows)" in chinese.stderr

@@ -13,6 +13,8 @@ from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat, View
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from kunnan.services.reports import Report, Scope
 
 app = typer.Typer(
@@ -553,6 +555,12 @@ def dashboard(
             }
         )
         return
+    _render_dashboard(ctx, report, output)
+
+
+def show_dashboard(ctx: typer.Context, *, as_of: dt.date, output: OutputFormat) -> None:
+    """The dashboard as `report dashboard --as-of` shows it (for `kunnan demo`)."""
+    report, _chain = _dashboard_data(ctx, as_of.isoformat(), None, None)
     _render_dashboard(ctx, report, output)
 
 

@@ -1,161 +1,320 @@
-"""A small Baiyin-shaped register built through the same services the commands use.
+"""The Baiyin sample ledger, built through the same services the commands use.
 
-Everything personal here is invented: names are changed from the 2018
-Workers' Daily article's stories, ID numbers are synthetic (valid check
-characters, Baiyin area codes), and dibao lines are illustrative.
+The plan (``kunnan.sample.baiyin``) says what a union would have typed or
+imported over five years; this module plays it into an empty ledger in one
+transaction: unions and dibao lines, Baiyin's own programme standards (as
+``kunnan program set`` records them), the households file (as ``kunnan import
+households`` reads it), the seven identification steps, pairing and visits,
+funds and grants, exits and follow-ups, and the article's stories. The batch
+services apply the same rules as the one-at-a-time commands, so a rule the
+sample broke would refuse the whole build.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kunnan.domain.idnumber import check_character
+from kunnan.domain.enums import (
+    AdmissionLevel,
+    ArchiveLevel,
+    Cause,
+    ContactMethod,
+    ContactOutcome,
+    Decision,
+    FollowupOutcome,
+    Step,
+    VisitKind,
+)
+from kunnan.models import Household, Member
+from kunnan.sample import baiyin
+from kunnan.sample.baiyin import AREAS, AS_OF, ENTERPRISES, HouseholdPlan, Plan
 from kunnan.schemas import validate
-from kunnan.schemas.household import HouseholdCreate, MemberCreate
+from kunnan.schemas.aid import ContributionCreate, FundCreate, RuleChange
 from kunnan.schemas.org import OrgCreate
 from kunnan.schemas.policy import PolicyLineSet
-from kunnan.services.households import add_member, register_household
+from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, followup_many
+from kunnan.services.finding import log_contact
+from kunnan.services.funds import add_fund, contribute
+from kunnan.services.grant_batch import GrantPlan, grant_many
+from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
+from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts
+from kunnan.services.identify_batch import History, PlannedStep, identify_many
+from kunnan.services.imports import ImportReport, run_import
 from kunnan.services.orgs import add_org
+from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many
 from kunnan.services.policy import set_line
+from kunnan.services.programs import find_program, set_rule
+from kunnan.sheets.columns import match_header
+from kunnan.sheets.read import SourceRow
 
-ORGS: tuple[dict[str, str], ...] = (
-    {"code": "baiyin", "name": "白银市总工会", "kind": "city", "area_code": "620400"},
-    {"code": "baiyin-qu", "name": "白银区总工会", "kind": "county", "parent": "baiyin", "area_code": "620402"},
-    {"code": "pingchuan", "name": "平川区总工会", "kind": "county", "parent": "baiyin", "area_code": "620403"},
-    {"code": "jingyuan", "name": "靖远县总工会", "kind": "county", "parent": "baiyin", "area_code": "620421"},
-    {"code": "huining", "name": "会宁县总工会", "kind": "county", "parent": "baiyin", "area_code": "620422"},
-    {"code": "jingtai", "name": "景泰县总工会", "kind": "county", "parent": "baiyin", "area_code": "620423"},
-    {"code": "phosphate", "name": "白银磷肥厂工会", "kind": "grassroots", "parent": "baiyin-qu"},
-    {"code": "aluminium", "name": "华鹭铝业工会", "kind": "grassroots", "parent": "baiyin-qu"},
-    {"code": "bus", "name": "白银市公交公司工会", "kind": "grassroots", "parent": "baiyin-qu"},
-    {"code": "knitting", "name": "白银针织厂工会", "kind": "grassroots", "parent": "baiyin-qu"},
-    {"code": "coal", "name": "靖远煤业工会", "kind": "grassroots", "parent": "pingchuan"},
-)  # fmt: skip
+#: Called as each stage of the build finishes: (what was done, how many).
+Progress = Callable[[str, int], None]
 
-#: Monthly urban dibao line per person, yuan (illustrative, not official figures).
-DIBAO_LINES = {2016: "430", 2017: "480", 2018: "520"}
+#: The stages of the build, in order, with what each counts (for a progress bar).
+STAGES = (
+    "unions and dibao lines",
+    "programme standards",
+    "households registered",
+    "contact attempts",
+    "identification histories",
+    "pairings",
+    "funds",
+    "grants",
+    "exits",
+    "follow-ups",
+    "stories",
+)
 
+__all__ = ["AS_OF", "STAGES", "DemoSummary", "build_demo"]
 
-def synthetic_id(area: str, birth: dt.date, sequence: int) -> str:
-    """A well-formed ID number for an invented person (odd sequence: male)."""
-    first17 = f"{area}{birth:%Y%m%d}{sequence:03d}"
-    return first17 + check_character(first17)
-
-
-HOUSEHOLDS: tuple[dict[str, Any], ...] = (
-    {
-        "org": "phosphate", "cause": "unemployment", "housing": "owned", "area": "44",
-        "address": "白银区人民路18号",
-        "head": ("吴新明", dt.date(1968, 4, 12), 11, "laid_off", "1000", "白银磷肥厂"),
-        "members": [("李秀英", "spouse", dt.date(1970, 9, 3), 22, "chronic", "none", "1050")],
-    },
-    {
-        "org": "aluminium", "cause": "education", "housing": "owned", "area": "52",
-        "address": "白银区北京路6号",
-        "head": ("张瑞和", dt.date(1971, 2, 20), 31, "laid_off", "0", "华鹭铝业"),
-        "members": [
-            ("赵桂兰", "spouse", dt.date(1973, 6, 1), 42, "serious", "none", "0"),
-            ("张晓雯", "child", dt.date(1998, 8, 15), 62, "healthy", "undergraduate", "0"),
-        ],
-    },
-    {
-        "org": "baiyin-qu", "cause": "illness", "housing": "private_rental", "area": "38.5",
-        "address": "白银区四龙路3号",
-        "head": ("龙刚", dt.date(1966, 11, 5), 51, "sick_leave", "800", "白银有色集团"),
-        "members": [
-            ("孙丽", "spouse", dt.date(1968, 1, 30), 82, "serious", "none", "0"),
-            ("龙浩", "child", dt.date(2000, 5, 9), 71, "healthy", "senior_high", "0"),
-        ],
-    },
-    {
-        "org": "bus", "cause": "illness", "housing": "owned", "area": "60",
-        "address": "白银区公园路21号",
-        "head": ("刘菊芳", dt.date(1972, 3, 8), 102, "employed", "2100", "白银市公交公司"),
-        "members": [("陈建军", "spouse", dt.date(1970, 7, 17), 91, "healthy", "none", "900")],
-    },
-    {
-        "org": "knitting", "cause": "low_income", "housing": "shanty", "area": "28",
-        "address": "白银区针织厂家属院2栋",
-        "head": ("王德魁", dt.date(1962, 10, 2), 111, "retired", "1300", "白银针织厂"),
-        "members": [("马玉兰", "spouse", dt.date(1964, 12, 24), 122, "chronic", "none", "0")],
-    },
-    {
-        "org": "baiyin-qu", "cause": "unemployment", "housing": "with_relatives", "area": "20",
-        "address": "白银区工农路(具体门牌待核)",
-        "head": ("王治民", dt.date(1969, 5, 27), 131, "unemployed", "0", "白银有色集团"),
-        "members": [],
-    },
-    {
-        "org": "coal", "cause": "accident", "housing": "owned", "area": "56",
-        "address": "平川区长征街9号",
-        "head": ("杨建平", dt.date(1975, 8, 19), 141, "sick_leave", "1500", "靖远煤业"),
-        "members": [
-            ("周小红", "spouse", dt.date(1977, 4, 4), 152, "healthy", "none", "1200"),
-            ("杨帆", "child", dt.date(2009, 9, 1), 161, "healthy", "primary", "0"),
-        ],
-    },
-    {
-        "org": "huining", "cause": "education", "housing": "owned", "area": "72",
-        "address": "会宁县会师镇西关村",
-        "head": ("马福祥", dt.date(1970, 1, 15), 171, "migrant", "1800", "会宁县建筑公司"),
-        "members": [
-            ("白秀珍", "spouse", dt.date(1972, 2, 2), 182, "healthy", "none", "600"),
-            ("马小军", "child", dt.date(1999, 10, 10), 191, "healthy", "junior_college", "0"),
-            ("马小燕", "child", dt.date(2001, 3, 3), 202, "healthy", "senior_high", "0"),
-        ],
-    },
-)  # fmt: skip
+CITY = {"code": "baiyin", "name": "白银市总工会", "kind": "city", "area_code": "620400"}
 
 
-def build_demo(session: Session, *, today: dt.date) -> int:
-    """Build the sample register in an empty ledger; return the number of households."""
-    for org in ORGS:
+@dataclass(frozen=True)
+class DemoSummary:
+    households: int
+    archived: int
+    grants: int
+    exits: int
+
+
+def build_demo(
+    session: Session, *, today: dt.date, progress: Progress | None = None
+) -> DemoSummary:
+    """Build the Baiyin sample in an empty ledger (the caller commits)."""
+    tell = progress or (lambda _stage, _count: None)
+    plan = baiyin.plan()
+    tell(STAGES[0], _unions(session, today))
+    tell(STAGES[1], _standards(session, today))
+    ids = _register(session, plan, today)
+    tell(STAGES[2], len(ids))
+    tell(STAGES[3], _contacts(session, plan, ids))
+    tell(STAGES[4], len(identify_many(session, list(_histories(plan, ids)))))
+    tell(STAGES[5], pair_many(session, list(_pairings(plan, ids))))
+    funds = _funds(session, plan, today)
+    tell(STAGES[6], len(funds))
+    members = _members(session, ids)
+    grants = list(_grants(plan, ids, members, funds))
+    grant_many(session, grants)
+    tell(STAGES[7], len(grants))
+    exits = exit_many(session, list(_exits(plan, ids)))
+    tell(STAGES[8], exits)
+    tell(STAGES[9], _followups(session, plan, ids))
+    archived = sum(1 for h in plan.households if h.archived_on is not None)
+    tell(STAGES[10], sum(1 for h in plan.households if h.story))
+    return DemoSummary(len(ids), archived, len(grants), exits)
+
+
+def _unions(session: Session, today: dt.date) -> int:
+    orgs = [CITY]
+    for area, (name, code) in AREAS.items():
+        orgs.append({"code": code, "name": f"{name}总工会", "kind": "county", "parent": "baiyin",
+                     "area_code": area})  # fmt: skip
+    for code, name, area, _employer in ENTERPRISES:
+        orgs.append({"code": code, "name": name, "kind": "grassroots", "parent": AREAS[area][1]})
+    for org in orgs:
         add_org(session, data=validate(OrgCreate, org, today=today))
-    for area in ("620402", "620403", "620421", "620422", "620423"):
-        for year, amount in DIBAO_LINES.items():
-            line = {"area_code": area, "year": year, "dibao_line_fen": amount}
-            set_line(session, data=validate(PolicyLineSet, line, today=today))
-    registered = dt.date(2018, 3, 1)
-    for index, spec in enumerate(HOUSEHOLDS):
-        name, birth, sequence, identity, income, employer = spec["head"]
-        area = (
-            "620403"
-            if spec["org"] == "coal"
-            else "620422"
-            if spec["org"] == "huining"
-            else "620402"
-        )
-        data = {
-            "head": {
-                "name": name,
-                "id_number": synthetic_id(area, birth, sequence),
-                "identity": identity,
-                "monthly_income_fen": income,
-                "employer": employer,
-                "phone": f"1389300{1000 + index * 37:04d}",
-            },
-            "org": spec["org"],
-            "area_code": area,
-            "address": spec["address"],
-            "housing_type": spec["housing"],
-            "housing_area_m2": spec["area"],
-            "main_cause": spec["cause"],
-            "registered_on": registered + dt.timedelta(days=index * 9),
-        }
-        household = register_household(
-            session, data=validate(HouseholdCreate, data, today=today), today=today
-        )
-        for m_name, relation, m_birth, m_sequence, health, schooling, m_income in spec["members"]:
-            member = {
-                "name": m_name,
-                "relation": relation,
-                "id_number": synthetic_id(area, m_birth, m_sequence),
-                "health": health,
-                "schooling": schooling,
-                "monthly_income_fen": m_income,
+    for area in AREAS:
+        for year in baiyin.LINES:
+            line = {
+                "area_code": area,
+                "year": year,
+                "dibao_line_fen": baiyin.dibao_line(area, year),
             }
-            add_member(session, household, data=validate(MemberCreate, member, today=today))
-    return len(HOUSEHOLDS)
+            set_line(session, data=validate(PolicyLineSet, line, today=today))
+    return len(orgs)
+
+
+def _standards(session: Session, today: dt.date) -> int:
+    """Baiyin's own standards, below the catalogue's defaults, as `program set` records them."""
+    changes = [
+        ("golden-autumn", dt.date(2016, 1, 1), RuleChange(
+            level=AdmissionLevel.UNDERGRADUATE, standard_fen=baiyin.GOLDEN_AUTUMN_STANDARD * 100,
+            ceiling=False, yearly_cap_fen=600000)),
+        ("medical-aid", dt.date(2016, 1, 1), RuleChange(standard_fen=baiyin.MEDICAL_AID_STANDARD * 100)),
+    ] + [
+        ("insurance", since, RuleChange(standard_fen=yuan * 100))
+        for since, yuan in baiyin.INSURANCE_PREMIUMS
+    ]  # fmt: skip
+    for code, since, change in changes:
+        set_rule(session, program=find_program(session, code), change=change, effective_from=since)
+    return len(changes)
+
+
+def _register(session: Session, plan: Plan, today: dt.date) -> dict[int, int]:
+    """Import the households file; return each planned household's id in the ledger."""
+    header = match_header(baiyin.HOUSEHOLD_HEADER, HOUSEHOLD_COLUMNS)
+    importer = HouseholdFileImporter(session, header=header, today=today)
+    rows: Iterator[SourceRow] = (
+        SourceRow(number=number, cells=cells)
+        for number, cells in enumerate(baiyin.household_rows(plan.households), start=2)
+    )
+    report = ImportReport(file=baiyin.HOUSEHOLDS_FILE)
+    run_import(importer=importer, rows=rows, report=report, max_problems=5)
+    if report.problems:
+        problems = "; ".join(problem.line(report.file) for problem in report.problems)
+        raise RuntimeError(f"the sample's households file does not import: {problems}")
+    heads = dict(
+        session.execute(
+            select(Member.id_number, Member.household_id).where(Member.relation == "head")
+        ).all()
+    )
+    return {h.number: heads[h.head.id_number] for h in plan.households}
+
+
+def _members(session: Session, ids: dict[int, int]) -> dict[str, int]:
+    """Member ids by ID number."""
+    return dict(session.execute(select(Member.id_number, Member.id)).all())
+
+
+def _contacts(session: Session, plan: Plan, ids: dict[int, int]) -> int:
+    count = 0
+    households = {h.id: h for h in session.scalars(select(Household))}
+    for h in plan.households:
+        for how, outcome, day in h.contact_attempts:
+            log_contact(
+                session, households[ids[h.number]], method=ContactMethod(how),
+                outcome=ContactOutcome(outcome), on=day, caseworker=baiyin_caseworker(h),
+                note="电话无人接听" if how == "phone" else "上门未找到本人，向邻居留下联系方式",
+            )  # fmt: skip
+            count += 1
+    return count
+
+
+def baiyin_caseworker(h: HouseholdPlan) -> str:
+    return h.visitors[0] or h.contact or "白银市总工会帮扶中心"
+
+
+def _approver(h: HouseholdPlan) -> tuple[str, ArchiveLevel]:
+    """The union one level up approves: a county union for its enterprises, the city for counties."""
+    counties = {code for _name, code in AREAS.values()}
+    if h.org in counties:
+        return "baiyin", ArchiveLevel.CITY
+    return AREAS[h.area][1], ArchiveLevel.COUNTY
+
+
+def _histories(plan: Plan, ids: dict[int, int]) -> Iterator[History]:
+    for h in plan.households:
+        if h.visit_on is None:
+            continue
+        day = {step: h.visit_on + dt.timedelta(days=n) for step, n in baiyin.STEP_DAYS.items()}
+        rejected = h.rejected_at
+        second_home = rejected == "inspect"
+        steps = [
+            PlannedStep(Step.VISIT, day["visit"], visitors=h.visitors, note="入户了解家庭收入、住房和就医情况"),
+            PlannedStep(Step.INSPECT, day["inspect"], note="查看住房、车辆和经营情况",
+                        inspect=InspectFacts(h.housing, h.housing_area, 0, second_home, False)),
+            PlannedStep(Step.CALCULATE, day["calculate"], note="按当年低保标准核算家庭人均收入",
+                        costs=CostFacts(accident_costs_fen=h.accident_costs_fen)),
+            PlannedStep(Step.DELIBERATE, day["deliberate"], attendees=7,
+                        decision=Decision.REJECT if rejected == "deliberate" else Decision.APPROVE,
+                        minutes="工会小组会议评议" + ("：家庭另有经营收入，不予认定" if rejected == "deliberate" else "")),
+            PlannedStep(Step.APPRAISE, day["appraise"],
+                        votes_for=2 if rejected == "appraise" else 9,
+                        votes_against=7 if rejected == "appraise" else 0),
+            PlannedStep(Step.PUBLICIZE, day["publicize"], place=f"{h.org}工会公示栏"),
+        ]  # fmt: skip
+        if h.archived_on is not None:
+            by, level = _approver(h)
+            steps.append(
+                PlannedStep(
+                    Step.CONFIRM,
+                    day["confirm"],
+                    confirm=ConfirmFacts(
+                        by_org=by,
+                        category=None,
+                        main_cause=h.cause,
+                        secondary_causes=(Cause.EDUCATION,)
+                        if h.cause is not Cause.EDUCATION and any(p.admitted_year for p in h.people)
+                        else None,
+                        level=level,
+                        override=None,
+                    ),
+                )
+            )
+        taken = steps[: h.steps_done] if h.fate == "identifying" else steps
+        if rejected is not None:
+            taken = steps[: {"inspect": 2, "deliberate": 4, "appraise": 5}[rejected]]
+        yield History(ids[h.number], tuple(taken))
+
+
+def _pairings(plan: Plan, ids: dict[int, int]) -> Iterator[PairingPlan]:
+    for h in plan.households:
+        if h.paired_on is None:
+            continue
+        visits = tuple(
+            VisitPlan(v.on, v.note, VisitKind(v.kind), by=h.contact, solved=v.solved)
+            for v in h.visits
+        )
+        yield PairingPlan(ids[h.number], h.org, h.contact, h.contact_phone, h.paired_on, visits)
+
+
+def _funds(session: Session, plan: Plan, today: dt.date) -> dict[tuple[str, int], int]:
+    """One fund a year for each programme, topped up with what its grants need and a margin."""
+    need: dict[tuple[str, int], int] = {}
+    first: dict[tuple[str, int], dt.date] = {}
+    for grant in plan.grants:
+        key = (grant.program, grant.year)
+        need[key] = need.get(key, 0) + (grant.amount_fen or _premium(grant.on) * 100)
+        first[key] = min(first.get(key, grant.on), grant.on)
+    found = {}
+    for (program, year), amount in sorted(need.items()):
+        _label, source, donor = baiyin.PROGRAM_FUNDS[program]
+        budget = -(-amount * 11 // 10 // 1_000_000) * 1_000_000  # a tenth spare, to 10,000 yuan
+        fund = add_fund(session, data=validate(FundCreate, {
+            "name": baiyin.fund_name(program, year), "source": source, "year": year, "budget_fen": budget,
+        }, today=today))  # fmt: skip
+        on = min(first[(program, year)], dt.date(year, 1, 15))
+        contribute(session, fund=fund, data=validate(ContributionCreate, {
+            "amount_fen": budget, "counterparty": donor, "on_date": on, "ref": f"BY-IN-{year}-{program}",
+        }, today=today))  # fmt: skip
+        found[(program, year)] = fund.id
+    return found
+
+
+def _premium(on: dt.date) -> int:
+    return [yuan for since, yuan in baiyin.INSURANCE_PREMIUMS if since <= on][-1]
+
+
+def _grants(
+    plan: Plan, ids: dict[int, int], members: dict[str, int], funds: dict[tuple[str, int], int]
+) -> Iterator[GrantPlan]:
+    by_number = {h.number: h for h in plan.households}
+    for serial, grant in enumerate(plan.grants, start=1):
+        h = by_number[grant.household]
+        member = members[h.people[grant.person].id_number] if grant.person is not None else None
+        yield GrantPlan(
+            household_id=ids[h.number], program=grant.program, fund_id=funds[(grant.program, grant.year)],
+            on=grant.on, member_id=member, amount_fen=grant.amount_fen,
+            ref=f"BY-{grant.year}-{serial:05d}",
+        )  # fmt: skip
+
+
+def _exits(plan: Plan, ids: dict[int, int]) -> Iterator[ExitPlan]:
+    for h in sorted(plan.households, key=lambda h: (h.exit_on or dt.date.max, h.number)):
+        if h.exit_kind is None or h.exit_on is None:
+            continue
+        if h.raised_income_fen:
+            yield ExitPlan(ids[h.number], h.exit_kind, h.exit_on, reason="家庭成员稳定就业，收入超过退出标准",
+                           recalculate=CostFacts(other_income_fen=h.raised_income_fen))  # fmt: skip
+        else:
+            moved = "兰州市" if h.exit_kind.value == "moved" else None
+            yield ExitPlan(
+                ids[h.number], h.exit_kind, h.exit_on, reason=h.exit_reason, moved_to=moved
+            )
+
+
+def _followups(session: Session, plan: Plan, ids: dict[int, int]) -> int:
+    return followup_many(
+        session,
+        [
+            FollowupPlan(ids[h.number], on, h.contact, FollowupOutcome(outcome), note)
+            for h in plan.households
+            for on, outcome, note in h.followups
+        ],
+    )

@@ -36,3 +36,10 @@ def stdout_console(width: int | None = None) -> Console:
     if width is None and not sys.stdout.isatty() and "COLUMNS" not in os.environ:
         width = PIPE_WIDTH
     return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
+
+
+def stderr_console() -> Console:
+    """For progress bars: stderr, drawn only on a terminal."""
+    from rich.console import Console
+
+    return Console(file=sys.stderr, highlight=False)

@@ -1,0 +1,1 @@
+"""Sample ledgers: deterministic, seeded, synthetic registers built through kunnan's services."""
