@@ -37,6 +37,7 @@ from kunnan.commands import (
     program,
     report,
     review,
+    training,
 )
 from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
@@ -186,6 +187,7 @@ app.add_typer(agreement.app, name="agreement")
 app.add_typer(fund.app, name="fund")
 app.add_typer(program.app, name="program")
 app.add_typer(aid.app, name="aid")
+app.add_typer(training.app, name="training")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(audit.app, name="audit")
 app.add_typer(imports.app, name="import")
