@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 DEMO_DB := build/demo.sqlite
 
-.PHONY: demo test lint typecheck pytest stress clean
+.PHONY: demo test lint typecheck pytest stress bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "kunnan needs Python 3.11 or newer")'
@@ -28,8 +28,8 @@ demo: $(VENV)/.installed
 test: lint typecheck pytest
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests migrations
-	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/ruff check src tests migrations benchmarks
+	$(BIN)/ruff format --check src tests migrations benchmarks
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy --strict src
@@ -40,7 +40,24 @@ pytest: $(VENV)/.installed-test
 
 # The long runs: thousands of fuzzed command lines and the fault tests, on every core.
 stress: $(VENV)/.installed-test
-	KUNNAN_FUZZ_EXAMPLES=$${KUNNAN_FUZZ_EXAMPLES:-2000} $(BIN)/pytest -n auto tests/reliability
+	KUNNAN_FUZZ_EXAMPLES=$${KUNNAN_FUZZ_EXAMPLES:-2000} KUNNAN_STRESS_SCALE=$${KUNNAN_STRESS_SCALE:-10} \
+		$(BIN)/pytest -n auto tests/reliability
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(BENCH_VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# Benchmarks run in their own environment: kunnan as users install it, plus the
+# baselines' tools (sqlite-utils) and the PostgreSQL driver.
+BENCH_VENV := .venv-bench
+BENCH_BIN := $(BENCH_VENV)/bin
+BENCH_ARGS ?=
+
+$(BENCH_VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[pg]'
+	$(BENCH_BIN)/python -m pip install --quiet --disable-pip-version-check 'sqlite-utils==3.39'
+	touch $@
+
+# `make bench BENCH_ARGS="--scale 10"` for the big sizes; KUNNAN_BENCH_DB=postgresql://… adds PostgreSQL.
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_BIN)/python -m benchmarks $(BENCH_ARGS)

@@ -13,7 +13,8 @@ import itertools
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,21 +103,91 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+Build = Callable[[Ledger], object]
+
+
+class LedgerMaker:
+    """Fresh ledgers for tests, copied from templates built once per session (and worker).
+
+    A template is the head schema plus whatever a ``build`` function did to it
+    through the real command line; each test gets its own copy (a file copy on
+    SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so a fixture that
+    takes forty commands to set up runs them once, not once per test.
+    """
+
+    def __init__(self, templates: Templates, root: Path) -> None:
+        self._root = root
+        self._built: dict[tuple[str, str], str] = {}
+        self._base = templates
+
+    def _source(self, backend: str, chain: tuple[tuple[str, Build], ...]) -> str:
+        if not chain:
+            if backend == "sqlite":
+                return str(self._base.sqlite_file)
+            assert self._base.pg_database is not None
+            return self._base.pg_database
+        key = (backend, "+".join(name for name, _ in chain))
+        if key not in self._built:
+            base = self._source(backend, chain[:-1])
+            _name, build = chain[-1]
+            if backend == "sqlite":
+                path = self._root / f"{key[1]}.sqlite"
+                shutil.copyfile(base, path)
+                path.chmod(0o600)
+                build(Ledger(url=str(path), backend="sqlite", path=path))
+                self._built[key] = str(path)
+            else:
+                database = f"kunnan_tpl_{uuid.uuid4().hex[:10]}"
+                _pg_execute(f'CREATE DATABASE "{database}" TEMPLATE "{base}"')
+                build(Ledger(url=_pg_url_for(database), backend="postgresql", path=None))
+                self._built[key] = database
+        return self._built[key]
+
+    @contextmanager
+    def fresh(self, backend: str, tmp_path: Path, *chain: tuple[str, Build]) -> Iterator[Ledger]:
+        source = self._source(backend, tuple(chain))
+        if backend == "sqlite":
+            path = tmp_path / "ledger.sqlite"
+            shutil.copyfile(source, path)
+            path.chmod(0o600)
+            yield Ledger(url=str(path), backend="sqlite", path=path)
+            return
+        database = f"kunnan_t_{os.getpid()}_{next(_counter)}"
+        _pg_execute(f'CREATE DATABASE "{database}" TEMPLATE "{source}"')
+        try:
+            yield Ledger(url=_pg_url_for(database), backend="postgresql", path=None)
+        finally:
+            _pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+
+    def drop(self) -> None:
+        for (backend, _name), source in self._built.items():
+            if backend == "postgresql":
+                _pg_execute(f'DROP DATABASE IF EXISTS "{source}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def maker(templates: Templates, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LedgerMaker]:
+    made = LedgerMaker(templates, tmp_path_factory.mktemp("built"))
+    yield made
+    made.drop()
+
+
+def ledger_fixture(*chain: tuple[str, Build], backends: str = "each") -> Any:
+    """A fixture giving each test a fresh copy of a ledger built by ``chain`` (name, build) steps."""
+
+    @pytest.fixture
+    def made(maker: LedgerMaker, backend: str, tmp_path: Path) -> Iterator[Ledger]:
+        with maker.fresh("sqlite" if backends == "sqlite" else backend, tmp_path, *chain) as fresh:
+            yield fresh
+
+    return made
+
+
 @pytest.fixture
-def ledger(backend: str, templates: Templates, tmp_path: Path) -> Iterator[Ledger]:
+def ledger(maker: LedgerMaker, backend: str, tmp_path: Path) -> Iterator[Ledger]:
     """A fresh ledger at the head revision, on this test's backend."""
-    if backend == "sqlite":
-        path = tmp_path / "ledger.sqlite"
-        shutil.copyfile(templates.sqlite_file, path)
-        path.chmod(0o600)
-        yield Ledger(url=str(path), backend="sqlite", path=path)
-        return
-    database = f"kunnan_t_{os.getpid()}_{next(_counter)}"
-    _pg_execute(f'CREATE DATABASE "{database}" TEMPLATE "{templates.pg_database}"')
-    try:
-        yield Ledger(url=_pg_url_for(database), backend="postgresql", path=None)
-    finally:
-        _pg_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    with maker.fresh(backend, tmp_path) as fresh:
+        yield fresh
 
 
 @pytest.fixture
@@ -140,40 +211,10 @@ def cli(ledger: Ledger) -> Ledger:
     return ledger
 
 
-@pytest.fixture
-def sqlite_ledger(templates: Templates, tmp_path: Path) -> Ledger:
-    """A fresh SQLite ledger, for what only SQLite files have (backups, pragmas, file faults)."""
-    path = tmp_path / "ledger.sqlite"
-    shutil.copyfile(templates.sqlite_file, path)
-    path.chmod(0o600)
-    return Ledger(url=str(path), backend="sqlite", path=path)
-
-
-@pytest.fixture
-def sqlite_baiyin(sqlite_ledger: Ledger) -> Ledger:
-    return add_baiyin_unions(sqlite_ledger)
-
-
-@pytest.fixture
-def baiyin(cli: Ledger) -> Ledger:
-    """A ledger with Baiyin's city union, two county unions, a grassroots union and a unit."""
-    return add_baiyin_unions(cli)
-
-
 def add_baiyin_unions(cli: Ledger) -> Ledger:
     """Add the ``baiyin`` fixture's organisations to any ledger."""
-    cli.ok(
-        "org",
-        "add",
-        "--code",
-        "baiyin",
-        "--name",
-        "白银市总工会",
-        "--kind",
-        "city",
-        "--area",
-        "620400",
-    )
+    cli.ok("org", "add", "--code", "baiyin", "--name", "白银市总工会", "--kind", "city",
+           "--area", "620400")  # fmt: skip
     cli.ok("org", "add", "--code", "baiyin-qu", "--name", "白银区总工会", "--kind", "county",
            "--parent", "baiyin", "--area", "620402")  # fmt: skip
     cli.ok("org", "add", "--code", "pingchuan", "--name", "平川区总工会", "--kind", "county",
@@ -185,13 +226,35 @@ def add_baiyin_unions(cli: Ledger) -> Ledger:
     return cli
 
 
-@pytest.fixture
-def aid(baiyin: Ledger) -> Ledger:
-    """Baiyin with archived household H000001 (its student admitted to university in 2018),
-    candidate household H000002, and fund F001 holding 100,000 yuan since 2018-01-02."""
+def add_seed(cli: Ledger) -> None:
+    """A 2018 dibao line of 520 yuan and one candidate household, H000001."""
+    from tests.support import make_id
+
+    cli.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
+    cli.ok("household", "add", "--name", "张三", "--id-number", make_id(sequence=11),
+           "--org", "phosphate", "--cause", "illness", "--on", "2018-01-02")  # fmt: skip
+
+
+def add_aid(cli: Ledger) -> None:
     from tests.aid_support import prepare
 
-    return prepare(baiyin)
+    prepare(cli)
+
+
+BAIYIN: tuple[tuple[str, Build], ...] = (("baiyin", add_baiyin_unions),)
+SEEDED = (*BAIYIN, ("seeded", add_seed))
+AID = (*BAIYIN, ("aid", add_aid))
+
+#: Baiyin's city union, two county unions, a grassroots union and a responsible unit.
+baiyin = ledger_fixture(*BAIYIN)
+#: The same, always on SQLite: for what only SQLite files have (backups, pragmas, file faults).
+sqlite_baiyin = ledger_fixture(*BAIYIN, backends="sqlite")
+sqlite_ledger = ledger_fixture(backends="sqlite")
+#: Baiyin with a dibao line and one candidate household, for tests that need something to act on.
+seeded = ledger_fixture(*SEEDED)
+#: Baiyin with archived household H000001 (its student admitted to university in 2018),
+#: candidate household H000002, and fund F001 holding 100,000 yuan since 2018-01-02.
+aid = ledger_fixture(*AID)
 
 
 @pytest.fixture
@@ -204,14 +267,3 @@ def session(ledger: Ledger) -> Iterator[Any]:
         resolve(ledger.url), write=True, operator="测试员", command="kunnan test"
     ) as opened:
         yield opened
-
-
-@pytest.fixture
-def seeded(baiyin: Ledger) -> Ledger:
-    """Baiyin with a dibao line and one household, for tests that need something to act on."""
-    from tests.support import make_id
-
-    baiyin.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
-    baiyin.ok("household", "add", "--name", "张三", "--id-number", make_id(sequence=11),
-              "--org", "phosphate", "--cause", "illness", "--on", "2018-01-02")  # fmt: skip
-    return baiyin

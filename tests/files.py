@@ -15,7 +15,7 @@ HEADER = [
     "household", "archive_no", "status", "category", "main_cause", "secondary_causes", "org",
     "area_code", "address", "housing_type", "housing_area_m2", "registered_on", "archived_on", "relation",
     "name", "id_number", "phone", "employer", "identity", "health", "schooling",
-    "monthly_income_fen",
+    "monthly_income_fen", "admitted", "admitted_year",
 ]  # fmt: skip
 
 HEAD_ID = make_id("620402", dt.date(1978, 3, 15), 11)
@@ -114,7 +114,9 @@ def read_xlsx(path: Path, sheet: str | None = None) -> list[tuple[Any, ...]]:
     worksheet: Any = book[sheet] if sheet else book.worksheets[0]
     rows = [tuple(row) for row in worksheet.iter_rows(values_only=True)]
     book.close()
-    return rows
+    width = max((len(row) for row in rows), default=0)
+    # Read-only workbooks drop empty cells at the end of a row; a table keeps its width.
+    return [row + (None,) * (width - len(row)) for row in rows]
 
 
 def read_csv(path: Path) -> list[list[str]]:

@@ -3,43 +3,29 @@ where errors become exit codes.
 
 Every ``KunnanError`` becomes one line on stderr and its exit code; usage
 errors become one line and exit 2; anything unexpected becomes one line and
-exit 70 (a traceback only with ``--debug``). Nothing here imports SQLAlchemy,
-Alembic or the models, so ``kunnan --help`` stays fast.
+exit 70 (a traceback only with ``--debug``).
+
+Start-up stays fast: nothing here imports SQLAlchemy, Alembic, the models or
+even the command modules. Typer builds a command's parameters from its
+annotations, and doing that for all ~170 commands cost more than everything
+else ``kunnan --help`` does; so each sub-app (and ``init``, ``demo``) is
+imported and built only when it is run, or when its own help is shown. The
+root's help lists them from ``COMMANDS`` below; a test keeps those summaries
+equal to the sub-apps' own.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, MutableMapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from kunnan import __version__
-from kunnan.commands import (
-    agreement,
-    aid,
-    audit,
-    compare,
-    db,
-    demo,
-    exits,
-    exports,
-    fund,
-    household,
-    identify,
-    imports,
-    ledger,
-    org,
-    pair,
-    policy,
-    program,
-    report,
-    review,
-    training,
-)
-from kunnan.commands._common import make_state
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
     INTERRUPTED_EXIT_CODE,
@@ -49,8 +35,135 @@ from kunnan.domain.errors import (
 from kunnan.ui.console import error_line
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A command of the root: the module that defines it, the object there, its one-line help.
+
+    ``attribute`` is ``app`` for a sub-app, or the function of a single command.
+    """
+
+    module: str
+    attribute: str
+    summary: str
+
+
+#: The root's commands, in the order ``kunnan --help`` lists them.
+COMMANDS: dict[str, Entry] = {
+    "init": Entry("kunnan.commands.db", "init",
+                  "Create the ledger (mode 0600) or upgrade it to this kunnan's schema."),
+    "demo": Entry("kunnan.commands.demo", "demo",
+                  "Build a sample ledger of Baiyin's unions and households, then show the register."),
+    "db": Entry("kunnan.commands.db", "app",
+                "The ledger file: upgrade, current revision, check, verify, backup, restore."),
+    "org": Entry("kunnan.commands.org", "app", "Unions and responsible units."),
+    "policy": Entry("kunnan.commands.policy", "app", "Dibao lines and policy settings."),
+    "household": Entry("kunnan.commands.household", "app",
+                       "Register households and find them again."),
+    "identify": Entry("kunnan.commands.identify", "app",
+                      "Identify households in seven steps: visit, inspect, calculate, "
+                      "deliberate, appraise, publicize, confirm."),
+    "exit": Entry("kunnan.commands.exits", "app",
+                  "Exits from the register, follow-up visits and relapses."),
+    "review": Entry("kunnan.commands.review", "app",
+                    "Yearly review lists: overdue, unpaired, stale, follow-ups due."),
+    "report": Entry("kunnan.commands.report", "app",
+                    "Reports: categories, causes, pipeline, coverage, targets, programs, funds, "
+                    "exits, areas, dashboard, html."),
+    "pair": Entry("kunnan.commands.pair", "app",
+                  "Pair archived households with a responsible unit and a contact person (结对帮扶)."),
+    "agreement": Entry("kunnan.commands.agreement", "app",
+                       "Responsibility agreements (目标责任书): yearly targets per union, and results."),
+    "fund": Entry("kunnan.commands.fund", "app",
+                  "Funds: add, contribute, assert a balance, list, show."),
+    "program": Entry("kunnan.commands.program", "app", "The programme catalogue and its rules."),
+    "aid": Entry("kunnan.commands.aid", "app",
+                 "Aid: cash grants and reversals; job placements, start-up loans, housing, "
+                 "legal aid, counselling; every action listed."),
+    "training": Entry("kunnan.commands.training", "app",
+                      "Skills training to employment (培训-鉴定-就业): classes, trainees, stages, "
+                      "the funnel."),
+    "ledger": Entry("kunnan.commands.ledger", "app",
+                    "Tamper evidence for the aid ledger: verify, head."),
+    "audit": Entry("kunnan.commands.audit", "app", "The audit log of every change."),
+    "import": Entry("kunnan.commands.imports", "app",
+                    "Bring households in from CSV (UTF-8 or GB18030) or Excel .xlsx files."),
+    "export": Entry("kunnan.commands.exports", "app",
+                    "Write the register to CSV, Excel or JSON files, and the return sent up."),
+    "compare": Entry("kunnan.commands.compare", "app",
+                     "Compare outside data with the register (数据比对)."),
+    "notice": Entry("kunnan.commands.notice", "app",
+                    "Public notices (公示): the masked lists posted on the wall."),
+}  # fmt: skip
+
+
+def load(name: str) -> typer.core.TyperCommand | TyperGroup:
+    """Import and build one command of the root, with the root's settings."""
+    entry = COMMANDS[name]
+    target = getattr(importlib.import_module(entry.module), entry.attribute)
+    holder = typer.Typer(
+        pretty_exceptions_enable=False, add_completion=False, rich_markup_mode=None
+    )
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    built = typer.main.get_group(holder).commands[name]
+    assert isinstance(built, typer.core.TyperCommand | TyperGroup)
+    return built
+
+
+class LazyCommands(MutableMapping[str, Any]):
+    """The root's commands by name, each built the first time it is looked up."""
+
+    def __init__(self, built: MutableMapping[str, Any]) -> None:
+        self._built = dict(built)
+
+    def is_built(self, name: str) -> bool:
+        return name in self._built
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = load(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self._built if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(set(COMMANDS) | set(self._built))
+
+
 class KunnanGroup(TyperGroup):
     """The root group: runs the command tree and maps every failure to one line and an exit code."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(self.commands)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """List the commands from their summaries, without importing or building any."""
+        from typer._click.utils import make_default_short_help
+
+        commands = self.commands
+        assert isinstance(commands, LazyCommands)
+        width = formatter.width - 6 - max(len(name) for name in commands)
+        rows = []
+        for name in commands:
+            if name in COMMANDS and not commands.is_built(name):
+                rows.append((name, make_default_short_help(COMMANDS[name].summary, width)))
+            elif not commands[name].hidden:
+                rows.append((name, commands[name].get_short_help_str(width)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(
         self,
@@ -169,30 +282,12 @@ def root(
     Find households, identify them in seven steps, pair them with a responsible
     unit, record every piece of aid, and see them leave the register for good.
     """
+    from kunnan.commands._common import make_state
+
     ctx.obj = make_state(db_, lang, operator, debug)
 
 
-app.command("init")(db.init)
-app.command("demo")(demo.demo)
-app.add_typer(db.app, name="db")
-app.add_typer(org.app, name="org")
-app.add_typer(policy.app, name="policy")
-app.add_typer(household.app, name="household")
-app.add_typer(identify.app, name="identify")
-app.add_typer(exits.app, name="exit")
-app.add_typer(review.app, name="review")
-app.add_typer(report.app, name="report")
-app.add_typer(pair.app, name="pair")
-app.add_typer(agreement.app, name="agreement")
-app.add_typer(fund.app, name="fund")
-app.add_typer(program.app, name="program")
-app.add_typer(aid.app, name="aid")
-app.add_typer(training.app, name="training")
-app.add_typer(ledger.app, name="ledger")
-app.add_typer(audit.app, name="audit")
-app.add_typer(imports.app, name="import")
-app.add_typer(exports.app, name="export")
-app.add_typer(compare.app, name="compare")
+# A new sub-app is registered in COMMANDS above, not with app.add_typer.
 
 
 def main() -> None:

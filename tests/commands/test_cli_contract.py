@@ -100,3 +100,23 @@ def test_an_unexpected_failure_is_one_line_with_exit_70(capsys: pytest.CaptureFi
     assert len(err.splitlines()) == 1
     with pytest.raises(ZeroDivisionError):
         _unexpected(ZeroDivisionError("division by zero"), debug=True)
+
+
+def test_the_root_help_lists_each_command_as_its_own_help_says() -> None:
+    from kunnan.cli import COMMANDS, load
+
+    for name in COMMANDS:
+        assert COMMANDS[name].summary == load(name).get_short_help_str(10_000), name
+
+
+def test_help_builds_no_command_module() -> None:
+    probe = (
+        "import sys\nfrom kunnan.cli import main\nsys.argv = ['kunnan', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('kunnan.commands.')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert "household  Register households and find them again." in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "[]"

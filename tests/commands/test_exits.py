@@ -6,13 +6,13 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import BAIYIN, ledger_fixture
 from tests.support import Ledger, archive_household, make_id
 
 START = dt.date(2018, 1, 8)
 
 
-@pytest.fixture
-def archived(baiyin: Ledger) -> Ledger:
+def _build_archived(baiyin: Ledger) -> None:
     """Three archived Baiyin households: H1 dibao (no income), H2 marginal, H3 accident."""
     for year, amount in (("2017", "480"), ("2018", "520"), ("2019", "560")):
         baiyin.ok("policy", "set-line", "--area", "620402", "--year", year, "--amount", amount)
@@ -26,7 +26,9 @@ def archived(baiyin: Ledger) -> Ledger:
     archive_household(baiyin, "H000001", start=START)
     archive_household(baiyin, "H000002", start=START)
     archive_household(baiyin, "H000003", start=START, extra_calculate=("--accident-costs", "1500"))
-    return baiyin
+
+
+archived = ledger_fixture(*BAIYIN, ("test_exits.archived", _build_archived))
 
 
 def status_of(cli: Ledger, code: str) -> str:

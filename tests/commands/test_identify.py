@@ -6,21 +6,23 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import BAIYIN, ledger_fixture
 from tests.support import Ledger, make_id, walk_to_notice
 
 HEAD = make_id("620402", dt.date(1968, 4, 12), 11)
 WIFE = make_id("620402", dt.date(1970, 9, 3), 22)
 
 
-@pytest.fixture
-def hh(baiyin: Ledger) -> Ledger:
+def _build_hh(baiyin: Ledger) -> None:
     """Baiyin with a 2018 dibao line of 520 yuan and 吴新民's household (2 people, 900 yuan a month)."""
     baiyin.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
     baiyin.ok("household", "add", "--name", "吴新民", "--id-number", HEAD, "--org", "phosphate",
               "--identity", "下岗", "--income", "0", "--cause", "因病", "--on", "2018-03-01")  # fmt: skip
     baiyin.ok("household", "member", "add", "H000001", "--name", "李秀英", "--id-number", WIFE,
               "--relation", "配偶", "--income", "900", "--health", "chronic")  # fmt: skip
-    return baiyin
+
+
+hh = ledger_fixture(*BAIYIN, ("test_identify.hh", _build_hh))
 
 
 def test_a_household_walks_from_candidate_to_archived(hh: Ledger) -> None:

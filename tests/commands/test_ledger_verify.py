@@ -13,18 +13,20 @@ from kunnan.domain.aid import entry_hash
 from kunnan.models import AidEntry
 from kunnan.services.ledger import chain_fields
 from tests.aid_support import allow_tampering, raw, sql
+from tests.conftest import AID, ledger_fixture
 from tests.support import Ledger
 
 TABLE = AidEntry.__table__
 
 
-@pytest.fixture
-def chain(aid: Ledger) -> Ledger:
+def _build_chain(aid: Ledger) -> None:
     """Entries 1 (contribution) to 4 (three grants) on fund F001."""
     for program, on in (("golden-autumn", "2018-09-01"), ("living-aid", "2018-10-01"),
                         ("send-warmth", "2018-12-20")):  # fmt: skip
         aid.ok("aid", "grant", "H000001", "--program", program, "--fund", "F001", "--on", on)
-    return aid
+
+
+chain = ledger_fixture(*AID, ("test_ledger_verify.chain", _build_chain))
 
 
 def verify_fails(cli: Ledger, first_bad: int | None) -> tuple[str, str]:

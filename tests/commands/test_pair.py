@@ -7,20 +7,22 @@ import json
 
 import pytest
 
+from tests.conftest import BAIYIN, ledger_fixture
 from tests.support import Ledger, archived_household, make_id
 
 PHONE = "13893005678"
 OTHER_PHONE = "13893006789"
 
 
-@pytest.fixture
-def paired(baiyin: Ledger) -> Ledger:
+def _build_paired(baiyin: Ledger) -> None:
     """Baiyin with one archived household, H000001 (吴新民, 白银磷肥厂工会), paired since 2018-05-02."""
     baiyin.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
     archived_household(baiyin, "吴新民", 11, "phosphate")
     baiyin.ok("pair", "assign", "H000001", "--unit", "aluminium-unit", "--contact", "李发明",
               "--phone", PHONE, "--on", "2018-05-02")  # fmt: skip
-    return baiyin
+
+
+paired = ledger_fixture(*BAIYIN, ("test_pair.paired", _build_paired))
 
 
 def test_a_paired_household_shows_its_unit_contact_and_next_visit(paired: Ledger) -> None:

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from rich.cells import cell_len
 
+from tests.conftest import BAIYIN, ledger_fixture
 from tests.support import Ledger, archive_household, make_id
 
 
-@pytest.fixture
-def register(baiyin: Ledger) -> Ledger:
+def _build_register(baiyin: Ledger) -> None:
     """Four households archived in January 2018 (2 dibao under phosphate, 1 marginal in 平川,
     1 dibao under baiyin-qu), one still a candidate; H2 exits stably on 2018-06-01."""
     for area in ("620402", "620403"):
@@ -35,7 +35,9 @@ def register(baiyin: Ledger) -> Ledger:
         archive_household(baiyin, f"H00000{n}", start=dt.date(2018, 1, 8))
     baiyin.ok("household", "member", "edit", "H000002", "head", "--income", "5000")
     baiyin.ok("exit", "stable", "H000002", "--recalculate", "--on", "2018-06-01")
-    return baiyin
+
+
+register = ledger_fixture(*BAIYIN, ("test_reports.register", _build_register))
 
 
 def report(cli: Ledger, name: str, *args: str) -> dict:  # type: ignore[type-arg]

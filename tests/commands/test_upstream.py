@@ -44,7 +44,7 @@ def test_the_return_counts_archived_households_per_county_by_category_and_cause(
 ) -> None:
     out = tmp_path / "return.xlsx"
     result = unions.ok("export", "upstream", "--year", "2018", "-o", str(out))
-    assert "wrote the 2018 return (2 tables)" in result.stderr
+    assert "wrote the 2018 return (4 tables)" in result.stderr
     assert read_xlsx(out, "By category") == [
         ("Union", "dibao", "marginal", "accident", "Total"),
         ("白银市总工会 (city level)", 1, 0, 0, 1),
@@ -112,3 +112,22 @@ def test_the_return_is_refused_without_an_excel_name_or_a_real_year(
         ).stderr
     )
     assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_the_return_has_aid_by_programme_and_exits_by_kind(aid: Ledger, tmp_path: Path) -> None:
+    aid.ok("aid", "grant", "H000001", "--program", "golden-autumn", "--member", "张小梅", "--fund", "F001",
+           "--on", "2018-09-01")  # fmt: skip
+    seq = aid.ok("aid", "grant", "H000001", "--program", "send-warmth", "--fund", "F001",
+                 "--on", "2018-01-20").stdout.strip()  # fmt: skip
+    aid.ok("aid", "reverse", seq, "--reason", "重复", "--on", "2018-02-01")
+    aid.ok("exit", "withdrew", "H000001", "--on", "2018-12-31")
+    out = tmp_path / "r.xlsx"
+    aid.ok("export", "upstream", "--year", "2018", "-o", str(out))
+    money = read_xlsx(out, "Aid by programme (yuan)")
+    assert money[0][:3] == ("Union", "golden-autumn", "medical-aid")
+    total = money[-1]
+    assert total[0] == "Total" and total[1] == 5000 and total[-1] == 5000  # the reversal nets out
+    exits = read_xlsx(out, "Exits by kind")
+    assert exits[-1] == ("Total", 0, 0, 0, 0, 0, 1, 1)
+    categories = read_xlsx(out, "By category")
+    assert categories[-1][-1] == 0  # exited on the last day of the year: not archived at its end

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import SEEDED, ledger_fixture
 from tests.support import Ledger, archive_household, make_id
 
 HEAD = make_id(sequence=11)  # the seeded household's head
@@ -31,13 +32,14 @@ READS = [
 FORMATS = ["table", "json", "csv", "markdown"]
 
 
-@pytest.fixture
-def register(seeded: Ledger) -> Ledger:
+def _build_register(seeded: Ledger) -> None:
     seeded.ok("household", "member", "edit", "H000001", "head", "--phone", PHONE)
     seeded.ok("household", "member", "add", "H000001", "--name", "张小", "--id-number", CHILD,
               "--relation", "child")  # fmt: skip
     archive_household(seeded, "H000001", start=dt.date(2018, 1, 8))
-    return seeded
+
+
+register = ledger_fixture(*SEEDED, ("test_privacy.register", _build_register))
 
 
 @pytest.mark.parametrize("command", READS, ids=lambda c: " ".join(c[:2]))

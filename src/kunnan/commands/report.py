@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kunnan.commands._common import FormatOption, ledger, parse_on, state, view
-from kunnan.domain.enums import Category, Cause, ExitKind, Labelled, Step
+from kunnan.domain.enums import Category, Cause, ExitKind, FundSource, Guarantee, Labelled, Step
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat, View
 
@@ -15,7 +16,9 @@ if TYPE_CHECKING:
     from kunnan.services.reports import Report, Scope
 
 app = typer.Typer(
-    help="Reports: categories, causes, pipeline, exits, areas, dashboard.", no_args_is_help=True
+    help="Reports: categories, causes, pipeline, coverage, targets, programs, funds, exits, areas, "
+    "dashboard, html.",
+    no_args_is_help=True,
 )
 
 AsOfOpt = Annotated[
@@ -83,7 +86,11 @@ def _emit(
                     {f.key: machine_value(f, row.get(f.key), reveal=False) for f in fields}
                     for row in report.rows
                 ],
-                "total": {f.key: report.total[f.key] for f in fields if f.key in report.total},
+                "total": {
+                    f.key: machine_value(f, report.total[f.key], reveal=False)
+                    for f in fields
+                    if f.key in report.total
+                },
                 **report.extra,
             }
         )
@@ -297,3 +304,577 @@ def areas(
         Field("exits", "Exits", "退出户数", "int"),
     )
     _emit(ctx, report, fields, output, title=("Households and exits by area", "分地区统计"))
+
+
+YearOpt = Annotated[
+    int | None,
+    typer.Option("--year", min=1949, max=2200, help="Only aid counting toward this year."),
+]
+SinceOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--since", min=1949, max=2200, help="Only aid counting toward this year or later."
+    ),
+]
+
+
+@app.command("programs")
+def programs(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    org: OrgOpt = None,
+    year: YearOpt = None,
+    since: SinceOpt = None,
+    chart: ChartOpt = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Cash aid by guarantee and programme: grants, households, people, amount.
+
+    Reversed grants do not count; --year and --since pick the years the grants
+    count toward.
+
+    Example:
+
+    \b
+        kunnan report programs --since 2016 --as-of 2018-12-24
+    """
+    from kunnan.services.reports import programs as build
+
+    with ledger(ctx, write=False) as session:
+        report = build(session, _scope(session, as_of, org), year=year, since=since)
+    lang = state(ctx).lang
+    if lang == "zh" and output is not OutputFormat.JSON:
+        report.rows = [r | {"program": r["program_name"]} for r in report.rows]
+    fields = (
+        Field("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
+        Field("program", "Programme", "帮扶项目"),
+        Field("grants", "Grants", "笔数", "int"),
+        Field("households", "Households", "户数", "int"),
+        Field("people", "People", "人数", "int"),
+        Field("amount_fen", "Amount", "金额(元)", "money"),
+    )
+    chart_spec = ("program", "amount_fen") if chart else None
+    _emit(
+        ctx, report, fields, output, title=("Aid by programme", "帮扶资金按项目"), chart=chart_spec
+    )
+
+
+@app.command("funds")
+def funds(
+    ctx: typer.Context, as_of: AsOfOpt = None, output: FormatOption = OutputFormat.TABLE
+) -> None:
+    """Every fund on the day: money in, money out and balance, with totals by source.
+
+    Example:
+
+    \b
+        kunnan report funds --as-of 2018-12-31
+    """
+    from kunnan.services.reports import funds as build
+    from kunnan.ui.output import render_rows
+
+    with ledger(ctx, write=False) as session:
+        report = build(session, _scope(session, as_of, None))
+    fields = (
+        Field("fund", "Fund", "资金"),
+        Field("name", "Name", "名称"),
+        Field("source", "Source", "来源", "enum", FundSource),
+        Field("year", "Year", "年度"),
+        Field("in_fen", "In", "收入(元)", "money"),
+        Field("out_fen", "Out", "支出(元)", "money"),
+        Field("balance_fen", "Balance", "余额(元)", "money"),
+    )
+    _emit(ctx, report, fields, output, title=("Funds", "帮扶资金收支"))
+    if output is OutputFormat.TABLE:
+        shown = view(ctx, output)
+        render_rows(
+            report.extra["by_source"],
+            (fields[2], *fields[4:]),
+            shown,
+            title="按来源" if shown.lang == "zh" else "By source",
+        )
+
+
+@app.command("coverage")
+def coverage(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    org: OrgOpt = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Pairing coverage per union (each including those under it) and overall, on the day.
+
+    Example:
+
+    \b
+        kunnan report coverage --as-of 2018-12-24 --org baiyin-qu
+    """
+    import dataclasses
+
+    from kunnan.commands.pair import COVERAGE_FIELDS
+    from kunnan.services.pairing import coverage as build
+    from kunnan.services.reports import Report
+
+    with ledger(ctx, write=False) as session:
+        scope = _scope(session, as_of, org)
+        rows, overall = build(session, on=scope.as_of, org=scope.org)
+    records = [dataclasses.asdict(r) for r in rows]
+    if output is OutputFormat.TABLE:
+        for record in records:
+            record["org"] = "  " * record["depth"] + record["org"]
+    total = {
+        k: v
+        for k, v in dataclasses.asdict(overall).items()
+        if k in ("archived", "paired", "unpaired", "covered_pct", "visit_overdue")
+    }
+    report = Report("coverage", scope, records, total)
+    _emit(ctx, report, COVERAGE_FIELDS, output, title=("Pairing coverage", "结对帮扶覆盖情况"))
+
+
+@app.command("targets")
+def targets(
+    ctx: typer.Context,
+    year: YearOpt = None,
+    org: OrgOpt = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Responsibility agreements (目标责任书): targets against results, met or not met.
+
+    Example:
+
+    \b
+        kunnan report targets --year 2018
+    """
+    import dataclasses
+    import datetime as dt
+
+    from kunnan.commands.agreement import AGREEMENT_FIELDS
+    from kunnan.services.agreements import agreement_results
+    from kunnan.services.reports import Report, Scope
+
+    with ledger(ctx, write=False) as session:
+        rows = agreement_results(session, year=year, org=org)
+        scope = _scope(session, f"{year}-12-31" if year else None, org)
+    records = [dataclasses.asdict(r) for r in rows]
+    met = sum(1 for r in rows if r.met == "met")
+    report = Report(
+        "targets",
+        Scope(as_of=scope.as_of if year else dt.date.today(), org=scope.org),
+        records,
+        {},
+        {"agreements": len(rows), "met": met},
+    )
+    _emit(
+        ctx,
+        report,
+        AGREEMENT_FIELDS,
+        output,
+        title=("Responsibility agreements", "目标责任书完成情况"),
+    )
+    if output is not OutputFormat.JSON:
+        note(f"{met} of {len(rows)} agreements met every target")
+
+
+SinceDashOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--since",
+        min=1949,
+        max=2200,
+        help="Totals since this year (default: two years before the as-of year).",
+    ),
+]
+
+
+def _dashboard_data(
+    ctx: typer.Context, as_of: str | None, org: str | None, since: int | None
+) -> tuple[Report, tuple[int, str]]:
+    from kunnan.services.ledger import head
+    from kunnan.services.reports import dashboard as build
+
+    with ledger(ctx, write=False) as session:
+        scope = _scope(session, as_of, org)
+        report = build(session, scope, since=since if since is not None else scope.as_of.year - 2)
+        chain = head(session)
+    return report, chain
+
+
+def _labelled_sections(report: Report, lang: str) -> dict[str, list[dict[str, Any]]]:
+    """Each part's rows with choices shown in the language (for tables, charts and HTML)."""
+    parts = report.extra
+    zh = lang == "zh"
+    stage_zh = {"archived": "已建档", "rejected": "未通过"}
+    return {
+        "categories": _label_rows(parts["categories"].rows, "category", Category, lang),
+        "causes": _label_rows(parts["causes"].rows, "cause", Cause, lang),
+        "programs": [
+            r | {"program": r["program_name"] if zh else r["program"]}
+            for r in parts["programs"].rows
+        ],
+        "exits": parts["exits"].rows,
+        "pipeline": [
+            r | {"stage": (stage_zh.get(r["stage"]) or Step(r["stage"]).zh) if zh else r["stage"]}
+            for r in parts["pipeline"].rows
+        ],
+        "areas": parts["areas"].rows,
+    }
+
+
+@app.command("dashboard")
+def dashboard(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    org: OrgOpt = None,
+    since: SinceDashOpt = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """One screen with the headline figures: register, coverage, aid, exits and the tables behind them.
+
+    Example:
+
+    \b
+        kunnan --lang zh report dashboard --as-of 2018-12-24 --since 2016
+    """
+    from kunnan.ui.output import write_json
+
+    report, (count, chain_hash) = _dashboard_data(ctx, as_of, org, since)
+    if output is OutputFormat.JSON:
+        write_json(
+            {
+                "report": "dashboard",
+                "as_of": report.scope.as_of.isoformat(),
+                "org": report.scope.org.code if report.scope.org is not None else None,
+                "headline": report.total,
+                **{
+                    name: {"rows": part.rows, "total": part.total, **part.extra}
+                    for name, part in report.extra.items()
+                },
+                "ledger_head": {"entries": count, "hash": chain_hash},
+            }
+        )
+        return
+    _render_dashboard(ctx, report, output)
+
+
+def _render_dashboard(ctx: typer.Context, report: Report, output: OutputFormat) -> None:
+    from rich.columns import Columns
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from kunnan.domain.money import format_fen
+    from kunnan.ui.charts import render_bar_chart
+    from kunnan.ui.console import stdout_console
+    from kunnan.ui.output import render_rows
+
+    shown = view(ctx, output)
+    zh = shown.lang == "zh"
+    head = report.total
+    since = head["since"]
+    sections = _labelled_sections(report, shown.lang)
+    if output is OutputFormat.TABLE:
+        console = stdout_console()
+        where = (
+            report.scope.org.name
+            if report.scope.org is not None
+            else ("全市" if zh else "all unions")
+        )
+        title = (
+            f"困难职工帮扶工作概况 · {where} · 截至{report.scope.as_of.isoformat()}"
+            if zh
+            else f"Hardship assistance at a glance · {where} · as of {report.scope.as_of.isoformat()}"
+        )
+        console.print(Text(title, style="bold"))
+        cards = [
+            (
+                "建档困难职工" if zh else "Archived households",
+                f"{head['archived']:,}",
+                f"{head['people']:,} 人" if zh else f"{head['people']:,} people",
+            ),
+            (
+                "结对帮扶覆盖" if zh else "Paired",
+                f"{head['covered_pct'] or '—'}%",
+                f"{head['paired']:,} 户" if zh else f"{head['paired']:,} households",
+            ),
+            (
+                f"{since}年以来稳定脱困" if zh else f"Stable exits since {since}",
+                f"{head['stable_exits_since']:,}",
+                f"退出共 {head['exits_since']:,} 户"
+                if zh
+                else f"{head['exits_since']:,} exits in all",
+            ),
+            (
+                f"{since}年以来帮扶资金" if zh else f"Aid since {since}",
+                format_fen(head["aid_since_fen"]),
+                f"{head['aided_households_since']:,} 户受助"
+                if zh
+                else f"{head['aided_households_since']:,} households",
+            ),
+        ]
+        console.print(
+            Columns(
+                [
+                    Panel(
+                        Text(value, style="bold red", justify="center"),
+                        title=label,
+                        subtitle=sub,
+                        width=28,
+                    )
+                    for label, value, sub in cards
+                ]
+            )
+        )
+    parts = report.extra
+    render_rows(
+        sections["categories"],
+        _CATEGORY_FIELDS,
+        shown,
+        title="按困难类别" if zh else "By category",
+        total=_total_with(parts["categories"].total, "category", zh),
+    )
+    if output is OutputFormat.TABLE:
+        render_bar_chart(
+            "",
+            [
+                (r["category"], r["households"], f"{r['households']:,}")
+                for r in sections["categories"]
+            ],
+        )
+    render_rows(
+        sections["causes"],
+        _CAUSE_FIELDS,
+        shown,
+        title="按致困原因" if zh else "By main cause",
+        total=_total_with(parts["causes"].total, "cause", zh),
+    )
+    render_rows(
+        sections["programs"],
+        _PROGRAM_FIELDS,
+        shown,
+        title=f"{since}年以来帮扶资金（按项目）" if zh else f"Aid by programme since {since}",
+        total=_total_with(parts["programs"].total, "guarantee", zh),
+    )
+    render_rows(
+        sections["exits"],
+        _EXIT_FIELDS,
+        shown,
+        title="退出情况" if zh else "Exits by year and kind",
+        total=_total_with(parts["exits"].total, "year", zh),
+    )
+
+
+def _total_with(total: dict[str, Any], key: str, zh: bool) -> dict[str, Any]:
+    return dict(total) | {key: "合计" if zh else "total"}
+
+
+_CATEGORY_FIELDS = (
+    Field("category", "Category", "困难类别"),
+    Field("households", "Households", "户数", "int"),
+    Field("people", "People", "人数", "int"),
+    SHARE,
+)
+_CAUSE_FIELDS = (
+    Field("cause", "Main cause", "主要致困原因"),
+    Field("households", "Households", "户数", "int"),
+    SHARE,
+)
+_PROGRAM_FIELDS = (
+    Field("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
+    Field("program", "Programme", "帮扶项目"),
+    Field("grants", "Grants", "笔数", "int"),
+    Field("households", "Households", "户数", "int"),
+    Field("people", "People", "人数", "int"),
+    Field("amount_fen", "Amount", "金额(元)", "money"),
+)
+_EXIT_FIELDS = (
+    Field("year", "Year", "年度"),
+    *(Field(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
+    Field("total", "Total", "合计", "int"),
+)
+
+
+@app.command("html")
+def html_report(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")],
+    as_of: AsOfOpt = None,
+    org: OrgOpt = None,
+    since: SinceDashOpt = None,
+) -> None:
+    """Write the dashboard as one self-contained HTML page (inline CSS and SVG; prints on A4).
+
+    Example:
+
+    \b
+        kunnan --lang zh report html -o 白银2018.html --as-of 2018-12-24 --since 2016
+    """
+    import datetime as dt
+
+    from kunnan.domain.money import format_fen
+    from kunnan.sheets.write import safe_output
+    from kunnan.ui import html as page
+
+    report, (count, chain_hash) = _dashboard_data(ctx, as_of, org, since)
+    lang = state(ctx).lang
+    zh = lang == "zh"
+    head = report.total
+    since_year = head["since"]
+    sections = _labelled_sections(report, lang)
+    parts = report.extra
+    where = (
+        report.scope.org.name
+        if report.scope.org is not None
+        else ("全部工会" if zh else "all unions")
+    )
+    C = page.Column
+
+    def t(en: str, cn: str) -> str:
+        return cn if zh else en
+
+    html_sections = [
+        (
+            t("Archived households by category", "建档困难职工（按困难类别）"),
+            page.bar_chart(
+                [
+                    (r["category"], r["households"], f"{r['households']:,}")
+                    for r in sections["categories"]
+                ]
+            )
+            + page.table(
+                [
+                    C("category", t("Category", "类别")),
+                    C("households", t("Households", "户数"), True),
+                    C("people", t("People", "人数"), True),
+                    C("share_pct", t("Share %", "占比%"), True),
+                ],
+                sections["categories"],
+                _total_with(parts["categories"].total, "category", zh),
+            ),
+        ),
+        (
+            t("By main cause", "建档困难职工（按致困原因）"),
+            page.bar_chart(
+                [
+                    (r["cause"], r["households"], f"{r['households']:,}")
+                    for r in sections["causes"]
+                    if r["households"]
+                ]
+            )
+            + page.table(
+                [
+                    C("cause", t("Main cause", "致困原因")),
+                    C("households", t("Households", "户数"), True),
+                    C("share_pct", t("Share %", "占比%"), True),
+                ],
+                sections["causes"],
+                _total_with(parts["causes"].total, "cause", zh),
+            ),
+        ),
+        (
+            t(f"Aid by programme since {since_year}", f"{since_year}年以来帮扶资金（按项目）"),
+            page.bar_chart(
+                [
+                    (r["program"], r["amount_fen"], format_fen(r["amount_fen"]))
+                    for r in sections["programs"]
+                    if r["amount_fen"]
+                ]
+            )
+            + page.table(
+                [
+                    C("program", t("Programme", "项目")),
+                    C("grants", t("Grants", "笔数"), True),
+                    C("households", t("Households", "户数"), True),
+                    C("people", t("People", "人数"), True),
+                    C("amount_fen", t("Amount (yuan)", "金额（元）"), True, True),
+                ],
+                sections["programs"],
+                _total_with(parts["programs"].total, "program", zh),
+            ),
+        ),
+        (
+            t("Exits by year", "退出情况（按年度）"),
+            page.bar_chart(
+                [(str(r["year"]), r["total"], f"{r['total']:,}") for r in sections["exits"]]
+            )
+            + page.table(
+                [
+                    C("year", t("Year", "年度"), grouped=False),
+                    C("stable", t("Stable", "稳定脱困"), True),
+                    C("total", t("All exits", "退出合计"), True),
+                ],
+                sections["exits"],
+                _total_with(parts["exits"].total, "year", zh),
+            ),
+        ),
+        (
+            t("Identification pipeline", "精准识别进度"),
+            page.table(
+                [
+                    C("stage", t("Stage", "环节")),
+                    C("waiting", t("Waiting", "待办户数"), True),
+                    C("passed", t("Passed", "已完成户数"), True),
+                ],
+                sections["pipeline"],
+                None,
+            ),
+        ),
+        (
+            t("By area", "分地区"),
+            page.table(
+                [
+                    C("area", t("Area", "地区")),
+                    C("households", t("Archived", "建档户数"), True),
+                    C("people", t("People", "人数"), True),
+                    C("exits", t("Exits", "退出户数"), True),
+                ],
+                sections["areas"],
+                _total_with(parts["areas"].total, "area", zh),
+            ),
+        ),
+    ]
+    cards = [
+        page.Card(
+            t("Archived households", "建档困难职工"),
+            f"{head['archived']:,}",
+            t(f"{head['people']:,} people", f"{head['people']:,} 人"),
+        ),
+        page.Card(
+            t("Paired", "结对帮扶覆盖"),
+            f"{head['covered_pct'] or '—'}%",
+            t(f"{head['paired']:,} households", f"{head['paired']:,} 户"),
+        ),
+        page.Card(
+            t(f"Stable exits since {since_year}", f"{since_year}年以来稳定脱困"),
+            f"{head['stable_exits_since']:,}",
+            t(f"{head['exits_since']:,} exits in all", f"退出共 {head['exits_since']:,} 户"),
+        ),
+        page.Card(
+            t(f"Aid since {since_year} (yuan)", f"{since_year}年以来帮扶资金（元）"),
+            format_fen(head["aid_since_fen"]),
+            t(
+                f"{head['aided_households_since']:,} households",
+                f"{head['aided_households_since']:,} 户受助",
+            ),
+        ),
+    ]
+    generated = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
+    footer = (
+        t(
+            f"Generated by kunnan on {generated}. Aid ledger head: entry {count}, hash ",
+            f"由 kunnan 生成于 {generated}。帮扶台账链头：第 {count} 笔，哈希 ",
+        )
+        + f"<code>{chain_hash}</code>"
+    )
+    document = page.page(
+        title=t(f"Hardship assistance · {where}", f"困难职工帮扶工作概况 · {where}"),
+        subtitle=t(
+            f"As of {report.scope.as_of.isoformat()}", f"截至 {report.scope.as_of.isoformat()}"
+        ),
+        cards=cards,
+        sections=html_sections,
+        footer=footer,
+        lang=lang,
+    )
+    with safe_output(out) as temporary:
+        temporary.write_text(document, encoding="utf-8")
+    out.chmod(0o644)  # aggregates only: a report is meant to be shared
+    note(f"wrote {out}")

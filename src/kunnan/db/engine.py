@@ -9,6 +9,7 @@ The file is created with mode 0600: it holds ID numbers and incomes.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -38,12 +39,28 @@ def create_ledger_file(location: Location) -> None:
     os.close(fd)
 
 
+#: Engines made in this process, newest last. An engine keeps its compiled statements, so a
+#: process that runs many commands (the tests, the benchmarks) compiles each statement once;
+#: callers dispose an engine after use, which closes its connections but keeps that cache.
+_ENGINES: OrderedDict[str, Engine] = OrderedDict()
+ENGINES_KEPT = 8
+
+
 def make_engine(location: Location, *, must_exist: bool = True) -> Engine:
+    if location.path is not None and must_exist and not location.path.exists():
+        raise LedgerNotReady(f"no ledger at {location.path}", hint="run kunnan init to create one")
+    engine = _ENGINES.get(location.url)
+    if engine is None:
+        engine = _new_engine(location)
+        _ENGINES[location.url] = engine
+        while len(_ENGINES) > ENGINES_KEPT:
+            _ENGINES.popitem(last=False)[1].dispose()
+    _ENGINES.move_to_end(location.url)
+    return engine
+
+
+def _new_engine(location: Location) -> Engine:
     if location.path is not None:
-        if must_exist and not location.path.exists():
-            raise LedgerNotReady(
-                f"no ledger at {location.path}", hint="run kunnan init to create one"
-            )
         return _sqlite_engine(location)
     if location.url.startswith("postgresql"):
         try:

@@ -34,16 +34,25 @@ class Labelled(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Self:
         """Return the member named by a slug or a Chinese label; ValueError otherwise."""
+        known = _PARSED.get((cls, text))
+        if known is not None:
+            return known  # type: ignore[return-value]
         cleaned = unicodedata.normalize("NFKC", text).strip()
         slug = cleaned.lower().replace("-", "_").replace(" ", "_")
         by_slug, by_label = _names(cls)
         found = by_slug.get(slug) or by_label.get(cleaned)
         if found is None:
             raise ValueError(f"unknown {cls.noun()} '{text}': choose one of {cls.choices()}")
-        return cls(found)
+        member = cls(found)
+        if len(_PARSED) < _PARSED_MAX:
+            _PARSED[cls, text] = member
+        return member
 
 
 _NAMES: dict[type[Labelled], tuple[dict[str, Labelled], dict[str, Labelled]]] = {}
+#: Texts already parsed, as typed: an import reads the same few spellings a million times.
+_PARSED: dict[tuple[type[Labelled], str], Labelled] = {}
+_PARSED_MAX = 10_000
 
 
 def _names(enum: type[Labelled]) -> tuple[dict[str, Labelled], dict[str, Labelled]]:

@@ -29,7 +29,9 @@ class TextError(ValueError):
 def clean_text(value: str, *, field: str, max_length: int, allow_newlines: bool = False) -> str:
     """Trim and normalise free text; refuse control characters and over-long values."""
     text = unicodedata.normalize("NFC", value).strip()
-    for char in text:
+    # Printable text holds no control, surrogate, private-use or unassigned character,
+    # so the character-by-character look is needed only for the rest.
+    for char in "" if text.isprintable() else text:
         if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and not (
             allow_newlines and char in "\n\t"
         ):
@@ -49,7 +51,8 @@ def clean_required_text(value: str, *, field: str, max_length: int) -> str:
 def clean_name(value: str) -> str:
     """A person's name: letters of any script and the separators names use (张三, 阿依古丽·买买提)."""
     name = clean_required_text(value, field="name", max_length=NAME_MAX)
-    for char in name:
+    # str.isalpha() is exactly "every character is a letter" (categories L*).
+    for char in "" if name.isalpha() else name:
         if not (unicodedata.category(char).startswith("L") or char in _NAME_PUNCTUATION):
             raise TextError(f"name '{name}' contains '{char}', which is not part of a name")
     return name

@@ -48,6 +48,16 @@ class MemberCreate(BaseModel):
     health: Annotated[Health, labelled(Health)] = Health.HEALTHY
     schooling: Annotated[Schooling, labelled(Schooling)] = Schooling.NONE
     monthly_income_fen: Fen = 0
+    #: Newly admitted to study (金秋助学): the level and the year, both or neither.
+    admitted: Annotated[AdmissionLevel, labelled(AdmissionLevel)] | None = None
+    admitted_year: Annotated[int, Field(ge=1949, le=2200)] | None = None
+
+    @model_validator(mode="after")
+    def _admission(self) -> Self:
+        level = None if self.admitted is AdmissionLevel.NONE else self.admitted
+        if (level is None) != (self.admitted_year is None):
+            raise _standing_error("admitted_year", "give the admission level and its year together")
+        return self
 
 
 class MemberUpdate(BaseModel):

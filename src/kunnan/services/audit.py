@@ -73,6 +73,29 @@ def record(
     )
 
 
+def row(
+    session: Session,
+    *,
+    action: str,
+    entity: str,
+    entity_ref: str | None,
+    household_id: int | None = None,
+    changes: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The columns of one audit row, for bulk paths that insert many at once (see ``record``)."""
+    ctx = context(session)
+    return {
+        "at": ctx.at,
+        "operator": ctx.operator,
+        "command": ctx.command,
+        "action": action,
+        "entity": entity,
+        "entity_ref": entity_ref,
+        "household_id": household_id,
+        "changes": json.dumps(_jsonable("", changes or {}), ensure_ascii=False, sort_keys=True),
+    }
+
+
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
     """The fields whose values differ, as {field: (old, new)}."""
     return {

@@ -143,6 +143,8 @@ def _members(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]
             Member.health,
             Member.schooling,
             Member.monthly_income_fen,
+            Member.admitted_level,
+            Member.admitted_year,
         )
         .where(Member.household_id.in_(ids))
         .order_by(Member.household_id, head_first, Member.id)
@@ -162,6 +164,8 @@ def _members(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]
                 "health": row[9],
                 "schooling": row[10],
                 "monthly_income_fen": row[11],
+                "admitted": row[12],
+                "admitted_year": row[13],
             }
         )
     return found

@@ -27,11 +27,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from kunnan.db.bulk import insert_returning_ids
+from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.enums import (
+    AdmissionLevel,
     Category,
     Cause,
     Health,
@@ -64,9 +65,9 @@ from kunnan.sheets.columns import (
     CellProblem,
     Column,
     HeaderMatch,
+    cell_reader,
     count_known,
     quote,
-    read_cell,
     tidy,
 )
 from kunnan.sheets.read import SourceRow
@@ -99,6 +100,8 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("health", "健康状况", "enum", Health, aliases=("健康",)),
     Column("schooling", "在读", "enum", Schooling, aliases=("在读情况", "就学情况")),
     Column("monthly_income_fen", "月收入(元)", "money", aliases=("月收入", "monthly_income")),
+    Column("admitted", "录取层次", "enum", AdmissionLevel, aliases=("录取", "admitted_level")),
+    Column("admitted_year", "录取年份", aliases=("录取年度",)),
 )
 COLUMN = {column.key: column for column in HOUSEHOLD_COLUMNS}
 
@@ -127,6 +130,8 @@ PERSON_FIELDS = (
     "health",
     "schooling",
     "monthly_income_fen",
+    "admitted",
+    "admitted_year",
 )
 #: A household's standing, which an import brings but never changes.
 STANDING_FIELDS = ("status", "archive_no", "category", "registered_on", "archived_on")
@@ -228,6 +233,11 @@ class HouseholdFileImporter:
         self._unions: dict[str, _Union | str] = {}
         self._seen = SeenInFile(session)
         self._names = {key: header.name(column) for key, column in COLUMN.items()}
+        #: Each column of the file: its key, its place, its header as spelled, its reader.
+        self._cells = [
+            (key, bound.index, bound.spelled, cell_reader(bound, csv_escaped=csv_escaped))
+            for key, bound in header.bound.items()
+        ]
 
     # --- reading rows ---------------------------------------------------------------------
 
@@ -238,12 +248,12 @@ class HouseholdFileImporter:
         values: dict[str, Any] = {}
         found: list[RowProblem] = []
         cells = source.cells
-        for key, bound in self._header.bound.items():
-            cell = cells[bound.index] if bound.index < len(cells) else None
+        width = len(cells)
+        for key, index, spelled, read in self._cells:
             try:
-                value = read_cell(cell, bound, csv_escaped=self._csv_escaped)
+                value = read(cells[index] if index < width else None)
             except CellProblem as problem:
-                found.append(RowProblem(source.number, bound.spelled, str(problem)))
+                found.append(RowProblem(source.number, spelled, str(problem)))
                 continue
             if value is not None:
                 values[key] = value
@@ -575,7 +585,7 @@ class HouseholdFileImporter:
                 )
             )
         ids = insert_returning_ids(connection, HOUSEHOLD, households)
-        connection.execute(insert(STATUS_CHANGE), status_history(households, ids, now))
+        insert_rows(connection, STATUS_CHANGE, status_history(households, ids, now))
         members: list[dict[str, Any]] = []
         causes: list[dict[str, Any]] = []
         for plan, household_id in zip(plans, ids, strict=True):
@@ -587,9 +597,8 @@ class HouseholdFileImporter:
                 causes.append(
                     {"household_id": household_id, "cause": cause.value, "position": position}
                 )
-        connection.execute(insert(MEMBER), members)
-        if causes:
-            connection.execute(insert(HOUSEHOLD_CAUSE), causes)
+        insert_rows(connection, MEMBER, members)
+        insert_rows(connection, HOUSEHOLD_CAUSE, causes)
 
     def _update_household(
         self, plan: _Plan, household_id: int, registered: dict[str, _Registered]

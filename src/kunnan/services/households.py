@@ -111,6 +111,12 @@ def member_values(data: MemberCreate) -> dict[str, Any]:
         "health": data.health.value,
         "schooling": data.schooling.value,
         "monthly_income_fen": data.monthly_income_fen,
+        "admitted_level": data.admitted.value
+        if data.admitted not in (None, AdmissionLevel.NONE)
+        else None,
+        "admitted_year": data.admitted_year
+        if data.admitted not in (None, AdmissionLevel.NONE)
+        else None,
     }
 
 

@@ -23,9 +23,10 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
+from kunnan.db.bulk import insert_rows
 from kunnan.services import audit
 from kunnan.sheets.read import SourceRow
 
@@ -226,11 +227,11 @@ class SeenInFile:
         return {str(value): int(row) for value, row in self._connection.execute(query)}
 
     def add(self, kind: str, rows: dict[str, int]) -> None:
-        if rows:
-            self._connection.execute(
-                insert(self._table),
-                [{"kind": kind, "value": value, "row_no": row} for value, row in rows.items()],
-            )
+        insert_rows(
+            self._connection,
+            self._table,
+            [{"kind": kind, "value": value, "row_no": row} for value, row in rows.items()],
+        )
 
     def drop(self) -> None:
         self._table.drop(self._connection)

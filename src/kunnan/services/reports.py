@@ -13,12 +13,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, case, distinct, extract, func, select
+from sqlalchemy.orm import Session, aliased
 
-from kunnan.domain.enums import Category, Cause, ExitKind, HouseholdStatus, Step
+from kunnan.domain.aid import FUND_DIRECTION
+from kunnan.domain.enums import Category, Cause, EntryKind, ExitKind, HouseholdStatus, Step
 from kunnan.domain.shares import largest_remainder
 from kunnan.models import (
+    AidEntry,
+    Fund,
     Household,
     HouseholdCause,
     HouseholdExit,
@@ -26,8 +29,10 @@ from kunnan.models import (
     IdentificationStep,
     Member,
     Org,
+    Program,
     StatusChange,
 )
+from kunnan.services.ledger import fund_code
 from kunnan.services.orgs import within
 
 
@@ -298,3 +303,148 @@ def areas(session: Session, scope: Scope) -> Report:
     ]
     total = {key: sum(r[key] for r in rows) for key in ("households", "people", "exits")}
     return Report("areas", scope, rows, total)
+
+
+def _standing_grants(scope: Scope) -> Any:
+    """Grant entries (not reversals) dated up to the day and not reversed by then, with program."""
+    reversal = aliased(AidEntry)
+    reversed_by_then = (
+        select(reversal.seq)
+        .where(reversal.reverses_seq == AidEntry.seq, reversal.on_date <= scope.as_of)
+        .exists()
+    )
+    query = select(
+        AidEntry.seq, AidEntry.household_id, AidEntry.member_id, AidEntry.program,
+        AidEntry.year, AidEntry.amount_fen,
+    ).where(
+        AidEntry.kind == EntryKind.GRANT.value,
+        AidEntry.reverses_seq.is_(None),
+        AidEntry.on_date <= scope.as_of,
+        ~reversed_by_then,
+    )  # fmt: skip
+    if scope.org is not None:
+        query = (
+            query.join(Household, Household.id == AidEntry.household_id)
+            .join(Org, Org.id == Household.org_id)
+            .where(within(scope.org))
+        )
+    return query
+
+
+def programs(
+    session: Session, scope: Scope, *, year: int | None = None, since: int | None = None
+) -> Report:
+    """Cash aid by guarantee and programme: grants, households, people, amount (standing on the day).
+
+    A grant reversed by the day does not count; ``year`` and ``since`` select the years the
+    grants count toward.
+    """
+    grants = _standing_grants(scope)
+    if year is not None:
+        grants = grants.where(AidEntry.year == year)
+    if since is not None:
+        grants = grants.where(AidEntry.year >= since)
+    standing = grants.subquery()
+    figures = {
+        program: (count, households, people, int(amount or 0))
+        for program, count, households, people, amount in session.execute(
+            select(
+                standing.c.program,
+                func.count(),
+                func.count(distinct(standing.c.household_id)),
+                func.count(distinct(standing.c.member_id)),
+                func.sum(standing.c.amount_fen),
+            ).group_by(standing.c.program)
+        )
+    }
+    catalogue = session.execute(
+        select(Program.code, Program.name, Program.guarantee).order_by(Program.position)
+    )
+    rows = []
+    for code, name, guarantee in catalogue:
+        count, households, people, amount = figures.get(code, (0, 0, 0, 0))
+        rows.append({"guarantee": guarantee, "program": code, "program_name": name, "grants": count,
+                     "households": households, "people": people, "amount_fen": amount})  # fmt: skip
+    every = session.execute(
+        select(
+            func.count(distinct(standing.c.household_id)),
+            func.count(distinct(standing.c.member_id)),
+        )
+    ).one()
+    total = {
+        "grants": sum(r["grants"] for r in rows),
+        "households": int(every[0]),
+        "people": int(every[1]),
+        "amount_fen": sum(r["amount_fen"] for r in rows),
+    }
+    extra: dict[str, Any] = {}
+    if year is not None:
+        extra["year"] = year
+    if since is not None:
+        extra["since"] = since
+    return Report("programs", scope, rows, total, extra)
+
+
+def funds(session: Session, scope: Scope) -> Report:
+    """Every fund on the day: money in, money out, balance; with totals by source."""
+    # By kind, not by sign: a reversed grant lowers what went out rather than adding to what came in.
+    into = [kind.value for kind, sign in FUND_DIRECTION.items() if sign > 0]
+    out_of = [kind.value for kind, sign in FUND_DIRECTION.items() if sign < 0]
+    incoming = func.coalesce(
+        func.sum(case((AidEntry.kind.in_(into), AidEntry.amount_fen), else_=0)), 0
+    )
+    outgoing = func.coalesce(
+        func.sum(case((AidEntry.kind.in_(out_of), AidEntry.amount_fen), else_=0)), 0
+    )
+    query = (
+        select(Fund.id, Fund.name, Fund.source, Fund.year, incoming, outgoing)
+        .outerjoin(AidEntry, (AidEntry.fund_id == Fund.id) & (AidEntry.on_date <= scope.as_of))
+        .group_by(Fund.id, Fund.name, Fund.source, Fund.year)
+        .order_by(Fund.id)
+    )
+    rows = [
+        {"fund": fund_code(fid), "name": name, "source": source, "year": year,
+         "in_fen": int(money_in), "out_fen": int(money_out), "balance_fen": int(money_in) - int(money_out)}
+        for fid, name, source, year, money_in, money_out in session.execute(query)
+    ]  # fmt: skip
+    by_source: dict[str, dict[str, int]] = {}
+    for row in rows:
+        bucket = by_source.setdefault(row["source"], {"in_fen": 0, "out_fen": 0, "balance_fen": 0})
+        for key in bucket:
+            bucket[key] += row[key]
+    total = {key: sum(r[key] for r in rows) for key in ("in_fen", "out_fen", "balance_fen")}
+    sources = [{"source": source, **figures} for source, figures in sorted(by_source.items())]
+    return Report("funds", scope, rows, total, {"by_source": sources})
+
+
+def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
+    """The headline figures of every report on one page."""
+    from kunnan.services.pairing import coverage
+
+    parts = {
+        "categories": categories(session, scope),
+        "causes": causes(session, scope),
+        "pipeline": pipeline(session, scope),
+        "programs": programs(session, scope, since=since),
+        "programs_this_year": programs(session, scope, year=scope.as_of.year),
+        "exits": exits(session, scope, since=since),
+        "areas": areas(session, scope),
+    }
+    _rows, overall = coverage(session, on=scope.as_of, org=scope.org)
+    waiting = sum(
+        r["waiting"] for r in parts["pipeline"].rows if r["stage"] not in ("archived", "rejected")
+    )
+    headline = {
+        "archived": parts["categories"].total["households"],
+        "people": parts["categories"].total["people"],
+        "identifying": waiting,
+        "paired": overall.paired,
+        "covered_pct": str(overall.covered_pct) if overall.covered_pct is not None else None,
+        "since": since,
+        "exits_since": parts["exits"].extra["since_total"],
+        "stable_exits_since": parts["exits"].extra["since_stable"],
+        "aid_since_fen": parts["programs"].total["amount_fen"],
+        "aided_households_since": parts["programs"].total["households"],
+        "aid_this_year_fen": parts["programs_this_year"].total["amount_fen"],
+    }
+    return Report("dashboard", scope, [], headline, dict(parts))

@@ -8,12 +8,9 @@ a county or district union (县区工会) gathers every union under it;
 households registered with a city union or a grassroots union directly
 under it are reported on the city's own row (市直).
 
-Extension points, each a section to add to ``SECTIONS`` by the branch that
-owns the data:
-- aid by programme (the aid ledger): aid actions and amounts in fen by
-  programme, per county or district, for the year;
-- exits by kind (exits and dynamic management): exits in the year by kind,
-  per county or district.
+Households are counted as the register stood at the end of the year
+(status history), aid by the year grants count toward (reversals netted),
+exits by the day they happened.
 """
 
 from __future__ import annotations
@@ -21,14 +18,24 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kunnan.domain.enums import Category, Cause, HouseholdStatus, Labelled, OrgKind
-from kunnan.models import Household, Org
+from kunnan.domain.enums import (
+    Category,
+    Cause,
+    EntryKind,
+    ExitKind,
+    HouseholdStatus,
+    Labelled,
+    OrgKind,
+)
+from kunnan.models import AidEntry, Household, HouseholdExit, Org, Program
 from kunnan.services.orgs import within
+from kunnan.services.reports import Scope, status_on
 
 
 @dataclass(frozen=True)
@@ -114,17 +121,27 @@ def _archived_by(
     enum: type[Labelled],
     title: tuple[str, str],
 ) -> ReportSheet:
-    units, unit_of = reporting_units(session, scope)
+    on = status_on(Scope(as_of=scope.year_end, org=scope.org))
+    if column is None:
+        column = on.c.category
     query = (
         select(Household.org_id, column, func.count())
-        .where(
-            Household.status == HouseholdStatus.ARCHIVED.value,
-            Household.registered_on <= scope.year_end,
-        )
+        .join(on, on.c.household_id == Household.id)
+        .where(on.c.status == HouseholdStatus.ARCHIVED.value)
         .group_by(Household.org_id, column)
     )
-    if scope.org is not None:
-        query = query.join(Org, Org.id == Household.org_id).where(within(scope.org))
+    return _by_unit(session, scope, query, enum, title)
+
+
+def _by_unit(
+    session: Session,
+    scope: UpstreamScope,
+    query: Any,
+    enum: type[Labelled],
+    title: tuple[str, str],
+) -> ReportSheet:
+    """Fold (org_id, key, count) rows into one row per reporting unit, a column per key."""
+    units, unit_of = reporting_units(session, scope)
     keys = [member.value for member in enum]
     counts: dict[int, dict[str | None, int]] = {}
     unknown = False
@@ -156,9 +173,7 @@ def _archived_by(
 
 def archived_by_category(session: Session, scope: UpstreamScope) -> ReportSheet:
     """Archived households by category (低保户, 低保边缘户, 意外致困户) per county or district."""
-    return _archived_by(
-        session, scope, Household.category, Category, ("By category", "建档户按困难类别")
-    )
+    return _archived_by(session, scope, None, Category, ("By category", "建档户按困难类别"))
 
 
 def archived_by_cause(session: Session, scope: UpstreamScope) -> ReportSheet:
@@ -168,12 +183,67 @@ def archived_by_cause(session: Session, scope: UpstreamScope) -> ReportSheet:
     )
 
 
+def aid_by_programme(session: Session, scope: UpstreamScope) -> ReportSheet:
+    """Cash aid counting toward the year, in yuan, by programme per county or district."""
+    units, unit_of = reporting_units(session, scope)
+    programs = session.execute(select(Program.code, Program.name).order_by(Program.position)).all()
+    query = (
+        select(Household.org_id, AidEntry.program, func.sum(AidEntry.amount_fen))
+        .join(Household, Household.id == AidEntry.household_id)
+        .where(AidEntry.kind == EntryKind.GRANT.value, AidEntry.year == scope.year)
+        .group_by(Household.org_id, AidEntry.program)
+    )
+    if scope.org is not None:
+        query = query.join(Org, Org.id == Household.org_id).where(within(scope.org))
+    amounts: dict[int, dict[str, int]] = {}
+    for org_id, program, fen in session.execute(query):
+        unit = unit_of.get(org_id)
+        if unit is not None:
+            row = amounts.setdefault(unit.org_id, {})
+            row[str(program)] = row.get(str(program), 0) + int(fen or 0)
+    headers = [
+        ("Union", "工会"),
+        *((code, name) for code, name in programs),
+        ("Total (yuan)", "合计（元）"),
+    ]
+    rows: list[list[Any]] = []
+    totals = [0] * (len(programs) + 1)
+    for unit in units:
+        found = amounts.get(unit.org_id, {})
+        values = [found.get(code, 0) for code, _name in programs]
+        values.append(sum(values))
+        totals = [a + b for a, b in zip(totals, values, strict=True)]
+        rows.append([(unit.name, unit.name_zh), *(_yuan(v) for v in values)])
+    rows.append([("Total", "合计"), *(_yuan(v) for v in totals)])
+    return ReportSheet("Aid by programme (yuan)", "帮扶资金按项目（元）", headers, rows)
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen) / 100
+
+
+def exits_by_kind(session: Session, scope: UpstreamScope) -> ReportSheet:
+    """Exits in the year by kind per county or district."""
+    query = (
+        select(Household.org_id, HouseholdExit.kind, func.count())
+        .join(Household, Household.id == HouseholdExit.household_id)
+        .where(
+            HouseholdExit.exited_on >= dt.date(scope.year, 1, 1),
+            HouseholdExit.exited_on <= scope.year_end,
+        )
+        .group_by(Household.org_id, HouseholdExit.kind)
+    )
+    if scope.org is not None:
+        query = query.join(Org, Org.id == Household.org_id).where(within(scope.org))
+    return _by_unit(session, scope, query, ExitKind, ("Exits by kind", "退出情况按方式"))
+
+
 #: The sections of the return, one sheet each, in this order.
 SECTIONS: tuple[Section, ...] = (
     archived_by_category,
     archived_by_cause,
-    # EXTENSION POINT (aid ledger): aid_by_programme — aid by programme per county/district.
-    # EXTENSION POINT (exits): exits_by_kind — exits in the year by kind per county/district.
+    aid_by_programme,
+    exits_by_kind,
 )
 
 

@@ -7,8 +7,8 @@ service programmes to the catalogue (kind ``service``, and ``loan`` for
 start-up loans; they have no cash rules), and makes the loan tables
 append-only like the aid ledger whose entries they name.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-29
 """
 
@@ -20,8 +20,8 @@ from kunnan.migrations.append_only import protect, unprotect
 
 Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

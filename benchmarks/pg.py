@@ -1,0 +1,116 @@
+"""The reports on PostgreSQL, when ``KUNNAN_BENCH_DB`` names a server to make a database in.
+
+The same generated ledger is loaded with COPY into a database of its own
+(``kunnan_bench``, dropped afterwards), and each report is timed against the
+same SQL in PostgreSQL's dialect, run through psycopg.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import Figure, interleaved, kunnan, run, say
+from benchmarks.data import COLUMNS, ledger_rows
+from benchmarks.reports import AS_OF, SQL, YEAR, check_same, commands, judged
+
+GROUP = "reports, PostgreSQL"
+DATABASE = "kunnan_bench"
+
+PG_SQL = {
+    "categories": SQL["categories"].replace(":as_of", "%(as_of)s"),
+    "exits": """
+        SELECT extract(year FROM exited_on)::int AS year, kind, count(*) FROM household_exit
+        WHERE exited_on <= %(as_of)s GROUP BY 1, 2""",
+    "programmes": SQL["programmes"].replace(":year", "%(year)s"),
+}
+
+
+def _url(url: str, database: str) -> str:
+    base, _, _ = url.rpartition("/")
+    return f"{base}/{database}"
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _load(url: str, work: Path, households: int, aid_rows: int) -> None:
+    import psycopg
+
+    files = {table: (work / f"pg-{table}.csv").open("w", newline="") for table in COLUMNS}
+    writers = {table: csv.writer(file) for table, file in files.items()}
+    last: tuple[Any, ...] = ()
+    for table, row in ledger_rows(households, aid_rows):
+        writers[table].writerow(["\\N" if value is None else value for value in row])
+        if table == "aid_entry":
+            last = row
+    for file in files.values():
+        file.close()
+    with psycopg.connect(_plain(url)) as connection:
+        for table, columns in COLUMNS.items():
+            copy = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+            with (
+                connection.cursor() as cursor,
+                cursor.copy(copy) as target,
+                (work / f"pg-{table}.csv").open("rb") as source,
+            ):
+                while chunk := source.read(1 << 20):
+                    target.write(chunk)
+        connection.execute(
+            "UPDATE ledger_head SET seq = %s, hash = %s WHERE id = 1", (last[0], last[-1])
+        )
+    with psycopg.connect(_plain(url), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    for table in COLUMNS:
+        (work / f"pg-{table}.csv").unlink()
+
+
+def bench(
+    admin_url: str, *, work: Path, households: int, aid_rows: int, rounds: int
+) -> list[Figure]:
+    import psycopg
+
+    url = _url(admin_url, DATABASE)
+    with psycopg.connect(_plain(admin_url), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {DATABASE}")
+    try:
+        kunnan("init", db=url)
+        argvs = commands(url, work)
+        # Start-up: each report on the ledger before it is filled, in the same rounds.
+        empty = interleaved({name: lambda argv=argv: run(argv).seconds
+                             for name, argv in argvs.items()}, rounds)  # fmt: skip
+        say(f"postgresql: loading {households:,} households and {aid_rows:,} aid rows")
+        start = time.perf_counter()
+        _load(url, work, households, aid_rows)
+        say(f"postgresql: loaded in {time.perf_counter() - start:.0f} s")
+        params = {"as_of": AS_OF, "year": YEAR}
+
+        def sql_rows(name: str) -> list[tuple[Any, ...]]:
+            with psycopg.connect(_plain(url)) as connection:
+                return list(connection.execute(PG_SQL[name], params).fetchall())
+
+        for name, argv in argvs.items():
+            check_same(sql_rows(name), argv, name)
+        cases: dict[str, Callable[[], float]] = {}
+        for name, argv in argvs.items():
+            cases[f"kunnan {name}"] = lambda argv=argv: run(argv).seconds
+
+            def measure(name: str = name) -> float:
+                begin = time.perf_counter()
+                sql_rows(name)
+                return time.perf_counter() - begin
+
+            cases[f"sql {name}"] = measure
+        say(f"postgresql: {len(argvs)} reports, {rounds} rounds")
+        median = interleaved(cases, rounds)
+        median.update({f"small {name}": seconds for name, seconds in empty.items()})
+    finally:
+        with psycopg.connect(_plain(admin_url), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+    size = f"{households:,} households, {aid_rows:,} aid rows"
+    return judged(median, group=GROUP, baseline="psycopg SQL", size=size)

@@ -1,0 +1,69 @@
+"""kunnan import aid: grants from a spreadsheet, through the same rules, funds and hash chain."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from tests.aid_support import HEAD_ID
+from tests.support import Ledger
+
+HEADER = [
+    "户编号",
+    "身份证号",
+    "姓名",
+    "帮扶项目",
+    "受助人",
+    "金额(元)",
+    "资金",
+    "发放日期",
+    "凭证号",
+]
+
+
+def write(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        writer.writerows(rows)
+    return path
+
+
+GOOD = [
+    ["H000001", "", "张建国", "金秋助学", "张小梅", "", "F001", "2018-09-01", "JQ2018-001"],
+    ["", HEAD_ID, "", "送温暖", "", "", "F001", "2018-01-20", ""],
+]
+
+
+def test_aid_rows_are_paid_through_the_rules_and_reimporting_adds_nothing(
+    aid: Ledger, tmp_path: Path
+) -> None:
+    file = write(tmp_path / "aid.csv", GOOD)
+    out = aid.ok("import", "aid", str(file))
+    assert "2 rows read; 2 grants paid, 0 already in the ledger, 0 rejected" in out.stderr
+    listed = aid.ok("aid", "list", "--household", "H000001", "-f", "json").json()
+    assert sorted(r["program"] for r in listed) == ["golden-autumn", "send-warmth"]
+    assert sum(r["amount_fen"] for r in listed) == 500000 + 50000
+    again = aid.ok("import", "aid", str(file))
+    assert "0 grants paid, 2 already in the ledger" in again.stderr
+    aid.ok("ledger", "verify")
+
+
+def test_a_row_that_breaks_a_rule_stops_the_whole_file(aid: Ledger, tmp_path: Path) -> None:
+    rows = [*GOOD, ["H000002", "", "", "送温暖", "", "", "F001", "2018-01-20", ""]]  # a candidate
+    file = write(tmp_path / "aid.csv", rows)
+    before = aid.snapshot()
+    result = aid.run("import", "aid", str(file))
+    assert result.exit_code == 3
+    assert "aid.csv: row 4: " in result.stderr and "archived households only" in result.stderr
+    assert aid.snapshot() == before
+    skipped = aid.ok("import", "aid", str(file), "--skip-invalid")
+    assert "2 grants paid, 0 already in the ledger, 1 rejected" in skipped.stderr
+    rejects = (tmp_path / "aid.rejects.csv").read_text(encoding="utf-8-sig")
+    assert "H000002" in rejects and "archived households only" in rejects
+
+
+def test_an_aid_file_needs_a_way_to_find_each_household(aid: Ledger, tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("帮扶项目,资金,发放日期\n送温暖,F001,2018-01-20\n", encoding="utf-8")
+    assert "户编号 (household) or 身份证号" in aid.fails("import", "aid", str(path), code=3).stderr

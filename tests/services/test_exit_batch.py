@@ -1,0 +1,123 @@
+"""exit_many writes what the exit commands write one by one, and refuses what they refuse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from kunnan.db.location import resolve
+from kunnan.db.session import open_session
+from kunnan.domain.enums import ExitKind
+from kunnan.domain.errors import KunnanError
+from kunnan.services import exits as one
+from kunnan.services.exit_batch import ExitPlan, exit_many
+from kunnan.services.households import resolve_household
+from kunnan.services.identification import CostFacts
+from tests.conftest import BAIYIN, LedgerMaker
+from tests.services.test_identify_batch import rows
+from tests.support import Ledger, archive_household, make_id
+
+
+def prepare(cli: Ledger) -> None:
+    cli.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
+    for n, income in enumerate(("0", "0", "0", "0"), start=1):
+        cli.ok("household", "add", "--name", f"户{'一二三四'[n - 1]}", "--id-number", make_id(sequence=10 * n + 1),
+               "--org", "phosphate", "--income", income, "--cause", "illness", "--on", "2018-01-02")  # fmt: skip
+        archive_household(cli, f"H00000{n}", start=dt.date(2018, 1, 8))
+    cli.ok("pair", "assign", "H000001", "--unit", "aluminium-unit", "--contact", "李发明",
+           "--phone", "13893005678", "--on", "2018-02-01")  # fmt: skip
+    cli.ok("household", "member", "edit", "H000001", "head", "--income", "3000")
+    cli.ok("household", "member", "edit", "H000002", "head", "--income", "3000")
+
+
+PLANS = [
+    ExitPlan(1, ExitKind.STABLE, dt.date(2018, 6, 1), recalculate=CostFacts()),
+    ExitPlan(
+        2, ExitKind.STABLE, dt.date(2018, 6, 2), recalculate=CostFacts(other_income_fen=10000)
+    ),
+    ExitPlan(3, ExitKind.MOVED, dt.date(2018, 7, 1), moved_to="兰州市"),
+    ExitPlan(4, ExitKind.SAFETY_NET, dt.date(2018, 7, 2), reason="纳入特困供养"),
+]
+
+
+def one_by_one(session: Any, plans: list[ExitPlan]) -> None:
+    for plan in plans:
+        household = resolve_household(session, f"H{plan.household_id}")
+        if plan.kind is ExitKind.STABLE:
+            one.exit_stable(
+                session, household, on=plan.on, recalculate=plan.recalculate, resolved=plan.resolved
+            )
+        else:
+            one.exit_other(
+                session,
+                household,
+                kind=plan.kind,
+                on=plan.on,
+                reason=plan.reason,
+                moved_to=plan.moved_to,
+            )
+
+
+TABLES = ("household_exit", "followup", "income_calculation", "household_status_change", "household", "pairing",
+          "audit_log")  # fmt: skip
+
+
+def test_exit_many_writes_what_the_exits_write(
+    maker: LedgerMaker, backend: str, tmp_path: Any
+) -> None:
+    chain = (*BAIYIN, ("exit-batch", prepare))
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    with (
+        maker.fresh(backend, tmp_path / "a", *chain) as singly,
+        maker.fresh(backend, tmp_path / "b", *chain) as batched,
+    ):
+        for ledger, play in ((singly, one_by_one), (batched, exit_many)):
+            with open_session(
+                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
+            ) as session:
+                play(session, PLANS)
+        expected = rows(singly, TABLES)
+        actual = rows(batched, TABLES)
+        for table in TABLES:
+            if (
+                table == "household_exit"
+            ):  # the calculation an exit rests on has its own id in each ledger
+                strip = lambda found: [r[:-2] for r in found]  # noqa: E731
+                assert strip(actual[table]) == strip(expected[table])
+            else:
+                assert actual[table] == expected[table], table
+        assert [r["code"] for r in batched.ok("exit", "list", "-f", "json").json()] == [
+            "H000001", "H000002", "H000003", "H000004",
+        ]  # fmt: skip
+        batched.ok("db", "verify")
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        (
+            ExitPlan(3, ExitKind.STABLE, dt.date(2018, 6, 1), recalculate=CostFacts()),
+            "cannot exit stably",
+        ),
+        (ExitPlan(1, ExitKind.STABLE, dt.date(2018, 12, 1)), "more than 90 days"),
+        (ExitPlan(1, ExitKind.STABLE, dt.date(2018, 1, 1), recalculate=CostFacts()), "archived on"),
+        (ExitPlan(1, ExitKind.SAFETY_NET, dt.date(2018, 6, 1)), "say why"),
+        (ExitPlan(1, ExitKind.MOVED, dt.date(2018, 6, 1)), "where the household moved"),
+        (ExitPlan(1, ExitKind.STABLE, dt.date(2018, 6, 1), resolved="x"), "accident"),
+    ],
+)
+def test_exit_many_refuses_the_whole_batch(
+    maker: LedgerMaker, backend: str, tmp_path: Any, plan: ExitPlan, message: str
+) -> None:
+    with maker.fresh(backend, tmp_path, *BAIYIN, ("exit-batch", prepare)) as ledger:
+        before = ledger.snapshot()
+        with open_session(
+            resolve(ledger.url), write=True, operator="x", command="kunnan demo"
+        ) as session:
+            with pytest.raises(KunnanError, match=message):
+                exit_many(session, [PLANS[3], plan])
+            session.rollback()
+        assert ledger.snapshot() == before

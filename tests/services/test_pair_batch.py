@@ -1,0 +1,105 @@
+"""pair_many writes what assign and visit write one by one, and refuses what they refuse."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from kunnan.db.location import resolve
+from kunnan.db.session import open_session
+from kunnan.domain.enums import VisitKind
+from kunnan.domain.errors import KunnanError
+from kunnan.schemas import validate
+from kunnan.schemas.pairing import PairingCreate, VisitCreate
+from kunnan.services import pairing
+from kunnan.services.households import resolve_household
+from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many
+from tests.conftest import BAIYIN, LedgerMaker
+from tests.services.test_identify_batch import rows
+from tests.support import Ledger, archive_household, make_id
+
+TODAY = dt.date(2026, 11, 28)
+
+
+def prepare(cli: Ledger) -> None:
+    cli.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
+    for n in (1, 2, 3):
+        cli.ok("household", "add", "--name", f"户{'一二三'[n - 1]}", "--id-number", make_id(sequence=10 * n + 1),
+               "--org", "phosphate", "--income", "0", "--cause", "illness", "--on", "2018-01-02")  # fmt: skip
+        archive_household(cli, f"H00000{n}", start=dt.date(2018, 1, 8))
+
+
+PLANS = [
+    PairingPlan(1, "aluminium-unit", "李发明", "13893005678", dt.date(2018, 2, 1),
+                (VisitPlan(dt.date(2018, 3, 1), "入户了解情况", solved="协调低保"),
+                 VisitPlan(dt.date(2018, 6, 1), "电话回访", VisitKind.PHONE, by="张清满"))),
+    PairingPlan(2, "华鹭铝业公司", "王芳", "+86 139-0000-1111", dt.date(2018, 1, 15)),
+]  # fmt: skip
+
+
+def one_by_one(session: Any, plans: list[PairingPlan]) -> None:
+    for plan in plans:
+        household = resolve_household(session, f"H{plan.household_id}")
+        data = validate(
+            PairingCreate,
+            {"unit": plan.unit, "contact": plan.contact, "phone": plan.phone},
+            today=TODAY,
+        )
+        pairing.assign(session, household, data=data, on=plan.on)
+        for visit in plan.visits:
+            made = validate(VisitCreate, {"by": visit.by, "kind": visit.kind, "note": visit.note,
+                                          "solved": visit.solved}, today=TODAY)  # fmt: skip
+            pairing.log_visit(session, household, data=made, on=visit.on)
+
+
+def test_pair_many_writes_the_rows_of_assign_and_visit(
+    maker: LedgerMaker, backend: str, tmp_path: Any
+) -> None:
+    chain = (*BAIYIN, ("pair-batch", prepare))
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    with (
+        maker.fresh(backend, tmp_path / "a", *chain) as singly,
+        maker.fresh(backend, tmp_path / "b", *chain) as batched,
+    ):
+        for ledger, play in ((singly, one_by_one), (batched, pair_many)):
+            with open_session(
+                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
+            ) as session:
+                play(session, PLANS)
+        for table in ("pairing", "pair_visit", "audit_log"):
+            assert rows(batched, (table,))[table] == rows(singly, (table,))[table], table
+
+
+@pytest.mark.parametrize(
+    "plan",
+    [
+        PairingPlan(1, "nowhere", "李发明", "13893005678", dt.date(2018, 2, 1)),
+        PairingPlan(1, "aluminium-unit", "李发明", "12345", dt.date(2018, 2, 1)),
+        PairingPlan(
+            1, "aluminium-unit", "李发明", "13893005678", dt.date(2018, 1, 1)
+        ),  # before archived
+        PairingPlan(
+            1,
+            "aluminium-unit",
+            "李发明",
+            "13893005678",
+            dt.date(2018, 2, 1),
+            (VisitPlan(dt.date(2018, 1, 20), "早于结对"),),
+        ),
+    ],
+)
+def test_pair_many_refuses_what_assign_refuses(
+    maker: LedgerMaker, backend: str, tmp_path: Any, plan: PairingPlan
+) -> None:
+    with maker.fresh(backend, tmp_path, *BAIYIN, ("pair-batch", prepare)) as ledger:
+        before = ledger.snapshot()
+        with open_session(
+            resolve(ledger.url), write=True, operator="x", command="kunnan demo"
+        ) as session:
+            with pytest.raises(KunnanError):
+                pair_many(session, [plan])
+            session.rollback()
+        assert ledger.snapshot() == before
