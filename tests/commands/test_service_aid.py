@@ -225,3 +225,13 @@ def test_bad_service_input_is_refused_with_one_line(
     aid: Ledger, args: list[str], code: int, message: str
 ) -> None:
     assert message in refused(aid, *args, code=code)
+
+
+def test_the_cash_programmes_report_leaves_out_the_service_programmes(aid: Ledger) -> None:
+    aid.ok(*PLACE, "--on", "2018-03-02")
+    programs = aid.ok("report", "programs", "--as-of", "2018-12-31", "-f", "json").json()["rows"]
+    assert [r["program"] for r in programs] == [
+        "golden-autumn", "medical-aid", "mutual-aid", "living-aid", "send-warmth", "insurance",
+        "temporary-aid",
+    ]  # fmt: skip
+    assert "job-placement" in aid.ok("program", "list").stdout  # still in the catalogue

@@ -32,6 +32,7 @@ from kunnan.models import (
     Program,
     StatusChange,
 )
+from kunnan.services.aid import CASH
 from kunnan.services.ledger import fund_code
 from kunnan.services.orgs import within
 
@@ -357,8 +358,11 @@ def programs(
             ).group_by(standing.c.program)
         )
     }
+    # Service programmes (training, loans, housing …) pay no grants: their own reports count them.
     catalogue = session.execute(
-        select(Program.code, Program.name, Program.guarantee).order_by(Program.position)
+        select(Program.code, Program.name, Program.guarantee)
+        .where(Program.kind == CASH)
+        .order_by(Program.position)
     )
     rows = []
     for code, name, guarantee in catalogue:
