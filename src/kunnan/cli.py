@@ -68,7 +68,7 @@ COMMANDS: dict[str, Entry] = {
                     "Yearly review lists: overdue, unpaired, stale, follow-ups due."),
     "report": Entry("kunnan.commands.report", "app",
                     "Reports: categories, causes, pipeline, coverage, targets, programs, funds, "
-                    "exits, areas, dashboard, html."),
+                    "exits, training, areas, dashboard, html."),
     "pair": Entry("kunnan.commands.pair", "app",
                   "Pair archived households with a responsible unit and a contact person (结对帮扶)."),
     "agreement": Entry("kunnan.commands.agreement", "app",
