@@ -61,6 +61,21 @@ def test_a_loan_leaves_the_fund_on_the_chain_and_repayments_return_to_it(aid: Le
     aid.ok("db", "verify")
 
 
+def test_the_loan_list_in_chinese_and_as_csv(aid: Ledger) -> None:
+    aid.ok(*LOAN)
+    aid.ok("aid", "repay", "L001", "5000", "--on", "2018-12-01")
+    zh = aid.ok("--lang", "zh", "aid", "loans", "--as-of", "2019-07-01").stdout
+    for label in ("借款编号", "借款人", "到期日", "逾期", "未还", "合计", "15,000.00"):
+        assert label in zh, label
+    csv = aid.ok("aid", "loans", "--as-of", "2018-12-31", "-f", "csv").stdout.splitlines()
+    assert csv == [
+        "code,entry,household,head_name,borrower,fund,issued_on,due_on,term_months,rate_pct,"
+        "purpose,status,amount_fen,repaid_fen,outstanding_fen",
+        "L001,2,H000001,张建国,张建国,F001,2018-06-01,2019-06-01,12,4.35,早餐店,current,"
+        "2000000,500000,1500000",
+    ]
+
+
 def test_a_repayment_is_never_more_than_is_outstanding(aid: Ledger) -> None:
     aid.ok(*LOAN)
     aid.ok("aid", "repay", "L001", "15000", "--on", "2018-12-01")

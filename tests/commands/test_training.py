@@ -130,6 +130,16 @@ def test_the_funnel_per_class_trade_and_year(aid: Ledger) -> None:
     assert len(csv) == 4
 
 
+def test_a_class_trainees_in_chinese(aid: Ledger) -> None:
+    add_class(aid)
+    aid.ok("training", "enroll", "C001", "H000001", "--on", "2018-02-20")
+    aid.ok("training", "complete", "C001", "H000001", "--on", "2018-04-30")
+    aid.ok("training", "enroll", "C001", "H000002", "--not-archived", "--on", "2018-02-21")
+    zh = aid.ok("--lang", "zh", "training", "list", "--class", "C001").stdout
+    for label in ("学员", "阶段", "张建国", "已结业", "李明", "已报名", "候选", "2018-04-30"):
+        assert label in zh, label
+
+
 def test_a_member_in_training_stays_on_the_register(aid: Ledger) -> None:
     add_class(aid)
     aid.ok("training", "enroll", "C001", "H000001", "--member", "张小梅", "--on", "2018-02-20")
