@@ -68,7 +68,7 @@ COMMANDS: dict[str, Entry] = {
                     "Yearly review lists: overdue, unpaired, stale, follow-ups due."),
     "report": Entry("kunnan.commands.report", "app",
                     "Reports: categories, causes, pipeline, coverage, targets, programs, funds, "
-                    "exits, areas, dashboard, html."),
+                    "exits, training, areas, dashboard, html."),
     "pair": Entry("kunnan.commands.pair", "app",
                   "Pair archived households with a responsible unit and a contact person (结对帮扶)."),
     "agreement": Entry("kunnan.commands.agreement", "app",
@@ -76,7 +76,12 @@ COMMANDS: dict[str, Entry] = {
     "fund": Entry("kunnan.commands.fund", "app",
                   "Funds: add, contribute, assert a balance, list, show."),
     "program": Entry("kunnan.commands.program", "app", "The programme catalogue and its rules."),
-    "aid": Entry("kunnan.commands.aid", "app", "Cash aid: grant, reverse, list, show."),
+    "aid": Entry("kunnan.commands.aid", "app",
+                 "Aid: cash grants and reversals; job placements, start-up loans, housing, "
+                 "legal aid, counselling; every action listed."),
+    "training": Entry("kunnan.commands.training", "app",
+                      "Skills training to employment (培训-鉴定-就业): classes, trainees, stages, "
+                      "the funnel."),
     "ledger": Entry("kunnan.commands.ledger", "app",
                     "Tamper evidence for the aid ledger: verify, head."),
     "audit": Entry("kunnan.commands.audit", "app", "The audit log of every change."),

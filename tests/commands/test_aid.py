@@ -307,17 +307,19 @@ def test_aid_list_filters_and_totals(aid: Ledger) -> None:
     def seqs(*filters: str) -> list[object]:
         return [row["seq"] for row in aid_rows(aid, *filters)]
 
-    assert seqs() == [3, 4, 5]
+    assert seqs() == [4, 3, 5]  # by date: 2018-05-01, 2018-09-01, 2019-05-01
     assert seqs("--household", "H000002") == [4, 5]
     assert seqs("--program", "生活救助") == [4, 5]
-    assert seqs("--year", "2018") == [3, 4]
+    assert seqs("--year", "2018") == [4, 3]
     assert seqs("--fund", "2019年帮扶资金") == [5]
+    assert seqs("--kind", "grant") == [4, 3, 5]
     row = aid_rows(aid, "--household", "H000002", "--year", "2018")[0]
     assert row == {
-        "seq": 4, "on_date": "2018-05-01", "year": 2018, "household": "H000002",
-        "head_name": "李明", "member": None, "program": "living-aid", "program_name": "生活救助", "fund": "F001",
+        "seq": 4, "record": None, "on_date": "2018-05-01", "year": 2018, "household": "H000002",
+        "head_name": "李明", "member": None, "kind": "grant", "program": "living-aid",
+        "program_name": "生活救助", "status": "paid", "subtype": None, "detail": None, "fund": "F001",
         "ref": None, "reverses_seq": None, "reversed_by": None, "override_reason": None,
-        "amount_fen": 120050,
+        "amount_fen": 120050, "outstanding_fen": None,
     }  # fmt: skip
     table = aid.ok("aid", "list", "--year", "2018").stdout
     assert "Total" in table and "6,200.50" in table

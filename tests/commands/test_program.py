@@ -15,6 +15,17 @@ CATALOGUE = [
     ("insurance", "送保险", "medical"),
     ("temporary-aid", "临时救助", "living"),
 ]
+SERVICES = [
+    ("training", "技能培训", "employment", "service"),
+    ("job-placement", "就业援助", "employment", "service"),
+    ("startup-loan", "创业担保借款", "employment", "loan"),
+    ("housing", "住房保障", "housing", "service"),
+    ("legal-aid", "法律援助", "rights", "service"),
+    ("wage-arrears", "欠薪追讨", "rights", "service"),
+    ("injury-compensation", "工伤赔偿", "rights", "service"),
+    ("labour-dispute", "劳动争议", "rights", "service"),
+    ("counseling", "心理疏导", "living", "service"),
+]
 
 
 def rule(cli: Ledger, program: str, on: str | None = None) -> dict[str, object]:
@@ -25,7 +36,11 @@ def rule(cli: Ledger, program: str, on: str | None = None) -> dict[str, object]:
 
 def test_a_new_ledger_has_the_seven_cash_programmes_with_their_rules(cli: Ledger) -> None:
     rows = cli.ok("program", "list", "-f", "json").json()
-    assert [(r["code"], r["name"], r["guarantee"]) for r in rows] == CATALOGUE
+    assert [(r["code"], r["name"], r["guarantee"]) for r in rows[:7]] == CATALOGUE
+    assert all(r["kind"] == "cash" for r in rows[:7])
+    # then the service programmes, which have their own commands and no cash rules
+    assert [(r["code"], r["name"], r["guarantee"], r["kind"]) for r in rows[7:]] == SERVICES
+    assert all(r["effective_from"] is None for r in rows[7:])
     golden = rows[0]
     assert (
         golden["undergraduate_fen"],

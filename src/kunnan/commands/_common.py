@@ -143,6 +143,16 @@ OPTION_FOR_FIELD = {
     "standard_fen": "--standard",
     "yearly_cap_fen": "--cap",
     "admitted_year": "--year",
+    "training_class": "CLASS",
+    "starts_on": "--start",
+    "ends_on": "--end",
+    "certificate_no": "--certificate",
+    "monthly_wage_fen": "--monthly-wage",
+    "channel": "--via",
+    "rate_pct": "--rate",
+    "recovered_fen": "--recovered",
+    "counselor": "--by",
+    "repaid_fen": "AMOUNT",
 }
 
 

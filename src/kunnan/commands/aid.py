@@ -1,4 +1,5 @@
-"""kunnan aid: cash aid from a fund under a programme, reversals, and the aid given."""
+"""kunnan aid: cash aid from a fund, reversals, and aid beyond cash — job placements, start-up
+loans, housing, legal aid and wage arrears, counselling — with every action on one list."""
 
 from __future__ import annotations
 
@@ -16,29 +17,77 @@ from kunnan.commands._common import (
     validated,
     view,
 )
-from kunnan.domain.enums import EntryKind
+from kunnan.domain.enums import (
+    ActionKind,
+    ActionStatus,
+    EntryKind,
+    HousingKind,
+    HousingStatus,
+    Labelled,
+    LegalKind,
+    LegalStatus,
+    LoanStatus,
+    PlacementChannel,
+    Trade,
+)
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
 
-app = typer.Typer(help="Cash aid: grant, reverse, list, show.", no_args_is_help=True)
+app = typer.Typer(
+    help="Aid: cash grants and reversals; job placements, start-up loans, housing, legal aid, "
+    "counselling; every action listed.",
+    no_args_is_help=True,
+)
 
 EntryArg = Annotated[str, typer.Argument(help="The ledger entry number, e.g. 12.")]
 
+#: What ``aid list`` gives programs (JSON, CSV): every action with its kind, status and amount.
 AID_FIELDS = (
     Field("seq", "Entry", "流水号", "int"),
+    Field("record", "Record", "编号"),
     Field("on_date", "Date", "日期", "date"),
     Field("year", "Year", "年度", "int", in_table=False),
     Field("household", "Household", "家庭"),
     Field("head_name", "Head", "户主", min_width=6),
     Field("member", "For", "受助人", min_width=6),
+    Field("kind", "Kind", "类别", "enum", ActionKind),
     Field("program", "Programme", "项目"),
     Field("program_name", "Programme name", "项目", in_table=False),
+    Field("status", "Status", "状态", "enum", ActionStatus),
+    Field("subtype", "Type", "类型", in_table=False),
+    Field("detail", "Detail", "说明", in_table=False),
     Field("fund", "Fund", "资金"),
     Field("ref", "Ref", "凭证号", in_table=False),
-    Field("reverses_seq", "Reverses", "冲正", "int"),
-    Field("reversed_by", "Reversed by", "被冲正", "int"),
+    Field("reverses_seq", "Reverses", "冲正", "int", in_table=False),
+    Field("reversed_by", "Reversed by", "被冲正", "int", in_table=False),
     Field("override_reason", "Override", "特批理由", in_table=False),
     Field("amount_fen", "Amount", "金额", "money"),
+    Field("outstanding_fen", "Outstanding", "未还", "money"),
+)
+#: The table adds one readable column of what each action was about.
+ABOUT = Field("about", "About", "说明", min_width=8)
+#: The enum an action's subtype is a member of.
+SUBTYPES: dict[str, type[Labelled]] = {
+    ActionKind.TRAINING.value: Trade,
+    ActionKind.PLACEMENT.value: PlacementChannel,
+    ActionKind.HOUSING.value: HousingKind,
+}
+LOAN_FIELDS = (
+    Field("code", "Loan", "借款编号"),
+    Field("entry", "Entry", "流水号", "int", in_table=False),
+    Field("household", "Household", "家庭"),
+    Field("head_name", "Head", "户主", min_width=6),
+    Field("borrower", "Borrower", "借款人", min_width=6),
+    Field("fund", "Fund", "资金"),
+    Field("issued_on", "Issued", "发放日期", "date"),
+    Field("due_on", "Due", "到期日", "date"),
+    Field("term_months", "Months", "期限(月)", "int", in_table=False),
+    Field("rate_pct", "Rate %", "年利率%", "decimal", in_table=False),
+    Field("purpose", "Purpose", "用途", in_table=False),
+    Field("status", "Status", "状态", "enum", LoanStatus),
+    Field("amount_fen", "Lent", "借款金额", "money"),
+    Field("repaid_fen", "Repaid", "已还", "money"),
+    Field("outstanding_fen", "Outstanding", "未还", "money"),
 )
 DETAIL_FIELDS = (
     Field("seq", "Entry", "流水号", "int"),
@@ -170,6 +219,22 @@ def reverse(
     note(f"entry {seq} reverses entry {original} ({format_fen(amount)} yuan)")
 
 
+def _about(row: dict[str, object], lang: str) -> str:
+    """One readable line of what an action was about, for tables."""
+    zh = lang == "zh"
+    words: list[str] = []
+    subtype, kind = row.get("subtype"), str(row["kind"])
+    if subtype is not None and kind in SUBTYPES:
+        words.append(SUBTYPES[kind](str(subtype)).label(lang))
+    if row.get("detail"):
+        words.append(str(row["detail"]))
+    if row.get("reverses_seq") is not None:
+        words.append(f"{'冲正' if zh else 'reverses'} #{row['reverses_seq']}")
+    if row.get("reversed_by") is not None:
+        words.append(f"{'被冲正' if zh else 'reversed by'} #{row['reversed_by']}")
+    return " · ".join(words)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -181,39 +246,63 @@ def list_(
         int | None, typer.Option("--year", help="Only aid counting toward this year.")
     ] = None,
     fund: Annotated[str | None, typer.Option("--fund", help="Only aid from this fund.")] = None,
+    kind: Annotated[
+        str | None, typer.Option("--kind", help=f"Only this kind: {ActionKind.choices()}.")
+    ] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List grants and their reversals, oldest first, with the total.
+    """List every action on households' records — cash grants and their reversals, loans,
+    training, placements, housing, legal cases, counselling — oldest first, with each one's
+    kind, status and amount, and the total of cash grants.
+
+    Loans show their status and what is outstanding today.
 
     Example:
 
     \b
+        kunnan aid list --household H000001
         kunnan aid list --program golden-autumn --year 2018 --format csv
     """
-    from kunnan.services.aid import AidFilter, list_aid
+    from kunnan.commands._common import parse_choice, today
+    from kunnan.services.actions import ActionFilter, list_actions
     from kunnan.services.funds import resolve_fund
     from kunnan.services.households import resolve_household
     from kunnan.services.programs import find_program
     from kunnan.ui.output import render_rows
 
+    chosen = parse_choice(ActionKind, kind, "--kind")
     with ledger(ctx, write=False) as session:
-        where = AidFilter(
+        where = ActionFilter(
             household_id=resolve_household(session, household).id if household else None,
             program=find_program(session, program).code if program else None,
             year=year,
             fund_id=resolve_fund(session, fund).id if fund else None,
+            kind=chosen,
         )
-        rows, total_fen = list_aid(session, where=where)
+        rows, total_fen = list_actions(session, where=where, as_of=today())
     shown = view(ctx, output)
-    total = {
-        "seq": None,
-        "household": "合计" if shown.lang == "zh" else "Total",
-        "amount_fen": total_fen,
-    }
-    fields = _in_chinese(AID_FIELDS, shown.lang)
-    render_rows([dataclasses.asdict(r) for r in rows], fields, shown, total=total)
+    records = [dataclasses.asdict(r) for r in rows]
+    fields: tuple[Field, ...] = AID_FIELDS
+    if shown.format in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
+        for record in records:
+            record["about"] = _about(record, shown.lang)
+        at = [f.key for f in fields].index("fund")
+        fields = (*fields[:at], ABOUT, *fields[at:])
+    grants = any(r.kind == ActionKind.GRANT for r in rows)
+    total = (
+        {
+            "seq": None,
+            "household": "合计" if shown.lang == "zh" else "Total",
+            "amount_fen": total_fen,
+        }
+        if grants
+        else None
+    )
+    render_rows(records, _in_chinese(fields, shown.lang), shown, total=total)
     if not rows:
         note("no aid matches")
+    elif grants and len({r.kind for r in rows}) > 1:
+        note("the total counts cash grants only")
 
 
 @app.command("show")
@@ -232,4 +321,412 @@ def show(ctx: typer.Context, entry: EntryArg, output: FormatOption = OutputForma
         detail = entry_detail(session, find_entry(session, entry))
     render_record(
         dataclasses.asdict(detail), DETAIL_FIELDS, view(ctx, output), title=f"#{detail.seq}"
+    )
+
+
+# Aid beyond cash -----------------------------------------------------------------
+
+MemberOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--member", help="The member it is for (name, ID number or 'head'; default: head)."
+    ),
+]
+LoanArg = Annotated[str, typer.Argument(help="The loan's code, e.g. L001.")]
+
+
+@app.command("place")
+def place(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    employer: Annotated[str, typer.Option("--employer", help="The employer who took them on.")],
+    job: Annotated[str, typer.Option("--job", help="The job, e.g. 保洁员.")],
+    monthly_wage: Annotated[
+        str, typer.Option("--monthly-wage", help="The monthly wage in yuan (their new income).")
+    ],
+    via: Annotated[
+        str, typer.Option("--via", help=f"How the job was found: {PlacementChannel.choices()}.")
+    ],
+    member: MemberOpt = None,
+    on: OnOption = None,
+) -> None:
+    """Place a household member in a job (就业援助): the job becomes their work and income.
+
+    The member's employer, identity (employed) and monthly income change as with
+    household member edit, so the next income calculation counts the wage. Prints the
+    placement's code.
+
+    Example:
+
+    \b
+        kunnan aid place H000001 --employer 白银银光化学公司 --job 保洁员 --monthly-wage 1800 --via spring-breeze --on 2018-03-05
+    """
+    from kunnan.domain.money import format_fen
+    from kunnan.schemas.service_aid import PlacementCreate
+    from kunnan.services.placements import place as place_member
+    from kunnan.services.placements import placement_code
+
+    data = validated(
+        PlacementCreate,
+        {
+            "household": household,
+            "member": member,
+            "employer": employer,
+            "job": job,
+            "monthly_wage_fen": monthly_wage,
+            "channel": via,
+            "on_date": parse_on(on),
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        placement = place_member(session, data=data)
+        code, before = placement_code(placement.id), placement.previous_income_fen
+    typer.echo(code)
+    note(
+        f"{code}: placed at {data.employer} as {data.job} on {data.on_date.isoformat()}; "
+        f"monthly income {format_fen(before)} → {format_fen(data.monthly_wage_fen)} yuan"
+    )
+
+
+@app.command("loan")
+def loan(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    amount: Annotated[str, typer.Option("--amount", help="The principal lent, in yuan.")],
+    fund: Annotated[str, typer.Option("--fund", help="The fund it is lent from (F001 or name).")],
+    term_months: Annotated[
+        int, typer.Option("--term-months", help="Months until it falls due (1 to 360).")
+    ],
+    rate: Annotated[
+        str | None,
+        typer.Option("--rate", help="Yearly interest rate in percent, recorded (default 0)."),
+    ] = None,
+    member: MemberOpt = None,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="What it starts, e.g. 早餐店.")
+    ] = None,
+    on: OnOption = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="Loan contract number.")] = None,
+) -> None:
+    """Lend a start-up guarantee loan (创业担保借款) from a fund to an archived household.
+
+    The money leaves the fund as an entry on the aid ledger's hash chain. Prints the
+    loan's code (L001).
+
+    Example:
+
+    \b
+        kunnan aid loan H000001 --amount 20000 --fund F002 --term-months 24 --rate 0 --purpose 早餐店 --on 2018-06-01
+    """
+    from kunnan.domain.money import format_fen
+    from kunnan.schemas.service_aid import LoanCreate
+    from kunnan.services.ledger import fund_code
+    from kunnan.services.loans import issue, loan_code
+
+    data = validated(
+        LoanCreate,
+        {
+            "household": household,
+            "member": member,
+            "fund": fund,
+            "amount_fen": amount,
+            "term_months": term_months,
+            "rate_pct": rate,
+            "purpose": purpose,
+            "ref": ref,
+            "on_date": parse_on(on),
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        issued = issue(session, data=data)
+        code, seq, due, from_fund = (
+            loan_code(issued.id),
+            issued.entry_seq,
+            issued.due_on,
+            fund_code(issued.fund_id),
+        )
+    typer.echo(code)
+    note(
+        f"loan {code} (entry {seq}): {format_fen(data.amount_fen)} yuan from {from_fund} "
+        f"to {data.household}, due {due.isoformat()}"
+    )
+
+
+@app.command("repay")
+def repay(
+    ctx: typer.Context,
+    loan_ref: LoanArg,
+    amount: Annotated[str, typer.Argument(help="The amount repaid, in yuan.", show_default=False)],
+    on: OnOption = None,
+    ref: Annotated[str | None, typer.Option("--ref", help="Receipt number.")] = None,
+) -> None:
+    """Record a repayment on a loan: the money goes back into the loan's fund.
+
+    Never more than is outstanding. Prints the repayment's ledger entry number.
+
+    Example:
+
+    \b
+        kunnan aid repay L001 5000 --on 2019-06-01 --ref 收据0012
+    """
+    from kunnan.domain.money import format_fen
+    from kunnan.schemas.service_aid import RepaymentCreate
+    from kunnan.services.loans import find_loan, loan_code, loan_facts
+    from kunnan.services.loans import repay as repay_loan
+
+    data = validated(RepaymentCreate, {"repaid_fen": amount, "on_date": parse_on(on), "ref": ref})
+    with ledger(ctx, write=True) as session:
+        found = find_loan(session, loan_ref)
+        entry = repay_loan(session, loan=found, data=data)
+        seq, code, left = entry.seq, loan_code(found.id), loan_facts(session, found).outstanding_fen
+    typer.echo(seq)
+    note(
+        f"entry {seq}: {format_fen(data.repaid_fen)} yuan repaid on loan {code}; "
+        f"{format_fen(left)} yuan outstanding"
+    )
+
+
+@app.command("loan-default")
+def loan_default(
+    ctx: typer.Context,
+    loan_ref: LoanArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the union declares it defaulted.")],
+    on: OnOption = None,
+) -> None:
+    """Declare a loan past its due date defaulted (违约); later repayments are still taken.
+
+    Example:
+
+    \b
+        kunnan aid loan-default L001 --reason "店铺关闭，多次催收未还" --on 2020-09-01
+    """
+    from kunnan.domain.money import format_fen
+    from kunnan.schemas.service_aid import LoanDefaultCreate
+    from kunnan.services.loans import declare_default, find_loan, loan_code, loan_facts
+
+    data = validated(LoanDefaultCreate, {"reason": reason, "on_date": parse_on(on)})
+    with ledger(ctx, write=True) as session:
+        found = find_loan(session, loan_ref)
+        declare_default(session, loan=found, data=data)
+        code, left = loan_code(found.id), loan_facts(session, found).outstanding_fen
+    note(
+        f"loan {code} declared defaulted on {data.on_date.isoformat()}; "
+        f"{format_fen(left)} yuan outstanding"
+    )
+
+
+@app.command("loans")
+def loans(
+    ctx: typer.Context,
+    household: Annotated[
+        str | None, typer.Option("--household", help="Only this household's loans.")
+    ] = None,
+    fund: Annotated[str | None, typer.Option("--fund", help="Only loans from this fund.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only loans issued this year.")] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help=f"Only loans now: {LoanStatus.choices()}.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Status and balances at the end of this day.")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List start-up loans with what was repaid, what is outstanding and their status.
+
+    A loan is overdue after its due date while something is outstanding, defaulted
+    once declared so, repaid when nothing is outstanding.
+
+    Example:
+
+    \b
+        kunnan aid loans --status overdue --as-of 2020-12-31
+    """
+    from kunnan.commands._common import parse_choice
+    from kunnan.services.funds import resolve_fund
+    from kunnan.services.households import resolve_household
+    from kunnan.services.loans import LoanFilter, list_loans
+    from kunnan.ui.output import render_rows
+
+    day = parse_on(as_of, option="--as-of")
+    chosen = parse_choice(LoanStatus, status, "--status")
+    with ledger(ctx, write=False) as session:
+        where = LoanFilter(
+            household_id=resolve_household(session, household).id if household else None,
+            fund_id=resolve_fund(session, fund).id if fund else None,
+            year=year,
+            status=chosen,
+        )
+        rows, totals = list_loans(session, where=where, as_of=day)
+    shown = view(ctx, output)
+    total = {"code": "合计" if shown.lang == "zh" else "Total", **totals}
+    render_rows([dataclasses.asdict(r) for r in rows], LOAN_FIELDS, shown, total=total)
+    if not rows:
+        note("no loans match")
+
+
+@app.command("housing")
+def housing(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    kind: Annotated[str, typer.Option("--kind", help=f"Housing: {HousingKind.choices()}.")],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help=f"{HousingStatus.choices()}; applied opens a case, the others end it.",
+        ),
+    ],
+    amount: Annotated[
+        str | None, typer.Option("--amount", help="A subsidy or other amount, in yuan.")
+    ] = None,
+    area_m2: Annotated[
+        str | None, typer.Option("--area-m2", help="Floor area allocated, in square metres.")
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", help="A note.")] = None,
+    on: OnOption = None,
+) -> None:
+    """Record housing help (住房保障): an application, then its allocation or refusal.
+
+    Each status change is kept with its date. Prints the case's code (HC001).
+
+    Example:
+
+    \b
+        kunnan aid housing H000001 --kind low-rent --status applied --on 2018-03-01
+        kunnan aid housing H000001 --kind low-rent --status allocated --area-m2 45 --on 2018-07-01
+    """
+    from kunnan.schemas.service_aid import HousingCreate
+    from kunnan.services.casework import record_housing
+
+    data = validated(
+        HousingCreate,
+        {
+            "household": household,
+            "kind": kind,
+            "status": status,
+            "amount_fen": amount,
+            "area_m2": area_m2,
+            "note": note_text,
+            "on_date": parse_on(on),
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        change = record_housing(session, data=data)
+    typer.echo(change.code)
+    opened = " opened" if change.opened else ""
+    note(
+        f"housing case {change.code} ({data.kind.value}){opened}: {data.status.value} "
+        f"on {data.on_date.isoformat()}"
+    )
+
+
+@app.command("legal")
+def legal(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    kind: Annotated[str, typer.Option("--kind", help=f"The case: {LegalKind.choices()}.")],
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help=f"{LegalStatus.choices()}; opened starts a case, then resolved, closed.",
+        ),
+    ],
+    recovered: Annotated[
+        str | None,
+        typer.Option(
+            "--recovered",
+            help="Money recovered for the household (wages, compensation), in yuan; not union money.",
+        ),
+    ] = None,
+    against: Annotated[
+        str | None, typer.Option("--against", help="Who the claim is against (opened).")
+    ] = None,
+    member: Annotated[
+        str | None, typer.Option("--member", help="The member the case is for (opened).")
+    ] = None,
+    case: Annotated[
+        str | None, typer.Option("--case", help="Which open case (LC001), when there are several.")
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", help="A note.")] = None,
+    on: OnOption = None,
+) -> None:
+    """Record legal aid and rights work (维权): legal aid, wage arrears, injury compensation,
+    labour disputes — opened, resolved (with what was recovered), closed.
+
+    Prints the case's code (LC001).
+
+    Example:
+
+    \b
+        kunnan aid legal H000001 --kind wage-arrears --status opened --against 某建筑公司 --on 2018-03-01
+        kunnan aid legal H000001 --kind wage-arrears --status resolved --recovered 12000 --on 2018-05-20
+    """
+    from kunnan.domain.money import format_fen
+    from kunnan.schemas.service_aid import LegalCreate
+    from kunnan.services.casework import record_legal
+
+    data = validated(
+        LegalCreate,
+        {
+            "household": household,
+            "kind": kind,
+            "status": status,
+            "recovered_fen": recovered,
+            "against": against,
+            "member": member,
+            "case": case,
+            "note": note_text,
+            "on_date": parse_on(on),
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        change = record_legal(session, data=data)
+    typer.echo(change.code)
+    got = (
+        f"; {format_fen(data.recovered_fen)} yuan recovered for the household"
+        if data.recovered_fen
+        else ""
+    )
+    note(
+        f"legal case {change.code} ({data.kind.value}): {data.status.value} "
+        f"on {data.on_date.isoformat()}{got}"
+    )
+
+
+@app.command("counsel")
+def counsel(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    by: Annotated[str, typer.Option("--by", help="The counsellor.")],
+    note_text: Annotated[str, typer.Option("--note", help="What was talked through.")],
+    member: MemberOpt = None,
+    on: OnOption = None,
+) -> None:
+    """Record a counselling session (心理疏导) with a household or one member.
+
+    Example:
+
+    \b
+        kunnan aid counsel H000001 --by 王心怡 --note "疏导因病致困的焦虑情绪" --on 2018-04-10
+    """
+    from kunnan.schemas.service_aid import CounselCreate
+    from kunnan.services.casework import counsel as record_counsel
+    from kunnan.services.casework import counseling_code
+
+    data = validated(
+        CounselCreate,
+        {
+            "household": household,
+            "counselor": by,
+            "note": note_text,
+            "member": member,
+            "on_date": parse_on(on),
+        },
+    )
+    with ledger(ctx, write=True) as session:
+        code = counseling_code(record_counsel(session, data=data).id)
+    typer.echo(code)
+    note(
+        f"{code}: counselling with {data.household} on {data.on_date.isoformat()} by {data.counselor}"
     )

@@ -34,6 +34,8 @@ FUND_FIELDS = (
     Field("budget_fen", "Budget", "预算", "money"),
     Field("contributed_fen", "Contributed", "拨入", "money"),
     Field("granted_fen", "Granted", "发放", "money"),
+    Field("lent_fen", "Lent", "借出", "money"),
+    Field("repaid_fen", "Repaid", "归还", "money"),
     Field("balance_fen", "Balance", "余额", "money"),
 )
 ENTRY_FIELDS = (
@@ -169,7 +171,7 @@ def list_(
     ] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
-    """List funds with what came in, what was granted and what each holds.
+    """List funds with what came in, was granted, lent and repaid, and what each holds.
 
     Example:
 

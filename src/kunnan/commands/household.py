@@ -33,6 +33,7 @@ from kunnan.domain.enums import (
     Relation,
     Schooling,
     Sex,
+    TimelineEvent,
     WorkerIdentity,
 )
 from kunnan.domain.errors import InvalidInput
@@ -145,6 +146,14 @@ MEMBER_FIELDS = (
 )
 
 
+TIMELINE_FIELDS = (
+    Field("on_date", "Date", "日期", "date"),
+    Field("event", "What", "事项", "enum", TimelineEvent),
+    Field("record", "Record", "编号"),
+    Field("detail", "Details", "内容", min_width=12),
+    Field("amount_fen", "Amount", "金额", "money"),
+)
+
 CONTACT_FIELDS = (
     Field("attempted_on", "Date", "日期", "date"),
     Field("method", "How", "方式", "enum", ContactMethod),
@@ -223,32 +232,71 @@ def add(
     note(f"registered household {code}: {data.head.name}, status candidate")
 
 
+def _timeline_rows(entries: list[Any], lang: str) -> list[dict[str, Any]]:
+    """The timeline as rows, each entry's facts in one line (enum values labelled in ``lang``)."""
+    from kunnan.commands.identify import describe_step
+    from kunnan.services.timeline import describe
+
+    rows = []
+    for entry in entries:
+        detail = describe(entry, lang)
+        if entry.step_details is not None:
+            facts = describe_step(entry.event.value, entry.step_details, lang)
+            detail = " · ".join(part for part in (facts, detail) if part)
+        rows.append(
+            {
+                "on_date": entry.on_date,
+                "event": entry.event.value,
+                "record": entry.record,
+                "detail": detail,
+                "amount_fen": entry.amount_fen,
+            }
+        )
+    return rows
+
+
 @app.command("show")
 def show(
     ctx: typer.Context,
     household: HouseholdArg,
+    timeline: Annotated[
+        bool,
+        typer.Option(
+            "--timeline", help="Show only the timeline of everything done for the household."
+        ),
+    ] = False,
     output: FormatOption = OutputFormat.TABLE,
     reveal: RevealOption = False,
     why: WhyOption = None,
 ) -> None:
-    """Show a household and its members.
+    """Show a household, its members, and the timeline of everything done for it: identification
+    steps, contacts, pairing and visits, aid and services, exits and follow-ups, in date order.
 
     Example:
 
     \b
         kunnan household show H000001 --lang zh
+        kunnan household show H000001 --timeline --format csv
     """
     why = reveal_reason(reveal, why)
     from kunnan.services.finding import contacts_of
     from kunnan.services.households import household_detail, resolve_household
+    from kunnan.services.timeline import timeline as timeline_of
     from kunnan.ui.output import render_record, render_rows, write_json
 
     with ledger(ctx, write=reveal) as session:
         target = resolve_household(session, household)
         detail = household_detail(session, target)
         contacts = [dataclasses.asdict(c) for c in contacts_of(session, target)]
+        entries = timeline_of(session, target)
         _reveal(session, [detail.code], reveal, why)
     shown = view(ctx, output, reveal)
+    machine = shown.format in (OutputFormat.JSON, OutputFormat.CSV)
+    history = _timeline_rows(entries, "en" if machine else shown.lang)
+    timeline_title = "帮扶记录" if shown.lang == "zh" else "Timeline"
+    if timeline:
+        render_rows(history, TIMELINE_FIELDS, shown, title=f"{detail.code}  {timeline_title}")
+        return
     record = dataclasses.asdict(detail)
     members = record.pop("members")
     if shown.format is OutputFormat.JSON:
@@ -262,6 +310,10 @@ def show(
         data["contacts"] = [
             {f.key: machine_value(f, c.get(f.key), reveal=reveal) for f in CONTACT_FIELDS}
             for c in contacts
+        ]
+        data["timeline"] = [
+            {f.key: machine_value(f, row.get(f.key), reveal=reveal) for f in TIMELINE_FIELDS}
+            for row in history
         ]
         write_json(data)
     elif shown.format is OutputFormat.CSV:
@@ -278,6 +330,7 @@ def show(
         render_rows(
             members, MEMBER_FIELDS, shown, title="成员" if shown.lang == "zh" else "Members"
         )
+        render_rows(history, TIMELINE_FIELDS, shown, title=timeline_title)
 
 
 def _list_limit(limit: int | None, output: OutputFormat) -> int | None:

@@ -27,6 +27,8 @@ PROGRAM_FIELDS = (
     Field("code", "Programme", "项目", min_width=13),
     Field("name", "Name", "名称", min_width=8),
     Field("guarantee", "Guarantee", "保障", "enum", Guarantee, min_width=9),
+    #: cash (granted from a fund), loan or service (each with its own commands).
+    Field("kind", "Kind", "方式", in_table=False),
     Field("effective_from", "Rule since", "规则生效", "date"),
     Field("standard_fen", "Standard", "标准", "money", in_table=False),
     Field("undergraduate_fen", "Undergraduate", "本科标准", "money", in_table=False),

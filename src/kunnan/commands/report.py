@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kunnan.commands._common import FormatOption, ledger, parse_on, state, view
-from kunnan.domain.enums import Category, Cause, ExitKind, FundSource, Guarantee, Labelled, Step
+from kunnan.domain.enums import (
+    Category,
+    Cause,
+    ExitKind,
+    FundSource,
+    Guarantee,
+    Labelled,
+    Step,
+    Trade,
+)
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat, View
 
@@ -18,8 +27,8 @@ if TYPE_CHECKING:
     from kunnan.services.reports import Report, Scope
 
 app = typer.Typer(
-    help="Reports: categories, causes, pipeline, coverage, targets, programs, funds, exits, areas, "
-    "dashboard, html.",
+    help="Reports: categories, causes, pipeline, coverage, targets, programs, funds, exits, "
+    "training, areas, dashboard, html.",
     no_args_is_help=True,
 )
 
@@ -361,6 +370,102 @@ def programs(
     )
 
 
+TRAINING_FIELDS = (
+    Field("year", "Year", "年度"),
+    Field("trade", "Trade", "工种", "enum", Trade),
+    Field("classes", "Classes", "培训班期数", "int"),
+    Field("trainees", "Trainees", "培训人数", "int"),
+    Field("completed", "Completed", "结业", "int"),
+    Field("certified", "Certified", "取证", "int"),
+    Field("employed", "Employed", "就业", "int"),
+)
+PLACED_FIELDS = (
+    Field("year", "Year", "年度"),
+    Field("trainees_employed", "Trainees employed", "受训人员就业", "int"),
+    Field("job_fairs", "Through job fairs", "招聘活动就业", "int"),
+    Field("placed", "Placed", "实现就业", "int"),
+)
+
+
+@app.command("training")
+def training(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    org: OrgOpt = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", min=1949, max=2200, help="Only classes starting in this year."),
+    ] = None,
+    since: Annotated[
+        int | None,
+        typer.Option(
+            "--since", min=1949, max=2200, help="Only classes starting in this year or later."
+        ),
+    ] = None,
+    chart: ChartOpt = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Skills training (培训-鉴定-就业) by year and trade: classes, trainees, completed,
+    certified, employed; and the people placed in jobs each year.
+
+    A class counts toward the year it starts, and its trainees with it. Placed
+    counts jobs by the year they began: trainees employed, and jobs found at
+    the job fairs (春风行动, 就业援助月, 民营企业招聘周).
+
+    Example:
+
+    \b
+        kunnan --lang zh report training --since 2016 --as-of 2018-12-24
+    """
+    from kunnan.services.reports import training as build
+    from kunnan.ui.output import render_rows
+
+    with ledger(ctx, write=False) as session:
+        report = build(session, _scope(session, as_of, org), year=year, since=since)
+    shown = view(ctx, output)
+    zh = shown.lang == "zh"
+    _emit(
+        ctx,
+        report,
+        TRAINING_FIELDS,
+        output,
+        title=("Skills training by year and trade", "技能培训（按年度、工种）"),
+    )
+    if output not in (OutputFormat.JSON, OutputFormat.CSV):  # CSV is one table: the funnel
+        if output is OutputFormat.MARKDOWN:
+            typer.echo()
+        render_rows(
+            report.extra["placed"],
+            PLACED_FIELDS,
+            shown,
+            title="实现就业（按上岗年度）" if zh else "Placed in jobs, by the year the job began",
+            total=_total_with(report.extra["placed_total"], "year", zh),
+        )
+    if chart and output is OutputFormat.TABLE:
+        from kunnan.ui.charts import render_bar_chart
+
+        render_bar_chart(
+            "",
+            [
+                (f"{r['year']} {Trade(r['trade']).label(shown.lang)}", r["trainees"],
+                 f"{r['trainees']:,}")
+                for r in report.rows
+            ],
+        )  # fmt: skip
+    if not report.total["classes"]:
+        note(f"no training classes as of {report.scope.as_of.isoformat()}")
+    elif output is not OutputFormat.JSON:
+        total, placed = report.total, report.extra["placed_total"]["placed"]
+        note(
+            f"培训班 {total['classes']:,} 期，培训 {total['trainees']:,} 人，"
+            f"取证 {total['certified']:,} 人，就业 {total['employed']:,} 人；实现就业共 {placed:,} 人"
+            if zh
+            else f"{total['classes']:,} classes, {total['trainees']:,} trainees, "
+            f"{total['certified']:,} certified, {total['employed']:,} employed; "
+            f"{placed:,} placed in jobs in all"
+        )
+
+
 @app.command("funds")
 def funds(
     ctx: typer.Context, as_of: AsOfOpt = None, output: FormatOption = OutputFormat.TABLE
@@ -519,6 +624,7 @@ def _labelled_sections(report: Report, lang: str) -> dict[str, list[dict[str, An
             for r in parts["pipeline"].rows
         ],
         "areas": parts["areas"].rows,
+        "training": _label_rows(parts["training"].rows, "trade", Trade, lang),
     }
 
 
@@ -617,6 +723,13 @@ def _render_dashboard(ctx: typer.Context, report: Report, output: OutputFormat) 
                 if zh
                 else f"{head['aided_households_since']:,} households",
             ),
+            (
+                f"{since}年以来技能培训" if zh else f"Trained since {since}",
+                f"{head['trainees_since']:,}",
+                f"{head['classes_since']:,} 期 · 就业 {head['employed_since']:,} 人"
+                if zh
+                else f"{head['classes_since']:,} classes · {head['employed_since']:,} employed",
+            ),
         ]
         console.print(
             Columns(
@@ -667,6 +780,13 @@ def _render_dashboard(ctx: typer.Context, report: Report, output: OutputFormat) 
         shown,
         title="退出情况" if zh else "Exits by year and kind",
         total=_total_with(parts["exits"].total, "year", zh),
+    )
+    render_rows(
+        parts["training"].rows,
+        TRAINING_FIELDS,
+        shown,
+        title=f"{since}年以来技能培训" if zh else f"Skills training since {since}",
+        total=_total_with(parts["training"].total, "year", zh),
     )
 
 
@@ -737,6 +857,11 @@ def html_report(
 
     def t(en: str, cn: str) -> str:
         return cn if zh else en
+
+    placed_since = head["placed_since"]
+    trainees_by_trade: dict[str, int] = {}
+    for row in sections["training"]:  # a few rows, one per year and trade
+        trainees_by_trade[row["trade"]] = trainees_by_trade.get(row["trade"], 0) + row["trainees"]
 
     html_sections = [
         (
@@ -811,6 +936,30 @@ def html_report(
                 ],
                 sections["exits"],
                 _total_with(parts["exits"].total, "year", zh),
+            ),
+        ),
+        (
+            t(
+                f"Skills training since {since_year} (placed in jobs: {placed_since:,})",
+                f"{since_year}年以来技能培训（实现就业 {placed_since:,} 人）",
+            ),
+            page.bar_chart(
+                [
+                    (trade, trainees, f"{trainees:,}")
+                    for trade, trainees in trainees_by_trade.items()
+                ]
+            )
+            + page.table(
+                [
+                    C("year", t("Year", "年度"), grouped=False),
+                    C("trade", t("Trade", "工种")),
+                    C("classes", t("Classes", "期数"), True),
+                    C("trainees", t("Trainees", "培训人数"), True),
+                    C("certified", t("Certified", "取证"), True),
+                    C("employed", t("Employed", "就业"), True),
+                ],
+                sections["training"],
+                _total_with(parts["training"].total, "year", zh),
             ),
         ),
         (

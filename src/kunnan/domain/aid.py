@@ -53,7 +53,13 @@ ChainValue = int | str | dt.date | dt.datetime | None
 
 #: How an entry of each kind moves its fund's balance: +1 money in, -1 money out.
 #: A reversal keeps the kind of the entry it reverses and has the opposite amount.
-FUND_DIRECTION: dict[EntryKind, int] = {EntryKind.CONTRIBUTION: 1, EntryKind.GRANT: -1}
+#: A start-up loan takes money out of its fund and each repayment brings it back.
+FUND_DIRECTION: dict[EntryKind, int] = {
+    EntryKind.CONTRIBUTION: 1,
+    EntryKind.GRANT: -1,
+    EntryKind.LOAN: -1,
+    EntryKind.REPAYMENT: 1,
+}
 
 
 def _canonical_value(value: ChainValue) -> int | str | None:

@@ -294,6 +294,8 @@ class EntryKind(Labelled):
 
     CONTRIBUTION = "contribution"
     GRANT = "grant"
+    LOAN = "loan"
+    REPAYMENT = "repayment"
 
 
 class AdmissionLevel(Labelled):
@@ -310,6 +312,153 @@ class OncePer(Labelled):
 
     HOUSEHOLD = "household"
     MEMBER = "member"
+
+
+class Trade(Labelled):
+    """The skill a training class teaches (技能培训工种)."""
+
+    WELDING = "welding"
+    COMPUTER_OPERATION = "computer_operation"
+    HEALTH_MASSAGE = "health_massage"
+    COOKING = "cooking"
+    HOUSEKEEPING = "housekeeping"
+    ELECTRICIAN = "electrician"
+    HAIRDRESSING = "hairdressing"
+    OTHER = "other"
+
+
+class TrainingStage(Labelled):
+    """The 培训-鉴定-就业 one-stop, in order: each stage only after the one before."""
+
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
+    CERTIFIED = "certified"
+    EMPLOYED = "employed"
+
+
+class PlacementChannel(Labelled):
+    """How a job was found: the union's job fairs (春风行动 …) or a direct recommendation."""
+
+    SPRING_BREEZE = "spring_breeze"
+    ASSISTANCE_MONTH = "assistance_month"
+    PRIVATE_RECRUITMENT_WEEK = "private_recruitment_week"
+    DIRECT = "direct"
+
+
+class LoanStatus(Labelled):
+    """A start-up loan's standing on a day (see services.loans for how each is decided)."""
+
+    CURRENT = "current"
+    OVERDUE = "overdue"
+    REPAID = "repaid"
+    DEFAULTED = "defaulted"
+    CANCELLED = "cancelled"
+
+
+class HousingKind(Labelled):
+    LOW_RENT = "low_rent"
+    SHANTY_RENOVATION = "shanty_renovation"
+    RENT_SUBSIDY = "rent_subsidy"
+    OTHER = "other"
+
+
+class HousingStatus(Labelled):
+    """A housing case: applied, then allocated or refused."""
+
+    APPLIED = "applied"
+    ALLOCATED = "allocated"
+    REFUSED = "refused"
+
+
+class LegalKind(Labelled):
+    """Rights work (维权); each kind is also a programme of the catalogue."""
+
+    LEGAL_AID = "legal_aid"
+    WAGE_ARREARS = "wage_arrears"
+    INJURY_COMPENSATION = "injury_compensation"
+    LABOUR_DISPUTE = "labour_dispute"
+
+
+class LegalStatus(Labelled):
+    """A legal case: opened, then resolved and closed (or closed without resolution)."""
+
+    OPENED = "opened"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class ActionKind(Labelled):
+    """What kind of help an action on a household's record is (kunnan aid list)."""
+
+    GRANT = "grant"
+    LOAN = "loan"
+    TRAINING = "training"
+    PLACEMENT = "placement"
+    HOUSING = "housing"
+    LEGAL = "legal"
+    COUNSELING = "counseling"
+
+
+class ActionStatus(Labelled):
+    """Where an action stands: every status of every kind of action, for lists."""
+
+    PAID = "paid"
+    REVERSED = "reversed"
+    REVERSAL = "reversal"
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
+    CERTIFIED = "certified"
+    EMPLOYED = "employed"
+    PLACED = "placed"
+    CURRENT = "current"
+    OVERDUE = "overdue"
+    REPAID = "repaid"
+    DEFAULTED = "defaulted"
+    CANCELLED = "cancelled"
+    APPLIED = "applied"
+    ALLOCATED = "allocated"
+    REFUSED = "refused"
+    OPENED = "opened"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    HELD = "held"
+
+
+class TimelineEvent(Labelled):
+    """One thing done for a household, as its timeline (household show) lists it."""
+
+    REGISTERED = "registered"
+    CONTACT = "contact"
+    VISIT = "visit"
+    INSPECT = "inspect"
+    CALCULATE = "calculate"
+    DELIBERATE = "deliberate"
+    APPRAISE = "appraise"
+    PUBLICIZE = "publicize"
+    CONFIRM = "confirm"
+    OBJECTION = "objection"
+    OBJECTION_SETTLED = "objection_settled"
+    REJECTED = "rejected"
+    INCOME_CHECK = "income_check"
+    PAIRED = "paired"
+    PAIRING_ENDED = "pairing_ended"
+    PAIR_VISIT = "pair_visit"
+    GRANT = "grant"
+    REVERSAL = "reversal"
+    LOAN = "loan"
+    REPAYMENT = "repayment"
+    LOAN_DEFAULT = "loan_default"
+    ENROLLED = "enrolled"
+    COMPLETED = "completed"
+    CERTIFIED = "certified"
+    EMPLOYED = "employed"
+    PLACED = "placed"
+    HOUSING = "housing"
+    LEGAL = "legal"
+    COUNSELING = "counseling"
+    EXITED = "exited"
+    FOLLOWUP = "followup"
+    RELAPSED = "relapsed"
 
 
 _NOUNS: dict[str, str] = {
@@ -343,6 +492,17 @@ _NOUNS: dict[str, str] = {
     "EntryKind": "ledger entry kind",
     "AdmissionLevel": "admission level",
     "OncePer": "once-a-year rule",
+    "Trade": "trade",
+    "TrainingStage": "training stage",
+    "PlacementChannel": "placement channel",
+    "LoanStatus": "loan status",
+    "HousingKind": "housing kind",
+    "HousingStatus": "housing status",
+    "LegalKind": "legal case kind",
+    "LegalStatus": "legal case status",
+    "ActionKind": "kind of aid",
+    "ActionStatus": "aid status",
+    "TimelineEvent": "timeline event",
 }
 
 _LABELS: dict[str, dict[str, str]] = {
@@ -485,7 +645,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "name_mismatch": "姓名不一致",
         "unreadable_row": "名单行无法读取",
     },
-    "EntryKind": {"contribution": "资金拨入", "grant": "发放"},
+    "EntryKind": {
+        "contribution": "资金拨入",
+        "grant": "发放",
+        "loan": "借款发放",
+        "repayment": "借款归还",
+    },
     "AdmissionLevel": {
         "undergraduate": "本科",
         "junior_college": "大专",
@@ -493,6 +658,105 @@ _LABELS: dict[str, dict[str, str]] = {
         "none": "无",
     },
     "OncePer": {"household": "每户", "member": "每人"},
+    "Trade": {
+        "welding": "电焊",
+        "computer_operation": "计算机操作",
+        "health_massage": "保健按摩",
+        "cooking": "烹饪",
+        "housekeeping": "家政服务",
+        "electrician": "电工",
+        "hairdressing": "美容美发",
+        "other": "其他",
+    },
+    "TrainingStage": {
+        "enrolled": "已报名",
+        "completed": "已结业",
+        "certified": "已取证",
+        "employed": "已就业",
+    },
+    "PlacementChannel": {
+        "spring_breeze": "春风行动",
+        "assistance_month": "就业援助月",
+        "private_recruitment_week": "民营企业招聘周",
+        "direct": "直接推荐",
+    },
+    "LoanStatus": {
+        "current": "正常还款",
+        "overdue": "逾期",
+        "repaid": "已还清",
+        "defaulted": "违约",
+        "cancelled": "已撤销",
+    },
+    "HousingKind": {
+        "low_rent": "廉租房",
+        "shanty_renovation": "棚户区改造",
+        "rent_subsidy": "租赁补贴",
+        "other": "其他",
+    },
+    "HousingStatus": {"applied": "已申请", "allocated": "已分配", "refused": "未获批"},
+    "LegalKind": {
+        "legal_aid": "法律援助",
+        "wage_arrears": "欠薪追讨",
+        "injury_compensation": "工伤赔偿",
+        "labour_dispute": "劳动争议",
+    },
+    "LegalStatus": {"opened": "已立案", "resolved": "已解决", "closed": "已结案"},
+    "ActionKind": {
+        "grant": "现金救助",
+        "loan": "创业担保借款",
+        "training": "技能培训",
+        "placement": "就业援助",
+        "housing": "住房保障",
+        "legal": "法律维权",
+        "counseling": "心理疏导",
+    },
+    "TimelineEvent": {
+        "registered": "登记",
+        "contact": "找寻联系",
+        "visit": "一进",
+        "inspect": "二看",
+        "calculate": "三算",
+        "deliberate": "四议",
+        "appraise": "五评",
+        "publicize": "六公示",
+        "confirm": "七确认",
+        "objection": "异议",
+        "objection_settled": "异议处理",
+        "rejected": "未通过",
+        "income_check": "收入核算",
+        "paired": "结对",
+        "pairing_ended": "结对结束",
+        "pair_visit": "结对走访",
+        "grant": "现金救助",
+        "reversal": "冲正",
+        "loan": "创业担保借款",
+        "repayment": "借款归还",
+        "loan_default": "借款违约",
+        "enrolled": "培训报名",
+        "completed": "培训结业",
+        "certified": "技能鉴定取证",
+        "employed": "培训后就业",
+        "placed": "就业安置",
+        "housing": "住房保障",
+        "legal": "法律维权",
+        "counseling": "心理疏导",
+        "exited": "退出",
+        "followup": "回访",
+        "relapsed": "返困",
+    },
+}
+
+#: Every status an action can have (aid list), with the label of the enum it comes from.
+_LABELS["ActionStatus"] = {
+    "paid": "已发放",
+    "reversed": "已冲正",
+    "reversal": "冲正",
+    "placed": "已上岗",
+    "held": "已开展",
+    **_LABELS["TrainingStage"],
+    **_LABELS["LoanStatus"],
+    **_LABELS["HousingStatus"],
+    **_LABELS["LegalStatus"],
 }
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -527,4 +791,15 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     EntryKind,
     AdmissionLevel,
     OncePer,
+    Trade,
+    TrainingStage,
+    PlacementChannel,
+    LoanStatus,
+    HousingKind,
+    HousingStatus,
+    LegalKind,
+    LegalStatus,
+    ActionKind,
+    ActionStatus,
+    TimelineEvent,
 )

@@ -21,6 +21,20 @@ from kunnan.models.identification import (
 from kunnan.models.org import Org
 from kunnan.models.pairing import Pairing, PairVisit
 from kunnan.models.policy import PolicyLine, PolicySetting
+from kunnan.models.service_aid import (
+    CounselingSession,
+    HousingCase,
+    HousingStatusChange,
+    JobPlacement,
+    LegalCase,
+    LegalStatusChange,
+    Loan,
+    LoanDefault,
+    LoanRepayment,
+    TrainingClass,
+    TrainingEnrolment,
+    TrainingProgress,
+)
 
 __all__ = [
     "Agreement",
@@ -28,16 +42,25 @@ __all__ = [
     "AuditEntry",
     "Base",
     "ContactAttempt",
+    "CounselingSession",
     "Followup",
     "Fund",
     "FundAssertion",
     "Household",
     "HouseholdCause",
     "HouseholdExit",
+    "HousingCase",
+    "HousingStatusChange",
     "IdentificationCase",
     "IdentificationStep",
     "IncomeCalculation",
+    "JobPlacement",
     "LedgerHead",
+    "LegalCase",
+    "LegalStatusChange",
+    "Loan",
+    "LoanDefault",
+    "LoanRepayment",
     "Member",
     "Objection",
     "Org",
@@ -48,4 +71,7 @@ __all__ = [
     "Program",
     "ProgramRule",
     "StatusChange",
+    "TrainingClass",
+    "TrainingEnrolment",
+    "TrainingProgress",
 ]

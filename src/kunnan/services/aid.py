@@ -149,6 +149,27 @@ def _refused(refusals: tuple[Refusal, ...], rule: Rule) -> str:
     return "; ".join(r.message for r in refusals) + f", under {since}"
 
 
+def check_may_receive(
+    session: Session, household: Household, on: dt.date, *, what: str
+) -> HouseholdStatus:
+    """The household's status on ``on``, refusing aid dated before it was registered or after it
+    left the register. Grants, loans and every service follow this one rule."""
+    code = household_code(household.id)
+    if on < household.registered_on:
+        raise RuleViolation(
+            f"{code} was registered on {household.registered_on.isoformat()}; "
+            f"{what} dated {on.isoformat()} is before it"
+        )
+    standing = status_on(session, household, on) or HouseholdStatus(household.status)
+    if standing is HouseholdStatus.EXITED:
+        left = latest_exit(session, household)
+        when = f" on {left.exited_on.isoformat()} ({left.kind})" if left else ""
+        raise RuleViolation(
+            f"{code} left the register{when}; exited households receive no new aid or services"
+        )
+    return standing
+
+
 @dataclass(frozen=True)
 class GrantResult:
     entry: AidEntry
@@ -165,17 +186,7 @@ def grant(session: Session, *, data: GrantCreate) -> GrantResult:
         raise RuleViolation(f"{program.code} is not paid in cash from a fund")
     fund = lock_fund(session, resolve_fund(session, data.fund))
     on = data.on_date
-    code = household_code(household.id)
-    if on < household.registered_on:
-        raise RuleViolation(
-            f"{code} was registered on {household.registered_on.isoformat()}; "
-            f"a grant dated {on.isoformat()} is before it"
-        )
-    standing = status_on(session, household, on) or HouseholdStatus(household.status)
-    if standing is HouseholdStatus.EXITED:
-        left = latest_exit(session, household)
-        when = f" on {left.exited_on.isoformat()} ({left.kind})" if left else ""
-        raise RuleViolation(f"{code} left the register{when}; exited households receive no new aid")
+    standing = check_may_receive(session, household, on, what="a grant")
     rule = rule_in_force(session, program, on)
     member = _member_for(household, rule, data.member, on.year)
     case = _case(session, household, member, rule, on.year, data.amount_fen)
@@ -261,6 +272,9 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
     check_open(session, fund, data.on_date)
     if FUND_DIRECTION[EntryKind(entry.kind)] > 0:  # money in comes out again
         check_can_take(session, fund, entry.amount_fen, what=f"reversing entry {entry.seq}")
+    from kunnan.services.loans import link_reversal, loan_of_entry
+
+    loan = loan_of_entry(session, entry)  # a loan or a repayment: refused or linked below
     reversal = ledger.append(
         session,
         AidEntry(
@@ -279,6 +293,8 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
             reason=data.reason,
         ),
     )
+    if loan is not None:
+        link_reversal(session, loan, entry, reversal)
     audit.record(
         session,
         action="reverse",

@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import HouseholdStatus, Relation
+from kunnan.domain.money import format_fen
 from kunnan.models import Household, HouseholdExit, Member, StatusChange
 from kunnan.services.households import household_code
 
@@ -106,12 +107,36 @@ def aid_ledger_holds(session: Session) -> list[Problem]:
     ]
 
 
+def loans_within_principal(session: Session) -> list[Problem]:
+    """No loan has more repaid than was lent, or less than nothing (kunnan.domain.loans)."""
+    from kunnan.models import AidEntry, Loan, LoanRepayment
+    from kunnan.services.loans import loan_code
+
+    repaid = func.coalesce(func.sum(AidEntry.amount_fen), 0)
+    rows = session.execute(
+        select(Loan.id, Loan.amount_fen, repaid)
+        .join(LoanRepayment, LoanRepayment.loan_id == Loan.id)
+        .join(AidEntry, AidEntry.seq == LoanRepayment.entry_seq)
+        .group_by(Loan.id, Loan.amount_fen)
+        .having((repaid > Loan.amount_fen) | (repaid < 0))
+    )
+    return [
+        Problem(
+            "loan",
+            loan_code(lid),
+            f"has {format_fen(int(paid))} yuan repaid against {format_fen(lent)} yuan lent",
+        )
+        for lid, lent, paid in rows
+    ]
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("one head worker per household", one_head_each),
     ("status equals its history", status_matches_history),
     ("archives complete", archives_are_complete),
     ("exits recorded", exits_are_recorded),
     ("aid ledger chain, balances and assertions", aid_ledger_holds),
+    ("loans repaid within their principal", loans_within_principal),
 ]
 
 

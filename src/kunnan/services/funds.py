@@ -176,6 +176,8 @@ class FundRow:
     budget_fen: int | None
     contributed_fen: int
     granted_fen: int
+    lent_fen: int
+    repaid_fen: int
     balance_fen: int
 
 
@@ -195,6 +197,8 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             Fund.budget_fen,
             _kind_sum(EntryKind.CONTRIBUTION),
             _kind_sum(EntryKind.GRANT),
+            _kind_sum(EntryKind.LOAN),
+            _kind_sum(EntryKind.REPAYMENT),
             func.coalesce(func.sum(fund_effect_sql()), 0),
         )
         .outerjoin(AidEntry, AidEntry.fund_id == Fund.id)
@@ -212,7 +216,9 @@ def _to_row(row: Any) -> FundRow:
         budget_fen=row[4],
         contributed_fen=int(row[5]),
         granted_fen=int(row[6]),
-        balance_fen=int(row[7]),
+        lent_fen=int(row[7]),
+        repaid_fen=int(row[8]),
+        balance_fen=int(row[9]),
     )
 
 
@@ -231,22 +237,26 @@ def _filtered(query: Select[*tuple[Any, ...]], where: FundFilter) -> Select[*tup
 
 
 def list_funds(session: Session, *, where: FundFilter) -> tuple[list[FundRow], dict[str, int]]:
-    """Every fund with what came in, what was granted and what it holds; and the totals."""
+    """Every fund with what came in, was granted, lent and repaid, and what it holds; and totals."""
     rows = [_to_row(row) for row in session.execute(_filtered(_rows_query(), where))]
     totals_query = _filtered(
         select(
             _kind_sum(EntryKind.CONTRIBUTION),
             _kind_sum(EntryKind.GRANT),
+            _kind_sum(EntryKind.LOAN),
+            _kind_sum(EntryKind.REPAYMENT),
             func.coalesce(func.sum(fund_effect_sql()), 0),
         )
         .select_from(Fund)
         .outerjoin(AidEntry, AidEntry.fund_id == Fund.id),
         where,
     )
-    contributed, granted, held = session.execute(totals_query).one()
+    contributed, granted, lent, repaid, held = session.execute(totals_query).one()
     totals = {
         "contributed_fen": int(contributed),
         "granted_fen": int(granted),
+        "lent_fen": int(lent),
+        "repaid_fen": int(repaid),
         "balance_fen": int(held),
     }
     return rows, totals

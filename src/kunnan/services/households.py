@@ -376,6 +376,13 @@ def remove_member(session: Session, household: Household, member: Member) -> Non
             f"{member.name} received aid (ledger entry {aided}); "
             "a member with aid on the ledger stays on the register"
         )
+    from kunnan.services.casework import services_of_member
+
+    served = services_of_member(session, member)
+    if served is not None:
+        raise RuleViolation(
+            f"{member.name} has {served} on record; a member who received aid stays on the register"
+        )
     fields = _member_fields(member)
     household.members.remove(member)
     session.flush()

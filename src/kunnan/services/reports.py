@@ -17,7 +17,17 @@ from sqlalchemy import Select, and_, case, distinct, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.aid import FUND_DIRECTION
-from kunnan.domain.enums import Category, Cause, EntryKind, ExitKind, HouseholdStatus, Step
+from kunnan.domain.enums import (
+    Category,
+    Cause,
+    EntryKind,
+    ExitKind,
+    HouseholdStatus,
+    PlacementChannel,
+    Step,
+    Trade,
+    TrainingStage,
+)
 from kunnan.domain.shares import largest_remainder
 from kunnan.models import (
     AidEntry,
@@ -27,11 +37,16 @@ from kunnan.models import (
     HouseholdExit,
     IdentificationCase,
     IdentificationStep,
+    JobPlacement,
     Member,
     Org,
     Program,
     StatusChange,
+    TrainingClass,
+    TrainingEnrolment,
+    TrainingProgress,
 )
+from kunnan.services.aid import CASH
 from kunnan.services.ledger import fund_code
 from kunnan.services.orgs import within
 
@@ -357,8 +372,11 @@ def programs(
             ).group_by(standing.c.program)
         )
     }
+    # Service programmes (training, loans, housing …) pay no grants: their own reports count them.
     catalogue = session.execute(
-        select(Program.code, Program.name, Program.guarantee).order_by(Program.position)
+        select(Program.code, Program.name, Program.guarantee)
+        .where(Program.kind == CASH)
+        .order_by(Program.position)
     )
     rows = []
     for code, name, guarantee in catalogue:
@@ -417,6 +435,152 @@ def funds(session: Session, scope: Scope) -> Report:
     return Report("funds", scope, rows, total, {"by_source": sources})
 
 
+#: The union's job fairs (春风行动, 就业援助月, 民营企业招聘周): every channel but a direct referral.
+JOB_FAIRS = tuple(c.value for c in PlacementChannel if c is not PlacementChannel.DIRECT)
+
+
+def _years(column: Any, year: int | None, since: int | None) -> list[Any]:
+    conditions = []
+    if year is not None:
+        conditions.append(column == year)
+    if since is not None:
+        conditions.append(column >= since)
+    return conditions
+
+
+def training(
+    session: Session, scope: Scope, *, year: int | None = None, since: int | None = None
+) -> Report:
+    """培训-鉴定-就业 by year and trade: classes, trainees, and how many completed, were
+    certified and were employed by the day; and the people placed in jobs each year.
+
+    A class counts toward the year it starts, and its trainees and whatever they reach by
+    the day count with it (one cohort per year). With ``--org``, trainees are those of the
+    union's households, and a class counts if the union (or one under it) ran it or one of
+    those households had a trainee in it. A class counts once it has started or has a
+    trainee. ``placed`` counts jobs by the year they began: trainees employed, and jobs found
+    at the job fairs, each placement once.
+    """
+    in_scope: list[Any] = []
+    if scope.org is not None:
+        in_scope.append(
+            select(Household.id)
+            .join(Org, Org.id == Household.org_id)
+            .where(Household.id == TrainingEnrolment.household_id, within(scope.org))
+            .exists()
+        )
+    reached = (
+        select(
+            TrainingProgress.enrolment_id.label("enrolment_id"),
+            *(
+                func.max(case((TrainingProgress.stage == stage.value, 1), else_=0)).label(
+                    stage.value
+                )
+                for stage in (
+                    TrainingStage.COMPLETED,
+                    TrainingStage.CERTIFIED,
+                    TrainingStage.EMPLOYED,
+                )
+            ),
+        )
+        .where(TrainingProgress.on_date <= scope.as_of)
+        .group_by(TrainingProgress.enrolment_id)
+        .subquery()
+    )
+    stages = ("completed", "certified", "employed")
+    trainees_by = {
+        (int(class_year), trade): [int(n or 0) for n in numbers]
+        for class_year, trade, *numbers in session.execute(
+            select(
+                TrainingClass.year,
+                TrainingClass.trade,
+                func.count(TrainingEnrolment.id),
+                *(func.sum(func.coalesce(reached.c[stage], 0)) for stage in stages),
+            )
+            .join(TrainingClass, TrainingClass.id == TrainingEnrolment.class_id)
+            .outerjoin(reached, reached.c.enrolment_id == TrainingEnrolment.id)
+            .where(TrainingEnrolment.enrolled_on <= scope.as_of, *in_scope)
+            .where(*_years(TrainingClass.year, year, since))
+            .group_by(TrainingClass.year, TrainingClass.trade)
+        )
+    }
+    has_trainee = (
+        select(TrainingEnrolment.id)
+        .where(
+            TrainingEnrolment.class_id == TrainingClass.id,
+            TrainingEnrolment.enrolled_on <= scope.as_of,
+            *in_scope,
+        )
+        .exists()
+    )
+    held = TrainingClass.starts_on <= scope.as_of
+    if scope.org is not None:
+        runner = aliased(Org)
+        held = and_(
+            held,
+            select(runner.id)
+            .where(runner.id == TrainingClass.org_id, within(scope.org, runner.path.expression))
+            .exists(),
+        )
+    classes_by: dict[tuple[int, str], int] = {
+        (int(class_year), trade): int(count)
+        for class_year, trade, count in session.execute(
+            select(TrainingClass.year, TrainingClass.trade, func.count(TrainingClass.id))
+            .where(held | has_trainee, *_years(TrainingClass.year, year, since))
+            .group_by(TrainingClass.year, TrainingClass.trade)
+        )
+    }
+    order = {trade.value: position for position, trade in enumerate(Trade)}
+    rows: list[dict[str, Any]] = []
+    for class_year, trade in sorted(
+        set(classes_by) | set(trainees_by), key=lambda key: (key[0], order.get(key[1], len(order)))
+    ):
+        enrolled, completed, certified, employed = trainees_by.get((class_year, trade), (0,) * 4)
+        rows.append({"year": class_year, "trade": trade,
+                     "classes": classes_by.get((class_year, trade), 0), "trainees": enrolled,
+                     "completed": completed, "certified": certified, "employed": employed})  # fmt: skip
+    counted = ("classes", "trainees", "completed", "certified", "employed")
+    total = {key: sum(r[key] for r in rows) for key in counted}
+
+    from_training = JobPlacement.enrolment_id.is_not(None)
+    placements = (
+        select(
+            JobPlacement.year,
+            func.sum(case((from_training, 1), else_=0)),
+            func.sum(case((from_training, 0), else_=1)),
+        )
+        .where(
+            JobPlacement.placed_on <= scope.as_of,
+            from_training | JobPlacement.channel.in_(JOB_FAIRS),
+            *_years(JobPlacement.year, year, since),
+        )
+        .group_by(JobPlacement.year)
+        .order_by(JobPlacement.year)
+    )
+    if scope.org is not None:
+        placements = (
+            placements.join(Household, Household.id == JobPlacement.household_id)
+            .join(Org, Org.id == Household.org_id)
+            .where(within(scope.org))
+        )
+    placed = [
+        {"year": int(placed_year), "trainees_employed": int(trainees),
+         "job_fairs": int(fairs), "placed": int(trainees) + int(fairs)}
+        for placed_year, trainees, fairs in session.execute(placements)
+    ]  # fmt: skip
+    extra: dict[str, Any] = {
+        "placed": placed,
+        "placed_total": {
+            key: sum(r[key] for r in placed) for key in ("trainees_employed", "job_fairs", "placed")
+        },
+    }
+    if year is not None:
+        extra["year"] = year
+    if since is not None:
+        extra["since"] = since
+    return Report("training", scope, rows, total, extra)
+
+
 def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
     """The headline figures of every report on one page."""
     from kunnan.services.pairing import coverage
@@ -428,6 +592,7 @@ def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
         "programs": programs(session, scope, since=since),
         "programs_this_year": programs(session, scope, year=scope.as_of.year),
         "exits": exits(session, scope, since=since),
+        "training": training(session, scope, since=since),
         "areas": areas(session, scope),
     }
     _rows, overall = coverage(session, on=scope.as_of, org=scope.org)
@@ -446,5 +611,9 @@ def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
         "aid_since_fen": parts["programs"].total["amount_fen"],
         "aided_households_since": parts["programs"].total["households"],
         "aid_this_year_fen": parts["programs_this_year"].total["amount_fen"],
+        "classes_since": parts["training"].total["classes"],
+        "trainees_since": parts["training"].total["trainees"],
+        "employed_since": parts["training"].total["employed"],
+        "placed_since": parts["training"].extra["placed_total"]["placed"],
     }
     return Report("dashboard", scope, [], headline, dict(parts))

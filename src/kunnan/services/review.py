@@ -20,16 +20,26 @@ from kunnan.domain.enums import HouseholdStatus, Relation
 from kunnan.models import (
     AidEntry,
     ContactAttempt,
+    CounselingSession,
     Followup,
     Household,
     HouseholdExit,
+    HousingCase,
+    HousingStatusChange,
     IdentificationCase,
     IdentificationStep,
     IncomeCalculation,
+    JobPlacement,
+    LegalCase,
+    LegalStatusChange,
+    Loan,
+    LoanDefault,
     Member,
     Org,
     Pairing,
     PairVisit,
+    TrainingEnrolment,
+    TrainingProgress,
 )
 from kunnan.services.households import household_code
 from kunnan.services.orgs import within
@@ -51,6 +61,22 @@ def _activity_dates() -> list[Select[*tuple[Any, ...]]]:
         select(PairVisit.household_id, PairVisit.visited_on),
         select(Pairing.household_id, Pairing.started_on),
         select(AidEntry.household_id, AidEntry.on_date).where(AidEntry.household_id.is_not(None)),
+        # service aid (loans and repayments are aid entries above)
+        select(TrainingEnrolment.household_id, TrainingEnrolment.enrolled_on),
+        select(TrainingEnrolment.household_id, TrainingProgress.on_date).join(
+            TrainingEnrolment, TrainingEnrolment.id == TrainingProgress.enrolment_id
+        ),
+        select(JobPlacement.household_id, JobPlacement.placed_on),
+        select(Loan.household_id, LoanDefault.declared_on).join(
+            Loan, Loan.id == LoanDefault.loan_id
+        ),
+        select(HousingCase.household_id, HousingStatusChange.changed_on).join(
+            HousingCase, HousingCase.id == HousingStatusChange.case_id
+        ),
+        select(LegalCase.household_id, LegalStatusChange.changed_on).join(
+            LegalCase, LegalCase.id == LegalStatusChange.case_id
+        ),
+        select(CounselingSession.household_id, CounselingSession.held_on),
     ]
 
 

@@ -1,0 +1,70 @@
+"""The order of service aid: training stages, housing and legal cases.
+
+Each is a small state machine, kept here as data so that the services and
+their tests agree on it:
+
+- training (培训-鉴定-就业): enrolled → completed → certified → employed,
+  each stage only after the one before;
+- housing: a case is applied for, then allocated or refused (both final);
+- legal: a case is opened, then resolved and closed, or closed unresolved.
+"""
+
+from __future__ import annotations
+
+from kunnan.domain.enums import HousingStatus, LegalKind, LegalStatus, TrainingStage
+
+#: The training stages in order.
+STAGES: tuple[TrainingStage, ...] = tuple(TrainingStage)
+
+#: The statuses a housing or legal case may move to from each status.
+HOUSING_NEXT: dict[HousingStatus, frozenset[HousingStatus]] = {
+    HousingStatus.APPLIED: frozenset({HousingStatus.ALLOCATED, HousingStatus.REFUSED}),
+    HousingStatus.ALLOCATED: frozenset(),
+    HousingStatus.REFUSED: frozenset(),
+}
+LEGAL_NEXT: dict[LegalStatus, frozenset[LegalStatus]] = {
+    LegalStatus.OPENED: frozenset({LegalStatus.RESOLVED, LegalStatus.CLOSED}),
+    LegalStatus.RESOLVED: frozenset({LegalStatus.CLOSED}),
+    LegalStatus.CLOSED: frozenset(),
+}
+#: The status a new case starts with.
+HOUSING_START = HousingStatus.APPLIED
+LEGAL_START = LegalStatus.OPENED
+
+#: The programme code each kind of legal case is counted under.
+LEGAL_PROGRAM: dict[LegalKind, str] = {kind: kind.value.replace("_", "-") for kind in LegalKind}
+
+#: The programmes of service aid (their codes in the catalogue).
+TRAINING_PROGRAM = "training"
+PLACEMENT_PROGRAM = "job-placement"
+LOAN_PROGRAM = "startup-loan"
+HOUSING_PROGRAM = "housing"
+COUNSELING_PROGRAM = "counseling"
+
+
+def stage_before(stage: TrainingStage) -> TrainingStage | None:
+    """The stage that must be reached before ``stage`` (None for enrolment)."""
+    index = STAGES.index(stage)
+    return STAGES[index - 1] if index else None
+
+
+def is_open(status: HousingStatus | LegalStatus) -> bool:
+    """Whether a case in ``status`` can still change."""
+    if isinstance(status, HousingStatus):
+        return bool(HOUSING_NEXT[status])
+    return bool(LEGAL_NEXT[status])
+
+
+def transition_refusal(
+    current: HousingStatus | LegalStatus, wanted: HousingStatus | LegalStatus
+) -> str | None:
+    """Why a case cannot move from ``current`` to ``wanted``, or None when it can."""
+    allowed: frozenset[HousingStatus] | frozenset[LegalStatus] = (
+        HOUSING_NEXT[current] if isinstance(current, HousingStatus) else LEGAL_NEXT[current]
+    )
+    if wanted in allowed:
+        return None
+    if not allowed:
+        return f"it is {current.value} ({current.zh}), which is final"
+    choices = " or ".join(sorted(status.value for status in allowed))
+    return f"it is {current.value} ({current.zh}); it can become {choices}, not {wanted.value}"

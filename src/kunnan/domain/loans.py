@@ -1,0 +1,103 @@
+"""创业担保借款: the arithmetic of a start-up loan and how its standing is decided.
+
+A loan is principal lent from a fund for ``term_months``; it falls due on the
+same day that many months after it was issued (the month's last day when it
+has no such day). Repayments return money to the fund. Interest is recorded
+as a rate and not charged through the ledger: a guarantee loan's interest is
+subsidised, and what the household owes the union is the principal.
+
+On a given day a loan is, in this order of precedence:
+
+- ``cancelled`` when its ledger entry was reversed (it was entered by mistake);
+- ``repaid`` when nothing is outstanding;
+- ``defaulted`` when the union declared it defaulted (``kunnan aid loan-default``)
+  on or before the day, which it may do only once the loan is past due;
+- ``overdue`` when the day is after the due date and something is outstanding;
+- ``current`` otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from kunnan.domain.enums import LoanStatus
+from kunnan.domain.exits import add_months
+from kunnan.domain.money import format_fen
+
+#: The longest term a start-up loan may run.
+MAX_TERM_MONTHS = 360
+#: The highest yearly rate, in percent, kunnan accepts.
+MAX_RATE_PCT = Decimal(100)
+
+
+def due_date(issued_on: dt.date, term_months: int) -> dt.date:
+    """The day a loan falls due: ``term_months`` after it was issued."""
+    return add_months(issued_on, term_months)
+
+
+def outstanding(amount_fen: int, repaid_fen: int) -> int:
+    """What is still owed: the principal less what was repaid, never below zero."""
+    return max(amount_fen - repaid_fen, 0)
+
+
+@dataclass(frozen=True)
+class LoanFacts:
+    """A loan's figures on a day, gathered by the service."""
+
+    code: str
+    amount_fen: int
+    repaid_fen: int
+    due_on: dt.date
+    cancelled: bool = False
+    defaulted_on: dt.date | None = None
+
+    @property
+    def outstanding_fen(self) -> int:
+        return 0 if self.cancelled else outstanding(self.amount_fen, self.repaid_fen)
+
+    def status_on(self, day: dt.date) -> LoanStatus:
+        if self.cancelled:
+            return LoanStatus.CANCELLED
+        if self.outstanding_fen == 0:
+            return LoanStatus.REPAID
+        if self.defaulted_on is not None and self.defaulted_on <= day:
+            return LoanStatus.DEFAULTED
+        if day > self.due_on:
+            return LoanStatus.OVERDUE
+        return LoanStatus.CURRENT
+
+
+def repayment_refusal(facts: LoanFacts, amount_fen: int) -> str | None:
+    """Why a repayment of ``amount_fen`` cannot be taken, or None when it can."""
+    if facts.cancelled:
+        return f"loan {facts.code} was cancelled (its entry was reversed); nothing is owed"
+    left = facts.outstanding_fen
+    if left == 0:
+        return f"loan {facts.code} is repaid in full; nothing is outstanding"
+    if amount_fen > left:
+        return (
+            f"loan {facts.code} has {format_fen(left)} yuan outstanding "
+            f"({format_fen(facts.amount_fen)} lent, {format_fen(facts.repaid_fen)} repaid); "
+            f"a repayment of {format_fen(amount_fen)} yuan would be more than is owed"
+        )
+    return None
+
+
+def default_refusal(facts: LoanFacts, on: dt.date) -> str | None:
+    """Why the loan cannot be declared defaulted on ``on``, or None when it can."""
+    if facts.cancelled:
+        return f"loan {facts.code} was cancelled (its entry was reversed)"
+    if facts.defaulted_on is not None:
+        return (
+            f"loan {facts.code} was already declared defaulted on {facts.defaulted_on.isoformat()}"
+        )
+    if facts.outstanding_fen == 0:
+        return f"loan {facts.code} is repaid in full"
+    if on <= facts.due_on:
+        return (
+            f"loan {facts.code} falls due on {facts.due_on.isoformat()}; it can be declared "
+            f"defaulted only after that ({format_fen(facts.outstanding_fen)} yuan outstanding)"
+        )
+    return None

@@ -1,0 +1,332 @@
+"""Housing (住房保障), legal cases (法律援助, 欠薪追讨, 工伤赔偿, 劳动争议) and counselling (心理疏导).
+
+Housing and legal cases change status over time, and each change is a row of
+its own with its date, so the history stays: a housing case is applied for,
+then allocated (with a subsidy or floor area) or refused; a legal case is
+opened, then resolved (with money recovered for the household — wages,
+compensation; never union money) and closed. A household has at most one
+open housing case of each kind, so a status names its case; it may have
+several open legal cases of a kind (two employers owing wages), and then
+``--case`` says which.
+
+New cases and counselling are refused for a household that has left the
+register (the rule grants follow); an open case still records how it ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kunnan.domain.casework import (
+    HOUSING_START,
+    LEGAL_START,
+    is_open,
+    transition_refusal,
+)
+from kunnan.domain.enums import HousingKind, HousingStatus, LegalStatus
+from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
+from kunnan.models import (
+    CounselingSession,
+    Household,
+    HousingCase,
+    HousingStatusChange,
+    JobPlacement,
+    LegalCase,
+    LegalStatusChange,
+    Member,
+    TrainingEnrolment,
+)
+from kunnan.schemas.service_aid import CounselCreate, HousingCreate, LegalCreate
+from kunnan.services import audit
+from kunnan.services.aid import check_may_receive
+from kunnan.services.households import find_member, household_code, resolve_household
+
+_LEGAL_CODE = re.compile(r"[Ll][Cc](\d{1,12})")
+
+
+def housing_code(case_id: int) -> str:
+    return f"HC{case_id:03d}"
+
+
+def legal_code(case_id: int) -> str:
+    return f"LC{case_id:03d}"
+
+
+def counseling_code(session_id: int) -> str:
+    return f"CS{session_id:03d}"
+
+
+def _locked(session: Session, ref: str) -> Household:
+    household = resolve_household(session, ref)
+    session.refresh(household, with_for_update=True)
+    return household
+
+
+def _check_forward(what: str, latest_on: dt.date, on: dt.date) -> None:
+    if on < latest_on:
+        raise RuleViolation(
+            f"{what} last changed on {latest_on.isoformat()}; "
+            f"a change dated {on.isoformat()} would go back in time"
+        )
+
+
+# Housing -----------------------------------------------------------------------
+
+
+def housing_status(session: Session, case: HousingCase) -> tuple[HousingStatus, dt.date]:
+    """A housing case's latest status and the day it took it."""
+    status, on = session.execute(
+        select(HousingStatusChange.status, HousingStatusChange.changed_on)
+        .where(HousingStatusChange.case_id == case.id)
+        .order_by(HousingStatusChange.changed_on.desc(), HousingStatusChange.id.desc())
+        .limit(1)
+    ).one()
+    return HousingStatus(status), on
+
+
+def _open_housing(session: Session, household: Household, kind: HousingKind) -> HousingCase | None:
+    cases = session.scalars(
+        select(HousingCase)
+        .where(HousingCase.household_id == household.id, HousingCase.kind == kind.value)
+        .order_by(HousingCase.id.desc())
+    )
+    for case in cases:
+        if is_open(housing_status(session, case)[0]):
+            return case
+    return None
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """A case and the status it just took."""
+
+    code: str
+    status: str
+    opened: bool
+
+
+def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
+    """Apply for housing (opens a case) or record the open case's allocation or refusal."""
+    household = _locked(session, data.household)
+    code, on = household_code(household.id), data.on_date
+    case = _open_housing(session, household, data.kind)
+    opened = case is None
+    if case is None:
+        if data.status is not HOUSING_START:
+            raise RuleViolation(
+                f"{code} has no open {data.kind.value} housing case to become {data.status.value}; "
+                f"a case starts as {HOUSING_START.value}",
+                hint=f"kunnan aid housing {code} --kind {data.kind.value} --status applied",
+            )
+        check_may_receive(session, household, on, what="a housing case")
+        case = HousingCase(
+            household_id=household.id,
+            kind=data.kind.value,
+            opened_on=on,
+            year=on.year,
+            recorded_at=audit.context(session).at,
+        )
+        session.add(case)
+        session.flush()
+    else:
+        current, since = housing_status(session, case)
+        refusal = transition_refusal(current, data.status)
+        if refusal is not None:
+            raise RuleViolation(
+                f"housing case {housing_code(case.id)} of {code} ({data.kind.value}) cannot become "
+                f"{data.status.value}: {refusal}"
+            )
+        _check_forward(f"housing case {housing_code(case.id)}", since, on)
+    session.add(
+        HousingStatusChange(
+            case_id=case.id,
+            status=data.status.value,
+            changed_on=on,
+            amount_fen=data.amount_fen,
+            area_m2=data.area_m2,
+            note=data.note or "",
+            recorded_at=audit.context(session).at,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        action="create" if opened else "update",
+        entity="housing_case",
+        entity_ref=housing_code(case.id),
+        household_id=household.id,
+        changes={
+            "kind": data.kind.value,
+            "status": data.status.value,
+            "on_date": on,
+            "amount_fen": data.amount_fen,
+            "area_m2": str(data.area_m2) if data.area_m2 is not None else None,
+            "note": data.note,
+        },
+    )
+    return CaseChange(code=housing_code(case.id), status=data.status.value, opened=opened)
+
+
+# Legal -------------------------------------------------------------------------
+
+
+def legal_status(session: Session, case: LegalCase) -> tuple[LegalStatus, dt.date]:
+    status, on = session.execute(
+        select(LegalStatusChange.status, LegalStatusChange.changed_on)
+        .where(LegalStatusChange.case_id == case.id)
+        .order_by(LegalStatusChange.changed_on.desc(), LegalStatusChange.id.desc())
+        .limit(1)
+    ).one()
+    return LegalStatus(status), on
+
+
+def _legal_case(session: Session, household: Household, data: LegalCreate) -> LegalCase:
+    """The open case a status change is for: the one named, or the only open one of the kind."""
+    code = household_code(household.id)
+    if data.case is not None:
+        match = _LEGAL_CODE.fullmatch(data.case.strip())
+        case = session.get(LegalCase, int(match[1])) if match else None
+        if case is None or case.household_id != household.id:
+            raise NotFound(f"{code} has no legal case '{data.case}'")
+        if case.kind != data.kind.value:
+            raise InvalidInput(
+                f"--kind: legal case {legal_code(case.id)} is {case.kind}, not {data.kind.value}"
+            )
+        return case
+    cases = session.scalars(
+        select(LegalCase)
+        .where(LegalCase.household_id == household.id, LegalCase.kind == data.kind.value)
+        .order_by(LegalCase.id)
+    ).all()
+    open_cases = [case for case in cases if is_open(legal_status(session, case)[0])]
+    if not open_cases:
+        raise RuleViolation(
+            f"{code} has no open {data.kind.value} case to become {data.status.value}; "
+            f"a case starts as {LEGAL_START.value}",
+            hint=f"kunnan aid legal {code} --kind {data.kind.value} --status opened",
+        )
+    if len(open_cases) > 1:
+        codes = ", ".join(legal_code(case.id) for case in open_cases)
+        raise InvalidInput(
+            f"give --case: {code} has {len(open_cases)} open {data.kind.value} cases ({codes})"
+        )
+    return open_cases[0]
+
+
+def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
+    """Open a legal case, or record an open case's resolution (money recovered) or closing."""
+    household = _locked(session, data.household)
+    on = data.on_date
+    opened = data.status is LEGAL_START
+    if opened:
+        check_may_receive(session, household, on, what="a legal case")
+        member = find_member(household, data.member) if data.member is not None else None
+        case = LegalCase(
+            household_id=household.id,
+            member_id=member.id if member is not None else None,
+            kind=data.kind.value,
+            against=data.against,
+            opened_on=on,
+            year=on.year,
+            recorded_at=audit.context(session).at,
+        )
+        session.add(case)
+        session.flush()
+    else:
+        case = _legal_case(session, household, data)
+        current, since = legal_status(session, case)
+        refusal = transition_refusal(current, data.status)
+        if refusal is not None:
+            raise RuleViolation(
+                f"legal case {legal_code(case.id)} of {household_code(household.id)} cannot "
+                f"become {data.status.value}: {refusal}"
+            )
+        _check_forward(f"legal case {legal_code(case.id)}", since, on)
+    session.add(
+        LegalStatusChange(
+            case_id=case.id,
+            status=data.status.value,
+            changed_on=on,
+            recovered_fen=data.recovered_fen,
+            note=data.note or "",
+            recorded_at=audit.context(session).at,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        action="create" if opened else "update",
+        entity="legal_case",
+        entity_ref=legal_code(case.id),
+        household_id=household.id,
+        changes={
+            "kind": data.kind.value,
+            "status": data.status.value,
+            "on_date": on,
+            "against": data.against,
+            "member": data.member,
+            "recovered_fen": data.recovered_fen,
+            "note": data.note,
+        },
+    )
+    return CaseChange(code=legal_code(case.id), status=data.status.value, opened=opened)
+
+
+# Counselling -------------------------------------------------------------------
+
+
+def counsel(session: Session, *, data: CounselCreate) -> CounselingSession:
+    """Record a counselling session with a household (or one member)."""
+    household = _locked(session, data.household)
+    check_may_receive(session, household, data.on_date, what="counselling")
+    member = find_member(household, data.member) if data.member is not None else None
+    row = CounselingSession(
+        household_id=household.id,
+        member_id=member.id if member is not None else None,
+        counselor=data.counselor,
+        note=data.note,
+        held_on=data.on_date,
+        year=data.on_date.year,
+        recorded_at=audit.context(session).at,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        entity="counseling_session",
+        entity_ref=counseling_code(row.id),
+        household_id=household.id,
+        changes={
+            "counselor": row.counselor,
+            "member": member.name if member is not None else None,
+            "on_date": row.held_on,
+            "note": row.note,
+        },
+    )
+    return row
+
+
+def area_text(value: Decimal | None) -> str | None:
+    """A floor area with two decimals, whatever the backend returns."""
+    return None if value is None else str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def services_of_member(session: Session, member: Member) -> str | None:
+    """The first service recorded for a member (training, a job, a legal case, counselling), if any."""
+    sources = (
+        (TrainingEnrolment.id, TrainingEnrolment.member_id, "a training enrolment"),
+        (JobPlacement.id, JobPlacement.member_id, "a job placement"),
+        (LegalCase.id, LegalCase.member_id, "a legal case"),
+        (CounselingSession.id, CounselingSession.member_id, "a counselling session"),
+    )
+    for key, member_id, what in sources:
+        if session.scalar(select(key).where(member_id == member.id).limit(1)) is not None:
+            return what
+    return None

@@ -1,0 +1,445 @@
+"""A household's timeline: everything done for it, in date order (``household show``).
+
+Registration, contact attempts, the identification steps (and objections,
+rejections, later income checks), pairing and the contact person's visits,
+every ledger entry (grants, reversals, loans, repayments) and service
+(training stages, placements, housing and legal status changes,
+counselling), exits, follow-ups and relapses.
+
+Each source is one query filtered by the household; the rows of one
+household are few, so they are merged and sorted here. Entries carry their
+facts as ``parts`` (text, and enum members the command line labels in the
+chosen language); identification steps carry their recorded details, which
+``identify status`` already knows how to describe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kunnan.domain.enums import (
+    ContactMethod,
+    ContactOutcome,
+    EntryKind,
+    ExitKind,
+    FollowupOutcome,
+    HousingKind,
+    HousingStatus,
+    Labelled,
+    LegalKind,
+    LegalStatus,
+    ObjectionStatus,
+    PlacementChannel,
+    Step,
+    TimelineEvent,
+    Trade,
+    TrainingStage,
+    VisitKind,
+)
+from kunnan.models import (
+    AidEntry,
+    ContactAttempt,
+    CounselingSession,
+    Followup,
+    Household,
+    HouseholdExit,
+    HousingCase,
+    HousingStatusChange,
+    IdentificationCase,
+    IdentificationStep,
+    IncomeCalculation,
+    JobPlacement,
+    LegalCase,
+    LegalStatusChange,
+    Loan,
+    LoanDefault,
+    LoanRepayment,
+    Member,
+    Objection,
+    Org,
+    Pairing,
+    PairVisit,
+    Program,
+    TrainingClass,
+    TrainingEnrolment,
+    TrainingProgress,
+)
+from kunnan.services.casework import area_text, counseling_code, housing_code, legal_code
+from kunnan.services.loans import loan_code
+from kunnan.services.placements import placement_code
+from kunnan.services.training import class_code
+
+Part = str | Labelled
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    on_date: dt.date
+    event: TimelineEvent
+    #: The record it is about: a ledger entry (#12), a loan (L001), a class (C001) …
+    record: str | None = None
+    amount_fen: int | None = None
+    parts: tuple[Part, ...] = ()
+    #: An identification step's recorded details (described like ``identify status``).
+    step_details: dict[str, Any] | None = None
+    #: Orders entries of one day: the order the work is done in, then the order recorded.
+    order: tuple[int, int] = field(default=(0, 0), compare=False)
+
+
+_STEP_EVENT = {step: TimelineEvent(step.value) for step in Step}
+
+
+def _text(*values: str | None) -> tuple[str, ...]:
+    return tuple(value for value in values if value)
+
+
+def _registered(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    org = session.get(Org, household.org_id)
+    yield TimelineEntry(
+        household.registered_on,
+        TimelineEvent.REGISTERED,
+        parts=_text(org.name if org else None),
+        order=(0, 0),
+    )
+
+
+def _contacts(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    rows = session.scalars(
+        select(ContactAttempt).where(ContactAttempt.household_id == household.id)
+    )
+    for row in rows:
+        yield TimelineEntry(
+            row.attempted_on,
+            TimelineEvent.CONTACT,
+            parts=(
+                ContactMethod(row.method),
+                ContactOutcome(row.outcome),
+                *_text(row.caseworker, row.note),
+            ),
+            order=(1, row.id),
+        )
+
+
+def _identification(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    steps = session.execute(
+        select(IdentificationStep, IdentificationCase.round)
+        .join(IdentificationCase, IdentificationCase.id == IdentificationStep.case_id)
+        .where(IdentificationCase.household_id == household.id)
+    )
+    for step, round_ in steps:
+        yield TimelineEntry(
+            step.done_on,
+            _STEP_EVENT[Step(step.step)],
+            record=f"round {round_}" if round_ > 1 else None,
+            parts=_text(step.note),
+            step_details=json.loads(step.details or "{}"),
+            order=(2, step.id),
+        )
+    for objection in session.scalars(
+        select(Objection).where(Objection.household_id == household.id)
+    ):
+        yield TimelineEntry(
+            objection.filed_on,
+            TimelineEvent.OBJECTION,
+            parts=_text(objection.filed_by, objection.text),
+            order=(3, objection.id),
+        )
+        if objection.settled_on is not None:
+            yield TimelineEntry(
+                objection.settled_on,
+                TimelineEvent.OBJECTION_SETTLED,
+                parts=(ObjectionStatus(objection.status), *_text(objection.settlement)),
+                order=(3, objection.id),
+            )
+    rejected = session.scalars(
+        select(IdentificationCase).where(
+            IdentificationCase.household_id == household.id,
+            IdentificationCase.rejected_step.is_not(None),
+            IdentificationCase.closed_on.is_not(None),
+        )
+    )
+    for case in rejected:
+        assert case.closed_on is not None and case.rejected_step is not None
+        yield TimelineEntry(
+            case.closed_on,
+            TimelineEvent.REJECTED,
+            parts=(Step(case.rejected_step), *_text(case.reject_reason)),
+            order=(4, case.id),
+        )
+    checks = session.scalars(
+        select(IncomeCalculation).where(
+            IncomeCalculation.household_id == household.id,
+            IncomeCalculation.case_id.is_(None),
+        )
+    )
+    for check in checks:
+        yield TimelineEntry(
+            check.calculated_on,
+            TimelineEvent.INCOME_CHECK,
+            amount_fen=check.per_capita_fen,
+            parts=_text(check.purpose),
+            order=(5, check.id),
+        )
+
+
+def _pairing(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    pairings = session.execute(
+        select(Pairing, Org.name)
+        .join(Org, Org.id == Pairing.unit_id)
+        .where(Pairing.household_id == household.id)
+    )
+    for pairing, unit in pairings:
+        yield TimelineEntry(
+            pairing.started_on,
+            TimelineEvent.PAIRED,
+            parts=(unit, pairing.contact_name),
+            order=(6, pairing.id),
+        )
+        if pairing.ended_on is not None:
+            yield TimelineEntry(
+                pairing.ended_on,
+                TimelineEvent.PAIRING_ENDED,
+                parts=(unit, *_text(pairing.end_reason)),
+                order=(6, pairing.id),
+            )
+    visits = session.scalars(select(PairVisit).where(PairVisit.household_id == household.id))
+    for visit in visits:
+        yield TimelineEntry(
+            visit.visited_on,
+            TimelineEvent.PAIR_VISIT,
+            parts=(VisitKind(visit.kind), visit.visitor, *_text(visit.note, visit.solved)),
+            order=(7, visit.id),
+        )
+
+
+def _ledger(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    loans: dict[int, int] = dict(
+        session.execute(
+            select(Loan.entry_seq, Loan.id).where(Loan.household_id == household.id)
+        ).all()
+    )
+    loans.update(
+        session.execute(
+            select(LoanRepayment.entry_seq, LoanRepayment.loan_id)
+            .join(Loan, Loan.id == LoanRepayment.loan_id)
+            .where(Loan.household_id == household.id)
+        ).all()
+    )
+    entries = session.execute(
+        select(AidEntry, Program.name, Member.name)
+        .outerjoin(Program, Program.code == AidEntry.program)
+        .outerjoin(Member, Member.id == AidEntry.member_id)
+        .where(AidEntry.household_id == household.id)
+    )
+    for entry, program, member in entries:
+        kind = EntryKind(entry.kind)
+        loan_id = loans.get(entry.seq)
+        if entry.reverses_seq is not None:
+            event = TimelineEvent.REVERSAL
+            parts: tuple[Part, ...] = (f"#{entry.reverses_seq}", *_text(program, entry.reason))
+        elif kind is EntryKind.LOAN:
+            event, parts = TimelineEvent.LOAN, _text(member)
+        elif kind is EntryKind.REPAYMENT:
+            event, parts = TimelineEvent.REPAYMENT, _text(member)
+        else:
+            event, parts = TimelineEvent.GRANT, _text(program, member, entry.ref)
+        record = f"#{entry.seq}"
+        if loan_id is not None and entry.reverses_seq is None:
+            record = f"{loan_code(loan_id)} #{entry.seq}"
+        yield TimelineEntry(
+            entry.on_date,
+            event,
+            record=record,
+            amount_fen=entry.amount_fen,
+            parts=parts,
+            order=(8, entry.seq),
+        )
+    defaults = session.execute(
+        select(LoanDefault, Loan.id)
+        .join(Loan, Loan.id == LoanDefault.loan_id)
+        .where(Loan.household_id == household.id)
+    )
+    for default, loan_id in defaults:
+        yield TimelineEntry(
+            default.declared_on,
+            TimelineEvent.LOAN_DEFAULT,
+            record=loan_code(loan_id),
+            parts=_text(default.reason),
+            order=(8, 0),
+        )
+
+
+def _training(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    enrolments = session.execute(
+        select(TrainingEnrolment, TrainingClass, Member.name)
+        .join(TrainingClass, TrainingClass.id == TrainingEnrolment.class_id)
+        .join(Member, Member.id == TrainingEnrolment.member_id)
+        .where(TrainingEnrolment.household_id == household.id)
+    )
+    by_enrolment: dict[int, tuple[TrainingClass, str]] = {}
+    for enrolment, klass, member in enrolments:
+        by_enrolment[enrolment.id] = (klass, member)
+        yield TimelineEntry(
+            enrolment.enrolled_on,
+            TimelineEvent.ENROLLED,
+            record=class_code(klass.id),
+            parts=(member, Trade(klass.trade), klass.name),
+            order=(9, enrolment.id),
+        )
+    if not by_enrolment:
+        return
+    progress = session.execute(
+        select(TrainingProgress, JobPlacement)
+        .outerjoin(JobPlacement, JobPlacement.id == TrainingProgress.placement_id)
+        .where(TrainingProgress.enrolment_id.in_(by_enrolment))
+    )
+    for row, placement in progress:
+        klass, member = by_enrolment[row.enrolment_id]
+        stage = TrainingStage(row.stage)
+        parts: tuple[Part, ...] = (member, Trade(klass.trade))
+        amount = None
+        if stage is TrainingStage.CERTIFIED:
+            parts += _text(row.certificate_no)
+        if placement is not None:
+            parts += (placement.employer, placement.job)
+            amount = placement.monthly_wage_fen
+        yield TimelineEntry(
+            row.on_date,
+            TimelineEvent(stage.value),
+            record=class_code(klass.id),
+            amount_fen=amount,
+            parts=parts,
+            order=(9, row.id),
+        )
+
+
+def _placements(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    placements = session.execute(
+        select(JobPlacement, Member.name)
+        .join(Member, Member.id == JobPlacement.member_id)
+        .where(JobPlacement.household_id == household.id, JobPlacement.enrolment_id.is_(None))
+    )
+    for placement, member in placements:
+        yield TimelineEntry(
+            placement.placed_on,
+            TimelineEvent.PLACED,
+            record=placement_code(placement.id),
+            amount_fen=placement.monthly_wage_fen,
+            parts=(member, PlacementChannel(placement.channel), placement.employer, placement.job),
+            order=(10, placement.id),
+        )
+
+
+def _cases(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    housing = session.execute(
+        select(HousingStatusChange, HousingCase)
+        .join(HousingCase, HousingCase.id == HousingStatusChange.case_id)
+        .where(HousingCase.household_id == household.id)
+    )
+    for change, case in housing:
+        area = area_text(change.area_m2)
+        yield TimelineEntry(
+            change.changed_on,
+            TimelineEvent.HOUSING,
+            record=housing_code(case.id),
+            amount_fen=change.amount_fen,
+            parts=(
+                HousingKind(case.kind),
+                HousingStatus(change.status),
+                *_text(f"{area} m²" if area else None, change.note),
+            ),
+            order=(11, change.id),
+        )
+    legal = session.execute(
+        select(LegalStatusChange, LegalCase)
+        .join(LegalCase, LegalCase.id == LegalStatusChange.case_id)
+        .where(LegalCase.household_id == household.id)
+    )
+    for step, legal_case in legal:
+        opened = LegalStatus(step.status) is LegalStatus.OPENED
+        yield TimelineEntry(
+            step.changed_on,
+            TimelineEvent.LEGAL,
+            record=legal_code(legal_case.id),
+            amount_fen=step.recovered_fen,
+            parts=(
+                LegalKind(legal_case.kind),
+                LegalStatus(step.status),
+                *_text(legal_case.against if opened else None, step.note),
+            ),
+            order=(12, step.id),
+        )
+    sessions = session.scalars(
+        select(CounselingSession).where(CounselingSession.household_id == household.id)
+    )
+    for row in sessions:
+        yield TimelineEntry(
+            row.held_on,
+            TimelineEvent.COUNSELING,
+            record=counseling_code(row.id),
+            parts=(row.counselor, row.note),
+            order=(13, row.id),
+        )
+
+
+def _exits(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    exits = session.scalars(select(HouseholdExit).where(HouseholdExit.household_id == household.id))
+    for left in exits:
+        yield TimelineEntry(
+            left.exited_on,
+            TimelineEvent.EXITED,
+            record=left.archive_no,
+            parts=(ExitKind(left.kind), *_text(left.reason)),
+            order=(14, left.id),
+        )
+        if left.relapsed_on is not None:
+            yield TimelineEntry(
+                left.relapsed_on,
+                TimelineEvent.RELAPSED,
+                record=left.archive_no,
+                order=(16, left.id),
+            )
+    followups = session.scalars(
+        select(Followup).where(Followup.household_id == household.id, Followup.done_on.is_not(None))
+    )
+    for followup in followups:
+        assert followup.done_on is not None
+        outcome = (FollowupOutcome(followup.outcome),) if followup.outcome else ()
+        yield TimelineEntry(
+            followup.done_on,
+            TimelineEvent.FOLLOWUP,
+            parts=(*outcome, *_text(followup.visitor, followup.note)),
+            order=(15, followup.id),
+        )
+
+
+SOURCES = (
+    _registered,
+    _contacts,
+    _identification,
+    _pairing,
+    _ledger,
+    _training,
+    _placements,
+    _cases,
+    _exits,
+)
+
+
+def timeline(session: Session, household: Household) -> list[TimelineEntry]:
+    """Everything done for the household, oldest first."""
+    entries = [entry for source in SOURCES for entry in source(session, household)]
+    return sorted(entries, key=lambda e: (e.on_date, e.order))
+
+
+def describe(entry: TimelineEntry, lang: str) -> str:
+    """The entry's facts as one line, enum values labelled in ``lang``."""
+    words = [part.label(lang) if isinstance(part, Labelled) else part for part in entry.parts]
+    return " · ".join(word for word in words if word)
