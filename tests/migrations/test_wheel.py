@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -16,9 +17,19 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.slow
 def test_wheel_installs_and_initialises_a_ledger_outside_the_checkout(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
+    # Built from a copy: setuptools keeps build/lib in the source tree, and a stale copy of a
+    # renamed migration there would ship next to the new one.
+    source = tmp_path / "source"
+    shutil.copytree(
+        ROOT,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".*", "build", "dist", "*.egg-info", "__pycache__", "tests", "benchmarks", "sample_data"
+        ),
+    )
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
-         "--wheel-dir", str(dist), str(ROOT)],
+         "--wheel-dir", str(dist), str(source)],
         check=True, cwd=tmp_path, capture_output=True,
     )  # fmt: skip
     wheel = next(dist.glob("kunnan-*.whl"))
