@@ -117,6 +117,35 @@ def test_insurance_premiums_are_656700_yuan_for_9050_workers_over_five_years(
     assert years == [(2014, 2018, 9050)]
 
 
+def test_training_since_2016_is_38_classes_3647_trainees_and_260_placed_at_job_fairs(
+    baiyin_demo: BuiltDemo,
+) -> None:
+    report = _report(baiyin_demo, "training", "--since", "2016")
+    total = report["total"]
+    assert (total["classes"], total["trainees"], total["employed"]) == (38, 3647, 260)
+    assert report["placed_total"]["placed"] == 260
+    assert total["trainees"] > total["completed"] > total["certified"] > total["employed"]
+    channels = _query(
+        baiyin_demo,
+        "SELECT DISTINCT p.channel FROM job_placement p JOIN training_progress t "
+        "ON t.placement_id = p.id",
+    )
+    assert {channel for (channel,) in channels} <= {
+        "spring_breeze", "assistance_month", "private_recruitment_week",
+    }  # fmt: skip
+
+
+def test_the_start_up_loan_fund_holds_two_million_yuan(baiyin_demo: BuiltDemo) -> None:
+    funds = baiyin_demo.ledger.ok("fund", "list", "-f", "json").json()
+    [loans] = [f for f in funds if f["name"] == "创业担保贷款基金"]
+    shown = baiyin_demo.ledger.ok("fund", "show", loans["code"], "-f", "json").json()
+    assert shown["contributed_fen"] == 2_000_000_00
+    assert shown["balance_fen"] == (
+        shown["contributed_fen"] - shown["lent_fen"] + shown["repaid_fen"]
+    )
+    assert shown["lent_fen"] > 0 and shown["repaid_fen"] > 0
+
+
 def test_the_totals_reconcile_with_baiyins_programme_rules_without_overrides(
     baiyin_demo: BuiltDemo,
 ) -> None:
@@ -180,8 +209,24 @@ def test_the_articles_stories_are_on_record(baiyin_demo: BuiltDemo) -> None:
     assert {g["on_date"][:4] for g in long if g["program"] == "living-aid"} == {
         "2015", "2016", "2017", "2018",
     }  # fmt: skip
-    wu = ledger.ok("household", "show", _household(baiyin_demo, "吴新明"), "-f", "json").json()
-    assert wu["status"] == "exited"
+    wu = _household(baiyin_demo, "吴新明")
+    assert ledger.ok("household", "show", wu, "-f", "json").json()["status"] == "exited"
+    [job] = ledger.ok("aid", "list", "--household", wu, "--kind", "placement", "-f", "json").json()
+    assert (job["amount_fen"], job["detail"]) == (300000, "白银有色集团公司 / 电焊工")
+    welders = ledger.ok("training", "list", "--class", "2017年电焊工培训班（第1期）", "-f", "json")
+    assert {"head_name": "吴新明", "stage": "employed", "monthly_wage_fen": 300000}.items() <= next(
+        t for t in welders.json() if t["head_name"] == "吴新明"
+    ).items()
+    zhang_job = ledger.ok("aid", "list", "--household", _household(baiyin_demo, "张瑞和"),
+                          "--kind", "placement", "-f", "json").json()  # fmt: skip
+    assert [j["detail"] for j in zhang_job] == ["白银市鑫源物业管理公司 / 保安"]
+    [housing] = ledger.ok("aid", "list", "--household", _household(baiyin_demo, "王德魁"),
+                          "--kind", "housing", "-f", "json").json()  # fmt: skip
+    assert (housing["subtype"], housing["status"]) == ("low_rent", "allocated")
+    area = _query(
+        baiyin_demo, "SELECT area_m2 FROM housing_status_change WHERE status = 'allocated'"
+    )
+    assert [float(a) for (a,) in area] == [70.0]
     attempts = _query(
         baiyin_demo,
         "SELECT method, outcome FROM contact_attempt WHERE household_id = ? ORDER BY attempted_on",

@@ -20,7 +20,7 @@ import datetime as dt
 import random
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from kunnan.domain.enums import (
@@ -312,11 +312,62 @@ class HouseholdPlan:
         return self.exit_on is None or day <= self.exit_on - dt.timedelta(days=margin)
 
 
+@dataclass(frozen=True)
+class ClassPlan:
+    """A skills class the union ran (numbered in the order it is added: C001 …)."""
+
+    number: int
+    name: str
+    trade: str
+    starts_on: dt.date
+    ends_on: dt.date
+    capacity: int
+    org: str
+
+
+@dataclass(frozen=True)
+class Job:
+    employer: str
+    job: str
+    wage_fen: int
+    channel: str
+    on: dt.date
+
+
+@dataclass(frozen=True)
+class TraineeS:
+    """A member in a class and how far they got: completed, certified, employed (or not yet)."""
+
+    klass: int
+    household: int
+    person: int
+    enrolled_on: dt.date
+    completed_on: dt.date | None = None
+    certified_on: dt.date | None = None
+    certificate_no: str | None = None
+    job: Job | None = None
+
+
+@dataclass(frozen=True)
+class LoanPlan:
+    """A start-up guarantee loan to a household's head, and what was repaid by AS_OF."""
+
+    household: int
+    amount_fen: int
+    term_months: int
+    on: dt.date
+    purpose: str
+    repayments: tuple[tuple[dt.date, int], ...] = ()
+
+
 @dataclass
 class Plan:
     households: list[HouseholdPlan]
     grants: list[Grant]
     counts: Counter[str]
+    classes: list[ClassPlan] = field(default_factory=list)
+    trainees: list[TraineeS] = field(default_factory=list)
+    loans: list[LoanPlan] = field(default_factory=list)
 
 
 def _id(area: str, birth: dt.date, male: bool, taken: set[str], rng: random.Random) -> str:
@@ -576,7 +627,9 @@ def plan() -> Plan:
         _followups(rng, household)
     counts.update(h.fate for h in b.households)
     grants = _grants(b)
-    return Plan(households=b.households, grants=grants, counts=counts)
+    classes, trainees = _training(b)
+    return Plan(households=b.households, grants=grants, counts=counts, classes=classes,
+                trainees=trainees, loans=_loans(b))  # fmt: skip
 
 
 def _pairing(b: _Builder, household: HouseholdPlan) -> None:
@@ -628,7 +681,7 @@ def _followups(rng: random.Random, household: HouseholdPlan) -> None:
 def _stories(b: _Builder) -> None:
     """The article's households, names changed, placed on records of the right shape."""
     stories = (
-        ("wu", "exited_stable", Cause.LOW_INCOME, "吴新明", "phosphate", dt.date(2018, 1, 1)),
+        ("wu", "exited_stable", Cause.LOW_INCOME, "吴新明", "phosphate", dt.date(2018, 6, 1)),
         ("zhang", "archived", Cause.EDUCATION, "张瑞和", "aluminium", None),
         ("long", "archived", Cause.ILLNESS, "龙刚", "nonferrous", None),
         ("liu", "archived", Cause.ILLNESS, "刘菊芳", "bus", None),
@@ -806,6 +859,176 @@ def students(households: list[HouseholdPlan]) -> Iterator[tuple[HouseholdPlan, P
         for person in household.people:
             if person.schooling == "undergraduate":
                 yield household, person
+
+
+# Training to employment, and start-up loans --------------------------------------------------
+
+#: Trades the classes teach, their Chinese course names and the employers that hire from them.
+TRADES = {
+    "welding": ("电焊工", ("白银有色集团公司", "白银市华宇建筑安装公司", "靖远煤业集团机修厂")),
+    "computer_operation": ("计算机操作员", ("白银市政务服务中心", "白银银光电子商务公司")),
+    "health_massage": ("保健按摩师", ("白银市康乐保健中心", "平川区盲人按摩院")),
+    "cooking": ("中式烹调师", ("白银宾馆", "白银市金鼎餐饮公司", "景泰县黄河石林度假村")),
+    "housekeeping": ("家政服务员", ("白银市巾帼家政服务公司", "白银区阳光养老院")),
+    "electrician": ("维修电工", ("白银市供电公司劳务队", "华鹭铝业公司")),
+    "hairdressing": ("美容美发师", ("白银市丽人美容美发店",)),
+}
+CLASSES_BY_YEAR = {2016: 12, 2017: 13, 2018: 13}
+CLASS_CAPACITY = 120
+#: The union's job fairs: each year's window (month, day) to (month, day) and its channel.
+JOB_FAIRS = (
+    ((1, 10), (2, 20), "assistance_month"),
+    ((3, 1), (4, 15), "spring_breeze"),
+    ((5, 10), (5, 31), "private_recruitment_week"),
+)
+LOAN_FUND = ("创业担保贷款基金", "union", "白银市总工会")
+LOANS = 36
+LOAN_PURPOSES = (
+    "开办小吃店",
+    "开办便利店",
+    "开办家政服务部",
+    "开办理发店",
+    "开办电焊加工部",
+    "养殖",
+)
+
+
+def _class_sizes(rng: random.Random, total: int, count: int) -> list[int]:
+    sizes = [rng.randint(70, 120) for _ in range(count)]
+    while sum(sizes) != total:
+        index = rng.randrange(count)
+        step = 1 if sum(sizes) < total else -1
+        if 60 <= sizes[index] + step <= CLASS_CAPACITY:
+            sizes[index] += step
+    return sizes
+
+
+def _next_fair(after: dt.date, rng: random.Random) -> tuple[dt.date, str] | None:
+    """A day at the first job fair that opens after ``after`` (None: none before AS_OF)."""
+    for year in (after.year, after.year + 1):
+        for start, end, channel in JOB_FAIRS:
+            opens, closes = dt.date(year, *start), dt.date(year, *end)
+            if opens > after and closes < AS_OF:
+                return _dates(rng, opens, closes), channel
+    return None
+
+
+def _training(b: _Builder) -> tuple[list[ClassPlan], list[TraineeS]]:
+    """38 classes since 2016 with 3,647 trainees; 260 found jobs through the job fairs."""
+    rng = b.rng
+    sizes = _class_sizes(rng, TRAINING[1], TRAINING[0])
+    trades = list(TRADES)
+    classes: list[ClassPlan] = []
+    for year, count in CLASSES_BY_YEAR.items():
+        for index in range(count):
+            trade = "welding" if index == 0 else trades[(index + year) % len(trades)]
+            starts = _dates(rng, dt.date(year, 3, 1), dt.date(year, 9, 30))
+            ends = starts + _days(rng.randint(30, 60))
+            org = (
+                "baiyin" if index % 3 == 0 else rng.choice([code for _name, code in AREAS.values()])
+            )
+            classes.append(ClassPlan(len(classes) + 1, f"{year}年{TRADES[trade][0]}培训班（第{index + 1}期）",
+                                     trade, starts, ends, CLASS_CAPACITY, org))  # fmt: skip
+    wu = next(h for h in b.households if h.story == "wu")
+    taken: set[tuple[int, int]] = {(wu.number, 0)}
+    adults = [
+        (h, index)
+        for h in b.households
+        for index, p in enumerate(h.people)
+        if h.archived_on is not None and p.relation in ("head", "spouse") and p.birth.year >= 1963
+    ]
+    trainees: list[TraineeS] = []
+    for klass, size in zip(classes, sizes, strict=True):
+        enrolled_on = klass.starts_on - _days(rng.randint(3, 12))
+        pool = [
+            (h, i) for h, i in adults if (h.number, i) not in taken and h.on_register(enrolled_on)
+        ]
+        chosen = rng.sample(pool, size - (klass.number == 13))
+        if klass.number == 13:  # the 2017 welding class: the phosphate-plant worker
+            chosen.append((wu, 0))
+        for h, index in chosen:
+            taken.add((h.number, index))
+            completed = klass.ends_on if rng.random() < 0.93 or h is wu else None
+            certified = (
+                completed + _days(rng.randint(10, 25))
+                if completed and rng.random() < 0.82
+                else None
+            )
+            if h is wu:
+                certified = klass.ends_on + _days(12)
+            if certified is not None and certified > AS_OF - _days(2):
+                certified = None
+            number = (
+                f"6204{klass.starts_on.year % 100:02d}{len(trainees) + 1:07d}"
+                if certified
+                else None
+            )
+            trainees.append(
+                TraineeS(klass.number, h.number, index, enrolled_on, completed, certified, number)
+            )
+    return classes, _jobs(b, classes, trainees, wu)
+
+
+def _jobs(
+    b: _Builder, classes: list[ClassPlan], trainees: list[TraineeS], wu: HouseholdPlan
+) -> list[TraineeS]:
+    """Exactly TRAINING[2] certified trainees take a job found at the next job fair."""
+    rng, want = b.rng, TRAINING[2]
+    by_number = {h.number: h for h in b.households}
+    candidates = []
+    for position, trainee in enumerate(trainees):
+        if trainee.certified_on is None:
+            continue
+        fair = _next_fair(trainee.certified_on, rng)
+        household = by_number[trainee.household]
+        if fair is not None and household.on_register(fair[0]):
+            candidates.append((position, fair))
+    story = [c for c in candidates if by_number[trainees[c[0]].household] is wu]
+    assert len(story) == 1, "the phosphate-plant worker must find a job at a fair"
+    chosen = story + rng.sample([c for c in candidates if c not in story], want - 1)
+    others = sum(p.income_fen for p in wu.people[1:])
+    assert wu.exit_on is not None
+    if 2 * (300000 + others) >= 3 * dibao_line(wu.area, wu.exit_on.year) * len(wu.people):
+        wu.raised_income_fen = 0  # his wage alone lifts the household over the exit line
+    out = list(trainees)
+    for position, (day, channel) in chosen:
+        trainee = trainees[position]
+        trade = classes[trainee.klass - 1].trade
+        name, employers = TRADES[trade]
+        wage = (
+            300000 if by_number[trainee.household] is wu else rng.randrange(2200, 3800, 100) * 100
+        )
+        employer = (
+            "白银有色集团公司" if by_number[trainee.household] is wu else rng.choice(employers)
+        )
+        out[position] = replace(trainee, job=Job(employer, name.removesuffix("员").removesuffix("师"), wage,
+                                                 channel, day))  # fmt: skip
+    return out
+
+
+def _loans(b: _Builder) -> list[LoanPlan]:
+    """Start-up guarantee loans from the 2,000,000-yuan fund, 2016–2018, two-year terms."""
+    rng, loans = b.rng, list[LoanPlan]()
+    heads = [h for h in b.households if h.archived_on is not None and h.head.birth.year >= 1963]
+    for _ in range(LOANS):
+        on = _dates(rng, dt.date(2016, 4, 1), dt.date(2018, 10, 31))
+        household = rng.choice(
+            [h for h in heads if h.on_register(on) and h.number not in {x.household for x in loans}]
+        )
+        amount = rng.choice((30000, 40000, 50000)) * 100
+        repayments: list[tuple[dt.date, int]] = []
+        paid, day = 0, on
+        while True:  # quarterly instalments over two years, those due by AS_OF
+            day = day + _days(91)
+            if day > AS_OF or paid >= amount:
+                break
+            part = min(amount // 8, amount - paid)
+            repayments.append((day, part))
+            paid += part
+        loans.append(
+            LoanPlan(household.number, amount, 24, on, rng.choice(LOAN_PURPOSES), tuple(repayments))
+        )
+    return loans
 
 
 # The files a union would import -----------------------------------------------------------

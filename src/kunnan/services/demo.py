@@ -26,6 +26,7 @@ from kunnan.domain.enums import (
     ContactMethod,
     ContactOutcome,
     Decision,
+    ExitKind,
     FollowupOutcome,
     Step,
     VisitKind,
@@ -37,18 +38,31 @@ from kunnan.schemas import validate
 from kunnan.schemas.aid import ContributionCreate, FundCreate, RuleChange
 from kunnan.schemas.org import OrgCreate
 from kunnan.schemas.policy import PolicyLineSet
+from kunnan.schemas.service_aid import (
+    EmployCreate,
+    HousingCreate,
+    LoanCreate,
+    PlacementCreate,
+    RepaymentCreate,
+    TrainingClassCreate,
+)
+from kunnan.services import loans, training
+from kunnan.services.casework import record_housing
 from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, followup_many
 from kunnan.services.finding import log_contact
 from kunnan.services.funds import add_fund, contribute
 from kunnan.services.grant_batch import GrantPlan, grant_many
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
+from kunnan.services.households import household_code
 from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts
 from kunnan.services.identify_batch import History, PlannedStep, identify_many
 from kunnan.services.imports import ImportReport, run_import
 from kunnan.services.orgs import add_org
 from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many
+from kunnan.services.placements import place
 from kunnan.services.policy import set_line
 from kunnan.services.programs import find_program, set_rule
+from kunnan.services.training_batch import TraineePlan, train_many
 from kunnan.sheets.columns import match_header
 from kunnan.sheets.read import SourceRow
 
@@ -65,6 +79,8 @@ STAGES = (
     "pairings",
     "funds",
     "grants",
+    "training and jobs",
+    "loans",
     "exits",
     "follow-ups",
     "stories",
@@ -73,6 +89,12 @@ STAGES = (
 __all__ = ["AS_OF", "STAGES", "DemoSummary", "build_demo"]
 
 CITY = {"code": "baiyin", "name": "白银市总工会", "kind": "city", "area_code": "620400"}
+#: Each union's name by its code (for the notice boards).
+ORG_NAMES = (
+    {CITY["code"]: CITY["name"]}
+    | {code: f"{name}总工会" for name, code in AREAS.values()}
+    | {code: name for code, name, _area, _employer in ENTERPRISES}
+)
 
 
 @dataclass(frozen=True)
@@ -102,18 +124,20 @@ def build_demo(
     grants = list(_grants(plan, ids, members, funds))
     grant_many(session, grants)
     tell(STAGES[7], len(grants))
+    tell(STAGES[8], _training(session, plan, ids, members, today))
+    tell(STAGES[9], _loans(session, plan, ids, today))
     exits = exit_many(session, list(_exits(plan, ids)))
-    tell(STAGES[8], exits)
-    tell(STAGES[9], _followups(session, plan, ids))
+    tell(STAGES[10], exits)
+    tell(STAGES[11], _followups(session, plan, ids))
     archived = sum(1 for h in plan.households if h.archived_on is not None)
-    tell(STAGES[10], sum(1 for h in plan.households if h.story))
+    tell(STAGES[12], _stories(session, plan, ids, today))
     return DemoSummary(len(ids), archived, len(grants), exits)
 
 
 def _unions(session: Session, today: dt.date) -> int:
     orgs = [CITY]
-    for area, (name, code) in AREAS.items():
-        orgs.append({"code": code, "name": f"{name}总工会", "kind": "county", "parent": "baiyin",
+    for area, (_name, code) in AREAS.items():
+        orgs.append({"code": code, "name": ORG_NAMES[code], "kind": "county", "parent": "baiyin",
                      "area_code": area})  # fmt: skip
     for code, name, area, _employer in ENTERPRISES:
         orgs.append({"code": code, "name": name, "kind": "grassroots", "parent": AREAS[area][1]})
@@ -217,7 +241,7 @@ def _histories(plan: Plan, ids: dict[int, int]) -> Iterator[History]:
             PlannedStep(Step.APPRAISE, day["appraise"],
                         votes_for=2 if rejected == "appraise" else 9,
                         votes_against=7 if rejected == "appraise" else 0),
-            PlannedStep(Step.PUBLICIZE, day["publicize"], place=f"{h.org}工会公示栏"),
+            PlannedStep(Step.PUBLICIZE, day["publicize"], place=f"{ORG_NAMES[h.org]}公示栏"),
         ]  # fmt: skip
         if h.archived_on is not None:
             by, level = _approver(h)
@@ -299,7 +323,7 @@ def _exits(plan: Plan, ids: dict[int, int]) -> Iterator[ExitPlan]:
     for h in sorted(plan.households, key=lambda h: (h.exit_on or dt.date.max, h.number)):
         if h.exit_kind is None or h.exit_on is None:
             continue
-        if h.raised_income_fen:
+        if h.exit_kind is ExitKind.STABLE:
             yield ExitPlan(ids[h.number], h.exit_kind, h.exit_on, reason="家庭成员稳定就业，收入超过退出标准",
                            recalculate=CostFacts(other_income_fen=h.raised_income_fen))  # fmt: skip
         else:
@@ -318,3 +342,73 @@ def _followups(session: Session, plan: Plan, ids: dict[int, int]) -> int:
             for on, outcome, note in h.followups
         ],
     )
+
+
+def _training(
+    session: Session, plan: Plan, ids: dict[int, int], members: dict[str, int], today: dt.date
+) -> int:
+    """The classes, their cohorts in bulk, then each job (a placement that changes an income)."""
+    for klass in plan.classes:
+        added = training.add_class(session, data=validate(TrainingClassCreate, {
+            "name": klass.name, "trade": klass.trade, "starts_on": klass.starts_on,
+            "ends_on": klass.ends_on, "capacity": klass.capacity, "org": klass.org,
+        }, today=today))  # fmt: skip
+        assert added.id == klass.number
+    by_number = {h.number: h for h in plan.households}
+    train_many(session, [
+        TraineePlan(
+            t.klass, ids[t.household], members[by_number[t.household].people[t.person].id_number],
+            t.enrolled_on, completed_on=t.completed_on, certified_on=t.certified_on,
+            certificate_no=t.certificate_no,
+        )
+        for t in plan.trainees
+    ])  # fmt: skip
+    for t in sorted(
+        (t for t in plan.trainees if t.job), key=lambda t: t.job.on if t.job else AS_OF
+    ):
+        assert t.job is not None
+        training.employ(session, data=validate(EmployCreate, {
+            "training_class": f"C{t.klass:03d}", "household": household_code(ids[t.household]),
+            "member": by_number[t.household].people[t.person].id_number, "employer": t.job.employer,
+            "job": t.job.job, "monthly_wage_fen": t.job.wage_fen, "channel": t.job.channel,
+            "on_date": t.job.on,
+        }, today=today))  # fmt: skip
+    return len(plan.trainees)
+
+
+def _loans(session: Session, plan: Plan, ids: dict[int, int], today: dt.date) -> int:
+    name, source, donor = baiyin.LOAN_FUND
+    fund = add_fund(session, data=validate(FundCreate, {
+        "name": name, "source": source, "year": 2016, "budget_fen": baiyin.LOAN_FUND_YUAN * 100,
+    }, today=today))  # fmt: skip
+    contribute(session, fund=fund, data=validate(ContributionCreate, {
+        "amount_fen": baiyin.LOAN_FUND_YUAN * 100, "counterparty": donor,
+        "on_date": dt.date(2016, 3, 1), "ref": "BY-IN-2016-loans",
+    }, today=today))  # fmt: skip
+    for number, loan in enumerate(sorted(plan.loans, key=lambda x: x.on), start=1):
+        issued = loans.issue(session, data=validate(LoanCreate, {
+            "household": household_code(ids[loan.household]), "fund": name,
+            "amount_fen": loan.amount_fen, "term_months": loan.term_months, "on_date": loan.on,
+            "purpose": loan.purpose, "ref": f"BY-LOAN-{number:03d}",
+        }, today=today))  # fmt: skip
+        for index, (on, amount) in enumerate(loan.repayments, start=1):
+            loans.repay(session, loan=issued, data=validate(RepaymentCreate, {
+                "repaid_fen": amount, "on_date": on, "ref": f"BY-LOAN-{number:03d}-{index}",
+            }, today=today))  # fmt: skip
+    return len(plan.loans)
+
+
+def _stories(session: Session, plan: Plan, ids: dict[int, int], today: dt.date) -> int:
+    """What the article tells beyond grants: a placement and a new home."""
+    story = {h.story: household_code(ids[h.number]) for h in plan.households if h.story}
+    place(session, data=validate(PlacementCreate, {
+        "household": story["zhang"], "employer": "白银市鑫源物业管理公司", "job": "保安",
+        "monthly_wage_fen": 220000, "channel": "direct", "on_date": dt.date(2018, 4, 10),
+    }, today=today))  # fmt: skip
+    for status, on in (("applied", dt.date(2017, 5, 10)), ("allocated", dt.date(2018, 3, 20))):
+        record_housing(session, data=validate(HousingCreate, {
+            "household": story["wang"], "kind": "low_rent", "status": status, "on_date": on,
+            "area_m2": "70" if status == "allocated" else None,
+            "note": "入住白银区廉租房小区" if status == "allocated" else "申请廉租住房",
+        }, today=today))  # fmt: skip
+    return len(story)
