@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, follow
 from kunnan.services.households import resolve_household
 from kunnan.services.identification import CostFacts
 from tests.conftest import BAIYIN, LedgerMaker
-from tests.services.test_identify_batch import rows
+from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, archive_household, make_id
 
 
@@ -68,17 +69,8 @@ def test_exit_many_writes_what_the_exits_write(
     maker: LedgerMaker, backend: str, tmp_path: Any
 ) -> None:
     chain = (*BAIYIN, ("exit-batch", prepare))
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-    with (
-        maker.fresh(backend, tmp_path / "a", *chain) as singly,
-        maker.fresh(backend, tmp_path / "b", *chain) as batched,
-    ):
-        for ledger, play in ((singly, one_by_one), (batched, exit_many)):
-            with open_session(
-                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
-            ) as session:
-                play(session, PLANS)
+    plays = (one_by_one, exit_many)
+    with played_both_ways(maker, backend, tmp_path, chain, plays, PLANS) as (singly, batched):
         expected = rows(singly, TABLES)
         actual = rows(batched, TABLES)
         for table in TABLES:
@@ -148,18 +140,16 @@ def test_followup_many_writes_what_exit_followup_writes(
     maker: LedgerMaker, backend: str, tmp_path: Any
 ) -> None:
     chain = (*BAIYIN, ("exit-batch", prepare))
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-    with (
-        maker.fresh(backend, tmp_path / "a", *chain) as singly,
-        maker.fresh(backend, tmp_path / "b", *chain) as batched,
-    ):
-        for ledger, play in ((singly, followups_one_by_one), (batched, followup_many)):
-            with open_session(
-                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
-            ) as session:
-                exit_many(session, PLANS)
-                play(session, FOLLOWUPS)
+
+    def exits_then(play: Callable[[Any, list[FollowupPlan]], Any]) -> Callable[[Any, Any], None]:
+        def both(session: Any, plans: list[FollowupPlan]) -> None:
+            exit_many(session, PLANS)
+            play(session, plans)
+
+        return both
+
+    plays = (exits_then(followups_one_by_one), exits_then(followup_many))
+    with played_both_ways(maker, backend, tmp_path, chain, plays, FOLLOWUPS) as (singly, batched):
         tables = ("followup", "audit_log")
         assert rows(batched, tables) == rows(singly, tables)
         done = rows(batched, ("followup",))["followup"]

@@ -15,7 +15,7 @@ from kunnan.schemas.aid import GrantCreate
 from kunnan.services import aid as one
 from kunnan.services.grant_batch import GrantPlan, grant_many
 from tests.conftest import AID, LedgerMaker
-from tests.services.test_identify_batch import rows
+from tests.services.batch_support import played_both_ways, rows
 
 TODAY = dt.date(2026, 11, 28)
 STUDENT = 2  # H000001's student (member #2), admitted to university in 2018
@@ -48,17 +48,8 @@ def one_by_one(session: Any, plans: list[GrantPlan]) -> None:
 def test_grant_many_writes_what_grant_writes(
     maker: LedgerMaker, backend: str, tmp_path: Any
 ) -> None:
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-    with (
-        maker.fresh(backend, tmp_path / "a", *AID) as singly,
-        maker.fresh(backend, tmp_path / "b", *AID) as batched,
-    ):
-        for ledger, play in ((singly, one_by_one), (batched, grant_many)):
-            with open_session(
-                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
-            ) as session:
-                play(session, PLANS)
+    plays = (one_by_one, grant_many)
+    with played_both_ways(maker, backend, tmp_path, AID, plays, PLANS) as (singly, batched):
         chainless = ("aid_entry", "audit_log")
         expected, actual = rows(singly, chainless), rows(batched, chainless)
         # Every column but the chain's own (prev_hash, hash: they cover each command's own timestamp).

@@ -16,6 +16,7 @@ from kunnan.services import identification as one
 from kunnan.services.households import resolve_household
 from kunnan.services.identify_batch import History, PlannedStep, identify_many
 from tests.conftest import BAIYIN, LedgerMaker
+from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, make_id
 
 DAY = dt.date(2018, 4, 2)
@@ -96,57 +97,20 @@ def play_one_by_one(session: Any, histories: list[History]) -> None:
                 break  # the rest of its history does not happen
 
 
-IGNORED = {"id", "recorded_at", "updated_at", "created_at", "at", "case_id", "pairing_id"}
-
-
 IDENTIFICATION_TABLES = (
     "identification_case", "identification_step", "income_calculation", "household_status_change",
     "household", "household_cause", "audit_log",
 )  # fmt: skip
 
 
-def rows(
-    ledger: Ledger, tables: tuple[str, ...] = IDENTIFICATION_TABLES
-) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of ``tables``, without ids and timestamps, to compare two ledgers."""
-    from sqlalchemy import MetaData, create_engine, select
-
-    from tests.support import pg_admin_url
-
-    url = ledger.url if "://" in ledger.url else f"sqlite:///{ledger.url}"
-    engine = create_engine(pg_admin_url(url))
-    try:
-        metadata = MetaData()
-        metadata.reflect(engine, only=tables)
-        found = {}
-        with engine.connect() as connection:
-            for name in tables:
-                table = metadata.tables[name]
-                columns = [c for c in table.c if c.name not in IGNORED]
-                found[name] = sorted(
-                    (tuple(r) for r in connection.execute(select(*columns))), key=repr
-                )
-        return found
-    finally:
-        engine.dispose()
-
-
 def test_batch_and_one_by_one_write_the_same_rows(
     maker: LedgerMaker, backend: str, tmp_path: Any
 ) -> None:
     chain = (*BAIYIN, ("batch-identify", prepare))
-    (tmp_path / "a").mkdir()
-    (tmp_path / "b").mkdir()
-    with (
-        maker.fresh(backend, tmp_path / "a", *chain) as singly,
-        maker.fresh(backend, tmp_path / "b", *chain) as batched,
-    ):
-        for ledger, play in ((singly, play_one_by_one), (batched, identify_many)):
-            with open_session(
-                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
-            ) as session:
-                play(session, plans())
-        expected, actual = rows(singly), rows(batched)
+    plays = (play_one_by_one, identify_many)
+    with played_both_ways(maker, backend, tmp_path, chain, plays, plans()) as (singly, batched):
+        expected = rows(singly, IDENTIFICATION_TABLES)
+        actual = rows(batched, IDENTIFICATION_TABLES)
         for table in expected:
             assert actual[table] == expected[table], table
         statuses = {

@@ -17,7 +17,7 @@ from kunnan.services import pairing
 from kunnan.services.households import resolve_household
 from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many
 from tests.conftest import BAIYIN, LedgerMaker
-from tests.services.test_identify_batch import rows
+from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, archive_household, make_id
 
 TODAY = dt.date(2026, 11, 28)
@@ -58,17 +58,8 @@ def test_pair_many_writes_the_rows_of_assign_and_visit(
     maker: LedgerMaker, backend: str, tmp_path: Any
 ) -> None:
     chain = (*BAIYIN, ("pair-batch", prepare))
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-    with (
-        maker.fresh(backend, tmp_path / "a", *chain) as singly,
-        maker.fresh(backend, tmp_path / "b", *chain) as batched,
-    ):
-        for ledger, play in ((singly, one_by_one), (batched, pair_many)):
-            with open_session(
-                resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
-            ) as session:
-                play(session, PLANS)
+    plays = (one_by_one, pair_many)
+    with played_both_ways(maker, backend, tmp_path, chain, plays, PLANS) as (singly, batched):
         for table in ("pairing", "pair_visit", "audit_log"):
             assert rows(batched, (table,))[table] == rows(singly, (table,))[table], table
 

@@ -16,7 +16,7 @@ from kunnan.schemas.service_aid import EnrolmentCreate, StageCreate
 from kunnan.services import training
 from kunnan.services.training_batch import TraineePlan, train_many
 from tests.conftest import AID, LedgerMaker
-from tests.services.test_identify_batch import rows
+from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger
 
 NAMES = {1: "张建国", 2: "张小梅", 3: "李明"}
@@ -67,17 +67,8 @@ def test_train_many_writes_what_the_training_commands_write(
     maker: LedgerMaker, backend: str, tmp_path: Any
 ) -> None:
     chain = (*AID, ("training-batch", classes))
-    for name in ("a", "b"):
-        (tmp_path / name).mkdir()
-    with (
-        maker.fresh(backend, tmp_path / "a", *chain) as singly,
-        maker.fresh(backend, tmp_path / "b", *chain) as batched,
-    ):
-        for ledger, play in ((singly, one_by_one), (batched, train_many)):
-            with open_session(
-                resolve(ledger.url), write=True, operator="王芳", command="kunnan demo"
-            ) as session:
-                play(session, PLANS)
+    plays = (one_by_one, train_many)
+    with played_both_ways(maker, backend, tmp_path, chain, plays, PLANS) as (singly, batched):
         expected = rows(singly, TABLES)
         assert rows(batched, TABLES) == expected
         assert len(expected["training_enrolment"]) == 4
