@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
@@ -46,12 +47,19 @@ def find_entry(session: Session, ref: str) -> AidEntry:
     return entry
 
 
+@cache
 def live_grants() -> ColumnElement[bool]:
-    """Grants that are not reversals and have not been reversed."""
+    """Grants that are not reversals and have not been reversed.
+
+    "Not a reversal" is written so that no index on reverses_seq can serve it: nearly every
+    entry has none, and SQLite, without statistics, would walk them all through that index
+    instead of the household's or member's (every grant checks a household's earlier ones).
+    Built once: the expression is immutable, and building its alias costs more than the query.
+    """
     reversal = aliased(AidEntry)
     return and_(
         AidEntry.kind == EntryKind.GRANT.value,
-        AidEntry.reverses_seq.is_(None),
+        func.coalesce(AidEntry.reverses_seq, 0) == 0,
         ~select(reversal.seq).where(reversal.reverses_seq == AidEntry.seq).exists(),
     )
 
