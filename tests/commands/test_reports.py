@@ -8,7 +8,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.conftest import BAIYIN, ledger_fixture
-from tests.support import Ledger, archive_household, make_id
+from tests.support import Ledger, archive_household, make_id, walk_to_notice
 
 
 def _build_register(baiyin: Ledger) -> None:
@@ -86,6 +86,27 @@ def test_pipeline_as_of_a_day_in_the_middle(register: Ledger) -> None:
     assert middle["archived"]["waiting"] == 0
     later = {r["stage"]: r for r in report(register, "pipeline", "--as-of", "2018-12-24")["rows"]}
     assert later["archived"]["waiting"] == 3 and later["confirm"]["passed"] == 3
+
+
+def test_pipeline_follows_a_household_step_by_step_through_identification(
+    register: Ledger,
+) -> None:
+    walk_to_notice(register, "H000005")  # visit 04-02 … appraise 04-06, notice from 04-09
+
+    def stages(day: str, *org: str) -> dict[str, tuple[int, int]]:
+        rows = report(register, "pipeline", "--as-of", day, *org)["rows"]
+        return {r["stage"]: (r["waiting"], r["passed"]) for r in rows}
+
+    assert stages("2018-04-01")["visit"] == (1, 4)  # still a candidate; four archived passed
+    day_after_inspection = stages("2018-04-03")
+    assert day_after_inspection["visit"] == (0, 5) and day_after_inspection["inspect"] == (0, 5)
+    assert day_after_inspection["calculate"] == (1, 4)
+    assert day_after_inspection["archived"] == (4, 0)
+    assert sum(waiting for waiting, _ in day_after_inspection.values()) == 5
+    on_notice = stages("2018-04-09")
+    assert on_notice["publicize"] == (0, 5) and on_notice["confirm"] == (1, 4)
+    elsewhere = stages("2018-04-03", "--org", "pingchuan")
+    assert elsewhere["calculate"] == (0, 1) and elsewhere["archived"] == (1, 0)
 
 
 def test_exits_by_year_and_since(register: Ledger) -> None:
