@@ -122,6 +122,20 @@ def test_exits_by_year_and_since(register: Ledger) -> None:
     assert "2017年以来退出 2 户，其中稳定脱困 1 户" in text
 
 
+def test_exits_of_a_union_and_those_under_it(register: Ledger) -> None:
+    register.ok("exit", "moved", "H000003", "--to", "兰州市七里河区", "--on", "2018-09-01")  # 平川
+
+    def exits(*org: str) -> tuple[int, int, int]:
+        total = report(register, "exits", "--as-of", "2018-12-31", *org)["total"]
+        return total["stable"], total["moved"], total["total"]
+
+    assert exits() == (1, 1, 2)
+    assert exits("--org", "baiyin") == (1, 1, 2)
+    assert exits("--org", "baiyin-qu") == (1, 0, 1)  # H2, under its grassroots union
+    assert exits("--org", "phosphate") == (1, 0, 1)
+    assert exits("--org", "pingchuan") == (0, 1, 1)
+
+
 def test_areas(register: Ledger) -> None:
     rows = report(register, "areas", "--as-of", "2018-12-24")["rows"]
     assert rows == [

@@ -253,12 +253,18 @@ def exits(session: Session, scope: Scope, *, since: int | None = None) -> Report
     year = extract("year", HouseholdExit.exited_on)
     query: Select[*tuple[Any, ...]] = (
         select(year.label("year"), HouseholdExit.kind, func.count())
-        .join(Household, Household.id == HouseholdExit.household_id)
         .where(HouseholdExit.exited_on <= scope.as_of)
         .group_by(year, HouseholdExit.kind)
     )
+    # The households are read only to scope by union: the whole register's figures come from
+    # the (exited_on, kind) index alone (a join read every exited household's row: 0.2 s of a
+    # new process's 10,000 exits, against 0.01 s without).
     if scope.org is not None:
-        query = query.join(Org, Org.id == Household.org_id).where(within(scope.org))
+        query = (
+            query.join(Household, Household.id == HouseholdExit.household_id)
+            .join(Org, Org.id == Household.org_id)
+            .where(within(scope.org))
+        )
     table: dict[int, dict[str, int]] = {}
     for exit_year, kind, count in session.execute(query):
         table.setdefault(int(exit_year), {})[kind] = count
