@@ -3,7 +3,10 @@
 Households of one to four people under Baiyin's county unions, with valid ID
 numbers (unique: person n is born on day n mod 25,000 after 1940-01-01 with
 sequence number n div 25,000), Chinese names, incomes, candidates and
-archived households, status histories, exits and aid entries.
+archived households, status histories, identification cases and their steps,
+pairings with responsible units and their visits, exits, and aid entries
+(grants, and a few reversed). Training and the other service aid are left
+empty: those tables hold thousands of rows where the register holds millions.
 """
 
 from __future__ import annotations
@@ -51,6 +54,11 @@ UNIONS = (
     ("huining", "会宁县总工会", "county", "baiyin", "620422"),
 )
 COUNTY_AREAS = [area for _, _, kind, _, area in UNIONS if kind == "county"]
+#: Responsible units (责任单位) pairing with households, two under each county union.
+UNITS = tuple(
+    (f"unit-{n}", f"{employer}第{n}帮扶小组", 2 + n % 4)
+    for n, employer in enumerate(["白银有色集团", "银光公司", "靖远煤电", "白银供电公司"] * 2, 1)
+)
 
 
 #: Birth dates by day number (person mod 25,000), as ISO text.
@@ -146,6 +154,8 @@ def write_households_csv(path: Path, households: int) -> int:
 
 # --- a big ledger for the reports ---------------------------------------------------------
 
+#: Bump when the generated rows change, so that a kept ledger is made again.
+GENERATOR_VERSION = 2
 EXIT_KINDS = ["stable", "stable", "stable", "safety_net", "moved", "deceased", "ineligible"]
 PROGRAMS = ["golden-autumn", "medical-aid", "mutual-aid", "living-aid", "send-warmth",
             "insurance", "temporary-aid"]  # fmt: skip
@@ -164,10 +174,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                                 "reason", "recorded_at"),
     "household_exit": ("id", "household_id", "kind", "exited_on", "reason", "details",
                        "recorded_at"),
+    "identification_case": ("id", "household_id", "round", "status", "started_on", "closed_on"),
+    "identification_step": ("id", "case_id", "step", "done_on", "operators", "note", "details",
+                            "recorded_at"),
+    "pairing": ("id", "household_id", "unit_id", "contact_name", "contact_phone", "started_on",
+                "ended_on", "end_reason", "created_at"),
+    "pair_visit": ("id", "pairing_id", "household_id", "visited_on", "visitor", "kind", "note",
+                   "recorded_at"),
     "fund": ("id", "name", "source", "year", "budget_fen", "created_at"),
     "aid_entry": ("seq", "kind", "on_date", "year", "fund_id", "household_id", "member_id",
-                  "program", "rule_from", "amount_fen", "counterparty", "operator",
-                  "recorded_at", "prev_hash", "hash"),
+                  "program", "rule_from", "amount_fen", "reverses_seq", "reason",
+                  "counterparty", "operator", "recorded_at", "prev_hash", "hash"),
 }  # fmt: skip
 YEARS = range(2015, 2020)
 
@@ -178,13 +195,19 @@ def ledger_rows(households: int, aid_rows: int) -> Iterator[tuple[str, tuple[Any
         parent_id = 1 if parent else None
         path_text = f"/{org_id}/" if parent_id is None else f"/{parent_id}/{org_id}/"
         yield "org", (org_id, code, org_name, kind, parent_id, path_text, area, NOW)
+    for unit_id, (code, unit_name, parent_id) in enumerate(UNITS, start=len(UNIONS) + 1):
+        path_text = f"/1/{parent_id}/{unit_id}/"
+        yield "org", (unit_id, code, unit_name, "unit", parent_id, path_text, None, NOW)
     people: list[int] = []
     yield from _register(households, people)
     yield from _aid(people, aid_rows)
 
 
+STEPS = ("visit", "inspect", "calculate", "deliberate", "appraise", "publicize", "confirm")
+
+
 def _register(households: int, people: list[int]) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    person = change = exit_id = 0
+    person = change = exit_id = case_id = step_id = pairing_id = visit_id = 0
     for number in range(1, households + 1):
         registered = dt.date(2015, 1, 1) + dt.timedelta(days=number % 1400)
         # Seven in ten are archived some weeks after registering, and one in eight of those
@@ -222,11 +245,51 @@ def _register(households: int, people: list[int]) -> Iterator[tuple[str, tuple[A
         history: list[tuple[dt.date, str, str | None, str]] = [
             (registered, "candidate", None, "registered")
         ]
-        if fate == 7:
-            history.append((registered + dt.timedelta(days=10), "identifying", None, "visit"))
+        # The home visit opens a case and makes the household identifying; the steps follow
+        # three days apart, the seventh (confirm) archiving it. Those still identifying have
+        # done one to six steps.
+        visited = (
+            registered + dt.timedelta(days=10) if fate == 7
+            else archived_on - dt.timedelta(days=18) if archived_on is not None
+            else None
+        )  # fmt: skip
+        if visited is not None:
+            history.append((visited, "identifying", None, "home visit"))
+            case_id += 1
+            done = 7 if archived_on is not None else 1 + number % 6
+            yield "identification_case", (
+                case_id, number, 1, "archived" if archived_on else "open", visited.isoformat(),
+                archived_on.isoformat() if archived_on else None,
+            )  # fmt: skip
+            for index in range(done):
+                step_id += 1
+                day = (visited + dt.timedelta(days=3 * index)).isoformat()
+                yield (
+                    "identification_step",
+                    (step_id, case_id, STEPS[index], day, '["bench"]', "", "{}", NOW),
+                )
         if archived_on is not None:
-            history.append((archived_on - dt.timedelta(days=20), "identifying", None, "visit"))
             history.append((archived_on, "archived", category, "confirmed"))
+            # Six in seven are paired a fortnight after archiving, until they exit; visited
+            # twenty days into the pairing and again some months later.
+            if number % 7 != 3:
+                pairing_id += 1
+                started = archived_on + dt.timedelta(days=15)
+                ended = exited_on if exited_on is not None and exited_on >= started else None
+                yield "pairing", (
+                    pairing_id, number, len(UNIONS) + 1 + number % len(UNITS), name(number),
+                    f"139{number % 100_000_000:08d}", started.isoformat(),
+                    ended.isoformat() if ended else None, "exit" if ended else None, NOW,
+                )  # fmt: skip
+                for offset in (20, 20 + 60 * (1 + number % 5)):
+                    day = started + dt.timedelta(days=offset)
+                    if ended is not None and day >= ended:
+                        break
+                    visit_id += 1
+                    yield "pair_visit", (
+                        visit_id, pairing_id, number, day.isoformat(), name(number),
+                        "home" if number % 2 else "phone", "走访", NOW,
+                    )  # fmt: skip
         if exited_on is not None:
             history.append((exited_on, "exited", category, "exit"))
             exit_id += 1
@@ -241,7 +304,8 @@ def _register(households: int, people: list[int]) -> Iterator[tuple[str, tuple[A
 
 
 def _aid(people: list[int], aid_rows: int) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    """A fund a year with one contribution each, then grants across households and programmes."""
+    """A fund a year with one contribution each, then grants across households and programmes;
+    one grant in 500 is reversed thirty days on (some across the year's end)."""
     for fund_id, year in enumerate(YEARS, start=1):
         yield "fund", (fund_id, f"{year}年帮扶资金", "union", year, None, NOW)
     households = len(people)
@@ -258,22 +322,36 @@ def _aid(people: list[int], aid_rows: int) -> Iterator[tuple[str, tuple[Any, ...
         seq += 1
         digest = f"{seq:064x}"
         yield "aid_entry", (seq, "contribution", f"{year}-01-02", year, fund_id, None, None,
-                            None, None, 10**14, "白银市总工会", "bench", NOW, previous, digest)  # fmt: skip
+                            None, None, 10**14, None, None, "白银市总工会", "bench", NOW, previous,
+                            digest)  # fmt: skip
         previous = digest
-    for index in range(max(0, aid_rows - seq)):
+    index = 0
+    while seq < aid_rows:
         seq += 1
         number = 1 + (index * 7919) % households
         program = PROGRAMS[index % len(PROGRAMS)]
         year = YEARS[index % len(YEARS)]
         member = first_member[number] + index % people[number - 1]
+        on_date = days[year, 1 + index % 12, 1 + index % 28]
         digest = f"{seq:064x}"
-        yield "aid_entry", (
-            seq, "grant", days[year, 1 + index % 12, 1 + index % 28], year,
-            1 + year - YEARS[0], number,
+        grant = (
+            seq, "grant", on_date, year, 1 + year - YEARS[0], number,
             member if program in ("golden-autumn", "insurance") else None, program,
-            "2000-01-01", 10_000 * (1 + index % 50), None, "bench", NOW, previous, digest,
+            "2000-01-01", 10_000 * (1 + index % 50), None, None, None, "bench", NOW, previous,
+            digest,
         )  # fmt: skip
+        yield "aid_entry", grant
         previous = digest
+        if index % 500 == 499 and seq < aid_rows:
+            seq += 1
+            digest = f"{seq:064x}"
+            day = (dt.date.fromisoformat(on_date) + dt.timedelta(days=30)).isoformat()
+            yield "aid_entry", (
+                seq, "grant", day, *grant[3:9], -grant[9], grant[0], "paid twice", None,
+                "bench", NOW, previous, digest,
+            )  # fmt: skip
+            previous = digest
+        index += 1
 
 
 def _indexes(connection: sqlite3.Connection, tables: tuple[str, ...]) -> list[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 The same generated ledger is loaded with COPY into a database of its own
 (``kunnan_bench``, dropped afterwards), and each report is timed against the
-same SQL in PostgreSQL's dialect, run through psycopg.
+same SQL in PostgreSQL's dialect, run through psycopg on a new connection.
 """
 
 from __future__ import annotations
@@ -15,18 +15,10 @@ from typing import Any
 
 from benchmarks.common import Figure, interleaved, kunnan, run, say
 from benchmarks.data import COLUMNS, ledger_rows
-from benchmarks.reports import AS_OF, SQL, YEAR, check_same, commands, judged
+from benchmarks.reports import PARAMS, Results, check_same, commands, judged, statements
 
 GROUP = "reports, PostgreSQL"
 DATABASE = "kunnan_bench"
-
-PG_SQL = {
-    "categories": SQL["categories"].replace(":as_of", "%(as_of)s"),
-    "exits": """
-        SELECT extract(year FROM exited_on)::int AS year, kind, count(*) FROM household_exit
-        WHERE exited_on <= %(as_of)s GROUP BY 1, 2""",
-    "programmes": SQL["programmes"].replace(":year", "%(year)s"),
-}
 
 
 def _url(url: str, database: str) -> str:
@@ -80,7 +72,7 @@ def bench(
         admin.execute(f"CREATE DATABASE {DATABASE}")
     try:
         kunnan("init", db=url)
-        argvs = commands(url, work)
+        argvs = commands(url)
         # Start-up: each report on the ledger before it is filled, in the same rounds.
         empty = interleaved({name: lambda argv=argv: run(argv).seconds
                              for name, argv in argvs.items()}, rounds)  # fmt: skip
@@ -88,21 +80,21 @@ def bench(
         start = time.perf_counter()
         _load(url, work, households, aid_rows)
         say(f"postgresql: loaded in {time.perf_counter() - start:.0f} s")
-        params = {"as_of": AS_OF, "year": YEAR}
 
-        def sql_rows(name: str) -> list[tuple[Any, ...]]:
+        def sql_results(name: str) -> Results:
             with psycopg.connect(_plain(url)) as connection:
-                return list(connection.execute(PG_SQL[name], params).fetchall())
+                return [list(connection.execute(sql, PARAMS).fetchall())
+                        for sql in statements(name, "postgresql")]  # fmt: skip
 
         for name, argv in argvs.items():
-            check_same(sql_rows(name), argv, name)
+            check_same(sql_results(name), argv, name)
         cases: dict[str, Callable[[], float]] = {}
         for name, argv in argvs.items():
             cases[f"kunnan {name}"] = lambda argv=argv: run(argv).seconds
 
             def measure(name: str = name) -> float:
                 begin = time.perf_counter()
-                sql_rows(name)
+                sql_results(name)
                 return time.perf_counter() - begin
 
             cases[f"sql {name}"] = measure

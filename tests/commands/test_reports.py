@@ -8,7 +8,7 @@ import pytest
 from rich.cells import cell_len
 
 from tests.conftest import BAIYIN, ledger_fixture
-from tests.support import Ledger, archive_household, make_id
+from tests.support import Ledger, archive_household, make_id, walk_to_notice
 
 
 def _build_register(baiyin: Ledger) -> None:
@@ -88,6 +88,27 @@ def test_pipeline_as_of_a_day_in_the_middle(register: Ledger) -> None:
     assert later["archived"]["waiting"] == 3 and later["confirm"]["passed"] == 3
 
 
+def test_pipeline_follows_a_household_step_by_step_through_identification(
+    register: Ledger,
+) -> None:
+    walk_to_notice(register, "H000005")  # visit 04-02 … appraise 04-06, notice from 04-09
+
+    def stages(day: str, *org: str) -> dict[str, tuple[int, int]]:
+        rows = report(register, "pipeline", "--as-of", day, *org)["rows"]
+        return {r["stage"]: (r["waiting"], r["passed"]) for r in rows}
+
+    assert stages("2018-04-01")["visit"] == (1, 4)  # still a candidate; four archived passed
+    day_after_inspection = stages("2018-04-03")
+    assert day_after_inspection["visit"] == (0, 5) and day_after_inspection["inspect"] == (0, 5)
+    assert day_after_inspection["calculate"] == (1, 4)
+    assert day_after_inspection["archived"] == (4, 0)
+    assert sum(waiting for waiting, _ in day_after_inspection.values()) == 5
+    on_notice = stages("2018-04-09")
+    assert on_notice["publicize"] == (0, 5) and on_notice["confirm"] == (1, 4)
+    elsewhere = stages("2018-04-03", "--org", "pingchuan")
+    assert elsewhere["calculate"] == (0, 1) and elsewhere["archived"] == (1, 0)
+
+
 def test_exits_by_year_and_since(register: Ledger) -> None:
     register.ok("exit", "withdrew", "H000004", "--on", "2018-12-31")
     data = report(register, "exits", "--as-of", "2019-12-31", "--since", "2018")
@@ -99,6 +120,20 @@ def test_exits_by_year_and_since(register: Ledger) -> None:
     assert report(register, "exits", "--as-of", "2018-12-30")["total"]["total"] == 1
     text = register.ok("--lang", "zh", "report", "exits", "--since", "2017").stderr
     assert "2017年以来退出 2 户，其中稳定脱困 1 户" in text
+
+
+def test_exits_of_a_union_and_those_under_it(register: Ledger) -> None:
+    register.ok("exit", "moved", "H000003", "--to", "兰州市七里河区", "--on", "2018-09-01")  # 平川
+
+    def exits(*org: str) -> tuple[int, int, int]:
+        total = report(register, "exits", "--as-of", "2018-12-31", *org)["total"]
+        return total["stable"], total["moved"], total["total"]
+
+    assert exits() == (1, 1, 2)
+    assert exits("--org", "baiyin") == (1, 1, 2)
+    assert exits("--org", "baiyin-qu") == (1, 0, 1)  # H2, under its grassroots union
+    assert exits("--org", "phosphate") == (1, 0, 1)
+    assert exits("--org", "pingchuan") == (0, 1, 1)
 
 
 def test_areas(register: Ledger) -> None:

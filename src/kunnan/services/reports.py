@@ -180,8 +180,11 @@ def pipeline(session: Session, scope: Scope) -> Report:
     by_status: dict[str, int] = dict(
         session.execute(select(on.c.status, func.count()).group_by(on.c.status)).all()
     )
+    # Each current case carries its household's status on the day, so that the households
+    # still identifying are picked from it rather than by joining the status subquery again
+    # (which SQLite planned as a scan per row: minutes on 100,000 households).
     cases = (
-        select(IdentificationCase.id, IdentificationCase.household_id)
+        select(IdentificationCase.id, IdentificationCase.household_id, on.c.status)
         .join(on, on.c.household_id == IdentificationCase.household_id)
         .where(IdentificationCase.started_on <= scope.as_of)
         .where(on.c.status.in_((HouseholdStatus.IDENTIFYING.value, HouseholdStatus.ARCHIVED.value)))
@@ -210,11 +213,7 @@ def pipeline(session: Session, scope: Scope) -> Report:
     passed: dict[str, int] = dict(
         session.execute(select(steps_done.c.step, func.count()).group_by(steps_done.c.step)).all()
     )
-    identifying = (
-        select(current.c.id)
-        .join(on, on.c.household_id == current.c.household_id)
-        .where(on.c.status == HouseholdStatus.IDENTIFYING.value)
-    )
+    identifying = select(current.c.id).where(current.c.status == HouseholdStatus.IDENTIFYING.value)
     done_per_case = (
         select(steps_done.c.case_id, func.count().label("done"))
         .where(steps_done.c.case_id.in_(identifying))
@@ -254,12 +253,18 @@ def exits(session: Session, scope: Scope, *, since: int | None = None) -> Report
     year = extract("year", HouseholdExit.exited_on)
     query: Select[*tuple[Any, ...]] = (
         select(year.label("year"), HouseholdExit.kind, func.count())
-        .join(Household, Household.id == HouseholdExit.household_id)
         .where(HouseholdExit.exited_on <= scope.as_of)
         .group_by(year, HouseholdExit.kind)
     )
+    # The households are read only to scope by union: the whole register's figures come from
+    # the (exited_on, kind) index alone (a join read every exited household's row: 0.2 s of a
+    # new process's 10,000 exits, against 0.01 s without).
     if scope.org is not None:
-        query = query.join(Org, Org.id == Household.org_id).where(within(scope.org))
+        query = (
+            query.join(Household, Household.id == HouseholdExit.household_id)
+            .join(Org, Org.id == Household.org_id)
+            .where(within(scope.org))
+        )
     table: dict[int, dict[str, int]] = {}
     for exit_year, kind, count in session.execute(query):
         table.setdefault(int(exit_year), {})[kind] = count
