@@ -854,13 +854,6 @@ def _insurance(b: _Builder) -> list[Grant]:
     return grants
 
 
-def students(households: list[HouseholdPlan]) -> Iterator[tuple[HouseholdPlan, Person]]:
-    for household in households:
-        for person in household.people:
-            if person.schooling == "undergraduate":
-                yield household, person
-
-
 # Training to employment, and start-up loans --------------------------------------------------
 
 #: Trades the classes teach, their Chinese course names and the employers that hire from them.
@@ -1040,7 +1033,6 @@ HOUSEHOLD_HEADER = (
     "录取层次", "录取年份",
 )  # fmt: skip
 HOUSEHOLDS_FILE = "sample_data/baiyin/households.csv"
-AID_FILE = "sample_data/baiyin/aid.csv"
 AID_HEADER = ("身份证号", "姓名", "帮扶项目", "受助人", "金额(元)", "资金", "发放日期", "凭证号")
 
 

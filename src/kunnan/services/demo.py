@@ -120,7 +120,7 @@ def build_demo(
     tell(STAGES[5], pair_many(session, list(_pairings(plan, ids))))
     funds = _funds(session, plan, today)
     tell(STAGES[6], len(funds))
-    members = _members(session, ids)
+    members = _members(session)
     grants = list(_grants(plan, ids, members, funds))
     grant_many(session, grants)
     tell(STAGES[7], len(grants))
@@ -191,26 +191,29 @@ def _register(session: Session, plan: Plan, today: dt.date) -> dict[int, int]:
     return {h.number: heads[h.head.id_number] for h in plan.households}
 
 
-def _members(session: Session, ids: dict[int, int]) -> dict[str, int]:
+def _members(session: Session) -> dict[str, int]:
     """Member ids by ID number."""
     return dict(session.execute(select(Member.id_number, Member.id)).all())
 
 
 def _contacts(session: Session, plan: Plan, ids: dict[int, int]) -> int:
     count = 0
-    households = {h.id: h for h in session.scalars(select(Household))}
+    wanted = [ids[h.number] for h in plan.households if h.contact_attempts]
+    households = {
+        h.id: h for h in session.scalars(select(Household).where(Household.id.in_(wanted)))
+    }
     for h in plan.households:
         for how, outcome, day in h.contact_attempts:
             log_contact(
                 session, households[ids[h.number]], method=ContactMethod(how),
-                outcome=ContactOutcome(outcome), on=day, caseworker=baiyin_caseworker(h),
+                outcome=ContactOutcome(outcome), on=day, caseworker=_caseworker(h),
                 note="电话无人接听" if how == "phone" else "上门未找到本人，向邻居留下联系方式",
             )  # fmt: skip
             count += 1
     return count
 
 
-def baiyin_caseworker(h: HouseholdPlan) -> str:
+def _caseworker(h: HouseholdPlan) -> str:
     return h.visitors[0] or h.contact or "白银市总工会帮扶中心"
 
 
