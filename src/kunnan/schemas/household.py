@@ -18,6 +18,13 @@ from kunnan.domain.enums import (
     Schooling,
     WorkerIdentity,
 )
+from kunnan.domain.register import (
+    ADMITTED_YEAR_MAX,
+    ADMITTED_YEAR_MIN,
+    admission_problem,
+    distinct_causes,
+    standing_problem,
+)
 from kunnan.domain.text import ADDRESS_MAX, CODE_MAX, SHORT_TEXT_MAX
 from kunnan.schemas.types import (
     AreaCode,
@@ -32,8 +39,8 @@ from kunnan.schemas.types import (
     required,
 )
 
-MAX_SECONDARY_CAUSES = 3
 OrgRef = Annotated[str, required("org", SHORT_TEXT_MAX)]
+AdmittedYear = Annotated[int, Field(ge=ADMITTED_YEAR_MIN, le=ADMITTED_YEAR_MAX)]
 
 
 class MemberCreate(BaseModel):
@@ -50,13 +57,13 @@ class MemberCreate(BaseModel):
     monthly_income_fen: Fen = 0
     #: Newly admitted to study (金秋助学): the level and the year, both or neither.
     admitted: Annotated[AdmissionLevel, labelled(AdmissionLevel)] | None = None
-    admitted_year: Annotated[int, Field(ge=1949, le=2200)] | None = None
+    admitted_year: AdmittedYear | None = None
 
     @model_validator(mode="after")
     def _admission(self) -> Self:
-        level = None if self.admitted is AdmissionLevel.NONE else self.admitted
-        if (level is None) != (self.admitted_year is None):
-            raise _standing_error("admitted_year", "give the admission level and its year together")
+        problem = admission_problem(self.admitted, self.admitted_year)
+        if problem is not None:
+            raise _standing_error(*problem)
         return self
 
 
@@ -76,15 +83,7 @@ class MemberUpdate(BaseModel):
     monthly_income_fen: Fen | None = None
     #: Newly admitted to study (金秋助学): the level (``none`` clears it) and the year.
     admitted: Annotated[AdmissionLevel, labelled(AdmissionLevel)] | None = None
-    admitted_year: Annotated[int, Field(ge=1949, le=2200)] | None = None
-
-
-def _distinct_causes(values: list[Cause]) -> list[Cause]:
-    if len(values) > MAX_SECONDARY_CAUSES:
-        raise ValueError(f"at most {MAX_SECONDARY_CAUSES} secondary causes, {len(values)} given")
-    if len(set(values)) != len(values):
-        raise ValueError("a secondary cause is given twice")
-    return values
+    admitted_year: AdmittedYear | None = None
 
 
 class HouseholdCreate(BaseModel):
@@ -103,7 +102,7 @@ class HouseholdCreate(BaseModel):
     @field_validator("secondary_causes")
     @classmethod
     def _secondary(cls, values: list[Cause]) -> list[Cause]:
-        return _distinct_causes(values)
+        return distinct_causes(values)
 
     @field_validator("head")
     @classmethod
@@ -125,13 +124,9 @@ class HouseholdUpdate(BaseModel):
     @field_validator("secondary_causes")
     @classmethod
     def _secondary(cls, values: list[Cause] | None) -> list[Cause] | None:
-        return None if values is None else _distinct_causes(values)
+        return None if values is None else distinct_causes(values)
 
 
-#: The standings a household can be imported with. Households in identification,
-#: rejected or exited carry history (steps, decisions, exits) that a register
-#: spreadsheet does not hold, so they are entered through their own commands.
-IMPORTABLE_STATUSES = (HouseholdStatus.CANDIDATE, HouseholdStatus.ARCHIVED)
 ArchiveNo = Annotated[str, required("archive number", CODE_MAX)]
 
 
@@ -153,32 +148,14 @@ class HouseholdImport(HouseholdCreate):
 
     @model_validator(mode="after")
     def _standing(self) -> Self:
-        if self.status not in IMPORTABLE_STATUSES:
-            raise _standing_error(
-                "status",
-                f"a household cannot be imported with status {self.status.value} "
-                f"({self.status.zh}); import it as candidate or archived",
-            )
-        if self.status is HouseholdStatus.ARCHIVED:
-            if self.archived_on and self.registered_on and self.archived_on < self.registered_on:
-                raise _standing_error(
-                    "archived_on", "the archive date is before the registration date"
-                )
-            for field, what in (
-                ("archive_no", "archive number"),
-                ("category", "category"),
-                ("main_cause", "main cause"),
-            ):
-                if getattr(self, field) is None:
-                    raise _standing_error(field, f"an archived household needs its {what}")
-        else:
-            for field, what in (
-                ("archive_no", "archive number"),
-                ("category", "category"),
-                ("archived_on", "archive date"),
-            ):
-                if getattr(self, field) is not None:
-                    raise _standing_error(
-                        field, f"a candidate has no {what} yet (only archived households do)"
-                    )
+        problem = standing_problem(
+            self.status,
+            archive_no=self.archive_no,
+            category=self.category,
+            main_cause=self.main_cause,
+            archived_on=self.archived_on,
+            registered_on=self.registered_on,
+        )
+        if problem is not None:
+            raise _standing_error(*problem)
         return self

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BeforeValidator, ValidationInfo
@@ -14,6 +14,7 @@ from kunnan.domain.enums import Labelled
 from kunnan.domain.idnumber import parse_id_number
 from kunnan.domain.money import parse_yuan
 from kunnan.domain.phone import parse_mobile
+from kunnan.domain.register import check_area_m2, parse_area_m2
 
 E = TypeVar("E", bound=Labelled)
 
@@ -50,15 +51,9 @@ def _past_date(value: dt.date, info: ValidationInfo) -> dt.date:
 
 def _area_m2(value: Any) -> Any:
     if isinstance(value, str):
-        try:
-            value = Decimal(value.strip().removesuffix("m2").removesuffix("㎡").strip())
-        except InvalidOperation:
-            raise ValueError(f"'{value}' is not an area in square metres") from None
+        return parse_area_m2(value)
     if isinstance(value, Decimal):
-        if not value.is_finite() or value <= 0 or value > 10_000:
-            raise ValueError("area must be more than 0 and at most 10000 m²")
-        if value.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValueError("area takes at most two decimals")
+        return check_area_m2(value)
     return value
 
 

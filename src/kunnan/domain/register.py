@@ -1,0 +1,105 @@
+"""Rules of the register's records that span several fields: a household's standing, its
+secondary causes, its floor area, and a member's admission to study.
+
+The input models call these (``kunnan.schemas.household``), and so does the fast lane of
+``import households`` (``kunnan.services.household_fast``), which reads plain rows without
+building the models: one rule, two callers, the same answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from kunnan.domain.enums import AdmissionLevel, Cause, HouseholdStatus
+
+MAX_SECONDARY_CAUSES = 3
+#: The years a member can have been admitted to study in (金秋助学).
+ADMITTED_YEAR_MIN = 1949
+ADMITTED_YEAR_MAX = 2200
+#: The standings a household can be imported with. Households in identification,
+#: rejected or exited carry history (steps, decisions, exits) that a register
+#: spreadsheet does not hold, so they are entered through their own commands.
+IMPORTABLE_STATUSES = (HouseholdStatus.CANDIDATE, HouseholdStatus.ARCHIVED)
+#: The largest floor area a household can have, in square metres.
+AREA_MAX_M2 = 10_000
+
+#: A broken rule: the field to blame and why.
+Problem = tuple[str, str]
+
+
+def distinct_causes(values: list[Cause]) -> list[Cause]:
+    """At most three secondary causes, none given twice; ValueError otherwise."""
+    if len(values) > MAX_SECONDARY_CAUSES:
+        raise ValueError(f"at most {MAX_SECONDARY_CAUSES} secondary causes, {len(values)} given")
+    if len(set(values)) != len(values):
+        raise ValueError("a secondary cause is given twice")
+    return values
+
+
+def parse_area_m2(text: str) -> Decimal:
+    """A floor area in square metres ('45.5', '45.5㎡'); ValueError when it is none."""
+    try:
+        value = Decimal(text.strip().removesuffix("m2").removesuffix("㎡").strip())
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not an area in square metres") from None
+    return check_area_m2(value)
+
+
+def check_area_m2(value: Decimal) -> Decimal:
+    if not value.is_finite() or value <= 0 or value > AREA_MAX_M2:
+        raise ValueError(f"area must be more than 0 and at most {AREA_MAX_M2} m²")
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError("area takes at most two decimals")
+    return value
+
+
+def standing_problem(
+    status: HouseholdStatus,
+    *,
+    archive_no: str | None,
+    category: object | None,
+    main_cause: object | None,
+    archived_on: dt.date | None,
+    registered_on: dt.date | None,
+) -> Problem | None:
+    """What is wrong with the standing a household is imported with, if anything.
+
+    Only candidates and archived households are imported; an archived one brings its
+    archive number, category and main cause, archived no earlier than registered; a
+    candidate has none of an archive's marks yet.
+    """
+    if status not in IMPORTABLE_STATUSES:
+        return (
+            "status",
+            f"a household cannot be imported with status {status.value} "
+            f"({status.zh}); import it as candidate or archived",
+        )
+    if status is HouseholdStatus.ARCHIVED:
+        if archived_on and registered_on and archived_on < registered_on:
+            return ("archived_on", "the archive date is before the registration date")
+        if archive_no is None:
+            return ("archive_no", "an archived household needs its archive number")
+        if category is None:
+            return ("category", "an archived household needs its category")
+        if main_cause is None:
+            return ("main_cause", "an archived household needs its main cause")
+        return None
+    if archive_no is not None:
+        return ("archive_no", _NOT_YET.format(what="archive number"))
+    if category is not None:
+        return ("category", _NOT_YET.format(what="category"))
+    if archived_on is not None:
+        return ("archived_on", _NOT_YET.format(what="archive date"))
+    return None
+
+
+_NOT_YET = "a candidate has no {what} yet (only archived households do)"
+
+
+def admission_problem(admitted: AdmissionLevel | None, year: int | None) -> Problem | None:
+    """The admission level and its year come together (``none`` is no admission)."""
+    level = None if admitted is AdmissionLevel.NONE else admitted
+    if (level is None) != (year is None):
+        return ("admitted_year", "give the admission level and its year together")
+    return None
