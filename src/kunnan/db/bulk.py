@@ -5,8 +5,8 @@
 SQLAlchemy's own executemany spends more time per row on building and
 processing parameters than SQLite spends inserting it. Values are converted
 by the columns' own bind processors (dates, timestamps, decimals), exactly as
-SQLAlchemy would, and a value repeated row after row (the import's timestamp)
-is converted once. PostgreSQL takes the rows through SQLAlchemy Core.
+SQLAlchemy would, and each distinct value of a column in a batch (a date,
+the import's timestamp) is converted once. PostgreSQL takes the rows through SQLAlchemy Core.
 
 ``insert_returning_ids``:
 
@@ -20,8 +20,9 @@ AUTOINCREMENT gives a new row max(id) + 1 anyway.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, Dialect, Table, func, insert, select
@@ -45,19 +46,33 @@ def _statement(
 
 def _converted(
     rows: Sequence[Mapping[str, Any]], columns: tuple[str, ...], processors: list[Processor]
-) -> list[list[Any]]:
-    values = [[row[name] for name in columns] for row in rows]
-    for position, process in enumerate(processors):
-        if process is None:
-            continue
-        last_in: Any = object()
-        last_out: Any = None
-        for row in values:
-            value = row[position]
-            if value is not last_in:
-                last_in, last_out = value, process(value)
-            row[position] = last_out
-    return values
+) -> list[tuple[Any, ...]]:
+    pick = itemgetter(*columns)
+    values: list[tuple[Any, ...]] = (
+        list(map(pick, rows)) if len(columns) > 1 else [(value,) for value in map(pick, rows)]
+    )
+    converting = [(place, process) for place, process in enumerate(processors) if process]
+    if not converting or not values:
+        return values
+    by_column = list(zip(*values, strict=True))
+    for place, process in converting:
+        by_column[place] = _processed(by_column[place], process)
+    return list(zip(*by_column, strict=True))
+
+
+def _processed(values: Sequence[Any], process: Callable[[Any], Any]) -> tuple[Any, ...]:
+    """Each value converted, each distinct value once (dates and stamps repeat a lot)."""
+    done: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        try:
+            converted = done[value]
+        except KeyError:
+            converted = done[value] = process(value)
+        except TypeError:  # unhashable (a JSON document): converted each time
+            converted = process(value)
+        out.append(converted)
+    return tuple(out)
 
 
 def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
@@ -69,7 +84,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         return
     columns = tuple(rows[0])
     sql, processors = _statement(connection.dialect, table, columns)
-    connection.exec_driver_sql(sql, [tuple(row) for row in _converted(rows, columns, processors)])
+    connection.exec_driver_sql(sql, _converted(rows, columns, processors))
 
 
 def insert_returning_ids(
@@ -85,3 +100,46 @@ def insert_returning_ids(
         return [row["id"] for row in numbered]
     returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return [int(value) for value in connection.execute(returning, rows).scalars()]
+
+
+#: Values per IN list on SQLite (older builds allow 999 variables a statement).
+IN_CHUNK = 900
+
+
+def rows_in(
+    connection: Connection,
+    table: Table,
+    columns: Sequence[str],
+    key: str,
+    values: Iterable[Any],
+    **equal: Any,
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows whose ``key`` is one of ``values`` and whose other columns
+    equal ``equal``, for columns that need no conversion (text, integers).
+
+    On SQLite one plain statement a chunk of values: SQLAlchemy would render and bind an
+    expanding IN anew for every batch of an import, at more cost than the look-ups.
+    """
+    wanted = sorted(set(values))
+    if not wanted:
+        return []
+    if connection.dialect.name != "sqlite":
+        query = select(*(table.c[name] for name in columns)).where(
+            table.c[key].in_(wanted), *(table.c[name] == value for name, value in equal.items())
+        )
+        return [tuple(row) for row in connection.execute(query)]
+    quote = connection.dialect.identifier_preparer.quote
+    names = ", ".join(quote(name) for name in columns)
+    conditions = "".join(f" AND {quote(name)} = ?" for name in equal)
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = wanted[start : start + IN_CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        sql = (
+            f"SELECT {names} FROM {quote(table.name)} "  # noqa: S608
+            f"WHERE {quote(key)} IN ({marks}){conditions}"
+        )
+        found.extend(
+            tuple(row) for row in connection.exec_driver_sql(sql, (*chunk, *equal.values()))
+        )
+    return found

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import operator
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kunnan.domain.enums import Sex
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_MAP = "10X98765432"
+#: What weighting the ASCII codes of the digits instead of the digits adds: 48 × Σ weights.
+_ASCII_OFFSET = ord("0") * sum(WEIGHTS)
 
 #: The first two digits of an area code: provinces, autonomous regions and
 #: municipalities (GB/T 2260), plus Taiwan, Hong Kong and Macao.
@@ -39,9 +41,10 @@ class IdNumberError(ValueError):
     """Raised when a string is not a valid resident ID number; the message says why."""
 
 
-@dataclass(frozen=True)
-class IdNumber:
-    """A valid, normalised 18-character resident ID number and what it encodes."""
+class IdNumber(NamedTuple):
+    """A valid, normalised 18-character resident ID number and what it encodes.
+
+    A tuple: an import reads a million of them."""
 
     value: str
     birth_date: dt.date
@@ -56,7 +59,10 @@ def check_character(first17: str) -> str:
     """The ISO 7064 MOD 11-2 check character for the first 17 digits."""
     if len(first17) != len(WEIGHTS):
         raise ValueError(f"the check character needs 17 digits, not {len(first17)}")
-    total = sum(map(operator.mul, map(int, first17), WEIGHTS))
+    if first17.isascii() and first17.isdigit():  # weigh the bytes: no int() per digit
+        total = sum(map(operator.mul, first17.encode(), WEIGHTS)) - _ASCII_OFFSET
+    else:
+        total = sum(map(operator.mul, map(int, first17), WEIGHTS))
     return CHECK_MAP[total % 11]
 
 
@@ -71,7 +77,8 @@ def parse_id_number(text: str, *, today: dt.date) -> IdNumber:
 
     ``today`` bounds the birth date: nobody is born in the future.
     """
-    value = normalise(text)
+    # ASCII letters and digits only (the common case) need no Unicode folding.
+    value = text.upper() if text.isascii() and text.isalnum() else normalise(text)
     if len(value) == 15:
         if not value.isdigit():
             raise IdNumberError("a 15-character ID number must be all digits")
@@ -99,7 +106,7 @@ def parse_id_number(text: str, *, today: dt.date) -> IdNumber:
 
 def facts(value: str) -> IdNumber:
     """What a number already validated and normalised by ``parse_id_number`` encodes."""
-    birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    birth = dt.date.fromisoformat(value[6:14])
     sex = Sex.MALE if int(value[16]) % 2 == 1 else Sex.FEMALE
     return IdNumber(value=value, birth_date=birth, sex=sex)
 
@@ -111,8 +118,8 @@ def upgrade_15(value: str) -> str:
 
 
 def _birth_date(yyyymmdd: str) -> dt.date:
-    try:
-        birth = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    try:  # eight ASCII digits: ISO 8601's basic form, which fromisoformat reads
+        birth = dt.date.fromisoformat(yyyymmdd)
     except ValueError:
         raise IdNumberError(
             f"ID number gives birth date '{yyyymmdd}', which is no real date"

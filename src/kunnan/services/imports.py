@@ -19,14 +19,16 @@ and a command that opens the table and calls ``run_import``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
 
-from kunnan.db.bulk import insert_rows
+from kunnan.db.bulk import insert_rows, rows_in
 from kunnan.services import audit
 from kunnan.sheets.read import SourceRow
 
@@ -151,15 +153,29 @@ def run_import(
     When anything fails, the command's rollback undoes everything, the
     importer's temporary tables included, so ``finish`` runs on success only.
     """
-    for batch in _batches(importer, importer.groups(rows), batch_rows):
-        for outcome in importer.apply(batch):
-            _count(report, outcome, max_problems)
-            if outcome.result == "rejected" and reject is not None:
-                reject(outcome)
-        if progress is not None:
-            progress(report.rows)
+    with _program_out_of_gc():
+        for batch in _batches(importer, importer.groups(rows), batch_rows):
+            for outcome in importer.apply(batch):
+                _count(report, outcome, max_problems)
+                if outcome.result == "rejected" and reject is not None:
+                    reject(outcome)
+            if progress is not None:
+                progress(report.rows)
     importer.finish()
     return report
+
+
+@contextmanager
+def _program_out_of_gc() -> Iterator[None]:
+    """Keep the objects that exist before the import (the program: modules, the engine, the
+    models) out of the cyclic collector's passes while it runs. An import allocates millions
+    of short-lived rows, and each full pass would walk the whole program again: a tenth of
+    an import's time, measured."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _count(report: ImportReport, outcome: Outcome, max_problems: int | None) -> None:
@@ -213,18 +229,16 @@ class SeenInFile:
             Column("value", String(40), primary_key=True),
             Column("row_no", Integer, nullable=False),
             prefixes=["TEMPORARY"],
+            sqlite_with_rowid=False,  # the key is the table: one B-tree to write, not two
         )
         self._table.create(self._connection)
 
     def rows_of(self, kind: str, values: Sequence[str]) -> dict[str, int]:
         """The row where each of ``values`` was first read, for those already read."""
-        if not values:
-            return {}
-        table = self._table
-        query = select(table.c.value, table.c.row_no).where(
-            table.c.kind == kind, table.c.value.in_(sorted(set(values)))
+        rows = rows_in(
+            self._connection, self._table, ("value", "row_no"), "value", values, kind=kind
         )
-        return {str(value): int(row) for value, row in self._connection.execute(query)}
+        return {str(value): int(row) for value, row in rows}
 
     def add(self, kind: str, rows: dict[str, int]) -> None:
         insert_rows(

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kunnan.domain.errors import InvalidInput
 from kunnan.sheets.columns import Formula, cell_text
@@ -40,9 +40,10 @@ _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 csv.field_size_limit(CSV_CELL_MAX)
 
 
-@dataclass(frozen=True)
-class SourceRow:
-    """One data row: its number as a spreadsheet shows it, and its cells (typed, from Excel)."""
+class SourceRow(NamedTuple):
+    """One data row: its number as a spreadsheet shows it, and its cells (typed, from Excel).
+
+    A tuple: an import makes one for each of a million rows."""
 
     number: int
     cells: tuple[Any, ...]
@@ -113,7 +114,10 @@ def open_table(
 
 
 def _blank(cells: Sequence[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+    for cell in cells:  # a loop, not all(): most rows answer at their first cell
+        if cell is not None and (not isinstance(cell, str) or cell.strip()):
+            return False
+    return True
 
 
 def _header_text(cells: Sequence[Any]) -> list[str]:
