@@ -22,15 +22,15 @@ and ``household member edit``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.db.bulk import insert_returning_ids, insert_rows, rows_in
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -49,13 +49,14 @@ from kunnan.models import Household, HouseholdCause, Member, StatusChange
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.household import HouseholdImport, HouseholdUpdate, MemberCreate, MemberUpdate
 from kunnan.services import audit
+from kunnan.services.household_fast import Draft, FastLane
 from kunnan.services.households import (
     add_member,
+    columns_of,
     edit_household,
     edit_member,
     head_of,
     household_code,
-    household_values,
     member_values,
     status_history,
 )
@@ -176,26 +177,27 @@ class _Row:
     def number(self) -> int:
         return self.source.number
 
-    @property
-    def starts_household(self) -> bool:
-        return not self.relation_given or self.relation is Relation.HEAD
-
 
 @dataclass
 class _Plan:
     """A household group after validation: what it would write, or why it cannot."""
 
-    rows: list[_Row]
-    head_row: _Row | None = None
-    head: HouseholdImport | None = None
-    members: list[tuple[_Row, MemberCreate]] = field(default_factory=list)
+    sources: list[SourceRow]
+    #: What the household writes, from either lane (None when its head's row is not valid).
+    draft: Draft | None = None
+    #: The head worker's row (0 when the group has none).
+    head_number: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     org_id: int | None = None
     area_code: str | None = None
-
     #: Each row with a well-formed ID number (even if another cell is bad), head first:
     #: a duplicate is reported together with the row's other problems.
-    ids: list[tuple[_Row, str]] = field(default_factory=list)
+    ids: list[tuple[int, str]] = field(default_factory=list)
+    #: The models' reading of the rows (the slow lane only; ``--update`` needs it).
+    rows: list[_Row] = field(default_factory=list)
+    head_row: _Row | None = None
+    head: HouseholdImport | None = None
+    members: list[tuple[_Row, MemberCreate]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -211,63 +213,70 @@ class _Union:
     area_code: str | None
 
 
-class HouseholdFileImporter:
-    """Reads households files into the register (see the module docstring for the rules)."""
+def _place_in_household(values: dict[str, Any]) -> tuple[str | None, Any, Relation | None]:
+    """A row's household cell, its relation cell as read, and that relation if it is one."""
+    key_value = values.pop("household", None)
+    relation_text = values.get("relation")
+    key = str(key_value).strip() if key_value is not None else None
+    return key, relation_text, _relation(relation_text)
+
+
+def _relation(text: Any) -> Relation | None:
+    """The relation a cell names; None when it names none (the input model reports it)."""
+    if not isinstance(text, str):
+        return None
+    try:
+        return Relation.parse(text)
+    except ValueError:
+        return None
+
+
+class HouseholdRows:
+    """A households file's rows read and validated, without the ledger: which rows form a
+    household, and what each household would write or why it cannot.
+
+    Two lanes: the fast lane (``services.household_fast``) takes plain households without
+    building the input models; every other household goes through the models, which name
+    each problem.
+    """
 
     def __init__(
         self,
-        session: Session,
-        *,
         header: HeaderMatch,
+        *,
         today: dt.date,
         default_org: str | None = None,
-        update: bool = False,
         csv_escaped: bool = False,
     ) -> None:
-        self._session = session
-        self._header = header
         self._today = today
         self._default_org = default_org
-        self._update = update
-        self._csv_escaped = csv_escaped
-        self._unions: dict[str, _Union | str] = {}
-        self._seen = SeenInFile(session)
         self._names = {key: header.name(column) for key, column in COLUMN.items()}
         #: Each column of the file: its key, its place, its header as spelled, its reader.
         self._cells = [
             (key, bound.index, bound.spelled, cell_reader(bound, csv_escaped=csv_escaped))
             for key, bound in header.bound.items()
         ]
+        self._fast = FastLane(
+            header,
+            household_fields=HOUSEHOLD_FIELDS,
+            person_fields=PERSON_FIELDS,
+            today=today,
+            default_org=default_org,
+            csv_escaped=csv_escaped,
+        )
 
     # --- reading rows ---------------------------------------------------------------------
 
-    def _column(self, field_name: str) -> str:
+    def column(self, field_name: str) -> str:
+        """A column as the file spells it (or its header in the file's language)."""
         return self._names.get(field_name, field_name)
 
     def _read(self, source: SourceRow) -> _Row:
-        values: dict[str, Any] = {}
-        found: list[RowProblem] = []
-        cells = source.cells
-        width = len(cells)
-        for key, index, spelled, read in self._cells:
-            try:
-                value = read(cells[index] if index < width else None)
-            except CellProblem as problem:
-                found.append(RowProblem(source.number, spelled, str(problem)))
-                continue
-            if value is not None:
-                values[key] = value
-        key_value = values.pop("household", None)
-        relation_text = values.get("relation")
-        relation: Relation | None = None
-        if isinstance(relation_text, str):
-            try:
-                relation = Relation.parse(relation_text)
-            except ValueError:
-                relation = None  # the input model reports it
+        values, found = self._values(source, self._cells)
+        key, relation_text, relation = _place_in_household(values)
         return _Row(
             source=source,
-            key=str(key_value).strip() if key_value is not None else None,
+            key=key,
             relation=relation,
             relation_given=relation_text is not None,
             household={k: values[k] for k in HOUSEHOLD_FIELDS if k in values},
@@ -275,29 +284,67 @@ class HouseholdFileImporter:
             problems=found,
         )
 
-    def groups(self, rows: Iterator[SourceRow]) -> Iterator[list[_Row]]:
-        current: list[_Row] = []
+    def _values(
+        self, source: SourceRow, cells: list[tuple[str, int, str, Any]]
+    ) -> tuple[dict[str, Any], list[RowProblem]]:
+        """The row's cells as the input models take them, and the cells that cannot be read."""
+        values: dict[str, Any] = {}
+        found: list[RowProblem] = []
+        row = source.cells
+        width = len(row)
+        for key, index, spelled, read in cells:
+            try:
+                value = read(row[index] if index < width else None)
+            except CellProblem as problem:
+                found.append(RowProblem(source.number, spelled, str(problem)))
+                continue
+            if value is not None:
+                values[key] = value
+        return values, found
+
+    def groups(self, rows: Iterator[SourceRow]) -> Iterator[list[SourceRow]]:
+        """Consecutive rows of one household (see the module docstring), read only as far
+        as telling where each household starts."""
+        read_key, read_relation = self._reader("household"), self._reader("relation")
+        current: list[SourceRow] = []
         current_key: str | None = None
         for source in rows:
-            row = self._read(source)
-            starts = row.key != current_key if row.key is not None else row.starts_household
+            key_value = read_key(source.cells)
+            key = str(key_value).strip() if key_value is not None else None
+            if key is not None:
+                starts = key != current_key
+            else:
+                relation_text = read_relation(source.cells)
+                starts = relation_text is None or _relation(relation_text) is Relation.HEAD
             if starts and current:
                 yield current
                 current = []
             if starts:
-                current_key = row.key
-            current.append(row)
+                current_key = key
+            current.append(source)
         if current:
             yield current
 
-    def size(self, group: list[_Row]) -> int:
-        return len(group)
+    def _reader(self, key: str) -> Callable[[tuple[Any, ...]], Any]:
+        """One column's cell of a row as read (None when blank, absent or unreadable)."""
+        found = [(index, read) for name, index, _, read in self._cells if name == key]
+        if not found:
+            return lambda _cells: None
+        index, read = found[0]
+
+        def cell(cells: tuple[Any, ...]) -> Any:
+            try:
+                return read(cells[index] if index < len(cells) else None)
+            except CellProblem:
+                return None
+
+        return cell
 
     # --- validating a household ---------------------------------------------------------------
 
     def _model_problems(self, row: _Row, error: ValidationError) -> list[RowProblem]:
         return [
-            RowProblem(row.number, self._column(field_name) if field_name else "", tidy(message))
+            RowProblem(row.number, self.column(field_name) if field_name else "", tidy(message))
             for field_name, message in model_problems(error)
         ]
 
@@ -310,7 +357,7 @@ class HouseholdFileImporter:
             plan.problems.append(
                 RowProblem(
                     group[0].number,
-                    self._column("relation"),
+                    self.column("relation"),
                     "this household has no head worker's row (与户主关系 户主 / relation head)"
                     + (f" (household '{quote(group[0].key)}')" if group[0].key else ""),
                 )
@@ -320,19 +367,34 @@ class HouseholdFileImporter:
             plan.problems.append(
                 RowProblem(
                     extra.number,
-                    self._column("relation"),
+                    self.column("relation"),
                     f"a second head worker for the household whose head is on row {heads[0].number}",
                 )
             )
         return heads[0]
 
-    def _validate(self, group: list[_Row]) -> _Plan:
-        plan = _Plan(rows=group)
+    def validate(self, sources: list[SourceRow]) -> _Plan:
+        """The fast lane's draft when it takes the household, else the models' judgement."""
+        draft = self._fast.draft(sources)
+        if draft is None:
+            return self.validate_slow(sources)
+        return _Plan(
+            sources=sources,
+            draft=draft,
+            head_number=draft.people[0][0],
+            ids=[(number, person["id_number"]) for number, person in draft.people],
+        )
+
+    def validate_slow(self, sources: list[SourceRow]) -> _Plan:
+        """Every row through the input models, every problem named."""
+        group = [self._read(source) for source in sources]
+        plan = _Plan(sources=sources, rows=group)
         for row in group:
             plan.problems.extend(row.problems)
         head_row = self._head_row(group, plan)
         if head_row is not None:
             plan.head_row = head_row
+            plan.head_number = head_row.number
             data: dict[str, Any] = {**head_row.household, "head": dict(head_row.person)}
             data["head"].pop("relation", None)
             if "org" not in data and self._default_org is not None:
@@ -358,13 +420,29 @@ class HouseholdFileImporter:
         valid = {id(row): member.id_number for row, member in plan.members}
         if plan.head is not None and head_row is not None:
             valid[id(head_row)] = plan.head.head.id_number
+            plan.draft = self._draft_of(plan.head, head_row, plan.members)
         ordered = sorted(group, key=lambda row: row is not head_row)
         plan.ids = [
-            (row, number)
+            (row.number, number)
             for row in ordered
             if (number := valid.get(id(row)) or self._id_of(row)) is not None
         ]
         return plan
+
+    def _draft_of(
+        self, head: HouseholdImport, head_row: _Row, members: list[tuple[_Row, MemberCreate]]
+    ) -> Draft:
+        return Draft(
+            household=columns_of(head, today=self._today),
+            org=head.org,
+            area_code=head.area_code,
+            archive_no=head.archive_no,
+            causes=tuple(cause.value for cause in head.secondary_causes),
+            people=[
+                (head_row.number, member_values(head.head)),
+                *((row.number, member_values(member)) for row, member in members),
+            ],
+        )
 
     def _id_of(self, row: _Row) -> str | None:
         text = row.person.get("id_number")
@@ -385,12 +463,42 @@ class HouseholdFileImporter:
                 found.append(
                     RowProblem(
                         row.number,
-                        self._column(key),
+                        self.column(key),
                         f"differs from the head worker's row {head_row.number} ({shown}); "
                         "household columns are read from the head's row",
                     )
                 )
         return found
+
+
+class HouseholdFileImporter:
+    """Reads households files into the register (see the module docstring for the rules)."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        header: HeaderMatch,
+        today: dt.date,
+        default_org: str | None = None,
+        update: bool = False,
+        csv_escaped: bool = False,
+    ) -> None:
+        self._session = session
+        self._today = today
+        self._update = update
+        self._rows = HouseholdRows(
+            header, today=today, default_org=default_org, csv_escaped=csv_escaped
+        )
+        self._column = self._rows.column
+        self._unions: dict[str, _Union | str] = {}
+        self._seen = SeenInFile(session)
+
+    def groups(self, rows: Iterator[SourceRow]) -> Iterator[list[SourceRow]]:
+        return self._rows.groups(rows)
+
+    def size(self, group: list[SourceRow]) -> int:
+        return len(group)
 
     def _union(self, ref: str) -> _Union | str:
         """The union a household belongs to, or why it cannot be used (looked up once per name)."""
@@ -406,10 +514,10 @@ class HouseholdFileImporter:
 
     # --- a batch ------------------------------------------------------------------------------
 
-    def apply(self, batch: list[list[_Row]]) -> list[Outcome]:
-        plans = [self._validate(group) for group in batch]
+    def apply(self, batch: list[list[SourceRow]]) -> list[Outcome]:
+        plans = [self._rows.validate(group) for group in batch]
         id_numbers = [number for plan in plans for _, number in plan.ids]
-        archives = [plan.head.archive_no for plan in plans if plan.head and plan.head.archive_no]
+        archives = [plan.draft.archive_no for plan in plans if plan.draft and plan.draft.archive_no]
         seen_ids = self._seen.rows_of("id_number", id_numbers)
         seen_archives = self._seen.rows_of("archive_no", archives)
         registered = self._registered(id_numbers)
@@ -433,25 +541,23 @@ class HouseholdFileImporter:
         self._seen.drop()
 
     def _registered(self, id_numbers: list[str]) -> dict[str, _Registered]:
-        if not id_numbers:
-            return {}
-        query = select(Member.id_number, Member.id, Member.household_id, Member.relation).where(
-            Member.id_number.in_(sorted(set(id_numbers)))
+        rows = rows_in(
+            self._session.connection(),
+            MEMBER,
+            ("id_number", "id", "household_id", "relation"),
+            "id_number",
+            id_numbers,
         )
         return {
             number: _Registered(member_id, household_id, relation)
-            for number, member_id, household_id, relation in self._session.execute(query)
+            for number, member_id, household_id, relation in rows
         }
 
     def _archives_used(self, archives: list[str]) -> dict[str, int]:
-        if not archives:
-            return {}
-        query = select(Household.archive_no, Household.id).where(
-            Household.archive_no.in_(sorted(set(archives)))
+        rows = rows_in(
+            self._session.connection(), HOUSEHOLD, ("archive_no", "id"), "archive_no", archives
         )
-        return {
-            str(archive): household_id for archive, household_id in self._session.execute(query)
-        }
+        return {str(archive): household_id for archive, household_id in rows}
 
     def _duplicates(
         self,
@@ -462,27 +568,27 @@ class HouseholdFileImporter:
         first_archives: dict[str, int],
     ) -> None:
         """Report values this file has already given, with the row that gave them first."""
-        for row, number in plan.ids:
+        for row_number, number in plan.ids:
             earlier = first_ids.get(number) or seen_ids.get(number)
             if earlier is None:
-                first_ids[number] = row.number
-            elif earlier != row.number:
+                first_ids[number] = row_number
+            elif earlier != row_number:
                 plan.problems.append(
                     RowProblem(
-                        row.number,
+                        row_number,
                         self._column("id_number"),
                         f"ID number {mask_id_number(number)} is also on row {earlier}",
                     )
                 )
-        archive = plan.head.archive_no if plan.head else None
-        if archive and plan.head_row is not None:
+        archive = plan.draft.archive_no if plan.draft else None
+        if archive:
             earlier = first_archives.get(archive) or seen_archives.get(archive)
             if earlier is None:
-                first_archives[archive] = plan.head_row.number
+                first_archives[archive] = plan.head_number
             else:
                 plan.problems.append(
                     RowProblem(
-                        plan.head_row.number,
+                        plan.head_number,
                         self._column("archive_no"),
                         f"archive number {quote(archive)} is also on row {earlier}",
                     )
@@ -490,7 +596,7 @@ class HouseholdFileImporter:
 
     def _reject(self, plan: _Plan) -> Outcome:
         return Outcome(
-            rows=[row.source for row in plan.rows],
+            rows=plan.sources,
             result="rejected",
             problems=sorted(plan.problems, key=lambda problem: problem.row),
         )
@@ -498,14 +604,15 @@ class HouseholdFileImporter:
     def _decide(
         self, plan: _Plan, registered: dict[str, _Registered], archives_used: dict[str, int]
     ) -> Outcome:
-        if plan.problems or plan.head is None or plan.head_row is None:
+        draft = plan.draft
+        if plan.problems or draft is None:
             return self._reject(plan)
-        head_number = plan.head.head.id_number
+        head_number = draft.people[0][1]["id_number"]
         found = registered.get(head_number)
         if found is not None and found.relation != Relation.HEAD.value:
             plan.problems.append(
                 RowProblem(
-                    plan.head_row.number,
+                    plan.head_number,
                     self._column("id_number"),
                     f"ID number {mask_id_number(head_number)} is registered as a member of "
                     f"{household_code(found.household_id)}, not as a head worker",
@@ -513,13 +620,17 @@ class HouseholdFileImporter:
             )
             return self._reject(plan)
         household_id = found.household_id if found is not None else None
-        for row, number in plan.ids:
+        for row_number, number in plan.ids:
             other = registered.get(number)
-            if row is plan.head_row or other is None or other.household_id == household_id:
+            if (
+                row_number == plan.head_number
+                or other is None
+                or other.household_id == household_id
+            ):
                 continue
             plan.problems.append(
                 RowProblem(
-                    row.number,
+                    row_number,
                     self._column("id_number"),
                     f"ID number {mask_id_number(number)} is already registered "
                     f"(household {household_code(other.household_id)})",
@@ -527,41 +638,42 @@ class HouseholdFileImporter:
             )
         if plan.problems:
             return self._reject(plan)
-        rows = [row.source for row in plan.rows]
         if household_id is not None:
             if not self._update:
-                return Outcome(rows=rows, result="matched")
-            return self._update_household(plan, household_id, registered)
-        archive = plan.head.archive_no
+                return Outcome(rows=plan.sources, result="matched")
+            # Bringing a household up to date goes field by field through the models.
+            return self._update_household(
+                self._rows.validate_slow(plan.sources), household_id, registered
+            )
+        archive = draft.archive_no
         if archive and archive in archives_used:
             plan.problems.append(
                 RowProblem(
-                    plan.head_row.number,
+                    plan.head_number,
                     self._column("archive_no"),
                     f"archive number {quote(archive)} is already used by "
                     f"{household_code(archives_used[archive])}",
                 )
             )
-        self._place(plan)
+        self._place(plan, draft)
         if plan.problems:
             return self._reject(plan)
-        return Outcome(rows=rows, result="created", added=1 + len(plan.members))
+        return Outcome(rows=plan.sources, result="created", added=len(draft.people))
 
-    def _place(self, plan: _Plan) -> None:
+    def _place(self, plan: _Plan, draft: Draft) -> None:
         """Find the household's union and area code (the union's, when the file gives none)."""
-        assert plan.head is not None and plan.head_row is not None
-        union = self._union(plan.head.org)
+        union = self._union(draft.org)
         if isinstance(union, str):
-            plan.problems.append(RowProblem(plan.head_row.number, self._column("org"), union))
+            plan.problems.append(RowProblem(plan.head_number, self._column("org"), union))
             return
         plan.org_id = union.id
-        plan.area_code = plan.head.area_code or union.area_code
+        plan.area_code = draft.area_code or union.area_code
         if plan.area_code is None:
             plan.problems.append(
                 RowProblem(
-                    plan.head_row.number,
+                    plan.head_number,
                     self._column("area_code"),
-                    f"is required: the union '{quote(plan.head.org)}' has no area code to default to",
+                    f"is required: the union '{quote(draft.org)}' has no area code to default to",
                 )
             )
 
@@ -574,29 +686,26 @@ class HouseholdFileImporter:
         now = audit.context(self._session).at
         households = []
         for plan in plans:
-            assert plan.head is not None and plan.org_id is not None and plan.area_code is not None
+            assert plan.draft is not None and plan.org_id is not None and plan.area_code is not None
             households.append(
-                household_values(
-                    plan.head,
-                    org_id=plan.org_id,
-                    area_code=plan.area_code,
-                    today=self._today,
-                    now=now,
-                )
+                {
+                    "org_id": plan.org_id,
+                    "area_code": plan.area_code,
+                    **plan.draft.household,
+                    "created_at": now,
+                    "updated_at": now,
+                }
             )
         ids = insert_returning_ids(connection, HOUSEHOLD, households)
         insert_rows(connection, STATUS_CHANGE, status_history(households, ids, now))
         members: list[dict[str, Any]] = []
         causes: list[dict[str, Any]] = []
         for plan, household_id in zip(plans, ids, strict=True):
-            assert plan.head is not None
-            members.append({"household_id": household_id, **member_values(plan.head.head)})
-            for _, member in plan.members:
-                members.append({"household_id": household_id, **member_values(member)})
-            for position, cause in enumerate(plan.head.secondary_causes):
-                causes.append(
-                    {"household_id": household_id, "cause": cause.value, "position": position}
-                )
+            assert plan.draft is not None
+            for _, person in plan.draft.people:
+                members.append({"household_id": household_id, **person})
+            for position, cause in enumerate(plan.draft.causes):
+                causes.append({"household_id": household_id, "cause": cause, "position": position})
         insert_rows(connection, MEMBER, members)
         insert_rows(connection, HOUSEHOLD_CAUSE, causes)
 
@@ -627,7 +736,7 @@ class HouseholdFileImporter:
                 )
         if plan.problems:
             return self._reject(plan)
-        rows = [row.source for row in plan.rows]
+        rows = plan.sources
         changed = False
         added = 0
         try:

@@ -12,9 +12,19 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Relation
+from kunnan.domain.enums import (
+    AdmissionLevel,
+    Category,
+    Cause,
+    Health,
+    HouseholdStatus,
+    HousingType,
+    Relation,
+    Schooling,
+    WorkerIdentity,
+)
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
-from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
+from kunnan.domain.idnumber import IdNumber, IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
 from kunnan.schemas.household import (
@@ -98,25 +108,52 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
 
 def member_values(data: MemberCreate) -> dict[str, Any]:
     """A member's columns, with birth date and sex read from the ID number (bulk inserts too)."""
-    identity = facts(data.id_number)  # validated and normalised by MemberCreate
+    return member_columns(
+        relation=data.relation,
+        name=data.name,
+        id_number=facts(data.id_number),  # validated and normalised by MemberCreate
+        phone=data.phone,
+        employer=data.employer,
+        identity=data.identity,
+        health=data.health,
+        schooling=data.schooling,
+        monthly_income_fen=data.monthly_income_fen,
+        admitted=data.admitted,
+        admitted_year=data.admitted_year,
+    )
+
+
+def member_columns(
+    *,
+    relation: Relation,
+    name: str,
+    id_number: IdNumber,
+    phone: str | None,
+    employer: str | None,
+    identity: WorkerIdentity | None,
+    health: Health,
+    schooling: Schooling,
+    monthly_income_fen: int,
+    admitted: AdmissionLevel | None,
+    admitted_year: int | None,
+) -> dict[str, Any]:
+    """A member's columns from validated values: ``member_values`` for a model, and the fast
+    lane of ``import households`` for a plain row (``services.household_fast``)."""
+    admitted_now = admitted not in (None, AdmissionLevel.NONE)
     return {
-        "relation": data.relation.value,
-        "name": data.name,
-        "id_number": identity.value,
-        "birth_date": identity.birth_date,
-        "sex": identity.sex.value,
-        "phone": data.phone,
-        "employer": data.employer,
-        "identity": data.identity.value if data.identity else None,
-        "health": data.health.value,
-        "schooling": data.schooling.value,
-        "monthly_income_fen": data.monthly_income_fen,
-        "admitted_level": data.admitted.value
-        if data.admitted not in (None, AdmissionLevel.NONE)
-        else None,
-        "admitted_year": data.admitted_year
-        if data.admitted not in (None, AdmissionLevel.NONE)
-        else None,
+        "relation": relation.value,
+        "name": name,
+        "id_number": id_number.value,
+        "birth_date": id_number.birth_date,
+        "sex": id_number.sex.value,
+        "phone": phone,
+        "employer": employer,
+        "identity": identity.value if identity else None,
+        "health": health.value,
+        "schooling": schooling.value,
+        "monthly_income_fen": monthly_income_fen,
+        "admitted_level": admitted.value if admitted is not None and admitted_now else None,
+        "admitted_year": admitted_year if admitted_now else None,
     }
 
 
@@ -184,24 +221,61 @@ def household_values(
     data: HouseholdCreate, *, org_id: int, area_code: str, today: dt.date, now: dt.datetime
 ) -> dict[str, Any]:
     """A new household's columns (status candidate, unless an import brings its standing)."""
-    standing = data if isinstance(data, HouseholdImport) else None
-    category = standing.category if standing else None
-    registered_on = data.registered_on or today
-    archived = standing is not None and standing.status is HouseholdStatus.ARCHIVED
     return {
         "org_id": org_id,
-        "status": standing.status.value if standing else HouseholdStatus.CANDIDATE.value,
-        "category": category.value if category else None,
-        "archive_no": standing.archive_no if standing else None,
-        "archived_on": (standing.archived_on or registered_on) if standing and archived else None,
         "area_code": area_code,
-        "address": data.address,
-        "housing_type": data.housing_type.value if data.housing_type else None,
-        "housing_area_m2": data.housing_area_m2,
-        "main_cause": data.main_cause.value if data.main_cause else None,
-        "registered_on": registered_on,
+        **columns_of(data, today=today),
         "created_at": now,
         "updated_at": now,
+    }
+
+
+def columns_of(data: HouseholdCreate, *, today: dt.date) -> dict[str, Any]:
+    """``household_columns`` for an input model."""
+    standing = data if isinstance(data, HouseholdImport) else None
+    return household_columns(
+        status=standing.status if standing else HouseholdStatus.CANDIDATE,
+        category=standing.category if standing else None,
+        archive_no=standing.archive_no if standing else None,
+        archived_on=standing.archived_on if standing else None,
+        address=data.address,
+        housing_type=data.housing_type,
+        housing_area_m2=data.housing_area_m2,
+        main_cause=data.main_cause,
+        registered_on=data.registered_on,
+        today=today,
+    )
+
+
+def household_columns(
+    *,
+    status: HouseholdStatus,
+    category: Category | None,
+    archive_no: str | None,
+    archived_on: dt.date | None,
+    address: str,
+    housing_type: HousingType | None,
+    housing_area_m2: Decimal | None,
+    main_cause: Cause | None,
+    registered_on: dt.date | None,
+    today: dt.date,
+) -> dict[str, Any]:
+    """A new household's own columns from validated values (not its union, area or stamps):
+    ``household_values`` for a model, the fast lane of ``import households`` for a row.
+    Registered today unless a date is given; an archive is dated its registration unless
+    it brings its own date."""
+    registered = registered_on or today
+    archived = status is HouseholdStatus.ARCHIVED
+    return {
+        "status": status.value,
+        "category": category.value if category else None,
+        "archive_no": archive_no,
+        "archived_on": (archived_on or registered) if archived else None,
+        "address": address,
+        "housing_type": housing_type.value if housing_type else None,
+        "housing_area_m2": housing_area_m2,
+        "main_cause": main_cause.value if main_cause else None,
+        "registered_on": registered,
     }
 
 
