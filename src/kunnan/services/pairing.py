@@ -31,6 +31,7 @@ from kunnan.services import audit
 from kunnan.services.households import household_code
 from kunnan.services.orgs import UNION_KINDS, find_org, within
 from kunnan.services.policy import setting_value
+from kunnan.services.status import statuses_on
 
 VISIT_INTERVAL_SETTING = "pair_visit_days"
 
@@ -437,22 +438,11 @@ def visits_of(session: Session, household: Household) -> Sequence[VisitRow]:
 
 def archived_households_on(on: dt.date) -> Select[int]:
     """Ids of households whose status on ``on`` (their latest change up to that day) is archived."""
-    latest = (
-        select(
-            StatusChange.household_id.label("household_id"),
-            StatusChange.status.label("status"),
-            func.row_number()
-            .over(
-                partition_by=StatusChange.household_id,
-                order_by=(StatusChange.changed_on.desc(), StatusChange.id.desc()),
-            )
-            .label("recency"),
-        )
-        .where(StatusChange.changed_on <= on)
-        .subquery()
-    )
-    return select(latest.c.household_id).where(
-        latest.c.recency == 1, latest.c.status == HouseholdStatus.ARCHIVED.value
+    latest = statuses_on(on).subquery()
+    return (
+        select(StatusChange.household_id)
+        .join(latest, latest.c.change_id == StatusChange.id)
+        .where(StatusChange.status == HouseholdStatus.ARCHIVED.value)
     )
 
 
@@ -464,8 +454,11 @@ def _paired_on(on: dt.date) -> Select[int]:
     )
 
 
-def _household_states(on: dt.date, interval_days: int) -> Select[int, int, int, int]:
-    """One row per household archived on ``on``: its union, whether paired, whether overdue."""
+def _by_union(session: Session, on: dt.date, interval_days: int) -> dict[int, tuple[int, int, int]]:
+    """Each union's own archived households on ``on``: how many, paired, overdue for a visit.
+
+    One pass over the households archived that day, grouped by their union; the tree's
+    roll-up is done on these few rows."""
     cutoff = on - dt.timedelta(days=interval_days)
     recent_visit = exists().where(
         PairVisit.household_id == Household.id,
@@ -473,12 +466,23 @@ def _household_states(on: dt.date, interval_days: int) -> Select[int, int, int, 
         PairVisit.visited_on <= on,
     )
     overdue = exists(_paired_on(on).where(Pairing.started_on < cutoff)) & ~recent_visit
-    return select(
-        Household.id.label("household_id"),
-        Household.org_id.label("org_id"),
-        case((exists(_paired_on(on)), 1), else_=0).label("paired"),
-        case((overdue, 1), else_=0).label("overdue"),
-    ).where(Household.id.in_(archived_households_on(on)))
+    latest = statuses_on(on).subquery()
+    query = (
+        select(
+            Household.org_id,
+            func.count(),
+            func.coalesce(func.sum(case((exists(_paired_on(on)), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
+        )
+        .join(latest, latest.c.household_id == Household.id)
+        .join(StatusChange, StatusChange.id == latest.c.change_id)
+        .where(StatusChange.status == HouseholdStatus.ARCHIVED.value)
+        .group_by(Household.org_id)
+    )
+    return {
+        org_id: (int(archived), int(paired), int(late))
+        for org_id, archived, paired, late in session.execute(query)
+    }
 
 
 @dataclass(frozen=True)
@@ -524,24 +528,17 @@ def coverage(
 
     Overall is the whole register, or ``org`` with everything under it.
     """
-    states = _household_states(on, visit_interval(session, on=on)).subquery()
-    own = aliased(Org)
-    ancestor = aliased(Org)
-    rolled = (
-        select(
-            ancestor.id,
-            func.count(),
-            func.coalesce(func.sum(states.c.paired), 0),
-            func.coalesce(func.sum(states.c.overdue), 0),
-        )
-        .select_from(states)
-        .join(own, own.id == states.c.org_id)
-        .join(ancestor, own.path.startswith(ancestor.path))
-        .group_by(ancestor.id)
-    )
-    if org is not None:
-        rolled = rolled.where(within(org, ancestor.path.expression))
-    figures = {row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in session.execute(rolled)}
+    own = _by_union(session, on, visit_interval(session, on=on))
+    paths = {row.id: row.path for row in session.execute(select(Org.id, Org.path))} if own else {}
+    figures: dict[int, tuple[int, int, int]] = {}
+    for org_id, counts in own.items():
+        for ancestor in _ids(paths[org_id]):  # the union itself and every union above it
+            before = figures.get(ancestor, (0, 0, 0))
+            figures[ancestor] = (
+                before[0] + counts[0],
+                before[1] + counts[1],
+                before[2] + counts[2],
+            )
     unions = select(Org).where(Org.kind.in_([kind.value for kind in UNION_KINDS]))
     if org is not None:
         unions = unions.where(within(org))
@@ -550,26 +547,24 @@ def coverage(
         archived, paired, overdue = figures.get(union.id, (0, 0, 0))
         depth = union.path.count("/") - 2 - (org.path.count("/") - 2 if org else 0)
         rows.append(_figures(union.code, union.name, union.kind, depth, archived, paired, overdue))
-    overall_query = select(
-        func.count(),
-        func.coalesce(func.sum(states.c.paired), 0),
-        func.coalesce(func.sum(states.c.overdue), 0),
-    ).select_from(states)
     if org is not None:
-        overall_query = overall_query.join(own, own.id == states.c.org_id).where(
-            within(org, own.path.expression)
-        )
-    total = session.execute(overall_query).one()
+        total = figures.get(org.id, (0, 0, 0))
+    else:
+        total = (sum(c[0] for c in own.values()), sum(c[1] for c in own.values()),
+                 sum(c[2] for c in own.values()))  # fmt: skip
     overall = _figures(
         org.code if org else None,
         org.name if org else "overall",
         org.kind if org else None,
         0,
-        int(total[0]),
-        int(total[1]),
-        int(total[2]),
+        *total,
     )
     return rows, overall
+
+
+def _ids(path: str) -> list[int]:
+    """The ids along a materialised path, "/1/4/9/" → [1, 4, 9]."""
+    return [int(part) for part in path.strip("/").split("/")]
 
 
 def coverage_of(session: Session, *, org: Org, on: dt.date) -> Coverage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import Category, HouseholdStatus
@@ -49,6 +49,22 @@ def change_status(
             reason=reason[:200],
             recorded_at=audit.context(session).at,
         )
+    )
+
+
+def statuses_on(day: dt.date) -> Select[int, int]:
+    """Each household's latest status change on or before ``day``: (household_id, change_id).
+
+    History only moves forward (``change_status``), so the latest change is the one with the
+    highest id; every report and coverage read a day's status through this one query.
+    """
+    return (
+        select(
+            StatusChange.household_id.label("household_id"),
+            func.max(StatusChange.id).label("change_id"),
+        )
+        .where(StatusChange.changed_on <= day)
+        .group_by(StatusChange.household_id)
     )
 
 
