@@ -1,24 +1,34 @@
-"""The reports on PostgreSQL, when ``KUNNAN_BENCH_DB`` names a server to make a database in.
+"""The reports on PostgreSQL, when ``KUNNAN_BENCH_DB`` names a server to make databases in.
 
 The same generated ledger is loaded with COPY into a database of its own
-(``kunnan_bench``, dropped afterwards), and each report is timed against the
-same SQL in PostgreSQL's dialect, run through psycopg on a new connection.
+(``kunnan_bench``; an empty ledger ``kunnan_bench_small`` beside it gives the
+start-up; both dropped afterwards), and each report is timed against the same
+SQL in PostgreSQL's dialect, run through psycopg on a new connection, in one
+process as on SQLite (``benchmarks.inprocess``).
 """
 
 from __future__ import annotations
 
 import csv
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Figure, interleaved, kunnan, run, say
+from benchmarks.common import Figure, kunnan, say
 from benchmarks.data import COLUMNS, ledger_rows
-from benchmarks.reports import PARAMS, Results, check_same, commands, judged, statements
+from benchmarks.reports import (
+    PARAMS,
+    Results,
+    check_same,
+    commands,
+    in_one_process,
+    judged,
+    statements,
+)
 
 GROUP = "reports, PostgreSQL"
 DATABASE = "kunnan_bench"
+SMALL = "kunnan_bench_small"
 
 
 def _url(url: str, database: str) -> str:
@@ -66,16 +76,14 @@ def bench(
 ) -> list[Figure]:
     import psycopg
 
-    url = _url(admin_url, DATABASE)
+    url, small = _url(admin_url, DATABASE), _url(admin_url, SMALL)
     with psycopg.connect(_plain(admin_url), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {DATABASE}")
+        for database in (DATABASE, SMALL):
+            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {database}")
     try:
         kunnan("init", db=url)
-        argvs = commands(url)
-        # Start-up: each report on the ledger before it is filled, in the same rounds.
-        empty = interleaved({name: lambda argv=argv: run(argv).seconds
-                             for name, argv in argvs.items()}, rounds)  # fmt: skip
+        kunnan("init", db=small)
         say(f"postgresql: loading {households:,} households and {aid_rows:,} aid rows")
         start = time.perf_counter()
         _load(url, work, households, aid_rows)
@@ -86,23 +94,14 @@ def bench(
                 return [list(connection.execute(sql, PARAMS).fetchall())
                         for sql in statements(name, "postgresql")]  # fmt: skip
 
-        for name, argv in argvs.items():
-            check_same(sql_results(name), argv, name)
-        cases: dict[str, Callable[[], float]] = {}
-        for name, argv in argvs.items():
-            cases[f"kunnan {name}"] = lambda argv=argv: run(argv).seconds
-
-            def measure(name: str = name) -> float:
-                begin = time.perf_counter()
-                sql_results(name)
-                return time.perf_counter() - begin
-
-            cases[f"sql {name}"] = measure
-        say(f"postgresql: {len(argvs)} reports, {rounds} rounds")
-        median = interleaved(cases, rounds)
-        median.update({f"small {name}": seconds for name, seconds in empty.items()})
+        process = {
+            name: check_same(sql_results(name), argv, name) for name, argv in commands(url).items()
+        }
+        say(f"postgresql: {len(process)} reports, {rounds} rounds in one process")
+        measured = in_one_process(url, small, dialect="postgresql", rounds=rounds)
     finally:
         with psycopg.connect(_plain(admin_url), autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+            for database in (DATABASE, SMALL):
+                admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
     size = f"{households:,} households, {aid_rows:,} aid rows"
-    return judged(median, group=GROUP, baseline="psycopg SQL", size=size)
+    return judged(measured, process, group=GROUP, baseline="psycopg SQL", size=size, rounds=rounds)

@@ -59,6 +59,13 @@ def make_engine(location: Location, *, must_exist: bool = True) -> Engine:
     return engine
 
 
+def forget_engines() -> None:
+    """Close and forget every engine kept, so the next command opens its ledger afresh, as a
+    new process would (the benchmarks time commands in one process this way)."""
+    while _ENGINES:
+        _ENGINES.popitem()[1].dispose()
+
+
 def _new_engine(location: Location) -> Engine:
     if location.path is not None:
         return _sqlite_engine(location)
