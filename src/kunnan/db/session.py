@@ -11,7 +11,6 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -49,7 +48,11 @@ def open_session(
 
 def check_revision(session: Session, location: Location) -> None:
     try:
-        revisions = session.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+        revisions = (
+            (session.connection().exec_driver_sql("SELECT version_num FROM alembic_version"))
+            .scalars()
+            .all()
+        )
     except DBAPIError as error:
         known = translate(error)
         if known is not None:

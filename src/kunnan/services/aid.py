@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.aid import FUND_DIRECTION, Earlier, GrantCase, Refusal, Rule, judge
@@ -64,13 +64,38 @@ def live_grants() -> ColumnElement[bool]:
     )
 
 
-def _earlier(session: Session, *conditions: ColumnElement[bool]) -> list[Earlier]:
-    rows = session.execute(
+def _earlier(session: Session, by: str, **params: Any) -> list[Earlier]:
+    """The live grants this year of a programme (or of several: ``programs``) to the
+    household or the member ``by`` names."""
+    rows = session.execute(_earlier_query(by), params)
+    return [Earlier(program=program or "", seq=seq, on_date=on) for program, seq, on in rows]
+
+
+@cache
+def _earlier_query(by: str) -> Select[str | None, int, dt.date]:
+    """Built once for each way a grant looks back (they ran for every grant)."""
+    whose = AidEntry.member_id if by == "member" else AidEntry.household_id
+    programs = (
+        AidEntry.program.in_(bindparam("programs", expanding=True))
+        if by == "household_programs"
+        else AidEntry.program == bindparam("program")
+    )
+    return (
         select(AidEntry.program, AidEntry.seq, AidEntry.on_date)
-        .where(live_grants(), *conditions)
+        .where(live_grants(), whose == bindparam("whose"), programs)
+        .where(AidEntry.year == bindparam("year"))
         .order_by(AidEntry.seq)
     )
-    return [Earlier(program=program or "", seq=seq, on_date=on) for program, seq, on in rows]
+
+
+@cache
+def _received_query() -> Select[int]:
+    return select(func.coalesce(func.sum(AidEntry.amount_fen), 0)).where(
+        AidEntry.kind == EntryKind.GRANT.value,
+        AidEntry.household_id == bindparam("household_id"),
+        AidEntry.program == bindparam("program"),
+        AidEntry.year == bindparam("year"),
+    )
 
 
 def _admitted(member: Member, year: int) -> bool:
@@ -105,34 +130,20 @@ def _case(
 ) -> GrantCase:
     """Gather what the rule needs to know, in SQL."""
     received = session.scalar(
-        select(func.coalesce(func.sum(AidEntry.amount_fen), 0)).where(
-            AidEntry.kind == EntryKind.GRANT.value,
-            AidEntry.household_id == household.id,
-            AidEntry.program == rule.program,
-            AidEntry.year == year,
-        )
+        _received_query(), {"household_id": household.id, "program": rule.program, "year": year}
     )
     once: list[Earlier] = []
     if rule.once_per is OncePer.HOUSEHOLD:
-        once = _earlier(
-            session,
-            AidEntry.household_id == household.id,
-            AidEntry.program == rule.program,
-            AidEntry.year == year,
-        )
+        once = _earlier(session, "household", whose=household.id, program=rule.program, year=year)
     elif rule.once_per is OncePer.MEMBER and member is not None:
-        once = _earlier(
-            session,
-            AidEntry.member_id == member.id,
-            AidEntry.program == rule.program,
-            AidEntry.year == year,
-        )
+        once = _earlier(session, "member", whose=member.id, program=rule.program, year=year)
     combined = (
         _earlier(
             session,
-            AidEntry.household_id == household.id,
-            AidEntry.program.in_(rule.excludes),
-            AidEntry.year == year,
+            "household_programs",
+            whose=household.id,
+            programs=list(rule.excludes),
+            year=year,
         )
         if rule.excludes
         else []
@@ -187,12 +198,11 @@ class GrantResult:
 
 def grant(session: Session, *, data: GrantCreate) -> GrantResult:
     """Pay cash aid from a fund to a household, if the programme's rule allows it."""
-    household = resolve_household(session, data.household)
-    session.refresh(household, with_for_update=True)
+    household = resolve_household(session, data.household, lock=True)
     program = find_program(session, data.program)
     if program.kind != CASH:
         raise RuleViolation(f"{program.code} is not paid in cash from a fund")
-    fund = lock_fund(session, resolve_fund(session, data.fund))
+    fund = resolve_fund(session, data.fund, lock=True)
     on = data.on_date
     standing = check_may_receive(session, household, on, what="a grant")
     rule = rule_in_force(session, program, on)

@@ -63,8 +63,7 @@ def counseling_code(session_id: int) -> str:
 
 
 def _locked(session: Session, ref: str) -> Household:
-    household = resolve_household(session, ref)
-    session.refresh(household, with_for_update=True)
+    household = resolve_household(session, ref, lock=True)
     return household
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import EntryKind
@@ -26,15 +27,18 @@ from kunnan.services.ledger import assertion_failure, fund_code, fund_effect_sql
 _CODE = re.compile(r"[Ff](\d{1,12})")
 
 
-def resolve_fund(session: Session, ref: str) -> Fund:
-    """A fund by its code (F001) or its exact name."""
+def resolve_fund(session: Session, ref: str, *, lock: bool = False) -> Fund:
+    """A fund by its code (F001) or its exact name; with ``lock``, held as ``lock_fund`` holds
+    it (one statement)."""
     text = ref.strip()
     match = _CODE.fullmatch(text)
-    fund = (
-        session.get(Fund, int(match[1]))
-        if match
-        else session.scalars(select(Fund).where(Fund.name == text)).first()
-    )
+    if match:
+        locking: dict[str, Any] = {"with_for_update": True, "populate_existing": True}
+        fund = session.get(Fund, int(match[1]), **(locking if lock else {}))
+    else:
+        fund = session.scalars(select(Fund).where(Fund.name == text)).first()
+        if fund is not None and lock:
+            fund = lock_fund(session, fund)
     if fund is None:
         raise NotFound(f"no fund '{text}'", hint="kunnan fund list shows them")
     return fund
@@ -50,12 +54,20 @@ def lock_fund(session: Session, fund: Fund) -> Fund:
     ).one()
 
 
+@cache
+def _balance_query(dated: bool) -> Select[int]:
+    """Built once: every grant, loan and reversal asks it, and building it cost more than
+    running it."""
+    query = select(func.coalesce(func.sum(fund_effect_sql()), 0)).where(
+        AidEntry.fund_id == bindparam("fund_id")
+    )
+    return query.where(AidEntry.on_date <= bindparam("on")) if dated else query
+
+
 def balance(session: Session, fund_id: int, *, on: dt.date | None = None) -> int:
     """The fund's balance now, or at the end of day ``on``."""
-    query = select(func.coalesce(func.sum(fund_effect_sql()), 0)).where(AidEntry.fund_id == fund_id)
-    if on is not None:
-        query = query.where(AidEntry.on_date <= on)
-    return int(session.scalar(query) or 0)
+    params: dict[str, Any] = {"fund_id": fund_id} if on is None else {"fund_id": fund_id, "on": on}
+    return int(session.scalar(_balance_query(on is not None), params) or 0)
 
 
 def check_can_take(session: Session, fund: Fund, amount_fen: int, *, what: str) -> None:
@@ -68,11 +80,16 @@ def check_can_take(session: Session, fund: Fund, amount_fen: int, *, what: str) 
         )
 
 
+@cache
+def _closed_query() -> Select[dt.date]:
+    return select(func.max(FundAssertion.on_date)).where(
+        FundAssertion.fund_id == bindparam("fund_id")
+    )
+
+
 def check_open(session: Session, fund: Fund, on_date: dt.date) -> None:
     """Refuse an entry dated on or before the fund's latest balance assertion: it would break it."""
-    closed = session.scalar(
-        select(func.max(FundAssertion.on_date)).where(FundAssertion.fund_id == fund.id)
-    )
+    closed = session.scalar(_closed_query(), {"fund_id": fund.id})
     if closed is not None and on_date <= closed:
         raise RuleViolation(
             f"fund {fund_code(fund.id)}'s balance was asserted at the end of "

@@ -47,15 +47,32 @@ def household_code(household_id: int) -> str:
     return f"H{household_id:06d}"
 
 
-def resolve_household(session: Session, ref: str) -> Household:
-    """A household by its code (H000123), its archive number, or its head's ID number."""
+def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Household:
+    """A household by its code (H000123), its archive number, or its head's ID number.
+
+    With ``lock`` its row is held until the command ends (``SELECT … FOR UPDATE`` on
+    PostgreSQL), and read afresh once held: commands that change a household or pay it
+    take this lock first, so two of them on one household queue.
+    """
     text = ref.strip()
     match = _CODE.fullmatch(text)
     if match:
-        household = session.get(Household, int(match[1]))
-        if household is None:
+        by_code = session.get(Household, int(match[1]), **_locking(lock))
+        if by_code is None:
             raise NotFound(f"no household {household_code(int(match[1]))}")
-        return household
+        return by_code
+    household = _by_archive_or_head(session, text)
+    if lock:
+        session.refresh(household, with_for_update=True)
+    return household
+
+
+def _locking(lock: bool) -> dict[str, Any]:
+    """``Session.get`` options that lock the row and read it afresh (one statement)."""
+    return {"with_for_update": True, "populate_existing": True} if lock else {}
+
+
+def _by_archive_or_head(session: Session, text: str) -> Household:
     by_archive = session.scalars(select(Household).where(Household.archive_no == text)).first()
     if by_archive is not None:
         return by_archive

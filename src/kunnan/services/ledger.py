@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.aid import (
@@ -33,8 +34,10 @@ from kunnan.models import AidEntry, FundAssertion, LedgerHead
 from kunnan.services import audit
 
 
+@cache
 def fund_effect_sql() -> ColumnElement[int]:
-    """What an entry adds to its fund's balance, as SQL (FUND_DIRECTION by kind)."""
+    """What an entry adds to its fund's balance, as SQL (FUND_DIRECTION by kind); built once
+    (an expression never changes, and building its CASE cost more than a balance query)."""
     direction = case(
         {kind.value: sign for kind, sign in FUND_DIRECTION.items()},
         value=AidEntry.kind,
@@ -53,12 +56,18 @@ def chain_fields(entry: AidEntry) -> dict[str, ChainValue]:
 
 
 def _locked_head(session: Session) -> LedgerHead:
-    return session.scalars(
+    return session.scalars(_head_query()).one()
+
+
+@cache
+def _head_query() -> Select[LedgerHead]:
+    """Built once: every entry asks it."""
+    return (
         select(LedgerHead)
         .where(LedgerHead.id == 1)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
+    )
 
 
 def append(session: Session, entry: AidEntry) -> AidEntry:
@@ -71,10 +80,9 @@ def append(session: Session, entry: AidEntry) -> AidEntry:
     entry.prev_hash = head.hash
     entry.hash = entry_hash(head.hash, chain_fields(entry))
     session.add(entry)
-    session.flush()
     head.seq = entry.seq
     head.hash = entry.hash
-    session.flush()
+    session.flush()  # one flush: the entry and the moved head, under the head's lock
     return entry
 
 

@@ -81,9 +81,8 @@ def loan_facts(session: Session, loan: Loan, *, as_of: dt.date | None = None) ->
 
 def issue(session: Session, *, data: LoanCreate) -> Loan:
     """Lend from a fund to an archived household; the money leaves the fund on the ledger."""
-    household = resolve_household(session, data.household)
-    session.refresh(household, with_for_update=True)
-    fund = lock_fund(session, resolve_fund(session, data.fund))
+    household = resolve_household(session, data.household, lock=True)
+    fund = resolve_fund(session, data.fund, lock=True)
     on, code = data.on_date, household_code(household.id)
     standing = check_may_receive(session, household, on, what="a loan")
     if standing is not HouseholdStatus.ARCHIVED:

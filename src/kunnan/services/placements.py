@@ -55,8 +55,7 @@ def member_or_head(household: Household, ref: str | None) -> Member:
 
 def place(session: Session, *, data: PlacementCreate) -> JobPlacement:
     """Place a member of a registered household (not exited) in a job."""
-    household = resolve_household(session, data.household)
-    session.refresh(household, with_for_update=True)
+    household = resolve_household(session, data.household, lock=True)
     check_may_receive(session, household, data.on_date, what="a placement")
     member = member_or_head(household, data.member)
     return place_member(

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.aid import Rule, program_slug
@@ -73,12 +74,21 @@ def to_rule(row: ProgramRule) -> Rule:
 
 
 def _row_in_force(session: Session, code: str, on: dt.date) -> ProgramRule | None:
-    return session.scalars(
+    return session.scalars(_rule_query(), {"program": code, "on": on}).first()
+
+
+@cache
+def _rule_query() -> Select[ProgramRule]:
+    """Built once: every grant asks it."""
+    return (
         select(ProgramRule)
-        .where(ProgramRule.program == code, ProgramRule.effective_from <= on)
+        .where(
+            ProgramRule.program == bindparam("program"),
+            ProgramRule.effective_from <= bindparam("on"),
+        )
         .order_by(ProgramRule.effective_from.desc())
         .limit(1)
-    ).first()
+    )
 
 
 def rule_in_force(session: Session, program: Program, on: dt.date) -> Rule:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import Category, HouseholdStatus
@@ -70,10 +71,19 @@ def statuses_on(day: dt.date) -> Select[int, int]:
 
 def status_on(session: Session, household: Household, day: dt.date) -> HouseholdStatus | None:
     """The household's status on ``day`` (its latest change up to then), None before it was registered."""
-    status = session.scalar(
+    status = session.scalar(_status_query(), {"household_id": household.id, "day": day})
+    return HouseholdStatus(status) if status is not None else None
+
+
+@cache
+def _status_query() -> Select[str]:
+    """Built once: every grant and service asks it."""
+    return (
         select(StatusChange.status)
-        .where(StatusChange.household_id == household.id, StatusChange.changed_on <= day)
+        .where(
+            StatusChange.household_id == bindparam("household_id"),
+            StatusChange.changed_on <= bindparam("day"),
+        )
         .order_by(StatusChange.id.desc())
         .limit(1)
     )
-    return HouseholdStatus(status) if status is not None else None

@@ -128,8 +128,7 @@ def add_class(session: Session, *, data: TrainingClassCreate) -> TrainingClass:
 
 def enrol(session: Session, *, data: EnrolmentCreate) -> TrainingEnrolment:
     """Enrol a member (default: the head worker) in a class with a place left."""
-    household = resolve_household(session, data.household)
-    session.refresh(household, with_for_update=True)
+    household = resolve_household(session, data.household, lock=True)
     found = _lock_class(session, resolve_class(session, data.training_class))
     on, code, klass = data.on_date, household_code(household.id), class_code(found.id)
     member = member_or_head(household, data.member)
@@ -201,8 +200,7 @@ def find_trainee(
     session: Session, *, training_class: str, household: str, member: str | None
 ) -> Trainee:
     """A member's enrolment in a class; the member defaults to the head worker."""
-    target = resolve_household(session, household)
-    session.refresh(target, with_for_update=True)
+    target = resolve_household(session, household, lock=True)
     found = resolve_class(session, training_class)
     person = member_or_head(target, member)
     enrolment = session.scalars(
