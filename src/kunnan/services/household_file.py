@@ -684,18 +684,13 @@ class HouseholdFileImporter:
             return
         connection = self._session.connection()
         now = audit.context(self._session).at
+        # The drafts' own dicts become the rows (each draft is written once): no copies.
         households = []
         for plan in plans:
             assert plan.draft is not None and plan.org_id is not None and plan.area_code is not None
-            households.append(
-                {
-                    "org_id": plan.org_id,
-                    "area_code": plan.area_code,
-                    **plan.draft.household,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            )
+            row = plan.draft.household
+            row.update(org_id=plan.org_id, area_code=plan.area_code, created_at=now, updated_at=now)
+            households.append(row)
         ids = insert_returning_ids(connection, HOUSEHOLD, households)
         insert_rows(connection, STATUS_CHANGE, status_history(households, ids, now))
         members: list[dict[str, Any]] = []
@@ -703,7 +698,8 @@ class HouseholdFileImporter:
         for plan, household_id in zip(plans, ids, strict=True):
             assert plan.draft is not None
             for _, person in plan.draft.people:
-                members.append({"household_id": household_id, **person})
+                person["household_id"] = household_id
+                members.append(person)
             for position, cause in enumerate(plan.draft.causes):
                 causes.append({"household_id": household_id, "cause": cause, "position": position})
         insert_rows(connection, MEMBER, members)
