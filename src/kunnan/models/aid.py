@@ -101,7 +101,7 @@ class AidEntry(Base):
         ),
         Index("ix_aid_entry_member_program_year", "member_id", "program", "year"),
         Index("ix_aid_entry_program_year", "program", "year", "amount_fen"),
-        #: Totals by programme for a year answered from the index alone (migration 0008).
+        #: Totals by programme for a year answered from the index alone (migration 0007).
         Index("ix_aid_entry_year_kind_program", "year", "kind", "program", "amount_fen"),
         Index("ix_aid_entry_fund_on_date", "fund_id", "on_date", "kind", "amount_fen"),
     )
