@@ -66,7 +66,7 @@ BAD_INPUTS = [
     pytest.param(["org", "add", "--code", "x", "--name", "某工会", "--kind", "county", "--parent", "phosphate"],
                  6, "cannot sit under", id="county-under-grassroots"),
     pytest.param(["org", "add", "--code", "白银", "--name", "某工会", "--kind", "city"], 3, "ASCII", id="non-ascii-code"),
-    pytest.param(["policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "0"], 3, "greater than 0", id="zero-line"),
+    pytest.param(["policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "0"], 3, "--amount: must be more than 0", id="zero-line"),
     pytest.param(["policy", "set", "marginal_multiplier", "abc"], 3, "must be a number", id="bad-multiplier"),
     pytest.param(["policy", "set", "poverty_line", "1"], 3, "unknown policy setting", id="unknown-setting"),
     pytest.param(["--lang", "fr", "household", "list"], 3, "--lang must be en or zh", id="unknown-language"),

@@ -150,7 +150,7 @@ def test_a_member_in_training_stays_on_the_register(aid: Ledger) -> None:
 BAD = [
     pytest.param([*WELDING[:8], "2018-03-01", "--end", "2018-02-01"], 3, "--end: the class ends (2018-02-01) before it starts (2018-03-01)", id="ends-before-start"),
     pytest.param([*WELDING[:5], "--trade", "blacksmith", *WELDING[7:]], 3, "--trade: unknown trade 'blacksmith'", id="unknown-trade"),
-    pytest.param([*WELDING, "--capacity", "0"], 3, "--capacity", id="no-places"),
+    pytest.param([*WELDING, "--capacity", "0"], 3, "--capacity: must be at least 1", id="no-places"),
     pytest.param([*WELDING[:-2], "--org", "nowhere"], 4, "nowhere", id="unknown-org"),
     pytest.param(["training", "enroll", "C009", "H000001"], 4, "no training class 'C009'", id="unknown-class"),
     pytest.param(["training", "enroll", "C001", "H000001", "--member", "王五"], 4, "H000001 has no member '王五'", id="unknown-member"),

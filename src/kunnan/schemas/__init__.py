@@ -66,9 +66,22 @@ def problems(error: ValidationError) -> list[tuple[str, str]]:
         if not field:
             field = str((item.get("ctx") or {}).get("field", ""))
         message = str(item["msg"]).removeprefix("Value error, ")
+        bounds = item.get("ctx") or {}
         if item["type"] == "missing":
             message = "is required"
         elif item["type"] == "extra_forbidden":
             message = "is not a field kunnan knows"
+        elif item["type"] in _BOUNDS:
+            words, key = _BOUNDS[item["type"]]
+            message = f"must be {words} {bounds.get(key)}"
         found.append((field, message))
     return found
+
+
+#: Pydantic's limits on numbers, as kunnan words them ("must be at least 1").
+_BOUNDS = {
+    "greater_than_equal": ("at least", "ge"),
+    "less_than_equal": ("at most", "le"),
+    "greater_than": ("more than", "gt"),
+    "less_than": ("less than", "lt"),
+}
