@@ -113,6 +113,9 @@ def test_coverage_in_every_format_and_in_chinese(register: Ledger) -> None:
     ).stdout.splitlines()
     assert csv_lines[0] == "org_code,org,kind,archived,paired,unpaired,covered_pct,visit_overdue"
     assert csv_lines[-1] == ",overall,,6,4,2,66.6,2"
+    # --as-of, as the reports spell it, is the same day as --on
+    as_of = register.ok("pair", "coverage", "--as-of", "2018-12-31", "-f", "csv").stdout
+    assert as_of.splitlines() == csv_lines
     table = register.ok("--lang", "zh", "pair", "coverage", "--on", "2018-12-31").stdout
     for label in (
         "建档户数",

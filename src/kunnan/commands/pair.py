@@ -365,7 +365,11 @@ def coverage(
     ] = None,
     on: Annotated[
         str | None,
-        typer.Option("--on", help="Coverage as the register stood on this date (default: today)."),
+        typer.Option(
+            "--on",
+            "--as-of",
+            help="Coverage as the register stood on this date (default: today).",
+        ),
     ] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
