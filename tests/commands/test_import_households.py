@@ -92,6 +92,14 @@ def test_imported_archives_count_in_reports_from_their_archive_date(
     assert (
         refused.exit_code == 3 and "archive date is before the registration date" in refused.stderr
     )
+    # with no registration date, an archive was registered on its archive date, not today
+    undated = archived_family(household="9")
+    for row, number in zip(undated, ("5", "6", "7"), strict=True):
+        row["id_number"] = make_id("620402", dt.date(1991, 1, int(number)), 40 + int(number) * 2)
+    undated[0].update(archive_no="BY2016-005", archived_on="2016-05-04", registered_on="")
+    baiyin.ok("import", "households", str(write_csv(tmp_path / "undated.csv", undated)))
+    assert show(baiyin, "H000003")["registered_on"] == "2016-05-04"
+    assert archived_on("2016-05-04") == 1
 
 
 def test_chinese_headers_labels_and_yuan_import_the_same(baiyin: Ledger, tmp_path: Path) -> None:

@@ -279,10 +279,14 @@ def household_columns(
 ) -> dict[str, Any]:
     """A new household's own columns from validated values (not its union, area or stamps):
     ``household_values`` for a model, the fast lane of ``import households`` for a row.
-    Registered today unless a date is given; an archive is dated its registration unless
-    it brings its own date."""
-    registered = registered_on or today
+
+    An archive is dated its registration unless it brings its own date; a household is
+    registered on the day given, else on its archive date (an archive imported from an old
+    register was registered no later than it was archived), else today. So a household's
+    history never runs backwards, and aid dated after its archive date can be brought in.
+    """
     archived = status is HouseholdStatus.ARCHIVED
+    registered = registered_on or (archived_on if archived and archived_on else today)
     return {
         "status": status.value,
         "category": category.value if category else None,
