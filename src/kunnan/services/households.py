@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -23,7 +23,7 @@ from kunnan.domain.enums import (
     Schooling,
     WorkerIdentity,
 )
-from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from kunnan.domain.errors import Conflict, InvalidInput, KunnanError, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumber, IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
@@ -59,12 +59,81 @@ def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Hous
     if match:
         by_code = session.get(Household, int(match[1]), **_locking(lock))
         if by_code is None:
-            raise NotFound(f"no household {household_code(int(match[1]))}")
+            raise _no_code(int(match[1]))
         return by_code
     household = _by_archive_or_head(session, text)
     if lock:
         session.refresh(household, with_for_update=True)
     return household
+
+
+def resolve_households(session: Session, refs: Sequence[str]) -> dict[str, int | KunnanError]:
+    """Many references at once (imports): each as ``resolve_household`` reads it, to the
+    household's id or the error ``resolve_household`` would raise, in three statements."""
+    texts = {ref: ref.strip() for ref in refs}
+    codes = {ref: int(m[1]) for ref, text in texts.items() if (m := _CODE.fullmatch(text))}
+    found: dict[str, int | KunnanError] = {}
+    if codes:
+        known = set(
+            session.scalars(select(Household.id).where(Household.id.in_(set(codes.values()))))
+        )
+        for ref, household_id in codes.items():
+            found[ref] = household_id if household_id in known else _no_code(household_id)
+    others = {ref: text for ref, text in texts.items() if ref not in codes}
+    if not others:
+        return found
+    archives = dict(
+        session.execute(
+            select(Household.archive_no, Household.id).where(
+                Household.archive_no.in_(set(others.values()))
+            )
+        ).all()
+    )
+    numbers = {ref: _as_id_number(text) for ref, text in others.items()}
+    wanted = {number for number in numbers.values() if number is not None}
+    people = (
+        {
+            number: (relation, household_id)
+            for number, relation, household_id in session.execute(
+                select(Member.id_number, Member.relation, Member.household_id).where(
+                    Member.id_number.in_(wanted)
+                )
+            )
+        }
+        if wanted
+        else {}
+    )
+    for ref, text in others.items():
+        number = numbers[ref]
+        if text in archives:
+            found[ref] = int(archives[text])
+        elif number is not None and number in people:
+            relation, household_id = people[number]
+            found[ref] = (
+                household_id
+                if relation == Relation.HEAD.value
+                else _not_a_head(number, household_id)
+            )
+        else:
+            found[ref] = _no_household(text)
+    return found
+
+
+def _no_code(household_id: int) -> NotFound:
+    return NotFound(f"no household {household_code(household_id)}")
+
+
+def _no_household(text: str) -> NotFound:
+    return NotFound(
+        f"no household '{text}'", hint="give its code (H000123), archive number or head's ID number"
+    )
+
+
+def _not_a_head(number: str, household_id: int) -> NotFound:
+    return NotFound(
+        f"ID number {mask_id_number(number)} belongs to a member of "
+        f"{household_code(household_id)}, not to a head worker"
+    )
 
 
 def _locking(lock: bool) -> dict[str, Any]:
@@ -85,13 +154,8 @@ def _by_archive_or_head(session: Session, text: str) -> Household:
     if member is not None and number is not None:
         if member.relation == Relation.HEAD:
             return member.household
-        raise NotFound(
-            f"ID number {mask_id_number(number)} belongs to a member of "
-            f"{household_code(member.household_id)}, not to a head worker"
-        )
-    raise NotFound(
-        f"no household '{text}'", hint="give its code (H000123), archive number or head's ID number"
-    )
+        raise _not_a_head(number, member.household_id)
+    raise _no_household(text)
 
 
 def _as_id_number(text: str) -> str | None:
@@ -382,19 +446,40 @@ def _org_code(session: Session, org_id: int) -> str:
     return org.code if org else ""
 
 
+class Person(Protocol):
+    """What picking a member by reference reads of a member (a model, or a batch's row)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def id_number(self) -> str: ...
+    @property
+    def relation(self) -> str: ...
+
+
+P = TypeVar("P", bound=Person)
+
+
 def find_member(household: Household, ref: str) -> Member:
     """A member by ID number, by name (if unique in the household), or ``head``."""
+    return pick_member(household.members, ref, household_code(household.id))
+
+
+def pick_member(members: Sequence[P], ref: str, code: str) -> P:
+    """``find_member`` over any members: by ID number, by name (if unique), or ``head``."""
     text = ref.strip()
     if text.lower() in ("head", "户主"):
-        return head_of(household)
+        for member in members:
+            if member.relation == Relation.HEAD:
+                return member
+        raise RuntimeError(f"household {code} has no head")
     number = _as_id_number(text)
-    for member in household.members:
+    for member in members:
         if number is not None and member.id_number == number:
             return member
-    named = [member for member in household.members if member.name == text]
+    named = [member for member in members if member.name == text]
     if len(named) == 1:
         return named[0]
-    code = household_code(household.id)
     if len(named) > 1:
         raise InvalidInput(f"{code} has {len(named)} members named '{text}'; give the ID number")
     raise NotFound(f"{code} has no member '{text}'")
