@@ -1,14 +1,21 @@
 """Paying many grants at once, with the rules, fund checks and hash chain of ``aid grant``.
 
-``grant_many`` judges each grant, in the order given, exactly as
-``services.aid.grant`` does: the household registered and not exited on the
-grant's date, its status that day, the programme's rule in force that day
-(``domain.aid.judge``: archived only, admission and level standards,
-ceilings, once a year, yearly caps, no double funding, overrides), no entry
-dated into a fund's asserted past, no fund below zero. It keeps the running
-totals those rules need in memory, numbers and hashes each entry onto the
-chain, and writes the entries, the chain head and the audit rows in bulk. A
-test pays the same grants through both paths and compares every row.
+``GrantPayer`` judges each grant, in the order given, exactly as
+``services.aid.grant`` does, with the same words for each refusal: the
+household registered and not exited on the grant's date, its status that day,
+the programme's rule in force that day (``domain.aid.judge``: archived only,
+admission and level standards, ceilings, once a year, yearly caps, no double
+funding, overrides), no entry dated into a fund's asserted past, no fund below
+zero. It keeps the running totals those rules need in memory, numbers and
+hashes each entry onto the chain, and writes the entries, the chain head and
+the audit rows in bulk.
+
+One payer serves a whole transaction, batch after batch (``import aid``): the
+programmes, rules, funds' balances and the chain head are read once, each
+batch's households as it comes (and locked, as ``aid grant`` locks them). A
+refused grant changes nothing; ``grant_many`` refuses a whole batch at the
+first refusal. Tests pay the same grants through both paths and compare every
+row and every refusal.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, cast
 
@@ -42,7 +49,7 @@ from kunnan.models import (
 )
 from kunnan.services import audit
 from kunnan.services.aid import live_grants
-from kunnan.services.households import household_code
+from kunnan.services.households import household_code, pick_member
 from kunnan.services.ledger import chain_fields, fund_code, fund_effect_sql
 from kunnan.services.programs import to_rule
 
@@ -59,6 +66,8 @@ class GrantPlan:
     amount_fen: int | None = None
     ref: str | None = None
     override_reason: str | None = None
+    #: The member as a caseworker names them (ID number, name or ``head``), when no id is given.
+    member_ref: str | None = None
 
 
 @dataclass
@@ -68,6 +77,7 @@ class _Member:
     relation: str
     admitted_level: str | None
     admitted_year: int | None
+    id_number: str
 
     def admitted(self, year: int) -> bool:
         return self.admitted_level not in (None, AdmissionLevel.NONE) and self.admitted_year == year
@@ -77,21 +87,54 @@ def grant_many(session: Session, plans: Sequence[GrantPlan]) -> list[int]:
     """Pay each grant in order; return their sequence numbers. Any refusal refuses the batch."""
     if not plans:
         return []
-    session.flush()
-    state = _State.load(session, plans)
-    entries: list[dict[str, Any]] = []
-    audits: list[dict[str, Any]] = []
-    for plan in plans:
-        entry, rows = state.pay(plan)
-        entries.append(entry)
-        audits.extend(rows)
-    connection = session.connection()
-    insert_rows(connection, _table(AidEntry), entries)
-    head = _table(LedgerHead)
-    connection.execute(update(head).where(head.c.id == 1).values(seq=state.seq, hash=state.hash))
-    insert_rows(connection, _table(AuditEntry), audits)
-    session.expire_all()
-    return [entry["seq"] for entry in entries]
+    payer = GrantPayer(session)
+    payer.load({plan.household_id for plan in plans})
+    seqs = [payer.pay(plan) for plan in plans]
+    payer.write()
+    return seqs
+
+
+class GrantPayer:
+    """Pays grants in order, batch after batch, in one transaction (see the module docstring)."""
+
+    def __init__(self, session: Session) -> None:
+        session.flush()
+        self._session = session
+        self._state = _State.begin(session)
+        self._entries: list[dict[str, Any]] = []
+        self._audits: list[dict[str, Any]] = []
+
+    def load(self, household_ids: Iterable[int]) -> None:
+        """Read (and lock) the households the next grants go to."""
+        self._state.load_households(self._session, sorted(set(household_ids)))
+
+    def members(self, household_id: int) -> Sequence[_Member]:
+        return self._state.members.get(household_id, [])
+
+    def pay(self, plan: GrantPlan) -> int:
+        """Judge and number one grant (written by ``write``); a KunnanError says why not."""
+        entry, audits = self._state.pay(plan)
+        self._entries.append(entry)
+        self._audits.extend(audits)
+        return int(entry["seq"])
+
+    def last_entry(self) -> dict[str, Any]:
+        """The row of the grant paid last (not yet written)."""
+        return self._entries[-1]
+
+    def write(self) -> None:
+        """Write the grants paid since the last write: entries, the chain head, audit rows."""
+        if not self._entries:
+            return
+        connection = self._session.connection()
+        insert_rows(connection, _table(AidEntry), self._entries)
+        head = _table(LedgerHead)
+        connection.execute(
+            update(head).where(head.c.id == 1).values(seq=self._state.seq, hash=self._state.hash)
+        )
+        insert_rows(connection, _table(AuditEntry), self._audits)
+        self._entries, self._audits = [], []
+        self._session.expire_all()
 
 
 @dataclass
@@ -113,11 +156,66 @@ class _State:
     hash: str
 
     @classmethod
-    def load(cls, session: Session, plans: Sequence[GrantPlan]) -> _State:
-        ids = sorted({plan.household_id for plan in plans})
+    def begin(cls, session: Session) -> _State:
+        """What every grant of the transaction reads: programmes, rules, funds and their
+        balances, the latest assertions, and the chain head.
+
+        The funds and then the chain head are locked, in the order ``aid grant`` locks them,
+        so that on PostgreSQL no grant, reversal or balance assertion changes a fund while
+        the batch's totals stand for it."""
+        from kunnan.models import Fund
+
+        session.execute(select(Fund.id).order_by(Fund.id).with_for_update()).all()
+        rules: dict[str, list[ProgramRule]] = defaultdict(list)
+        for rule in session.scalars(select(ProgramRule).order_by(ProgramRule.effective_from)):
+            rules[rule.program].append(rule)
+        balances = dict(
+            session.execute(
+                select(AidEntry.fund_id, func.coalesce(func.sum(fund_effect_sql()), 0)).group_by(
+                    AidEntry.fund_id
+                )
+            ).all()
+        )
+        funds = {
+            fid: (name, int(balances.get(fid, 0)))
+            for fid, name in session.execute(select(Fund.id, Fund.name))
+        }
+        closed = dict(
+            session.execute(
+                select(FundAssertion.fund_id, func.max(FundAssertion.on_date)).group_by(
+                    FundAssertion.fund_id
+                )
+            ).all()
+        )
+        head = session.scalars(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
+        return cls(
+            session=session,
+            registered={},
+            members={},
+            history={},
+            exits={},
+            programs=dict(session.execute(select(Program.code, Program.kind)).all()),
+            rules=rules,
+            funds=funds,
+            closed=closed,
+            received={},
+            once_household={},
+            once_member={},
+            by_household_year={},
+            seq=head.seq,
+            hash=head.hash,
+        )
+
+    def load_households(self, session: Session, ids: Sequence[int]) -> None:
+        """What the next grants need of their households (the grants written so far included),
+        in place of the last batch's: registration, members, status history, exits, and this
+        household's earlier grants. The households' rows are held until the command ends."""
         registered = dict(
             session.execute(
-                select(Household.id, Household.registered_on).where(Household.id.in_(ids))
+                select(Household.id, Household.registered_on)
+                .where(Household.id.in_(ids))
+                .order_by(Household.id)
+                .with_for_update()
             ).all()
         )
         members: dict[int, list[_Member]] = defaultdict(list)
@@ -129,6 +227,7 @@ class _State:
                 Member.relation,
                 Member.admitted_level,
                 Member.admitted_year,
+                Member.id_number,
             )
             .where(Member.household_id.in_(ids))
             .order_by(Member.id)
@@ -149,29 +248,6 @@ class _State:
                 .order_by(HouseholdExit.exited_on, HouseholdExit.id)
             )
         }
-        rules: dict[str, list[ProgramRule]] = defaultdict(list)
-        for rule in session.scalars(select(ProgramRule).order_by(ProgramRule.effective_from)):
-            rules[rule.program].append(rule)
-        balances = dict(
-            session.execute(
-                select(AidEntry.fund_id, func.coalesce(func.sum(fund_effect_sql()), 0)).group_by(
-                    AidEntry.fund_id
-                )
-            ).all()
-        )
-        from kunnan.models import Fund
-
-        funds = {
-            fid: (name, int(balances.get(fid, 0)))
-            for fid, name in session.execute(select(Fund.id, Fund.name))
-        }
-        closed = dict(
-            session.execute(
-                select(FundAssertion.fund_id, func.max(FundAssertion.on_date)).group_by(
-                    FundAssertion.fund_id
-                )
-            ).all()
-        )
         received: dict[tuple[int, str, int], int] = defaultdict(int)
         for grant_household, program, year, amount in session.execute(
             select(
@@ -205,24 +281,18 @@ class _State:
             if member_id is not None:
                 once_member.setdefault((member_id, earlier.program, year), earlier)
             by_household_year[(key, year)].append(earlier)
-        head = session.scalars(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
-        return cls(
-            session=session,
-            registered=registered,
-            members=members,
-            history=history,
-            exits=exits,
-            programs=dict(session.execute(select(Program.code, Program.kind)).all()),
-            rules=rules,
-            funds=funds,
-            closed=closed,
-            received=received,
-            once_household=once_household,
-            once_member=once_member,
-            by_household_year=by_household_year,
-            seq=head.seq,
-            hash=head.hash,
+        self.registered, self.members, self.history, self.exits = (
+            registered,
+            members,
+            history,
+            exits,
         )
+        self.received, self.once_household, self.once_member = (
+            received,
+            once_household,
+            once_member,
+        )
+        self.by_household_year = by_household_year
 
     def _status_on(self, household_id: int, day: dt.date) -> HouseholdStatus | None:
         changes = self.history.get(household_id, [])
@@ -243,11 +313,15 @@ class _State:
             if found is None:
                 raise NotFound(f"{code} has no member #{plan.member_id}")
             return found
+        if plan.member_ref is not None:
+            return pick_member(members, plan.member_ref, code)
         if rule.admission_required:
             admitted = [m for m in members if m.admitted(year)]
             if len(admitted) > 1:
+                names = ", ".join(m.name for m in admitted)
                 raise InvalidInput(
-                    f"give --member: {len(admitted)} members of {code} were admitted in {year}"
+                    f"give --member: {len(admitted)} members of {code} "
+                    f"were admitted in {year} ({names})"
                 )
             return admitted[0] if admitted else None
         if rule.once_per is OncePer.MEMBER:
@@ -273,7 +347,7 @@ class _State:
             left = self.exits.get(plan.household_id)
             when = f" on {left[0].isoformat()} ({left[1]})" if left else ""
             raise RuleViolation(
-                f"{code} left the register{when}; exited households receive no new aid"
+                f"{code} left the register{when}; exited households receive no new aid or services"
             )
         rule = self._rule(plan.program, on)
         member = self._member(plan, rule, year)
