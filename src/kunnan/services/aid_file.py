@@ -1,12 +1,16 @@
 """Aid files: rows of cash aid already given, brought into the aid ledger through its rules.
 
-Each row is one grant and goes through ``services.aid.grant`` like a typed
-``kunnan aid grant``: the programme's rule of that day, the fund's balance,
-the hash chain. A row names its household by code or archive number
+Each row is one grant, judged as a typed ``kunnan aid grant`` is: the
+programme's rule of that day, the fund's balance, the hash chain, and the same
+words for every refusal. A row names its household by code or archive number
 (户编号/档案号) or by the head worker's ID number (身份证号). A row already in
 the ledger — same household, programme, date, amount and member, or the
 same voucher number (凭证号) — is matched, not paid twice, so importing a
 file again adds nothing.
+
+Rows are paid a batch at a time (``services.grant_batch.GrantPayer``): each
+batch's households are found and read in a few statements, its grants judged
+in memory against running totals, and written in bulk.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kunnan.domain.errors import KunnanError
-from kunnan.models import AidEntry, Member
+from kunnan.domain.errors import KunnanError, RuleViolation
+from kunnan.models import AidEntry, Program
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.aid import GrantCreate
-from kunnan.services.aid import grant, live_grants
-from kunnan.services.households import resolve_household
+from kunnan.services.aid import CASH, live_grants
+from kunnan.services.funds import resolve_fund
+from kunnan.services.grant_batch import GrantPayer, GrantPlan
+from kunnan.services.households import resolve_households
 from kunnan.services.imports import Outcome, RowProblem
 from kunnan.services.programs import find_program
 from kunnan.sheets.columns import CellProblem, Column, HeaderMatch, count_known, read_cell, tidy
@@ -60,14 +66,37 @@ class _Row:
     problems: list[RowProblem]
 
 
+@dataclass(frozen=True)
+class _Ready:
+    """A row whose cells are valid, with the household it names found (or why not)."""
+
+    row: _Row
+    data: GrantCreate
+    name: str | None
+
+
+@dataclass(frozen=True)
+class _Paid:
+    """A live grant, as a row of an aid file is matched against it."""
+
+    program: str | None
+    on_date: dt.date
+    amount_fen: int
+    member_id: int | None
+    ref: str | None
+
+
 class AidFileImporter:
-    """Pays each row of an aid file through the aid ledger's rules, in savepoints."""
+    """Pays the rows of an aid file through the aid ledger's rules, a batch at a time."""
 
     def __init__(self, session: Session, *, header: HeaderMatch, csv_escaped: bool = False) -> None:
         self._session = session
         self._header = header
         self._csv_escaped = csv_escaped
         self._names = {key: header.name(column) for key, column in COLUMN.items()}
+        self._payer: GrantPayer | None = None
+        self._programs: dict[str, Program | KunnanError] = {}
+        self._funds: dict[str, int | KunnanError] = {}
 
     def _column(self, key: str) -> str:
         return self._names.get(key, key)
@@ -90,16 +119,39 @@ class AidFileImporter:
     def size(self, group: _Row) -> int:
         return 1
 
-    def apply(self, batch: list[_Row]) -> list[Outcome]:
-        return [self._one(row) for row in batch]
-
     def finish(self) -> None:
         return None
 
     def _rejected(self, row: _Row, *problems: RowProblem) -> Outcome:
         return Outcome(rows=[row.source], result="rejected", problems=[*row.problems, *problems])
 
-    def _one(self, row: _Row) -> Outcome:
+    def _refused(self, row: _Row, error: KunnanError) -> Outcome:
+        return self._rejected(row, RowProblem(row.source.number, "", tidy(str(error))))
+
+    def apply(self, batch: list[_Row]) -> list[Outcome]:
+        if self._payer is None:
+            self._payer = GrantPayer(self._session)
+        payer = self._payer
+        outcomes: dict[int, Outcome] = {}
+        ready: list[_Ready] = []
+        for place, row in enumerate(batch):
+            checked = self._validate(row)
+            if isinstance(checked, Outcome):
+                outcomes[place] = checked
+            else:
+                ready.append(checked)
+        households = resolve_households(self._session, [r.data.household for r in ready])
+        ids = {found for found in households.values() if isinstance(found, int)}
+        payer.load(ids)
+        paid = self._paid(ids)
+        places = [place for place in range(len(batch)) if place not in outcomes]
+        for place, item in zip(places, ready, strict=True):
+            outcomes[place] = self._pay(item, households[item.data.household], payer, paid)
+        payer.write()
+        return [outcomes[place] for place in range(len(batch))]
+
+    def _validate(self, row: _Row) -> _Ready | Outcome:
+        """The row's cells as a grant's input, or why they are not one."""
         number = row.source.number
         if row.problems:
             return self._rejected(row)
@@ -123,32 +175,105 @@ class AidFileImporter:
                 *(RowProblem(number, self._column(field) if field else "", tidy(message))
                   for field, message in model_problems(error)),
             )  # fmt: skip
-        nested = self._session.begin_nested()
+        return _Ready(row, data, None if name is None else str(name))
+
+    def _pay(
+        self,
+        item: _Ready,
+        household: int | KunnanError,
+        payer: GrantPayer,
+        paid: dict[int, list[_Paid]],
+    ) -> Outcome:
+        """One row, in the order ``aid grant`` checks it: household, name, already paid,
+        programme, fund, then the rules."""
+        row, data = item.row, item.data
+        if isinstance(household, KunnanError):
+            return self._refused(row, household)
+        members = payer.members(household)
+        if item.name is not None and item.name.strip() not in {m.name for m in members}:
+            return self._refused(
+                row, KunnanError(f"'{item.name}' is not a member of this household")
+            )
+        if data.ref is not None and any(p.ref == data.ref for p in paid.get(household, [])):
+            return Outcome(rows=[row.source], result="matched")
+        program = self._program(data.program)
+        if isinstance(program, KunnanError):
+            return self._refused(row, program)
+        if data.ref is None and self._matches(paid.get(household, []), data, program, members):
+            return Outcome(rows=[row.source], result="matched")
+        if program.kind != CASH:
+            return self._refused(
+                row, RuleViolation(f"{program.code} is not paid in cash from a fund")
+            )
+        fund = self._fund(data.fund)
+        if isinstance(fund, KunnanError):
+            return self._refused(row, fund)
+        plan = GrantPlan(household, program.code, fund, data.on_date, amount_fen=data.amount_fen,
+                         ref=data.ref, override_reason=data.override_reason,
+                         member_ref=data.member)  # fmt: skip
         try:
-            household = resolve_household(self._session, data.household)
-            if name is not None and str(name).strip() not in {m.name for m in household.members}:
-                raise KunnanError(f"'{name}' is not a member of this household")
-            if self._already_paid(household.id, data):
-                nested.rollback()
-                return Outcome(rows=[row.source], result="matched")
-            grant(self._session, data=data)
-            nested.commit()
+            payer.pay(plan)
         except KunnanError as error:
-            nested.rollback()
-            return self._rejected(row, RowProblem(number, "", tidy(str(error))))
+            return self._refused(row, error)
+        entry = payer.last_entry()
+        paid.setdefault(household, []).append(
+            _Paid(
+                program.code, data.on_date, int(entry["amount_fen"]), entry["member_id"], data.ref
+            )
+        )
         return Outcome(rows=[row.source], result="created", added=1)
 
-    def _already_paid(self, household_id: int, data: GrantCreate) -> bool:
-        query = select(AidEntry.seq).where(live_grants(), AidEntry.household_id == household_id)
-        if data.ref is not None:
-            return self._session.scalar(query.where(AidEntry.ref == data.ref).limit(1)) is not None
-        program = find_program(self._session, data.program)
-        query = query.where(AidEntry.program == program.code, AidEntry.on_date == data.on_date)
-        if data.amount_fen is not None:
-            query = query.where(AidEntry.amount_fen == data.amount_fen)
-        if data.member is not None:
-            member_ids = select(Member.id).where(
-                Member.household_id == household_id, Member.name == data.member
+    def _matches(
+        self,
+        paid: list[_Paid],
+        data: GrantCreate,
+        program: Program,
+        members: Sequence[Any],
+    ) -> bool:
+        """Already in the ledger: the same programme, date, amount (if given) and member (by
+        name, if given)."""
+        named = {m.id for m in members if m.name == data.member} if data.member else None
+        return any(
+            p.program == program.code
+            and p.on_date == data.on_date
+            and (data.amount_fen is None or p.amount_fen == data.amount_fen)
+            and (named is None or p.member_id in named)
+            for p in paid
+        )
+
+    def _paid(self, ids: set[int]) -> dict[int, list[_Paid]]:
+        """The live grants of the batch's households."""
+        paid: dict[int, list[_Paid]] = {}
+        if not ids:
+            return paid
+        query = select(
+            AidEntry.household_id,
+            AidEntry.program,
+            AidEntry.on_date,
+            AidEntry.amount_fen,
+            AidEntry.member_id,
+            AidEntry.ref,
+        ).where(live_grants(), AidEntry.household_id.in_(sorted(ids)))
+        for household_id, program, on_date, amount_fen, member_id, ref in self._session.execute(
+            query
+        ):
+            paid.setdefault(int(household_id or 0), []).append(
+                _Paid(program, on_date, int(amount_fen), member_id, ref)
             )
-            query = query.where(AidEntry.member_id.in_(member_ids))
-        return self._session.scalar(query.limit(1)) is not None
+        return paid
+
+    def _program(self, ref: str) -> Program | KunnanError:
+        if ref not in self._programs:
+            try:
+                self._programs[ref] = find_program(self._session, ref)
+            except KunnanError as error:
+                self._programs[ref] = error
+        return self._programs[ref]
+
+    def _fund(self, ref: str) -> int | KunnanError:
+        if ref not in self._funds:
+            try:
+                self._funds[ref] = resolve_fund(self._session, ref).id
+            except KunnanError as error:
+                self._funds[ref] = error
+        return self._funds[ref]
