@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.enums import HouseholdStatus, PairingStatus, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
-from kunnan.models import Household, Member, Org, Pairing, PairVisit, StatusChange
+from kunnan.models import Household, Member, Org, Pairing, PairVisit
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.services import audit
 from kunnan.services.households import household_code
@@ -438,12 +438,8 @@ def visits_of(session: Session, household: Household) -> Sequence[VisitRow]:
 
 def archived_households_on(on: dt.date) -> Select[int]:
     """Ids of households whose status on ``on`` (their latest change up to that day) is archived."""
-    latest = statuses_on(on).subquery()
-    return (
-        select(StatusChange.household_id)
-        .join(latest, latest.c.change_id == StatusChange.id)
-        .where(StatusChange.status == HouseholdStatus.ARCHIVED.value)
-    )
+    day = statuses_on(on).subquery()
+    return select(day.c.household_id).where(day.c.status == HouseholdStatus.ARCHIVED.value)
 
 
 def _paired_on(on: dt.date) -> Select[int]:
@@ -466,7 +462,7 @@ def _by_union(session: Session, on: dt.date, interval_days: int) -> dict[int, tu
         PairVisit.visited_on <= on,
     )
     overdue = exists(_paired_on(on).where(Pairing.started_on < cutoff)) & ~recent_visit
-    latest = statuses_on(on).subquery()
+    day = statuses_on(on).subquery()
     query = (
         select(
             Household.org_id,
@@ -474,9 +470,8 @@ def _by_union(session: Session, on: dt.date, interval_days: int) -> dict[int, tu
             func.coalesce(func.sum(case((exists(_paired_on(on)), 1), else_=0)), 0),
             func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
         )
-        .join(latest, latest.c.household_id == Household.id)
-        .join(StatusChange, StatusChange.id == latest.c.change_id)
-        .where(StatusChange.status == HouseholdStatus.ARCHIVED.value)
+        .join(day, day.c.household_id == Household.id)
+        .where(day.c.status == HouseholdStatus.ARCHIVED.value)
         .group_by(Household.org_id)
     )
     return {
@@ -533,12 +528,7 @@ def coverage(
     figures: dict[int, tuple[int, int, int]] = {}
     for org_id, counts in own.items():
         for ancestor in _ids(paths[org_id]):  # the union itself and every union above it
-            before = figures.get(ancestor, (0, 0, 0))
-            figures[ancestor] = (
-                before[0] + counts[0],
-                before[1] + counts[1],
-                before[2] + counts[2],
-            )
+            figures[ancestor] = _plus(figures.get(ancestor, (0, 0, 0)), counts)
     unions = select(Org).where(Org.kind.in_([kind.value for kind in UNION_KINDS]))
     if org is not None:
         unions = unions.where(within(org))
@@ -547,11 +537,12 @@ def coverage(
         archived, paired, overdue = figures.get(union.id, (0, 0, 0))
         depth = union.path.count("/") - 2 - (org.path.count("/") - 2 if org else 0)
         rows.append(_figures(union.code, union.name, union.kind, depth, archived, paired, overdue))
+    total = (0, 0, 0)
     if org is not None:
-        total = figures.get(org.id, (0, 0, 0))
+        total = figures.get(org.id, total)
     else:
-        total = (sum(c[0] for c in own.values()), sum(c[1] for c in own.values()),
-                 sum(c[2] for c in own.values()))  # fmt: skip
+        for counts in own.values():
+            total = _plus(total, counts)
     overall = _figures(
         org.code if org else None,
         org.name if org else "overall",
@@ -560,6 +551,10 @@ def coverage(
         *total,
     )
     return rows, overall
+
+
+def _plus(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[int, int, int]:
+    return (a[0] + b[0], a[1] + b[1], a[2] + b[2])
 
 
 def _ids(path: str) -> list[int]:

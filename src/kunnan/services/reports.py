@@ -71,12 +71,7 @@ class Report:
 
 def status_on(scope: Scope) -> Any:
     """A subquery (household_id, status, category) of every household's status on ``scope.as_of``."""
-    latest = statuses_on(scope.as_of).subquery()
-    query = select(
-        StatusChange.household_id.label("household_id"),
-        StatusChange.status.label("status"),
-        StatusChange.category.label("category"),
-    ).join(latest, latest.c.change_id == StatusChange.id)
+    query = statuses_on(scope.as_of)
     if scope.org is not None:
         query = (
             query.join(Household, Household.id == StatusChange.household_id)

@@ -53,20 +53,24 @@ def change_status(
     )
 
 
-def statuses_on(day: dt.date) -> Select[int, int]:
-    """Each household's latest status change on or before ``day``: (household_id, change_id).
+def statuses_on(day: dt.date) -> Select[int, str, str | None]:
+    """Each household's status and category on ``day``: (household_id, status, category),
+    from its latest status change on or before the day.
 
     History only moves forward (``change_status``), so the latest change is the one with the
     highest id; every report and coverage read a day's status through this one query.
     """
-    return (
-        select(
-            StatusChange.household_id.label("household_id"),
-            func.max(StatusChange.id).label("change_id"),
-        )
+    latest = (
+        select(StatusChange.household_id, func.max(StatusChange.id).label("change_id"))
         .where(StatusChange.changed_on <= day)
         .group_by(StatusChange.household_id)
+        .subquery()
     )
+    return select(
+        StatusChange.household_id.label("household_id"),
+        StatusChange.status.label("status"),
+        StatusChange.category.label("category"),
+    ).join(latest, latest.c.change_id == StatusChange.id)
 
 
 def status_on(session: Session, household: Household, day: dt.date) -> HouseholdStatus | None:
