@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -44,6 +45,12 @@ def open_session(
             # was read, so the command can still show it.
     finally:
         engine.dispose()
+
+
+def locked(lock: bool) -> dict[str, Any]:
+    """``Session.get`` options that, with ``lock``, hold the row until the command ends
+    (``SELECT … FOR UPDATE`` on PostgreSQL) and read it afresh once held: one statement."""
+    return {"with_for_update": True, "populate_existing": True} if lock else {}
 
 
 def check_revision(session: Session, location: Location) -> None:

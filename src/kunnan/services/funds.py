@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
+from kunnan.db.session import locked
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
 from kunnan.domain.money import format_fen
@@ -33,8 +34,7 @@ def resolve_fund(session: Session, ref: str, *, lock: bool = False) -> Fund:
     text = ref.strip()
     match = _CODE.fullmatch(text)
     if match:
-        locking: dict[str, Any] = {"with_for_update": True, "populate_existing": True}
-        fund = session.get(Fund, int(match[1]), **(locking if lock else {}))
+        fund = session.get(Fund, int(match[1]), **locked(lock))
     else:
         fund = session.scalars(select(Fund).where(Fund.name == text)).first()
         if fund is not None and lock:

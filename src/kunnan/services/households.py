@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from kunnan.db.session import locked
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -57,7 +58,7 @@ def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Hous
     text = ref.strip()
     match = _CODE.fullmatch(text)
     if match:
-        by_code = session.get(Household, int(match[1]), **_locking(lock))
+        by_code = session.get(Household, int(match[1]), **locked(lock))
         if by_code is None:
             raise _no_code(int(match[1]))
         return by_code
@@ -134,11 +135,6 @@ def _not_a_head(number: str, household_id: int) -> NotFound:
         f"ID number {mask_id_number(number)} belongs to a member of "
         f"{household_code(household_id)}, not to a head worker"
     )
-
-
-def _locking(lock: bool) -> dict[str, Any]:
-    """``Session.get`` options that lock the row and read it afresh (one statement)."""
-    return {"with_for_update": True, "populate_existing": True} if lock else {}
 
 
 def _by_archive_or_head(session: Session, text: str) -> Household:
