@@ -21,16 +21,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.errors import KunnanError, RuleViolation
-from kunnan.models import AidEntry, Program
+from kunnan.models import Program
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.aid import GrantCreate
-from kunnan.services.aid import CASH, live_grants
+from kunnan.services.aid import CASH
 from kunnan.services.funds import resolve_fund
-from kunnan.services.grant_batch import GrantPayer, GrantPlan
+from kunnan.services.grant_batch import GrantPayer, GrantPlan, LiveGrant
 from kunnan.services.households import resolve_households
 from kunnan.services.imports import Outcome, RowProblem
 from kunnan.services.programs import find_program
@@ -73,17 +72,6 @@ class _Ready:
     row: _Row
     data: GrantCreate
     name: str | None
-
-
-@dataclass(frozen=True)
-class _Paid:
-    """A live grant, as a row of an aid file is matched against it."""
-
-    program: str | None
-    on_date: dt.date
-    amount_fen: int
-    member_id: int | None
-    ref: str | None
 
 
 class AidFileImporter:
@@ -143,10 +131,9 @@ class AidFileImporter:
         households = resolve_households(self._session, [r.data.household for r in ready])
         ids = {found for found in households.values() if isinstance(found, int)}
         payer.load(ids)
-        paid = self._paid(ids)
         places = [place for place in range(len(batch)) if place not in outcomes]
         for place, item in zip(places, ready, strict=True):
-            outcomes[place] = self._pay(item, households[item.data.household], payer, paid)
+            outcomes[place] = self._pay(item, households[item.data.household], payer)
         payer.write()
         return [outcomes[place] for place in range(len(batch))]
 
@@ -182,7 +169,6 @@ class AidFileImporter:
         item: _Ready,
         household: int | KunnanError,
         payer: GrantPayer,
-        paid: dict[int, list[_Paid]],
     ) -> Outcome:
         """One row, in the order ``aid grant`` checks it: household, name, already paid,
         programme, fund, then the rules."""
@@ -194,12 +180,13 @@ class AidFileImporter:
             return self._refused(
                 row, KunnanError(f"'{item.name}' is not a member of this household")
             )
-        if data.ref is not None and any(p.ref == data.ref for p in paid.get(household, [])):
+        paid = payer.live(household)
+        if data.ref is not None and any(p.ref == data.ref for p in paid):
             return Outcome(rows=[row.source], result="matched")
         program = self._program(data.program)
         if isinstance(program, KunnanError):
             return self._refused(row, program)
-        if data.ref is None and self._matches(paid.get(household, []), data, program, members):
+        if data.ref is None and self._matches(paid, data, program, members):
             return Outcome(rows=[row.source], result="matched")
         if program.kind != CASH:
             return self._refused(
@@ -215,17 +202,11 @@ class AidFileImporter:
             payer.pay(plan)
         except KunnanError as error:
             return self._refused(row, error)
-        entry = payer.last_entry()
-        paid.setdefault(household, []).append(
-            _Paid(
-                program.code, data.on_date, int(entry["amount_fen"]), entry["member_id"], data.ref
-            )
-        )
         return Outcome(rows=[row.source], result="created", added=1)
 
     def _matches(
         self,
-        paid: list[_Paid],
+        paid: Sequence[LiveGrant],
         data: GrantCreate,
         program: Program,
         members: Sequence[Any],
@@ -240,27 +221,6 @@ class AidFileImporter:
             and (named is None or p.member_id in named)
             for p in paid
         )
-
-    def _paid(self, ids: set[int]) -> dict[int, list[_Paid]]:
-        """The live grants of the batch's households."""
-        paid: dict[int, list[_Paid]] = {}
-        if not ids:
-            return paid
-        query = select(
-            AidEntry.household_id,
-            AidEntry.program,
-            AidEntry.on_date,
-            AidEntry.amount_fen,
-            AidEntry.member_id,
-            AidEntry.ref,
-        ).where(live_grants(), AidEntry.household_id.in_(sorted(ids)))
-        for household_id, program, on_date, amount_fen, member_id, ref in self._session.execute(
-            query
-        ):
-            paid.setdefault(int(household_id or 0), []).append(
-                _Paid(program, on_date, int(amount_fen), member_id, ref)
-            )
-        return paid
 
     def _program(self, ref: str) -> Program | KunnanError:
         if ref not in self._programs:

@@ -83,6 +83,18 @@ class _Member:
         return self.admitted_level not in (None, AdmissionLevel.NONE) and self.admitted_year == year
 
 
+@dataclass(frozen=True)
+class LiveGrant:
+    """A household's grant that stands (not a reversal, not reversed): what a file's row is
+    matched against so that it is not paid twice."""
+
+    program: str | None
+    on_date: dt.date
+    amount_fen: int
+    member_id: int | None
+    ref: str | None
+
+
 def grant_many(session: Session, plans: Sequence[GrantPlan]) -> list[int]:
     """Pay each grant in order; return their sequence numbers. Any refusal refuses the batch."""
     if not plans:
@@ -111,16 +123,16 @@ class GrantPayer:
     def members(self, household_id: int) -> Sequence[_Member]:
         return self._state.members.get(household_id, [])
 
+    def live(self, household_id: int) -> Sequence[LiveGrant]:
+        """The household's live grants: the ledger's, and those paid since ``load``."""
+        return self._state.live.get(household_id, [])
+
     def pay(self, plan: GrantPlan) -> int:
         """Judge and number one grant (written by ``write``); a KunnanError says why not."""
         entry, audits = self._state.pay(plan)
         self._entries.append(entry)
         self._audits.extend(audits)
         return int(entry["seq"])
-
-    def last_entry(self) -> dict[str, Any]:
-        """The row of the grant paid last (not yet written)."""
-        return self._entries[-1]
 
     def write(self) -> None:
         """Write the grants paid since the last write: entries, the chain head, audit rows."""
@@ -152,6 +164,8 @@ class _State:
     once_household: dict[tuple[int, str, int], Earlier]
     once_member: dict[tuple[int, str, int], Earlier]
     by_household_year: dict[tuple[int, int], list[Earlier]]
+    #: Each household's live grants, those paid by this payer included.
+    live: dict[int, list[LiveGrant]]
     seq: int
     hash: str
 
@@ -202,6 +216,7 @@ class _State:
             once_household={},
             once_member={},
             by_household_year={},
+            live={},
             seq=head.seq,
             hash=head.hash,
         )
@@ -263,7 +278,17 @@ class _State:
         once_household: dict[tuple[int, str, int], Earlier] = {}
         once_member: dict[tuple[int, str, int], Earlier] = {}
         by_household_year: dict[tuple[int, int], list[Earlier]] = defaultdict(list)
-        for earlier_household, member_id, earlier_program, year, seq, day in session.execute(
+        live: dict[int, list[LiveGrant]] = defaultdict(list)
+        for (
+            earlier_household,
+            member_id,
+            earlier_program,
+            year,
+            seq,
+            day,
+            amount,
+            ref,
+        ) in session.execute(
             select(
                 AidEntry.household_id,
                 AidEntry.member_id,
@@ -271,6 +296,8 @@ class _State:
                 AidEntry.year,
                 AidEntry.seq,
                 AidEntry.on_date,
+                AidEntry.amount_fen,
+                AidEntry.ref,
             )
             .where(live_grants(), AidEntry.household_id.in_(ids))
             .order_by(AidEntry.seq)
@@ -281,6 +308,7 @@ class _State:
             if member_id is not None:
                 once_member.setdefault((member_id, earlier.program, year), earlier)
             by_household_year[(key, year)].append(earlier)
+            live[key].append(LiveGrant(earlier_program, day, int(amount), member_id, ref))
         self.registered, self.members, self.history, self.exits = (
             registered,
             members,
@@ -292,7 +320,7 @@ class _State:
             once_household,
             once_member,
         )
-        self.by_household_year = by_household_year
+        self.by_household_year, self.live = by_household_year, live
 
     def _status_on(self, household_id: int, day: dt.date) -> HouseholdStatus | None:
         changes = self.history.get(household_id, [])
@@ -446,6 +474,9 @@ class _State:
         if member is not None:
             self.once_member.setdefault((member.id, rule.program, year), earlier)
         self.by_household_year[(plan.household_id, year)].append(earlier)
+        self.live[plan.household_id].append(
+            LiveGrant(rule.program, on, amount, member.id if member else None, plan.ref)
+        )
         row = {column.name: getattr(entry, column.key) for column in _table(AidEntry).columns}
         audits = [
             audit.row(
