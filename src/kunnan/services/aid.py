@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
@@ -64,7 +64,12 @@ def live_grants() -> ColumnElement[bool]:
     )
 
 
-def _earlier(session: Session, by: str, **params: Any) -> list[Earlier]:
+#: Whose earlier grants a grant looks back on: a household's or a member's of one programme,
+#: or a household's of several.
+LookBack = Literal["household", "member", "household_programs"]
+
+
+def _earlier(session: Session, by: LookBack, **params: Any) -> list[Earlier]:
     """The live grants this year of a programme (or of several: ``programs``) to the
     household or the member ``by`` names."""
     rows = session.execute(_earlier_query(by), params)
@@ -72,7 +77,7 @@ def _earlier(session: Session, by: str, **params: Any) -> list[Earlier]:
 
 
 @cache
-def _earlier_query(by: str) -> Select[str | None, int, dt.date]:
+def _earlier_query(by: LookBack) -> Select[str | None, int, dt.date]:
     """Built once for each way a grant looks back (they ran for every grant)."""
     whose = AidEntry.member_id if by == "member" else AidEntry.household_id
     programs = (

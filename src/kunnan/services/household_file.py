@@ -215,10 +215,13 @@ class _Union:
 
 def _place_in_household(values: dict[str, Any]) -> tuple[str | None, Any, Relation | None]:
     """A row's household cell, its relation cell as read, and that relation if it is one."""
-    key_value = values.pop("household", None)
     relation_text = values.get("relation")
-    key = str(key_value).strip() if key_value is not None else None
-    return key, relation_text, _relation(relation_text)
+    return _key(values.pop("household", None)), relation_text, _relation(relation_text)
+
+
+def _key(value: Any) -> str | None:
+    """A household cell as it groups rows."""
+    return str(value).strip() if value is not None else None
 
 
 def _relation(text: Any) -> Relation | None:
@@ -309,8 +312,7 @@ class HouseholdRows:
         current: list[SourceRow] = []
         current_key: str | None = None
         for source in rows:
-            key_value = read_key(source.cells)
-            key = str(key_value).strip() if key_value is not None else None
+            key = _key(read_key(source.cells))
             if key is not None:
                 starts = key != current_key
             else:
