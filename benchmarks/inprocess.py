@@ -24,7 +24,7 @@ from collections.abc import Callable
 from contextlib import redirect_stdout
 from typing import Any
 
-from benchmarks.reports import REPORT_ARGS, Results, sqlite_results
+from benchmarks.reports import REPORT_ARGS, Results, postgresql_results, sqlite_results
 
 
 def _report(argv: list[str]) -> Callable[[], float]:
@@ -48,14 +48,7 @@ def _report(argv: list[str]) -> Callable[[], float]:
 
 def _sql(db: str, name: str, dialect: str) -> Callable[[], float]:
     def results() -> Results:
-        if dialect == "sqlite":
-            return sqlite_results(db, name)
-        import psycopg
-
-        from benchmarks.reports import PARAMS, statements
-
-        with psycopg.connect(db.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
-            return [list(conn.execute(sql, PARAMS).fetchall()) for sql in statements(name, dialect)]
+        return sqlite_results(db, name) if dialect == "sqlite" else postgresql_results(db, name)
 
     def measure() -> float:
         start = time.perf_counter()

@@ -17,13 +17,11 @@ from typing import Any
 from benchmarks.common import Figure, kunnan, say
 from benchmarks.data import COLUMNS, ledger_rows
 from benchmarks.reports import (
-    PARAMS,
-    Results,
     check_same,
     commands,
     in_one_process,
     judged,
-    statements,
+    postgresql_results,
 )
 
 GROUP = "reports, PostgreSQL"
@@ -89,13 +87,9 @@ def bench(
         _load(url, work, households, aid_rows)
         say(f"postgresql: loaded in {time.perf_counter() - start:.0f} s")
 
-        def sql_results(name: str) -> Results:
-            with psycopg.connect(_plain(url)) as connection:
-                return [list(connection.execute(sql, PARAMS).fetchall())
-                        for sql in statements(name, "postgresql")]  # fmt: skip
-
         process = {
-            name: check_same(sql_results(name), argv, name) for name, argv in commands(url).items()
+            name: check_same(postgresql_results(url, name), argv, name)
+            for name, argv in commands(url).items()
         }
         say(f"postgresql: {len(process)} reports, {rounds} rounds in one process")
         measured = in_one_process(url, small, dialect="postgresql", rounds=rounds)

@@ -224,6 +224,16 @@ def sqlite_results(db: Path | str, name: str) -> Results:
         connection.close()
 
 
+def postgresql_results(url: str, name: str) -> Results:
+    """Every statement of a report, run through psycopg on a new connection."""
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(plain) as connection:
+        return [list(connection.execute(sql, PARAMS).fetchall())
+                for sql in statements(name, "postgresql")]  # fmt: skip
+
+
 # --- the report's figures against the SQL's -------------------------------------------------
 
 
@@ -444,7 +454,7 @@ def judged(
             Figure(group, label, ours, "s", f"{baseline} ({statements_run} statements)", sql,
                    limit=1.5, ratio_override=max(ours - startup, 0) / sql,
                    note=f"{size}; in one process, medians of {rounds}; ratio = (report − the "
-                   f"same report on a five-household ledger, {startup * 1000:.0f} ms) ÷ SQL; "
+                   f"same report on a small ledger, {startup * 1000:.0f} ms) ÷ SQL; "
                    f"as a new command (start-up included) it took {process[name]:.2f} s",
                    extra={"startup_s": startup, "statements": statements_run,
                           "new_process_s": process[name]})
