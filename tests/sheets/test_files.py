@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.files import OutputFile, write_atomically
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, is_header
 from kunnan.sheets.columns import (
     Bound,
@@ -23,7 +24,7 @@ from kunnan.sheets.columns import (
     unescape_cell,
 )
 from kunnan.sheets.read import detect_encoding, open_table
-from kunnan.sheets.write import csv_file, safe_output, xlsx_file
+from kunnan.sheets.write import csv_file, xlsx_file
 from tests.files import read_xlsx
 
 COLUMN = {c.key: c for c in HOUSEHOLD_COLUMNS}
@@ -150,7 +151,7 @@ def test_csv_formula_escaping_reads_back_exactly(text: str) -> None:
 def test_exports_are_private_and_replace_the_target_whole(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("old", encoding="utf-8")
-    with csv_file(target) as sheet:
+    with csv_file(OutputFile(target, force=True)) as sheet:
         sheet.row(["a", "=1+1", None, 3])
         assert target.read_text(encoding="utf-8") == "old"  # not yet: written beside it
     assert target.read_bytes().decode("utf-8-sig") == "a,'=1+1,,3\r\n"
@@ -160,7 +161,7 @@ def test_exports_are_private_and_replace_the_target_whole(tmp_path: Path) -> Non
 
 def test_a_failed_export_leaves_no_partial_file(tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
-    with pytest.raises(RuntimeError), csv_file(target) as sheet:
+    with pytest.raises(RuntimeError), csv_file(OutputFile(target)) as sheet:
         sheet.row(["a"])
         raise RuntimeError("disk trouble")
     assert list(tmp_path.iterdir()) == []
@@ -171,15 +172,18 @@ def test_exports_never_write_through_a_symbolic_link(tmp_path: Path) -> None:
     secret.write_text("keep me", encoding="utf-8")
     link = tmp_path / "out.csv"
     link.symlink_to(secret)
-    with pytest.raises(InvalidInput, match="symbolic link"), safe_output(link):
+    with pytest.raises(InvalidInput, match="symbolic link"), write_atomically(OutputFile(link)):
         pass
     assert secret.read_text(encoding="utf-8") == "keep me"
     with (
         pytest.raises(InvalidInput, match="does not exist"),
-        safe_output(tmp_path / "no" / "x.csv"),
+        write_atomically(OutputFile(tmp_path / "no" / "x.csv")),
     ):
         pass
-    with pytest.raises(InvalidInput, match="is a folder"), safe_output(tmp_path):
+    with (
+        pytest.raises(InvalidInput, match="is a folder"),
+        write_atomically(OutputFile(tmp_path, force=True)),
+    ):
         pass
 
 
@@ -187,7 +191,7 @@ def test_excel_cells_that_look_like_formulas_or_numbers_stay_text(tmp_path: Path
     from openpyxl import load_workbook
 
     target = tmp_path / "out.xlsx"
-    with xlsx_file(target) as book:
+    with xlsx_file(OutputFile(target)) as book:
         sheet = book.sheet("s", text_columns=[1])
         sheet.row(['=HYPERLINK("http://x")', "620402197803150013", 12, dt.date(2018, 3, 1)])
     assert read_xlsx(target) == [

@@ -18,10 +18,13 @@ from kunnan.domain.text import TextError, clean_required_text
 from kunnan.ui.output import OutputFormat, View
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import BaseModel
     from sqlalchemy.orm import Session
 
     from kunnan.db.location import Location
+    from kunnan.files import OutputFile
 
 LANGS = ("en", "zh")
 
@@ -78,6 +81,20 @@ def ledger(ctx: typer.Context, *, write: bool) -> Iterator[Session]:
         app.location, write=write, operator=app.operator, command=ctx.command_path
     ) as session:
         yield session
+
+
+def output_file(
+    ctx: typer.Context, path: Path, *, force: bool, reading: Path | None = None
+) -> OutputFile:
+    """A file the command will write: replaced only with ``--force``, and never the open
+    ledger (nor its -wal, -shm or -journal) or the file the command is reading."""
+    from kunnan.files import OutputFile, Protected, ledger_files
+
+    ledger_path = state(ctx).location.path
+    protected = ledger_files(ledger_path) if ledger_path is not None else ()
+    if reading is not None:
+        protected += (Protected(reading, "the file being read"),)
+    return OutputFile(path=path, force=force, protected=protected)
 
 
 def view(ctx: typer.Context, output: OutputFormat, reveal: bool = False) -> View:
@@ -189,6 +206,12 @@ RevealOption = Annotated[
 WhyOption = Annotated[
     str | None,
     typer.Option("--why", help="Why the full numbers are needed (kept in the audit log)."),
+]
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace the file if it already exists (never the ledger itself)."
+    ),
 ]
 OnOption = Annotated[
     str | None, typer.Option("--on", help="Date of the record, YYYY-MM-DD (default: today).")

@@ -107,6 +107,7 @@ def verify(ctx: typer.Context, output: FormatOption = OutputFormat.TABLE) -> Non
     """
     import dataclasses
 
+    from kunnan.db.errors import stored_values_checked
     from kunnan.db.maintenance import integrity_problems
     from kunnan.services.checks import Problem, run_checks
     from kunnan.ui.output import render_rows
@@ -117,7 +118,7 @@ def verify(ctx: typer.Context, output: FormatOption = OutputFormat.TABLE) -> Non
         problems += [
             Problem("sqlite", location.path.name, p) for p in integrity_problems(location.path)
         ]
-    with ledger(ctx, write=False) as session:
+    with stored_values_checked(), ledger(ctx, write=False) as session:
         count, found = run_checks(session)
     problems += found
     if problems:
@@ -158,27 +159,74 @@ def restore(
 ) -> None:
     """Replace the ledger with a backup, after the backup passes kunnan db verify.
 
-    Stop other kunnan users of the ledger while restoring.
+    The backup is read, never changed. Stop other kunnan users of the ledger
+    while restoring.
 
     Example:
 
     \b
         kunnan db restore ~/backups/ledger-2018-12-24.sqlite --force
     """
-    from kunnan.db.location import resolve
+    from kunnan.db.errors import stored_values_checked
+    from kunnan.db.location import for_file
+    from kunnan.db.maintenance import integrity_problems, looks_like_sqlite
     from kunnan.db.maintenance import restore as replace_ledger
-    from kunnan.db.session import open_session
+    from kunnan.db.revision import HEAD_REVISION
+    from kunnan.db.session import is_newer, open_session
+    from kunnan.domain.errors import LedgerNotReady
     from kunnan.services.checks import run_checks
 
     location = state(ctx).location
-    backup_location = resolve(str(source))
-    if backup_location.path is None or not backup_location.path.is_file():
-        raise CheckFailed(f"{source} is not a ledger file")
-    with open_session(
-        backup_location, write=False, operator=state(ctx).operator, command=ctx.command_path
-    ) as session:
-        _count, problems = run_checks(session)
+    if not source.is_file():
+        raise CheckFailed(f"{source} is not a file")
+    if not looks_like_sqlite(source):
+        raise CheckFailed(f"{source} is not a kunnan backup: it is not an SQLite database file")
+    problems_found = integrity_problems(source)
+    if problems_found:
+        raise CheckFailed(f"{source} fails its integrity check: {problems_found[0]}")
+    backup_location = for_file(source)
+    try:
+        with (
+            open_session(
+                backup_location,
+                write=False,
+                read_only=True,
+                operator=state(ctx).operator,
+                command=ctx.command_path,
+            ) as session,
+            stored_values_checked(),
+        ):
+            _count, problems = run_checks(session)
+    except LedgerNotReady as error:
+        revision = _revision_of(source)
+        if revision is None:
+            raise CheckFailed(
+                f"{source} is not a kunnan backup: it holds no kunnan ledger"
+            ) from None
+        if is_newer(revision):
+            raise
+        if revision != HEAD_REVISION:
+            raise CheckFailed(
+                f"{source} is a ledger at schema revision {revision}, older than this kunnan's",
+                hint="upgrade a copy of it first (kunnan --db COPY db upgrade), then restore the copy",
+            ) from None
+        raise CheckFailed(f"{source} cannot be read as a ledger: {error.message}") from None
     if problems:
         raise CheckFailed(f"{source} fails verify: {problems[0].ref} {problems[0].message}")
     replace_ledger(location, source, force=force)
     note(f"restored {location.display} from {source}")
+
+
+def _revision_of(path: Path) -> str | None:
+    """The schema revision recorded in a SQLite file, or None if it records none."""
+    import sqlite3
+    from contextlib import closing
+
+    from kunnan.db.engine import read_only_uri
+
+    try:
+        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as connection:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None

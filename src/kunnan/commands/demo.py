@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from kunnan.commands._common import ledger, state, today
-from kunnan.domain.errors import Conflict, InvalidInput
+from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -46,7 +45,9 @@ def demo(
 
     from kunnan.commands.report import show_dashboard
     from kunnan.db import migrate
-    from kunnan.db.location import resolve
+    from kunnan.db.engine import forget
+    from kunnan.db.location import for_file, resolve
+    from kunnan.db.maintenance import new_ledger_file
     from kunnan.services.demo import AS_OF, STAGES, build_demo
     from kunnan.ui.console import stderr_console
 
@@ -55,30 +56,33 @@ def demo(
     location = resolve(target)
     if location.path is None:
         raise InvalidInput("the demo builds a SQLite file; give --db a file path")
-    if location.path.exists():
-        if not force:
-            raise Conflict(f"{location.path} already exists", hint="add --force to replace it")
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{location.path}{suffix}").unlink(missing_ok=True)
-    note(f"building the Baiyin sample ledger at {location.path}")
     started = time.monotonic()
-    migrate.upgrade(location)
-    root.obj = dataclasses.replace(state(ctx), db=str(location.path))
     columns = (
         TextColumn("{task.description:<26}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=stderr_console(), transient=True) as bar:
-        task = bar.add_task(STAGES[0], total=len(STAGES))
+    # Built in a temporary file beside the target and put in its place only when complete:
+    # killed or failing half-way, an older ledger there is left as it was.
+    with new_ledger_file(location.path, force=force) as building:
+        note(f"building the Baiyin sample ledger at {location.path}")
+        building_location = for_file(building)
+        migrate.upgrade(building_location)
+        root.obj = dataclasses.replace(state(ctx), db=str(building))
+        with Progress(*columns, console=stderr_console(), transient=True) as bar:
+            task = bar.add_task(STAGES[0], total=len(STAGES))
 
-        def advance(stage: str, _count: int) -> None:
-            position = STAGES.index(stage) + 1
-            bar.update(task, completed=position, description=STAGES[min(position, len(STAGES) - 1)])
+            def advance(stage: str, _count: int) -> None:
+                position = STAGES.index(stage) + 1
+                bar.update(
+                    task, completed=position, description=STAGES[min(position, len(STAGES) - 1)]
+                )
 
-        with ledger(ctx, write=True) as session:
-            summary = build_demo(session, today=today(), progress=advance)
+            with ledger(ctx, write=True) as session:
+                summary = build_demo(session, today=today(), progress=advance)
+        forget(building_location)
+    root.obj = dataclasses.replace(state(ctx), db=str(location.path))
     note(
         f"built {summary.households:,} households ({summary.archived:,} ever archived, "
         f"{summary.grants:,} grants, {summary.exits:,} exits) in {time.monotonic() - started:.1f} s"

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import RevealOption, WhyOption, ledger, parse_choice, state, today
+from kunnan.commands._common import (
+    ForceOption,
+    RevealOption,
+    WhyOption,
+    ledger,
+    output_file,
+    parse_choice,
+    state,
+    today,
+)
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
@@ -24,6 +33,7 @@ from kunnan.ui.console import note
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
+    from kunnan.files import OutputFile
     from kunnan.services.exports import HouseholdRecord
     from kunnan.services.households import HouseholdFilter
     from kunnan.sheets.columns import Column
@@ -103,7 +113,7 @@ def _value(column: Column, household: dict[str, Any], member: dict[str, Any]) ->
 
 @contextmanager
 def _writer(
-    output: Path,
+    output: OutputFile,
     fmt: ExportFormat,
     *,
     what: str,
@@ -185,7 +195,7 @@ def _export_people(
     ctx: typer.Context,
     *,
     what: str,
-    output: Path,
+    output: OutputFile,
     fmt: ExportFormat,
     where: HouseholdFilter,
     columns: Sequence[Column],
@@ -197,10 +207,10 @@ def _export_people(
     The file is renamed into place after the transaction ends, so a reveal's
     audit row and the file land together or not at all.
     """
+    from kunnan.files import check
     from kunnan.services.exports import households_for_export, record_bulk_reveal
-    from kunnan.sheets.write import check_target
 
-    check_target(output)
+    check(output)  # before the register is read
     lang = state(ctx).lang
     households = people = 0
     with (
@@ -213,10 +223,14 @@ def _export_people(
             write(record)
         if reveal:
             record_bulk_reveal(
-                session, what=f"export {what}", file=output.name, households=households, why=why
+                session,
+                what=f"export {what}",
+                file=output.path.name,
+                households=households,
+                why=why,
             )
     masked = "with full ID and phone numbers" if reveal else "ID and phone numbers masked"
-    note(f"wrote {households} households ({people} people) to {output} ({masked})")
+    note(f"wrote {households} households ({people} people) to {output.path} ({masked})")
 
 
 _PERSON_KEYS = frozenset(
@@ -247,6 +261,7 @@ def households(
     area: AreaOpt = None,
     reveal: RevealOption = False,
     why: WhyOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the register, one row per person, in the format `import households` reads.
 
@@ -264,7 +279,7 @@ def households(
     _export_people(
         ctx,
         what="households",
-        output=output,
+        output=output_file(ctx, output, force=force),
         fmt=_format(output, fmt),
         where=_filter(status, category, org, area),
         columns=HOUSEHOLD_COLUMNS,
@@ -284,6 +299,7 @@ def members(
     area: AreaOpt = None,
     reveal: RevealOption = False,
     why: WhyOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write every member of the matching households, one row (or JSON object) per person,
     with sex and birth date.
@@ -298,7 +314,7 @@ def members(
     _export_people(
         ctx,
         what="members",
-        output=output,
+        output=output_file(ctx, output, force=force),
         fmt=_format(output, fmt),
         where=_filter(status, category, org, area),
         columns=MEMBER_COLUMNS,
@@ -316,6 +332,7 @@ def upstream(
         str | None,
         typer.Option("--org", help="Whose return: this union and those under it (default: all)."),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the return a union sends up, an Excel workbook with one sheet per table:
     archived households by category and by main cause, per county or district.
@@ -328,19 +345,21 @@ def upstream(
         kunnan --lang zh export upstream --year 2018 -o 白银市2018年报.xlsx
     """
     from kunnan.domain.dates import DateError, parse_year
+    from kunnan.files import check
     from kunnan.services.orgs import find_org
     from kunnan.services.upstream import UpstreamScope, build_return
-    from kunnan.sheets.write import check_target, xlsx_file
+    from kunnan.sheets.write import xlsx_file
 
     try:
         year = parse_year(str(year))
     except DateError as error:
         raise InvalidInput(f"--year: {error}") from None
+    target = output_file(ctx, output, force=force)
+    check(target)
     if output.suffix.lower() != ".xlsx":
         raise InvalidInput("the return is an Excel workbook: name the file .xlsx")
-    check_target(output)
     lang = state(ctx).lang
-    with xlsx_file(output) as book, ledger(ctx, write=False) as session:
+    with xlsx_file(target) as book, ledger(ctx, write=False) as session:
         union = find_org(session, org) if org else None
         sheets = build_return(session, UpstreamScope(year=year, org=union))
         about = book.sheet("说明" if lang == "zh" else "About", widths=[16, 60])

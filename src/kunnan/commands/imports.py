@@ -15,16 +15,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import ledger, today
+from kunnan.commands._common import ledger, output_file, today
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from kunnan.files import OutputFile
     from kunnan.services.imports import ImportReport, Outcome, RowImporter
     from kunnan.sheets.columns import Column, HeaderMatch
     from kunnan.sheets.read import Table
+    from kunnan.sheets.write import RejectFile
 
 app = typer.Typer(
     help="Bring households in from CSV (UTF-8 or GB18030) or Excel .xlsx files.",
@@ -58,6 +60,9 @@ RejectsOpt = Annotated[
         help="Reject file for --skip-invalid (default: FILE.rejects.csv or .xlsx beside FILE).",
         show_default=False,
     ),
+]
+RejectsForceOpt = Annotated[
+    bool, typer.Option("--force", help="Replace the reject file if it already exists.")
 ]
 MaxErrorsOpt = Annotated[
     int, typer.Option("--max-errors", min=0, help="List at most N bad rows (0 = all).")
@@ -98,20 +103,26 @@ def run_file_import(
     dry_run: bool,
     skip_invalid: bool,
     rejects: Path | None,
+    force: bool,
     max_errors: int,
     options: dict[str, Any],
 ) -> None:
     """Open the file, check its header, import it in one transaction and report."""
+    from kunnan.files import check
     from kunnan.services.imports import ImportReport, record_import, run_import
     from kunnan.sheets.columns import HeaderError, match_header
     from kunnan.sheets.read import open_table, sha256_of
-    from kunnan.sheets.write import check_target
 
     if rejects is not None and not skip_invalid:
         raise InvalidInput("--rejects goes with --skip-invalid")
     reject_path = (rejects or default_rejects(path)) if skip_invalid and not dry_run else None
-    if reject_path is not None:
-        check_target(reject_path)
+    reject_target = (
+        output_file(ctx, reject_path, force=force, reading=path)
+        if reject_path is not None
+        else None
+    )
+    if reject_target is not None:
+        check(reject_target)  # before a single row is read
     with open_table(path, encoding=encoding, sheet=sheet, is_header=spec.is_header) as table:
         try:
             header = match_header(table.header, spec.columns, quiet=spec.error_headers.values())
@@ -121,18 +132,18 @@ def run_file_import(
         digest = sha256_of(path)
         report = ImportReport(file=table.name)
         sink = (
-            _reject_sink(table, header, reject_path, spec)
-            if reject_path is not None
+            _reject_sink(table, header, reject_target, spec)
+            if reject_target is not None
             else nullcontext(None)
         )
-        with sink as reject, _progress(table) as progress, ledger(ctx, write=True) as session:
+        with sink as set_aside, _progress(table) as progress, ledger(ctx, write=True) as session:
             importer = spec.make_importer(session, header, table.kind == "csv")
             run_import(
                 importer=importer,
                 rows=table.rows(),
                 report=report,
                 max_problems=max_errors or None,
-                reject=reject,
+                reject=set_aside.reject if set_aside is not None else None,
                 progress=progress,
             )
             if report.rows == 0:
@@ -153,6 +164,8 @@ def run_file_import(
                 record_import(
                     session, entity=spec.entity, report=report, sha256=digest, options=options
                 )
+            if set_aside is not None:
+                set_aside.finish()  # on disk before the import commits; put in place after
     prefix = "dry run, nothing written: " if dry_run else ""
     note(f"{table.name}: {prefix}{spec.summary(report)}")
     if reject_path is not None and report.rows_rejected:
@@ -192,35 +205,44 @@ def _print_problems(file: str, report: ImportReport) -> None:
         note(f"{file}: … and {hidden} more problems (--max-errors 0 lists them all)")
 
 
+@dataclass
+class _Rejects:
+    """Where an import's rejected rows go: ``reject`` each one, ``finish`` before committing."""
+
+    file: RejectFile
+
+    def reject(self, outcome: Outcome) -> None:
+        reasons: dict[int, list[str]] = {}
+        for problem in outcome.problems:
+            reasons.setdefault(problem.row, []).append(problem.short)
+        first = min(reasons) if reasons else None
+        for row in outcome.rows:
+            own = reasons.get(row.number)
+            text = (
+                f"row {row.number}: " + "; ".join(own)
+                if own
+                else f"row {row.number}: not imported because of row {first} of the same household"
+            )
+            self.file.add(row.cells, text)
+
+    def finish(self) -> None:
+        self.file.finish()
+
+
 @contextmanager
 def _reject_sink(
-    table: Table, header: HeaderMatch, path: Path, spec: FileImport
-) -> Iterator[Callable[[Outcome], None]]:
+    table: Table, header: HeaderMatch, target: OutputFile, spec: FileImport
+) -> Iterator[_Rejects]:
     from kunnan.sheets.write import reject_file
 
     with reject_file(
-        path,
+        target,
         kind=table.kind,
         header=table.header,
         error_header=spec.error_headers[header.lang],
         encoding=table.encoding or "utf-8-sig",
     ) as rejects:
-
-        def reject(outcome: Outcome) -> None:
-            reasons: dict[int, list[str]] = {}
-            for problem in outcome.problems:
-                reasons.setdefault(problem.row, []).append(problem.short)
-            first = min(reasons) if reasons else None
-            for row in outcome.rows:
-                own = reasons.get(row.number)
-                text = (
-                    f"row {row.number}: " + "; ".join(own)
-                    if own
-                    else f"row {row.number}: not imported because of row {first} of the same household"
-                )
-                rejects.add(row.cells, text)
-
-        yield reject
+        yield _Rejects(rejects)
 
 
 @contextmanager
@@ -294,6 +316,7 @@ def households(
     dry_run: DryRunOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     rejects: RejectsOpt = None,
+    force: RejectsForceOpt = False,
     max_errors: MaxErrorsOpt = 50,
 ) -> None:
     """Import households from a CSV or Excel file: one row per person, the head worker's row first
@@ -352,6 +375,7 @@ def households(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         rejects=rejects,
+        force=force,
         max_errors=max_errors,
         options={"update": update, "skip_invalid": skip_invalid, "org": org},
     )
@@ -373,6 +397,7 @@ def aid(
     dry_run: DryRunOpt = False,
     skip_invalid: SkipInvalidOpt = False,
     rejects: RejectsOpt = None,
+    force: RejectsForceOpt = False,
     max_errors: MaxErrorsOpt = 50,
 ) -> None:
     """Import cash aid already given, one grant per row, through the programmes' rules and funds.
@@ -422,6 +447,7 @@ def aid(
         dry_run=dry_run,
         skip_invalid=skip_invalid,
         rejects=rejects,
+        force=force,
         max_errors=max_errors,
         options={"skip_invalid": skip_invalid},
     )

@@ -40,6 +40,7 @@ def verify(
         kunnan ledger verify
         kunnan ledger verify --expect 5d41402abc4b2a76b9719d911017c592ae9f1b7fd8f2e4a1c3b5d7e9f0a1b2c3
     """
+    from kunnan.db.errors import stored_values_checked
     from kunnan.domain.errors import CheckFailed, InvalidInput
     from kunnan.services.ledger import verify as verify_chain
     from kunnan.ui.output import write_json
@@ -49,7 +50,7 @@ def verify(
         raise InvalidInput(
             "--expect: a head hash is 64 hexadecimal characters (kunnan ledger head)"
         )
-    with ledger(ctx, write=False) as session:
+    with stored_values_checked(), ledger(ctx, write=False) as session:
         result = verify_chain(session, expect=expected)
     if view(ctx, output).format is OutputFormat.JSON:
         write_json(

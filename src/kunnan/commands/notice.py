@@ -8,12 +8,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kunnan.commands._common import ledger, parse_on, parse_optional_date, state
+from kunnan.commands._common import (
+    ForceOption,
+    ledger,
+    output_file,
+    parse_on,
+    parse_optional_date,
+    state,
+)
 from kunnan.domain.enums import Category
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
+    from kunnan.files import OutputFile
     from kunnan.services.notices import NoticeLine
 
 app = typer.Typer(
@@ -101,6 +109,7 @@ def export(
         NoticeFormat | None,
         typer.Option("--format", "-f", help="html, csv or xlsx (default: from the file name)."),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the list for a public notice: masked names, union, category (or programme and amount).
 
@@ -113,10 +122,13 @@ def export(
         kunnan --lang zh notice export --batch 2018-04-09 -o 公示.html --contact "市总工会帮扶中心 0943-8221234"
         kunnan notice export --aid --program golden-autumn --year 2018 --from 2018-09-10 -o 金秋助学公示.xlsx
     """
+    from kunnan.files import check
     from kunnan.services.notices import aid_notice, identification_notice
     from kunnan.services.orgs import find_org
 
     chosen = output_format or _format_of(out)
+    target = output_file(ctx, out, force=force)
+    check(target)  # before the ledger is read
     zh = state(ctx).lang == "zh"
     refs = [ref.strip() for ref in (households or "").replace("，", ",").split(",") if ref.strip()]
     if aid and (program is None or year is None):
@@ -136,7 +148,7 @@ def export(
             lines = identification_notice(session, batch=day, households=refs or None, org=scope)
     if not lines:
         raise InvalidInput("nothing to post: no household matches this notice")
-    _write(out, chosen, lines, aid=aid, zh=zh, place=place, contact=contact)
+    _write(target, chosen, lines, aid=aid, zh=zh, place=place, contact=contact)
     note(f"wrote a notice of {len(lines)} {'entries' if aid else 'households'} to {out}")
 
 
@@ -150,7 +162,7 @@ def _format_of(path: Path) -> NoticeFormat:
 
 
 def _write(
-    out: Path,
+    out: OutputFile,
     chosen: NoticeFormat,
     lines: list[NoticeLine],
     *,
@@ -159,7 +171,8 @@ def _write(
     place: str | None,
     contact: str | None,
 ) -> None:
-    from kunnan.sheets.write import csv_file, safe_output, xlsx_file
+    from kunnan.files import write_atomically
+    from kunnan.sheets.write import csv_file, xlsx_file
 
     headers = _headers(aid, zh)
     rows = [_cells(number, line, aid, zh) for number, line in enumerate(lines, start=1)]
@@ -212,5 +225,5 @@ def _write(
         signature=[place or "", last.isoformat()],
         lang="zh" if zh else "en",
     )
-    with safe_output(out) as temporary:
+    with write_atomically(out) as temporary:
         temporary.write_text(page, encoding="utf-8")

@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_on, state, view
+from kunnan.commands._common import (
+    ForceOption,
+    FormatOption,
+    ledger,
+    output_file,
+    parse_on,
+    state,
+    view,
+)
 from kunnan.domain.enums import (
     Category,
     Cause,
@@ -827,6 +835,7 @@ def html_report(
     as_of: AsOfOpt = None,
     org: OrgOpt = None,
     since: SinceDashOpt = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the dashboard as one self-contained HTML page (inline CSS and SVG; prints on A4).
 
@@ -838,9 +847,11 @@ def html_report(
     import datetime as dt
 
     from kunnan.domain.money import format_fen
-    from kunnan.sheets.write import safe_output
+    from kunnan.files import check, write_atomically
     from kunnan.ui import html as page
 
+    target = output_file(ctx, out, force=force)
+    check(target)  # before the ledger is read
     report, (count, chain_hash) = _dashboard_data(ctx, as_of, org, since)
     lang = state(ctx).lang
     zh = lang == "zh"
@@ -1031,7 +1042,6 @@ def html_report(
         footer=footer,
         lang=lang,
     )
-    with safe_output(out) as temporary:
+    with write_atomically(target) as temporary:
         temporary.write_text(document, encoding="utf-8")
-    out.chmod(0o644)  # aggregates only: a report is meant to be shared
     note(f"wrote {out}")

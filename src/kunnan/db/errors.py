@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from kunnan.domain.errors import DatabaseUnavailable, KunnanError, LedgerNotReady
+from kunnan.domain.errors import CheckFailed, DatabaseUnavailable, KunnanError, LedgerNotReady
 
 _UNAVAILABLE = (
     ("database is locked", "the ledger is busy: another kunnan kept it locked too long; try again"),
@@ -24,6 +26,12 @@ _UNAVAILABLE = (
 _NOT_LEDGER = (
     ("file is not a database", "this file is not a kunnan ledger (not an SQLite database)"),
     ("database disk image is malformed", "the ledger file is damaged (malformed)"),
+    ("could not decode to utf-8", "the ledger file is damaged: a stored text cannot be read"),
+)
+
+DAMAGED = (
+    "the ledger file is damaged: a stored value cannot be read back "
+    "(a date that is no date, text that is not UTF-8)"
 )
 
 
@@ -40,3 +48,19 @@ def translate(error: BaseException) -> KunnanError | None:
         if re.search(pattern, text):
             return DatabaseUnavailable(message)
     return None
+
+
+@contextmanager
+def stored_values_checked() -> Iterator[None]:
+    """For the checks, which read every row: a value the file cannot give back (bytes
+    damaged on disk, which SQLite's own integrity check does not see inside a cell) is
+    a problem found, reported in one line without the value (it may be personal data)."""
+    try:
+        yield
+    except (ValueError, OverflowError, UnicodeDecodeError):
+        raise CheckFailed(DAMAGED, hint="restore a backup (kunnan db restore)") from None
+    except Exception as error:
+        known = translate(error)
+        if isinstance(known, LedgerNotReady):
+            raise CheckFailed(known.message, hint="restore a backup (kunnan db restore)") from None
+        raise

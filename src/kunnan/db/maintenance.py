@@ -2,17 +2,32 @@
 
 SQLite-specific, so it lives here: PostgreSQL ledgers are backed up with the
 server's own tools (pg_dump), and their integrity is the server's job.
+
+A backup is written like every file kunnan writes (``kunnan.files``): new or
+``--force``, never onto the ledger or its companions, whole or not at all, 0600.
+A restore replaces the ledger the same way, and only with a file that is a
+whole, sound kunnan ledger of this kunnan's schema.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import tempfile
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
+from kunnan.db.engine import read_only_uri
 from kunnan.db.location import Location
-from kunnan.domain.errors import CheckFailed, Conflict, InvalidInput, LedgerNotReady
+from kunnan.domain.errors import (
+    CheckFailed,
+    DatabaseUnavailable,
+    InvalidInput,
+    LedgerNotReady,
+)
+from kunnan.files import OutputFile, Protected, ledger_files, write_atomically
+
+#: The first 16 bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _require_file(location: Location) -> Path:
@@ -26,9 +41,11 @@ def _require_file(location: Location) -> Path:
 def integrity_problems(path: Path) -> list[str]:
     """SQLite's own checks: integrity_check and foreign_key_check; empty when all is well."""
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as error:
-        return [f"cannot open {path}: {error}"]
+        return [f"cannot open {path.name}: {error}"]
+    # A damaged file can make SQLite's own messages hold bytes that are not UTF-8.
+    connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
         problems = [
             row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"
@@ -40,39 +57,20 @@ def integrity_problems(path: Path) -> list[str]:
         return problems
     except sqlite3.DatabaseError as error:
         return [str(error)]
+    except UnicodeDecodeError:  # SQLite's own message quoted damaged bytes
+        return ["the file is damaged: SQLite stopped at a page it cannot read"]
     finally:
         connection.close()
 
 
-def _safe_target(target: Path, *, force: bool) -> None:
-    if target.is_symlink():
-        raise InvalidInput(f"{target} is a symbolic link; kunnan does not write through links")
-    if target.exists() and not force:
-        raise Conflict(f"{target} already exists", hint="add --force to replace it")
-    if target.is_dir():
-        raise InvalidInput(f"{target} is a folder; give a file name")
-
-
-def _copy(source: sqlite3.Connection, target: Path) -> None:
-    """Copy with SQLite's online backup API into a 0600 temporary file, then rename into place."""
-    folder = target.parent if str(target.parent) else Path()
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    temp = Path(temp_name)
-    try:
-        temp.chmod(0o600)
-        destination = sqlite3.connect(temp)
-        try:
-            source.backup(destination)
-            destination.execute("PRAGMA journal_mode = DELETE")
-        finally:
-            destination.close()
-        problems = integrity_problems(temp)
-        if problems:
-            raise CheckFailed(f"the copy failed its integrity check: {problems[0]}")
-        temp.replace(target)
-    finally:
-        temp.unlink(missing_ok=True)
+def _copy(source: sqlite3.Connection, temp: Path) -> None:
+    """Copy a database with SQLite's online backup API into ``temp`` and check the copy."""
+    with closing(sqlite3.connect(temp)) as destination:
+        source.backup(destination)
+        destination.execute("PRAGMA journal_mode = DELETE")
+    problems = integrity_problems(temp)
+    if problems:
+        raise CheckFailed(f"the copy failed its integrity check: {problems[0]}")
 
 
 def backup(location: Location, target: Path, *, force: bool = False) -> None:
@@ -80,37 +78,76 @@ def backup(location: Location, target: Path, *, force: bool = False) -> None:
     path = _require_file(location)
     if not path.exists():
         raise LedgerNotReady(f"no ledger at {path}")
-    _safe_target(target, force=force)
-    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    output = OutputFile(path=target, force=force, protected=ledger_files(path))
+    with (
+        write_atomically(output) as temp,
+        closing(sqlite3.connect(read_only_uri(path), uri=True)) as source,
+    ):
+        _copy(source, temp)
+
+
+@contextmanager
+def new_ledger_file(
+    path: Path, *, force: bool, protected: tuple[Protected, ...] = ()
+) -> Iterator[Path]:
+    """Yield a temporary file beside ``path`` to make a whole ledger in; when the block
+    succeeds, put it in place of ``path`` (an existing ledger only with ``force``).
+
+    Until that moment the old ledger is untouched, so a restore or demo that fails or is
+    killed half-way leaves it as it was. The new file is left in rollback-journal mode, all
+    in one file, and the old ledger's write-ahead log is folded into it first, so no -wal
+    file outlives the file it belongs to.
+    """
+    companions = tuple(p for p in ledger_files(path) if p.path != path)
+    output = OutputFile(path=path, force=force, protected=(*companions, *protected))
+    with write_atomically(output) as temp:
+        yield temp
+        fold_write_ahead_log(temp)
+        if path.exists():
+            fold_write_ahead_log(path)
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    """Whether the file starts as every SQLite database does (a cheap first test)."""
     try:
-        _copy(source, target)
-    finally:
-        source.close()
+        with path.open("rb") as start:
+            return start.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
 
 
 def restore(location: Location, source_file: Path, *, force: bool = False) -> None:
     """Replace the ledger with ``source_file``, which must pass the integrity checks first."""
     path = _require_file(location)
-    if not source_file.is_file():
-        raise InvalidInput(f"{source_file} is not a file")
+    if path.exists() and source_file.resolve() == path.resolve():
+        raise InvalidInput(f"{source_file} is the ledger itself; give a backup file")
     problems = integrity_problems(source_file)
     if problems:
         raise CheckFailed(f"{source_file} fails its integrity check: {problems[0]}")
-    if path.exists() and not force:
-        raise Conflict(f"a ledger already exists at {path}", hint="add --force to replace it")
-    if path.is_symlink():
-        raise InvalidInput(f"{path} is a symbolic link; kunnan does not write through links")
-    if path.exists():
-        # Fold the old ledger's write-ahead log into it, so no stale log outlives the swap.
-        old = sqlite3.connect(path)
-        try:
-            old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            old.close()
-    source = sqlite3.connect(f"file:{source_file}?mode=ro", uri=True)
+    the_backup = Protected(source_file, "the backup being restored")
+    with (
+        new_ledger_file(path, force=force, protected=(the_backup,)) as temp,
+        closing(sqlite3.connect(read_only_uri(source_file), uri=True)) as source,
+    ):
+        _copy(source, temp)
+
+
+def fold_write_ahead_log(path: Path) -> None:
+    """Fold a ledger's write-ahead log into its main file and leave it in rollback-journal
+    mode: the whole ledger in one file, which can be renamed or replaced on its own."""
+    if not looks_like_sqlite(path):
+        return
     try:
-        _copy(source, path)
-    finally:
-        source.close()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
+        with closing(sqlite3.connect(path, timeout=30)) as ledger:
+            ledger.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            ledger.execute("PRAGMA journal_mode = DELETE")
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise DatabaseUnavailable(
+                f"the ledger at {path} is in use by another kunnan; nothing was replaced",
+                hint="stop the other users of the ledger and try again",
+            ) from None
+    except sqlite3.DatabaseError:
+        pass  # a damaged file: it is being replaced, and its log with it

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine
 
 from kunnan.db.engine import create_ledger_file, make_engine
 from kunnan.db.location import Location
+from kunnan.db.session import is_newer, refuse_other_revision
 from kunnan.domain.errors import CheckFailed, LedgerNotReady
 
 
@@ -58,6 +59,8 @@ def upgrade(location: Location, revision: str = "head") -> tuple[str | None, str
     engine = make_engine(location, must_exist=False)
     try:
         before = current_revision(engine)
+        if before is not None and is_newer(before):
+            refuse_other_revision(before, location)
         with _script_location() as scripts, engine.begin() as connection:
             command.upgrade(_config(connection, scripts), revision)
         return before, current_revision(engine)
@@ -88,6 +91,8 @@ def check(location: Location) -> None:
     try:
         at = current_revision(engine)
         head = head_revision()
+        if at is not None and is_newer(at):
+            refuse_other_revision(at, location)
         if at != head:
             raise CheckFailed(
                 f"the ledger is at revision {at}, the head is {head}", hint="run kunnan db upgrade"

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from kunnan.db.engine import WRITE_OPTION, make_engine
+from kunnan.db.engine import WRITE_OPTION, make_engine, needs_read_only
 from kunnan.db.errors import translate
 from kunnan.db.location import Location
 from kunnan.db.revision import HEAD_REVISION
@@ -27,10 +27,20 @@ AUDIT_KEY = "kunnan_audit"
 
 @contextmanager
 def open_session(
-    location: Location, *, write: bool, operator: str, command: str
+    location: Location,
+    *,
+    write: bool,
+    operator: str,
+    command: str,
+    read_only: bool | None = None,
 ) -> Iterator[Session]:
-    """Yield a session on the ledger; commit if ``write`` and the block succeeds, else roll back."""
-    engine = make_engine(location)
+    """Yield a session on the ledger; commit if ``write`` and the block succeeds, else roll back.
+
+    A reading session opens a SQLite file read-only when kunnan may not write it, or always
+    with ``read_only`` (a backup being checked is never touched)."""
+    if read_only is None:
+        read_only = not write and needs_read_only(location)
+    engine = make_engine(location, read_only=read_only)
     try:
         bound = engine.execution_options(**{WRITE_OPTION: write})
         with Session(bound, expire_on_commit=False) as session:
@@ -72,9 +82,27 @@ def check_revision(session: Session, location: Location) -> None:
         raise LedgerNotReady(
             f"{location.display} has no schema revision", hint="run kunnan db upgrade"
         )
-    current = revisions[0]
-    if current != HEAD_REVISION:
+    refuse_other_revision(str(revisions[0]), location)
+
+
+def is_newer(revision: str) -> bool:
+    """Whether a ledger's revision comes after every revision this kunnan knows.
+
+    kunnan's revisions are numbered 0001, 0002, …; anything else is no kunnan revision."""
+    return not revision.isdigit() or int(revision) > int(HEAD_REVISION)
+
+
+def refuse_other_revision(current: str, location: Location) -> None:
+    """Refuse a ledger not at this kunnan's revision, saying which of the two to upgrade."""
+    if current == HEAD_REVISION:
+        return
+    if is_newer(current):
         raise LedgerNotReady(
-            f"the ledger is at schema revision {current}, this kunnan needs {HEAD_REVISION}",
-            hint="run kunnan db upgrade",
+            f"{location.display} is at schema revision {current}, which this kunnan does not "
+            f"know (it knows up to {HEAD_REVISION}): the ledger was written by a newer kunnan",
+            hint="install that newer kunnan to use it; this one changes nothing in it",
         )
+    raise LedgerNotReady(
+        f"the ledger is at schema revision {current}, this kunnan needs {HEAD_REVISION}",
+        hint="run kunnan db upgrade",
+    )

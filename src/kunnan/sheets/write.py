@@ -1,10 +1,7 @@
-"""Writing exports: CSV, Excel .xlsx and JSON, safely.
+"""Writing exports: CSV, Excel .xlsx and JSON, through kunnan's one safe writer.
 
-Every file is written to a temporary file in the same folder (created mode
-0600: exports hold ID numbers and incomes), flushed to disk and renamed over
-the target, so a reader never sees half a file and a failed export leaves
-nothing behind. A target that is a symbolic link is refused: an export must
-not write where the link points.
+Every file goes through ``kunnan.files.write_atomically``: new (or replaced with
+``--force``), regular files only, never the ledger, whole or not at all, mode 0600.
 
 CSV files are UTF-8 with a byte-order mark, so Excel opens Chinese text
 correctly; text cells that a spreadsheet would run as a formula are
@@ -19,60 +16,16 @@ import csv
 import datetime as dt
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from kunnan.domain.errors import InvalidInput
+from kunnan.files import OutputFile, check, write_atomically
 from kunnan.sheets.columns import FORMULA_STARTS, escape_cell
 
 CSV_ENCODING = "utf-8-sig"
-
-
-def check_target(path: Path) -> None:
-    """Refuse a target that is a symbolic link, a folder, or in a folder that does not exist."""
-    if path.is_symlink():
-        raise InvalidInput(f"{path} is a symbolic link; kunnan does not write through links")
-    if path.is_dir():
-        raise InvalidInput(f"{path} is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise InvalidInput(f"folder {path.parent} does not exist")
-
-
-@contextmanager
-def safe_output(path: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path`` (mode 0600); rename it into place on success."""
-    check_target(path)
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
-        )
-    except OSError as error:
-        raise InvalidInput(f"cannot write in {path.parent}: {error.strerror}") from None
-    os.close(handle)
-    temp = Path(temporary)
-    try:
-        yield temp
-        with temp.open("rb+") as written:
-            os.fsync(written.fileno())
-        check_target(path)  # a link planted while the file was being written is refused too
-        temp.replace(path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    try:
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
 
 
 class RowWriter(Protocol):
@@ -100,9 +53,9 @@ def _csv_cell(value: Any) -> Any:
 
 
 @contextmanager
-def csv_file(path: Path, *, encoding: str = CSV_ENCODING) -> Iterator[RowWriter]:
-    """Write one CSV table to ``path`` (temporary file, renamed when complete)."""
-    with safe_output(path) as temp, temp.open("w", encoding=encoding, newline="") as stream:
+def csv_file(target: OutputFile, *, encoding: str = CSV_ENCODING) -> Iterator[RowWriter]:
+    """Write one CSV table to ``target`` (a temporary file, put in place when complete)."""
+    with write_atomically(target) as temp, temp.open("w", encoding=encoding, newline="") as stream:
         yield _CsvSheet(stream)
 
 
@@ -130,7 +83,15 @@ class Workbook:
         return _XlsxSheet(worksheet, frozenset(text_columns))
 
     def save(self, path: Path) -> None:
-        self._book.save(str(path))
+        """Zip the workbook in memory, then write it out: a disk that fills up then fails
+        kunnan's own write, cleanly, instead of leaving openpyxl's archive half-closed
+        (Python would print its error when the archive is collected)."""
+        import io
+
+        packed = io.BytesIO()
+        self._book.save(packed)
+        with path.open("wb") as stream:
+            stream.write(packed.getbuffer())
 
 
 class _XlsxSheet:
@@ -157,9 +118,9 @@ class _XlsxSheet:
 
 
 @contextmanager
-def xlsx_file(path: Path) -> Iterator[Workbook]:
-    """Write an .xlsx workbook to ``path`` (temporary file, renamed when complete)."""
-    with safe_output(path) as temp:
+def xlsx_file(target: OutputFile) -> Iterator[Workbook]:
+    """Write an .xlsx workbook to ``target`` (a temporary file, put in place when complete)."""
+    with write_atomically(target) as temp:
         book = Workbook()
         yield book
         book.save(temp)
@@ -190,9 +151,9 @@ def _json_default(value: Any) -> Any:
 
 
 @contextmanager
-def json_file(path: Path) -> Iterator[JsonList]:
-    """Write a JSON array to ``path`` (temporary file, renamed when complete)."""
-    with safe_output(path) as temp, temp.open("w", encoding="utf-8") as stream:
+def json_file(target: OutputFile) -> Iterator[JsonList]:
+    """Write a JSON array to ``target`` (a temporary file, put in place when complete)."""
+    with write_atomically(target) as temp, temp.open("w", encoding="utf-8") as stream:
         items = JsonList(stream)
         yield items
         items.close()
@@ -201,41 +162,44 @@ def json_file(path: Path) -> Iterator[JsonList]:
 class RejectFile:
     """The rows an import set aside, in the input's format plus an error column.
 
-    Nothing is created until the first row arrives; ``commit`` renames the
-    file into place only when it holds rows, ``discard`` removes it.
+    Nothing is created until the first row arrives; ``commit`` puts the file in
+    place only when it holds rows, ``discard`` removes it. The target is checked
+    at once, so an import that could not write its rejects refuses before it reads.
     """
 
     def __init__(
         self,
-        path: Path,
+        target: OutputFile,
         *,
         kind: str,
         header: Sequence[str],
         error_header: str,
         encoding: str = CSV_ENCODING,
     ) -> None:
-        check_target(path)
-        self.path = path
+        check(target)
+        self.target = target
+        self.path = target.path
         self.count = 0
         self._kind = kind
         self._header = [*header, error_header]
         self._encoding = encoding
+        self._open_file: ExitStack | None = None
         self._temp: Path | None = None
         self._stream: Any = None
         self._writer: RowWriter | None = None
         self._book: Workbook | None = None
+        self._finished = False
 
     def _open(self) -> RowWriter:
-        handle, temporary = tempfile.mkstemp(
-            dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".partial"
-        )
-        os.close(handle)
-        self._temp = Path(temporary)
+        self._open_file = ExitStack()
+        self._temp = self._open_file.enter_context(write_atomically(self.target))
         if self._kind == "xlsx":
             self._book = Workbook()
             writer = self._book.sheet("rejects")
         else:
-            self._stream = self._temp.open("w", encoding=self._encoding, newline="")
+            self._stream = self._open_file.enter_context(
+                self._temp.open("w", encoding=self._encoding, newline="")
+            )
             writer = _CsvSheet(self._stream)
         writer.row(self._header)
         self._writer = writer
@@ -248,23 +212,36 @@ class RejectFile:
         writer.row([*(_plain(cell) for cell in padded), error])
         self.count += 1
 
-    def commit(self) -> None:
-        if self._temp is None:
+    def finish(self) -> None:
+        """Write the whole file to disk (not yet in place): called before the import commits,
+        so a disk that fills up refuses the import instead of losing its rejects."""
+        if self._temp is None or self._finished:
             return
         if self._book is not None:
             self._book.save(self._temp)
         if self._stream is not None:
-            self._stream.close()
-        check_target(self.path)
-        self._temp.replace(self.path)
-        self._temp = None
+            self._stream.flush()
+            os.fsync(self._stream.fileno())
+        self._finished = True
+
+    def commit(self) -> None:
+        """Put the finished file in place (after the import committed)."""
+        if self._open_file is None:
+            return
+        self.finish()
+        opened, self._open_file = self._open_file, None
+        opened.close()  # closes the stream, then puts the file in place
 
     def discard(self) -> None:
-        if self._stream is not None:
-            self._stream.close()
-        if self._temp is not None:
-            self._temp.unlink(missing_ok=True)
-            self._temp = None
+        if self._open_file is None:
+            return
+        opened, self._open_file = self._open_file, None
+        # Leaving the writer with an error removes the temporary file instead of placing it.
+        opened.__exit__(_Discarded, _Discarded(), None)
+
+
+class _Discarded(Exception):
+    """The reject file is not wanted: the import failed or wrote nothing."""
 
 
 def _plain(cell: Any) -> Any:
@@ -274,10 +251,10 @@ def _plain(cell: Any) -> Any:
 
 @contextmanager
 def reject_file(
-    path: Path, *, kind: str, header: Sequence[str], error_header: str, encoding: str
+    target: OutputFile, *, kind: str, header: Sequence[str], error_header: str, encoding: str
 ) -> Iterator[RejectFile]:
     rejects = RejectFile(
-        path, kind=kind, header=header, error_header=error_header, encoding=encoding
+        target, kind=kind, header=header, error_header=error_header, encoding=encoding
     )
     try:
         yield rejects
