@@ -24,7 +24,7 @@ from tests.files import (
 )
 from tests.support import Ledger, invoke, make_id
 
-MASKED_HEAD = HEAD_ID[:6] + "********" + HEAD_ID[-4:]
+MASKED_HEAD = HEAD_ID[:6] + "*" * 10 + HEAD_ID[-2:]
 
 
 @pytest.fixture
@@ -124,18 +124,26 @@ def test_json_has_one_object_per_household_with_its_members(
     assert family["members"][0]["monthly_income_fen"] == 120050
 
 
-def test_members_export_lists_people_with_sex_and_birth_date(
+def test_members_export_lists_people_with_sex_and_birth_year_or_date_when_revealed(
     register: Ledger, tmp_path: Path
 ) -> None:
     register.ok("export", "members", "-o", str(tmp_path / "m.csv"), "--status", "archived")
     table = read_csv(tmp_path / "m.csv")
     rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
     assert [(r["name"], r["sex"], r["birth_date"]) for r in rows] == [
-        ("张建国", "male", "1978-03-15"),
-        ("李秀英", "female", "1980-06-01"),
-        ("张小梅", "female", "2003-09-01"),
+        ("张建国", "male", "1978"),
+        ("李秀英", "female", "1980"),
+        ("张小梅", "female", "2003"),
     ]
-    assert rows[2]["id_number"] == CHILD_ID[:6] + "********" + CHILD_ID[-4:]
+    assert rows[2]["id_number"] == CHILD_ID[:6] + "*" * 10 + CHILD_ID[-2:]
+    register.ok("export", "members", "-o", str(tmp_path / "full.csv"), "--status", "archived",
+                "--reveal", "--why", "移交省台账")  # fmt: skip
+    table = read_csv(tmp_path / "full.csv")
+    assert [row[table[0].index("birth_date")] for row in table[1:]] == [
+        "1978-03-15",
+        "1980-06-01",
+        "2003-09-01",
+    ]
     register.ok("export", "members", "-o", str(tmp_path / "m.json"), "--org", "pingchuan")
     assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8")) == []
 

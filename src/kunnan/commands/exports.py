@@ -286,7 +286,7 @@ def members(
     why: WhyOption = None,
 ) -> None:
     """Write every member of the matching households, one row (or JSON object) per person,
-    with sex and birth date.
+    with sex and birth year (the birth date with --reveal).
 
     Example:
 

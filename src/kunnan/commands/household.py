@@ -134,7 +134,7 @@ MEMBER_FIELDS = (
     Field("relation", "Relation", "与户主关系", "enum", Relation),
     Field("id_number", "ID number", "身份证号", "id_number"),
     Field("sex", "Sex", "性别", "enum", Sex),
-    Field("birth_date", "Born", "出生日期", "date"),
+    Field("birth_date", "Born", "出生日期", "birth_date"),
     Field("phone", "Phone", "电话", "phone"),
     Field("employer", "Employer", "工作单位"),
     Field("identity", "Identity", "身份", "enum", WorkerIdentity),

@@ -132,7 +132,7 @@ def _no_household(text: str) -> NotFound:
 
 def _not_a_head(number: str, household_id: int) -> NotFound:
     return NotFound(
-        f"ID number {mask_id_number(number)} belongs to a member of "
+        f"ID number {mask_id_number(number, today=dt.date.today())} belongs to a member of "
         f"{household_code(household_id)}, not to a head worker"
     )
 
@@ -178,7 +178,7 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
     existing = session.scalars(query).first()
     if existing is not None:
         raise Conflict(
-            f"ID number {mask_id_number(id_number)} is already registered "
+            f"ID number {mask_id_number(id_number, today=dt.date.today())} is already registered "
             f"(household {household_code(existing.household_id)})"
         )
 
