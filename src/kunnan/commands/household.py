@@ -469,20 +469,24 @@ def find(
     ctx: typer.Context,
     text: Annotated[
         str,
-        typer.Argument(help="Part of a name, ID number or phone; an archive number or address."),
+        typer.Argument(
+            help="Part of a name or address; or a whole ID number, phone or archive number."
+        ),
     ],
     limit: LimitOpt = None,
     output: FormatOption = OutputFormat.TABLE,
     reveal: RevealOption = False,
     why: WhyOption = None,
 ) -> None:
-    """Find households by a member's name, the end of an ID or phone number, or an address.
+    """Find households by part of a member's name or of the address, or by a whole ID number
+    (18 characters or the 15-digit original), mobile number or archive number. Part of a
+    number finds nothing: the digits a mask hides are never searchable.
 
     Example:
 
     \b
         kunnan household find 张建国
-        kunnan household find 0012
+        kunnan household find 620402197803150013
     """
     why = reveal_reason(reveal, why)
     from kunnan.services.households import find_households
@@ -493,7 +497,9 @@ def find(
         _reveal(session, [r.code for r in rows], reveal, why)
     render_rows([dataclasses.asdict(r) for r in rows], ROW_FIELDS, view(ctx, output, reveal))
     if not rows:
-        note(f"no household matches '{text}'")
+        from kunnan.domain.masking import mask_numbers
+
+        note(f"no household matches '{mask_numbers(text, today=today())}'")
 
 
 @app.command("edit")

@@ -1,0 +1,63 @@
+"""Personal data cannot be fished out through inputs: search, --reveal, --debug and errors.
+
+- ``household find`` is no oracle: a number matches only in full, so no one can
+  learn the hidden digits of an ID number by searching fragments of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.conftest import SEEDED, ledger_fixture
+from tests.support import Ledger, make_id
+
+HEAD = make_id(sequence=11)  # the seeded household's head, 张三
+ELDER_15 = "620402" + "500917" + "044"  # a first-generation number, registered as upgraded
+SPOUSE = make_id("620402", dt.date(1980, 6, 1), 22)
+PHONE = "13893001234"
+
+
+def _build(cli: Ledger) -> None:
+    cli.ok("household", "member", "edit", "H000001", "head", "--phone", PHONE)
+    cli.ok("household", "member", "add", "H000001", "--name", "王桂兰", "--id-number", ELDER_15,
+           "--relation", "parent")  # fmt: skip
+    cli.ok("household", "member", "add", "H000001", "--name", "李秀英", "--id-number", SPOUSE,
+           "--relation", "spouse")  # fmt: skip
+    cli.ok("household", "edit", "H000001", "--address", "白银区人民路")
+
+
+register = ledger_fixture(*SEEDED, ("test_privacy_inputs.register", _build))
+
+
+def _found(cli: Ledger, text: str) -> list[str]:
+    return [row["code"] for row in cli.ok("household", "find", text, "-f", "json").json()]
+
+
+# ---------------------------------------------------------------- find is no oracle
+
+
+def test_a_fragment_of_an_id_number_finds_nothing(register: Ledger) -> None:
+    upgraded = register.ok("household", "show", "H000001", "-f", "json", "--reveal", "--why",
+                           "核对")  # fmt: skip
+    numbers = [m["id_number"] for m in upgraded.json()["members"]]
+    assert HEAD in numbers and SPOUSE in numbers
+    for number in (HEAD, SPOUSE):
+        for length in range(4, 18):
+            fragments = {number[:length], number[-length:], number[1 : 1 + length]}
+            for fragment in fragments:
+                assert _found(register, fragment) == [], (length, fragment)
+    for fragment in (PHONE[-4:], PHONE[:7], PHONE[3:10], PHONE[:10], ELDER_15[-6:]):
+        assert _found(register, fragment) == [], fragment
+
+
+def test_whole_numbers_and_names_still_find(register: Ledger) -> None:
+    assert _found(register, HEAD) == ["H000001"]
+    assert _found(register, HEAD.lower()) == ["H000001"]
+    assert _found(register, SPOUSE) == ["H000001"]
+    assert _found(register, ELDER_15) == ["H000001"]  # the 15-digit original is upgraded
+    assert _found(register, PHONE) == ["H000001"]
+    assert _found(register, "张") == ["H000001"]
+    assert _found(register, "秀英") == ["H000001"]
+    assert _found(register, "人民路") == ["H000001"]
+    missing = register.ok("household", "find", make_id(sequence=99))
+    assert make_id(sequence=99) not in missing.stderr
