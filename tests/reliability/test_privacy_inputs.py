@@ -2,14 +2,19 @@
 
 - ``household find`` is no oracle: a number matches only in full, so no one can
   learn the hidden digits of an ID number by searching fragments of it.
+- ``--reveal`` without ``--why`` is refused by every command that has it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.conftest import SEEDED, ledger_fixture
-from tests.support import Ledger, make_id
+from tests.support import COMMAND, Ledger, make_id
 
 HEAD = make_id(sequence=11)  # the seeded household's head, 张三
 ELDER_15 = "620402" + "500917" + "044"  # a first-generation number, registered as upgraded
@@ -61,3 +66,83 @@ def test_whole_numbers_and_names_still_find(register: Ledger) -> None:
     assert _found(register, "人民路") == ["H000001"]
     missing = register.ok("household", "find", make_id(sequence=99))
     assert make_id(sequence=99) not in missing.stderr
+
+
+# ---------------------------------------------------------------- --reveal needs --why
+
+
+def _commands_with(option: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+
+    def walk(command: Any, path: str) -> None:
+        if getattr(command, "commands", None):
+            for name, sub in command.commands.items():
+                walk(sub, f"{path} {name}".strip())
+        elif any(option in getattr(param, "opts", ()) for param in command.params):
+            found[path] = command
+
+    walk(COMMAND, "")
+    return found
+
+
+KNOWN_REVEALS = {
+    "household show",
+    "household list",
+    "household find",
+    "export households",
+    "export members",
+    "compare civil",
+    "pair list",
+    "pair show",
+}
+
+
+def _filled(command: Any) -> list[str]:
+    """Placeholders for a command's required parameters, so that only --reveal is at fault."""
+    args: list[str] = []
+    for param in command.params:
+        if not param.required:
+            continue
+        value = "H000001"
+        if param.param_type_name == "argument":
+            args.append(value)
+        else:
+            output = {"-o", "--output"} & set(param.opts)
+            args += [param.opts[0], "out.csv" if output else value]
+    return args
+
+
+@pytest.mark.parametrize("order", ["reveal first", "reveal last"])
+def test_every_command_with_reveal_refuses_it_without_why(
+    register: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, order: str
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    commands = _commands_with("--reveal")
+    assert set(commands) >= KNOWN_REVEALS
+    assert set(_commands_with("--why")) >= set(commands)
+    before = register.snapshot()
+    for path, command in commands.items():
+        filled = _filled(command)
+        args = (
+            [*path.split(), "--reveal", *filled]
+            if order == "reveal first"
+            else [*path.split(), *filled, "--reveal"]
+        )
+        refused = register.fails(*args, code=3)
+        assert "--reveal needs --why" in refused.stderr, (path, refused.stderr)
+        blank = register.fails(*args, "--why", "  ", code=3)
+        assert "--why" in blank.stderr, path
+        alone = register.fails(*path.split(), *filled, "--why", "核对", code=3)
+        assert "--why gives the reason for --reveal" in alone.stderr, path
+    assert register.snapshot() == before  # not one audit row, not one file
+    assert list(work.iterdir()) == []
+
+
+def test_a_reveal_with_why_is_audited_with_its_reason(register: Ledger, tmp_path: Path) -> None:
+    register.ok("export", "members", "-o", str(tmp_path / "m.csv"), "--why", "移交省台账",
+                "--reveal")  # fmt: skip
+    register.ok("pair", "list", "--reveal", "--why", "核对联系人")
+    reveals = register.ok("audit", "list", "--reveals", "-f", "json").json()
+    assert [entry["changes"]["why"] for entry in reveals] == ["移交省台账"]  # no pairings shown
