@@ -3,16 +3,22 @@
 - ``household find`` is no oracle: a number matches only in full, so no one can
   learn the hidden digits of an ID number by searching fragments of it.
 - ``--reveal`` without ``--why`` is refused by every command that has it.
+- ``--debug`` tracebacks and every error line carry no ID number, phone or name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import kunnan
+from tests.aid_support import sql
 from tests.conftest import SEEDED, ledger_fixture
 from tests.support import COMMAND, Ledger, make_id
 
@@ -146,3 +152,130 @@ def test_a_reveal_with_why_is_audited_with_its_reason(register: Ledger, tmp_path
     register.ok("pair", "list", "--reveal", "--why", "核对联系人")
     reveals = register.ok("audit", "list", "--reveals", "-f", "json").json()
     assert [entry["changes"]["why"] for entry in reveals] == ["移交省台账"]  # no pairings shown
+
+
+# ---------------------------------------------------------------- --debug and error lines
+
+
+def _secrets(cli: Ledger) -> list[str]:
+    return [HEAD, ELDER_15, SPOUSE, PHONE, "张三", "李秀英", "王桂兰", "赵六"]
+
+
+def _kunnan(cli: Ledger, *args: str) -> subprocess.CompletedProcess[str]:
+    """The console script in a process of its own, as a caseworker runs it."""
+    source = str(Path(kunnan.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": source, "COLUMNS": "160"}
+    return subprocess.run(
+        [sys.executable, "-m", "kunnan", "--db", cli.url, *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+def _break_the_member_table(cli: Ledger) -> None:
+    """Faults kunnan cannot foresee, each refusing a row with its values at hand: a unique
+    index on names (SQLAlchemy lists the statement's parameters; PostgreSQL adds DETAIL:
+    Key (name)=(张三)); on PostgreSQL also a trigger whose message quotes the ID number and a
+    check constraint (Failing row contains (…))."""
+    sql(cli, "CREATE UNIQUE INDEX test_one_name ON member (name)")
+    if cli.backend == "postgresql":
+        sql(cli, "CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+                 " IF NEW.employer = '某厂' THEN RAISE EXCEPTION 'refused % %', NEW.id_number,"
+                 " NEW.name; END IF; RETURN NEW; END $$")  # fmt: skip
+        sql(cli, "CREATE TRIGGER test_refuse BEFORE INSERT ON member FOR EACH ROW"
+                 " EXECUTE FUNCTION test_refuse()")  # fmt: skip
+        sql(cli, "ALTER TABLE member ADD CONSTRAINT test_income CHECK (monthly_income_fen <> 777)")
+
+
+@pytest.mark.parametrize("debug", [True, False], ids=["debug", "plain"])
+def test_an_internal_error_shows_no_personal_data_even_with_debug(
+    register: Ledger, debug: bool
+) -> None:
+    _break_the_member_table(register)
+    flag = ["--debug"] if debug else []
+    attempts = [
+        # the unique index: a second 张三, with a new number and phone
+        ("household", "add", "--name", "张三", "--id-number", make_id(sequence=33),
+         "--org", "phosphate", "--phone", "13893009999"),
+        ("household", "member", "add", "H000001", "--name", "李秀英", "--id-number",
+         make_id(sequence=44), "--phone", "13893008888"),
+    ]  # fmt: skip
+    if register.backend == "postgresql":
+        attempts += [
+            # the trigger: its message quotes the number and the name
+            ("household", "member", "add", "H000001", "--name", "赵六", "--id-number",
+             make_id(sequence=44), "--employer", "某厂"),
+            # the check constraint: "Failing row contains (…)"
+            ("household", "member", "edit", "H000001", "李秀英", "--income", "7.77"),
+        ]  # fmt: skip
+    for args in attempts:
+        result = _kunnan(register, *flag, *args)
+        assert result.returncode == 70, result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert lines[-1].startswith("error: internal error ("), result.stderr
+        if debug:
+            assert "Traceback" in result.stderr and 'File "' in result.stderr
+            assert "IntegrityError" in result.stderr or "Error" in lines[-2]
+        else:
+            assert len(lines) == 1
+        shown = result.stderr + result.stdout
+        for secret in [*_secrets(register), make_id(sequence=33), make_id(sequence=44),
+                       "13893009999", "13893008888"]:  # fmt: skip
+            assert secret not in shown, (args, secret, result.stderr)
+        assert "[parameters:" not in shown and "DETAIL" not in shown
+        assert "Failing row" not in shown
+
+
+def test_the_debug_traceback_keeps_what_a_programmer_needs() -> None:
+    from kunnan.ui.debug import format_traceback
+
+    def fail() -> None:
+        try:
+            {"张三": 1}["李四 620402197803150013"]
+        except KeyError as error:
+            raise ValueError(f"no member '{HEAD}' named 王五 at 'row_7'") from error
+
+    try:
+        fail()
+    except ValueError as error:
+        text = format_traceback(error, today=dt.date(2026, 12, 7))
+    assert "The above exception was the direct cause" in text
+    assert text.index("KeyError") < text.index("ValueError")
+    assert "in fail" in text and "raise ValueError" in text  # frames and their source lines
+    assert "'row_7'" in text  # a quoted name of a thing stays
+    for secret in (HEAD, "王五", "李四", "620402197803150013"):
+        assert secret not in text.split("raise ValueError")[-1].split("\n", 1)[-1], secret
+    assert text.rstrip().endswith("ValueError: no member '…' named … at 'row_7'")
+
+
+REFUSALS = [
+    ("household", "add", "--name", "冒名", "--id-number", HEAD, "--org", "phosphate"),
+    ("household", "member", "add", "H000001", "--name", "冒名", "--id-number", SPOUSE),
+    ("household", "show", SPOUSE),
+    ("household", "show", make_id(sequence=77)),
+    ("household", "member", "edit", "H000001", SPOUSE[:-1] + "0", "--income", "1"),
+    ("household", "member", "edit", "H000001", make_id(sequence=77), "--income", "1"),
+    ("household", "member", "remove", "H000001", make_id(sequence=77)),
+    ("household", "add", "--name", "新户", "--id-number", HEAD[:-1] + "0", "--org", "phosphate"),
+    ("household", "add", "--name", "新户", "--id-number", make_id(sequence=78), "--org",
+     "phosphate", "--phone", "1389300123"),
+    ("household", "member", "edit", "H000001", "head", "--phone", PHONE + "5"),
+    ("aid", "grant", HEAD, "--program", "living-aid", "--fund", "F009"),
+    ("exit", "stable", SPOUSE),
+    ("identify", "visit", SPOUSE, "--visitor", "甲", "--visitor", "乙"),
+    ("policy", "lines", "--year", HEAD),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("args", REFUSALS, ids=lambda a: " ".join(a[:2]))
+def test_refusals_never_quote_a_full_number(register: Ledger, args: tuple[str, ...]) -> None:
+    result = register.run(*args)
+    assert result.exit_code not in (0, 70), result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
+    for secret in (HEAD, SPOUSE, PHONE, make_id(sequence=77), make_id(sequence=78),
+                   HEAD[:-1] + "0", SPOUSE[:-1] + "0", PHONE + "5"):  # fmt: skip
+        assert secret not in result.stderr, (args, result.stderr)
