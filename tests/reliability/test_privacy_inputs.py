@@ -19,7 +19,7 @@ import pytest
 
 import kunnan
 from tests.aid_support import sql
-from tests.conftest import SEEDED, ledger_fixture
+from tests.conftest import AID, SEEDED, ledger_fixture
 from tests.support import COMMAND, Ledger, make_id
 
 HEAD = make_id(sequence=11)  # the seeded household's head, 张三
@@ -77,18 +77,27 @@ def test_whole_numbers_and_names_still_find(register: Ledger) -> None:
 # ---------------------------------------------------------------- --reveal needs --why
 
 
-def _commands_with(option: str) -> dict[str, Any]:
+def _leaves() -> dict[str, Any]:
+    """Every command of the tree, by its path (``household show``)."""
     found: dict[str, Any] = {}
 
     def walk(command: Any, path: str) -> None:
         if getattr(command, "commands", None):
             for name, sub in command.commands.items():
                 walk(sub, f"{path} {name}".strip())
-        elif any(option in getattr(param, "opts", ()) for param in command.params):
+        else:
             found[path] = command
 
     walk(COMMAND, "")
     return found
+
+
+def _commands_with(option: str) -> dict[str, Any]:
+    return {
+        path: command
+        for path, command in _leaves().items()
+        if any(option in getattr(param, "opts", ()) for param in command.params)
+    }
 
 
 KNOWN_REVEALS = {
@@ -279,3 +288,116 @@ def test_refusals_never_quote_a_full_number(register: Ledger, args: tuple[str, .
     for secret in (HEAD, SPOUSE, PHONE, make_id(sequence=77), make_id(sequence=78),
                    HEAD[:-1] + "0", SPOUSE[:-1] + "0", PHONE + "5"):  # fmt: skip
         assert secret not in result.stderr, (args, result.stderr)
+
+
+# ---------------------------------------------------------------- invisible characters
+
+#: Bidirectional embeddings, overrides and isolates, and zero-width characters.
+HIDDEN = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))] + [
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\ufeff",
+]
+
+
+@pytest.mark.parametrize("char", HIDDEN, ids=lambda c: f"U+{ord(c):04X}")
+def test_the_text_rule_refuses_every_invisible_character(char: str) -> None:
+    from kunnan.domain.text import TextError, clean_name, clean_required_text, clean_text
+
+    for clean in (
+        lambda text: clean_text(text, field="address", max_length=200, allow_newlines=True),
+        lambda text: clean_required_text(text, field="org", max_length=100),
+        clean_name,
+    ):
+        for text in (f"张{char}三", f"{char}张三", f"张三{char}"):
+            with pytest.raises(TextError, match=f"U\\+{ord(char):04X}"):
+                clean(text)
+    assert clean_name("阿依古丽·买买提") == "阿依古丽·买买提"
+
+
+aid = ledger_fixture(*AID)
+NEW_ID = make_id("620402", dt.date(1990, 1, 1), 71)
+
+#: Every kind of free text a command stores or posts, each given a hidden character ({X}).
+TEXT_INPUTS = [
+    ("household", "add", "--name", "{X}", "--id-number", NEW_ID, "--org", "baiyin-qu"),
+    ("household", "add", "--name", "王五", "--id-number", NEW_ID, "--org", "baiyin-qu", "--address", "{X}"),
+    ("household", "add", "--name", "王五", "--id-number", NEW_ID, "--org", "baiyin-qu", "--employer", "{X}"),
+    ("household", "member", "add", "H000001", "--name", "{X}", "--id-number", NEW_ID),
+    ("household", "member", "edit", "H000001", "head", "--name", "{X}"),
+    ("household", "edit", "H000001", "--address", "{X}"),
+    ("household", "contact", "H000002", "--by", "phone", "--outcome", "no-answer", "--note", "{X}"),
+    ("household", "contact", "H000002", "--by", "phone", "--outcome", "no-answer", "--caseworker", "{X}"),
+    ("org", "add", "--code", "newunit", "--name", "{X}", "--kind", "unit", "--parent", "baiyin-qu"),
+    ("fund", "add", "--name", "{X}", "--source", "union", "--year", "2018"),
+    ("fund", "contribute", "F001", "100", "--from", "{X}", "--on", "2018-02-01"),
+    ("fund", "contribute", "F001", "100", "--from", "某公司", "--ref", "{X}", "--on", "2018-02-01"),
+    ("aid", "grant", "H000001", "--program", "living-aid", "--fund", "F001", "--ref", "{X}", "--on", "2018-03-01"),
+    ("aid", "grant", "H000001", "--program", "living-aid", "--fund", "F001", "--override", "{X}", "--on", "2018-03-01"),
+    ("identify", "visit", "H000002", "--visitor", "{X}", "--visitor", "乙", "--on", "2018-01-05"),
+    ("identify", "visit", "H000002", "--visitor", "甲", "--visitor", "乙", "--note", "{X}", "--on", "2018-01-05"),
+    ("identify", "advance", "H000002", "--visitor", "甲", "--visitor", "{X}", "--on", "2018-01-05"),
+    ("identify", "reject", "H000002", "--reason", "{X}"),
+    ("pair", "assign", "H000001", "--unit", "aluminium-unit", "--contact", "{X}", "--phone", "13893005678", "--on", "2018-05-02"),
+    ("exit", "moved", "H000001", "--to", "{X}", "--on", "2018-06-01"),
+    ("exit", "withdrew", "H000001", "--reason", "{X}", "--on", "2018-06-01"),
+    ("training", "class", "add", "--name", "{X}", "--trade", "welding", "--start", "2018-03-01", "--end", "2018-04-30", "--org", "baiyin"),
+    ("aid", "place", "H000001", "--employer", "{X}", "--job", "保洁员", "--monthly-wage", "1800", "--via", "direct", "--on", "2018-03-05"),
+    ("aid", "counsel", "H000001", "--by", "王", "--note", "{X}", "--on", "2018-04-10"),
+    ("aid", "legal", "H000001", "--kind", "wage-arrears", "--status", "opened", "--against", "{X}", "--on", "2018-04-10"),
+    ("aid", "loan", "H000001", "--amount", "100", "--fund", "F001", "--term-months", "12", "--purpose", "{X}", "--on", "2018-06-01"),
+    ("notice", "export", "--households", "H000001", "-o", "n.html", "--place", "{X}"),
+    ("notice", "export", "--households", "H000001", "-o", "n.html", "--contact", "{X}"),
+    ("--operator", "{X}", "household", "edit", "H000001", "--address", "某路"),
+    ("household", "show", "H000001", "--reveal", "--why", "{X}"),
+]  # fmt: skip
+
+
+def test_every_text_field_refuses_invisible_characters(
+    aid: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    before = aid.snapshot()
+    for index, template in enumerate(TEXT_INPUTS):
+        char = HIDDEN[index % len(HIDDEN)]  # every character, through some command
+        args = [part.replace("{X}", f"张{char}三") for part in template]
+        refused = aid.fails(*args, code=3)
+        assert f"U+{ord(char):04X}" in refused.stderr, (template, refused.stderr)
+    assert aid.snapshot() == before
+    assert list(work.iterdir()) == []
+
+
+def test_import_files_refuse_invisible_characters_naming_row_column_and_character(
+    aid: Ledger, tmp_path: Path
+) -> None:
+    from tests.files import write_csv
+
+    rows = [
+        {"name": f"王{char}五", "id_number": make_id("620402", dt.date(1980, 1, 1), 100 + n),
+         "org": "baiyin-qu", "address": "白银区", "employer": "某厂"}
+        for n, char in enumerate(HIDDEN)
+    ] + [
+        {"name": "赵六", "id_number": make_id("620402", dt.date(1981, 1, 1), 3), "org": "baiyin-qu",
+         "address": "白银区\u202e路", "employer": "厂\u200d"},
+    ]  # fmt: skip
+    file = write_csv(tmp_path / "households.csv", rows)
+    before = aid.snapshot()
+    result = aid.run("import", "households", str(file), "--max-errors", "0")
+    assert result.exit_code == 3, result.stderr
+    for n, char in enumerate(HIDDEN):
+        assert f"row {n + 2}: name: name contains the invisible character U+{ord(char):04X}" in (
+            result.stderr
+        )
+    assert "address: address contains the invisible character U+202E" in result.stderr
+    assert "employer: employer contains the invisible character U+200D" in result.stderr
+    aid_file = write_csv(
+        tmp_path / "aid.csv",
+        [{"household": "H000001", "program": "living-aid", "fund": "F001",
+          "on_date": "2018-03-01", "ref": "凭\u2066证"}],
+    )  # fmt: skip
+    paid = aid.run("import", "aid", str(aid_file))
+    assert paid.exit_code == 3 and "U+2066" in paid.stderr, paid.stderr
+    assert aid.snapshot() == before

@@ -14,7 +14,7 @@ import typer
 from kunnan.domain.dates import DateError, not_in_future, parse_date
 from kunnan.domain.enums import Labelled
 from kunnan.domain.errors import InvalidInput
-from kunnan.domain.text import TextError, clean_required_text
+from kunnan.domain.text import NOTE_MAX, TextError, clean_required_text, clean_text
 from kunnan.ui.output import OutputFormat, View
 
 if TYPE_CHECKING:
@@ -134,6 +134,22 @@ def _pair_reveal(ctx: typer.Context) -> None:
         raise InvalidInput('--reveal needs --why "reason" (kept in the audit log)')
     if why is not None and not reveal:
         raise InvalidInput("--why gives the reason for --reveal; give both, or neither")
+
+
+def text_option(
+    value: str | None, option: str, *, max_length: int = NOTE_MAX, required: bool = False
+) -> str | None:
+    """Free text typed for an option, through the register's one rule for text
+    (``clean_text``: no control or invisible characters, bounded); None when not given."""
+    if value is None:
+        return None
+    try:
+        text = clean_text(value, field=option, max_length=max_length, allow_newlines=True)
+    except TextError as error:
+        raise InvalidInput(str(error)) from None
+    if required and not text:
+        raise InvalidInput(f"{option} must not be empty")
+    return text
 
 
 def today() -> dt.date:

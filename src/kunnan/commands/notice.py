@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kunnan.commands._common import ledger, parse_on, parse_optional_date, state
+from kunnan.commands._common import ledger, parse_on, parse_optional_date, state, text_option
 from kunnan.domain.enums import Category
 from kunnan.domain.errors import InvalidInput
+from kunnan.domain.text import SHORT_TEXT_MAX
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
@@ -118,6 +119,8 @@ def export(
 
     chosen = output_format or _format_of(out)
     zh = state(ctx).lang == "zh"
+    place = text_option(place, "--place", max_length=SHORT_TEXT_MAX)
+    contact = text_option(contact, "--contact", max_length=SHORT_TEXT_MAX)
     refs = [ref.strip() for ref in (households or "").replace("，", ",").split(",") if ref.strip()]
     if aid and (program is None or year is None):
         raise InvalidInput("--aid needs --program and --year")
