@@ -401,3 +401,152 @@ def test_import_files_refuse_invisible_characters_naming_row_column_and_characte
     paid = aid.run("import", "aid", str(aid_file))
     assert paid.exit_code == 3 and "U+2066" in paid.stderr, paid.stderr
     assert aid.snapshot() == before
+
+
+# ---------------------------------------------------------------- digits
+
+#: Digits Python reads as numbers but kunnan does not: Arabic-Indic, superscript, Devanagari,
+#: extended Arabic-Indic, circled, mathematical bold.
+FOREIGN_THREES = ["٣", "³", "३", "۳", "③", "𝟑"]
+
+
+@pytest.mark.parametrize("three", FOREIGN_THREES, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_number_parser_refuses_other_digits_and_takes_full_width(three: str) -> None:
+    from kunnan.domain.dates import DateError, parse_date, parse_year
+    from kunnan.domain.idnumber import IdNumberError, parse_id_number
+    from kunnan.domain.money import MoneyError, parse_yuan
+    from kunnan.domain.numerals import NumberError, parse_whole
+    from kunnan.domain.phone import PhoneError, parse_mobile
+    from kunnan.domain.register import parse_area_m2
+    from kunnan.domain.text import TextError, clean_area_code
+
+    today = dt.date(2026, 12, 7)
+    number = make_id("620402", dt.date(1983, 3, 13), 33)  # holds a 3 to replace
+    full = str.maketrans("0123456789", "０１２３４５６７８９")
+    cases: list[tuple[Any, type[Exception], str, Any]] = [
+        (parse_yuan, MoneyError, "300", 30000),
+        (parse_yuan, MoneyError, "3,000.30", 300030),
+        (parse_date, DateError, "2018-03-13", dt.date(2018, 3, 13)),
+        (parse_date, DateError, "2018年3月13日", dt.date(2018, 3, 13)),
+        (parse_year, DateError, "2013", 2013),
+        (parse_mobile, PhoneError, "13893001234", "13893001234"),
+        (clean_area_code, TextError, "620403", "620403"),
+        (lambda t: parse_id_number(t, today=today).value, IdNumberError, number, number),
+        (parse_area_m2, ValueError, "43.5", __import__("decimal").Decimal("43.5")),
+        (parse_whole, NumberError, "2013", 2013),
+    ]
+    for parse, error, ascii_text, value in cases:
+        assert parse(ascii_text) == value
+        assert parse(ascii_text.translate(full)) == value, (parse, ascii_text)
+        with pytest.raises(error, match=f"U\\+{ord(three):04X}"):
+            parse(ascii_text.replace("3", three, 1))
+
+
+def _int_options() -> list[tuple[str, str]]:
+    found = []
+    for path, command in _leaves().items():
+        for param in command.params:
+            if getattr(getattr(param, "type_descriptor", None), "annotation", None) is int:
+                found.append((path, param.opts[0]))
+    return found
+
+
+def test_every_integer_option_refuses_other_digits_and_takes_full_width(
+    register: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    options = _int_options()
+    assert len(options) >= 30
+    assert {("policy lines", "--year"), ("audit list", "--limit"), ("aid loan", "--term-months")} <= set(options)  # fmt: skip
+    before = register.snapshot()
+    for path, option in options:
+        for three in ("٣", "³"):
+            refused = register.run(*path.split(), option, f"20{three}8")
+            assert refused.exit_code == 2, (path, option, refused.stderr)
+            assert f"Invalid value for '{option}'" in refused.stderr, (path, option)
+            assert f"U+{ord(three):04X}" in refused.stderr, (path, option, refused.stderr)
+        taken = register.run(*path.split(), option, "３")
+        if f"Invalid value for '{option}'" in taken.stderr:  # read as 3, then out of range
+            assert "not 3" in taken.stderr, (path, option, taken.stderr)
+    assert register.snapshot() == before
+
+
+def test_the_command_line_takes_full_width_digits_and_refuses_others(aid: Ledger) -> None:
+    # the example: --amount ٣٠٠ paid 300.00
+    for amount in ("٣٠٠", "³00", "3००"):
+        aid.fails("aid", "grant", "H000001", "--program", "living-aid", "--fund", "F001",
+                  "--amount", amount, "--on", "2018-03-01", code=3)  # fmt: skip
+    for on in ("٢٠١٨-03-01", "2018-0³-01"):
+        aid.fails("aid", "grant", "H000001", "--program", "living-aid", "--fund", "F001",
+                  "--on", on, code=3)  # fmt: skip
+    aid.fails("household", "add", "--name", "王五", "--id-number", NEW_ID, "--org", "baiyin-qu",
+              "--phone", "1389300123٤", code=3)  # fmt: skip
+    aid.fails("household", "add", "--name", "王五", "--id-number", NEW_ID, "--org", "baiyin-qu",
+              "--area", "62040³", code=3)  # fmt: skip
+    aid.fails("household", "add", "--name", "王五", "--id-number", NEW_ID[:-1] + "٣",
+              "--org", "baiyin-qu", code=3)  # fmt: skip
+    aid.fails("household", "edit", "H000001", "--housing-area", "٤٥", code=3)
+    aid.fails("identify", "inspect", "H000002", "--area", "٤٥", "--car-value", "0", code=3)
+    aid.fails("aid", "loan", "H000001", "--amount", "100", "--fund", "F001", "--term-months",
+              "12", "--rate", "٣", "--on", "2018-06-01", code=3)  # fmt: skip
+    full = str.maketrans("0123456789", "０１２３４５６７８９")
+    aid.ok("aid", "grant", "H000001", "--program", "living-aid", "--fund", "F001",
+           "--amount", "３００", "--on", "２０１８-０３-０１")  # fmt: skip
+    aid.ok("household", "add", "--name", "王五", "--id-number", NEW_ID.translate(full),
+           "--org", "baiyin-qu", "--phone", "13893001234".translate(full), "--area", "６２０４０２",
+           "--income", "１,２００.５０", "--housing-area", "４５.５", "--on", "２０１８年３月１日")  # fmt: skip
+    shown = aid.ok("household", "show", NEW_ID, "-f", "json", "--reveal", "--why", "核对").json()
+    assert (shown["area_code"], shown["registered_on"], shown["housing_area_m2"]) == (
+        "620402", "2018-03-01", "45.50",
+    )  # fmt: skip
+    assert shown["members"][0]["id_number"] == NEW_ID
+    assert shown["members"][0]["monthly_income_fen"] == 120050
+    assert shown["members"][0]["phone"] == "13893001234"
+    grants = aid.ok("aid", "list", "--household", "H000001", "-f", "json").json()
+    assert [g["amount_fen"] for g in grants if g["program"] == "living-aid"] == [30000]
+
+
+def test_import_files_take_full_width_digits_and_refuse_others(aid: Ledger, tmp_path: Path) -> None:
+    from tests.files import write_csv
+
+    full = str.maketrans("0123456789", "０１２３４５６７８９")
+    good = {"name": "王五", "id_number": NEW_ID, "org": "baiyin-qu", "phone": "13893001234",
+            "area_code": "620402", "monthly_income": "1200", "housing_area_m2": "45.5",
+            "registered_on": "2018-03-01", "admitted": "undergraduate", "admitted_year": "2018"}  # fmt: skip
+    columns = [key for key in good if key not in ("name", "org")]
+    rows = []
+    for column in columns:
+        for three in ("٣", "³"):
+            row = {**good, "id_number": make_id("620402", dt.date(1980, 1, 1), 200 + len(rows))}
+            row[column] = (
+                (row[column][:-1] + three)
+                if column != "id_number"
+                else (row["id_number"][:-1] + three)
+            )
+            rows.append(row)
+    file = write_csv(tmp_path / "bad.csv", rows)
+    before = aid.snapshot()
+    result = aid.run("import", "households", str(file), "--max-errors", "0")
+    assert result.exit_code == 3, result.stderr
+    for index, row in enumerate(rows):
+        assert f"row {index + 2}:" in result.stderr, (row, result.stderr)
+    for three in ("٣", "³"):
+        assert f"U+{ord(three):04X}" in result.stderr
+    in_fen = {key: value for key, value in good.items() if key != "monthly_income"}
+    fen = write_csv(tmp_path / "fen.csv", [{**in_fen, "monthly_income_fen": "12000٠"}])
+    refused = aid.run("import", "households", str(fen))
+    assert "monthly_income_fen: '12000٠' is not a whole number of fen" in refused.stderr
+    assert aid.run("import", "households", str(fen)).exit_code == 3
+    assert aid.snapshot() == before
+    widened = {key: value.translate(full) for key, value in good.items()}
+    aid.ok("import", "households", str(write_csv(tmp_path / "good.csv", [widened])))
+    shown = aid.ok("household", "show", NEW_ID, "-f", "json").json()
+    assert (shown["registered_on"], shown["members"][0]["admitted_year"]) == ("2018-03-01", 2018)
+    assert shown["members"][0]["monthly_income_fen"] == 120000
+    aid_file = write_csv(
+        tmp_path / "aid.csv",
+        [{"household": "H000001", "program": "living-aid", "fund": "F001",
+          "on_date": "2018-03-01", "amount": "٣٠٠"}],
+    )  # fmt: skip
+    paid = aid.run("import", "aid", str(aid_file))
+    assert paid.exit_code == 3 and "U+0663" in paid.stderr, paid.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -14,6 +14,7 @@ import typer
 from kunnan.domain.dates import DateError, not_in_future, parse_date
 from kunnan.domain.enums import Labelled
 from kunnan.domain.errors import InvalidInput
+from kunnan.domain.numerals import NumberError, parse_whole
 from kunnan.domain.text import NOTE_MAX, TextError, clean_required_text, clean_text
 from kunnan.ui.output import OutputFormat, View
 
@@ -150,6 +151,30 @@ def text_option(
     if required and not text:
         raise InvalidInput(f"{option} must not be empty")
     return text
+
+
+def whole_number(*, least: int | None = None, most: int | None = None) -> Callable[[Any], int]:
+    """The parser every integer option takes (``typer.Option(parser=whole_number(...))``).
+
+    Click's own reading is ``int()``, which takes ٣ and ३ as readily as 3, and Typer's
+    refuses the full-width ３ Chinese input methods type: this one takes ASCII and
+    full-width digits only (``kunnan.domain.numerals``), within the bounds given.
+    """
+
+    def parse(value: Any) -> int:
+        # BadParameter, not ValueError: Typer runs parsers inside Pydantic, which would
+        # prefix a ValueError's message with "Value error, ".
+        try:
+            number = value if isinstance(value, int) else parse_whole(str(value))
+        except NumberError as error:
+            raise typer.BadParameter(str(error)) from None
+        if least is not None and number < least:
+            raise typer.BadParameter(f"must be at least {least}, not {number}")
+        if most is not None and number > most:
+            raise typer.BadParameter(f"must be at most {most}, not {number}")
+        return number
+
+    return parse
 
 
 def today() -> dt.date:

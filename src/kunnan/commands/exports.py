@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import RevealOption, WhyOption, ledger, parse_choice, state, today
+from kunnan.commands._common import (
+    RevealOption,
+    WhyOption,
+    ledger,
+    parse_choice,
+    state,
+    today,
+    whole_number,
+)
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
@@ -310,7 +318,10 @@ def members(
 @app.command("upstream")
 def upstream(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option("--year", help="The year of the return, e.g. 2018.")],
+    year: Annotated[
+        int,
+        typer.Option("--year", parser=whole_number(), help="The year of the return, e.g. 2018."),
+    ],
     output: OutputOpt,
     org: Annotated[
         str | None,

@@ -20,6 +20,7 @@ from kunnan.commands._common import (
     today,
     validated,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import (
     AdmissionLevel,
@@ -88,8 +89,7 @@ LimitOpt = Annotated[
     int | None,
     typer.Option(
         "--limit",
-        min=0,
-        max=10**9,
+        parser=whole_number(least=0, most=10**9),
         help="Show at most N households (tables default to 200; 0 = all).",
     ),
 ]
@@ -619,7 +619,10 @@ def member_edit(
         ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="The year of admission (with --admitted).")
+        int | None,
+        typer.Option(
+            "--year", parser=whole_number(), help="The year of admission (with --admitted)."
+        ),
     ] = None,
 ) -> None:
     """Change a member's details (the head worker too: use 'head' as MEMBER).

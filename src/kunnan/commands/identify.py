@@ -18,6 +18,7 @@ from kunnan.commands._common import (
     text_option,
     today,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import (
     ArchiveLevel,
@@ -89,12 +90,20 @@ DecisionOpt = Annotated[
 ]
 AttendeesOpt = Annotated[
     int | None,
-    typer.Option("--attendees", min=0, max=100_000, help="How many committee members attended."),
+    typer.Option(
+        "--attendees",
+        parser=whole_number(least=0, most=100_000),
+        help="How many committee members attended.",
+    ),
 ]
 MinutesOpt = Annotated[str | None, typer.Option("--minutes", help="The minutes of the meeting.")]
-ForOpt = Annotated[int | None, typer.Option("--for", min=0, max=1_000_000, help="Votes for.")]
+ForOpt = Annotated[
+    int | None,
+    typer.Option("--for", parser=whole_number(least=0, most=1_000_000), help="Votes for."),
+]
 AgainstOpt = Annotated[
-    int | None, typer.Option("--against", min=0, max=1_000_000, help="Votes against.")
+    int | None,
+    typer.Option("--against", parser=whole_number(least=0, most=1_000_000), help="Votes against."),
 ]
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day of the public notice (default: today).")
@@ -102,7 +111,9 @@ FromOpt = Annotated[
 DaysOpt = Annotated[
     int | None,
     typer.Option(
-        "--days", min=1, max=366, help="Length of the notice in days (default: policy, 7)."
+        "--days",
+        parser=whole_number(least=1, most=366),
+        help="Length of the notice in days (default: policy, 7).",
     ),
 ]
 PlaceOpt = Annotated[str | None, typer.Option("--place", help="Where the notice is posted.")]
@@ -204,15 +215,12 @@ def _inspect(
 def _area(value: str | None) -> Any:
     if value is None:
         return None
-    from decimal import Decimal, InvalidOperation
+    from kunnan.domain.register import parse_area_m2
 
     try:
-        area = Decimal(value.strip())
-    except InvalidOperation:
-        raise InvalidInput(f"--area: '{value}' is not an area in square metres") from None
-    if not area.is_finite() or area <= 0 or area > 10_000 or area.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInput("--area: more than 0 and at most 10000 m², two decimals at most")
-    return area
+        return parse_area_m2(value)
+    except ValueError as error:
+        raise InvalidInput(f"--area: {error}") from None
 
 
 def _calculate(

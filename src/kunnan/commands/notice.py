@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kunnan.commands._common import ledger, parse_on, parse_optional_date, state, text_option
+from kunnan.commands._common import (
+    ledger,
+    parse_on,
+    parse_optional_date,
+    state,
+    text_option,
+    whole_number,
+)
 from kunnan.domain.enums import Category
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.text import SHORT_TEXT_MAX
@@ -79,14 +86,22 @@ def export(
         str | None, typer.Option("--program", help="With --aid: the programme.")
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", min=1949, max=2200, help="With --aid: the year.")
+        int | None,
+        typer.Option(
+            "--year", parser=whole_number(least=1949, most=2200), help="With --aid: the year."
+        ),
     ] = None,
     from_: Annotated[
         str | None,
         typer.Option("--from", help="With --aid: first day of the notice (default today)."),
     ] = None,
     days: Annotated[
-        int, typer.Option("--days", min=1, max=366, help="With --aid: notice length in days.")
+        int,
+        typer.Option(
+            "--days",
+            parser=whole_number(least=1, most=366),
+            help="With --aid: notice length in days.",
+        ),
     ] = 7,
     org: Annotated[
         str | None, typer.Option("--org", help="Only this union and those under it.")

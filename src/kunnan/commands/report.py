@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_on, state, view
+from kunnan.commands._common import FormatOption, ledger, parse_on, state, view, whole_number
 from kunnan.domain.enums import (
     Category,
     Cause,
@@ -250,7 +250,11 @@ def exits(
     org: OrgOpt = None,
     since: Annotated[
         int | None,
-        typer.Option("--since", min=1949, max=2200, help="Also total the exits since this year."),
+        typer.Option(
+            "--since",
+            parser=whole_number(least=1949, most=2200),
+            help="Also total the exits since this year.",
+        ),
     ] = None,
     chart: ChartOpt = False,
     output: FormatOption = OutputFormat.TABLE,
@@ -319,12 +323,18 @@ def areas(
 
 YearOpt = Annotated[
     int | None,
-    typer.Option("--year", min=1949, max=2200, help="Only aid counting toward this year."),
+    typer.Option(
+        "--year",
+        parser=whole_number(least=1949, most=2200),
+        help="Only aid counting toward this year.",
+    ),
 ]
 SinceOpt = Annotated[
     int | None,
     typer.Option(
-        "--since", min=1949, max=2200, help="Only aid counting toward this year or later."
+        "--since",
+        parser=whole_number(least=1949, most=2200),
+        help="Only aid counting toward this year or later.",
     ),
 ]
 
@@ -394,12 +404,18 @@ def training(
     org: OrgOpt = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", min=1949, max=2200, help="Only classes starting in this year."),
+        typer.Option(
+            "--year",
+            parser=whole_number(least=1949, most=2200),
+            help="Only classes starting in this year.",
+        ),
     ] = None,
     since: Annotated[
         int | None,
         typer.Option(
-            "--since", min=1949, max=2200, help="Only classes starting in this year or later."
+            "--since",
+            parser=whole_number(least=1949, most=2200),
+            help="Only classes starting in this year or later.",
         ),
     ] = None,
     chart: ChartOpt = False,
@@ -586,8 +602,7 @@ SinceDashOpt = Annotated[
     int | None,
     typer.Option(
         "--since",
-        min=1949,
-        max=2200,
+        parser=whole_number(least=1949, most=2200),
         help="Totals since this year (default: two years before the as-of year).",
     ),
 ]

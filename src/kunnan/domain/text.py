@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from kunnan.domain.idnumber import PROVINCE_CODES
+from kunnan.domain.numerals import foreign_digit
 
 NAME_MAX = 40
 SHORT_TEXT_MAX = 100
@@ -23,7 +24,7 @@ CODE_MAX = 40
 
 _NAME_PUNCTUATION = frozenset("·・•.-' ")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_AREA = re.compile(r"\d{6}")
+_AREA = re.compile(r"[0-9]{6}")
 
 
 #: Invisible characters no text field takes: bidirectional embeddings, overrides and
@@ -92,6 +93,12 @@ def clean_code(value: str, *, field: str = "code") -> str:
 
 def clean_area_code(value: str) -> str:
     """A six-digit administrative area code (GB/T 2260), such as 620402 for 白银区."""
+    char = foreign_digit(value)
+    if char is not None:
+        raise TextError(
+            f"area code '{value}' is written with '{char}' (U+{ord(char):04X}); "
+            "write it with the digits 0-9, like 620402"
+        )
     code = unicodedata.normalize("NFKC", value).strip()
     if not _AREA.fullmatch(code):
         raise TextError(f"area code '{value}' must be six digits, like 620402")

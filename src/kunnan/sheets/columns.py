@@ -20,6 +20,7 @@ from typing import Any, Literal
 from kunnan.domain.enums import Labelled
 from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_numbers, mask_phone
 from kunnan.domain.money import format_fen
+from kunnan.domain.numerals import foreign_digit
 
 Kind = Literal[
     "text", "id_number", "phone", "birth_date", "money", "decimal", "date", "enum", "enum_list"
@@ -33,6 +34,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = {"en": ";", "zh": "、"}
 _LIST_SPLIT = re.compile(r"[;；,，、/]")
 _HEADER_NOISE = re.compile(r"[\s*＊:：]")
+_FEN = re.compile(r"[0-9]+")
 
 #: Longest cell text quoted back in a message, and longest message about one cell.
 QUOTE_MAX = 60
@@ -211,7 +213,8 @@ def read_cell(
         )
     if kind == "money" and bound.in_fen:
         digits = unicodedata.normalize("NFKC", text).strip()
-        if not digits.isdigit():
+        # not str.isdigit(): it, and int(), take ٣ and ³ as well as 3
+        if foreign_digit(text) is not None or not _FEN.fullmatch(digits):
             raise CellProblem(
                 f"'{quote(text)}' is not a whole number of fen "
                 f"(a column named {bound.column.key} holds fen; other names hold yuan)"
