@@ -550,3 +550,14 @@ def test_import_files_take_full_width_digits_and_refuse_others(aid: Ledger, tmp_
     )  # fmt: skip
     paid = aid.run("import", "aid", str(aid_file))
     assert paid.exit_code == 3 and "U+0663" in paid.stderr, paid.stderr
+    civil = write_csv(
+        tmp_path / "civil.csv",
+        [{"id_number": NEW_ID[:-1] + "٣", "name": "王五"},
+         {"id_number": NEW_ID, "name": "王五", "monthly_amount": "٣٠٠"},
+         {"id_number": NEW_ID.translate(full), "name": "王五", "monthly_amount": "３００"}],
+        rename={"monthly_amount": "月保障金额(元)"},
+    )  # fmt: skip
+    compared = aid.run("compare", "civil", str(civil), "-f", "json")
+    unreadable = [f for f in compared.json() if f["kind"] == "unreadable_row"]
+    assert [f["row"] for f in unreadable] == [2, 3], compared.stdout
+    assert "U+0663" in unreadable[0]["detail"] and "U+0663" in unreadable[1]["detail"]
