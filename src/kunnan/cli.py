@@ -3,7 +3,7 @@ where errors become exit codes.
 
 Every ``KunnanError`` becomes one line on stderr and its exit code; usage
 errors become one line and exit 2; anything unexpected becomes one line and
-exit 70 (a traceback only with ``--debug``).
+exit 70 (a traceback only with ``--debug``, with no personal data in it).
 
 Start-up stays fast: nothing here imports SQLAlchemy, Alembic, the models or
 even the command modules. Typer builds a command's parameters from its
@@ -206,8 +206,12 @@ class KunnanGroup(TyperGroup):
 
 
 def _unexpected(error: Exception, *, debug: bool) -> int:
+    """One line for a failure kunnan did not expect; with ``--debug`` a traceback first, printed
+    by kunnan itself so that it carries no locals, no SQL parameters and no row values."""
     if debug:
-        raise error
+        from kunnan.ui.debug import write_traceback
+
+        write_traceback(error)
     from kunnan.db.errors import translate
 
     known = translate(error)
@@ -216,10 +220,16 @@ def _unexpected(error: Exception, *, debug: bool) -> int:
         return known.exit_code
     if isinstance(error, BrokenPipeError):
         return 1
-    error_line(
-        f"internal error ({type(error).__name__}); nothing was written. "
-        "Rerun with --debug for details and report it"
-    )
+    if debug:
+        error_line(
+            f"internal error ({type(error).__name__}); nothing was written. "
+            "Please report it with the traceback above"
+        )
+    else:
+        error_line(
+            f"internal error ({type(error).__name__}); nothing was written. "
+            "Rerun with --debug for details and report it"
+        )
     return INTERNAL_EXIT_CODE
 
 
@@ -268,7 +278,11 @@ def root(
         ),
     ] = None,
     debug: Annotated[
-        bool, typer.Option("--debug", help="Show a traceback for internal errors.")
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show a traceback for internal errors (no locals, values or personal data).",
+        ),
     ] = False,
     version: Annotated[
         bool,

@@ -10,7 +10,7 @@ import pytest
 from kunnan.domain import policy
 from kunnan.domain.dates import DateError, not_in_future, parse_date
 from kunnan.domain.enums import ALL_ENUMS, Category, HouseholdStatus
-from kunnan.domain.masking import mask_id_number, mask_name, mask_phone
+from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_name, mask_phone
 from kunnan.domain.phone import PhoneError, parse_mobile
 from kunnan.domain.text import TextError, clean_area_code, clean_code, clean_name, clean_text
 
@@ -38,7 +38,17 @@ def test_non_mobile_numbers_are_refused(text: str) -> None:
 
 
 def test_masks_keep_what_the_rules_say() -> None:
-    assert mask_id_number("620402197803150013") == "620402********0013"
+    today = dt.date(2026, 12, 7)
+    assert mask_id_number("620402197803150013", today=today) == "620402**********13"
+    # a number written under the old, wider mask is narrowed to this one; masking is idempotent
+    assert mask_id_number("620402********0013", today=today) == "620402**********13"
+    assert mask_id_number("620402**********13", today=today) == "620402**********13"
+    # born this year: too few days have passed for the end to show
+    assert mask_id_number("620402202601050013", today=today) == "620402************"
+    assert mask_id_number("620402202601050013", today=dt.date(2027, 1, 1)) == "620402**********13"
+    # a 15-digit original or a fragment keeps its first six only
+    assert mask_id_number("620402780315001", today=today) == "620402*********"
+    assert mask_birth_date(dt.date(1978, 3, 15)) == "1978"
     assert mask_phone("13893001234") == "138****1234"
     assert mask_name("张建华") == "张*华"
     assert mask_name("李明") == "李*"

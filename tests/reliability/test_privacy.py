@@ -59,7 +59,7 @@ def test_no_command_shows_a_full_number_without_reveal(
 def test_error_messages_mask_numbers_too(register: Ledger) -> None:
     duplicate = register.fails("household", "add", "--name", "冒名", "--id-number", HEAD, "--org", "phosphate",
                                code=5)  # fmt: skip
-    assert HEAD not in duplicate.stderr and "620402********" in duplicate.stderr
+    assert HEAD not in duplicate.stderr and HEAD[:6] + "*" * 10 + HEAD[-2:] in duplicate.stderr
     member = register.fails("household", "show", CHILD, code=4)
     assert CHILD not in member.stderr
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -14,7 +14,8 @@ import typer
 from kunnan.domain.dates import DateError, not_in_future, parse_date
 from kunnan.domain.enums import Labelled
 from kunnan.domain.errors import InvalidInput
-from kunnan.domain.text import TextError, clean_required_text
+from kunnan.domain.numerals import NumberError, parse_whole
+from kunnan.domain.text import NOTE_MAX, TextError, clean_required_text, clean_text
 from kunnan.ui.output import OutputFormat, View
 
 if TYPE_CHECKING:
@@ -101,6 +102,12 @@ def view(ctx: typer.Context, output: OutputFormat, reveal: bool = False) -> View
     return View(format=output, lang=state(ctx).lang, reveal=reveal)
 
 
+#: Where the two halves of a reveal wait for each other while a command line is parsed.
+_REVEAL_KEY = "kunnan.reveal"
+_WHY_KEY = "kunnan.why"
+WHY_MAX = 200
+
+
 def reveal_reason(reveal: bool, why: str | None) -> str | None:
     """The audited reason for showing full ID and phone numbers; --reveal needs one."""
     if not reveal:
@@ -109,9 +116,82 @@ def reveal_reason(reveal: bool, why: str | None) -> str | None:
     if not reason:
         raise InvalidInput('--reveal needs --why "reason" (kept in the audit log)')
     try:
-        return clean_required_text(reason, field="--why", max_length=200)
+        return clean_required_text(reason, field="--why", max_length=WHY_MAX)
     except TextError as error:
         raise InvalidInput(str(error)) from None
+
+
+def _reveal_given(ctx: typer.Context, param: Any, value: bool) -> bool:
+    """``--reveal``'s callback: it waits for ``--why`` and refuses to go without it."""
+    if value and not any("--why" in getattr(p, "opts", ()) for p in ctx.command.params):
+        raise RuntimeError(f"{ctx.command_path} has --reveal without --why")
+    ctx.meta[_REVEAL_KEY] = value
+    _pair_reveal(ctx)
+    return value
+
+
+def _why_given(ctx: typer.Context, param: Any, value: str | None) -> str | None:
+    """``--why``'s callback: a reason is short clean text, and goes with ``--reveal``."""
+    if value is not None:
+        try:
+            value = clean_required_text(value, field="--why", max_length=WHY_MAX)
+        except TextError as error:
+            raise InvalidInput(str(error)) from None
+    ctx.meta[_WHY_KEY] = value
+    _pair_reveal(ctx)
+    return value
+
+
+def _pair_reveal(ctx: typer.Context) -> None:
+    """Once both options are read (given ones first, in command-line order, then the rest),
+    refuse one without the other, before the command opens the ledger."""
+    if _REVEAL_KEY not in ctx.meta or _WHY_KEY not in ctx.meta:
+        return
+    reveal, why = ctx.meta.pop(_REVEAL_KEY), ctx.meta.pop(_WHY_KEY)
+    if reveal and why is None:
+        raise InvalidInput('--reveal needs --why "reason" (kept in the audit log)')
+    if why is not None and not reveal:
+        raise InvalidInput("--why gives the reason for --reveal; give both, or neither")
+
+
+def text_option(
+    value: str | None, option: str, *, max_length: int = NOTE_MAX, required: bool = False
+) -> str | None:
+    """Free text typed for an option, through the register's one rule for text
+    (``clean_text``: no control or invisible characters, bounded); None when not given."""
+    if value is None:
+        return None
+    try:
+        text = clean_text(value, field=option, max_length=max_length, allow_newlines=True)
+    except TextError as error:
+        raise InvalidInput(str(error)) from None
+    if required and not text:
+        raise InvalidInput(f"{option} must not be empty")
+    return text
+
+
+def whole_number(*, least: int | None = None, most: int | None = None) -> Callable[[Any], int]:
+    """The parser every integer option takes (``typer.Option(parser=whole_number(...))``).
+
+    Click's own reading is ``int()``, which takes ٣ and ३ as readily as 3, and Typer's
+    refuses the full-width ３ Chinese input methods type: this one takes ASCII and
+    full-width digits only (``kunnan.domain.numerals``), within the bounds given.
+    """
+
+    def parse(value: Any) -> int:
+        # BadParameter, not ValueError: Typer runs parsers inside Pydantic, which would
+        # prefix a ValueError's message with "Value error, ".
+        try:
+            number = value if isinstance(value, int) else parse_whole(str(value))
+        except NumberError as error:
+            raise typer.BadParameter(str(error)) from None
+        if least is not None and number < least:
+            raise typer.BadParameter(f"must be at least {least}, not {number}")
+        if most is not None and number > most:
+            raise typer.BadParameter(f"must be at most {most}, not {number}")
+        return number
+
+    return parse
 
 
 def today() -> dt.date:
@@ -196,16 +276,24 @@ FormatOption = Annotated[
         "--format", "-f", help="table for people; json or csv for programs and spreadsheets."
     ),
 ]
+#: ``--reveal`` and ``--why`` are one pair: every command that shows or writes full numbers
+#: takes both, and the callbacks refuse either without the other (a test walks every command).
 RevealOption = Annotated[
     bool,
     typer.Option(
         "--reveal",
-        help="Show full ID numbers and phone numbers; needs --why, and both go to the audit log.",
+        callback=_reveal_given,
+        help="Show full ID numbers, phone numbers and birth dates; needs --why, and both go to "
+        "the audit log.",
     ),
 ]
 WhyOption = Annotated[
     str | None,
-    typer.Option("--why", help="Why the full numbers are needed (kept in the audit log)."),
+    typer.Option(
+        "--why",
+        callback=_why_given,
+        help="Why the full numbers are needed (kept in the audit log).",
+    ),
 ]
 ForceOption = Annotated[
     bool,

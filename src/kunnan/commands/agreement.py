@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, today, validated, view
+from kunnan.commands._common import FormatOption, ledger, today, validated, view, whole_number
 from kunnan.domain.enums import OrgKind, TargetMeasure, TargetResult
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
@@ -43,17 +43,31 @@ AGREEMENT_FIELDS = (
 def add(
     ctx: typer.Context,
     org: Annotated[str, typer.Option("--org", help="The union that signs (code or name).")],
-    year: Annotated[int, typer.Option("--year", help="The year the targets are for.")],
+    year: Annotated[
+        int, typer.Option("--year", parser=whole_number(), help="The year the targets are for.")
+    ],
     target_helped: Annotated[
-        int, typer.Option("--target-helped", help="Households to aid at least once in the year.")
+        int,
+        typer.Option(
+            "--target-helped",
+            parser=whole_number(),
+            help="Households to aid at least once in the year.",
+        ),
     ],
     target_exits: Annotated[
-        int, typer.Option("--target-exits", help="Households to leave the register in the year.")
+        int,
+        typer.Option(
+            "--target-exits",
+            parser=whole_number(),
+            help="Households to leave the register in the year.",
+        ),
     ],
     target_coverage: Annotated[
         int,
         typer.Option(
-            "--target-coverage", help="Percent of archived households paired at year end."
+            "--target-coverage",
+            parser=whole_number(),
+            help="Percent of archived households paired at year end.",
         ),
     ] = 100,
     signed_on: Annotated[
@@ -95,7 +109,9 @@ def add(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="Only this year.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", parser=whole_number(), help="Only this year.")
+    ] = None,
     org: Annotated[
         str | None, typer.Option("--org", help="Only this union and the unions under it.")
     ] = None,

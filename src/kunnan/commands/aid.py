@@ -16,6 +16,7 @@ from kunnan.commands._common import (
     parse_on,
     validated,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import (
     ActionKind,
@@ -243,7 +244,8 @@ def list_(
     ] = None,
     program: Annotated[str | None, typer.Option("--program", help="Only this programme.")] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Only aid counting toward this year.")
+        int | None,
+        typer.Option("--year", parser=whole_number(), help="Only aid counting toward this year."),
     ] = None,
     fund: Annotated[str | None, typer.Option("--fund", help="Only aid from this fund.")] = None,
     kind: Annotated[
@@ -395,7 +397,10 @@ def loan(
     amount: Annotated[str, typer.Option("--amount", help="The principal lent, in yuan.")],
     fund: Annotated[str, typer.Option("--fund", help="The fund it is lent from (F001 or name).")],
     term_months: Annotated[
-        int, typer.Option("--term-months", help="Months until it falls due (1 to 360).")
+        int,
+        typer.Option(
+            "--term-months", parser=whole_number(), help="Months until it falls due (1 to 360)."
+        ),
     ],
     rate: Annotated[
         str | None,
@@ -522,7 +527,10 @@ def loans(
         str | None, typer.Option("--household", help="Only this household's loans.")
     ] = None,
     fund: Annotated[str | None, typer.Option("--fund", help="Only loans from this fund.")] = None,
-    year: Annotated[int | None, typer.Option("--year", help="Only loans issued this year.")] = None,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", parser=whole_number(), help="Only loans issued this year."),
+    ] = None,
     status: Annotated[
         str | None, typer.Option("--status", help=f"Only loans now: {LoanStatus.choices()}.")
     ] = None,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_optional_date, view
+from kunnan.commands._common import FormatOption, ledger, parse_optional_date, view, whole_number
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
 
@@ -45,7 +45,10 @@ def list_(
         bool, typer.Option("--reveals", help="Only the times full ID and phone numbers were shown.")
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, max=10**9, help="At most N entries (0 = all).")
+        int,
+        typer.Option(
+            "--limit", parser=whole_number(least=0, most=10**9), help="At most N entries (0 = all)."
+        ),
     ] = 100,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:

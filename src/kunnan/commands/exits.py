@@ -16,6 +16,7 @@ from kunnan.commands._common import (
     parse_on,
     today,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import Category, ExitKind, FollowupOutcome
 from kunnan.domain.errors import InvalidInput
@@ -301,7 +302,11 @@ def list_(
     ctx: typer.Context,
     year: Annotated[
         int | None,
-        typer.Option("--year", min=1949, max=2200, help="Only exits in this calendar year."),
+        typer.Option(
+            "--year",
+            parser=whole_number(least=1949, most=2200),
+            help="Only exits in this calendar year.",
+        ),
     ] = None,
     kind: Annotated[
         str | None, typer.Option("--kind", help=f"Only this kind: {ExitKind.choices()}.")

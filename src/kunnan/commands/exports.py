@@ -25,6 +25,7 @@ from kunnan.commands._common import (
     parse_choice,
     state,
     today,
+    whole_number,
 )
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import InvalidInput
@@ -302,7 +303,7 @@ def members(
     force: ForceOption = False,
 ) -> None:
     """Write every member of the matching households, one row (or JSON object) per person,
-    with sex and birth date.
+    with sex and birth year (the birth date with --reveal).
 
     Example:
 
@@ -326,7 +327,10 @@ def members(
 @app.command("upstream")
 def upstream(
     ctx: typer.Context,
-    year: Annotated[int, typer.Option("--year", help="The year of the return, e.g. 2018.")],
+    year: Annotated[
+        int,
+        typer.Option("--year", parser=whole_number(), help="The year of the return, e.g. 2018."),
+    ],
     output: OutputOpt,
     org: Annotated[
         str | None,

@@ -15,6 +15,7 @@ from kunnan.commands._common import (
     parse_on,
     validated,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import EntryKind, FundSource
 from kunnan.ui.console import note
@@ -65,7 +66,7 @@ def add(
     source: Annotated[
         str, typer.Option("--source", help=f"Where it comes from: {FundSource.choices()}.")
     ],
-    year: Annotated[int, typer.Option("--year", help="The budget year.")],
+    year: Annotated[int, typer.Option("--year", parser=whole_number(), help="The budget year.")],
     budget: Annotated[
         str | None, typer.Option("--budget", help="The amount planned, in yuan (optional).")
     ] = None,
@@ -165,7 +166,9 @@ def assert_(
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    year: Annotated[int | None, typer.Option("--year", help="Only funds of this year.")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", parser=whole_number(), help="Only funds of this year.")
+    ] = None,
     source: Annotated[
         str | None, typer.Option("--source", help=f"Only this source: {FundSource.choices()}.")
     ] = None,

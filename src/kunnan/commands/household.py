@@ -20,6 +20,7 @@ from kunnan.commands._common import (
     today,
     validated,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import (
     AdmissionLevel,
@@ -88,8 +89,7 @@ LimitOpt = Annotated[
     int | None,
     typer.Option(
         "--limit",
-        min=0,
-        max=10**9,
+        parser=whole_number(least=0, most=10**9),
         help="Show at most N households (tables default to 200; 0 = all).",
     ),
 ]
@@ -134,7 +134,7 @@ MEMBER_FIELDS = (
     Field("relation", "Relation", "与户主关系", "enum", Relation),
     Field("id_number", "ID number", "身份证号", "id_number"),
     Field("sex", "Sex", "性别", "enum", Sex),
-    Field("birth_date", "Born", "出生日期", "date"),
+    Field("birth_date", "Born", "出生日期", "birth_date"),
     Field("phone", "Phone", "电话", "phone"),
     Field("employer", "Employer", "工作单位"),
     Field("identity", "Identity", "身份", "enum", WorkerIdentity),
@@ -469,20 +469,24 @@ def find(
     ctx: typer.Context,
     text: Annotated[
         str,
-        typer.Argument(help="Part of a name, ID number or phone; an archive number or address."),
+        typer.Argument(
+            help="Part of a name or address; or a whole ID number, phone or archive number."
+        ),
     ],
     limit: LimitOpt = None,
     output: FormatOption = OutputFormat.TABLE,
     reveal: RevealOption = False,
     why: WhyOption = None,
 ) -> None:
-    """Find households by a member's name, the end of an ID or phone number, or an address.
+    """Find households by part of a member's name or of the address, or by a whole ID number
+    (18 characters or the 15-digit original), mobile number or archive number. Part of a
+    number finds nothing: the digits a mask hides are never searchable.
 
     Example:
 
     \b
         kunnan household find 张建国
-        kunnan household find 0012
+        kunnan household find 620402197803150013
     """
     why = reveal_reason(reveal, why)
     from kunnan.services.households import find_households
@@ -493,7 +497,9 @@ def find(
         _reveal(session, [r.code for r in rows], reveal, why)
     render_rows([dataclasses.asdict(r) for r in rows], ROW_FIELDS, view(ctx, output, reveal))
     if not rows:
-        note(f"no household matches '{text}'")
+        from kunnan.domain.masking import mask_numbers
+
+        note(f"no household matches '{mask_numbers(text, today=today())}'")
 
 
 @app.command("edit")
@@ -613,7 +619,10 @@ def member_edit(
         ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="The year of admission (with --admitted).")
+        int | None,
+        typer.Option(
+            "--year", parser=whole_number(), help="The year of admission (with --admitted)."
+        ),
     ] = None,
 ) -> None:
     """Change a member's details (the head worker too: use 'head' as MEMBER).

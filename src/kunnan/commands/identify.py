@@ -15,8 +15,10 @@ from kunnan.commands._common import (
     parse_choice,
     parse_on,
     state,
+    text_option,
     today,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import (
     ArchiveLevel,
@@ -29,6 +31,7 @@ from kunnan.domain.enums import (
     Step,
 )
 from kunnan.domain.errors import InvalidInput
+from kunnan.domain.text import NAME_MAX, NOTE_MAX, SHORT_TEXT_MAX
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
 
@@ -87,12 +90,20 @@ DecisionOpt = Annotated[
 ]
 AttendeesOpt = Annotated[
     int | None,
-    typer.Option("--attendees", min=0, max=100_000, help="How many committee members attended."),
+    typer.Option(
+        "--attendees",
+        parser=whole_number(least=0, most=100_000),
+        help="How many committee members attended.",
+    ),
 ]
 MinutesOpt = Annotated[str | None, typer.Option("--minutes", help="The minutes of the meeting.")]
-ForOpt = Annotated[int | None, typer.Option("--for", min=0, max=1_000_000, help="Votes for.")]
+ForOpt = Annotated[
+    int | None,
+    typer.Option("--for", parser=whole_number(least=0, most=1_000_000), help="Votes for."),
+]
 AgainstOpt = Annotated[
-    int | None, typer.Option("--against", min=0, max=1_000_000, help="Votes against.")
+    int | None,
+    typer.Option("--against", parser=whole_number(least=0, most=1_000_000), help="Votes against."),
 ]
 FromOpt = Annotated[
     str | None, typer.Option("--from", help="First day of the public notice (default: today).")
@@ -100,7 +111,9 @@ FromOpt = Annotated[
 DaysOpt = Annotated[
     int | None,
     typer.Option(
-        "--days", min=1, max=366, help="Length of the notice in days (default: policy, 7)."
+        "--days",
+        parser=whole_number(least=1, most=366),
+        help="Length of the notice in days (default: policy, 7).",
     ),
 ]
 PlaceOpt = Annotated[str | None, typer.Option("--place", help="Where the notice is posted.")]
@@ -202,15 +215,12 @@ def _inspect(
 def _area(value: str | None) -> Any:
     if value is None:
         return None
-    from decimal import Decimal, InvalidOperation
+    from kunnan.domain.register import parse_area_m2
 
     try:
-        area = Decimal(value.strip())
-    except InvalidOperation:
-        raise InvalidInput(f"--area: '{value}' is not an area in square metres") from None
-    if not area.is_finite() or area <= 0 or area > 10_000 or area.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise InvalidInput("--area: more than 0 and at most 10000 m², two decimals at most")
-    return area
+        return parse_area_m2(value)
+    except ValueError as error:
+        raise InvalidInput(f"--area: {error}") from None
 
 
 def _calculate(
@@ -307,6 +317,23 @@ STEP_ACTIONS = {
 }
 
 
+#: The options of the steps that hold free text, and the longest each may be.
+TEXT_OPTIONS = {"minutes": NOTE_MAX, "place": SHORT_TEXT_MAX, "override": NOTE_MAX}
+
+
+def _cleaned(note_text: str | None, options: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The note and the options' free text through the one rule for text (``clean_text``)."""
+    cleaned = dict(options)
+    for name, longest in TEXT_OPTIONS.items():
+        if cleaned.get(name) is not None:
+            cleaned[name] = text_option(cleaned[name], "--" + name, max_length=longest)
+    if cleaned.get("visitor"):
+        cleaned["visitor"] = [
+            text_option(visitor, "--visitor", max_length=NAME_MAX) for visitor in cleaned["visitor"]
+        ]
+    return text_option(note_text, "--note") or "", cleaned
+
+
 def _step(
     ctx: typer.Context,
     household: str,
@@ -316,11 +343,12 @@ def _step(
     **options: Any,
 ) -> None:
     day = parse_on(on)
+    note_clean, cleaned = _cleaned(note_text, options)
     _run(
         ctx,
         household,
         lambda session, target: STEP_ACTIONS[step](
-            session, target, on=day, note_text=note_text or "", **options
+            session, target, on=day, note_text=note_clean, **cleaned
         ),
     )
 
@@ -591,6 +619,7 @@ def advance(
         if value is not None
     }
     day = parse_on(from_ if from_ and on is None else on)
+    note_clean, given = _cleaned(note_, given)
 
     def action(session: Session, target: Any) -> StepOutcome:
         from kunnan.services.identification import _refuse_status
@@ -604,7 +633,7 @@ def advance(
             raise InvalidInput(
                 f"the next step is {step.value} ({step.zh}); it does not take {names}"
             )
-        return STEP_ACTIONS[step](session, target, on=day, note_text=note_ or "", **given)
+        return STEP_ACTIONS[step](session, target, on=day, note_text=note_clean, **given)
 
     with ledger(ctx, write=True) as session:
         outcome = action(session, resolve_household(session, household))
@@ -628,7 +657,7 @@ def object_(
     \b
         kunnan identify object H000001 --by 匿名 --text "其子女有经营性收入"
     """
-    from kunnan.domain.text import NAME_MAX, NOTE_MAX, TextError, clean_required_text
+    from kunnan.domain.text import TextError, clean_required_text
     from kunnan.services.households import resolve_household
     from kunnan.services.identification import file_objection
 
@@ -672,9 +701,10 @@ def settle(
     if upheld is None:
         raise InvalidInput("say --upheld or --dismissed")
     day = parse_on(on)
+    how = text_option(note_, "--note") or ""
     with ledger(ctx, write=True) as session:
         found = find_objection(session, objection)
-        outcome = settle_objection(session, found, upheld=upheld, on=day, note=note_ or "")
+        outcome = settle_objection(session, found, upheld=upheld, on=day, note=how)
         number = found.id
     if outcome is not None:
         note(outcome.message)
@@ -699,9 +729,8 @@ def reject(
     from kunnan.services.identification import reject as reject_case
 
     day = parse_on(on)
-    _run(
-        ctx, household, lambda session, target: reject_case(session, target, on=day, reason=reason)
-    )
+    why = text_option(reason, "--reason", required=True) or ""
+    _run(ctx, household, lambda session, target: reject_case(session, target, on=day, reason=why))
 
 
 @app.command("restart")
@@ -722,9 +751,10 @@ def restart(
     from kunnan.services.identification import restart as restart_case
 
     day = parse_on(on)
+    why = text_option(reason, "--reason", required=True) or ""
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)
-        restart_case(session, target, on=day, reason=reason)
+        restart_case(session, target, on=day, reason=why)
         code = household_code(target.id)
     note(f"{code} is a candidate again; the next step is visit (一进)")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import ledger, output_file, today
+from kunnan.commands._common import ledger, output_file, today, whole_number
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
 
@@ -65,7 +65,10 @@ RejectsForceOpt = Annotated[
     bool, typer.Option("--force", help="Replace the reject file if it already exists.")
 ]
 MaxErrorsOpt = Annotated[
-    int, typer.Option("--max-errors", min=0, help="List at most N bad rows (0 = all).")
+    int,
+    typer.Option(
+        "--max-errors", parser=whole_number(least=0), help="List at most N bad rows (0 = all)."
+    ),
 ]
 
 #: Files at least this large get a progress bar (when stderr is a terminal).

@@ -15,9 +15,12 @@ from kunnan.commands._common import (
     parse_on,
     parse_optional_date,
     state,
+    text_option,
+    whole_number,
 )
 from kunnan.domain.enums import Category
 from kunnan.domain.errors import InvalidInput
+from kunnan.domain.text import SHORT_TEXT_MAX
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
@@ -86,14 +89,22 @@ def export(
         str | None, typer.Option("--program", help="With --aid: the programme.")
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", min=1949, max=2200, help="With --aid: the year.")
+        int | None,
+        typer.Option(
+            "--year", parser=whole_number(least=1949, most=2200), help="With --aid: the year."
+        ),
     ] = None,
     from_: Annotated[
         str | None,
         typer.Option("--from", help="With --aid: first day of the notice (default today)."),
     ] = None,
     days: Annotated[
-        int, typer.Option("--days", min=1, max=366, help="With --aid: notice length in days.")
+        int,
+        typer.Option(
+            "--days",
+            parser=whole_number(least=1, most=366),
+            help="With --aid: notice length in days.",
+        ),
     ] = 7,
     org: Annotated[
         str | None, typer.Option("--org", help="Only this union and those under it.")
@@ -130,6 +141,8 @@ def export(
     target = output_file(ctx, out, force=force)
     check(target)  # before the ledger is read
     zh = state(ctx).lang == "zh"
+    place = text_option(place, "--place", max_length=SHORT_TEXT_MAX)
+    contact = text_option(contact, "--contact", max_length=SHORT_TEXT_MAX)
     refs = [ref.strip() for ref in (households or "").replace("，", ",").split(",") if ref.strip()]
     if aid and (program is None or year is None):
         raise InvalidInput("--aid needs --program and --year")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_on, validated, view
+from kunnan.commands._common import FormatOption, ledger, parse_on, validated, view, whole_number
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
 
@@ -32,7 +32,12 @@ def set_line(
     ctx: typer.Context,
     area: Annotated[str, typer.Option("--area", help="Six-digit area code, e.g. 620402.")],
     year: Annotated[
-        int, typer.Option("--year", min=1949, max=2200, help="The year the line applies to.")
+        int,
+        typer.Option(
+            "--year",
+            parser=whole_number(least=1949, most=2200),
+            help="The year the line applies to.",
+        ),
     ],
     amount: Annotated[
         str, typer.Option("--amount", help="Monthly dibao line per person, in yuan.")
@@ -63,7 +68,8 @@ def lines(
     ctx: typer.Context,
     area: Annotated[str | None, typer.Option("--area", help="Only this area code.")] = None,
     year: Annotated[
-        int | None, typer.Option("--year", min=1949, max=2200, help="Only this year.")
+        int | None,
+        typer.Option("--year", parser=whole_number(least=1949, most=2200), help="Only this year."),
     ] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:

@@ -15,6 +15,7 @@ from kunnan.commands._common import (
     parse_on,
     state,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import (
     Category,
@@ -258,7 +259,11 @@ def exits(
     org: OrgOpt = None,
     since: Annotated[
         int | None,
-        typer.Option("--since", min=1949, max=2200, help="Also total the exits since this year."),
+        typer.Option(
+            "--since",
+            parser=whole_number(least=1949, most=2200),
+            help="Also total the exits since this year.",
+        ),
     ] = None,
     chart: ChartOpt = False,
     output: FormatOption = OutputFormat.TABLE,
@@ -327,12 +332,18 @@ def areas(
 
 YearOpt = Annotated[
     int | None,
-    typer.Option("--year", min=1949, max=2200, help="Only aid counting toward this year."),
+    typer.Option(
+        "--year",
+        parser=whole_number(least=1949, most=2200),
+        help="Only aid counting toward this year.",
+    ),
 ]
 SinceOpt = Annotated[
     int | None,
     typer.Option(
-        "--since", min=1949, max=2200, help="Only aid counting toward this year or later."
+        "--since",
+        parser=whole_number(least=1949, most=2200),
+        help="Only aid counting toward this year or later.",
     ),
 ]
 
@@ -402,12 +413,18 @@ def training(
     org: OrgOpt = None,
     year: Annotated[
         int | None,
-        typer.Option("--year", min=1949, max=2200, help="Only classes starting in this year."),
+        typer.Option(
+            "--year",
+            parser=whole_number(least=1949, most=2200),
+            help="Only classes starting in this year.",
+        ),
     ] = None,
     since: Annotated[
         int | None,
         typer.Option(
-            "--since", min=1949, max=2200, help="Only classes starting in this year or later."
+            "--since",
+            parser=whole_number(least=1949, most=2200),
+            help="Only classes starting in this year or later.",
         ),
     ] = None,
     chart: ChartOpt = False,
@@ -594,8 +611,7 @@ SinceDashOpt = Annotated[
     int | None,
     typer.Option(
         "--since",
-        min=1949,
-        max=2200,
+        parser=whole_number(least=1949, most=2200),
         help="Totals since this year (default: two years before the as-of year).",
     ),
 ]

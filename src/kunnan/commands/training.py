@@ -17,6 +17,7 @@ from kunnan.commands._common import (
     parse_on,
     validated,
     view,
+    whole_number,
 )
 from kunnan.domain.enums import HouseholdStatus, PlacementChannel, Trade, TrainingStage
 from kunnan.ui.console import note
@@ -82,7 +83,11 @@ def add_class(
     end: Annotated[str, typer.Option("--end", help="Last day, YYYY-MM-DD.")],
     capacity: Annotated[
         int | None,
-        typer.Option("--capacity", help="How many trainees it takes (default: no limit)."),
+        typer.Option(
+            "--capacity",
+            parser=whole_number(),
+            help="How many trainees it takes (default: no limit).",
+        ),
     ] = None,
     org: Annotated[str | None, typer.Option("--org", help="The union that runs it.")] = None,
 ) -> None:
@@ -295,7 +300,8 @@ def list_(
     ] = None,
     trade: Annotated[str | None, typer.Option("--trade", help="Only this trade.")] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="Only classes starting this year.")
+        int | None,
+        typer.Option("--year", parser=whole_number(), help="Only classes starting this year."),
     ] = None,
     by: Annotated[
         str, typer.Option("--by", help="One row per class (default), trade or year.")

@@ -115,7 +115,8 @@ def _new_engine(location: Location, *, read_only: bool) -> Engine:
             raise LedgerNotReady(
                 "PostgreSQL needs the psycopg driver", hint="pip install 'kunnan[pg]'"
             ) from None
-    return create_engine(location.url, pool_pre_ping=False)
+    # hide_parameters: a driver error's text never carries a row's values (ID numbers, names).
+    return create_engine(location.url, pool_pre_ping=False, hide_parameters=True)
 
 
 def _sqlite_engine(location: Location, *, read_only: bool) -> Engine:
@@ -128,9 +129,11 @@ def _sqlite_engine(location: Location, *, read_only: bool) -> Engine:
                 uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
             )
 
-        engine = create_engine(location.url, creator=connect)
+        engine = create_engine(location.url, creator=connect, hide_parameters=True)
     else:
-        engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:

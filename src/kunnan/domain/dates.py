@@ -1,4 +1,7 @@
-"""Dates as caseworkers type them: ISO 2018-12-24, 2018/12/24 or 2018年12月24日."""
+"""Dates as caseworkers type them: ISO 2018-12-24, 2018/12/24 or 2018年12月24日.
+
+Digits are ASCII or full-width (２０１８年); others (٢٠١٨, ²⁰¹⁸) are refused.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +9,14 @@ import datetime as dt
 import re
 import unicodedata
 
+from kunnan.domain.numerals import foreign_digit
+
 _FORMS = (
-    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
-    re.compile(r"(?P<y>\d{4})/(?P<m>\d{1,2})/(?P<d>\d{1,2})"),
-    re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?"),
+    re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})/(?P<m>[0-9]{1,2})/(?P<d>[0-9]{1,2})"),
+    re.compile(r"(?P<y>[0-9]{4})年(?P<m>[0-9]{1,2})月(?P<d>[0-9]{1,2})日?"),
 )
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 class DateError(ValueError):
@@ -23,6 +29,12 @@ def parse_date(text: str) -> dt.date:
             return dt.date.fromisoformat(text)
         except ValueError:
             pass
+    char = foreign_digit(text)
+    if char is not None:
+        raise DateError(
+            f"date '{text}' is written with '{char}' (U+{ord(char):04X}); "
+            "write dates with the digits 0-9, like 2018-12-24"
+        )
     cleaned = unicodedata.normalize("NFKC", text).strip()
     for form in _FORMS:
         match = form.fullmatch(cleaned)
@@ -43,7 +55,13 @@ def not_in_future(value: dt.date, *, today: dt.date, what: str = "date") -> dt.d
 
 
 def parse_year(text: str) -> int:
+    char = foreign_digit(text)
+    if char is not None:
+        raise DateError(
+            f"year '{text}' is written with '{char}' (U+{ord(char):04X}); "
+            "write years with the digits 0-9, like 2018"
+        )
     cleaned = unicodedata.normalize("NFKC", text).strip().removesuffix("年")
-    if not (cleaned.isdigit() and len(cleaned) == 4 and 1949 <= int(cleaned) <= 2200):
+    if not (_YEAR.fullmatch(cleaned) and 1949 <= int(cleaned) <= 2200):
         raise DateError(f"'{text}' is not a year (like 2018)")
     return int(cleaned)

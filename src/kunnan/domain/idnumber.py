@@ -14,6 +14,7 @@ import unicodedata
 from typing import NamedTuple
 
 from kunnan.domain.enums import Sex
+from kunnan.domain.numerals import foreign_digit
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_MAP = "10X98765432"
@@ -78,9 +79,18 @@ def parse_id_number(text: str, *, today: dt.date) -> IdNumber:
     ``today`` bounds the birth date: nobody is born in the future.
     """
     # ASCII letters and digits only (the common case) need no Unicode folding.
-    value = text.upper() if text.isascii() and text.isalnum() else normalise(text)
+    if text.isascii() and text.isalnum():
+        value = text.upper()
+    else:
+        char = foreign_digit(text)
+        if char is not None:
+            raise IdNumberError(
+                f"the ID number is written with '{char}' (U+{ord(char):04X}); "
+                "write it with the digits 0-9 and X"
+            )
+        value = normalise(text)
     if len(value) == 15:
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             raise IdNumberError("a 15-character ID number must be all digits")
         value = upgrade_15(value)
     elif len(value) != 18:

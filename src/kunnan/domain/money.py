@@ -2,7 +2,8 @@
 
 Floats never touch money. Input accepts ``3000``, ``3000.5``, ``3,000.00``,
 full-width digits and an optional ¥ sign or 元 suffix; anything negative,
-with more than two decimals, or not a number is refused.
+with more than two decimals, written with other digits (٣٠٠, ³) or not a
+number is refused.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kunnan.domain.numerals import foreign_digit
+
 #: The largest amount kunnan accepts: ten billion yuan, far above any grant,
 #: fund or budget, and well inside a 64-bit integer of fen.
 MAX_FEN = 10_000_000_000 * 100
 
 _AMOUNT = re.compile(
     r"""
-    (?P<int>\d{1,3}(?:,\d{3})+|\d+)   # whole yuan, optionally grouped by thousands
-    (?:\.(?P<frac>\d{1,2}))?          # up to two decimals: jiao and fen
+    (?P<int>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)   # whole yuan, optionally grouped by thousands
+    (?:\.(?P<frac>[0-9]{1,2}))?                # up to two decimals: jiao and fen
     """,
     re.VERBOSE,
 )
@@ -29,6 +32,12 @@ class MoneyError(ValueError):
 
 def parse_yuan(text: str) -> int:
     """Parse an amount in yuan and return integer fen."""
+    char = foreign_digit(text)
+    if char is not None:
+        raise MoneyError(
+            f"amount '{text}' is written with '{char}' (U+{ord(char):04X}); "
+            "write amounts with the digits 0-9"
+        )
     cleaned = unicodedata.normalize("NFKC", text).strip()
     cleaned = cleaned.removeprefix("¥").removesuffix("元").strip()
     if cleaned.startswith("-"):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+from kunnan.domain.numerals import foreign_digit
+
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 class PhoneError(ValueError):
@@ -14,6 +16,12 @@ class PhoneError(ValueError):
 
 def parse_mobile(text: str) -> str:
     """Return the 11-digit mobile number, or raise PhoneError."""
+    char = foreign_digit(text)
+    if char is not None:
+        raise PhoneError(
+            f"mobile number '{text}' is written with '{char}' (U+{ord(char):04X}); "
+            "write it with the digits 0-9"
+        )
     cleaned = unicodedata.normalize("NFKC", text).strip()
     for separator in (" ", "-", "(", ")"):
         cleaned = cleaned.replace(separator, "")

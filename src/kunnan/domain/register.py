@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from kunnan.domain.enums import AdmissionLevel, Cause, HouseholdStatus
+from kunnan.domain.numerals import foreign_digit
 
 MAX_SECONDARY_CAUSES = 3
 #: The years a member can have been admitted to study in (金秋助学).
@@ -39,8 +40,15 @@ def distinct_causes(values: list[Cause]) -> list[Cause]:
 
 def parse_area_m2(text: str) -> Decimal:
     """A floor area in square metres ('45.5', '45.5㎡'); ValueError when it is none."""
+    number = text.strip().removesuffix("m2").removesuffix("㎡").strip()
+    char = foreign_digit(number)
+    if char is not None:  # Decimal() reads every script's digits
+        raise ValueError(
+            f"area '{text}' is written with '{char}' (U+{ord(char):04X}); "
+            "write it with the digits 0-9"
+        )
     try:
-        value = Decimal(text.strip().removesuffix("m2").removesuffix("㎡").strip())
+        value = Decimal(number)
     except InvalidOperation:
         raise ValueError(f"'{text}' is not an area in square metres") from None
     return check_area_m2(value)

@@ -1,7 +1,11 @@
 """Free text and names as the register stores them: trimmed, bounded, printable.
 
 Chinese text is stored exactly as typed (after Unicode NFC normalisation and
-trimming); control characters such as NUL never enter the ledger.
+trimming); control characters such as NUL never enter the ledger, nor do the
+invisible characters that make text read otherwise than it is stored:
+bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069), which
+can show 张三 where 三张 is kept or turn a file name around, and zero-width
+characters (U+200B–U+200D, U+FEFF), which make two names look the same.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import re
 import unicodedata
 
 from kunnan.domain.idnumber import PROVINCE_CODES
+from kunnan.domain.numerals import foreign_digit
 
 NAME_MAX = 40
 SHORT_TEXT_MAX = 100
@@ -19,7 +24,16 @@ CODE_MAX = 40
 
 _NAME_PUNCTUATION = frozenset("·・•.-' ")
 _CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
-_AREA = re.compile(r"\d{6}")
+_AREA = re.compile(r"[0-9]{6}")
+
+
+#: Invisible characters no text field takes: bidirectional embeddings, overrides and
+#: isolates, and zero-width spaces and joiners (the byte-order mark among them).
+HIDDEN_CHARACTERS = frozenset(
+    [chr(code) for code in range(0x202A, 0x202F)]
+    + [chr(code) for code in range(0x2066, 0x206A)]
+    + ["\u200b", "\u200c", "\u200d", "\ufeff"]
+)
 
 
 class TextError(ValueError):
@@ -27,11 +41,18 @@ class TextError(ValueError):
 
 
 def clean_text(value: str, *, field: str, max_length: int, allow_newlines: bool = False) -> str:
-    """Trim and normalise free text; refuse control characters and over-long values."""
+    """Trim and normalise free text; refuse control characters, the invisible characters
+    that change how text reads (``HIDDEN_CHARACTERS``) and over-long values."""
     text = unicodedata.normalize("NFC", value).strip()
-    # Printable text holds no control, surrogate, private-use or unassigned character,
-    # so the character-by-character look is needed only for the rest.
+    # Printable text holds no control, format (the hidden characters are formats),
+    # surrogate, private-use or unassigned character, so the character-by-character
+    # look is needed only for the rest.
     for char in "" if text.isprintable() else text:
+        if char in HIDDEN_CHARACTERS:
+            raise TextError(
+                f"{field} contains the invisible character U+{ord(char):04X}, which changes "
+                "how text reads without being seen; remove it"
+            )
         if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and not (
             allow_newlines and char in "\n\t"
         ):
@@ -72,6 +93,12 @@ def clean_code(value: str, *, field: str = "code") -> str:
 
 def clean_area_code(value: str) -> str:
     """A six-digit administrative area code (GB/T 2260), such as 620402 for 白银区."""
+    char = foreign_digit(value)
+    if char is not None:
+        raise TextError(
+            f"area code '{value}' is written with '{char}' (U+{ord(char):04X}); "
+            "write it with the digits 0-9, like 620402"
+        )
     code = unicodedata.normalize("NFKC", value).strip()
     if not _AREA.fullmatch(code):
         raise TextError(f"area code '{value}' must be six digits, like 620402")

@@ -10,13 +10,13 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from kunnan.domain.aid import program_slug
 from kunnan.domain.enums import AdmissionLevel, FundSource, OncePer
 from kunnan.domain.text import SHORT_TEXT_MAX
-from kunnan.schemas.types import Fen, PastDate, bounded, labelled, required
+from kunnan.schemas.types import Fen, PastDate, Whole, bounded, labelled, required
 
 REASON_MAX = 400
 #: Words that clear a rule's value: ``--cap none``.
 NONE_WORDS = frozenset({"none", "no", "无", "不限"})
 
-Year = Annotated[int, Field(ge=1949, le=2200)]
+Year = Annotated[int, Whole, Field(ge=1949, le=2200)]
 Ref = Annotated[str, bounded("ref", SHORT_TEXT_MAX)]
 
 

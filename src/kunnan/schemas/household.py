@@ -34,13 +34,14 @@ from kunnan.schemas.types import (
     Mobile,
     Name,
     PastDate,
+    Whole,
     bounded,
     labelled,
     required,
 )
 
 OrgRef = Annotated[str, required("org", SHORT_TEXT_MAX)]
-AdmittedYear = Annotated[int, Field(ge=ADMITTED_YEAR_MIN, le=ADMITTED_YEAR_MAX)]
+AdmittedYear = Annotated[int, Whole, Field(ge=ADMITTED_YEAR_MIN, le=ADMITTED_YEAR_MAX)]
 
 
 class MemberCreate(BaseModel):

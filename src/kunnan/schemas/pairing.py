@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kunnan.domain.enums import VisitKind
 from kunnan.domain.text import NOTE_MAX, SHORT_TEXT_MAX
-from kunnan.schemas.types import Mobile, Name, PastDate, bounded, labelled, required
+from kunnan.schemas.types import Mobile, Name, PastDate, Whole, bounded, labelled, required
 
 OrgRef = Annotated[str, required("unit", SHORT_TEXT_MAX)]
 
@@ -40,8 +40,8 @@ class AgreementCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     org: Annotated[str, required("org", SHORT_TEXT_MAX)]
-    year: Annotated[int, Field(ge=1949, le=2200)]
-    target_helped: Annotated[int, Field(ge=0, le=10_000_000)]
-    target_exits: Annotated[int, Field(ge=0, le=10_000_000)]
-    target_coverage: Annotated[int, Field(ge=0, le=100)] = 100
+    year: Annotated[int, Whole, Field(ge=1949, le=2200)]
+    target_helped: Annotated[int, Whole, Field(ge=0, le=10_000_000)]
+    target_exits: Annotated[int, Whole, Field(ge=0, le=10_000_000)]
+    target_coverage: Annotated[int, Whole, Field(ge=0, le=100)] = 100
     signed_on: PastDate | None = None

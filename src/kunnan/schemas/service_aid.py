@@ -18,9 +18,20 @@ from kunnan.domain.enums import (
     Trade,
 )
 from kunnan.domain.loans import MAX_RATE_PCT, MAX_TERM_MONTHS
+from kunnan.domain.numerals import foreign_digit
 from kunnan.domain.text import NOTE_MAX, SHORT_TEXT_MAX
 from kunnan.schemas.aid import PositiveFen, Reason, Ref
-from kunnan.schemas.types import AnyDate, AreaM2, Fen, Name, PastDate, bounded, labelled, required
+from kunnan.schemas.types import (
+    AnyDate,
+    AreaM2,
+    Fen,
+    Name,
+    PastDate,
+    Whole,
+    bounded,
+    labelled,
+    required,
+)
 
 HouseholdRef = Annotated[str, required("household", SHORT_TEXT_MAX)]
 MemberRef = Annotated[str, required("member", SHORT_TEXT_MAX)]
@@ -29,6 +40,12 @@ Note = Annotated[str, bounded("note", NOTE_MAX)]
 
 def _rate(value: Any) -> Any:
     if isinstance(value, str):
+        char = foreign_digit(value)
+        if char is not None:  # Decimal() reads every script's digits
+            raise ValueError(
+                f"rate '{value}' is written with '{char}' (U+{ord(char):04X}); "
+                "write it with the digits 0-9"
+            )
         text = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
         try:
             value = Decimal(text)
@@ -54,7 +71,7 @@ class TrainingClassCreate(BaseModel):
     trade: Annotated[Trade, labelled(Trade)]
     starts_on: AnyDate
     ends_on: AnyDate
-    capacity: Annotated[int, Field(ge=1, le=100_000)] | None = None
+    capacity: Annotated[int, Whole, Field(ge=1, le=100_000)] | None = None
     org: Annotated[str, required("org", SHORT_TEXT_MAX)] | None = None
 
     @model_validator(mode="after")
@@ -127,7 +144,7 @@ class LoanCreate(BaseModel):
     household: HouseholdRef
     fund: Annotated[str, required("fund", SHORT_TEXT_MAX)]
     amount_fen: PositiveFen
-    term_months: Annotated[int, Field(ge=1, le=MAX_TERM_MONTHS)]
+    term_months: Annotated[int, Whole, Field(ge=1, le=MAX_TERM_MONTHS)]
     rate_pct: RatePct = Decimal(0)
     on_date: PastDate
     member: MemberRef | None = None

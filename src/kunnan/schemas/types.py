@@ -13,6 +13,7 @@ from kunnan.domain.dates import not_in_future, parse_date
 from kunnan.domain.enums import Labelled
 from kunnan.domain.idnumber import parse_id_number
 from kunnan.domain.money import parse_yuan
+from kunnan.domain.numerals import parse_whole
 from kunnan.domain.phone import parse_mobile
 from kunnan.domain.register import check_area_m2, parse_area_m2
 
@@ -55,6 +56,15 @@ def _area_m2(value: Any) -> Any:
     if isinstance(value, Decimal):
         return check_area_m2(value)
     return value
+
+
+def _whole(value: Any) -> Any:
+    return parse_whole(value) if isinstance(value, str) else value
+
+
+#: A whole number given as text (an import cell): ASCII or full-width digits only, where
+#: Pydantic's own reading refuses full-width ones and ``int()`` would take ٣ or ३.
+Whole = BeforeValidator(_whole)
 
 
 def labelled(enum: type[E]) -> BeforeValidator:

@@ -2,8 +2,10 @@
 
 Every mutation calls ``record`` in the same transaction as the change, so a
 change and its audit row land together or not at all. ID numbers and phone
-numbers are stored masked: the audit says that a number changed, the
-register holds the number.
+numbers are stored masked, and birth dates as their year: the audit says
+that a number changed, the register holds the number. Rows are masked again
+when read, so rows written under an older, wider mask show no more than the
+mask of today.
 """
 
 from __future__ import annotations
@@ -19,10 +21,20 @@ from sqlalchemy.orm import Session
 
 from kunnan.db.session import AUDIT_KEY
 from kunnan.domain.audit import AuditContext
-from kunnan.domain.masking import mask_id_number, mask_phone
+from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_phone
 from kunnan.models import AuditEntry
 
-_MASKERS = {"id_number": mask_id_number, "phone": mask_phone}
+
+def _masked(key: str, value: Any, today: dt.date) -> str:
+    if key == "birth_date":
+        return mask_birth_date(value if isinstance(value, dt.date) else str(value))
+    if key == "phone":
+        return mask_phone(str(value))
+    return mask_id_number(str(value), today=today)
+
+
+#: The keys whose values the audit log keeps masked, wherever they are in a row's changes.
+MASKED_KEYS = frozenset({"id_number", "phone", "birth_date"})
 
 
 def context(session: Session) -> AuditContext:
@@ -32,19 +44,20 @@ def context(session: Session) -> AuditContext:
     return found
 
 
-def _jsonable(key: str, value: Any) -> Any:
-    """A JSON value for the audit row, with ID numbers and phones masked at any depth."""
+def _jsonable(key: str, value: Any, *, today: dt.date) -> Any:
+    """A JSON value for the audit row, with ID numbers, phones and birth dates masked at any
+    depth (under their own keys, and in (old, new) pairs)."""
     if value is None or isinstance(value, bool | int):
         return value
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(str(k), v, today=today) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(key, part, today=today) for part in value]
+    if key in MASKED_KEYS:
+        return _masked(key, value, today)
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(str(k), v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(key, part) for part in value]
-    text = str(value)
-    masker = _MASKERS.get(key)
-    return masker(text) if masker else text
+    return str(value)
 
 
 def record(
@@ -58,7 +71,7 @@ def record(
 ) -> None:
     """Add one audit row. ``changes`` maps a field to its value, or to (old, new) for updates."""
     ctx = context(session)
-    payload = _jsonable("", changes or {})
+    payload = _jsonable("", changes or {}, today=ctx.at.date())
     session.add(
         AuditEntry(
             at=ctx.at,
@@ -92,7 +105,9 @@ def row(
         "entity": entity,
         "entity_ref": entity_ref,
         "household_id": household_id,
-        "changes": json.dumps(_jsonable("", changes or {}), ensure_ascii=False, sort_keys=True),
+        "changes": json.dumps(
+            _jsonable("", changes or {}, today=ctx.at.date()), ensure_ascii=False, sort_keys=True
+        ),
     }
 
 
@@ -145,6 +160,7 @@ def list_entries(
         query = query.where(AuditEntry.at < end)
     if limit:
         query = query.limit(limit)
+    today = dt.date.today()
     return [
         AuditRow(
             id=entry.id,
@@ -155,7 +171,7 @@ def list_entries(
             entity=entry.entity,
             entity_ref=entry.entity_ref,
             household_id=entry.household_id,
-            changes=json.loads(entry.changes),
+            changes=_jsonable("", json.loads(entry.changes), today=today),
         )
         for entry in session.scalars(query)
     ]

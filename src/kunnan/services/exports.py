@@ -26,14 +26,15 @@ from kunnan.sheets.columns import Column
 
 PAGE = 1000
 
-#: ``export members``: each person with their household's key facts, sex and birth date.
+#: ``export members``: each person with their household's key facts, sex and birth date
+#: (the year alone unless revealed).
 MEMBER_COLUMNS: tuple[Column, ...] = (
     *(COLUMN[key] for key in ("household", "archive_no", "org", "area_code", "status", "category")),
     COLUMN["relation"],
     COLUMN["name"],
     COLUMN["id_number"],
     Column("sex", "性别", "enum", Sex),
-    Column("birth_date", "出生日期", "date"),
+    Column("birth_date", "出生日期", "birth_date"),
     *(
         COLUMN[key]
         for key in ("phone", "employer", "identity", "health", "schooling", "monthly_income_fen")

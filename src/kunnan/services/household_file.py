@@ -579,7 +579,7 @@ class HouseholdFileImporter:
                     RowProblem(
                         row_number,
                         self._column("id_number"),
-                        f"ID number {mask_id_number(number)} is also on row {earlier}",
+                        f"ID number {mask_id_number(number, today=self._today)} is also on row {earlier}",
                     )
                 )
         archive = plan.draft.archive_no if plan.draft else None
@@ -616,7 +616,7 @@ class HouseholdFileImporter:
                 RowProblem(
                     plan.head_number,
                     self._column("id_number"),
-                    f"ID number {mask_id_number(head_number)} is registered as a member of "
+                    f"ID number {mask_id_number(head_number, today=self._today)} is registered as a member of "
                     f"{household_code(found.household_id)}, not as a head worker",
                 )
             )
@@ -634,7 +634,7 @@ class HouseholdFileImporter:
                 RowProblem(
                     row_number,
                     self._column("id_number"),
-                    f"ID number {mask_id_number(number)} is already registered "
+                    f"ID number {mask_id_number(number, today=self._today)} is already registered "
                     f"(household {household_code(other.household_id)})",
                 )
             )

@@ -27,6 +27,7 @@ from kunnan.domain.enums import (
 from kunnan.domain.errors import Conflict, InvalidInput, KunnanError, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumber, IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
+from kunnan.domain.phone import PhoneError, parse_mobile
 from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
 from kunnan.schemas.household import (
     HouseholdCreate,
@@ -132,7 +133,7 @@ def _no_household(text: str) -> NotFound:
 
 def _not_a_head(number: str, household_id: int) -> NotFound:
     return NotFound(
-        f"ID number {mask_id_number(number)} belongs to a member of "
+        f"ID number {mask_id_number(number, today=dt.date.today())} belongs to a member of "
         f"{household_code(household_id)}, not to a head worker"
     )
 
@@ -178,7 +179,7 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
     existing = session.scalars(query).first()
     if existing is not None:
         raise Conflict(
-            f"ID number {mask_id_number(id_number)} is already registered "
+            f"ID number {mask_id_number(id_number, today=dt.date.today())} is already registered "
             f"(household {household_code(existing.household_id)})"
         )
 
@@ -688,31 +689,41 @@ def list_households(session: Session, *, where: HouseholdFilter) -> tuple[list[H
 
 
 def find_households(session: Session, *, text: str, limit: int | None = None) -> list[HouseholdRow]:
-    """Households whose members' names, ID numbers or phones, archive number or address match."""
+    """Households whose members' names or address hold ``text``, or whose archive number,
+    member's ID number or phone it is.
+
+    Numbers match only in full (an ID number of 18 characters, or the 15-digit original;
+    an 11-digit mobile number): a search that matched the end or the middle of a number
+    would tell anyone who can search the digits the masks hide, a few at a time.
+    """
     needle = text.strip()
     if not needle:
-        raise InvalidInput(
-            "give something to find: a name, part of an ID number, a phone, an address"
-        )
-    compact = needle.replace(" ", "").upper()
+        raise InvalidInput("give something to find: a name, an ID number, a phone, an address")
     member_match = [Member.name.contains(needle, autoescape=True)]
-    if len(compact) >= 4 and (compact.isdigit() or compact[:-1].isdigit()):
-        member_match.append(Member.id_number.endswith(compact, autoescape=True))
-        member_match.append(Member.phone.endswith(compact, autoescape=True))
-        number = _as_id_number(compact)
-        if number is not None:
-            member_match.append(Member.id_number == number)
+    number = _as_id_number(needle.replace(" ", ""))
+    if number is not None:
+        member_match.append(Member.id_number == number)
+    phone = _as_mobile(needle)
+    if phone is not None:
+        member_match.append(Member.phone == phone)
     matching = select(Member.household_id).where(or_(*member_match))
     query = _rows_query().where(
         or_(
             Household.id.in_(matching),
-            Household.archive_no.contains(needle, autoescape=True),
+            Household.archive_no == needle,
             Household.address.contains(needle, autoescape=True),
         )
     )
     if limit:
         query = query.limit(limit)
     return _to_rows(session, query)
+
+
+def _as_mobile(text: str) -> str | None:
+    try:
+        return parse_mobile(text)
+    except PhoneError:
+        return None
 
 
 @dataclass(frozen=True)

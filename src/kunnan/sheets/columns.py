@@ -18,10 +18,13 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from kunnan.domain.enums import Labelled
-from kunnan.domain.masking import mask_id_number, mask_phone
+from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_numbers, mask_phone
 from kunnan.domain.money import format_fen
+from kunnan.domain.numerals import foreign_digit
 
-Kind = Literal["text", "id_number", "phone", "money", "decimal", "date", "enum", "enum_list"]
+Kind = Literal[
+    "text", "id_number", "phone", "birth_date", "money", "decimal", "date", "enum", "enum_list"
+]
 Lang = Literal["en", "zh"]
 
 #: Characters that make a spreadsheet run a cell as a formula (CWE-1236).
@@ -31,7 +34,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = {"en": ";", "zh": "、"}
 _LIST_SPLIT = re.compile(r"[;；,，、/]")
 _HEADER_NOISE = re.compile(r"[\s*＊:：]")
-_LONG_DIGITS = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
+_FEN = re.compile(r"[0-9]+")
 
 #: Longest cell text quoted back in a message, and longest message about one cell.
 QUOTE_MAX = 60
@@ -150,7 +153,7 @@ def match_header(
 def quote(text: str) -> str:
     """Cell text for a message: shortened, with ID and phone numbers masked."""
     short = text if len(text) <= QUOTE_MAX else text[:QUOTE_MAX] + "…"
-    return mask_numbers(short)
+    return mask_numbers(short, today=dt.date.today())
 
 
 def tidy(message: str) -> str:
@@ -160,17 +163,7 @@ def tidy(message: str) -> str:
     may hold a full ID number.
     """
     short = message if len(message) <= MESSAGE_MAX else message[:MESSAGE_MAX] + "…"
-    return mask_numbers(short)
-
-
-def mask_numbers(text: str) -> str:
-    """Mask anything in a message that looks like an ID number or a mobile number."""
-
-    def masked(match: re.Match[str]) -> str:
-        found = match[0]
-        return mask_phone(found) if len(found) == 11 else mask_id_number(found)
-
-    return _LONG_DIGITS.sub(masked, text)
+    return mask_numbers(short, today=dt.date.today())
 
 
 def cell_text(value: Any, *, csv_escaped: bool = False) -> str | None:
@@ -220,7 +213,8 @@ def read_cell(
         )
     if kind == "money" and bound.in_fen:
         digits = unicodedata.normalize("NFKC", text).strip()
-        if not digits.isdigit():
+        # not str.isdigit(): it, and int(), take ٣ and ³ as well as 3
+        if foreign_digit(text) is not None or not _FEN.fullmatch(digits):
             raise CellProblem(
                 f"'{quote(text)}' is not a whole number of fen "
                 f"(a column named {bound.column.key} holds fen; other names hold yuan)"
@@ -277,14 +271,22 @@ def unescape_cell(text: str) -> str:
 
 
 def write_cell(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: bool) -> Any:
-    """A value as an export writes it: masked, labelled, yuan or fen, dates as dates in Excel."""
+    """A value as an export writes it: masked, labelled, yuan or fen, dates as dates in Excel.
+
+    Masked, an ID number keeps its area code and last two, a phone its first three and
+    last four, and a birth date its year (``kunnan.domain.masking`` says why).
+    """
     if value is None or value == []:
         return None
     kind = column.kind
     if kind == "id_number":
-        return str(value) if reveal else mask_id_number(str(value))
+        return str(value) if reveal else mask_id_number(str(value), today=dt.date.today())
     if kind == "phone":
         return str(value) if reveal else mask_phone(str(value))
+    if kind == "birth_date":
+        if not reveal:
+            return mask_birth_date(value if isinstance(value, dt.date) else str(value))
+        kind = "date"
     if kind == "enum" and column.enum is not None:
         return column.enum(str(value)).label(lang)
     if kind == "enum_list" and column.enum is not None:

@@ -24,8 +24,13 @@ def note(message: str) -> None:
 
 
 def error_line(message: str) -> None:
-    """The single line an error gets on stderr."""
-    one_line = " ".join(message.split())
+    """The single line an error gets on stderr, with ID and phone numbers masked: a message
+    may quote what was typed, and that may be someone's full number."""
+    import datetime as dt
+
+    from kunnan.domain.masking import mask_numbers
+
+    one_line = mask_numbers(" ".join(message.split()), today=dt.date.today())
     sys.stderr.write(f"error: {one_line}\n")
     sys.stderr.flush()
 

@@ -7,7 +7,9 @@
 - ``csv``: the same keys and values as JSON, one row per record; text cells
   that a spreadsheet would run as a formula are prefixed with ``'``.
 
-``--reveal`` shows full ID numbers and phones in every format.
+ID numbers and phones are masked and birth dates show their year
+(``kunnan.domain.masking`` says why); ``--reveal`` shows them in full in every
+format.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from enum import StrEnum
 from typing import Any, Literal
 
 from kunnan.domain.enums import Labelled
-from kunnan.domain.masking import mask_id_number, mask_phone
+from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_phone
 from kunnan.domain.money import format_fen
 
 Kind = Literal[
@@ -34,6 +36,7 @@ Kind = Literal[
     "datetime",
     "id_number",
     "phone",
+    "birth_date",
     "enum",
     "enum_list",
     "decimal",
@@ -45,7 +48,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 #: Values that must never be split across lines in a table.
-UNBROKEN = frozenset({"id_number", "phone", "date", "datetime", "money", "int"})
+UNBROKEN = frozenset({"id_number", "phone", "birth_date", "date", "datetime", "money", "int"})
 
 
 class OutputFormat(StrEnum):
@@ -92,10 +95,8 @@ def machine_value(field: Field, value: Any, *, reveal: bool) -> Any:
     """The value as JSON and CSV carry it."""
     if value is None:
         return None
-    if field.kind == "id_number" and not reveal:
-        return mask_id_number(str(value))
-    if field.kind == "phone" and not reveal:
-        return mask_phone(str(value))
+    if not reveal and field.kind in ("id_number", "phone", "birth_date"):
+        return _masked(field.kind, value)
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, dt.date):
@@ -107,6 +108,14 @@ def machine_value(field: Field, value: Any, *, reveal: bool) -> Any:
     if isinstance(value, list | tuple):
         return [machine_value(field, part, reveal=reveal) for part in value]
     return value
+
+
+def _masked(kind: Kind, value: Any) -> str:
+    if kind == "birth_date":
+        return mask_birth_date(value if isinstance(value, dt.date) else str(value))
+    if kind == "phone":
+        return mask_phone(str(value))
+    return mask_id_number(str(value), today=dt.date.today())
 
 
 def screen_value(field: Field, value: Any, view: View) -> str:
