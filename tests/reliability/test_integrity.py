@@ -3,6 +3,7 @@ and a register never runs backwards (registration before the head's birth)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,10 @@ from sqlalchemy.exc import DBAPIError
 from kunnan.db import migrate
 from kunnan.db.location import resolve
 from kunnan.db.triggers import APPEND_ONLY, expected
-from tests.aid_support import sql
+from kunnan.domain.aid import entry_hash
+from kunnan.models import AidEntry
+from kunnan.services.ledger import chain_fields
+from tests.aid_support import allow_tampering, raw, sql
 from tests.conftest import AID, BACKENDS, LedgerMaker, ledger_fixture
 from tests.support import Ledger
 
@@ -205,3 +209,156 @@ def test_the_truncate_refusals_come_and_go_with_their_migration(empty_database: 
     assert migrate.current(location) == "0009"
     ledger = Ledger(empty_database.url, empty_database.backend, empty_database.path)
     ledger.ok("db", "verify")
+
+
+# --- money on every date ------------------------------------------------------------------------
+
+
+def _late_fund(aid: Ledger) -> None:
+    """F002, whose only money (5,000 yuan) arrives on 2018-05-01; temporary aid uncapped."""
+    aid.ok("fund", "add", "--name", "2018年临时救助金", "--source", "union", "--year", "2018")
+    aid.ok("fund", "contribute", "F002", "5000", "--from", "白银市总工会", "--on", "2018-05-01")
+    aid.ok("program", "set", "temporary-aid", "--cap", "none", "--excludes", "none",
+           "--from", "2018-01-01")  # fmt: skip
+
+
+late = ledger_fixture(*AID, ("test_integrity.late", _late_fund))
+
+#: The refusal every path gives for 2,000 yuan out of F002 on 2018-03-01.
+BACK_DATED = (
+    "fund F002 (2018年临时救助金) would be below zero on 2018-03-01 (-2,000.00 yuan) with {what} "
+    "of 2,000.00 yuan dated 2018-03-01: the money for it reaches the fund on 2018-05-01"
+)
+GRANT = ["aid", "grant", "H000001", "--program", "temporary-aid", "--amount", "2000",
+         "--fund", "F002"]  # fmt: skip
+
+
+def _balance(ledger: Ledger, fund: str = "F002") -> int:
+    return int(ledger.ok("fund", "show", fund, "-f", "json").json()["balance_fen"])
+
+
+def test_a_grant_dated_before_its_money_reached_the_fund_is_refused(late: Ledger) -> None:
+    before = late.snapshot()
+    refused = late.fails(*GRANT, "--on", "2018-03-01", code=6)
+    assert refused.stderr.strip() == "error: " + BACK_DATED.format(what="a grant")
+    assert late.snapshot() == before
+    late.ok("ledger", "verify")
+
+
+def test_money_given_on_a_day_is_available_that_day(late: Ledger) -> None:
+    late.ok(*GRANT, "--on", "2018-05-01")
+    assert _balance(late) == 300_000
+    late.ok("ledger", "verify")
+
+
+def test_a_loan_dated_before_its_money_reached_the_fund_is_refused(late: Ledger) -> None:
+    loan = ["aid", "loan", "H000001", "--amount", "2000", "--fund", "F002", "--term-months", "12"]
+    before = late.snapshot()
+    refused = late.fails(*loan, "--on", "2018-03-01", code=6)
+    assert refused.stderr.strip() == "error: " + BACK_DATED.format(what="a loan")
+    assert late.snapshot() == before
+    late.ok(*loan, "--on", "2018-05-01")
+
+
+def test_a_grant_may_not_take_money_a_later_grant_already_spent(late: Ledger) -> None:
+    """4,000 of the 5,000 yuan went on 2018-06-01; more money came on 2018-08-01. A grant dated
+    2018-05-15 would leave June's grant unpaid for, so it is refused until August."""
+    late.ok(*GRANT[:5], "--amount", "4000", "--fund", "F002", "--on", "2018-06-01")
+    late.ok("fund", "contribute", "F002", "3000", "--from", "白银市总工会", "--on", "2018-08-01")
+    assert _balance(late) == 400_000  # enough today …
+    message = late.fails(*GRANT, "--on", "2018-05-15", code=6).stderr
+    assert (  # … but not on 2018-06-01
+        "would be below zero on 2018-06-01 (-1,000.00 yuan) with a grant of 2,000.00 yuan dated "
+        "2018-05-15: the money for it reaches the fund on 2018-08-01"
+    ) in message
+    late.ok(*GRANT, "--on", "2018-08-01")
+
+
+def test_reversing_a_contribution_may_not_leave_later_grants_unpaid_for(late: Ledger) -> None:
+    late.ok("fund", "contribute", "F002", "6000", "--from", "白银市总工会", "--on", "2018-07-01")
+    late.ok(*GRANT[:5], "--amount", "5000", "--fund", "F002", "--on", "2018-06-01")
+    seq = late.ok("fund", "show", "F002", "-f", "json").json()["entries"][0]["seq"]
+    # 6,000 yuan remain today, but June's 5,000 came out of May's money alone
+    refused = late.fails("aid", "reverse", str(seq), "--reason", "录入错误", "--on", "2018-05-02",
+                         code=6)  # fmt: skip
+    assert refused.stderr.strip() == (
+        f"error: fund F002 (2018年临时救助金) would be below zero on 2018-06-01 (-5,000.00 yuan) "
+        f"with reversing entry {seq} of 5,000.00 yuan dated 2018-05-02: the money for it reaches "
+        "the fund on 2018-07-01"
+    )
+    late.ok("aid", "reverse", str(seq), "--reason", "录入错误", "--on", "2018-07-01")
+    assert _balance(late) == 100_000
+
+
+IMPORT_HEADER = ["户编号", "帮扶项目", "金额(元)", "资金", "发放日期"]
+
+
+def _aid_file(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(IMPORT_HEADER) + "\n")
+        handle.writelines(",".join(row) + "\n" for row in rows)
+    return path
+
+
+def test_import_aid_refuses_a_back_dated_row_all_or_nothing_and_skips_it_when_asked(
+    late: Ledger, tmp_path: Path
+) -> None:
+    rows = [
+        ["H000001", "临时救助", "2000", "F002", "2018-05-02"],  # paid from May's money
+        ["H000001", "临时救助", "2000", "F002", "2018-03-01"],  # before any money reached F002
+    ]
+    file = _aid_file(tmp_path / "aid.csv", rows)
+    before = late.snapshot()
+    result = late.run("import", "aid", str(file))
+    assert result.exit_code == 3, result.stderr
+    assert "aid.csv: row 3: " + BACK_DATED.format(what="a grant") in result.stderr
+    assert late.snapshot() == before
+    skipped = late.ok("import", "aid", str(file), "--skip-invalid")
+    assert "1 grants paid, 0 already in the ledger, 1 rejected" in skipped.stderr
+    assert _balance(late) == 300_000
+    rejects = (tmp_path / "aid.rejects.csv").read_text(encoding="utf-8-sig")
+    assert "would be below zero on 2018-03-01" in rejects
+    late.ok("ledger", "verify")
+
+
+def test_import_aid_counts_its_own_earlier_rows_against_a_back_dated_one(
+    late: Ledger, tmp_path: Path
+) -> None:
+    """The batch pays row by row: a row dated before one it already paid may not take its money."""
+    rows = [
+        ["H000001", "临时救助", "5000", "F002", "2018-06-01"],
+        ["H000001", "送温暖", "500", "F002", "2018-05-01"],
+    ]
+    file = _aid_file(tmp_path / "aid.csv", rows)
+    result = late.run("import", "aid", str(file))
+    assert result.exit_code == 3, result.stderr
+    assert "row 3: fund F002 (2018年临时救助金) holds 0.00 yuan" in result.stderr
+
+
+def test_ledger_verify_finds_a_fund_below_zero_on_a_past_date(late: Ledger) -> None:
+    """Someone with SQL back-dates a grant to before the money came: the fund holds enough
+    today, and only the balance on every date shows it."""
+    late.ok(*GRANT, "--on", "2018-06-01")
+    late.ok("ledger", "verify")
+    rows = sql(late, "SELECT seq, prev_hash FROM aid_entry ORDER BY seq")
+    seq, previous = rows[-1]
+    # the forger recomputes the hash and moves the head: the chain itself stays consistent
+    allow_tampering(late)
+    table = AidEntry.__table__
+    with raw(late) as connection:
+        entry = dict(connection.execute(table.select().where(table.c.seq == seq)).mappings().one())
+    entry["on_date"] = dt.date(2018, 3, 1)
+    forged = entry_hash(previous, chain_fields(AidEntry(**entry)))
+    sql(late, "UPDATE aid_entry SET on_date = '2018-03-01', hash = :hash WHERE seq = :seq",
+        hash=forged, seq=seq)  # fmt: skip
+    sql(late, "UPDATE ledger_head SET hash = :hash", hash=forged)
+    assert _balance(late) == 300_000  # nothing looks wrong today
+    result = late.run("ledger", "verify")
+    assert result.exit_code == 1, result.stderr
+    assert "problem: fund F002 is below zero at the end of 2018-03-01 (-2,000.00 yuan)" in (
+        result.stdout
+    )
+    assert result.stderr.strip() == "error: ledger verify found 1 problem(s)"
+    db_verify = late.run("db", "verify", "-f", "json")
+    assert db_verify.exit_code == 1
+    assert any("below zero at the end of 2018-03-01" in p["message"] for p in db_verify.json())

@@ -224,7 +224,7 @@ def grant(session: Session, *, data: GrantCreate) -> GrantResult:
     amount = judgement.amount_fen
     assert amount is not None  # judged without hard refusals
     check_open(session, fund, on)
-    check_can_take(session, fund, amount, what="a grant")
+    check_can_take(session, fund, amount, on=on, what="a grant")
     overridden = tuple(r.message for r in judgement.limits)
     entry = ledger.append(
         session,
@@ -294,7 +294,9 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
         )
     check_open(session, fund, data.on_date)
     if FUND_DIRECTION[EntryKind(entry.kind)] > 0:  # money in comes out again
-        check_can_take(session, fund, entry.amount_fen, what=f"reversing entry {entry.seq}")
+        check_can_take(
+            session, fund, entry.amount_fen, on=data.on_date, what=f"reversing entry {entry.seq}"
+        )
     from kunnan.services.loans import link_reversal, loan_of_entry
 
     loan = loan_of_entry(session, entry)  # a loan or a repayment: refused or linked below

@@ -92,7 +92,7 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
         )
     member = member_or_head(household, data.member)
     check_open(session, fund, on)
-    check_can_take(session, fund, data.amount_fen, what="a loan")
+    check_can_take(session, fund, data.amount_fen, on=on, what="a loan")
     entry = ledger.append(
         session,
         AidEntry(
