@@ -14,7 +14,13 @@ One payer serves a whole transaction, batch after batch (``import aid``): the
 programmes, rules, funds' balances and the chain head are read once, each
 batch's households as it comes (and locked, as ``aid grant`` locks them). A
 refused grant changes nothing; ``grant_many`` refuses a whole batch at the
-first refusal. Tests pay the same grants through both paths and compare every
+first refusal.
+
+Locks follow kunnan's one order (``db.locks``: households, funds, the chain
+head). A payer holds funds and the chain head from its first batch and takes
+later batches' households after them, so it first takes the register as a
+whole: writers of one household (``aid grant`` …) wait for it before they hold
+anything it will want. Tests pay the same grants through both paths and compare every
 row and every refusal.
 """
 
@@ -31,6 +37,8 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows
+from kunnan.db.locks import hold_register
+from kunnan.db.session import ROW_LOCK
 from kunnan.domain.aid import FUND_DIRECTION, Earlier, GrantCase, Rule, entry_hash, judge
 from kunnan.domain.balances import DatedBalances, overdraw_refusal
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
@@ -181,11 +189,13 @@ class _State:
         """What every grant of the transaction reads: programmes, rules, funds and their
         net movement on each day, the latest assertions, and the chain head.
 
-        The funds and then the chain head are locked, in the order ``aid grant`` locks them,
-        so that on PostgreSQL no grant, reversal or balance assertion changes a fund while
-        the batch's totals stand for it."""
+        The register as a whole, the funds and then the chain head are locked, in the order
+        ``aid grant`` locks a household, its fund and the head, so that on PostgreSQL no
+        grant, reversal or balance assertion changes a fund while the batch's totals stand
+        for it, and no command holding a household waits for a fund the payer holds."""
         from kunnan.models import Fund
 
+        hold_register(session, whole=True)
         session.execute(select(Fund.id).order_by(Fund.id).with_for_update()).all()
         rules: dict[str, list[ProgramRule]] = defaultdict(list)
         for rule in session.scalars(select(ProgramRule).order_by(ProgramRule.effective_from)):
@@ -236,7 +246,7 @@ class _State:
                 select(Household.id, Household.registered_on)
                 .where(Household.id.in_(ids))
                 .order_by(Household.id)
-                .with_for_update()
+                .with_for_update(**ROW_LOCK)
             ).all()
         )
         members: dict[int, list[_Member]] = defaultdict(list)

@@ -147,6 +147,7 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
 
 def repay(session: Session, *, loan: Loan, data: RepaymentCreate) -> AidEntry:
     """Money repaid on a loan goes back into its fund; never more than is outstanding."""
+    resolve_household(session, household_code(loan.household_id), lock=True)  # before its fund
     fund = session.get(Fund, loan.fund_id)
     assert fund is not None
     fund = lock_fund(session, fund)  # every repayment of a loan queues on its fund
