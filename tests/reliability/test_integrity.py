@@ -18,7 +18,7 @@ from kunnan.models import AidEntry
 from kunnan.services.ledger import chain_fields
 from tests.aid_support import allow_tampering, raw, sql
 from tests.conftest import AID, BACKENDS, LedgerMaker, ledger_fixture
-from tests.support import Ledger
+from tests.support import Ledger, make_id
 
 
 def trigger_problems(ledger: Ledger) -> list[dict[str, Any]]:
@@ -362,3 +362,77 @@ def test_ledger_verify_finds_a_fund_below_zero_on_a_past_date(late: Ledger) -> N
     db_verify = late.run("db", "verify", "-f", "json")
     assert db_verify.exit_code == 1
     assert any("below zero at the end of 2018-03-01" in p["message"] for p in db_verify.json())
+
+
+# --- the register never runs backwards; filters say when they cannot match -------------------
+
+BORN_1978 = make_id("620402", dt.date(1978, 3, 15), 11)
+
+
+def test_a_household_is_not_registered_before_its_head_worker_was_born(baiyin: Ledger) -> None:
+    add = ["household", "add", "--name", "张三", "--id-number", BORN_1978, "--org", "phosphate"]
+    before = baiyin.snapshot()
+    refused = baiyin.fails(*add, "--on", "1978-03-14", code=3)
+    assert refused.stderr.strip() == (
+        "error: --on: a household cannot be registered on 1978-03-14, before its head worker "
+        "was born (by the ID number)"
+    )
+    assert baiyin.snapshot() == before
+    baiyin.ok(*add, "--on", "1978-03-15")  # registered the day the head was born: a newborn head
+
+
+@pytest.mark.parametrize(
+    ("columns", "cells", "words"),
+    [
+        ("registered_on", "1977-01-01", "registered_on: a household cannot be registered on"),
+        (
+            "status,archive_no,category,main_cause,archived_on",
+            "archived,BY-1,dibao,illness,1977-01-01",
+            "archived_on: a household cannot be archived (and so registered) on",
+        ),
+    ],
+)
+def test_import_households_refuses_a_registration_before_the_heads_birth(
+    baiyin: Ledger, tmp_path: Path, columns: str, cells: str, words: str
+) -> None:
+    """Plain rows like these take the import's fast lane: it declines, and the models say why."""
+    file = tmp_path / "register.csv"
+    file.write_text(
+        f"relation,name,id_number,org,{columns}\n"
+        f"head,张三,{BORN_1978},phosphate,{cells}\n"
+        f"head,李四,{make_id(sequence=13)},phosphate,{cells.replace('1977', '2017')}\n",
+        encoding="utf-8",
+    )
+    before = baiyin.snapshot()
+    result = baiyin.run("import", "households", str(file))
+    assert result.exit_code == 3, result.stderr
+    assert f"register.csv: row 2: {words} 1977-01-01, before its head worker was born" in (
+        result.stderr
+    )
+    assert "1978-03-15" not in result.stderr  # the birth date is not told
+    assert baiyin.snapshot() == before
+    skipped = baiyin.ok("import", "households", str(file), "--skip-invalid")
+    assert "2 rows read; 1 new households (1 person); 1 rejected" in skipped.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["household", "list"],
+        ["export", "households", "-o", "out.csv"],
+        ["export", "members", "-o", "out.csv"],
+        ["policy", "lines"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+@pytest.mark.parametrize("area", ["x", "62040", "990000", "６２０４０"])
+def test_an_area_filter_refuses_a_bad_area_code(
+    seeded: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str], area: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    refused = seeded.fails(*command, "--area", area, code=3)
+    assert refused.stderr.startswith(f"error: --area: area code '{area}'"), refused.stderr
+    assert not (tmp_path / "out.csv").exists()
+    good = seeded.ok(*command, "--area", "620402", "-f", "json") if command[0] != "export" else None
+    if good is not None and command[0] == "household":
+        assert [h["code"] for h in good.json()] == ["H000001"]

@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import RevealOption, WhyOption, ledger, parse_choice, state, today
+from kunnan.commands._common import (
+    RevealOption,
+    WhyOption,
+    ledger,
+    parse_area,
+    parse_choice,
+    state,
+    today,
+)
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
@@ -84,7 +92,7 @@ def _filter(
         status=parse_choice(HouseholdStatus, status, "--status"),
         category=parse_choice(Category, category, "--category"),
         org=org,
-        area_code=area,
+        area_code=parse_area(area),
     )
 
 
