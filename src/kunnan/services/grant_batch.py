@@ -6,9 +6,9 @@ household registered and not exited on the grant's date, its status that day,
 the programme's rule in force that day (``domain.aid.judge``: archived only,
 admission and level standards, ceilings, once a year, yearly caps, no double
 funding, overrides), no entry dated into a fund's asserted past, no fund below
-zero on the grant's date or any later one (``domain.balances``). It keeps the running totals those rules need in memory, numbers and
-hashes each entry onto the chain, and writes the entries, the chain head and
-the audit rows in bulk.
+zero on the grant's date or any later one (``domain.balances``). It keeps the
+running totals those rules need in memory, numbers and hashes each entry onto
+the chain, and writes the entries, the chain head and the audit rows in bulk.
 
 One payer serves a whole transaction, batch after batch (``import aid``): the
 programmes, rules, funds' balances and the chain head are read once, each
@@ -20,8 +20,10 @@ Locks follow kunnan's one order (``db.locks``: households, funds, the chain
 head). A payer holds funds and the chain head from its first batch and takes
 later batches' households after them, so it first takes the register as a
 whole: writers of one household (``aid grant`` …) wait for it before they hold
-anything it will want. Tests pay the same grants through both paths and compare every
-row and every refusal.
+anything it will want.
+
+Tests pay the same grants through both paths and compare every row and every
+refusal.
 """
 
 from __future__ import annotations
