@@ -175,4 +175,4 @@ def test_verify_checks_assertions_and_fund_balances(chain: Ledger) -> None:
     allow_tampering(chain)
     sql(chain, "UPDATE aid_entry SET amount_fen = 100 WHERE seq = 1")
     stdout, _ = verify_fails(chain, 1)
-    assert "fund F001 falls below zero at entry 2 (-4,999.00 yuan)" in stdout
+    assert "fund F001 is below zero at the end of 2018-09-01 (-4,999.00 yuan)" in stdout

@@ -96,8 +96,8 @@ INVALID: dict[str, list[Any]] = {
     "address": ["x" * 201, "a\x07b"],
     "housing_type": ["bad"],
     "housing_area_m2": ["45.555", "0", "-1", "abc", "10001"],
-    "registered_on": ["2030-01-01", "2015-02-30", "nope"],
-    "archived_on": ["2014-01-01", "2030-01-01", "nope"],
+    "registered_on": ["2030-01-01", "2015-02-30", "nope", "1950-01-01"],  # the last: before birth
+    "archived_on": ["2014-01-01", "2030-01-01", "nope", "1950-01-01"],
     "relation": ["bad"],
     "name": ["", "x1", "a" * 41, "李\u3000四"],
     "id_number": [WRONG_CHECK, FUTURE_ID, "620402********0007", "", float(IDS[3][:15]), "12345"],
@@ -285,3 +285,23 @@ def test_the_samples_households_file_takes_the_fast_lane_whole() -> None:
     assert len(groups) == 300
     for group in groups:
         assert agree(header, group, None, report=False) is not None
+
+
+def test_a_registration_before_the_heads_birth_declines_and_the_models_say_why() -> None:
+    """Both lanes judge it by one rule (``domain.register.registration_problem``)."""
+    for keys, cells in (
+        (["name", "id_number", "org", "registered_on"], ("王建国", IDS[0], "baiyin-qu", "1959-12-31")),
+        (["name", "id_number", "org", *ARCHIVED, "archived_on"],
+         ("王建国", IDS[0], "baiyin-qu", *ARCHIVED.values(), "1959-12-31")),
+    ):  # fmt: skip
+        header = header_of(keys, chinese=False)
+        group = [SourceRow(2, cells)]
+        assert agree(header, group, None, report=False) is None
+        _fast, rows = lanes(header, None)
+        (problem,) = rows.validate_slow(group).problems
+        assert "before its head worker was born (by the ID number)" in problem.reason
+        born = IDS[0][6:14]
+        assert born not in problem.reason and f"{born[:4]}-{born[4:6]}" not in problem.reason
+    on_the_day = [SourceRow(2, ("王建国", IDS[0], "baiyin-qu", "1960-01-01"))]
+    assert agree(header_of(["name", "id_number", "org", "registered_on"], chinese=False),
+                 on_the_day, None, report=False) is not None  # fmt: skip

@@ -37,3 +37,19 @@ def test_a_members_live_grants_are_found_through_its_own_index(sqlite_baiyin: Le
     plan = _plan(sqlite_baiyin, select(AidEntry.seq).where(live_grants(), AidEntry.member_id == 7))
     outer = plan.splitlines()[0]
     assert "member" in outer and "reverses_seq" not in outer, plan
+
+
+def test_a_funds_dated_balances_are_two_range_scans_of_its_index(sqlite_baiyin: Ledger) -> None:
+    """Every grant, loan and reversal asks for the fund's balance before its date and its net
+    movement on each day from then on: the (fund, date) index answers both, read in ranges."""
+    import datetime as dt
+
+    from kunnan.services.funds import dated_balances_query
+
+    statement = dated_balances_query().params(fund_id=1, on=dt.date(2018, 3, 1))
+    plan = _plan(sqlite_baiyin, statement)
+    scans = [line for line in plan.splitlines() if "aid_entry" in line]
+    assert len(scans) == 2, plan
+    assert all(
+        "COVERING INDEX ix_aid_entry_fund_on_date (fund_id=? AND on_date" in line for line in scans
+    ), plan

@@ -15,7 +15,13 @@ from kunnan.domain.dates import DateError, not_in_future, parse_date
 from kunnan.domain.enums import Labelled
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.numerals import NumberError, parse_whole
-from kunnan.domain.text import NOTE_MAX, TextError, clean_required_text, clean_text
+from kunnan.domain.text import (
+    NOTE_MAX,
+    TextError,
+    clean_area_code,
+    clean_required_text,
+    clean_text,
+)
 from kunnan.ui.output import OutputFormat, View
 
 if TYPE_CHECKING:
@@ -267,6 +273,17 @@ def parse_choice(enum: type[E], value: str | None, option: str) -> E | None:
     try:
         return enum.parse(value)
     except ValueError as error:
+        raise InvalidInput(f"{option}: {error}") from None
+
+
+def parse_area(value: str | None, *, option: str = "--area") -> str | None:
+    """An optional area-code filter, read as every area code is: a bad one is refused with the
+    usual words, never matched against nothing."""
+    if value is None:
+        return None
+    try:
+        return clean_area_code(value)
+    except TextError as error:
         raise InvalidInput(f"{option}: {error}") from None
 
 

@@ -22,6 +22,7 @@ from kunnan.commands._common import (
     WhyOption,
     ledger,
     output_file,
+    parse_area,
     parse_choice,
     state,
     today,
@@ -95,7 +96,7 @@ def _filter(
         status=parse_choice(HouseholdStatus, status, "--status"),
         category=parse_choice(Category, category, "--category"),
         org=org,
-        area_code=area,
+        area_code=parse_area(area),
     )
 
 

@@ -14,6 +14,7 @@ from kunnan.commands._common import (
     RevealOption,
     WhyOption,
     ledger,
+    parse_area,
     parse_choice,
     parse_on,
     reveal_reason,
@@ -383,7 +384,7 @@ def list_(
         status=parse_choice(HouseholdStatus, status, "--status"),
         category=parse_choice(Category, category, "--category"),
         org=org,
-        area_code=area,
+        area_code=parse_area(area),
         limit=_list_limit(limit, output),
     )
     with ledger(ctx, write=reveal) as session:

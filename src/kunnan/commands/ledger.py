@@ -73,7 +73,7 @@ def verify(
         raise CheckFailed(f"ledger verify found {len(result.problems)} problem(s){where}")
     note(
         f"chain of {result.count} entries intact; {result.assertions} balance assertion(s) hold; "
-        "no fund below zero"
+        "no fund below zero at the end of any day"
     )
 
 

@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_on, validated, view, whole_number
+from kunnan.commands._common import (
+    FormatOption,
+    ledger,
+    parse_area,
+    parse_on,
+    validated,
+    view,
+    whole_number,
+)
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
 
@@ -86,7 +94,7 @@ def lines(
     with ledger(ctx, write=False) as session:
         rows = [
             {"area_code": r.area_code, "year": r.year, "dibao_line_fen": r.dibao_line_fen}
-            for r in list_lines(session, area_code=area, year=year)
+            for r in list_lines(session, area_code=parse_area(area), year=year)
         ]
     render_rows(rows, LINE_FIELDS, view(ctx, output))
     if not rows:

@@ -57,10 +57,16 @@ def open_session(
         engine.dispose()
 
 
+#: How a row is held: against other writers, not against rows that refer to it (``FOR NO KEY
+#: UPDATE`` on PostgreSQL, which the foreign-key checks of other commands' inserts, ``FOR KEY
+#: SHARE``, do not wait for).
+ROW_LOCK: dict[str, Any] = {"key_share": True}
+
+
 def locked(lock: bool) -> dict[str, Any]:
     """``Session.get`` options that, with ``lock``, hold the row until the command ends
-    (``SELECT … FOR UPDATE`` on PostgreSQL) and read it afresh once held: one statement."""
-    return {"with_for_update": True, "populate_existing": True} if lock else {}
+    (``ROW_LOCK``) and read it afresh once held: one statement."""
+    return {"with_for_update": ROW_LOCK, "populate_existing": True} if lock else {}
 
 
 def check_revision(session: Session, location: Location) -> None:

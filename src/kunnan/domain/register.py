@@ -1,5 +1,6 @@
 """Rules of the register's records that span several fields: a household's standing, its
-secondary causes, its floor area, and a member's admission to study.
+registration after its head's birth, its secondary causes, its floor area, and a member's
+admission to study.
 
 The input models call these (``kunnan.schemas.household``), and so does the fast lane of
 ``import households`` (``kunnan.services.household_fast``), which reads plain rows without
@@ -103,6 +104,28 @@ def standing_problem(
 
 
 _NOT_YET = "a candidate has no {what} yet (only archived households do)"
+
+
+def registration_problem(
+    registered_on: dt.date | None, archived_on: dt.date | None, *, head_born: dt.date
+) -> Problem | None:
+    """A household is registered no earlier than its head worker was born (the birth date in
+    the head's ID number). It is registered on the day given, else on its archive date (an
+    archive brought in from an old register), else today, which no validated ID number's
+    birth date is after. The message names the date given, never the birth date."""
+    field, registered = (
+        ("registered_on", registered_on)
+        if registered_on is not None
+        else ("archived_on", archived_on)
+    )
+    if registered is None or registered >= head_born:
+        return None
+    what = "registered" if field == "registered_on" else "archived (and so registered)"
+    return (
+        field,
+        f"a household cannot be {what} on {registered.isoformat()}, before its head worker "
+        "was born (by the ID number)",
+    )
 
 
 def admission_problem(admitted: AdmissionLevel | None, year: int | None) -> Problem | None:

@@ -3,8 +3,9 @@
 ``aid_entry`` is the ledger: every yuan into a fund (a contribution) and out
 of it (a grant) is one row, numbered by ``seq`` without gaps and chained by
 SHA-256 (see ``kunnan.domain.aid``). Rows are never updated or deleted — the
-database refuses it with triggers — and a correction is a reversal: a new
-row of the same kind with the opposite amount, linked by ``reverses_seq``.
+database refuses it with triggers (migration 0006; ``kunnan.db.triggers``) —
+and a correction is a reversal: a new row of the same kind with the opposite
+amount, linked by ``reverses_seq``.
 ``ledger_head`` holds the last sequence number and hash; appending locks it,
 so two processes never fork the chain.
 

@@ -1,4 +1,8 @@
-"""The audit log: who changed what, when, with which command. Rows are only ever added."""
+"""The audit log: who changed what, when, with which command. Rows are only ever added.
+
+Triggers refuse UPDATE and DELETE on its rows (migration 0004) and, on PostgreSQL,
+TRUNCATE (migration 0009); ``kunnan.db.triggers`` lists them for ``kunnan db verify``.
+"""
 
 from __future__ import annotations
 

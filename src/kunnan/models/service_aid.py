@@ -9,7 +9,8 @@ placements by channel and year, loans by year).
 
 A loan's money moves on the aid ledger (``aid_entry``, kinds ``loan`` and
 ``repayment``); ``loan`` and ``loan_repayment`` say which entries belong to
-which loan, and like the ledger they are append-only.
+which loan, and like the ledger they are append-only: triggers refuse UPDATE and
+DELETE (migration 0008) and, on PostgreSQL, TRUNCATE (migration 0009).
 """
 
 from __future__ import annotations

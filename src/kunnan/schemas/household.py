@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,11 +19,13 @@ from kunnan.domain.enums import (
     Schooling,
     WorkerIdentity,
 )
+from kunnan.domain.idnumber import facts
 from kunnan.domain.register import (
     ADMITTED_YEAR_MAX,
     ADMITTED_YEAR_MIN,
     admission_problem,
     distinct_causes,
+    registration_problem,
     standing_problem,
 )
 from kunnan.domain.text import ADDRESS_MAX, CODE_MAX, SHORT_TEXT_MAX
@@ -110,6 +113,19 @@ class HouseholdCreate(BaseModel):
     def _head_is_head(cls, head: MemberCreate) -> MemberCreate:
         return head.model_copy(update={"relation": Relation.HEAD})
 
+    def archive_date(self) -> dt.date | None:
+        """The date an archive brought in was archived on (none for a new household)."""
+        return None
+
+    @model_validator(mode="after")
+    def _registered_after_birth(self) -> Self:
+        problem = registration_problem(
+            self.registered_on, self.archive_date(), head_born=facts(self.head.id_number).birth_date
+        )
+        if problem is not None:
+            raise _standing_error(*problem)
+        return self
+
 
 class HouseholdUpdate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -146,6 +162,9 @@ class HouseholdImport(HouseholdCreate):
     archive_no: ArchiveNo | None = None
     category: Annotated[Category, labelled(Category)] | None = None
     archived_on: PastDate | None = None
+
+    def archive_date(self) -> dt.date | None:
+        return self.archived_on if self.status is HouseholdStatus.ARCHIVED else None
 
     @model_validator(mode="after")
     def _standing(self) -> Self:

@@ -1,10 +1,11 @@
 """Cash aid: grants judged by the programme's rule in force on their date, and reversals.
 
 A grant locks, in this order, the household, the fund and the chain head
-(the same order everywhere, so two commands never wait on each other in a
-circle); on PostgreSQL the row locks make a second grant to the same
-household or from the same fund wait until the first has committed, and
-then see it. On SQLite the write transaction holds the database's lock.
+(the same order everywhere, ``db.locks``, so two commands never wait on each
+other in a circle); on PostgreSQL the row locks make a second grant to the
+same household or from the same fund wait until the first has committed, and
+then see it. A reversal locks the household of the entry it reverses before
+its fund. On SQLite the write transaction holds the database's lock.
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ def grant(session: Session, *, data: GrantCreate) -> GrantResult:
     amount = judgement.amount_fen
     assert amount is not None  # judged without hard refusals
     check_open(session, fund, on)
-    check_can_take(session, fund, amount, what="a grant")
+    check_can_take(session, fund, amount, on=on, what="a grant")
     overridden = tuple(r.message for r in judgement.limits)
     entry = ledger.append(
         session,
@@ -277,6 +278,8 @@ def grant(session: Session, *, data: GrantCreate) -> GrantResult:
 
 def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEntry:
     """Correct an entry by a new one with the opposite amount; an entry is reversed once."""
+    if entry.household_id is not None:  # households before funds, as every writer takes them
+        resolve_household(session, household_code(entry.household_id), lock=True)
     fund = session.get(Fund, entry.fund_id)
     assert fund is not None
     fund = lock_fund(session, fund)
@@ -294,7 +297,9 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
         )
     check_open(session, fund, data.on_date)
     if FUND_DIRECTION[EntryKind(entry.kind)] > 0:  # money in comes out again
-        check_can_take(session, fund, entry.amount_fen, what=f"reversing entry {entry.seq}")
+        check_can_take(
+            session, fund, entry.amount_fen, on=data.on_date, what=f"reversing entry {entry.seq}"
+        )
     from kunnan.services.loans import link_reversal, loan_of_entry
 
     loan = loan_of_entry(session, entry)  # a loan or a repayment: refused or linked below

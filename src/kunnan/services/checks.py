@@ -130,7 +130,18 @@ def loans_within_principal(session: Session) -> list[Problem]:
     ]
 
 
+def append_only_triggers_intact(session: Session) -> list[Problem]:
+    """Every append-only trigger kunnan installs is there, unchanged and enabled
+    (``kunnan.db.triggers``): without them raw SQL could rewrite history unrefused."""
+    from kunnan.db.triggers import trigger_problems
+
+    return [
+        Problem("append-only", p.table, p.message) for p in trigger_problems(session.connection())
+    ]
+
+
 CHECKS: list[tuple[str, Check]] = [
+    ("append-only triggers in place", append_only_triggers_intact),
     ("one head worker per household", one_head_each),
     ("status equals its history", status_matches_history),
     ("archives complete", archives_are_complete),

@@ -12,13 +12,24 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, select
+from sqlalchemy import (
+    CompoundSelect,
+    Date,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from kunnan.db.session import locked
+from kunnan.domain.balances import DatedBalances, overdraw_refusal
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
-from kunnan.domain.money import format_fen
 from kunnan.models import AidEntry, Fund, FundAssertion
 from kunnan.schemas.aid import BalanceAssertion, ContributionCreate, FundCreate
 from kunnan.services import audit, ledger
@@ -70,14 +81,53 @@ def balance(session: Session, fund_id: int, *, on: dt.date | None = None) -> int
     return int(session.scalar(_balance_query(on is not None), params) or 0)
 
 
-def check_can_take(session: Session, fund: Fund, amount_fen: int, *, what: str) -> None:
-    """Refuse taking ``amount_fen`` out of a fund that does not hold it."""
-    held = balance(session, fund.id)
-    if held - amount_fen < 0:
-        raise RuleViolation(
-            f"fund {fund_code(fund.id)} ({fund.name}) holds {format_fen(held)} yuan; "
-            f"{what} of {format_fen(amount_fen)} yuan would take it below zero"
-        )
+@cache
+def dated_balances_query() -> CompoundSelect[Any, int]:
+    """A fund's balance before a day, and its net movement on that day and each later one: two
+    range scans of the fund's entries in the (fund, date) index, which together read each
+    entry once (as the fund's balance alone did). Built once."""
+    fund, on = AidEntry.fund_id == bindparam("fund_id"), bindparam("on", type_=Date)
+    effect = func.coalesce(func.sum(fund_effect_sql()), 0)
+    # The first select names the columns' types: a date for the day, as the second reads it.
+    before = select(cast(null(), Date).label("on_date"), effect).where(fund, AidEntry.on_date < on)
+    from_on = (
+        select(AidEntry.on_date, effect)
+        .where(fund, AidEntry.on_date >= on)
+        .group_by(AidEntry.on_date)
+    )
+    return union_all(before, from_on)
+
+
+def dated_balances(session: Session, fund_id: int, *, since: dt.date) -> DatedBalances:
+    """The fund's balance at the end of ``since`` and of every later day, as the rule reads it."""
+    opening, days = 0, []
+    for day, fen in session.execute(dated_balances_query(), {"fund_id": fund_id, "on": since}):
+        if day is None:
+            opening = int(fen)
+        else:
+            days.append((day, int(fen)))
+    return DatedBalances(days, opening_fen=opening, since=since)
+
+
+def fund_label(fund_id: int, name: str) -> str:
+    """A fund as refusals name it: F001 (2018年帮扶资金)."""
+    return f"{fund_code(fund_id)} ({name})"
+
+
+def check_can_take(
+    session: Session, fund: Fund, amount_fen: int, *, on: dt.date, what: str
+) -> None:
+    """Refuse taking ``amount_fen`` out of a fund on day ``on`` unless it holds that much at
+    the end of that day and of every later one (``domain.balances``)."""
+    refusal = overdraw_refusal(
+        dated_balances(session, fund.id, since=on),
+        fund=fund_label(fund.id, fund.name),
+        on=on,
+        amount_fen=amount_fen,
+        what=what,
+    )
+    if refusal is not None:
+        raise RuleViolation(refusal)
 
 
 @cache

@@ -6,16 +6,24 @@ household registered and not exited on the grant's date, its status that day,
 the programme's rule in force that day (``domain.aid.judge``: archived only,
 admission and level standards, ceilings, once a year, yearly caps, no double
 funding, overrides), no entry dated into a fund's asserted past, no fund below
-zero. It keeps the running totals those rules need in memory, numbers and
-hashes each entry onto the chain, and writes the entries, the chain head and
-the audit rows in bulk.
+zero on the grant's date or any later one (``domain.balances``). It keeps the
+running totals those rules need in memory, numbers and hashes each entry onto
+the chain, and writes the entries, the chain head and the audit rows in bulk.
 
 One payer serves a whole transaction, batch after batch (``import aid``): the
 programmes, rules, funds' balances and the chain head are read once, each
 batch's households as it comes (and locked, as ``aid grant`` locks them). A
 refused grant changes nothing; ``grant_many`` refuses a whole batch at the
-first refusal. Tests pay the same grants through both paths and compare every
-row and every refusal.
+first refusal.
+
+Locks follow kunnan's one order (``db.locks``: households, funds, the chain
+head). A payer holds funds and the chain head from its first batch and takes
+later batches' households after them, so it first takes the register as a
+whole: writers of one household (``aid grant`` …) wait for it before they hold
+anything it will want.
+
+Tests pay the same grants through both paths and compare every row and every
+refusal.
 """
 
 from __future__ import annotations
@@ -31,10 +39,12 @@ from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows
+from kunnan.db.locks import hold_register
+from kunnan.db.session import ROW_LOCK
 from kunnan.domain.aid import FUND_DIRECTION, Earlier, GrantCase, Rule, entry_hash, judge
+from kunnan.domain.balances import DatedBalances, overdraw_refusal
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
-from kunnan.domain.money import format_fen
 from kunnan.models import (
     AidEntry,
     AuditEntry,
@@ -49,6 +59,7 @@ from kunnan.models import (
 )
 from kunnan.services import audit
 from kunnan.services.aid import live_grants
+from kunnan.services.funds import fund_label
 from kunnan.services.households import household_code, pick_member
 from kunnan.services.ledger import chain_fields, fund_code, fund_effect_sql
 from kunnan.services.programs import to_rule
@@ -158,7 +169,13 @@ class _State:
     exits: dict[int, tuple[dt.date, str]]
     programs: dict[str, str]
     rules: dict[str, list[ProgramRule]]
-    funds: dict[int, tuple[str, int]]
+    #: Each fund's name.
+    funds: dict[int, str]
+    #: Each fund's net movement per day, as read at the start (those paid since are in
+    #: ``balances``).
+    fund_days: dict[int, list[tuple[dt.date, int]]]
+    #: The funds the payer has paid from, day by day (``domain.balances``), built on first use.
+    balances: dict[int, DatedBalances]
     closed: dict[int, dt.date]
     received: dict[tuple[int, str, int], int]
     once_household: dict[tuple[int, str, int], Earlier]
@@ -172,28 +189,27 @@ class _State:
     @classmethod
     def begin(cls, session: Session) -> _State:
         """What every grant of the transaction reads: programmes, rules, funds and their
-        balances, the latest assertions, and the chain head.
+        net movement on each day, the latest assertions, and the chain head.
 
-        The funds and then the chain head are locked, in the order ``aid grant`` locks them,
-        so that on PostgreSQL no grant, reversal or balance assertion changes a fund while
-        the batch's totals stand for it."""
+        The register as a whole, the funds and then the chain head are locked, in the order
+        ``aid grant`` locks a household, its fund and the head, so that on PostgreSQL no
+        grant, reversal or balance assertion changes a fund while the batch's totals stand
+        for it, and no command holding a household waits for a fund the payer holds."""
         from kunnan.models import Fund
 
+        hold_register(session, whole=True)
         session.execute(select(Fund.id).order_by(Fund.id).with_for_update()).all()
         rules: dict[str, list[ProgramRule]] = defaultdict(list)
         for rule in session.scalars(select(ProgramRule).order_by(ProgramRule.effective_from)):
             rules[rule.program].append(rule)
-        balances = dict(
-            session.execute(
-                select(AidEntry.fund_id, func.coalesce(func.sum(fund_effect_sql()), 0)).group_by(
-                    AidEntry.fund_id
-                )
-            ).all()
-        )
-        funds = {
-            fid: (name, int(balances.get(fid, 0)))
-            for fid, name in session.execute(select(Fund.id, Fund.name))
-        }
+        fund_days: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+        for fund_id, day, fen in session.execute(
+            select(AidEntry.fund_id, AidEntry.on_date, func.sum(fund_effect_sql()))
+            .group_by(AidEntry.fund_id, AidEntry.on_date)
+            .order_by(AidEntry.fund_id, AidEntry.on_date)
+        ):
+            fund_days[fund_id].append((day, int(fen or 0)))
+        funds = dict(session.execute(select(Fund.id, Fund.name)).all())
         closed = dict(
             session.execute(
                 select(FundAssertion.fund_id, func.max(FundAssertion.on_date)).group_by(
@@ -211,6 +227,8 @@ class _State:
             programs=dict(session.execute(select(Program.code, Program.kind)).all()),
             rules=rules,
             funds=funds,
+            fund_days=fund_days,
+            balances={},
             closed=closed,
             received={},
             once_household={},
@@ -230,7 +248,7 @@ class _State:
                 select(Household.id, Household.registered_on)
                 .where(Household.id.in_(ids))
                 .order_by(Household.id)
-                .with_for_update()
+                .with_for_update(**ROW_LOCK)
             ).all()
         )
         members: dict[int, list[_Member]] = defaultdict(list)
@@ -421,13 +439,22 @@ class _State:
                 f"fund {fund_code(plan.fund_id)}'s balance was asserted at the end of {closed.isoformat()}; "
                 f"an entry dated {on.isoformat()} would change it"
             )
-        name, held = self.funds[plan.fund_id]
-        if held - amount < 0:
-            raise RuleViolation(
-                f"fund {fund_code(plan.fund_id)} ({name}) holds {format_fen(held)} yuan; "
-                f"a grant of {format_fen(amount)} yuan would take it below zero"
-            )
+        refusal = overdraw_refusal(
+            self._balances(plan.fund_id),
+            fund=fund_label(plan.fund_id, self.funds[plan.fund_id]),
+            on=on,
+            amount_fen=amount,
+            what="a grant",
+        )
+        if refusal is not None:
+            raise RuleViolation(refusal)
         return self._append(plan, rule, member, case, amount, tuple(judgement.limits))
+
+    def _balances(self, fund_id: int) -> DatedBalances:
+        found = self.balances.get(fund_id)
+        if found is None:
+            found = self.balances[fund_id] = DatedBalances(self.fund_days.pop(fund_id, []))
+        return found
 
     def _append(
         self,
@@ -439,8 +466,7 @@ class _State:
         limits: tuple[Any, ...],
     ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Number and hash the entry onto the chain, update the running totals, write its audit rows."""
-        on, year, name = plan.on, plan.on.year, self.funds[plan.fund_id][0]
-        held = self.funds[plan.fund_id][1]
+        on, year = plan.on, plan.on.year
         overridden = tuple(r.message for r in limits)
         context = audit.context(self.session)
         entry = AidEntry(
@@ -465,7 +491,7 @@ class _State:
         entry.prev_hash = self.hash
         entry.hash = entry_hash(self.hash, chain_fields(entry))
         self.seq, self.hash = entry.seq, entry.hash
-        self.funds[plan.fund_id] = (name, held + FUND_DIRECTION[EntryKind.GRANT] * amount)
+        self._balances(plan.fund_id).add(on, FUND_DIRECTION[EntryKind.GRANT] * amount)
         self.received[(plan.household_id, rule.program, year)] = (
             case.received_this_year_fen + amount
         )

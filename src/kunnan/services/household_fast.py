@@ -7,7 +7,8 @@ running its validators through Pydantic) costs more than inserting it. The fast
 lane reads the household's cells with the same cell readers, validates them with
 the same domain rules the models' validators call (``clean_name``,
 ``parse_id_number``, ``Labelled.parse``, ``parse_date`` …), applies the same rules
-across fields (``domain.register``: standing, admission, secondary causes) and
+across fields (``domain.register``: standing, registration after the head's birth,
+admission, secondary causes) and
 builds the rows with the same functions (``household_columns``,
 ``member_columns``).
 
@@ -52,6 +53,7 @@ from kunnan.domain.register import (
     admission_problem,
     distinct_causes,
     parse_area_m2,
+    registration_problem,
     standing_problem,
 )
 from kunnan.domain.text import ADDRESS_MAX, CODE_MAX, SHORT_TEXT_MAX
@@ -241,7 +243,13 @@ class FastLane:
             raise Decline
         head = rows[heads[0]]
         draft = self._household_of(head.cells)
-        draft.people.append((head.number, self._person_of(head.cells, Relation.HEAD)))
+        head_person = self._person_of(head.cells, Relation.HEAD)
+        # the day it is registered on, as household_columns settled it (given, archived, today)
+        if registration_problem(
+            draft.household["registered_on"], None, head_born=head_person["birth_date"]
+        ):
+            raise Decline
+        draft.people.append((head.number, head_person))
         for row, relation in zip(rows, relations, strict=True):
             if row is head:
                 continue

@@ -16,7 +16,9 @@ Every row is validated with the input models ``household add`` and
 SQLAlchemy Core. A household whose head's ID number is already registered
 as a head is matched: left as it is, or with ``update`` brought up to date
 field by field through the same services (and audit) as ``household edit``
-and ``household member edit``.
+and ``household member edit``. An import with ``update`` changes registered
+households a batch at a time in one transaction, so it takes the register as
+a whole first (``db.locks``), as every bulk writer does.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows, rows_in
+from kunnan.db.locks import hold_register
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -486,6 +489,8 @@ class HouseholdFileImporter:
         update: bool = False,
         csv_escaped: bool = False,
     ) -> None:
+        if update:  # it will hold households batch after batch: the register first
+            hold_register(session, whole=True)
         self._session = session
         self._today = today
         self._update = update

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.db.session import locked
+from kunnan.db.locks import hold_register
+from kunnan.db.session import ROW_LOCK, locked
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -52,10 +55,13 @@ def household_code(household_id: int) -> str:
 def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Household:
     """A household by its code (H000123), its archive number, or its head's ID number.
 
-    With ``lock`` its row is held until the command ends (``SELECT … FOR UPDATE`` on
+    With ``lock`` its row is held until the command ends (``SELECT … FOR NO KEY UPDATE`` on
     PostgreSQL), and read afresh once held: commands that change a household or pay it
-    take this lock first, so two of them on one household queue.
+    take this lock first, so two of them on one household queue. The register is taken
+    shared before it (``db.locks``: households before funds before the chain head).
     """
+    if lock:
+        hold_register(session, whole=False)
     text = ref.strip()
     match = _CODE.fullmatch(text)
     if match:
@@ -65,7 +71,7 @@ def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Hous
         return by_code
     household = _by_archive_or_head(session, text)
     if lock:
-        session.refresh(household, with_for_update=True)
+        session.refresh(household, with_for_update=ROW_LOCK)
     return household
 
 
@@ -184,6 +190,21 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
         )
 
 
+@contextmanager
+def _first_to_register(session: Session, id_number: str) -> Iterator[None]:
+    """Write a new person, refusing an ID number another command registered meanwhile with
+    the words ``_check_id_free`` uses. Two commands registering one number at once both pass
+    that check; on PostgreSQL the second then waits on the unique index until the first
+    commits, and fails there: inside a savepoint, so that the check can run again and say so."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError:
+        _check_id_free(session, id_number)
+        raise
+
+
 def member_values(data: MemberCreate) -> dict[str, Any]:
     """A member's columns, with birth date and sex read from the ID number (bulk inserts too)."""
     return member_columns(
@@ -271,10 +292,10 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
         HouseholdCause(cause=cause.value, position=index)
         for index, cause in enumerate(data.secondary_causes)
     ]
-    session.add(household)
-    head = _member_from(household, data.head)
-    session.add(head)
-    session.flush()
+    with _first_to_register(session, data.head.id_number):
+        session.add(household)
+        head = _member_from(household, data.head)
+        session.add(head)
     values = household_values(
         data, org_id=org.id, area_code=area_code, today=today, now=audit.context(session).at
     )
@@ -488,9 +509,9 @@ def add_member(session: Session, household: Household, *, data: MemberCreate) ->
             f"{household_code(household.id)} already has a head worker; a household has one"
         )
     _check_id_free(session, data.id_number)
-    member = _member_from(household, data)
-    session.add(member)
-    session.flush()
+    with _first_to_register(session, data.id_number):
+        member = _member_from(household, data)
+        session.add(member)
     _touch(session, household)
     audit.record(
         session,

@@ -14,6 +14,7 @@ finds (a list), and the command decides the exit code.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
@@ -28,6 +29,7 @@ from kunnan.domain.aid import (
     entry_hash,
     fund_effect,
 )
+from kunnan.domain.balances import DatedBalances
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.money import format_fen
 from kunnan.models import AidEntry, FundAssertion, LedgerHead
@@ -115,13 +117,13 @@ class Verification:
 
 
 def verify(session: Session, *, expect: str | None = None) -> Verification:
-    """Recompute the chain, check the head, every balance assertion and that no fund went below zero.
+    """Recompute the chain, check the head, every balance assertion and that no fund's balance
+    was below zero at the end of any day.
 
     ``expect`` is a head hash written down earlier: it must still be in the chain.
     """
     problems: list[Problem] = []
-    balances: dict[int, int] = {}
-    overdrawn: set[int] = set()
+    fund_days: dict[int, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     expected_seq, previous = 1, GENESIS_HASH
     found_expected = expect is None or expect == GENESIS_HASH
     query = select(AidEntry).order_by(AidEntry.seq).execution_options(yield_per=500)
@@ -140,11 +142,12 @@ def verify(session: Session, *, expect: str | None = None) -> Verification:
             wrong.append("its contents do not match its hash (edited?)")
         if wrong:
             problems.append(Problem(entry.seq, f"entry {entry.seq}: " + " and ".join(wrong)))
-        problems.extend(_balance_problem(entry, balances, overdrawn))
+        problems.extend(_count_on_its_day(entry, fund_days))
         found_expected = found_expected or entry.hash == expect
         expected_seq, previous = entry.seq + 1, entry.hash
         session.expunge(entry)
     count = expected_seq - 1
+    problems.extend(_overdrawn_funds(fund_days))
     problems.extend(_head_problems(session, count, previous))
     if not found_expected and expect is not None:
         problems.append(
@@ -159,24 +162,33 @@ def verify(session: Session, *, expect: str | None = None) -> Verification:
     return Verification(count=count, head_hash=previous, assertions=assertions, problems=problems)
 
 
-def _balance_problem(
-    entry: AidEntry, balances: dict[int, int], overdrawn: set[int]
-) -> list[Problem]:
+def _count_on_its_day(entry: AidEntry, fund_days: dict[int, dict[dt.date, int]]) -> list[Problem]:
+    """Add the entry's effect to its fund's net movement on its date."""
     try:
         kind = EntryKind(entry.kind)
     except ValueError:
         return [Problem(entry.seq, f"entry {entry.seq} has an unknown kind '{entry.kind}'")]
-    balance = balances.get(entry.fund_id, 0) + fund_effect(kind, entry.amount_fen)
-    balances[entry.fund_id] = balance
-    if balance >= 0 or entry.fund_id in overdrawn:
-        return []
-    overdrawn.add(entry.fund_id)
-    return [
-        Problem(
-            entry.seq,
-            f"fund {fund_code(entry.fund_id)} falls below zero at entry {entry.seq} ({format_fen(balance)} yuan)",
-        )
-    ]
+    fund_days[entry.fund_id][entry.on_date] += fund_effect(kind, entry.amount_fen)
+    return []
+
+
+def _overdrawn_funds(fund_days: dict[int, dict[dt.date, int]]) -> list[Problem]:
+    """Each fund whose balance ends some day below zero, at the first such day
+    (``domain.balances``: the rule grants and loans are judged by)."""
+    problems = []
+    for fund_id, days in sorted(fund_days.items()):
+        first_day = min(days)
+        below = DatedBalances(days.items()).first_below(first_day)
+        if below is not None:
+            day, balance = below
+            problems.append(
+                Problem(
+                    None,
+                    f"fund {fund_code(fund_id)} is below zero at the end of {day.isoformat()} "
+                    f"({format_fen(balance)} yuan)",
+                )
+            )
+    return problems
 
 
 def _head_problems(session: Session, count: int, last_hash: str) -> list[Problem]:

@@ -92,7 +92,7 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
         )
     member = member_or_head(household, data.member)
     check_open(session, fund, on)
-    check_can_take(session, fund, data.amount_fen, what="a loan")
+    check_can_take(session, fund, data.amount_fen, on=on, what="a loan")
     entry = ledger.append(
         session,
         AidEntry(
@@ -147,6 +147,7 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
 
 def repay(session: Session, *, loan: Loan, data: RepaymentCreate) -> AidEntry:
     """Money repaid on a loan goes back into its fund; never more than is outstanding."""
+    resolve_household(session, household_code(loan.household_id), lock=True)  # before its fund
     fund = session.get(Fund, loan.fund_id)
     assert fund is not None
     fund = lock_fund(session, fund)  # every repayment of a loan queues on its fund

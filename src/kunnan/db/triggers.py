@@ -1,0 +1,246 @@
+"""The append-only triggers kunnan installs, written down once, and how to find them altered.
+
+The audit log, the aid ledger, balance assertions and the loan tables refuse
+UPDATE and DELETE (and TRUNCATE on PostgreSQL) in the database itself. Those
+refusals are only as good as the triggers behind them, and a person with SQL
+can drop a trigger, replace it by one that does nothing, rewrite the function
+it calls, or disable it (PostgreSQL). ``EXPECTED`` is what the head migration
+leaves; ``trigger_problems`` compares the ledger's catalogue with it, and
+``kunnan db verify`` reports any difference (``services.checks``).
+
+The definitions are the triggers as the catalogue prints them: SQLite keeps the
+``CREATE TRIGGER`` text as it was run (``sqlite_master.sql``); PostgreSQL prints
+``pg_get_triggerdef`` and keeps the function's body (``pg_proc.prosrc``). Both
+are compared with runs of blanks folded, so layout never counts but every word
+does. Migrations from 0009 on create triggers from these definitions; one that
+changes a definition here copies the old text into the migrations that ran it.
+
+Database specifics (SQLite's schema table, PostgreSQL's catalogue) live here,
+in db/, like the pragmas.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, text
+
+#: The words each kind of table refuses with; ``{table}`` is the table's name.
+RECORD_REFUSAL = "{table} rows are never changed or deleted"
+LEDGER_REFUSAL = (
+    "{table} rows are append-only: they are never updated or deleted "
+    "(correct an entry with a reversal)"
+)
+
+#: PostgreSQL: the function the aid ledger's tables share (migration 0006); it names the
+#: table it refuses for. Its body is split over two string constants, as it was written.
+LEDGER_FUNCTION = "kunnan_append_only"
+LEDGER_FUNCTION_BODY = (
+    "BEGIN RAISE EXCEPTION '% rows are append-only: they are never updated or deleted ' "
+    "'(correct an entry with a reversal)', TG_TABLE_NAME; END"
+)
+
+
+@dataclass(frozen=True)
+class AppendOnlyTable:
+    """A table whose rows are added and never changed, and how its triggers are built."""
+
+    table: str
+    #: The migration that protected it.
+    since: str
+    #: The aid ledger's own tables share one PostgreSQL function; the others have their own.
+    ledger: bool = False
+
+    @property
+    def refusal(self) -> str:
+        return (LEDGER_REFUSAL if self.ledger else RECORD_REFUSAL).format(table=self.table)
+
+    @property
+    def function(self) -> str:
+        """The PostgreSQL function its triggers call."""
+        return LEDGER_FUNCTION if self.ledger else f"{self.table}_append_only"
+
+    @property
+    def function_body(self) -> str:
+        return (
+            LEDGER_FUNCTION_BODY if self.ledger else f"BEGIN RAISE EXCEPTION '{self.refusal}'; END"
+        )
+
+
+APPEND_ONLY: tuple[AppendOnlyTable, ...] = (
+    AppendOnlyTable("audit_log", since="0004"),
+    AppendOnlyTable("aid_entry", since="0006", ledger=True),
+    AppendOnlyTable("fund_assertion", since="0006", ledger=True),
+    AppendOnlyTable("loan", since="0008"),
+    AppendOnlyTable("loan_repayment", since="0008"),
+    AppendOnlyTable("loan_default", since="0008"),
+)
+
+#: The tables whose PostgreSQL TRUNCATE refusal migration 0009 adds (0006 gave the aid
+#: ledger's tables theirs).
+TRUNCATE_SINCE_0009 = tuple(t for t in APPEND_ONLY if not t.ledger)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    name: str
+    table: str
+    #: What it refuses, for the problem a missing one makes: "UPDATE", "TRUNCATE" …
+    refuses: str
+    #: The definition as the catalogue prints it (PostgreSQL: without the schema).
+    definition: str
+    #: PostgreSQL: the function it calls and that function's body.
+    function: str | None = None
+    function_body: str | None = None
+
+
+def sqlite_triggers(table: AppendOnlyTable) -> tuple[Trigger, ...]:
+    return tuple(
+        Trigger(
+            name=f"{table.table}_no_{verb.lower()}",
+            table=table.table,
+            refuses=verb,
+            definition=(
+                f"CREATE TRIGGER {table.table}_no_{verb.lower()} BEFORE {verb} ON {table.table} "
+                f"BEGIN SELECT RAISE(ABORT, '{table.refusal}'); END"
+            ),
+        )
+        for verb in ("UPDATE", "DELETE")
+    )
+
+
+def postgresql_triggers(table: AppendOnlyTable) -> tuple[Trigger, ...]:
+    name, function, body = table.table, table.function, table.function_body
+    return (
+        Trigger(
+            name=f"{name}_append_only",
+            table=name,
+            refuses="UPDATE and DELETE",
+            definition=(
+                f"CREATE TRIGGER {name}_append_only BEFORE DELETE OR UPDATE ON {name} "
+                f"FOR EACH ROW EXECUTE FUNCTION {function}()"
+            ),
+            function=function,
+            function_body=body,
+        ),
+        Trigger(
+            name=f"{name}_no_truncate",
+            table=name,
+            refuses="TRUNCATE",
+            definition=(
+                f"CREATE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {name} "
+                f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
+            ),
+            function=function,
+            function_body=body,
+        ),
+    )
+
+
+def expected(dialect: str) -> tuple[Trigger, ...]:
+    """Every append-only trigger the head migration leaves on this kind of database."""
+    build = postgresql_triggers if dialect == "postgresql" else sqlite_triggers
+    return tuple(trigger for table in APPEND_ONLY for trigger in build(table))
+
+
+def folded(sql: str) -> str:
+    """The text with each run of blanks (newlines included) made one space."""
+    return " ".join(sql.split())
+
+
+@dataclass(frozen=True)
+class TriggerProblem:
+    trigger: str
+    table: str
+    message: str
+
+
+def trigger_problems(connection: Connection) -> list[TriggerProblem]:
+    """How the ledger's append-only triggers differ from ``expected``: missing, altered, disabled."""
+    if connection.dialect.name == "postgresql":
+        return _postgresql_problems(connection)
+    return _sqlite_problems(connection)
+
+
+def _missing(trigger: Trigger) -> TriggerProblem:
+    return TriggerProblem(
+        trigger.name,
+        trigger.table,
+        f"trigger {trigger.name} on {trigger.table} is missing: {trigger.refuses} of its rows "
+        "is no longer refused (dropped?)",
+    )
+
+
+def _altered(trigger: Trigger, what: str) -> TriggerProblem:
+    return TriggerProblem(
+        trigger.name,
+        trigger.table,
+        f"trigger {trigger.name} on {trigger.table} is not the one kunnan installs: {what}",
+    )
+
+
+def _sqlite_problems(connection: Connection) -> list[TriggerProblem]:
+    found = {
+        str(name): str(sql or "")
+        for name, sql in connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        )
+    }
+    problems: list[TriggerProblem] = []
+    for trigger in expected("sqlite"):
+        sql = found.get(trigger.name)
+        if sql is None:
+            problems.append(_missing(trigger))
+        elif folded(sql) != folded(trigger.definition):
+            problems.append(_altered(trigger, "its definition was changed (replaced?)"))
+    return problems
+
+
+#: The catalogue's view of the triggers on kunnan's tables in the ledger's own schema.
+_PG_TRIGGERS = text(
+    """
+    SELECT t.tgname, c.relname, n.nspname, t.tgenabled, pg_get_triggerdef(t.oid),
+           p.proname, l.lanname, p.prosrc
+    FROM pg_trigger t
+    JOIN pg_class c ON c.oid = t.tgrelid
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_proc p ON p.oid = t.tgfoid
+    JOIN pg_language l ON l.oid = p.prolang
+    WHERE NOT t.tgisinternal AND n.nspname = current_schema()
+    """
+)
+
+#: tgenabled: O fires (the default), A fires always; D is disabled, R fires on replicas only.
+_FIRES = frozenset({"O", "A"})
+
+
+def _postgresql_problems(connection: Connection) -> list[TriggerProblem]:
+    found = {(row[0], row[1]): tuple(row) for row in connection.execute(_PG_TRIGGERS)}
+    problems: list[TriggerProblem] = []
+    for trigger in expected("postgresql"):
+        row = found.get((trigger.name, trigger.table))
+        if row is None:
+            problems.append(_missing(trigger))
+            continue
+        _name, _table, schema, enabled, definition, function, language, body = row
+        unqualified = re.sub(rf"\b{re.escape(schema)}\.", "", definition)
+        if folded(unqualified) != folded(trigger.definition):
+            problems.append(_altered(trigger, "its definition was changed (replaced?)"))
+        elif function != trigger.function or language != "plpgsql":
+            problems.append(
+                _altered(trigger, f"it calls {function}() instead of {trigger.function}()")
+            )
+        elif folded(body or "") != folded(trigger.function_body or ""):
+            problems.append(_altered(trigger, f"the function {function}() it calls was rewritten"))
+        if enabled not in _FIRES:
+            state = "disabled" if enabled == "D" else "set to fire on replicas only"
+            problems.append(
+                TriggerProblem(
+                    trigger.name,
+                    trigger.table,
+                    f"trigger {trigger.name} on {trigger.table} is {state}: {trigger.refuses} "
+                    "of its rows is no longer refused (ALTER TABLE … ENABLE TRIGGER restores it)",
+                )
+            )
+    return problems
