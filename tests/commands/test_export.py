@@ -219,7 +219,8 @@ def people(draw: st.DrawFn, head: bool) -> dict[str, Any]:
     return {
         "relation": "head" if head else draw(st.sampled_from(["spouse", "child", "parent", "sibling", "other"])),
         "name": draw(st.sampled_from(SURNAMES)) + draw(st.text(alphabet=GIVEN + "·", min_size=1, max_size=3)),
-        "birth": draw(st.dates(dt.date(1935, 1, 1), dt.date(2015, 12, 31))),
+        # A head is born before any registration date drawn below (the register refuses one before).
+        "birth": draw(st.dates(dt.date(1935, 1, 1), dt.date(1999 if head else 2015, 12, 31))),
         "phone": draw(st.none() | st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)),
         "employer": draw(st.none() | FREE_TEXT),
         "identity": draw(st.none() | st.sampled_from(["employed", "laid_off", "retired", "migrant"])),
