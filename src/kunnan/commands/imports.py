@@ -36,7 +36,10 @@ FileArg = Annotated[
 ]
 EncodingOpt = Annotated[
     str | None,
-    typer.Option("--encoding", help="CSV encoding: utf-8 or gb18030 (default: detected)."),
+    typer.Option(
+        "--encoding",
+        help="CSV encoding: utf-8, gb18030 (gbk, gb2312), big5 or utf-16 (default: utf-8 or gb18030, detected).",
+    ),
 ]
 SheetOpt = Annotated[
     str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
@@ -62,10 +65,18 @@ RejectsOpt = Annotated[
 MaxErrorsOpt = Annotated[
     int, typer.Option("--max-errors", min=0, help="List at most N bad rows (0 = all).")
 ]
+MaxRowsOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-rows",
+        min=1,
+        help="Refuse a file of more than N data rows (a register that big: raise it).",
+    ),
+]
 
-#: Files at least this large get a progress bar (when stderr is a terminal).
+#: Files at least this large get a progress bar (when stderr is a terminal): bytes of CSV,
+#: or of an Excel sheet's XML (about 600 rows of a households sheet).
 PROGRESS_BYTES = 512 * 1024
-PROGRESS_ROWS = 3000
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,7 @@ def run_file_import(
     skip_invalid: bool,
     rejects: Path | None,
     max_errors: int,
+    max_rows: int,
     options: dict[str, Any],
 ) -> None:
     """Open the file, check its header, import it in one transaction and report."""
@@ -112,7 +124,9 @@ def run_file_import(
     reject_path = (rejects or default_rejects(path)) if skip_invalid and not dry_run else None
     if reject_path is not None:
         check_target(reject_path)
-    with open_table(path, encoding=encoding, sheet=sheet, is_header=spec.is_header) as table:
+    with open_table(
+        path, encoding=encoding, sheet=sheet, is_header=spec.is_header, max_rows=max_rows
+    ) as table:
         try:
             header = match_header(table.header, spec.columns, quiet=spec.error_headers.values())
         except HeaderError as error:
@@ -160,6 +174,8 @@ def run_file_import(
 
 
 def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
+    from kunnan.sheets.read import listed
+
     missing = [key for key in spec.required if not header.has(key)]
     if missing:
         wanted = ", ".join(
@@ -171,7 +187,7 @@ def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
             f"{table.name}: the header row (row {table.header_row}) has no {wanted} column"
         )
     if header.ignored:
-        note(f"{table.name}: ignoring columns kunnan does not know: {', '.join(header.ignored)}")
+        note(f"{table.name}: ignoring columns kunnan does not know: {listed(header.ignored)}")
 
 
 def _problem_summary(report: ImportReport, noun: tuple[str, str]) -> str:
@@ -228,9 +244,7 @@ def _progress(table: Table) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for big files, when stderr is a terminal."""
     import sys
 
-    big = table.total is not None and (
-        table.total >= (PROGRESS_BYTES if table.kind == "csv" else PROGRESS_ROWS)
-    )
+    big = table.total is not None and table.total >= PROGRESS_BYTES
     if not (big and sys.stderr.isatty()):
         yield None
         return
@@ -295,6 +309,7 @@ def households(
     skip_invalid: SkipInvalidOpt = False,
     rejects: RejectsOpt = None,
     max_errors: MaxErrorsOpt = 50,
+    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
 ) -> None:
     """Import households from a CSV or Excel file: one row per person, the head worker's row first
     or marked 户主 (the same columns `export households` writes; see the README).
@@ -353,6 +368,7 @@ def households(
         skip_invalid=skip_invalid,
         rejects=rejects,
         max_errors=max_errors,
+        max_rows=max_rows,
         options={"update": update, "skip_invalid": skip_invalid, "org": org},
     )
 
@@ -374,6 +390,7 @@ def aid(
     skip_invalid: SkipInvalidOpt = False,
     rejects: RejectsOpt = None,
     max_errors: MaxErrorsOpt = 50,
+    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
 ) -> None:
     """Import cash aid already given, one grant per row, through the programmes' rules and funds.
 
@@ -423,5 +440,6 @@ def aid(
         skip_invalid=skip_invalid,
         rejects=rejects,
         max_errors=max_errors,
+        max_rows=max_rows,
         options={"skip_invalid": skip_invalid},
     )
