@@ -312,17 +312,17 @@ class _Lines:
             raise StopIteration
         self._taken += len(line)
         self._delimiters += line.count(self._delimiter)
-        if self._taken > CSV_RECORD_MAX:
-            raise file_error(
-                self._path,
-                f"row {self.record} is longer than {CSV_RECORD_MAX:,} characters; "
-                "is this the right file?",
-            )
         if self._delimiters >= COLUMNS_MAX:
             raise file_error(
                 self._path,
                 f"row {self.record} has more than {COLUMNS_MAX:,} columns, more than any "
                 "spreadsheet holds; is this the right file?",
+            )
+        if self._taken > CSV_RECORD_MAX:
+            raise file_error(
+                self._path,
+                f"row {self.record} is longer than {CSV_RECORD_MAX:,} characters; "
+                "is this the right file?",
             )
         return line
 
