@@ -559,7 +559,8 @@ def test_an_encoding_kunnan_cannot_read_is_one_line(
     aid: Ledger, tmp_path: Path, encoding: str, expect: str
 ) -> None:
     file = tmp_path / "list.csv"
-    file.write_text(csv_text([("H000001", "张建国", HEAD_ID, "", "", "")]), encoding="utf-8")
+    header, row = FAMILIES["households"]  # refused before any header is looked for
+    file.write_text(csv_text([row], header), encoding="utf-8")
     before = aid.snapshot()
     for words in (("import", "households", "--org", "baiyin-qu"), ("import", "aid"),
                   ("compare", "civil")):  # fmt: skip
