@@ -206,3 +206,33 @@ def test_excel_cells_that_look_like_formulas_or_numbers_stay_text(tmp_path: Path
 def test_column_headers_are_english_keys_or_chinese() -> None:
     column = Column("name", "姓名")
     assert (column.header("en"), column.header("zh")) == ("name", "姓名")
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        "<si><t>a b </t></si>",
+        "<si/>",
+        "<si><t/></si>",
+        '<si><r><rPr><b/></rPr><t>张</t></r><r><t xml:space="preserve"> 建国</t></r></si>',
+        '<si><t>张</t><rPh sb="0" eb="1"><t>zhang</t></rPh><phoneticPr fontId="1"/></si>',
+        "<si><t>p</t><r><t>q</t></r></si>",
+        "<si><t>_x005F_x000D_</t></si>",
+    ],
+)
+def test_shared_strings_read_as_openpyxl_reads_them(tmp_path: Path, xml: str) -> None:
+    import zipfile
+
+    from openpyxl.reader.strings import read_string_table
+
+    from kunnan.sheets.xlsx import MeteredZip, _Meter, shared_strings
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    part = f'<sst xmlns="{main}">{xml}</sst>'.encode()
+    file = tmp_path / "strings.zip"
+    with zipfile.ZipFile(file, "w") as archive:
+        archive.writestr("sharedStrings.xml", part)
+    with file.open("rb") as source, MeteredZip(source, _Meter(file)) as archive:
+        ours = shared_strings(archive, "sharedStrings.xml")
+    with zipfile.ZipFile(file) as archive, archive.open("sharedStrings.xml") as source:
+        assert ours == list(read_string_table(source))

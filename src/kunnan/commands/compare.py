@@ -39,11 +39,22 @@ def civil(
     ],
     encoding: Annotated[
         str | None,
-        typer.Option("--encoding", help="CSV encoding: utf-8 or gb18030 (default: detected)."),
+        typer.Option(
+            "--encoding",
+            help="CSV encoding: utf-8, gb18030 (gbk, gb2312), big5 or utf-16 (default: utf-8 or gb18030, detected).",
+        ),
     ] = None,
     sheet: Annotated[
         str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
     ] = None,
+    max_rows: Annotated[
+        int,
+        typer.Option(
+            "--max-rows",
+            min=1,
+            help="Refuse a list of more than N data rows (a list that big: raise it).",
+        ),
+    ] = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
     output: FormatOption = OutputFormat.TABLE,
     reveal: RevealOption = False,
     why: WhyOption = None,
@@ -70,11 +81,13 @@ def civil(
     )
     from kunnan.services.exports import record_bulk_reveal
     from kunnan.sheets.columns import HeaderError, match_header
-    from kunnan.sheets.read import open_table
+    from kunnan.sheets.read import listed, open_table
     from kunnan.ui.output import render_rows
 
     comparison = Comparison()
-    with open_table(file, encoding=encoding, sheet=sheet, is_header=is_header) as table:
+    with open_table(
+        file, encoding=encoding, sheet=sheet, is_header=is_header, max_rows=max_rows
+    ) as table:
         try:
             header = match_header(table.header, CIVIL_COLUMNS)
         except HeaderError as error:
@@ -85,7 +98,7 @@ def civil(
             raise InvalidInput(f"{table.name}: the header row has no {names} column")
         if header.ignored:
             note(
-                f"{table.name}: ignoring columns kunnan does not compare: {', '.join(header.ignored)}"
+                f"{table.name}: ignoring columns kunnan does not compare: {listed(header.ignored)}"
             )
         with ledger(ctx, write=reveal) as session:
             findings = list(

@@ -38,7 +38,10 @@ FileArg = Annotated[
 ]
 EncodingOpt = Annotated[
     str | None,
-    typer.Option("--encoding", help="CSV encoding: utf-8 or gb18030 (default: detected)."),
+    typer.Option(
+        "--encoding",
+        help="CSV encoding: utf-8, gb18030 (gbk, gb2312), big5 or utf-16 (default: utf-8 or gb18030, detected).",
+    ),
 ]
 SheetOpt = Annotated[
     str | None, typer.Option("--sheet", help="Excel sheet to read (default: the first).")
@@ -70,10 +73,18 @@ MaxErrorsOpt = Annotated[
         "--max-errors", parser=whole_number(least=0), help="List at most N bad rows (0 = all)."
     ),
 ]
+MaxRowsOpt = Annotated[
+    int,
+    typer.Option(
+        "--max-rows",
+        min=1,
+        help="Refuse a file of more than N data rows (a register that big: raise it).",
+    ),
+]
 
-#: Files at least this large get a progress bar (when stderr is a terminal).
+#: Files at least this large get a progress bar (when stderr is a terminal): bytes of CSV,
+#: or of an Excel sheet's XML (about 600 rows of a households sheet).
 PROGRESS_BYTES = 512 * 1024
-PROGRESS_ROWS = 3000
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,7 @@ def run_file_import(
     rejects: Path | None,
     force: bool,
     max_errors: int,
+    max_rows: int,
     options: dict[str, Any],
 ) -> None:
     """Open the file, check its header, import it in one transaction and report."""
@@ -126,7 +138,9 @@ def run_file_import(
     )
     if reject_target is not None:
         check(reject_target)  # before a single row is read
-    with open_table(path, encoding=encoding, sheet=sheet, is_header=spec.is_header) as table:
+    with open_table(
+        path, encoding=encoding, sheet=sheet, is_header=spec.is_header, max_rows=max_rows
+    ) as table:
         try:
             header = match_header(table.header, spec.columns, quiet=spec.error_headers.values())
         except HeaderError as error:
@@ -176,6 +190,8 @@ def run_file_import(
 
 
 def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
+    from kunnan.sheets.read import listed
+
     missing = [key for key in spec.required if not header.has(key)]
     if missing:
         wanted = ", ".join(
@@ -187,7 +203,7 @@ def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
             f"{table.name}: the header row (row {table.header_row}) has no {wanted} column"
         )
     if header.ignored:
-        note(f"{table.name}: ignoring columns kunnan does not know: {', '.join(header.ignored)}")
+        note(f"{table.name}: ignoring columns kunnan does not know: {listed(header.ignored)}")
 
 
 def _problem_summary(report: ImportReport, noun: tuple[str, str]) -> str:
@@ -253,9 +269,7 @@ def _progress(table: Table) -> Iterator[Callable[[int], None] | None]:
     """A progress bar on stderr for big files, when stderr is a terminal."""
     import sys
 
-    big = table.total is not None and (
-        table.total >= (PROGRESS_BYTES if table.kind == "csv" else PROGRESS_ROWS)
-    )
+    big = table.total is not None and table.total >= PROGRESS_BYTES
     if not (big and sys.stderr.isatty()):
         yield None
         return
@@ -321,6 +335,7 @@ def households(
     rejects: RejectsOpt = None,
     force: RejectsForceOpt = False,
     max_errors: MaxErrorsOpt = 50,
+    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
 ) -> None:
     """Import households from a CSV or Excel file: one row per person, the head worker's row first
     or marked 户主 (the same columns `export households` writes; see the README).
@@ -380,6 +395,7 @@ def households(
         rejects=rejects,
         force=force,
         max_errors=max_errors,
+        max_rows=max_rows,
         options={"update": update, "skip_invalid": skip_invalid, "org": org},
     )
 
@@ -402,6 +418,7 @@ def aid(
     rejects: RejectsOpt = None,
     force: RejectsForceOpt = False,
     max_errors: MaxErrorsOpt = 50,
+    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
 ) -> None:
     """Import cash aid already given, one grant per row, through the programmes' rules and funds.
 
@@ -452,5 +469,6 @@ def aid(
         rejects=rejects,
         force=force,
         max_errors=max_errors,
+        max_rows=max_rows,
         options={"skip_invalid": skip_invalid},
     )

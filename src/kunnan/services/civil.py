@@ -27,7 +27,15 @@ from kunnan.models import Household, Member
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.civil import CivilListEntry
 from kunnan.services.households import household_code
-from kunnan.sheets.columns import CellProblem, Column, HeaderMatch, count_known, read_cell, tidy
+from kunnan.sheets.columns import (
+    CellProblem,
+    Column,
+    HeaderMatch,
+    count_known,
+    quote,
+    read_cell,
+    tidy,
+)
 from kunnan.sheets.read import SourceRow
 
 CIVIL_COLUMNS: tuple[Column, ...] = (
@@ -92,7 +100,7 @@ def _read(
         try:
             value = read_cell(cell, bound, csv_escaped=csv_escaped)
         except CellProblem as problem:
-            reasons.append(f"{bound.spelled}: {problem}")
+            reasons.append(f"{quote(bound.spelled)}: {problem}")
             continue
         if value is not None:
             values[key] = value
@@ -102,7 +110,7 @@ def _read(
         except ValidationError as error:
             names = {column.key: header.name(column) for column in CIVIL_COLUMNS}
             reasons = [
-                f"{names.get(field_name, field_name)}: {tidy(message)}"
+                f"{quote(names.get(field_name, field_name))}: {tidy(message)}"
                 for field_name, message in model_problems(error)
             ]
     return Finding(

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows, rows_in
 from kunnan.services import audit
+from kunnan.sheets.columns import quote
 from kunnan.sheets.read import SourceRow
 
 #: Rows per batch: large enough that each INSERT carries many rows, small enough to stay flat.
@@ -49,14 +50,12 @@ class RowProblem:
     reason: str
 
     def line(self, file: str) -> str:
-        where = f"{file}: row {self.row}"
-        return (
-            f"{where}: {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
-        )
+        return f"{file}: row {self.row}: {self.short}"
 
     @property
     def short(self) -> str:
-        return f"{self.column}: {self.reason}" if self.column else self.reason
+        # The column as the file spells it is file content: a header cell can be huge.
+        return f"{quote(self.column)}: {self.reason}" if self.column else self.reason
 
 
 @dataclass

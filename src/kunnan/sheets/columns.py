@@ -140,7 +140,7 @@ def match_header(
             continue
         if column.key in bound:
             raise HeaderError(
-                f"columns '{bound[column.key].spelled}' and '{spelled}' are both "
+                f"columns '{quote(bound[column.key].spelled)}' and '{quote(spelled)}' are both "
                 f"{column.key} ({column.zh}); keep one"
             )
         bound[column.key] = Bound(column=column, index=index, spelled=spelled)

@@ -1,13 +1,18 @@
-"""Reading a table from a CSV or Excel .xlsx file, one row at a time.
+"""Reading a table from a CSV or Excel .xlsx file, one row at a time, within limits.
 
 CSV files may be UTF-8 (with or without a byte-order mark) or GB18030 (the
 superset of GBK that Chinese Excel and WPS save); the encoding is detected
-from the start of the file unless given. Excel files are read with openpyxl
-in read-only mode, which streams the sheet instead of loading it.
+from the start of the file unless given (``ENCODINGS`` lists what may be
+given). Excel files are read as streams by ``kunnan.sheets.xlsx``.
 
 Row numbers are the ones a spreadsheet shows: the first line of the file is
 row 1. Title rows above the header are skipped: the header is the first row
 that names at least two of the format's columns. Blank rows are skipped.
+
+Every read is bounded: the limits below say how many rows, columns and
+characters a file may hold, and how far an .xlsx file may expand. A file
+past one is refused with one line (InvalidInput) when reading reaches it,
+in memory that does not grow with the file.
 """
 
 from __future__ import annotations
@@ -15,8 +20,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -24,7 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kunnan.domain.errors import InvalidInput
-from kunnan.sheets.columns import Formula, cell_text
+from kunnan.sheets.columns import cell_text, quote
 
 #: How much of a CSV file is read to tell its encoding.
 SAMPLE_BYTES = 1 << 20
@@ -32,6 +35,53 @@ SAMPLE_BYTES = 1 << 20
 CSV_CELL_MAX = 1 << 20
 #: The header must be within this many rows from the top.
 HEADER_SEARCH_ROWS = 20
+
+# What one file may hold. A caseworker's register is far inside every limit;
+# a file past one is refused with one line before anything is imported, so a
+# hostile or mistaken file costs bounded memory and time.
+
+#: Data rows read from one file, unless the command is given --max-rows.
+MAX_ROWS = 1_000_000
+#: The widest row: Excel's own last column (XFD). No spreadsheet holds more.
+COLUMNS_MAX = 16_384
+#: The longest CSV record, in characters: one line, or several when a quoted cell
+#: holds line breaks. Read a line at a time, never more than this in memory.
+CSV_RECORD_MAX = 32 << 20
+#: What an .xlsx workbook may expand to, all its parts together (bytes, as the
+#: zip declares them and as they are really read).
+XLSX_EXPANDED_MAX = 200 << 20
+#: The shared strings, which are held in memory while the sheet is read.
+XLSX_SHARED_STRINGS_MAX = 64 << 20
+#: Each of the small parts openpyxl parses whole: the sheet list, styles, relationships.
+XLSX_PART_MAX = 8 << 20
+#: A part over XLSX_RATIO_FROM bytes that expands more than XLSX_RATIO_MAX times
+#: its compressed size is a zip bomb: spreadsheet XML compresses about 10 times.
+XLSX_RATIO_MAX = 100
+XLSX_RATIO_FROM = 1 << 20
+#: Parts in one zip (reading the zip's directory costs memory for each).
+XLSX_PARTS_MAX = 10_000
+#: The most XML read without an element starting or ending: one cell or tag (bytes).
+XLSX_ELEMENT_BYTES_MAX = 16 << 20
+#: XML elements in one row or shared string (a cell is two or three: c, v, f).
+XLSX_ROW_ELEMENTS_MAX = 4 * COLUMNS_MAX
+#: Excel's own last row.
+EXCEL_ROWS_MAX = 1_048_576
+#: What --encoding accepts, by Python's name for each codec: the encodings Chinese
+#: spreadsheets are saved in. Others (latin-1, say) would read any bytes as wrong text.
+ENCODINGS = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8",
+    "gb18030": "GB18030",
+    "gbk": "GBK",
+    "gb2312": "GB2312",
+    "big5": "Big5",
+    "big5hkscs": "Big5-HKSCS",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+}
+#: Names listed whole in a message; a longer list ends with how many more.
+LISTED_MAX = 10
 
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -71,12 +121,23 @@ class Table:
         return self._rows
 
     def position(self) -> int:
-        """How far reading has got, in the unit of ``total`` (bytes for CSV, rows for Excel)."""
+        """How far reading has got, in bytes of ``total`` (for Excel, of the sheet's XML)."""
         return self._position()
 
 
 def file_error(path: Path, message: str, *, hint: str | None = None) -> InvalidInput:
     return InvalidInput(f"{path.name}: {message}", hint=hint)
+
+
+def listed(names: Sequence[str], *, noun: str = "columns") -> str:
+    """Names from a file for a message: at most LISTED_MAX, each shortened, then how many more.
+
+    A header can name 16,000 columns of a thousand characters each; the
+    message about them stays one short line.
+    """
+    shown = ", ".join(quote(name) for name in names[:LISTED_MAX])
+    hidden = len(names) - LISTED_MAX
+    return f"{shown} … and {hidden:,} more {noun}" if hidden > 0 else shown
 
 
 @contextmanager
@@ -86,8 +147,14 @@ def open_table(
     is_header: Callable[[Sequence[str]], bool],
     encoding: str | None = None,
     sheet: str | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> Iterator[Table]:
-    """Open a CSV or .xlsx file and find its header row; InvalidInput when it cannot be read."""
+    """Open a CSV or .xlsx file and find its header row; InvalidInput when it cannot be read.
+
+    More than ``max_rows`` data rows, or any other limit above, is an
+    InvalidInput when reading gets there: an import that reads the rows
+    inside its transaction writes nothing.
+    """
     try:
         with path.open("rb") as probe:
             start = probe.read(8)
@@ -105,11 +172,13 @@ def open_table(
         if start.startswith(_XLSX_MAGIC):
             if encoding is not None:
                 raise file_error(path, "--encoding is for CSV files; this is an Excel file")
-            table = _open_xlsx(path, stack, sheet=sheet, is_header=is_header)
+            table = _open_xlsx(path, stack, sheet=sheet, is_header=is_header, max_rows=max_rows)
         else:
             if sheet is not None:
                 raise file_error(path, "--sheet is for Excel files; this is a CSV file")
-            table = _open_csv(path, stack, encoding=encoding, is_header=is_header)
+            table = _open_csv(
+                path, stack, encoding=encoding, is_header=is_header, max_rows=max_rows
+            )
         yield table
 
 
@@ -156,9 +225,20 @@ def _find_header(
     )
 
 
-def _data_rows(numbered: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[SourceRow]:
+def _data_rows(
+    path: Path, numbered: Iterator[tuple[int, tuple[Any, ...]]], max_rows: int
+) -> Iterator[SourceRow]:
+    count = 0
     for number, cells in numbered:
         if not _blank(cells):
+            count += 1
+            if count > max_rows:
+                raise file_error(
+                    path,
+                    f"the file has more than {max_rows:,} rows under its header, more than "
+                    "kunnan reads at once",
+                    hint="split it, or give --max-rows if the register really is that big",
+                )
             yield SourceRow(number=number, cells=cells)
 
 
@@ -170,7 +250,9 @@ def detect_encoding(sample: bytes) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith(_UTF16_BOMS):
-        raise ValueError("the file is UTF-16 text; save it as CSV UTF-8")
+        raise ValueError(
+            "the file is UTF-16 text; save it as CSV UTF-8 (or give --encoding utf-16)"
+        )
     if b"\x00" in sample:
         raise ValueError("the file holds NUL bytes: it is not a CSV text file")
     for candidate in ("utf-8", "gb18030"):
@@ -183,14 +265,66 @@ def detect_encoding(sample: bytes) -> str:
 
 
 def _codec(name: str) -> str:
+    """The codec --encoding names, if it is one of ENCODINGS."""
+    accepted = "utf-8, gb18030, gbk, gb2312, big5 or utf-16"
+    if not name.strip():
+        raise InvalidInput(f"--encoding is empty; give one of {accepted}")
     try:
         found = codecs.lookup(name).name
     except LookupError:
         raise InvalidInput(
-            f"--encoding: unknown encoding '{name}' (use utf-8 or gb18030)"
+            f"--encoding: unknown encoding '{quote(name)}' (use utf-8 or gb18030)"
         ) from None
+    if found not in ENCODINGS:
+        raise InvalidInput(f"--encoding: kunnan reads CSV files in {accepted}, not '{quote(name)}'")
     # A byte-order mark is never data: read UTF-8 as utf-8-sig so one is dropped.
     return "utf-8-sig" if found == "utf-8" else found
+
+
+class _Lines:
+    """A CSV file's lines for csv.reader, never more than CSV_RECORD_MAX characters in memory.
+
+    ``readline`` of a text file reads a whole line, however long; this reads
+    at most one record's worth and refuses a record past the limit, or one
+    with more delimiters than COLUMNS_MAX (before csv.reader makes a list of
+    them). ``taken`` is reset by the reader after each record.
+    """
+
+    def __init__(self, text: io.TextIOWrapper, path: Path, delimiter: str) -> None:
+        self._text = text
+        self._path = path
+        self._delimiter = delimiter
+        self.record = 1
+        self._taken = 0
+        self._delimiters = 0
+
+    def next_record(self) -> None:
+        self.record += 1
+        self._taken = 0
+        self._delimiters = 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(CSV_RECORD_MAX + 1 - self._taken)
+        if not line:
+            raise StopIteration
+        self._taken += len(line)
+        self._delimiters += line.count(self._delimiter)
+        if self._delimiters >= COLUMNS_MAX:
+            raise file_error(
+                self._path,
+                f"row {self.record} has more than {COLUMNS_MAX:,} columns, more than any "
+                "spreadsheet holds; is this the right file?",
+            )
+        if self._taken > CSV_RECORD_MAX:
+            raise file_error(
+                self._path,
+                f"row {self.record} is longer than {CSV_RECORD_MAX:,} characters; "
+                "is this the right file?",
+            )
+        return line
 
 
 def _open_csv(
@@ -199,6 +333,7 @@ def _open_csv(
     *,
     encoding: str | None,
     is_header: Callable[[Sequence[str]], bool],
+    max_rows: int,
 ) -> Table:
     raw = stack.enter_context(path.open("rb"))
     size = path.stat().st_size
@@ -220,8 +355,9 @@ def _open_csv(
     )
     first_line = sample.split(b"\n", 1)[0]
     delimiter = "\t" if first_line.count(b"\t") > first_line.count(b",") else ","
-    reader = csv.reader(text, delimiter=delimiter)
-    label = "UTF-8" if chosen.startswith("utf") else chosen.upper()
+    lines = _Lines(text, path, delimiter)
+    reader = csv.reader(lines, delimiter=delimiter)
+    label = ENCODINGS[chosen]
     hint = f"read as {label}; give --encoding if that is wrong" if chosen != "utf-8-sig" else None
 
     def numbered() -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -232,8 +368,8 @@ def _open_csv(
                 "".join(cells).encode("utf-8")
             except StopIteration:
                 return
-            except UnicodeEncodeError:
-                other = "gb18030" if chosen.startswith("utf") else "utf-8"
+            except UnicodeError:  # a lone surrogate re-encoded, or UTF-16 with no byte-order mark
+                other = "gb18030" if chosen.startswith("utf-8") else "utf-8"
                 how = "detected from the start of the file" if detected else "as given"
                 raise file_error(
                     path,
@@ -248,6 +384,7 @@ def _open_csv(
                     path, f"row {number + 1}: {reason}; is this the right file?"
                 ) from None
             number += 1
+            lines.next_record()
             yield number, tuple(cells)
 
     rows = numbered()
@@ -259,7 +396,7 @@ def _open_csv(
         header_row=header_row,
         encoding=chosen,
         total=size,
-        _rows=_data_rows(rows),
+        _rows=_data_rows(path, rows, max_rows),
         _position=raw.tell,
     )
 
@@ -273,59 +410,37 @@ def _open_xlsx(
     *,
     sheet: str | None,
     is_header: Callable[[Sequence[str]], bool],
+    max_rows: int,
 ) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    from kunnan.sheets.xlsx import open_workbook
 
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles it ignores
-            workbook = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise file_error(path, "this is not a readable Excel .xlsx file") from None
-    stack.callback(workbook.close)
-    names = workbook.sheetnames
+    workbook = open_workbook(path, stack)
+    names = [name for name, _part, _chart in workbook.sheets]
     if sheet is None:
         if not names:
             raise file_error(path, "the workbook has no sheets")
-        chosen = names[0]
+        chosen = 0
     elif sheet in names:
-        chosen = sheet
+        chosen = names.index(sheet)
     else:
-        raise file_error(path, f"no sheet '{sheet}'; its sheets are: {', '.join(names)}")
-    worksheet: Any = workbook[chosen]
-    if not hasattr(worksheet, "reset_dimensions"):
-        raise file_error(path, f"'{chosen}' is a chart sheet, not a table")
-    total = worksheet.max_row
-    worksheet.reset_dimensions()  # some writers record a wrong size; read every row there is
-    done = [0]
-
-    def numbered() -> Iterator[tuple[int, tuple[Any, ...]]]:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for number, cells in enumerate(worksheet.iter_rows(), start=1):
-                done[0] = number
-                yield number, tuple(_xlsx_value(cell) for cell in cells)
-
-    rows = numbered()
+        raise file_error(
+            path, f"no sheet '{quote(sheet)}'; its sheets are: {listed(names, noun='sheets')}"
+        )
+    name, part, chart = workbook.sheets[chosen]
+    if chart:
+        raise file_error(path, f"'{quote(name)}' is a chart sheet, not a table")
+    rows = workbook.rows(part)
     header_row, header = _find_header(path, rows, is_header, None)
     return Table(
         path=path,
         kind="xlsx",
         header=header,
         header_row=header_row,
-        sheet=chosen,
-        total=total if isinstance(total, int) and total > 0 else None,
-        _rows=_data_rows(rows),
-        _position=lambda: done[0],
+        sheet=name,
+        total=workbook.part_size(part),
+        _rows=_data_rows(path, rows, max_rows),
+        _position=workbook.position,
     )
-
-
-def _xlsx_value(cell: Any) -> Any:
-    value = getattr(cell, "value", None)
-    if value is not None and getattr(cell, "data_type", None) == "f":
-        return Formula(str(value))
-    return value
 
 
 def sha256_of(path: Path) -> str:
