@@ -561,3 +561,15 @@ def test_import_files_take_full_width_digits_and_refuse_others(aid: Ledger, tmp_
     unreadable = [f for f in compared.json() if f["kind"] == "unreadable_row"]
     assert [f["row"] for f in unreadable] == [2, 3], compared.stdout
     assert "U+0663" in unreadable[0]["detail"] and "U+0663" in unreadable[1]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("command", "other"),
+    [(("household", "show"), "H٠٠٠٠٠١"), (("fund", "show"), "F٠٠١"), (("aid", "show"), "#١")],
+)
+def test_record_codes_take_full_width_digits_and_refuse_others(
+    aid: Ledger, command: tuple[str, ...], other: str
+) -> None:
+    full_width = other[0].replace("#", "") + "０" * (len(other) - 2) + "１"
+    aid.ok(*command, full_width)
+    aid.fails(*command, other, code=4)

@@ -36,7 +36,7 @@ from kunnan.services.status import status_on
 #: Programmes paid in money from a fund (service programmes have their own commands).
 CASH = "cash"
 
-_ENTRY = re.compile(r"#?(\d{1,18})")
+_ENTRY = re.compile(r"#?([0-9０-９]{1,18})")
 
 
 def find_entry(session: Session, ref: str) -> AidEntry:

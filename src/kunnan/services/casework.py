@@ -47,7 +47,7 @@ from kunnan.services import audit
 from kunnan.services.aid import check_may_receive
 from kunnan.services.households import find_member, household_code, resolve_household
 
-_LEGAL_CODE = re.compile(r"[Ll][Cc](\d{1,12})")
+_LEGAL_CODE = re.compile(r"[Ll][Cc]([0-9０-９]{1,12})")
 
 
 def housing_code(case_id: int) -> str:

@@ -36,7 +36,7 @@ from kunnan.services import audit, ledger
 from kunnan.services.households import household_code
 from kunnan.services.ledger import assertion_failure, fund_code, fund_effect_sql
 
-_CODE = re.compile(r"[Ff](\d{1,12})")
+_CODE = re.compile(r"[Ff]([0-9０-９]{1,12})")
 
 
 def resolve_fund(session: Session, ref: str, *, lock: bool = False) -> Fund:

@@ -42,7 +42,8 @@ from kunnan.schemas.household import (
 from kunnan.services import audit
 from kunnan.services.orgs import find_org, find_union, within
 
-_CODE = re.compile(r"[Hh](\d{1,12})")
+#: A household code as typed: ASCII or full-width digits (never other scripts' digits).
+_CODE = re.compile(r"[Hh]([0-9０-９]{1,12})")
 #: How many household codes one reveal audit row lists (it always keeps the count).
 REVEAL_LISTED = 50
 

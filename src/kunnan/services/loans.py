@@ -38,7 +38,7 @@ from kunnan.services.households import household_code, resolve_household
 from kunnan.services.ledger import fund_code
 from kunnan.services.placements import member_or_head
 
-_CODE = re.compile(r"[Ll](\d{1,12})")
+_CODE = re.compile(r"[Ll]([0-9０-９]{1,12})")
 
 
 def loan_code(loan_id: int) -> str:

@@ -32,7 +32,7 @@ from kunnan.services.households import (
     resolve_household,
 )
 
-_CODE = re.compile(r"[Pp](\d{1,12})")
+_CODE = re.compile(r"[Pp]([0-9０-９]{1,12})")
 
 
 def placement_code(placement_id: int) -> str:

@@ -47,7 +47,7 @@ from kunnan.services.households import household_code, resolve_household
 from kunnan.services.orgs import find_org
 from kunnan.services.placements import member_or_head, place_member
 
-_CODE = re.compile(r"[Cc](\d{1,12})")
+_CODE = re.compile(r"[Cc]([0-9０-９]{1,12})")
 
 #: How a message says a trainee reached each stage: (has …, … on a date).
 _REACHED = {
