@@ -8,7 +8,15 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, RevealOption, WhyOption, ledger, today, view
+from kunnan.commands._common import (
+    FormatOption,
+    RevealOption,
+    WhyOption,
+    ledger,
+    today,
+    view,
+    whole_number,
+)
 from kunnan.domain.enums import CivilFinding
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
@@ -51,7 +59,7 @@ def civil(
         int,
         typer.Option(
             "--max-rows",
-            min=1,
+            parser=whole_number(least=1),
             help="Refuse a list of more than N data rows (a list that big: raise it).",
         ),
     ] = 1_000_000,  # kunnan.sheets.read.MAX_ROWS

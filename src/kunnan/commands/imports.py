@@ -77,7 +77,7 @@ MaxRowsOpt = Annotated[
     int,
     typer.Option(
         "--max-rows",
-        min=1,
+        parser=whole_number(least=1),
         help="Refuse a file of more than N data rows (a register that big: raise it).",
     ),
 ]
