@@ -143,10 +143,11 @@ def sandbox(
     deep = tmp_path / "a" / "b" / "c" / "d"
     deep.mkdir(parents=True)
     monkeypatch.chdir(deep)
-    assert seeded.path is not None
+    # On PostgreSQL there is no ledger file: the "@ledger" values name a file that is not there.
+    ledger = seeded.path if seeded.path is not None else deep / "ledger.sqlite"
     files = {
-        "@ledger": seeded.path,
-        **{f"@ledger{s}": Path(f"{seeded.path}{s}") for s in ("-wal", "-shm", "-journal")},
+        "@ledger": ledger,
+        **{f"@ledger{s}": Path(f"{ledger}{s}") for s in ("-wal", "-shm", "-journal")},
     }
     existing = deep / "existing.csv"
     existing.write_text("a caseworker's own file\n", encoding="utf-8")
