@@ -94,7 +94,7 @@ def check(target: OutputFile) -> None:
             raise InvalidInput(f"{path} is {kind}; kunnan writes only to regular files")
     _refuse_protected(target, found)
     if found is not None and not target.force:
-        raise Conflict(f"{path} already exists", hint="add --force to replace it")
+        raise _exists(path)
 
 
 @contextmanager
@@ -206,13 +206,17 @@ def _install(temp: Path, target: OutputFile) -> None:
     try:
         os.link(temp, path)
     except FileExistsError:
-        raise Conflict(f"{path} already exists", hint="add --force to replace it") from None
+        raise _exists(path) from None
     except OSError as error:
         if error.errno not in _NO_LINKS:
             raise
         if _lstat(path) is not None:
-            raise Conflict(f"{path} already exists", hint="add --force to replace it") from None
+            raise _exists(path) from None
         temp.replace(path)
+
+
+def _exists(path: Path) -> Conflict:
+    return Conflict(f"{path} already exists", hint="add --force to replace it")
 
 
 def _flush_folder(folder: Path) -> None:

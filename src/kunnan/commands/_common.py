@@ -115,16 +115,11 @@ WHY_MAX = 200
 
 
 def reveal_reason(reveal: bool, why: str | None) -> str | None:
-    """The audited reason for showing full ID and phone numbers; --reveal needs one."""
-    if not reveal:
-        return None
-    reason = (why or "").strip()
-    if not reason:
-        raise InvalidInput('--reveal needs --why "reason" (kept in the audit log)')
-    try:
-        return clean_required_text(reason, field="--why", max_length=WHY_MAX)
-    except TextError as error:
-        raise InvalidInput(str(error)) from None
+    """The audited reason for showing full ID and phone numbers, or None without --reveal.
+
+    The shared options have checked it already as the command line was read (a clean,
+    non-empty reason, and only with --reveal): see ``_pair_reveal``."""
+    return why if reveal else None
 
 
 def _reveal_given(ctx: typer.Context, param: Any, value: bool) -> bool:

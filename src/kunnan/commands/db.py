@@ -169,7 +169,7 @@ def restore(
     """
     from kunnan.db.errors import stored_values_checked
     from kunnan.db.location import for_file
-    from kunnan.db.maintenance import integrity_problems, looks_like_sqlite
+    from kunnan.db.maintenance import check_integrity, looks_like_sqlite
     from kunnan.db.maintenance import restore as replace_ledger
     from kunnan.db.revision import HEAD_REVISION
     from kunnan.db.session import is_newer, open_session
@@ -181,9 +181,7 @@ def restore(
         raise CheckFailed(f"{source} is not a file")
     if not looks_like_sqlite(source):
         raise CheckFailed(f"{source} is not a kunnan backup: it is not an SQLite database file")
-    problems_found = integrity_problems(source)
-    if problems_found:
-        raise CheckFailed(f"{source} fails its integrity check: {problems_found[0]}")
+    check_integrity(source)
     backup_location = for_file(source)
     try:
         with (

@@ -57,7 +57,7 @@ def make_engine(location: Location, *, must_exist: bool = True, read_only: bool 
     """The engine for a ledger; ``read_only`` opens a SQLite file read-only (see
     ``needs_read_only``), and is ignored for PostgreSQL."""
     if location.path is not None and must_exist and not location.path.exists():
-        raise LedgerNotReady(f"no ledger at {location.path}", hint="run kunnan init to create one")
+        raise no_ledger(location.path)
     key = (location.url, read_only and location.path is not None)
     engine = _ENGINES.get(key)
     if engine is None:
@@ -67,6 +67,11 @@ def make_engine(location: Location, *, must_exist: bool = True, read_only: bool 
             _ENGINES.popitem(last=False)[1].dispose()
     _ENGINES.move_to_end(key)
     return engine
+
+
+def no_ledger(path: Path) -> LedgerNotReady:
+    """The refusal for a ledger file that is not there."""
+    return LedgerNotReady(f"no ledger at {path}", hint="run kunnan init to create one")
 
 
 def needs_read_only(location: Location) -> bool:

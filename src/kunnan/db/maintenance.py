@@ -16,13 +16,12 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from kunnan.db.engine import read_only_uri
+from kunnan.db.engine import no_ledger, read_only_uri
 from kunnan.db.location import Location
 from kunnan.domain.errors import (
     CheckFailed,
     DatabaseUnavailable,
     InvalidInput,
-    LedgerNotReady,
 )
 from kunnan.files import OutputFile, Protected, ledger_files, write_atomically
 
@@ -63,6 +62,13 @@ def integrity_problems(path: Path) -> list[str]:
         connection.close()
 
 
+def check_integrity(path: Path) -> None:
+    """Refuse a file SQLite's own checks find damaged, naming the first problem."""
+    problems = integrity_problems(path)
+    if problems:
+        raise CheckFailed(f"{path} fails its integrity check: {problems[0]}")
+
+
 def _copy(source: sqlite3.Connection, temp: Path) -> None:
     """Copy a database with SQLite's online backup API into ``temp`` and check the copy."""
     with closing(sqlite3.connect(temp)) as destination:
@@ -77,7 +83,7 @@ def backup(location: Location, target: Path, *, force: bool = False) -> None:
     """Copy the ledger to ``target`` while others may be writing (SQLite's online backup)."""
     path = _require_file(location)
     if not path.exists():
-        raise LedgerNotReady(f"no ledger at {path}")
+        raise no_ledger(path)
     output = OutputFile(path=target, force=force, protected=ledger_files(path))
     with (
         write_atomically(output) as temp,
@@ -123,9 +129,7 @@ def restore(location: Location, source_file: Path, *, force: bool = False) -> No
     path = _require_file(location)
     if path.exists() and source_file.resolve() == path.resolve():
         raise InvalidInput(f"{source_file} is the ledger itself; give a backup file")
-    problems = integrity_problems(source_file)
-    if problems:
-        raise CheckFailed(f"{source_file} fails its integrity check: {problems[0]}")
+    check_integrity(source_file)
     the_backup = Protected(source_file, "the backup being restored")
     with (
         new_ledger_file(path, force=force, protected=(the_backup,)) as temp,
