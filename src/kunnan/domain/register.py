@@ -1,10 +1,10 @@
-"""Rules of the register's records that span several fields: a household's standing, its
-registration after its head's birth, its secondary causes, its floor area, and a member's
-admission to study.
+"""Rules of the register's records: a household's standing, its registration after its
+head's birth, its secondary causes, its floor area, and a member's admission to study.
 
-The input models call these (``kunnan.schemas.household``), and so does the fast lane of
-``import households`` (``kunnan.services.household_fast``), which reads plain rows without
-building the models: one rule, two callers, the same answer.
+The fields' rules (``kunnan.schemas.household.FIELDS``) and the input models' rules across
+fields call these, and so does the cheap path of ``import households`` for plain rows
+(``kunnan.services.household_file``), which reads them without building the models: one
+rule, every caller, the same answer.
 """
 
 from __future__ import annotations
@@ -125,6 +125,40 @@ def registration_problem(
         field,
         f"a household cannot be {what} on {registered.isoformat()}, before its head worker "
         "was born (by the ID number)",
+    )
+
+
+def check_admitted_year(year: int) -> int:
+    """A year a member can have been admitted to study in."""
+    if year < ADMITTED_YEAR_MIN:
+        raise ValueError(f"must be at least {ADMITTED_YEAR_MIN}")
+    if year > ADMITTED_YEAR_MAX:
+        raise ValueError(f"must be at most {ADMITTED_YEAR_MAX}")
+    return year
+
+
+def household_problem(
+    status: HouseholdStatus,
+    *,
+    archive_no: str | None,
+    category: object | None,
+    main_cause: object | None,
+    archived_on: dt.date | None,
+    registered_on: dt.date | None,
+    head_born: dt.date,
+) -> Problem | None:
+    """The first rule across a household's fields it breaks, if any: registered no earlier
+    than its head was born (counting an imported archive's date), then its standing."""
+    archive_date = archived_on if status is HouseholdStatus.ARCHIVED else None
+    return registration_problem(
+        registered_on, archive_date, head_born=head_born
+    ) or standing_problem(
+        status,
+        archive_no=archive_no,
+        category=category,
+        main_cause=main_cause,
+        archived_on=archived_on,
+        registered_on=registered_on,
     )
 
 
