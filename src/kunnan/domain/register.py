@@ -166,5 +166,9 @@ def admission_problem(admitted: AdmissionLevel | None, year: int | None) -> Prob
     """The admission level and its year come together (``none`` is no admission)."""
     level = None if admitted is AdmissionLevel.NONE else admitted
     if (level is None) != (year is None):
-        return ("admitted_year", "give the admission level and its year together")
+        return (
+            "admitted_year",
+            "give the admission level and the year of admission together "
+            "(level none takes no year)",
+        )
     return None

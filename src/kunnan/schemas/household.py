@@ -210,6 +210,13 @@ class MemberUpdate(BaseModel):
     admitted: Annotated[AdmissionLevel, F["admitted"]] | None = None
     admitted_year: Annotated[int, F["admitted_year"]] | None = None
 
+    @model_validator(mode="after")
+    def _admission(self) -> Self:
+        problem = admission_problem(self.admitted, self.admitted_year)
+        if problem is not None:
+            raise _across_fields_error(*problem)
+        return self
+
 
 class HouseholdCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
