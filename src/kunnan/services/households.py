@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.db.locks import hold_register
 from kunnan.db.session import ROW_LOCK, locked
-from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Relation
+from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Labelled, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, KunnanError, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
@@ -383,24 +383,19 @@ def edit_household(
 ) -> dict[str, Any]:
     """Apply the given fields; return what changed (empty when nothing did)."""
     before = _household_fields(household) | {"org": _org_code(session, household.org_id)}
-    if data.org is not None:
-        household.org_id = find_union(session, data.org).id
-    if data.area_code is not None:
-        household.area_code = data.area_code
-    if data.address is not None:
-        household.address = data.address
-    if data.housing_type is not None:
-        household.housing_type = data.housing_type.value
-    if data.housing_area_m2 is not None:
-        household.housing_area_m2 = data.housing_area_m2
-    if data.main_cause is not None:
-        household.main_cause = data.main_cause.value
-    if data.secondary_causes is not None:
-        household.secondary_causes = [
-            HouseholdCause(cause=cause.value, position=index)
-            for index, cause in enumerate(data.secondary_causes)
-        ]
-        session.flush()
+    for key, value in data:
+        if value is None:
+            continue
+        if key == "org":
+            household.org_id = find_union(session, value).id
+        elif key == "secondary_causes":
+            household.secondary_causes = [
+                HouseholdCause(cause=cause.value, position=index)
+                for index, cause in enumerate(value)
+            ]
+            session.flush()
+        else:
+            setattr(household, key, _stored(value))
     after = _household_fields(household) | {"org": _org_code(session, household.org_id)}
     changes = audit.diff(before, after)
     if changes:
@@ -414,6 +409,11 @@ def edit_household(
             changes=changes,
         )
     return changes
+
+
+def _stored(value: Any) -> Any:
+    """A validated value as its column stores it: a choice by its slug."""
+    return value.value if isinstance(value, Labelled) else value
 
 
 def _org_code(session: Session, org_id: int) -> str:
@@ -494,14 +494,9 @@ def edit_member(
         member.id_number = identity.value
         member.birth_date = identity.birth_date
         member.sex = identity.sex.value
-    for field in ("name", "phone", "employer", "monthly_income_fen"):
-        value = getattr(data, field)
-        if value is not None:
-            setattr(member, field, value)
-    for field in ("relation", "identity", "health", "schooling"):
-        value = getattr(data, field)
-        if value is not None:
-            setattr(member, field, value.value)
+    for key, value in data:
+        if value is not None and key not in ("id_number", "admitted", "admitted_year"):
+            setattr(member, key, _stored(value))
     if data.admitted is AdmissionLevel.NONE:
         member.admitted_level, member.admitted_year = None, None
     elif data.admitted is not None:
