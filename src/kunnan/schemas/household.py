@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, Self, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -168,6 +168,29 @@ OPTIONS: Mapping[str, str] = {
 F = FIELDS
 
 
+def _across_fields_error(field: str, message: str) -> PydanticCustomError:
+    """A rule across fields broken, blaming ``field`` (``kunnan.schemas.problems`` reads it)."""
+    return PydanticCustomError("standing", message, {"field": field})
+
+
+class _Admitted(Protocol):
+    @property
+    def admitted(self) -> AdmissionLevel | None: ...
+    @property
+    def admitted_year(self) -> int | None: ...
+
+
+A = TypeVar("A", bound=_Admitted)
+
+
+def _admitted_together(person: A) -> A:
+    """A person's admission level and year come together (``domain.register``)."""
+    problem = admission_problem(person.admitted, person.admitted_year)
+    if problem is not None:
+        raise _across_fields_error(*problem)
+    return person
+
+
 class MemberCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -186,10 +209,7 @@ class MemberCreate(BaseModel):
 
     @model_validator(mode="after")
     def _admission(self) -> Self:
-        problem = admission_problem(self.admitted, self.admitted_year)
-        if problem is not None:
-            raise _across_fields_error(*problem)
-        return self
+        return _admitted_together(self)
 
 
 class MemberUpdate(BaseModel):
@@ -212,10 +232,7 @@ class MemberUpdate(BaseModel):
 
     @model_validator(mode="after")
     def _admission(self) -> Self:
-        problem = admission_problem(self.admitted, self.admitted_year)
-        if problem is not None:
-            raise _across_fields_error(*problem)
-        return self
+        return _admitted_together(self)
 
 
 class HouseholdCreate(BaseModel):
@@ -255,11 +272,6 @@ class HouseholdUpdate(BaseModel):
     housing_area_m2: Annotated[Decimal, F["housing_area_m2"]] | None = None
     main_cause: Annotated[Cause, F["main_cause"]] | None = None
     secondary_causes: Annotated[list[Cause], F["secondary_causes"]] | None = None
-
-
-def _across_fields_error(field: str, message: str) -> PydanticCustomError:
-    """A rule across fields broken, blaming ``field`` (``kunnan.schemas.problems`` reads it)."""
-    return PydanticCustomError("standing", message, {"field": field})
 
 
 class HouseholdImport(HouseholdCreate):

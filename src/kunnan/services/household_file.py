@@ -43,7 +43,6 @@ from kunnan.db.bulk import insert_returning_ids, insert_rows, rows_in
 from kunnan.db.locks import hold_register
 from kunnan.domain.enums import Relation
 from kunnan.domain.errors import KunnanError
-from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.domain.register import admission_problem, household_problem
 from kunnan.models import Household, HouseholdCause, Member, StatusChange
@@ -561,13 +560,15 @@ class HouseholdRows:
         return plan
 
     def _id_of(self, row: _Row) -> str | None:
+        """The row's ID number, if its cell holds a valid one (another cell may not be)."""
         text = row.person.get("id_number")
         if not isinstance(text, str):
             return None
         try:
-            return parse_id_number(text, today=self._today).value
-        except IdNumberError:
+            number: str = FIELDS["id_number"].take(text, self._today)
+        except ValueError:
             return None
+        return number
 
     def _differences(self, row: _Row, head_row: _Row) -> list[RowProblem]:
         """Household cells on a member's row must be blank or repeat the head's row."""
