@@ -162,6 +162,12 @@ def household_problem(
     )
 
 
+def missing_area_code(union: str) -> Problem:
+    """Why a new household has no area code: it gives none, and its union has none to
+    default to."""
+    return ("area_code", f"is required: the union '{union}' has no area code to default to")
+
+
 def admission_problem(admitted: AdmissionLevel | None, year: int | None) -> Problem | None:
     """The admission level and its year come together (``none`` is no admission)."""
     level = None if admitted is AdmissionLevel.NONE else admitted

@@ -41,6 +41,7 @@ from kunnan.domain.enums import (
 )
 from kunnan.domain.idnumber import facts
 from kunnan.domain.register import (
+    Problem,
     admission_problem,
     check_admitted_year,
     distinct_causes,
@@ -288,18 +289,29 @@ class HouseholdImport(HouseholdCreate):
 
     @model_validator(mode="after")
     def _across_fields(self) -> Self:
-        problem = household_problem(
-            self.status,
-            archive_no=self.archive_no,
-            category=self.category,
-            main_cause=self.main_cause,
-            archived_on=self.archived_on,
-            registered_on=self.registered_on,
-            head_born=facts(self.head.id_number).birth_date,
+        problem = imported_household_problem(
+            dict(self), head_born=facts(self.head.id_number).birth_date
         )
         if problem is not None:
             raise _across_fields_error(*problem)
         return self
+
+
+def imported_household_problem(
+    household: Mapping[str, Any], *, head_born: dt.date
+) -> Problem | None:
+    """The first rule across an imported household's fields it breaks
+    (``domain.register.household_problem``), from the value of each ``HouseholdImport``
+    field: a model's, or a plain import row's read by the fields' rules."""
+    return household_problem(
+        household["status"],
+        archive_no=household["archive_no"],
+        category=household["category"],
+        main_cause=household["main_cause"],
+        archived_on=household["archived_on"],
+        registered_on=household["registered_on"],
+        head_born=head_born,
+    )
 
 
 def _rules_of(annotation: Any) -> list[FieldRule]:

@@ -16,15 +16,15 @@ cell is judged by its field's rule there, the one ``household add`` and
 ``household member add`` validate by. A plain household (every cell valid, the
 head's row marked, members' household cells blank or the head's) is read by
 those rules directly; any other goes through the input models themselves,
-which name each problem. Both end in the same columns (tests/services/
-test_household_fast.py checks that the plain reading takes only what the
-models take, and writes the same). New households are written in batches with
-SQLAlchemy Core. A household whose head's ID number is already registered
-as a head is matched: left as it is, or with ``update`` brought up to date
-field by field through the same services (and audit) as ``household edit``
-and ``household member edit``. An import with ``update`` changes registered
-households a batch at a time in one transaction, so it takes the register as
-a whole first (``db.locks``), as every bulk writer does.
+which name each problem. Both end in the same columns (the property test
+tests/services/test_household_file.py checks that the plain reading takes
+only what the models take, and writes the same). New households are written
+in batches with SQLAlchemy Core. A household whose head's ID number is
+already registered as a head is matched: left as it is, or with ``update``
+brought up to date field by field through the same services (and audit) as
+``household edit`` and ``household member edit``. An import with ``update``
+changes registered households a batch at a time in one transaction, so it
+takes the register as a whole first (``db.locks``), as every bulk writer does.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from kunnan.db.locks import hold_register
 from kunnan.domain.enums import Relation
 from kunnan.domain.errors import KunnanError
 from kunnan.domain.masking import mask_id_number
-from kunnan.domain.register import admission_problem, household_problem
+from kunnan.domain.register import admission_problem, missing_area_code
 from kunnan.models import Household, HouseholdCause, Member, StatusChange
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.household import (
@@ -54,6 +54,7 @@ from kunnan.schemas.household import (
     HouseholdUpdate,
     MemberCreate,
     MemberUpdate,
+    imported_household_problem,
 )
 from kunnan.services import audit
 from kunnan.services.households import (
@@ -64,6 +65,7 @@ from kunnan.services.households import (
     household_code,
     household_columns,
     member_columns,
+    registered_elsewhere,
     status_history,
 )
 from kunnan.services.imports import Outcome, RowProblem, SeenInFile
@@ -450,15 +452,7 @@ class HouseholdRows:
                 self._check_repeats(row.cells, head.cells)
                 people.append((row.number, self._person_of(row.cells, relation)))
         draft = _draft(household, people, self._today)
-        if household_problem(
-            household["status"],
-            archive_no=household["archive_no"],
-            category=household["category"],
-            main_cause=household["main_cause"],
-            archived_on=household["archived_on"],
-            registered_on=household["registered_on"],
-            head_born=draft.people[0][1]["birth_date"],
-        ):
+        if imported_household_problem(household, head_born=draft.people[0][1]["birth_date"]):
             raise _NotPlain
         return draft
 
@@ -751,8 +745,7 @@ class HouseholdFileImporter:
                 RowProblem(
                     row_number,
                     self._column("id_number"),
-                    f"ID number {mask_id_number(number, today=self._today)} is already registered "
-                    f"(household {household_code(other.household_id)})",
+                    registered_elsewhere(number, other.household_id, today=self._today),
                 )
             )
         if plan.problems:
@@ -788,13 +781,8 @@ class HouseholdFileImporter:
         plan.org_id = union.id
         plan.area_code = draft.area_code or union.area_code
         if plan.area_code is None:
-            plan.problems.append(
-                RowProblem(
-                    plan.head_number,
-                    self._column("area_code"),
-                    f"is required: the union '{quote(draft.org)}' has no area code to default to",
-                )
-            )
+            field_name, message = missing_area_code(quote(draft.org))
+            plan.problems.append(RowProblem(plan.head_number, self._column(field_name), message))
 
     # --- writing ------------------------------------------------------------------------------
 

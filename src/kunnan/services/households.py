@@ -21,8 +21,10 @@ from kunnan.domain.errors import Conflict, InvalidInput, KunnanError, NotFound, 
 from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.domain.phone import PhoneError, parse_mobile
+from kunnan.domain.register import missing_area_code
 from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
 from kunnan.schemas.household import (
+    OPTIONS,
     HouseholdCreate,
     HouseholdUpdate,
     MemberCreate,
@@ -175,9 +177,14 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
     existing = session.scalars(query).first()
     if existing is not None:
         raise Conflict(
-            f"ID number {mask_id_number(id_number, today=dt.date.today())} is already registered "
-            f"(household {household_code(existing.household_id)})"
+            registered_elsewhere(id_number, existing.household_id, today=dt.date.today())
         )
+
+
+def registered_elsewhere(id_number: str, household_id: int, *, today: dt.date) -> str:
+    """Why a person cannot be registered: their ID number already is, in that household."""
+    masked = mask_id_number(id_number, today=today)
+    return f"ID number {masked} is already registered (household {household_code(household_id)})"
 
 
 @contextmanager
@@ -249,7 +256,8 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     org = find_union(session, data.org)
     area_code = data.area_code or org.area_code
     if area_code is None:
-        raise InvalidInput(f"give --area: the union '{org.name}' has no area code to default to")
+        field, message = missing_area_code(org.name)
+        raise InvalidInput(f"{OPTIONS[field]}: {message}")
     _check_id_free(session, data.head.id_number)
     household = Household(
         **household_values(
