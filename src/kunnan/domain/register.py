@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from kunnan.domain.enums import AdmissionLevel, Cause, HouseholdStatus
 from kunnan.domain.numerals import foreign_digit
@@ -63,21 +64,25 @@ def check_area_m2(value: Decimal) -> Decimal:
     return value
 
 
-def standing_problem(
-    status: HouseholdStatus,
-    *,
-    archive_no: str | None,
-    category: object | None,
-    main_cause: object | None,
-    archived_on: dt.date | None,
-    registered_on: dt.date | None,
-) -> Problem | None:
+class Standing(NamedTuple):
+    """What a household brought in from an old register says of its standing."""
+
+    status: HouseholdStatus
+    archive_no: str | None
+    category: object | None
+    main_cause: object | None
+    archived_on: dt.date | None
+    registered_on: dt.date | None
+
+
+def standing_problem(standing: Standing) -> Problem | None:
     """What is wrong with the standing a household is imported with, if anything.
 
     Only candidates and archived households are imported; an archived one brings its
     archive number, category and main cause, archived no earlier than registered; a
     candidate has none of an archive's marks yet.
     """
+    status, archive_no, category, main_cause, archived_on, registered_on = standing
     if status not in IMPORTABLE_STATUSES:
         return (
             "status",
@@ -137,29 +142,13 @@ def check_admitted_year(year: int) -> int:
     return year
 
 
-def household_problem(
-    status: HouseholdStatus,
-    *,
-    archive_no: str | None,
-    category: object | None,
-    main_cause: object | None,
-    archived_on: dt.date | None,
-    registered_on: dt.date | None,
-    head_born: dt.date,
-) -> Problem | None:
+def household_problem(standing: Standing, *, head_born: dt.date) -> Problem | None:
     """The first rule across a household's fields it breaks, if any: registered no earlier
     than its head was born (counting an imported archive's date), then its standing."""
-    archive_date = archived_on if status is HouseholdStatus.ARCHIVED else None
+    archived = standing.status is HouseholdStatus.ARCHIVED
     return registration_problem(
-        registered_on, archive_date, head_born=head_born
-    ) or standing_problem(
-        status,
-        archive_no=archive_no,
-        category=category,
-        main_cause=main_cause,
-        archived_on=archived_on,
-        registered_on=registered_on,
-    )
+        standing.registered_on, standing.archived_on if archived else None, head_born=head_born
+    ) or standing_problem(standing)
 
 
 def missing_area_code(union: str) -> Problem:

@@ -42,6 +42,7 @@ from kunnan.domain.enums import (
 from kunnan.domain.idnumber import facts
 from kunnan.domain.register import (
     Problem,
+    Standing,
     admission_problem,
     check_admitted_year,
     distinct_causes,
@@ -303,15 +304,8 @@ def imported_household_problem(
     """The first rule across an imported household's fields it breaks
     (``domain.register.household_problem``), from the value of each ``HouseholdImport``
     field: a model's, or a plain import row's read by the fields' rules."""
-    return household_problem(
-        household["status"],
-        archive_no=household["archive_no"],
-        category=household["category"],
-        main_cause=household["main_cause"],
-        archived_on=household["archived_on"],
-        registered_on=household["registered_on"],
-        head_born=head_born,
-    )
+    standing = Standing(*(household[key] for key in Standing._fields))
+    return household_problem(standing, head_born=head_born)
 
 
 def _rules_of(annotation: Any) -> list[FieldRule]:
