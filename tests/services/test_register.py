@@ -169,3 +169,36 @@ def test_an_imported_household_keeps_its_standing_only_when_archived() -> None:
     for extra, message in refusals:
         with pytest.raises(InvalidInput, match=message):
             validate(HouseholdImport, {"head": head, "org": "x", **extra}, today=TODAY)
+
+
+def test_an_admission_needs_its_year_in_every_model_with_the_same_words() -> None:
+    """One rule (``domain.register.admission_problem``): adding a member, editing one (as
+    ``household member edit`` and ``import households --update`` do), importing one."""
+    from kunnan.domain.errors import InvalidInput
+
+    words = "--year: give the admission level and the year of admission together"
+    person = {"name": "张小梅", "id_number": make_id(sequence=12)}
+    names = {"admitted_year": "--year"}
+    for model, data in (
+        (MemberCreate, {**person, "admitted": "undergraduate"}),
+        (MemberUpdate, {"admitted": "undergraduate"}),
+        (MemberUpdate, {"admitted": "none", "admitted_year": "2018"}),
+        (MemberUpdate, {"admitted_year": "2018"}),
+    ):
+        with pytest.raises(InvalidInput, match=words):
+            validate(model, data, today=TODAY, names=names)
+    cleared = validate(MemberUpdate, {"admitted": "none"}, today=TODAY)
+    assert (cleared.admitted, cleared.admitted_year) == ("none", None)
+
+
+def test_a_household_needs_an_area_code_when_its_union_has_none(session: Any) -> None:
+    """The rule (``domain.register.missing_area_code``) that ``import households`` reports
+    under the 地区 column, raised by ``household add`` under its option."""
+    from kunnan.domain.errors import InvalidInput
+
+    org(session, code="solo", name="独立工会", kind="city")
+    words = "--area: is required: the union '独立工会' has no area code to default to"
+    with pytest.raises(InvalidInput, match=words):
+        register(session, org="solo")
+    household = register(session, org="solo", area_code="620402")
+    assert household.area_code == "620402"

@@ -222,15 +222,10 @@ def parse_optional_date(value: str | None, *, option: str) -> dt.date | None:
 E = TypeVar("E", bound=Labelled)
 M = TypeVar("M", bound="BaseModel")
 
-#: The option a caseworker typed for each input-model field, where the two differ.
+#: The option a caseworker typed for each input-model field, where the two differ (a
+#: household's and a person's fields say theirs in ``kunnan.schemas.household.FIELDS``).
 OPTION_FOR_FIELD = {
-    "monthly_income_fen": "--income",
-    "main_cause": "--cause",
-    "secondary_causes": "--secondary",
-    "housing_type": "--housing",
-    "housing_area_m2": "--housing-area",
     "area_code": "--area",
-    "registered_on": "--on",
     "dibao_line_fen": "--amount",
     "amount_fen": "--amount",
     "budget_fen": "--budget",
@@ -240,7 +235,6 @@ OPTION_FOR_FIELD = {
     "override_reason": "--override",
     "standard_fen": "--standard",
     "yearly_cap_fen": "--cap",
-    "admitted_year": "--year",
     "training_class": "CLASS",
     "starts_on": "--start",
     "ends_on": "--end",
@@ -257,8 +251,9 @@ OPTION_FOR_FIELD = {
 def validated(model: type[M], data: Mapping[str, Any]) -> M:
     """Validate command-line input into an input model; errors name the options typed."""
     from kunnan.schemas import validate
+    from kunnan.schemas.household import OPTIONS
 
-    return validate(model, data, today=today(), names=OPTION_FOR_FIELD)
+    return validate(model, data, today=today(), names={**OPTION_FOR_FIELD, **OPTIONS})
 
 
 def parse_choice(enum: type[E], value: str | None, option: str) -> E | None:

@@ -658,8 +658,6 @@ def member_edit(
     if all(value is None for value in given.values()):
         raise InvalidInput("nothing to change: give at least one option (see --help)")
     data = validated(MemberUpdate, given)
-    if (data.admitted not in (None, AdmissionLevel.NONE)) != (year is not None):
-        raise InvalidInput("--admitted and --year go together: the level and the year of admission")
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)
         person = find_member(target, member)

@@ -1,16 +1,17 @@
-"""Rules of the register's records that span several fields: a household's standing, its
-registration after its head's birth, its secondary causes, its floor area, and a member's
-admission to study.
+"""Rules of the register's records: a household's standing, its registration after its
+head's birth, its secondary causes, its floor area, and a member's admission to study.
 
-The input models call these (``kunnan.schemas.household``), and so does the fast lane of
-``import households`` (``kunnan.services.household_fast``), which reads plain rows without
-building the models: one rule, two callers, the same answer.
+The fields' rules (``kunnan.schemas.household.FIELDS``) and the input models' rules across
+fields call these, and so does the cheap path of ``import households`` for plain rows
+(``kunnan.services.household_file``), which reads them without building the models: one
+rule, every caller, the same answer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from kunnan.domain.enums import AdmissionLevel, Cause, HouseholdStatus
 from kunnan.domain.numerals import foreign_digit
@@ -63,21 +64,25 @@ def check_area_m2(value: Decimal) -> Decimal:
     return value
 
 
-def standing_problem(
-    status: HouseholdStatus,
-    *,
-    archive_no: str | None,
-    category: object | None,
-    main_cause: object | None,
-    archived_on: dt.date | None,
-    registered_on: dt.date | None,
-) -> Problem | None:
+class Standing(NamedTuple):
+    """What a household brought in from an old register says of its standing."""
+
+    status: HouseholdStatus
+    archive_no: str | None
+    category: object | None
+    main_cause: object | None
+    archived_on: dt.date | None
+    registered_on: dt.date | None
+
+
+def standing_problem(standing: Standing) -> Problem | None:
     """What is wrong with the standing a household is imported with, if anything.
 
     Only candidates and archived households are imported; an archived one brings its
     archive number, category and main cause, archived no earlier than registered; a
     candidate has none of an archive's marks yet.
     """
+    status, archive_no, category, main_cause, archived_on, registered_on = standing
     if status not in IMPORTABLE_STATUSES:
         return (
             "status",
@@ -128,9 +133,37 @@ def registration_problem(
     )
 
 
+def check_admitted_year(year: int) -> int:
+    """A year a member can have been admitted to study in."""
+    if year < ADMITTED_YEAR_MIN:
+        raise ValueError(f"must be at least {ADMITTED_YEAR_MIN}")
+    if year > ADMITTED_YEAR_MAX:
+        raise ValueError(f"must be at most {ADMITTED_YEAR_MAX}")
+    return year
+
+
+def household_problem(standing: Standing, *, head_born: dt.date) -> Problem | None:
+    """The first rule across a household's fields it breaks, if any: registered no earlier
+    than its head was born (counting an imported archive's date), then its standing."""
+    archived = standing.status is HouseholdStatus.ARCHIVED
+    return registration_problem(
+        standing.registered_on, standing.archived_on if archived else None, head_born=head_born
+    ) or standing_problem(standing)
+
+
+def missing_area_code(union: str) -> Problem:
+    """Why a new household has no area code: it gives none, and its union has none to
+    default to."""
+    return ("area_code", f"is required: the union '{union}' has no area code to default to")
+
+
 def admission_problem(admitted: AdmissionLevel | None, year: int | None) -> Problem | None:
     """The admission level and its year come together (``none`` is no admission)."""
     level = None if admitted is AdmissionLevel.NONE else admitted
     if (level is None) != (year is None):
-        return ("admitted_year", "give the admission level and its year together")
+        return (
+            "admitted_year",
+            "give the admission level and the year of admission together "
+            "(level none takes no year)",
+        )
     return None

@@ -1,12 +1,31 @@
-"""Input models for households and their members."""
+"""Households and their members as input gives them: each field's rule once, and the models.
+
+``FIELDS`` is the table: one entry per field of a household or a person, saying what input
+calls it (its key, the households file's Chinese header and the other headers union sheets
+use, the command-line option) and the rule it is read by (a domain reader with its limits,
+and a check). The input models below take their validation from it (``Annotated[Decimal,
+FIELDS["housing_area_m2"]]``); ``import households`` reads its columns from it and, for a
+plain row, applies the same rules cell by cell without building a model
+(``kunnan.services.household_file``). The rules across fields are ``kunnan.domain.register``'s.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Protocol, Self, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import CoreSchema, PydanticCustomError
 
 from kunnan.domain.enums import (
     AdmissionLevel,
@@ -15,60 +34,184 @@ from kunnan.domain.enums import (
     Health,
     HouseholdStatus,
     HousingType,
+    Labelled,
     Relation,
     Schooling,
     WorkerIdentity,
 )
 from kunnan.domain.idnumber import facts
 from kunnan.domain.register import (
-    ADMITTED_YEAR_MAX,
-    ADMITTED_YEAR_MIN,
+    Problem,
+    Standing,
     admission_problem,
+    check_admitted_year,
     distinct_causes,
+    household_problem,
     registration_problem,
-    standing_problem,
 )
 from kunnan.domain.text import ADDRESS_MAX, CODE_MAX, SHORT_TEXT_MAX
 from kunnan.schemas.types import (
-    AreaCode,
-    AreaM2,
-    Fen,
-    IdNumberText,
-    Mobile,
-    Name,
-    PastDate,
-    Whole,
+    AREA_CODE,
+    AREA_M2,
+    FEN,
+    ID_NUMBER,
+    MOBILE,
+    NAME,
+    PAST_DATE,
+    WHOLE,
+    Rule,
     bounded,
+    choice_of,
     labelled,
     required,
 )
 
-OrgRef = Annotated[str, required("org", SHORT_TEXT_MAX)]
-AdmittedYear = Annotated[int, Whole, Field(ge=ADMITTED_YEAR_MIN, le=ADMITTED_YEAR_MAX)]
+if TYPE_CHECKING:
+    from kunnan.sheets.columns import Kind
+
+#: Which record a field describes: the household (read from its head's row) or a person.
+Part = Literal["household", "person"]
+
+
+@dataclass(frozen=True, eq=False)
+class FieldRule:
+    """One field of the register's input: its names, and the rule it is read by."""
+
+    key: str
+    #: The households file's Chinese header.
+    zh: str
+    rule: Rule
+    part: Part
+    #: How a cell of the field is read and written (``kunnan.sheets.columns``).
+    kind: Kind = "text"
+    enum: type[Labelled] | None = None
+    #: Other headers union spreadsheets give the column.
+    aliases: tuple[str, ...] = ()
+    #: The command-line option, where it is not ``--`` + the key.
+    option: str | None = None
+
+    def take(self, raw: Any, today: dt.date) -> Any:
+        """The value the input models make of a text (``Rule.take``); ValueError otherwise."""
+        return self.rule.take(raw, today)
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
+        if self.enum is not None:
+            declared = get_args(source)[0] if self.rule.many else source
+            if declared is not self.enum:
+                raise TypeError(f"{self.key} is declared {declared}; its rule reads {self.enum}")
+        return self.rule.__get_pydantic_core_schema__(source, handler)
+
+
+def _choice(key: str, zh: str, enum: type[Labelled], part: Part, **names: Any) -> FieldRule:
+    return FieldRule(key, zh, labelled(enum), part, kind="enum", enum=enum, **names)
+
+
+def _distinct(causes: list[Cause], _today: dt.date) -> list[Cause]:
+    return distinct_causes(causes)
+
+
+def _admitted_year(year: int, _today: dt.date) -> int:
+    return check_admitted_year(year)
+
+
+HOUSEHOLD: Part = "household"
+PERSON: Part = "person"
+
+#: Every field of a household and of a person, in the households file's column order.
+FIELDS: Mapping[str, FieldRule] = {
+    field.key: field
+    for field in (
+        FieldRule("archive_no", "档案号", required("archive number", CODE_MAX), HOUSEHOLD,
+                  aliases=("档案编号",)),
+        _choice("status", "状态", HouseholdStatus, HOUSEHOLD, aliases=("家庭状态",)),
+        _choice("category", "困难类别", Category, HOUSEHOLD, aliases=("类别", "困难类型")),
+        _choice("main_cause", "主要致困原因", Cause, HOUSEHOLD, aliases=("致困原因", "cause"),
+                option="--cause"),
+        FieldRule("secondary_causes", "次要致困原因",
+                  Rule(choice_of(Cause), check=_distinct, many=True), HOUSEHOLD,
+                  kind="enum_list", enum=Cause, aliases=("secondary",), option="--secondary"),
+        FieldRule("org", "所属工会", required("org", SHORT_TEXT_MAX), HOUSEHOLD,
+                  aliases=("工会", "union")),
+        FieldRule("area_code", "地区", AREA_CODE, HOUSEHOLD,
+                  aliases=("地区代码", "行政区划代码", "area"), option="--area"),
+        FieldRule("address", "住址", bounded("address", ADDRESS_MAX), HOUSEHOLD,
+                  aliases=("家庭住址", "地址")),
+        _choice("housing_type", "住房类型", HousingType, HOUSEHOLD,
+                aliases=("住房情况", "housing"), option="--housing"),
+        FieldRule("housing_area_m2", "住房面积(m²)", AREA_M2, HOUSEHOLD, kind="decimal",
+                  aliases=("住房面积", "住房面积(平方米)", "housing_area"), option="--housing-area"),
+        FieldRule("registered_on", "登记日期", PAST_DATE, HOUSEHOLD, kind="date", option="--on"),
+        FieldRule("archived_on", "建档日期", PAST_DATE, HOUSEHOLD, kind="date",
+                  aliases=("建档时间",)),
+        _choice("relation", "与户主关系", Relation, PERSON, aliases=("关系",)),
+        FieldRule("name", "姓名", NAME, PERSON),
+        FieldRule("id_number", "身份证号", ID_NUMBER, PERSON, kind="id_number",
+                  aliases=("身份证号码", "公民身份号码", "身份证")),
+        FieldRule("phone", "电话", MOBILE, PERSON, kind="phone",
+                  aliases=("联系电话", "手机", "手机号码", "手机号")),
+        FieldRule("employer", "工作单位", bounded("employer", SHORT_TEXT_MAX), PERSON,
+                  aliases=("单位",)),
+        _choice("identity", "身份", WorkerIdentity, PERSON, aliases=("职工身份",)),
+        _choice("health", "健康状况", Health, PERSON, aliases=("健康",)),
+        _choice("schooling", "在读", Schooling, PERSON, aliases=("在读情况", "就学情况")),
+        FieldRule("monthly_income_fen", "月收入(元)", FEN, PERSON, kind="money",
+                  aliases=("月收入", "monthly_income"), option="--income"),
+        _choice("admitted", "录取层次", AdmissionLevel, PERSON, aliases=("录取", "admitted_level")),
+        FieldRule("admitted_year", "录取年份", Rule(WHOLE.read, check=_admitted_year), PERSON,
+                  aliases=("录取年度",), option="--year"),
+    )
+}  # fmt: skip
+#: The option a caseworker types for each field, where it is not ``--`` + the field's key.
+OPTIONS: Mapping[str, str] = {
+    key: field.option for key, field in FIELDS.items() if field.option is not None
+}
+F = FIELDS
+
+
+def _across_fields_error(field: str, message: str) -> PydanticCustomError:
+    """A rule across fields broken, blaming ``field`` (``kunnan.schemas.problems`` reads it)."""
+    return PydanticCustomError("standing", message, {"field": field})
+
+
+class _Admitted(Protocol):
+    @property
+    def admitted(self) -> AdmissionLevel | None: ...
+    @property
+    def admitted_year(self) -> int | None: ...
+
+
+A = TypeVar("A", bound=_Admitted)
+
+
+def _admitted_together(person: A) -> A:
+    """A person's admission level and year come together (``domain.register``)."""
+    problem = admission_problem(person.admitted, person.admitted_year)
+    if problem is not None:
+        raise _across_fields_error(*problem)
+    return person
 
 
 class MemberCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: Name
-    id_number: IdNumberText
-    relation: Annotated[Relation, labelled(Relation)] = Relation.OTHER
-    phone: Mobile | None = None
-    employer: Annotated[str, bounded("employer", SHORT_TEXT_MAX)] | None = None
-    identity: Annotated[WorkerIdentity, labelled(WorkerIdentity)] | None = None
-    health: Annotated[Health, labelled(Health)] = Health.HEALTHY
-    schooling: Annotated[Schooling, labelled(Schooling)] = Schooling.NONE
-    monthly_income_fen: Fen = 0
+    name: Annotated[str, F["name"]]
+    id_number: Annotated[str, F["id_number"]]
+    relation: Annotated[Relation, F["relation"]] = Relation.OTHER
+    phone: Annotated[str, F["phone"]] | None = None
+    employer: Annotated[str, F["employer"]] | None = None
+    identity: Annotated[WorkerIdentity, F["identity"]] | None = None
+    health: Annotated[Health, F["health"]] = Health.HEALTHY
+    schooling: Annotated[Schooling, F["schooling"]] = Schooling.NONE
+    monthly_income_fen: Annotated[int, F["monthly_income_fen"]] = 0
     #: Newly admitted to study (金秋助学): the level and the year, both or neither.
-    admitted: Annotated[AdmissionLevel, labelled(AdmissionLevel)] | None = None
-    admitted_year: AdmittedYear | None = None
+    admitted: Annotated[AdmissionLevel, F["admitted"]] | None = None
+    admitted_year: Annotated[int, F["admitted_year"]] | None = None
 
     @model_validator(mode="after")
     def _admission(self) -> Self:
-        problem = admission_problem(self.admitted, self.admitted_year)
-        if problem is not None:
-            raise _standing_error(*problem)
-        return self
+        return _admitted_together(self)
 
 
 class MemberUpdate(BaseModel):
@@ -76,79 +219,61 @@ class MemberUpdate(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: Name | None = None
-    id_number: IdNumberText | None = None
-    relation: Annotated[Relation, labelled(Relation)] | None = None
-    phone: Mobile | None = None
-    employer: Annotated[str, bounded("employer", SHORT_TEXT_MAX)] | None = None
-    identity: Annotated[WorkerIdentity, labelled(WorkerIdentity)] | None = None
-    health: Annotated[Health, labelled(Health)] | None = None
-    schooling: Annotated[Schooling, labelled(Schooling)] | None = None
-    monthly_income_fen: Fen | None = None
+    name: Annotated[str, F["name"]] | None = None
+    id_number: Annotated[str, F["id_number"]] | None = None
+    relation: Annotated[Relation, F["relation"]] | None = None
+    phone: Annotated[str, F["phone"]] | None = None
+    employer: Annotated[str, F["employer"]] | None = None
+    identity: Annotated[WorkerIdentity, F["identity"]] | None = None
+    health: Annotated[Health, F["health"]] | None = None
+    schooling: Annotated[Schooling, F["schooling"]] | None = None
+    monthly_income_fen: Annotated[int, F["monthly_income_fen"]] | None = None
     #: Newly admitted to study (金秋助学): the level (``none`` clears it) and the year.
-    admitted: Annotated[AdmissionLevel, labelled(AdmissionLevel)] | None = None
-    admitted_year: AdmittedYear | None = None
+    admitted: Annotated[AdmissionLevel, F["admitted"]] | None = None
+    admitted_year: Annotated[int, F["admitted_year"]] | None = None
+
+    @model_validator(mode="after")
+    def _admission(self) -> Self:
+        return _admitted_together(self)
 
 
 class HouseholdCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     head: MemberCreate
-    org: OrgRef
-    area_code: AreaCode | None = None
-    address: Annotated[str, bounded("address", ADDRESS_MAX)] = ""
-    housing_type: Annotated[HousingType, labelled(HousingType)] | None = None
-    housing_area_m2: AreaM2 | None = None
-    main_cause: Annotated[Cause, labelled(Cause)] | None = None
-    secondary_causes: list[Annotated[Cause, labelled(Cause)]] = Field(default_factory=list)
-    registered_on: PastDate | None = None
-
-    @field_validator("secondary_causes")
-    @classmethod
-    def _secondary(cls, values: list[Cause]) -> list[Cause]:
-        return distinct_causes(values)
+    org: Annotated[str, F["org"]]
+    area_code: Annotated[str, F["area_code"]] | None = None
+    address: Annotated[str, F["address"]] = ""
+    housing_type: Annotated[HousingType, F["housing_type"]] | None = None
+    housing_area_m2: Annotated[Decimal, F["housing_area_m2"]] | None = None
+    main_cause: Annotated[Cause, F["main_cause"]] | None = None
+    secondary_causes: Annotated[list[Cause], F["secondary_causes"]] = Field(default_factory=list)
+    registered_on: Annotated[dt.date, F["registered_on"]] | None = None
 
     @field_validator("head")
     @classmethod
     def _head_is_head(cls, head: MemberCreate) -> MemberCreate:
         return head.model_copy(update={"relation": Relation.HEAD})
 
-    def archive_date(self) -> dt.date | None:
-        """The date an archive brought in was archived on (none for a new household)."""
-        return None
-
     @model_validator(mode="after")
-    def _registered_after_birth(self) -> Self:
-        problem = registration_problem(
-            self.registered_on, self.archive_date(), head_born=facts(self.head.id_number).birth_date
-        )
+    def _across_fields(self) -> Self:
+        head_born = facts(self.head.id_number).birth_date
+        problem = registration_problem(self.registered_on, None, head_born=head_born)
         if problem is not None:
-            raise _standing_error(*problem)
+            raise _across_fields_error(*problem)
         return self
 
 
 class HouseholdUpdate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    org: OrgRef | None = None
-    area_code: AreaCode | None = None
-    address: Annotated[str, bounded("address", ADDRESS_MAX)] | None = None
-    housing_type: Annotated[HousingType, labelled(HousingType)] | None = None
-    housing_area_m2: AreaM2 | None = None
-    main_cause: Annotated[Cause, labelled(Cause)] | None = None
-    secondary_causes: list[Annotated[Cause, labelled(Cause)]] | None = None
-
-    @field_validator("secondary_causes")
-    @classmethod
-    def _secondary(cls, values: list[Cause] | None) -> list[Cause] | None:
-        return None if values is None else distinct_causes(values)
-
-
-ArchiveNo = Annotated[str, required("archive number", CODE_MAX)]
-
-
-def _standing_error(field: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError("standing", message, {"field": field})
+    org: Annotated[str, F["org"]] | None = None
+    area_code: Annotated[str, F["area_code"]] | None = None
+    address: Annotated[str, F["address"]] | None = None
+    housing_type: Annotated[HousingType, F["housing_type"]] | None = None
+    housing_area_m2: Annotated[Decimal, F["housing_area_m2"]] | None = None
+    main_cause: Annotated[Cause, F["main_cause"]] | None = None
+    secondary_causes: Annotated[list[Cause], F["secondary_causes"]] | None = None
 
 
 class HouseholdImport(HouseholdCreate):
@@ -158,24 +283,49 @@ class HouseholdImport(HouseholdCreate):
     long ago: they keep their archive number (档案号), category and causes.
     """
 
-    status: Annotated[HouseholdStatus, labelled(HouseholdStatus)] = HouseholdStatus.CANDIDATE
-    archive_no: ArchiveNo | None = None
-    category: Annotated[Category, labelled(Category)] | None = None
-    archived_on: PastDate | None = None
-
-    def archive_date(self) -> dt.date | None:
-        return self.archived_on if self.status is HouseholdStatus.ARCHIVED else None
+    status: Annotated[HouseholdStatus, F["status"]] = HouseholdStatus.CANDIDATE
+    archive_no: Annotated[str, F["archive_no"]] | None = None
+    category: Annotated[Category, F["category"]] | None = None
+    archived_on: Annotated[dt.date, F["archived_on"]] | None = None
 
     @model_validator(mode="after")
-    def _standing(self) -> Self:
-        problem = standing_problem(
-            self.status,
-            archive_no=self.archive_no,
-            category=self.category,
-            main_cause=self.main_cause,
-            archived_on=self.archived_on,
-            registered_on=self.registered_on,
+    def _across_fields(self) -> Self:
+        problem = imported_household_problem(
+            dict(self), head_born=facts(self.head.id_number).birth_date
         )
         if problem is not None:
-            raise _standing_error(*problem)
+            raise _across_fields_error(*problem)
         return self
+
+
+def imported_household_problem(
+    household: Mapping[str, Any], *, head_born: dt.date
+) -> Problem | None:
+    """The first rule across an imported household's fields it breaks
+    (``domain.register.household_problem``), from the value of each ``HouseholdImport``
+    field: a model's, or a plain import row's read by the fields' rules."""
+    standing = Standing(*(household[key] for key in Standing._fields))
+    return household_problem(standing, head_born=head_born)
+
+
+def _rules_of(annotation: Any) -> list[FieldRule]:
+    """The field rules in a type (inside ``X | None`` too)."""
+    found = [
+        item for item in getattr(annotation, "__metadata__", ()) if isinstance(item, FieldRule)
+    ]
+    for inner in get_args(annotation):
+        found += _rules_of(inner)
+    return found
+
+
+def _check_rules(*models: type[BaseModel]) -> None:
+    """Each field of the models is read by the rule of its own name (a typo fails at import)."""
+    for model in models:
+        for name, info in model.model_fields.items():
+            rules = [item for item in info.metadata if isinstance(item, FieldRule)]
+            rules += _rules_of(info.annotation)
+            if name != "head" and [rule.key for rule in rules] != [name]:
+                raise TypeError(f"{model.__name__}.{name} is not read by FIELDS[{name!r}]")
+
+
+_check_rules(MemberCreate, MemberUpdate, HouseholdCreate, HouseholdUpdate, HouseholdImport)

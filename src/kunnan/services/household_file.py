@@ -11,61 +11,67 @@ cells are merged all import as they look.
 
 Household columns (status, union, address, causes, …) are read from the
 head's row; on members' rows they may be blank or repeat the head's value.
-Every row is validated with the input models ``household add`` and
-``household member add`` use; new households are written in batches with
-SQLAlchemy Core. A household whose head's ID number is already registered
-as a head is matched: left as it is, or with ``update`` brought up to date
-field by field through the same services (and audit) as ``household edit``
-and ``household member edit``. An import with ``update`` changes registered
-households a batch at a time in one transaction, so it takes the register as
-a whole first (``db.locks``), as every bulk writer does.
+The columns are the fields of ``kunnan.schemas.household.FIELDS``, and every
+cell is judged by its field's rule there, the one ``household add`` and
+``household member add`` validate by. A plain household (every cell valid, the
+head's row marked, members' household cells blank or the head's) is read by
+those rules directly; any other goes through the input models themselves,
+which name each problem. Both end in the same columns (the property test
+tests/services/test_household_file.py checks that the plain reading takes
+only what the models take, and writes the same). New households are written
+in batches with SQLAlchemy Core. A household whose head's ID number is
+already registered as a head is matched: left as it is, or with ``update``
+brought up to date field by field through the same services (and audit) as
+``household edit`` and ``household member edit``. An import with ``update``
+changes registered households a batch at a time in one transaction, so it
+takes the register as a whole first (``db.locks``), as every bulk writer does.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows, rows_in
 from kunnan.db.locks import hold_register
-from kunnan.domain.enums import (
-    AdmissionLevel,
-    Category,
-    Cause,
-    Health,
-    HouseholdStatus,
-    HousingType,
-    Relation,
-    Schooling,
-    WorkerIdentity,
-)
+from kunnan.domain.enums import Relation
 from kunnan.domain.errors import KunnanError
-from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
+from kunnan.domain.register import admission_problem, missing_area_code
 from kunnan.models import Household, HouseholdCause, Member, StatusChange
 from kunnan.schemas import problems as model_problems
-from kunnan.schemas.household import HouseholdImport, HouseholdUpdate, MemberCreate, MemberUpdate
+from kunnan.schemas.household import (
+    FIELDS,
+    FieldRule,
+    HouseholdImport,
+    HouseholdUpdate,
+    MemberCreate,
+    MemberUpdate,
+    imported_household_problem,
+)
 from kunnan.services import audit
-from kunnan.services.household_fast import Draft, FastLane
 from kunnan.services.households import (
     add_member,
-    columns_of,
     edit_household,
     edit_member,
     head_of,
     household_code,
-    member_values,
+    household_columns,
+    member_columns,
+    registered_elsewhere,
     status_history,
 )
 from kunnan.services.imports import Outcome, RowProblem, SeenInFile
 from kunnan.services.orgs import find_union
 from kunnan.sheets.columns import (
+    Bound,
     CellProblem,
     Column,
     HeaderMatch,
@@ -76,82 +82,30 @@ from kunnan.sheets.columns import (
 )
 from kunnan.sheets.read import SourceRow
 
+#: The column that groups rows into households; it is no field of a household.
+HOUSEHOLD_KEY = Column("household", "户编号", aliases=("户号", "家庭编号", "编号", "code"))
 HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
-    Column("household", "户编号", aliases=("户号", "家庭编号", "编号", "code")),
-    Column("archive_no", "档案号", aliases=("档案编号",)),
-    Column("status", "状态", "enum", HouseholdStatus, aliases=("家庭状态",)),
-    Column("category", "困难类别", "enum", Category, aliases=("类别", "困难类型")),
-    Column("main_cause", "主要致困原因", "enum", Cause, aliases=("致困原因", "cause")),
-    Column("secondary_causes", "次要致困原因", "enum_list", Cause, aliases=("secondary",)),
-    Column("org", "所属工会", aliases=("工会", "union")),
-    Column("area_code", "地区", aliases=("地区代码", "行政区划代码", "area")),
-    Column("address", "住址", aliases=("家庭住址", "地址")),
-    Column("housing_type", "住房类型", "enum", HousingType, aliases=("住房情况", "housing")),
-    Column(
-        "housing_area_m2",
-        "住房面积(m²)",
-        "decimal",
-        aliases=("住房面积", "住房面积(平方米)", "housing_area"),
-    ),
-    Column("registered_on", "登记日期", "date"),
-    Column("archived_on", "建档日期", "date", aliases=("建档时间",)),
-    Column("relation", "与户主关系", "enum", Relation, aliases=("关系",)),
-    Column("name", "姓名"),
-    Column("id_number", "身份证号", "id_number", aliases=("身份证号码", "公民身份号码", "身份证")),
-    Column("phone", "电话", "phone", aliases=("联系电话", "手机", "手机号码", "手机号")),
-    Column("employer", "工作单位", aliases=("单位",)),
-    Column("identity", "身份", "enum", WorkerIdentity, aliases=("职工身份",)),
-    Column("health", "健康状况", "enum", Health, aliases=("健康",)),
-    Column("schooling", "在读", "enum", Schooling, aliases=("在读情况", "就学情况")),
-    Column("monthly_income_fen", "月收入(元)", "money", aliases=("月收入", "monthly_income")),
-    Column("admitted", "录取层次", "enum", AdmissionLevel, aliases=("录取", "admitted_level")),
-    Column("admitted_year", "录取年份", aliases=("录取年度",)),
+    HOUSEHOLD_KEY,
+    *(Column(f.key, f.zh, f.kind, f.enum, f.aliases) for f in FIELDS.values()),
 )
 COLUMN = {column.key: column for column in HOUSEHOLD_COLUMNS}
 
 #: Columns that describe the household, read from the head's row.
-HOUSEHOLD_FIELDS = (
-    "archive_no",
-    "status",
-    "category",
-    "main_cause",
-    "secondary_causes",
-    "org",
-    "area_code",
-    "address",
-    "housing_type",
-    "housing_area_m2",
-    "registered_on",
-    "archived_on",
-)
-#: Columns that describe a person.
-PERSON_FIELDS = (
-    "name",
-    "id_number",
-    "phone",
-    "employer",
-    "identity",
-    "health",
-    "schooling",
-    "monthly_income_fen",
-    "admitted",
-    "admitted_year",
+HOUSEHOLD_FIELDS = tuple(key for key, rule in FIELDS.items() if rule.part == "household")
+#: Columns that describe a person (besides their relation to the head).
+PERSON_FIELDS = tuple(
+    key for key, rule in FIELDS.items() if rule.part == "person" and key != "relation"
 )
 #: A household's standing, which an import brings but never changes.
 STANDING_FIELDS = ("status", "archive_no", "category", "registered_on", "archived_on")
 #: What ``--update`` may change on a household (as ``household edit`` does).
-EDITABLE_FIELDS = (
-    "org",
-    "area_code",
-    "address",
-    "housing_type",
-    "housing_area_m2",
-    "main_cause",
-    "secondary_causes",
-)
+EDITABLE_FIELDS = tuple(HouseholdUpdate.model_fields)
 REQUIRED_COLUMNS = ("name", "id_number")
 #: The column a reject file adds; an import of a fixed reject file ignores it quietly.
 ERROR_HEADERS = {"en": "error", "zh": "错误原因"}
+
+#: Distinct cell texts each column remembers on the plain reading, so memory stays flat.
+CACHE_MAX = 4096
 
 HOUSEHOLD = cast(Table, Household.__table__)
 STATUS_CHANGE = cast(Table, StatusChange.__table__)
@@ -162,6 +116,53 @@ HOUSEHOLD_CAUSE = cast(Table, HouseholdCause.__table__)
 def is_header(cells: Sequence[str]) -> bool:
     """The header row names at least two columns of the households file."""
     return count_known(cells, HOUSEHOLD_COLUMNS) >= 2
+
+
+@dataclass(slots=True)
+class Draft:
+    """What a new household writes, however its rows were read."""
+
+    #: ``household_columns``: the household's own columns (not its union, area or stamps).
+    household: dict[str, Any]
+    #: The union as the file (or ``--org``) names it.
+    org: str
+    #: The area code the file gives, if any (the union's otherwise).
+    area_code: str | None
+    archive_no: str | None
+    #: Secondary causes, in order.
+    causes: Sequence[str]
+    #: ``member_columns`` of each person with the row they are on, the head first.
+    people: list[tuple[int, dict[str, Any]]]
+
+
+def _draft(
+    household: Mapping[str, Any], people: list[tuple[int, Mapping[str, Any]]], today: dt.date
+) -> Draft:
+    """The draft of a household from its fields' values and its people's, the head first."""
+    return Draft(
+        household=household_columns(household, today=today),
+        org=household["org"],
+        area_code=household["area_code"],
+        archive_no=household["archive_no"],
+        causes=tuple(cause.value for cause in household["secondary_causes"]),
+        people=[(number, member_columns(person)) for number, person in people],
+    )
+
+
+def _head_places(relations: Sequence[Relation | None], *, first_given: bool) -> list[int]:
+    """Which rows of a household are its head worker's: those marked 户主, or else a first
+    row that names no relation."""
+    heads = [place for place, relation in enumerate(relations) if relation is Relation.HEAD]
+    return heads or ([] if first_given else [0])
+
+
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """What a model takes for each field a row leaves blank."""
+    return {
+        name: info.get_default(call_default_factory=True)
+        for name, info in model.model_fields.items()
+        if not info.is_required()
+    }
 
 
 @dataclass
@@ -186,7 +187,7 @@ class _Plan:
     """A household group after validation: what it would write, or why it cannot."""
 
     sources: list[SourceRow]
-    #: What the household writes, from either lane (None when its head's row is not valid).
+    #: What the household writes, however it was read (None when its head's row is not valid).
     draft: Draft | None = None
     #: The head worker's row (0 when the group has none).
     head_number: int = 0
@@ -196,7 +197,7 @@ class _Plan:
     #: Each row with a well-formed ID number (even if another cell is bad), head first:
     #: a duplicate is reported together with the row's other problems.
     ids: list[tuple[int, str]] = field(default_factory=list)
-    #: The models' reading of the rows (the slow lane only; ``--update`` needs it).
+    #: The models' reading of the rows (not on the plain reading; ``--update`` needs it).
     rows: list[_Row] = field(default_factory=list)
     head_row: _Row | None = None
     head: HouseholdImport | None = None
@@ -237,13 +238,70 @@ def _relation(text: Any) -> Relation | None:
         return None
 
 
+class _NotPlain(Exception):
+    """Raised when a household is not plain: the models must read it, and say what is wrong."""
+
+
+class _Reading(NamedTuple):
+    """A column of the file as the plain reading takes it."""
+
+    key: str
+    place: int
+    #: What each text cell seen so far read as (None: a column of unique values).
+    cache: dict[str, Any] | None
+    #: Read a cell and judge it by its field's rule (remembering a text cell's value).
+    take: Callable[[Any], Any]
+
+
+def _reading(rule: FieldRule, bound: Bound, *, today: dt.date, csv_escaped: bool) -> _Reading:
+    """A cell read as the models' path reads it, then judged by its field's rule."""
+    read = cell_reader(bound, csv_escaped=csv_escaped)
+    # ID and phone numbers are (nearly) all different: nothing to remember.
+    cache: dict[str, Any] | None = None if rule.kind in ("id_number", "phone") else {}
+
+    def take(cell: Any) -> Any:
+        try:
+            raw = read(cell)
+            value = None if raw is None else rule.take(raw, today)
+        except ValueError:  # a CellProblem, or the rule's refusal: the models will say it
+            raise _NotPlain from None
+        if cache is not None and type(cell) is str and len(cache) < CACHE_MAX:
+            cache[cell] = value
+        return value
+
+    return _Reading(rule.key, bound.index, cache, take)
+
+
+_MISSING = object()
+
+
+def _values(cells: tuple[Any, ...], readings: Sequence[_Reading]) -> dict[str, Any]:
+    """The values a row gives for ``readings`` (blank cells give none)."""
+    given: dict[str, Any] = {}
+    width = len(cells)
+    for key, place, cache, take in readings:
+        cell = cells[place] if place < width else None
+        if cache is not None and type(cell) is str:
+            value = cache.get(cell, _MISSING)  # the common case: a text seen before
+            if value is _MISSING:
+                value = take(cell)
+        else:
+            value = take(cell)
+        if value is not None:
+            given[key] = value
+    return given
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or cell == "" or (type(cell) is str and cell.isspace())
+
+
 class HouseholdRows:
     """A households file's rows read and validated, without the ledger: which rows form a
     household, and what each household would write or why it cannot.
 
-    Two lanes: the fast lane (``services.household_fast``) takes plain households without
-    building the input models; every other household goes through the models, which name
-    each problem.
+    A plain household is read by its fields' rules directly (``plain``); every other goes
+    through the input models (``through_models``), which name each problem.
     """
 
     def __init__(
@@ -262,14 +320,22 @@ class HouseholdRows:
             (key, bound.index, bound.spelled, cell_reader(bound, csv_escaped=csv_escaped))
             for key, bound in header.bound.items()
         ]
-        self._fast = FastLane(
-            header,
-            household_fields=HOUSEHOLD_FIELDS,
-            person_fields=PERSON_FIELDS,
-            today=today,
-            default_org=default_org,
-            csv_escaped=csv_escaped,
-        )
+        readings = {
+            key: _reading(FIELDS[key], bound, today=today, csv_escaped=csv_escaped)
+            for key, bound in header.bound.items()
+            if key in FIELDS
+        }
+        self._household = [readings[key] for key in HOUSEHOLD_FIELDS if key in readings]
+        self._person = [readings[key] for key in PERSON_FIELDS if key in readings]
+        self._relation = [readings[key] for key in ("relation",) if key in readings]
+        #: Where the household columns are, to check members' rows repeat the head's.
+        self._household_places = [reading.place for reading in self._household]
+        self._household_defaults = _defaults(HouseholdImport)
+        self._person_defaults = _defaults(MemberCreate)
+        if default_org is not None:
+            # --org, judged once as an org cell is (when it is not valid, the models say so)
+            with suppress(ValueError):
+                self._household_defaults["org"] = FIELDS["org"].take(default_org, today)
 
     # --- reading rows ---------------------------------------------------------------------
 
@@ -278,7 +344,7 @@ class HouseholdRows:
         return self._names.get(field_name, field_name)
 
     def _read(self, source: SourceRow) -> _Row:
-        values, found = self._values(source, self._cells)
+        values, found = self._raw_values(source, self._cells)
         key, relation_text, relation = _place_in_household(values)
         return _Row(
             source=source,
@@ -290,7 +356,7 @@ class HouseholdRows:
             problems=found,
         )
 
-    def _values(
+    def _raw_values(
         self, source: SourceRow, cells: list[tuple[str, int, str, Any]]
     ) -> tuple[dict[str, Any], list[RowProblem]]:
         """The row's cells as the input models take them, and the cells that cannot be read."""
@@ -347,6 +413,68 @@ class HouseholdRows:
 
     # --- validating a household ---------------------------------------------------------------
 
+    def validate(self, sources: list[SourceRow]) -> _Plan:
+        """The plain reading's draft when the household is plain, else the models' judgement."""
+        draft = self.plain(sources)
+        if draft is None:
+            return self.through_models(sources)
+        return _Plan(
+            sources=sources,
+            draft=draft,
+            head_number=draft.people[0][0],
+            ids=[(number, person["id_number"]) for number, person in draft.people],
+        )
+
+    def plain(self, sources: Sequence[SourceRow]) -> Draft | None:
+        """A plain household's draft, every cell judged by its field's rule and the household
+        by the rules across fields, as the models would; None for any other household."""
+        try:
+            return self._plain(sources)
+        except _NotPlain:
+            return None
+
+    def _plain(self, sources: Sequence[SourceRow]) -> Draft:
+        relations: list[Relation | None] = [
+            _values(row.cells, self._relation).get("relation") for row in sources
+        ]
+        heads = _head_places(relations, first_given=relations[0] is not None)
+        if len(heads) != 1:
+            raise _NotPlain
+        head = sources[heads[0]]
+        household = {**self._household_defaults, **_values(head.cells, self._household)}
+        if "org" not in household:
+            raise _NotPlain
+        people: list[tuple[int, Mapping[str, Any]]] = [
+            (head.number, self._person_of(head.cells, Relation.HEAD))
+        ]
+        for row, relation in zip(sources, relations, strict=True):
+            if row is not head:
+                self._check_repeats(row.cells, head.cells)
+                people.append((row.number, self._person_of(row.cells, relation)))
+        draft = _draft(household, people, self._today)
+        if imported_household_problem(household, head_born=draft.people[0][1]["birth_date"]):
+            raise _NotPlain
+        return draft
+
+    def _person_of(self, cells: tuple[Any, ...], relation: Relation | None) -> dict[str, Any]:
+        person = {**self._person_defaults, **_values(cells, self._person)}
+        if relation is not None:
+            person["relation"] = relation
+        if "name" not in person or "id_number" not in person:
+            raise _NotPlain
+        if admission_problem(person["admitted"], person["admitted_year"]) is not None:
+            raise _NotPlain
+        return person
+
+    def _check_repeats(self, cells: tuple[Any, ...], head: tuple[Any, ...]) -> None:
+        """A plain member's household cells are blank or the head's, exactly (the models
+        judge any other)."""
+        width, head_width = len(cells), len(head)
+        for index in self._household_places:
+            cell = cells[index] if index < width else None
+            if not _blank(cell) and cell != (head[index] if index < head_width else None):
+                raise _NotPlain
+
     def _model_problems(self, row: _Row, error: ValidationError) -> list[RowProblem]:
         return [
             RowProblem(row.number, self.column(field_name) if field_name else "", tidy(message))
@@ -354,10 +482,9 @@ class HouseholdRows:
         ]
 
     def _head_row(self, group: list[_Row], plan: _Plan) -> _Row | None:
-        """The head worker's row: marked 户主, or a first row with no relation."""
-        heads = [row for row in group if row.relation is Relation.HEAD]
-        if not heads and not group[0].relation_given:
-            heads = [group[0]]
+        """The head worker's row (``_head_places``), or the problem with the household's."""
+        places = _head_places([row.relation for row in group], first_given=group[0].relation_given)
+        heads = [group[place] for place in places]
         if not heads:
             plan.problems.append(
                 RowProblem(
@@ -378,19 +505,7 @@ class HouseholdRows:
             )
         return heads[0]
 
-    def validate(self, sources: list[SourceRow]) -> _Plan:
-        """The fast lane's draft when it takes the household, else the models' judgement."""
-        draft = self._fast.draft(sources)
-        if draft is None:
-            return self.validate_slow(sources)
-        return _Plan(
-            sources=sources,
-            draft=draft,
-            head_number=draft.people[0][0],
-            ids=[(number, person["id_number"]) for number, person in draft.people],
-        )
-
-    def validate_slow(self, sources: list[SourceRow]) -> _Plan:
+    def through_models(self, sources: list[SourceRow]) -> _Plan:
         """Every row through the input models, every problem named."""
         group = [self._read(source) for source in sources]
         plan = _Plan(sources=sources, rows=group)
@@ -425,7 +540,11 @@ class HouseholdRows:
         valid = {id(row): member.id_number for row, member in plan.members}
         if plan.head is not None and head_row is not None:
             valid[id(head_row)] = plan.head.head.id_number
-            plan.draft = self._draft_of(plan.head, head_row, plan.members)
+            people: list[tuple[int, Mapping[str, Any]]] = [
+                (head_row.number, dict(plan.head.head)),
+                *((row.number, dict(member)) for row, member in plan.members),
+            ]
+            plan.draft = _draft(dict(plan.head), people, self._today)
         ordered = sorted(group, key=lambda row: row is not head_row)
         plan.ids = [
             (row.number, number)
@@ -434,29 +553,16 @@ class HouseholdRows:
         ]
         return plan
 
-    def _draft_of(
-        self, head: HouseholdImport, head_row: _Row, members: list[tuple[_Row, MemberCreate]]
-    ) -> Draft:
-        return Draft(
-            household=columns_of(head, today=self._today),
-            org=head.org,
-            area_code=head.area_code,
-            archive_no=head.archive_no,
-            causes=tuple(cause.value for cause in head.secondary_causes),
-            people=[
-                (head_row.number, member_values(head.head)),
-                *((row.number, member_values(member)) for row, member in members),
-            ],
-        )
-
     def _id_of(self, row: _Row) -> str | None:
+        """The row's ID number, if its cell holds a valid one (another cell may not be)."""
         text = row.person.get("id_number")
         if not isinstance(text, str):
             return None
         try:
-            return parse_id_number(text, today=self._today).value
-        except IdNumberError:
+            number: str = FIELDS["id_number"].take(text, self._today)
+        except ValueError:
             return None
+        return number
 
     def _differences(self, row: _Row, head_row: _Row) -> list[RowProblem]:
         """Household cells on a member's row must be blank or repeat the head's row."""
@@ -639,8 +745,7 @@ class HouseholdFileImporter:
                 RowProblem(
                     row_number,
                     self._column("id_number"),
-                    f"ID number {mask_id_number(number, today=self._today)} is already registered "
-                    f"(household {household_code(other.household_id)})",
+                    registered_elsewhere(number, other.household_id, today=self._today),
                 )
             )
         if plan.problems:
@@ -650,7 +755,7 @@ class HouseholdFileImporter:
                 return Outcome(rows=plan.sources, result="matched")
             # Bringing a household up to date goes field by field through the models.
             return self._update_household(
-                self._rows.validate_slow(plan.sources), household_id, registered
+                self._rows.through_models(plan.sources), household_id, registered
             )
         archive = draft.archive_no
         if archive and archive in archives_used:
@@ -676,13 +781,8 @@ class HouseholdFileImporter:
         plan.org_id = union.id
         plan.area_code = draft.area_code or union.area_code
         if plan.area_code is None:
-            plan.problems.append(
-                RowProblem(
-                    plan.head_number,
-                    self._column("area_code"),
-                    f"is required: the union '{quote(draft.org)}' has no area code to default to",
-                )
-            )
+            field_name, message = missing_area_code(quote(draft.org))
+            plan.problems.append(RowProblem(plan.head_number, self._column(field_name), message))
 
     # --- writing ------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,25 +16,16 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.db.locks import hold_register
 from kunnan.db.session import ROW_LOCK, locked
-from kunnan.domain.enums import (
-    AdmissionLevel,
-    Category,
-    Cause,
-    Health,
-    HouseholdStatus,
-    HousingType,
-    Relation,
-    Schooling,
-    WorkerIdentity,
-)
+from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Labelled, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, KunnanError, NotFound, RuleViolation
-from kunnan.domain.idnumber import IdNumber, IdNumberError, facts, parse_id_number
+from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.domain.phone import PhoneError, parse_mobile
+from kunnan.domain.register import missing_area_code
 from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
 from kunnan.schemas.household import (
+    OPTIONS,
     HouseholdCreate,
-    HouseholdImport,
     HouseholdUpdate,
     MemberCreate,
     MemberUpdate,
@@ -186,9 +177,14 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
     existing = session.scalars(query).first()
     if existing is not None:
         raise Conflict(
-            f"ID number {mask_id_number(id_number, today=dt.date.today())} is already registered "
-            f"(household {household_code(existing.household_id)})"
+            registered_elsewhere(id_number, existing.household_id, today=dt.date.today())
         )
+
+
+def registered_elsewhere(id_number: str, household_id: int, *, today: dt.date) -> str:
+    """Why a person cannot be registered: their ID number already is, in that household."""
+    masked = mask_id_number(id_number, today=today)
+    return f"ID number {masked} is already registered (household {household_code(household_id)})"
 
 
 @contextmanager
@@ -207,53 +203,31 @@ def _first_to_register(session: Session, id_number: str) -> Iterator[None]:
 
 
 def member_values(data: MemberCreate) -> dict[str, Any]:
-    """A member's columns, with birth date and sex read from the ID number (bulk inserts too)."""
-    return member_columns(
-        relation=data.relation,
-        name=data.name,
-        id_number=facts(data.id_number),  # validated and normalised by MemberCreate
-        phone=data.phone,
-        employer=data.employer,
-        identity=data.identity,
-        health=data.health,
-        schooling=data.schooling,
-        monthly_income_fen=data.monthly_income_fen,
-        admitted=data.admitted,
-        admitted_year=data.admitted_year,
-    )
+    """A member's columns, with birth date and sex read from the ID number."""
+    return member_columns(dict(data))
 
 
-def member_columns(
-    *,
-    relation: Relation,
-    name: str,
-    id_number: IdNumber,
-    phone: str | None,
-    employer: str | None,
-    identity: WorkerIdentity | None,
-    health: Health,
-    schooling: Schooling,
-    monthly_income_fen: int,
-    admitted: AdmissionLevel | None,
-    admitted_year: int | None,
-) -> dict[str, Any]:
-    """A member's columns from validated values: ``member_values`` for a model, and the fast
-    lane of ``import households`` for a plain row (``services.household_fast``)."""
+def member_columns(person: Mapping[str, Any]) -> dict[str, Any]:
+    """A member's columns from the validated value of each ``MemberCreate`` field: a model's
+    (``member_values``), or a plain import row's read by the same rules (bulk inserts)."""
+    id_number = facts(person["id_number"])  # validated and normalised by its field's rule
+    admitted = person["admitted"]
     admitted_now = admitted not in (None, AdmissionLevel.NONE)
+    identity = person["identity"]
     return {
-        "relation": relation.value,
-        "name": name,
+        "relation": person["relation"].value,
+        "name": person["name"],
         "id_number": id_number.value,
         "birth_date": id_number.birth_date,
         "sex": id_number.sex.value,
-        "phone": phone,
-        "employer": employer,
+        "phone": person["phone"],
+        "employer": person["employer"],
         "identity": identity.value if identity else None,
-        "health": health.value,
-        "schooling": schooling.value,
-        "monthly_income_fen": monthly_income_fen,
-        "admitted_level": admitted.value if admitted is not None and admitted_now else None,
-        "admitted_year": admitted_year if admitted_now else None,
+        "health": person["health"].value,
+        "schooling": person["schooling"].value,
+        "monthly_income_fen": person["monthly_income_fen"],
+        "admitted_level": admitted.value if admitted_now else None,
+        "admitted_year": person["admitted_year"] if admitted_now else None,
     }
 
 
@@ -282,7 +256,8 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     org = find_union(session, data.org)
     area_code = data.area_code or org.area_code
     if area_code is None:
-        raise InvalidInput(f"give --area: the union '{org.name}' has no area code to default to")
+        field, message = missing_area_code(org.name)
+        raise InvalidInput(f"{OPTIONS[field]}: {message}")
     _check_id_free(session, data.head.id_number)
     household = Household(
         **household_values(
@@ -330,54 +305,43 @@ def household_values(
     }
 
 
+#: The standing of a household ``household add`` registers: a candidate, no archive yet.
+NEW_STANDING: Mapping[str, Any] = {
+    "status": HouseholdStatus.CANDIDATE,
+    "archive_no": None,
+    "category": None,
+    "archived_on": None,
+}
+
+
 def columns_of(data: HouseholdCreate, *, today: dt.date) -> dict[str, Any]:
-    """``household_columns`` for an input model."""
-    standing = data if isinstance(data, HouseholdImport) else None
-    return household_columns(
-        status=standing.status if standing else HouseholdStatus.CANDIDATE,
-        category=standing.category if standing else None,
-        archive_no=standing.archive_no if standing else None,
-        archived_on=standing.archived_on if standing else None,
-        address=data.address,
-        housing_type=data.housing_type,
-        housing_area_m2=data.housing_area_m2,
-        main_cause=data.main_cause,
-        registered_on=data.registered_on,
-        today=today,
-    )
+    """``household_columns`` for an input model (an import's brings its own standing)."""
+    return household_columns({**NEW_STANDING, **dict(data)}, today=today)
 
 
-def household_columns(
-    *,
-    status: HouseholdStatus,
-    category: Category | None,
-    archive_no: str | None,
-    archived_on: dt.date | None,
-    address: str,
-    housing_type: HousingType | None,
-    housing_area_m2: Decimal | None,
-    main_cause: Cause | None,
-    registered_on: dt.date | None,
-    today: dt.date,
-) -> dict[str, Any]:
-    """A new household's own columns from validated values (not its union, area or stamps):
-    ``household_values`` for a model, the fast lane of ``import households`` for a row.
+def household_columns(household: Mapping[str, Any], *, today: dt.date) -> dict[str, Any]:
+    """A new household's own columns (not its union, area or stamps) from the validated value
+    of each ``HouseholdImport`` field: a model's (``columns_of``), or a plain import row's
+    read by the same rules.
 
     An archive is dated its registration unless it brings its own date; a household is
     registered on the day given, else on its archive date (an archive imported from an old
     register was registered no later than it was archived), else today. So a household's
     history never runs backwards, and aid dated after its archive date can be brought in.
     """
+    status, archived_on = household["status"], household["archived_on"]
     archived = status is HouseholdStatus.ARCHIVED
-    registered = registered_on or (archived_on if archived and archived_on else today)
+    registered = household["registered_on"] or (archived_on if archived and archived_on else today)
+    category, housing_type = household["category"], household["housing_type"]
+    main_cause = household["main_cause"]
     return {
         "status": status.value,
         "category": category.value if category else None,
-        "archive_no": archive_no,
+        "archive_no": household["archive_no"],
         "archived_on": (archived_on or registered) if archived else None,
-        "address": address,
+        "address": household["address"],
         "housing_type": housing_type.value if housing_type else None,
-        "housing_area_m2": housing_area_m2,
+        "housing_area_m2": household["housing_area_m2"],
         "main_cause": main_cause.value if main_cause else None,
         "registered_on": registered,
     }
@@ -427,24 +391,19 @@ def edit_household(
 ) -> dict[str, Any]:
     """Apply the given fields; return what changed (empty when nothing did)."""
     before = _household_fields(household) | {"org": _org_code(session, household.org_id)}
-    if data.org is not None:
-        household.org_id = find_union(session, data.org).id
-    if data.area_code is not None:
-        household.area_code = data.area_code
-    if data.address is not None:
-        household.address = data.address
-    if data.housing_type is not None:
-        household.housing_type = data.housing_type.value
-    if data.housing_area_m2 is not None:
-        household.housing_area_m2 = data.housing_area_m2
-    if data.main_cause is not None:
-        household.main_cause = data.main_cause.value
-    if data.secondary_causes is not None:
-        household.secondary_causes = [
-            HouseholdCause(cause=cause.value, position=index)
-            for index, cause in enumerate(data.secondary_causes)
-        ]
-        session.flush()
+    for key, value in data:
+        if value is None:
+            continue
+        if key == "org":
+            household.org_id = find_union(session, value).id
+        elif key == "secondary_causes":
+            household.secondary_causes = [
+                HouseholdCause(cause=cause.value, position=index)
+                for index, cause in enumerate(value)
+            ]
+            session.flush()
+        else:
+            setattr(household, key, _stored(value))
     after = _household_fields(household) | {"org": _org_code(session, household.org_id)}
     changes = audit.diff(before, after)
     if changes:
@@ -458,6 +417,11 @@ def edit_household(
             changes=changes,
         )
     return changes
+
+
+def _stored(value: Any) -> Any:
+    """A validated value as its column stores it: a choice by its slug."""
+    return value.value if isinstance(value, Labelled) else value
 
 
 def _org_code(session: Session, org_id: int) -> str:
@@ -538,14 +502,9 @@ def edit_member(
         member.id_number = identity.value
         member.birth_date = identity.birth_date
         member.sex = identity.sex.value
-    for field in ("name", "phone", "employer", "monthly_income_fen"):
-        value = getattr(data, field)
-        if value is not None:
-            setattr(member, field, value)
-    for field in ("relation", "identity", "health", "schooling"):
-        value = getattr(data, field)
-        if value is not None:
-            setattr(member, field, value.value)
+    for key, value in data:
+        if value is not None and key not in ("id_number", "admitted", "admitted_year"):
+            setattr(member, key, _stored(value))
     if data.admitted is AdmissionLevel.NONE:
         member.admitted_level, member.admitted_year = None, None
     elif data.admitted is not None:
