@@ -104,6 +104,29 @@ def fund_effect(kind: EntryKind, amount_fen: int) -> int:
     return FUND_DIRECTION[kind] * amount_fen
 
 
+def reversal_refusal(
+    seq: int,
+    on_date: dt.date,
+    on: dt.date,
+    *,
+    reverses_seq: int | None,
+    reversed_by: int | None,
+) -> str | None:
+    """Why entry ``seq`` (dated ``on_date``; itself the reversal of ``reverses_seq``, already
+    reversed by ``reversed_by``) cannot be reversed by an entry dated ``on``, or None. An
+    entry is reversed once, never a reversal, and never before its own date."""
+    if reverses_seq is not None:
+        return (
+            f"entry {seq} is itself the reversal of entry {reverses_seq}; "
+            "record the aid again instead"
+        )
+    if reversed_by is not None:
+        return f"entry {seq} was already reversed by entry {reversed_by}"
+    if on < on_date:
+        return f"a reversal cannot be dated before the entry it reverses ({on_date.isoformat()})"
+    return None
+
+
 def program_slug(text: str) -> str:
     """A programme code as typed: 'Golden_Autumn' → 'golden-autumn'."""
     cleaned = unicodedata.normalize("NFKC", text).strip()

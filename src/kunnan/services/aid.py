@@ -61,6 +61,7 @@ from kunnan.domain.aid import (
     judge,
     receipt_refusal,
     refused,
+    reversal_refusal,
     rule_in_force,
 )
 from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refusal
@@ -647,18 +648,15 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
     fund = session.get(Fund, entry.fund_id)
     assert fund is not None
     fund = lock_fund(session, fund)
-    if entry.reverses_seq is not None:
-        raise RuleViolation(
-            f"entry {entry.seq} is itself the reversal of entry {entry.reverses_seq}; "
-            "record the aid again instead"
-        )
-    already = session.scalar(select(AidEntry.seq).where(AidEntry.reverses_seq == entry.seq))
-    if already is not None:
-        raise RuleViolation(f"entry {entry.seq} was already reversed by entry {already}")
-    if data.on_date < entry.on_date:
-        raise RuleViolation(
-            f"a reversal cannot be dated before the entry it reverses ({entry.on_date.isoformat()})"
-        )
+    refusal = reversal_refusal(
+        entry.seq,
+        entry.on_date,
+        data.on_date,
+        reverses_seq=entry.reverses_seq,
+        reversed_by=session.scalar(select(AidEntry.seq).where(AidEntry.reverses_seq == entry.seq)),
+    )
+    if refusal is not None:
+        raise RuleViolation(refusal)
     check_open(session, fund, data.on_date)
     if FUND_DIRECTION[EntryKind(entry.kind)] > 0:  # money in comes out again
         check_can_take(
