@@ -41,7 +41,18 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, func, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.db.bulk import insert_rows
@@ -231,10 +242,14 @@ class _Household:
 class Paid:
     """A grant the payer numbered (written by ``GrantPayer.write``)."""
 
-    seq: int
-    amount_fen: int
+    #: The entry as it is written (built for the chain; not added to the session).
+    entry: AidEntry
     #: The limits a supervisor passed with --override (empty when none was needed).
     overridden: tuple[str, ...]
+
+    @property
+    def seq(self) -> int:
+        return self.entry.seq
 
 
 @dataclass(frozen=True)
@@ -267,9 +282,7 @@ def grant(session: Session, *, data: GrantCreate) -> GrantResult:
         )
     )
     payer.write()
-    entry = session.get(AidEntry, paid.seq)
-    assert entry is not None  # just written
-    return GrantResult(entry=entry, overridden=paid.overridden)
+    return GrantResult(entry=paid.entry, overridden=paid.overridden)
 
 
 def grant_many(session: Session, plans: Sequence[GrantPlan]) -> list[int]:
@@ -301,9 +314,7 @@ class GrantPayer:
             hold_register(session, whole=True)
             locked = select(Fund.id, Fund.name).order_by(Fund.id).with_for_update()
             self._fund_names = dict(session.execute(locked).all())
-        head = session.execute(
-            select(LedgerHead.seq, LedgerHead.hash).where(LedgerHead.id == 1).with_for_update()
-        ).one()
+        head = session.execute(_head_query()).one()
         self._seq, self._hash = int(head.seq), str(head.hash)
         self._households: dict[int, _Household] = {}
         self._kinds: dict[str, str] = {}
@@ -350,22 +361,17 @@ class GrantPayer:
 
     def _fund_name(self, fund_id: int) -> str:
         if fund_id not in self._fund_names:
-            name = self._session.scalar(select(Fund.name).where(Fund.id == fund_id))
-            if name is None:
+            fund = self._session.get(Fund, fund_id)  # held: already in the session
+            if fund is None:
                 resolve_fund(self._session, fund_code(fund_id))  # says why: there is none
-            self._fund_names[fund_id] = str(name)
+                raise RuntimeError(f"{fund_code(fund_id)} was not found")
+            self._fund_names[fund_id] = fund.name
         return self._fund_names[fund_id]
 
     def _rules_of(self, program: str) -> list[Rule]:
         if program not in self._rules:
-            self._rules[program] = [
-                to_rule(row)
-                for row in self._session.scalars(
-                    select(ProgramRule)
-                    .where(ProgramRule.program == program)
-                    .order_by(ProgramRule.effective_from)
-                )
-            ]
+            rows = self._session.scalars(_rules_query(), {"program": program})
+            self._rules[program] = [to_rule(row) for row in rows]
         return self._rules[program]
 
     def _closed_on(self, fund_id: int) -> dt.date | None:
@@ -523,7 +529,7 @@ class GrantPayer:
                     },
                 )
             )
-        return Paid(seq=entry.seq, amount_fen=amount, overridden=overridden)
+        return Paid(entry=entry, overridden=overridden)
 
     def write(self) -> None:
         """Write the grants paid since the last write: entries, the chain head, audit rows."""
@@ -531,10 +537,7 @@ class GrantPayer:
             return
         connection = self._session.connection()
         insert_rows(connection, _table(AidEntry), self._entries)
-        head = _table(LedgerHead)
-        connection.execute(
-            update(head).where(head.c.id == 1).values(seq=self._seq, hash=self._hash)
-        )
+        connection.execute(_move_head(), {"new_seq": self._seq, "new_hash": self._hash})
         insert_rows(connection, _table(AuditEntry), self._audits)
         self._entries, self._audits = [], []
         self._session.expire_all()
@@ -574,50 +577,76 @@ def _case(
 def _households(session: Session, ids: Sequence[int]) -> dict[int, _Household]:
     """The facts grants read of these households (the grants written so far included); their
     rows are held until the command ends."""
+    params = {"ids": list(ids)}
     found = {
         household_id: _Household(household_code(household_id), registered, HouseholdStatus(status))
-        for household_id, registered, status in session.execute(
+        for household_id, registered, status in session.execute(_facts_query("household"), params)
+    }
+    for row in session.execute(_facts_query("member"), params):
+        found[row[0]].members.append(MemberFacts(*row[1:]))
+    exited = set()
+    for household_id, day, status in session.execute(_facts_query("history"), params):
+        found[household_id].history.append((day, status))
+        if status == HouseholdStatus.EXITED.value:
+            exited.add(household_id)
+    if exited:  # only a household that ever left has an exit to cite
+        for household_id, day, kind in session.execute(
+            _facts_query("exit"), {"ids": sorted(exited)}
+        ):
+            found[household_id].left = (day, kind)  # the last is the latest
+    # Every grant and reversal of the households: reversals net what was received, and a
+    # reversal carries the household of the entry it reverses, so what stands is known here.
+    grants = session.execute(_facts_query("grant"), params).all()
+    reversed_seqs = {row.reverses_seq for row in grants if row.reverses_seq is not None}
+    for owner, member_id, program, year, seq, day, amount, ref, reverses in grants:
+        household = found[cast(int, owner)]  # one of these households: never None
+        household.received[(str(program), year)] += int(amount)
+        if reverses is None and seq not in reversed_seqs:
+            household.count(Earlier(program or "", seq, day), year=year, member_id=member_id)
+            household.live.append(LiveGrant(program, day, int(amount), member_id, ref))
+    return found
+
+
+@cache
+def _facts_query(what: str) -> Select[*tuple[Any, ...]]:
+    """Built once for each fact a payer reads of a batch's households (``ids``): every grant
+    asked them, and building a statement cost more than running it."""
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
+    if what == "household":
+        return (
             select(Household.id, Household.registered_on, Household.status)
             .where(Household.id.in_(ids))
             .order_by(Household.id)
             .with_for_update(**ROW_LOCK)
         )
-    }
-    for row in session.execute(
-        select(
-            Member.household_id,
-            Member.id,
-            Member.name,
-            Member.relation,
-            Member.admitted_level,
-            Member.admitted_year,
-            Member.id_number,
+    if what == "member":
+        return (
+            select(
+                Member.household_id,
+                Member.id,
+                Member.name,
+                Member.relation,
+                Member.admitted_level,
+                Member.admitted_year,
+                Member.id_number,
+            )
+            .where(Member.household_id.in_(ids))
+            .order_by(Member.id)
         )
-        .where(Member.household_id.in_(ids))
-        .order_by(Member.id)
-    ):
-        found[row[0]].members.append(MemberFacts(*row[1:]))
-    for household_id, day, status in session.execute(
-        select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
-        .where(StatusChange.household_id.in_(ids))
-        .order_by(StatusChange.id)
-    ):
-        found[household_id].history.append((day, status))
-    for household_id, day, kind in session.execute(
-        select(HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
-        .where(HouseholdExit.household_id.in_(ids))
-        .order_by(HouseholdExit.exited_on, HouseholdExit.id)
-    ):
-        found[household_id].left = (day, kind)  # the last is the latest
-    for owner, program, year, amount in session.execute(
-        select(
-            AidEntry.household_id, AidEntry.program, AidEntry.year, func.sum(AidEntry.amount_fen)
+    if what == "history":
+        return (
+            select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
+            .where(StatusChange.household_id.in_(ids))
+            .order_by(StatusChange.id)
         )
-        .where(AidEntry.kind == EntryKind.GRANT.value, AidEntry.household_id.in_(ids))
-        .group_by(AidEntry.household_id, AidEntry.program, AidEntry.year)
-    ):
-        found[cast(int, owner)].received[(str(program), year)] = int(amount or 0)
-    for owner, member_id, program, year, seq, day, amount, ref in session.execute(
+    if what == "exit":
+        return (
+            select(HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
+            .where(HouseholdExit.household_id.in_(ids))
+            .order_by(HouseholdExit.exited_on, HouseholdExit.id)
+        )
+    assert what == "grant"
+    return (
         select(
             AidEntry.household_id,
             AidEntry.member_id,
@@ -627,14 +656,38 @@ def _households(session: Session, ids: Sequence[int]) -> dict[int, _Household]:
             AidEntry.on_date,
             AidEntry.amount_fen,
             AidEntry.ref,
+            AidEntry.reverses_seq,
         )
-        .where(live_grants(), AidEntry.household_id.in_(ids))
+        .where(AidEntry.kind == EntryKind.GRANT.value, AidEntry.household_id.in_(ids))
         .order_by(AidEntry.seq)
-    ):
-        household = found[cast(int, owner)]  # one of these households: never None
-        household.count(Earlier(program or "", seq, day), year=year, member_id=member_id)
-        household.live.append(LiveGrant(program, day, int(amount), member_id, ref))
-    return found
+    )
+
+
+@cache
+def _head_query() -> Select[int, str]:
+    """The chain head, held until the command ends; built once."""
+    return select(LedgerHead.seq, LedgerHead.hash).where(LedgerHead.id == 1).with_for_update()
+
+
+@cache
+def _move_head() -> Update:
+    """The chain head moved on to the last entry written; built once."""
+    head = _table(LedgerHead)
+    return (
+        update(head)
+        .where(head.c.id == 1)
+        .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+    )
+
+
+@cache
+def _rules_query() -> Select[ProgramRule]:
+    """A programme's rules, oldest first; built once."""
+    return (
+        select(ProgramRule)
+        .where(ProgramRule.program == bindparam("program"))
+        .order_by(ProgramRule.effective_from)
+    )
 
 
 def _table(model: Any) -> Table:
