@@ -67,7 +67,6 @@ from kunnan.domain.aid import (
     Rule,
     admitted_in,
     cash_refusal,
-    entry_hash,
     grant_member,
     judge,
     receipt_refusal,
@@ -103,7 +102,7 @@ from kunnan.services.funds import (
     resolve_fund,
 )
 from kunnan.services.households import household_code, pick_member, resolve_household
-from kunnan.services.ledger import chain_fields, fund_code
+from kunnan.services.ledger import fund_code
 from kunnan.services.programs import find_program, to_rule
 from kunnan.services.status import status_on
 
@@ -478,9 +477,7 @@ class GrantPayer:
             operator=context.operator,
             recorded_at=context.at,
         )
-        entry.seq = self._seq + 1
-        entry.prev_hash = self._hash
-        entry.hash = entry_hash(self._hash, chain_fields(entry))
+        ledger.link(entry, after_seq=self._seq, after_hash=self._hash)
         self._seq, self._hash = entry.seq, entry.hash
         self._balances[plan.fund_id].add(on, FUND_DIRECTION[EntryKind.GRANT] * amount)
         household.received[(rule.program, year)] += amount
