@@ -67,3 +67,26 @@ def test_an_aid_file_needs_a_way_to_find_each_household(aid: Ledger, tmp_path: P
     path = tmp_path / "bad.csv"
     path.write_text("帮扶项目,资金,发放日期\n送温暖,F001,2018-01-20\n", encoding="utf-8")
     assert "户编号 (household) or 身份证号" in aid.fails("import", "aid", str(path), code=3).stderr
+
+
+def test_a_grant_into_a_funds_asserted_past_is_refused_in_the_words_of_aid_grant(
+    aid: Ledger, tmp_path: Path
+) -> None:
+    aid.ok("fund", "assert", "F001", "100000", "--on", "2018-06-30")
+    before = aid.snapshot()
+    typed = aid.fails(
+        "aid", "grant", "H000001", "--program", "送温暖", "--fund", "F001", "--on", "2018-01-20",
+        code=6,
+    )  # fmt: skip
+    refusal = (
+        "fund F001's balance was asserted at the end of 2018-06-30; an entry dated 2018-01-20 "
+        "would change it (date the entry after the assertion)"
+    )
+    assert typed.stderr.strip() == f"error: {refusal}"
+    file = write(
+        tmp_path / "aid.csv", [["H000001", "", "", "送温暖", "", "", "F001", "2018-01-20", ""]]
+    )
+    imported = aid.run("import", "aid", str(file))
+    assert imported.exit_code == 3
+    assert f"aid.csv: row 2: {refusal}" in imported.stderr
+    assert aid.snapshot() == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -10,19 +11,25 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kunnan.domain.aid import (
+    CASH,
     CHAIN_FIELDS,
     GENESIS_HASH,
     Earlier,
     GrantCase,
     Rule,
     canonical,
+    cash_refusal,
     entry_hash,
     fund_effect,
+    grant_member,
     judge,
     program_slug,
+    receipt_refusal,
+    reversal_refusal,
+    rule_in_force,
 )
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer
-from kunnan.domain.errors import InvalidInput
+from kunnan.domain.errors import InvalidInput, RuleViolation
 
 ENTRY: dict[str, Any] = {
     "seq": 2,
@@ -167,3 +174,74 @@ def test_a_programme_without_a_standard_needs_an_amount() -> None:
     with pytest.raises(InvalidInput, match="no standard amount: give --amount"):
         judge(bare, case)
     assert judge(bare, GrantCase(**{**case.__dict__, "asked_fen": 1})).amount_fen == 1
+
+
+def test_aid_goes_to_no_household_before_its_registration_or_after_it_left() -> None:
+    registered = dt.date(2018, 1, 10)
+    before = receipt_refusal("H000001", dt.date(2018, 1, 9), what="a loan",
+                             registered_on=registered, status=None)  # fmt: skip
+    assert before == "H000001 was registered on 2018-01-10; a loan dated 2018-01-09 is before it"
+    left = receipt_refusal("H000001", dt.date(2019, 3, 1), what="a grant",
+                           registered_on=registered, status=HouseholdStatus.EXITED,
+                           left=(dt.date(2019, 1, 5), "stable"))  # fmt: skip
+    assert left == (
+        "H000001 left the register on 2019-01-05 (stable); exited households receive no new aid "
+        "or services"
+    )
+    assert receipt_refusal("H000001", registered, what="a grant", registered_on=registered,
+                           status=HouseholdStatus.CANDIDATE) is None  # fmt: skip
+
+
+def test_only_cash_programmes_are_granted_from_a_fund() -> None:
+    assert cash_refusal("living-aid", CASH) is None
+    assert cash_refusal("training", "service") == "training is not paid in cash from a fund"
+
+
+def test_the_rule_in_force_is_the_latest_from_the_day_or_before() -> None:
+    rules = [
+        Rule("x", dt.date(2000, 1, 1), standard_fen=1),
+        Rule("x", dt.date(2018, 7, 1), standard_fen=2),
+    ]
+    assert rule_in_force(rules, "x", dt.date(2018, 6, 30)).standard_fen == 1
+    assert rule_in_force(rules, "x", dt.date(2018, 7, 1)).standard_fen == 2
+    with pytest.raises(RuleViolation, match="x has no rule in force on 1999-12-31"):
+        rule_in_force(rules, "x", dt.date(1999, 12, 31))
+
+
+@dataclass(frozen=True)
+class Someone:
+    name: str
+    relation: str = "child"
+    admitted_level: str | None = None
+    admitted_year: int | None = None
+
+
+def test_a_grant_without_a_member_named_goes_to_the_one_the_rule_chooses() -> None:
+    head = Someone("张建国", "head")
+    student = Someone("张小梅", admitted_level="undergraduate", admitted_year=2018)
+    brother = Someone("张小军", admitted_level="high_school", admitted_year=2018)
+    by_admission = Rule("golden-autumn", dt.date(2000, 1, 1), admission_required=True)
+    by_member = Rule("insurance", dt.date(2000, 1, 1), once_per=OncePer.MEMBER)
+    assert grant_member([head, student], by_admission, "H000001", 2018) == student
+    assert grant_member([head, student], by_admission, "H000001", 2019) is None
+    assert grant_member([student, head], by_member, "H000001", 2018) == head
+    assert grant_member([head], Rule("living-aid", dt.date(2000, 1, 1)), "H000001", 2018) is None
+    with pytest.raises(InvalidInput) as refused:
+        grant_member([head, student, brother], by_admission, "H000001", 2018)
+    assert str(refused.value) == (
+        "give --member: 2 members of H000001 were admitted in 2018 (张小梅, 张小军)"
+    )
+
+
+def test_an_entry_is_reversed_once_never_a_reversal_and_never_before_its_date() -> None:
+    on = dt.date(2018, 3, 1)
+    assert reversal_refusal(7, on, on, reverses_seq=None, reversed_by=None) is None
+    assert reversal_refusal(7, on, on, reverses_seq=3, reversed_by=None) == (
+        "entry 7 is itself the reversal of entry 3; record the aid again instead"
+    )
+    assert reversal_refusal(7, on, on, reverses_seq=None, reversed_by=9) == (
+        "entry 7 was already reversed by entry 9"
+    )
+    assert reversal_refusal(7, on, dt.date(2018, 2, 28), reverses_seq=None, reversed_by=None) == (
+        "a reversal cannot be dated before the entry it reverses (2018-03-01)"
+    )

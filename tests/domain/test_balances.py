@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kunnan.domain.balances import DatedBalances, overdraw_refusal
+from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refusal
 
 START = dt.date(2018, 1, 1)
 days = st.integers(0, 60).map(lambda n: START + dt.timedelta(days=n))
@@ -117,3 +117,44 @@ def test_balances_known_from_a_day_on_refuse_questions_about_earlier_days() -> N
         assert "known from 2018-03-01" in str(error)
     else:
         raise AssertionError("a day before the facts was answered")
+
+
+@given(moves=movements, later=movements, first=days, second=days, day=days)
+def test_balances_read_further_back_agree_with_reading_from_the_earlier_day(
+    moves: list[tuple[dt.date, int]],
+    later: list[tuple[dt.date, int]],
+    first: dt.date,
+    second: dt.date,
+    day: dt.date,
+) -> None:
+    """A batch reads a fund's days from its first grant's date, then further back for an earlier
+    one: the joined balances answer as if read from the earlier day at once."""
+    early, late = min(first, second), max(first, second)
+
+    def known_from(since: dt.date, until: dt.date | None = None) -> DatedBalances:
+        before = sum(fen for d, fen in moves if d < since)
+        kept = [(d, fen) for d, fen in moves if d >= since and (until is None or d < until)]
+        return DatedBalances(kept, opening_fen=before, since=since)
+
+    balances = known_from(late)
+    for added_day, fen in later:  # what the batch paid from the later day on
+        if added_day >= late:
+            balances.add(added_day, fen)
+    joined = balances.extended_back(known_from(early, until=late))
+    paid = [(d, fen) for d, fen in later if d >= late]
+    ends = walked(moves + paid)
+    assert joined.since == early
+    check = max(day, early)
+    assert joined.balance_on(check) == ends[check]
+    assert joined.lowest_from(check) == min(v for d, v in ends.items() if d >= check)
+    assert joined.held_fen == ends[max(ends)]
+
+
+def test_an_entry_into_an_asserted_past_is_refused_with_what_to_do() -> None:
+    closed = dt.date(2018, 6, 30)
+    assert closed_refusal("F001", None, dt.date(2018, 1, 1)) is None
+    assert closed_refusal("F001", closed, dt.date(2018, 7, 1)) is None
+    assert closed_refusal("F001", closed, closed) == (
+        "fund F001's balance was asserted at the end of 2018-06-30; an entry dated 2018-06-30 "
+        "would change it (date the entry after the assertion)"
+    )

@@ -9,11 +9,19 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kunnan.domain.casework import stage_before, transition_refusal
-from kunnan.domain.enums import HousingStatus, LegalStatus, LoanStatus, TrainingStage
+from kunnan.domain.enums import (
+    HouseholdStatus,
+    HousingStatus,
+    LegalStatus,
+    LoanStatus,
+    TrainingStage,
+)
 from kunnan.domain.loans import (
     LoanFacts,
+    cancel_refusal,
     default_refusal,
     due_date,
+    issue_refusal,
     outstanding,
     repayment_refusal,
 )
@@ -112,4 +120,26 @@ def test_cases_move_forward_and_end() -> None:
     assert transition_refusal(LegalStatus.RESOLVED, LegalStatus.CLOSED) is None
     assert transition_refusal(LegalStatus.RESOLVED, LegalStatus.OPENED) == (
         "it is resolved (已解决); it can become closed, not opened"
+    )
+
+
+def test_a_loan_goes_to_an_archived_household_only() -> None:
+    assert issue_refusal("H000002", HouseholdStatus.ARCHIVED, ISSUED) is None
+    assert issue_refusal("H000002", HouseholdStatus.CANDIDATE, ISSUED) == (
+        "start-up loans are for archived households only; H000002 is candidate (候选) on 2018-01-31"
+    )
+
+
+def test_a_repayment_is_never_dated_before_the_loan() -> None:
+    issued = facts(issued_on=ISSUED)
+    assert repayment_refusal(issued, 1, on=ISSUED) is None
+    assert repayment_refusal(issued, 1, on=dt.date(2018, 1, 30)) == (
+        "loan L001 was issued on 2018-01-31; a repayment dated 2018-01-30 is before it"
+    )
+
+
+def test_a_loan_with_repayments_is_not_cancelled_before_they_are_reversed() -> None:
+    assert cancel_refusal(facts()) is None
+    assert cancel_refusal(facts(repaid=50_000)) == (
+        "loan L001 has 500.00 yuan repaid; reverse its repayments before cancelling it"
     )

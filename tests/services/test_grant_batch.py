@@ -1,4 +1,5 @@
-"""grant_many pays what aid grant pays one by one, refuses what it refuses, and keeps the chain whole."""
+"""A batch of many grants pays what the same grants pay as batches of one (aid grant), refuses
+what they refuse, and keeps the chain whole."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from kunnan.domain.errors import KunnanError
 from kunnan.schemas import validate
 from kunnan.schemas.aid import GrantCreate
 from kunnan.services import aid as one
-from kunnan.services.grant_batch import GrantPlan, grant_many
+from kunnan.services.aid import GrantPlan, grant_many
 from tests.conftest import AID, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 

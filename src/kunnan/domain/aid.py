@@ -1,9 +1,13 @@
 """The aid ledger's pure rules: the hash chain, how entries move a fund, how a rule judges a grant.
 
-Nothing here touches the database. Services gather the figures (what a
-household already received this year, whether a student was admitted, which
-earlier grants count) and hand them in; ``judge`` says what the programme's
-rule makes of them.
+Nothing here touches the database. Services gather the figures (when a
+household was registered and what it was on a day, what it already received
+this year, whether a student was admitted, which earlier grants count) and
+hand them in; the functions here say what the rules make of them, each
+refusal in its one wording: ``receipt_refusal`` (registered, not exited: every
+grant, loan and service), ``cash_refusal``, ``rule_in_force``, ``grant_member``
+and ``judge`` (the programme's rule). The fund's own rules (its asserted past,
+its balance on every day) are in ``domain.balances``.
 
 The hash chain: each entry stores SHA-256 over the previous entry's hash and
 the entry's canonical fields (``CHAIN_FIELDS``, in that order, as a compact
@@ -17,11 +21,12 @@ import datetime as dt
 import hashlib
 import json
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
-from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer
-from kunnan.domain.errors import InvalidInput
+from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
+from kunnan.domain.errors import InvalidInput, RuleViolation
 from kunnan.domain.money import format_fen
 
 #: What the first entry links to.
@@ -50,6 +55,11 @@ CHAIN_FIELDS = (
 )
 
 ChainValue = int | str | dt.date | dt.datetime | None
+
+#: Programmes paid in money from a fund (service programmes have their own commands).
+CASH = "cash"
+#: What a grant refused by a limit (not by eligibility) may still do.
+OVERRIDE_HINT = 'a supervisor may pass it with --override "reason"'
 
 #: How an entry of each kind moves its fund's balance: +1 money in, -1 money out.
 #: A reversal keeps the kind of the entry it reverses and has the opposite amount.
@@ -94,10 +104,64 @@ def fund_effect(kind: EntryKind, amount_fen: int) -> int:
     return FUND_DIRECTION[kind] * amount_fen
 
 
+def reversal_refusal(
+    seq: int,
+    on_date: dt.date,
+    on: dt.date,
+    *,
+    reverses_seq: int | None,
+    reversed_by: int | None,
+) -> str | None:
+    """Why entry ``seq`` (dated ``on_date``; itself the reversal of ``reverses_seq``, already
+    reversed by ``reversed_by``) cannot be reversed by an entry dated ``on``, or None. An
+    entry is reversed once, never a reversal, and never before its own date."""
+    if reverses_seq is not None:
+        return (
+            f"entry {seq} is itself the reversal of entry {reverses_seq}; "
+            "record the aid again instead"
+        )
+    if reversed_by is not None:
+        return f"entry {seq} was already reversed by entry {reversed_by}"
+    if on < on_date:
+        return f"a reversal cannot be dated before the entry it reverses ({on_date.isoformat()})"
+    return None
+
+
 def program_slug(text: str) -> str:
     """A programme code as typed: 'Golden_Autumn' → 'golden-autumn'."""
     cleaned = unicodedata.normalize("NFKC", text).strip()
     return cleaned.lower().replace("_", "-").replace(" ", "-")
+
+
+def receipt_refusal(
+    household: str,
+    on: dt.date,
+    *,
+    what: str,
+    registered_on: dt.date,
+    status: HouseholdStatus | None,
+    left: tuple[dt.date, str] | None = None,
+) -> str | None:
+    """Why ``what`` (``a grant``, ``a loan``, ``an enrolment`` …) dated ``on`` cannot go to the
+    household, or None. Aid is never dated before the household was registered, nor given
+    while it is off the register: ``status`` is its status that day, ``left`` the day and kind
+    of its latest exit (needed only when it is ``exited``)."""
+    if on < registered_on:
+        return (
+            f"{household} was registered on {registered_on.isoformat()}; "
+            f"{what} dated {on.isoformat()} is before it"
+        )
+    if status is HouseholdStatus.EXITED:
+        when = f" on {left[0].isoformat()} ({left[1]})" if left else ""
+        return (
+            f"{household} left the register{when}; exited households receive no new aid or services"
+        )
+    return None
+
+
+def cash_refusal(program: str, kind: str) -> str | None:
+    """Why a programme of ``kind`` cannot be granted from a fund, or None for a cash one."""
+    return None if kind == CASH else f"{program} is not paid in cash from a fund"
 
 
 @dataclass(frozen=True)
@@ -122,6 +186,57 @@ class Rule:
     once_per: OncePer | None = None
     #: Programmes this one is not combined with for the same household in the same year.
     excludes: tuple[str, ...] = ()
+
+
+def rule_in_force(rules: Sequence[Rule], program: str, on: dt.date) -> Rule:
+    """The rule of ``rules`` (one programme's, oldest first) in force on ``on``: the latest
+    from that day or before; refused when the programme had none yet."""
+    found = None
+    for rule in rules:
+        if rule.effective_from > on:
+            break
+        found = rule
+    if found is None:
+        raise RuleViolation(f"{program} has no rule in force on {on.isoformat()}")
+    return found
+
+
+class Person(Protocol):
+    """What choosing a grant's member reads of a member."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def admitted_level(self) -> str | None: ...
+    @property
+    def admitted_year(self) -> int | None: ...
+
+
+P = TypeVar("P", bound=Person)
+
+
+def admitted_in(member: Person, year: int) -> bool:
+    """The member was newly admitted to study in ``year``."""
+    return member.admitted_level not in (None, AdmissionLevel.NONE) and member.admitted_year == year
+
+
+def grant_member(members: Sequence[P], rule: Rule, household: str, year: int) -> P | None:
+    """The member a grant is for when none is named: the one admitted in ``year`` when the
+    rule needs one (refused when several were), the head when it counts members, or nobody."""
+    if rule.admission_required:
+        admitted = [m for m in members if admitted_in(m, year)]
+        if len(admitted) > 1:
+            names = ", ".join(m.name for m in admitted)
+            raise InvalidInput(
+                f"give --member: {len(admitted)} members of {household} "
+                f"were admitted in {year} ({names})"
+            )
+        return admitted[0] if admitted else None
+    if rule.once_per is OncePer.MEMBER:
+        return next((m for m in members if m.relation == Relation.HEAD.value), None)
+    return None
 
 
 @dataclass(frozen=True)
@@ -173,6 +288,12 @@ class Judgement:
     @property
     def limits(self) -> tuple[Refusal, ...]:
         return tuple(r for r in self.refusals if r.overridable)
+
+
+def refused(refusals: Sequence[Refusal], rule: Rule) -> str:
+    """The refusals of a grant as one sentence, naming the rule that made them."""
+    since = f"the {rule.program} rule in force since {rule.effective_from.isoformat()}"
+    return "; ".join(r.message for r in refusals) + f", under {since}"
 
 
 def _yuan(fen: int) -> str:

@@ -1,4 +1,5 @@
-"""A fund's balance day by day, and the rule that it is below zero at the end of no day.
+"""A fund's balance day by day, and its two rules: below zero at the end of no day, and no
+entry into the past its balance assertions closed.
 
 Paper records come late, so an entry can be dated before others already in the
 ledger. Money taken out on a day must have been there that day and stay covered
@@ -10,6 +11,10 @@ it: money given on a day is available that day, so a grant dated the day its
 money arrives is paid. Services gather a fund's net movement per day (one
 aggregate query, or once for a whole batch) into ``DatedBalances``; the rule
 (``overdraw_refusal``) and ``kunnan ledger verify`` read the balances from it.
+
+A balance assertion (``kunnan fund assert``) closes the fund's past: no entry
+may be dated on or before its day (``closed_refusal``), or the balance it
+asserted would change.
 """
 
 from __future__ import annotations
@@ -101,6 +106,24 @@ class DatedBalances:
         if self._since is not None and day < self._since:
             raise ValueError(f"balances are known from {self._since.isoformat()} on")
 
+    @property
+    def since(self) -> dt.date | None:
+        """The first day the balances are known from (None: from the fund's first entry)."""
+        return self._since
+
+    def extended_back(self, earlier: DatedBalances) -> DatedBalances:
+        """These balances known from ``earlier.since``: ``earlier`` holds the fund's movements
+        from that day up to the day before ``since`` (and its balance before them)."""
+        if self._since is None or earlier.since is None or earlier.since > self._since:
+            raise ValueError("the earlier balances must start before these")
+        if earlier._days and earlier._days[-1] >= self._since:
+            raise ValueError("the earlier balances must end before these start")
+        movements = [
+            *zip(earlier._days, earlier._nets, strict=True),
+            *zip(self._days, self._nets, strict=True),
+        ]
+        return DatedBalances(movements, opening_fen=earlier._opening, since=earlier.since)
+
     # --- what a rule reads ----------------------------------------------------------------------
 
     def add(self, day: dt.date, fen: int) -> None:
@@ -189,4 +212,15 @@ def overdraw_refusal(
         f"({format_fen(balance - amount_fen)} yuan) with {what} of {format_fen(amount_fen)} "
         f"yuan dated {on.isoformat()}: the money for it reaches the fund on "
         f"{reached.isoformat()}"
+    )
+
+
+def closed_refusal(fund: str, closed: dt.date | None, on: dt.date) -> str | None:
+    """Why an entry dated ``on`` cannot go into ``fund`` (its code, F001) whose latest balance
+    assertion is at the end of ``closed`` (None: never asserted), or None."""
+    if closed is None or on > closed:
+        return None
+    return (
+        f"fund {fund}'s balance was asserted at the end of {closed.isoformat()}; an entry dated "
+        f"{on.isoformat()} would change it (date the entry after the assertion)"
     )

@@ -1,4 +1,5 @@
-"""创业担保借款: the arithmetic of a start-up loan and how its standing is decided.
+"""创业担保借款: the arithmetic of a start-up loan, how its standing is decided, and why a
+loan, a repayment, a cancellation or a default is refused.
 
 A loan is principal lent from a fund for ``term_months``; it falls due on the
 same day that many months after it was issued (the month's last day when it
@@ -22,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kunnan.domain.enums import LoanStatus
+from kunnan.domain.enums import HouseholdStatus, LoanStatus
 from kunnan.domain.exits import add_months
 from kunnan.domain.money import format_fen
 
@@ -42,6 +43,17 @@ def outstanding(amount_fen: int, repaid_fen: int) -> int:
     return max(amount_fen - repaid_fen, 0)
 
 
+def issue_refusal(household: str, status: HouseholdStatus, on: dt.date) -> str | None:
+    """Why a loan dated ``on`` cannot go to a household of ``status`` that day, or None.
+    (That it was registered and has not left the register is ``domain.aid.receipt_refusal``.)"""
+    if status is HouseholdStatus.ARCHIVED:
+        return None
+    return (
+        f"start-up loans are for archived households only; {household} is {status.value} "
+        f"({status.zh}) on {on.isoformat()}"
+    )
+
+
 @dataclass(frozen=True)
 class LoanFacts:
     """A loan's figures on a day, gathered by the service."""
@@ -52,6 +64,7 @@ class LoanFacts:
     due_on: dt.date
     cancelled: bool = False
     defaulted_on: dt.date | None = None
+    issued_on: dt.date | None = None
 
     @property
     def outstanding_fen(self) -> int:
@@ -69,8 +82,15 @@ class LoanFacts:
         return LoanStatus.CURRENT
 
 
-def repayment_refusal(facts: LoanFacts, amount_fen: int) -> str | None:
-    """Why a repayment of ``amount_fen`` cannot be taken, or None when it can."""
+def repayment_refusal(
+    facts: LoanFacts, amount_fen: int, *, on: dt.date | None = None
+) -> str | None:
+    """Why a repayment of ``amount_fen`` (dated ``on``) cannot be taken, or None when it can."""
+    if on is not None and facts.issued_on is not None and on < facts.issued_on:
+        return (
+            f"loan {facts.code} was issued on {facts.issued_on.isoformat()}; "
+            f"a repayment dated {on.isoformat()} is before it"
+        )
     if facts.cancelled:
         return f"loan {facts.code} was cancelled (its entry was reversed); nothing is owed"
     left = facts.outstanding_fen
@@ -83,6 +103,17 @@ def repayment_refusal(facts: LoanFacts, amount_fen: int) -> str | None:
             f"a repayment of {format_fen(amount_fen)} yuan would be more than is owed"
         )
     return None
+
+
+def cancel_refusal(facts: LoanFacts) -> str | None:
+    """Why the loan's entry cannot be reversed (cancelling the loan), or None when it can:
+    what was repaid on it must be reversed first."""
+    if facts.repaid_fen == 0:
+        return None
+    return (
+        f"loan {facts.code} has {format_fen(facts.repaid_fen)} yuan repaid; reverse its "
+        "repayments before cancelling it"
+    )
 
 
 def default_refusal(facts: LoanFacts, on: dt.date) -> str | None:

@@ -1,8 +1,30 @@
 """Cash aid: grants judged by the programme's rule in force on their date, and reversals.
 
-A grant locks, in this order, the household, the fund and the chain head
-(the same order everywhere, ``db.locks``, so two commands never wait on each
-other in a circle); on PostgreSQL the row locks make a second grant to the
+One path pays every grant, ``GrantPayer``: ``aid grant`` is a batch of one
+(``grant``), ``import aid`` (``services.aid_file``) and the demo
+(``grant_many``) pay many. A payer gathers the facts its grants are judged on
+in a few statements for a whole batch: each household's registration,
+members, status history, exits, what it received this year and its live
+grants; each fund's name, latest balance assertion and balance day by day
+(from the earliest day it pays from the fund); each programme's rules. It
+judges each grant, in the order given, by the domain's rules, each refusal in
+its one wording: registered and not exited on the grant's date, paid in cash,
+the rule in force that day, the member it is for, the programme's rule
+(``domain.aid``: archived only, admission and level standards, ceilings, once
+a year, yearly caps, no double funding, overrides); no entry dated into a
+fund's asserted past and no fund below zero on the grant's date or any later
+one (``domain.balances``). It keeps the running totals those rules need as it
+pays, numbers and hashes each entry onto the chain, and writes the entries,
+the chain head and the audit rows in bulk. A refused grant changes nothing;
+``grant_many`` refuses its whole batch at the first refusal.
+
+Locks follow kunnan's one order (``db.locks``: households, funds, the chain
+head). ``aid grant`` holds its household and its fund as it finds them, and
+its payer (``held``) then takes the chain head. A payer for batches read as
+they come (``import aid``, the demo) holds every fund and the chain head from
+the start and takes each batch's households after them, so it first takes the
+register as a whole: writers of one household wait for it before they hold
+anything it will want. On PostgreSQL the row locks make a second grant to the
 same household or from the same fund wait until the first has committed, and
 then see it. A reversal locks the household of the entry it reverses before
 its fund. On SQLite the write transaction holds the database's lock.
@@ -10,31 +32,79 @@ its fund. On SQLite the write transaction holds the database's lock.
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import datetime as dt
 import re
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.domain.aid import FUND_DIRECTION, Earlier, GrantCase, Refusal, Rule, judge
+from kunnan.db.bulk import insert_rows
+from kunnan.db.locks import hold_register
+from kunnan.db.session import ROW_LOCK
+from kunnan.domain.aid import (
+    FUND_DIRECTION,
+    OVERRIDE_HINT,
+    Earlier,
+    GrantCase,
+    Refusal,
+    Rule,
+    admitted_in,
+    cash_refusal,
+    grant_member,
+    judge,
+    receipt_refusal,
+    refused,
+    reversal_refusal,
+    rule_in_force,
+)
+from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refusal
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
-from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
-from kunnan.models import AidEntry, Fund, Household, Member, Program
+from kunnan.domain.errors import NotFound, RuleViolation
+from kunnan.models import (
+    AidEntry,
+    AuditEntry,
+    Fund,
+    Household,
+    HouseholdExit,
+    LedgerHead,
+    Member,
+    Program,
+    ProgramRule,
+    StatusChange,
+)
 from kunnan.schemas.aid import GrantCreate, ReversalCreate
 from kunnan.services import audit, ledger
 from kunnan.services.exits import latest_exit
-from kunnan.services.funds import check_can_take, check_open, lock_fund, resolve_fund
-from kunnan.services.households import find_member, head_of, household_code, resolve_household
+from kunnan.services.funds import (
+    check_can_take,
+    check_open,
+    closed_on,
+    dated_balances,
+    fund_label,
+    lock_fund,
+    resolve_fund,
+)
+from kunnan.services.households import household_code, pick_member, resolve_household
 from kunnan.services.ledger import fund_code
-from kunnan.services.programs import find_program, rule_in_force
+from kunnan.services.programs import find_program, to_rule
 from kunnan.services.status import status_on
-
-#: Programmes paid in money from a fund (service programmes have their own commands).
-CASH = "cash"
 
 _ENTRY = re.compile(r"#?([0-9０-９]{1,18})")
 
@@ -65,134 +135,120 @@ def live_grants() -> ColumnElement[bool]:
     )
 
 
-#: Whose earlier grants a grant looks back on: a household's or a member's of one programme,
-#: or a household's of several.
-LookBack = Literal["household", "member", "household_programs"]
-
-
-def _earlier(session: Session, by: LookBack, **params: Any) -> list[Earlier]:
-    """The live grants this year of a programme (or of several: ``programs``) to the
-    household or the member ``by`` names."""
-    rows = session.execute(_earlier_query(by), params)
-    return [Earlier(program=program or "", seq=seq, on_date=on) for program, seq, on in rows]
-
-
-@cache
-def _earlier_query(by: LookBack) -> Select[str | None, int, dt.date]:
-    """Built once for each way a grant looks back (they ran for every grant)."""
-    whose = AidEntry.member_id if by == "member" else AidEntry.household_id
-    programs = (
-        AidEntry.program.in_(bindparam("programs", expanding=True))
-        if by == "household_programs"
-        else AidEntry.program == bindparam("program")
-    )
-    return (
-        select(AidEntry.program, AidEntry.seq, AidEntry.on_date)
-        .where(live_grants(), whose == bindparam("whose"), programs)
-        .where(AidEntry.year == bindparam("year"))
-        .order_by(AidEntry.seq)
-    )
-
-
-@cache
-def _received_query() -> Select[int]:
-    return select(func.coalesce(func.sum(AidEntry.amount_fen), 0)).where(
-        AidEntry.kind == EntryKind.GRANT.value,
-        AidEntry.household_id == bindparam("household_id"),
-        AidEntry.program == bindparam("program"),
-        AidEntry.year == bindparam("year"),
-    )
-
-
-def _admitted(member: Member, year: int) -> bool:
-    return member.admitted_level not in (None, AdmissionLevel.NONE) and member.admitted_year == year
-
-
-def _member_for(household: Household, rule: Rule, ref: str | None, year: int) -> Member | None:
-    """The member a grant is for: as given; the one admitted this year; the head; or nobody."""
-    if ref is not None:
-        return find_member(household, ref)
-    if rule.admission_required:
-        admitted = [m for m in household.members if _admitted(m, year)]
-        if len(admitted) > 1:
-            names = ", ".join(m.name for m in admitted)
-            raise InvalidInput(
-                f"give --member: {len(admitted)} members of {household_code(household.id)} "
-                f"were admitted in {year} ({names})"
-            )
-        return admitted[0] if admitted else None
-    if rule.once_per is OncePer.MEMBER:
-        return head_of(household)
-    return None
-
-
-def _case(
-    session: Session,
-    household: Household,
-    member: Member | None,
-    rule: Rule,
-    year: int,
-    asked_fen: int | None,
-) -> GrantCase:
-    """Gather what the rule needs to know, in SQL."""
-    received = session.scalar(
-        _received_query(), {"household_id": household.id, "program": rule.program, "year": year}
-    )
-    once: list[Earlier] = []
-    if rule.once_per is OncePer.HOUSEHOLD:
-        once = _earlier(session, "household", whose=household.id, program=rule.program, year=year)
-    elif rule.once_per is OncePer.MEMBER and member is not None:
-        once = _earlier(session, "member", whose=member.id, program=rule.program, year=year)
-    combined = (
-        _earlier(
-            session,
-            "household_programs",
-            whose=household.id,
-            programs=list(rule.excludes),
-            year=year,
-        )
-        if rule.excludes
-        else []
-    )
-    level = member.admitted_level if member is not None and _admitted(member, year) else None
-    return GrantCase(
-        household=household_code(household.id),
-        status=HouseholdStatus(household.status),
-        year=year,
-        member=member.name if member else None,
-        admitted=AdmissionLevel(level) if level else None,
-        admitted_year=member.admitted_year if member else None,
-        asked_fen=asked_fen,
-        received_this_year_fen=int(received or 0),
-        once_earlier=once[0] if once else None,
-        combined=tuple(combined),
-    )
-
-
-def _refused(refusals: tuple[Refusal, ...], rule: Rule) -> str:
-    since = f"the {rule.program} rule in force since {rule.effective_from.isoformat()}"
-    return "; ".join(r.message for r in refusals) + f", under {since}"
-
-
 def check_may_receive(
     session: Session, household: Household, on: dt.date, *, what: str
 ) -> HouseholdStatus:
     """The household's status on ``on``, refusing aid dated before it was registered or after it
-    left the register. Grants, loans and every service follow this one rule."""
-    code = household_code(household.id)
-    if on < household.registered_on:
-        raise RuleViolation(
-            f"{code} was registered on {household.registered_on.isoformat()}; "
-            f"{what} dated {on.isoformat()} is before it"
-        )
+    left the register (``domain.aid.receipt_refusal``). Grants, loans and every service follow
+    this one rule."""
     standing = status_on(session, household, on) or HouseholdStatus(household.status)
+    left = None
     if standing is HouseholdStatus.EXITED:
-        left = latest_exit(session, household)
-        when = f" on {left.exited_on.isoformat()} ({left.kind})" if left else ""
-        raise RuleViolation(
-            f"{code} left the register{when}; exited households receive no new aid or services"
-        )
+        latest = latest_exit(session, household)
+        left = (latest.exited_on, latest.kind) if latest is not None else None
+    refusal = receipt_refusal(
+        household_code(household.id),
+        on,
+        what=what,
+        registered_on=household.registered_on,
+        status=standing,
+        left=left,
+    )
+    if refusal is not None:
+        raise RuleViolation(refusal)
     return standing
+
+
+# Paying grants ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GrantPlan:
+    """One grant to pay: ``aid grant``'s input, or a row of a file or of the demo."""
+
+    household_id: int
+    program: str
+    fund_id: int
+    on: dt.date
+    member_id: int | None = None
+    amount_fen: int | None = None
+    ref: str | None = None
+    override_reason: str | None = None
+    #: The member as a caseworker names them (ID number, name or ``head``), when no id is given.
+    member_ref: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """What a grant reads of a household's member."""
+
+    id: int
+    name: str
+    relation: str
+    admitted_level: str | None
+    admitted_year: int | None
+    id_number: str
+
+
+@dataclass(frozen=True)
+class LiveGrant:
+    """A household's grant that stands (not a reversal, not reversed): what a file's row is
+    matched against so that it is not paid twice."""
+
+    program: str | None
+    on_date: dt.date
+    amount_fen: int
+    member_id: int | None
+    ref: str | None
+
+
+@dataclass
+class _Household:
+    """One household's facts, and its running totals as the payer pays it."""
+
+    code: str
+    registered_on: dt.date
+    status: HouseholdStatus
+    members: list[MemberFacts] = field(default_factory=list)
+    #: Its status changes, oldest first: (day, status).
+    history: list[tuple[dt.date, str]] = field(default_factory=list)
+    #: The day and kind of its latest exit.
+    left: tuple[dt.date, str] | None = None
+    #: What it received of each programme in each year (reversals netted): (program, year).
+    received: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
+    #: Its first live grant of each programme in each year: (program, year).
+    once_household: dict[tuple[str, int], Earlier] = field(default_factory=dict)
+    #: Each member's first live grant of each programme in each year: (member, program, year).
+    once_member: dict[tuple[int, str, int], Earlier] = field(default_factory=dict)
+    #: Its live grants of each year.
+    by_year: dict[int, list[Earlier]] = field(default_factory=lambda: defaultdict(list))
+    live: list[LiveGrant] = field(default_factory=list)
+
+    def status_on(self, day: dt.date) -> HouseholdStatus:
+        """Its status on ``day``: its latest change up to then (its status now without one)."""
+        index = bisect.bisect_right([changed for changed, _ in self.history], day)
+        return HouseholdStatus(self.history[index - 1][1]) if index else self.status
+
+    def count(self, earlier: Earlier, *, year: int, member_id: int | None) -> None:
+        """A live grant, as the rules count it (the first of a year is the one they cite)."""
+        self.once_household.setdefault((earlier.program, year), earlier)
+        if member_id is not None:
+            self.once_member.setdefault((member_id, earlier.program, year), earlier)
+        self.by_year[year].append(earlier)
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A grant the payer numbered (written by ``GrantPayer.write``)."""
+
+    #: The entry as it is written (built for the chain; not added to the session).
+    entry: AidEntry
+    #: The limits a supervisor passed with --override (empty when none was needed).
+    overridden: tuple[str, ...]
+
+    @property
+    def seq(self) -> int:
+        return self.entry.seq
 
 
 @dataclass(frozen=True)
@@ -203,77 +259,436 @@ class GrantResult:
 
 
 def grant(session: Session, *, data: GrantCreate) -> GrantResult:
-    """Pay cash aid from a fund to a household, if the programme's rule allows it."""
+    """Pay cash aid from a fund to a household, if the programme's rule allows it: a batch of one."""
     household = resolve_household(session, data.household, lock=True)
     program = find_program(session, data.program)
-    if program.kind != CASH:
-        raise RuleViolation(f"{program.code} is not paid in cash from a fund")
+    refusal = cash_refusal(program.code, program.kind)
+    if refusal is not None:
+        raise RuleViolation(refusal)
     fund = resolve_fund(session, data.fund, lock=True)
-    on = data.on_date
-    standing = check_may_receive(session, household, on, what="a grant")
-    rule = rule_in_force(session, program, on)
-    member = _member_for(household, rule, data.member, on.year)
-    case = _case(session, household, member, rule, on.year, data.amount_fen)
-    judgement = judge(rule, dataclasses.replace(case, status=standing))
-    if judgement.hard:
-        raise RuleViolation(_refused(judgement.hard, rule))
-    if judgement.limits and data.override_reason is None:
-        raise RuleViolation(
-            _refused(judgement.limits, rule),
-            hint='a supervisor may pass it with --override "reason"',
+    payer = GrantPayer(session, held=True)
+    payer.load([household.id])
+    paid = payer.pay(
+        GrantPlan(
+            household.id,
+            program.code,
+            fund.id,
+            data.on_date,
+            amount_fen=data.amount_fen,
+            ref=data.ref,
+            override_reason=data.override_reason,
+            member_ref=data.member,
         )
-    amount = judgement.amount_fen
-    assert amount is not None  # judged without hard refusals
-    check_open(session, fund, on)
-    check_can_take(session, fund, amount, on=on, what="a grant")
-    overridden = tuple(r.message for r in judgement.limits)
-    entry = ledger.append(
-        session,
-        AidEntry(
+    )
+    payer.write()
+    return GrantResult(entry=paid.entry, overridden=paid.overridden)
+
+
+def grant_many(session: Session, plans: Sequence[GrantPlan]) -> list[int]:
+    """Pay each grant in order; return their sequence numbers. Any refusal refuses the batch."""
+    if not plans:
+        return []
+    payer = GrantPayer(session)
+    earliest: dict[int, dt.date] = {}
+    for plan in plans:
+        earliest[plan.fund_id] = min(earliest.get(plan.fund_id, plan.on), plan.on)
+    payer.load({plan.household_id for plan in plans}, paying_from=earliest)
+    seqs = [payer.pay(plan).seq for plan in plans]
+    payer.write()
+    return seqs
+
+
+class GrantPayer:
+    """Pays grants in order, batch after batch, in one transaction (see the module docstring).
+
+    ``held``: the command already holds the rows of the households and funds it pays
+    (``aid grant``); otherwise the payer takes the register as a whole and every fund first.
+    """
+
+    def __init__(self, session: Session, *, held: bool = False) -> None:
+        session.flush()
+        self._session = session
+        self._fund_names: dict[int, str] = {}
+        if not held:
+            hold_register(session, whole=True)
+            locked = select(Fund.id, Fund.name).order_by(Fund.id).with_for_update()
+            self._fund_names = dict(session.execute(locked).all())
+        head = session.execute(_head_query()).one()
+        self._seq, self._hash = int(head.seq), str(head.hash)
+        self._households: dict[int, _Household] = {}
+        self._kinds: dict[str, str] = {}
+        self._rules: dict[str, list[Rule]] = {}
+        self._closed: dict[int, dt.date | None] = {}
+        self._balances: dict[int, DatedBalances] = {}
+        self._entries: list[dict[str, Any]] = []
+        self._audits: list[dict[str, Any]] = []
+
+    # --- facts ----------------------------------------------------------------------------------
+
+    def load(
+        self, household_ids: Iterable[int], *, paying_from: Mapping[int, dt.date] | None = None
+    ) -> None:
+        """Read (and lock) the households the next grants go to, in place of the last batch's.
+
+        ``paying_from``: the earliest day the next grants take from each fund, when known, so
+        that each fund's balances are read in one statement (a grant dated before any earlier
+        one of its fund reads the days between)."""
+        self._households = _households(self._session, sorted(set(household_ids)))
+        for fund_id, day in (paying_from or {}).items():
+            self._balances_from(fund_id, day)
+
+    def members(self, household_id: int) -> Sequence[MemberFacts]:
+        found = self._households.get(household_id)
+        return found.members if found is not None else []
+
+    def live(self, household_id: int) -> Sequence[LiveGrant]:
+        """The household's live grants: the ledger's, and those paid since ``load``."""
+        found = self._households.get(household_id)
+        return found.live if found is not None else []
+
+    def _household(self, household_id: int) -> _Household:
+        found = self._households.get(household_id)
+        if found is None:
+            resolve_household(self._session, household_code(household_id))  # says why: none
+            raise RuntimeError(f"{household_code(household_id)} was not loaded")
+        return found
+
+    def _kind(self, program: str) -> str:
+        if program not in self._kinds:
+            self._kinds[program] = find_program(self._session, program).kind
+        return self._kinds[program]
+
+    def _fund_name(self, fund_id: int) -> str:
+        if fund_id not in self._fund_names:
+            fund = self._session.get(Fund, fund_id)  # held: already in the session
+            if fund is None:
+                resolve_fund(self._session, fund_code(fund_id))  # says why: there is none
+                raise RuntimeError(f"{fund_code(fund_id)} was not found")
+            self._fund_names[fund_id] = fund.name
+        return self._fund_names[fund_id]
+
+    def _rules_of(self, program: str) -> list[Rule]:
+        if program not in self._rules:
+            rows = self._session.scalars(_rules_query(), {"program": program})
+            self._rules[program] = [to_rule(row) for row in rows]
+        return self._rules[program]
+
+    def _closed_on(self, fund_id: int) -> dt.date | None:
+        if fund_id not in self._closed:
+            self._closed[fund_id] = closed_on(self._session, fund_id)
+        return self._closed[fund_id]
+
+    def _balances_from(self, fund_id: int, day: dt.date) -> DatedBalances:
+        """The fund's balances, known from ``day`` on: read on first use, and read further
+        back when a grant is dated before any earlier one (the days between are untouched
+        by the payer, which adds only days it knows)."""
+        known = self._balances.get(fund_id)
+        if known is None:
+            known = dated_balances(self._session, fund_id, since=day)
+        elif known.since is not None and day < known.since:
+            earlier = dated_balances(self._session, fund_id, since=day, until=known.since)
+            known = known.extended_back(earlier)
+        self._balances[fund_id] = known
+        return known
+
+    def _member(
+        self, plan: GrantPlan, household: _Household, rule: Rule, year: int
+    ) -> MemberFacts | None:
+        """The member a grant is for: as given (by id or as a caseworker names them), or as
+        the rule chooses (``domain.aid.grant_member``)."""
+        if plan.member_id is not None:
+            found = next((m for m in household.members if m.id == plan.member_id), None)
+            if found is None:
+                raise NotFound(f"{household.code} has no member #{plan.member_id}")
+            return found
+        if plan.member_ref is not None:
+            return pick_member(household.members, plan.member_ref, household.code)
+        return grant_member(household.members, rule, household.code, year)
+
+    # --- paying ---------------------------------------------------------------------------------
+
+    def pay(self, plan: GrantPlan) -> Paid:
+        """Judge and number one grant (written by ``write``); a KunnanError says why not."""
+        household = self._household(plan.household_id)
+        on, year = plan.on, plan.on.year
+        refusal = cash_refusal(plan.program, self._kind(plan.program))
+        if refusal is not None:
+            raise RuleViolation(refusal)
+        fund = fund_label(plan.fund_id, self._fund_name(plan.fund_id))
+        standing = household.status_on(on)
+        refusal = receipt_refusal(
+            household.code,
+            on,
+            what="a grant",
+            registered_on=household.registered_on,
+            status=standing,
+            left=household.left,
+        )
+        if refusal is not None:
+            raise RuleViolation(refusal)
+        rule = rule_in_force(self._rules_of(plan.program), plan.program, on)
+        member = self._member(plan, household, rule, year)
+        case = _case(household, member, rule, standing, year, plan.amount_fen)
+        judgement = judge(rule, case)
+        if judgement.hard:
+            raise RuleViolation(refused(judgement.hard, rule))
+        if judgement.limits and plan.override_reason is None:
+            raise RuleViolation(refused(judgement.limits, rule), hint=OVERRIDE_HINT)
+        amount = judgement.amount_fen
+        assert amount is not None  # judged without hard refusals
+        refusal = closed_refusal(fund_code(plan.fund_id), self._closed_on(plan.fund_id), on)
+        if refusal is not None:
+            raise RuleViolation(refusal)
+        balances = self._balances_from(plan.fund_id, on)
+        refusal = overdraw_refusal(balances, fund=fund, on=on, amount_fen=amount, what="a grant")
+        if refusal is not None:
+            raise RuleViolation(refusal)
+        return self._append(plan, household, rule, member, amount, judgement.limits)
+
+    def _append(
+        self,
+        plan: GrantPlan,
+        household: _Household,
+        rule: Rule,
+        member: MemberFacts | None,
+        amount: int,
+        limits: tuple[Refusal, ...],
+    ) -> Paid:
+        """Number and hash the entry onto the chain, count it in the running totals, and
+        make its audit rows."""
+        on, year = plan.on, plan.on.year
+        overridden = tuple(r.message for r in limits)
+        context = audit.context(self._session)
+        entry = AidEntry(
             kind=EntryKind.GRANT.value,
             on_date=on,
-            year=on.year,
-            fund_id=fund.id,
-            household_id=household.id,
+            year=year,
+            fund_id=plan.fund_id,
+            household_id=plan.household_id,
             member_id=member.id if member else None,
-            program=program.code,
+            program=rule.program,
             rule_from=rule.effective_from,
             amount_fen=amount,
-            ref=data.ref,
-            override_reason=data.override_reason if overridden else None,
-        ),
-    )
-    audit.record(
-        session,
-        action="create",
-        entity="aid_entry",
-        entity_ref=str(entry.seq),
-        household_id=household.id,
-        changes={
-            "kind": entry.kind,
-            "program": program.code,
-            "fund": fund_code(fund.id),
-            "member": member.name if member else None,
-            "amount_fen": amount,
-            "on_date": on,
-            "ref": data.ref,
-            "rule_from": rule.effective_from,
-        },
-    )
-    if overridden:
-        audit.record(
-            session,
-            action="override",
-            entity="aid_entry",
-            entity_ref=str(entry.seq),
-            household_id=household.id,
-            changes={
-                "reason": data.override_reason,
-                "rules": [r.rule for r in judgement.limits],
-                "refusals": list(overridden),
-            },
+            reverses_seq=None,
+            counterparty=None,
+            ref=plan.ref,
+            reason=None,
+            override_reason=plan.override_reason if overridden else None,
+            operator=context.operator,
+            recorded_at=context.at,
         )
-    return GrantResult(entry=entry, overridden=overridden)
+        ledger.link(entry, after_seq=self._seq, after_hash=self._hash)
+        self._seq, self._hash = entry.seq, entry.hash
+        self._balances[plan.fund_id].add(on, FUND_DIRECTION[EntryKind.GRANT] * amount)
+        household.received[(rule.program, year)] += amount
+        household.count(
+            Earlier(program=rule.program, seq=entry.seq, on_date=on),
+            year=year,
+            member_id=member.id if member else None,
+        )
+        household.live.append(
+            LiveGrant(rule.program, on, amount, member.id if member else None, plan.ref)
+        )
+        self._entries.append(
+            {column.name: getattr(entry, column.key) for column in _table(AidEntry).columns}
+        )
+        self._audits.append(
+            audit.row(
+                self._session,
+                action="create",
+                entity="aid_entry",
+                entity_ref=str(entry.seq),
+                household_id=plan.household_id,
+                changes={
+                    "kind": entry.kind,
+                    "program": rule.program,
+                    "fund": fund_code(plan.fund_id),
+                    "member": member.name if member else None,
+                    "amount_fen": amount,
+                    "on_date": on,
+                    "ref": plan.ref,
+                    "rule_from": rule.effective_from,
+                },
+            )
+        )
+        if overridden:
+            self._audits.append(
+                audit.row(
+                    self._session,
+                    action="override",
+                    entity="aid_entry",
+                    entity_ref=str(entry.seq),
+                    household_id=plan.household_id,
+                    changes={
+                        "reason": plan.override_reason,
+                        "rules": [r.rule for r in limits],
+                        "refusals": list(overridden),
+                    },
+                )
+            )
+        return Paid(entry=entry, overridden=overridden)
+
+    def write(self) -> None:
+        """Write the grants paid since the last write: entries, the chain head, audit rows."""
+        if not self._entries:
+            return
+        connection = self._session.connection()
+        insert_rows(connection, _table(AidEntry), self._entries)
+        connection.execute(_move_head(), {"new_seq": self._seq, "new_hash": self._hash})
+        insert_rows(connection, _table(AuditEntry), self._audits)
+        self._entries, self._audits = [], []
+        self._session.expire_all()
+
+
+def _case(
+    household: _Household,
+    member: MemberFacts | None,
+    rule: Rule,
+    status: HouseholdStatus,
+    year: int,
+    asked_fen: int | None,
+) -> GrantCase:
+    """The figures the programme's rule judges a grant on, from the household's facts."""
+    once = (
+        household.once_household.get((rule.program, year))
+        if rule.once_per is OncePer.HOUSEHOLD
+        else household.once_member.get((member.id, rule.program, year))
+        if rule.once_per is OncePer.MEMBER and member is not None
+        else None
+    )
+    level = member.admitted_level if member is not None and admitted_in(member, year) else None
+    return GrantCase(
+        household=household.code,
+        status=status,
+        year=year,
+        member=member.name if member else None,
+        admitted=AdmissionLevel(level) if level else None,
+        admitted_year=member.admitted_year if member else None,
+        asked_fen=asked_fen,
+        received_this_year_fen=household.received.get((rule.program, year), 0),
+        once_earlier=once,
+        combined=tuple(e for e in household.by_year.get(year, []) if e.program in rule.excludes),
+    )
+
+
+def _households(session: Session, ids: Sequence[int]) -> dict[int, _Household]:
+    """The facts grants read of these households (the grants written so far included); their
+    rows are held until the command ends."""
+    params = {"ids": list(ids)}
+    found = {
+        household_id: _Household(household_code(household_id), registered, HouseholdStatus(status))
+        for household_id, registered, status in session.execute(_facts_query("household"), params)
+    }
+    for row in session.execute(_facts_query("member"), params):
+        found[row[0]].members.append(MemberFacts(*row[1:]))
+    exited = set()
+    for household_id, day, status in session.execute(_facts_query("history"), params):
+        found[household_id].history.append((day, status))
+        if status == HouseholdStatus.EXITED.value:
+            exited.add(household_id)
+    if exited:  # only a household that ever left has an exit to cite
+        for household_id, day, kind in session.execute(
+            _facts_query("exit"), {"ids": sorted(exited)}
+        ):
+            found[household_id].left = (day, kind)  # the last is the latest
+    # Every grant and reversal of the households: reversals net what was received, and a
+    # reversal carries the household of the entry it reverses, so what stands is known here.
+    grants = session.execute(_facts_query("grant"), params).all()
+    reversed_seqs = {row.reverses_seq for row in grants if row.reverses_seq is not None}
+    for owner, member_id, program, year, seq, day, amount, ref, reverses in grants:
+        household = found[cast(int, owner)]  # one of these households: never None
+        household.received[(str(program), year)] += int(amount)
+        if reverses is None and seq not in reversed_seqs:
+            household.count(Earlier(program or "", seq, day), year=year, member_id=member_id)
+            household.live.append(LiveGrant(program, day, int(amount), member_id, ref))
+    return found
+
+
+@cache
+def _facts_query(what: str) -> Select[*tuple[Any, ...]]:
+    """Built once for each fact a payer reads of a batch's households (``ids``): every grant
+    asked them, and building a statement cost more than running it."""
+    ids: BindParameter[int] = bindparam("ids", expanding=True)
+    if what == "household":
+        return (
+            select(Household.id, Household.registered_on, Household.status)
+            .where(Household.id.in_(ids))
+            .order_by(Household.id)
+            .with_for_update(**ROW_LOCK)
+        )
+    if what == "member":
+        return (
+            select(
+                Member.household_id,
+                Member.id,
+                Member.name,
+                Member.relation,
+                Member.admitted_level,
+                Member.admitted_year,
+                Member.id_number,
+            )
+            .where(Member.household_id.in_(ids))
+            .order_by(Member.id)
+        )
+    if what == "history":
+        return (
+            select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
+            .where(StatusChange.household_id.in_(ids))
+            .order_by(StatusChange.id)
+        )
+    if what == "exit":
+        return (
+            select(HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
+            .where(HouseholdExit.household_id.in_(ids))
+            .order_by(HouseholdExit.exited_on, HouseholdExit.id)
+        )
+    assert what == "grant"
+    return (
+        select(
+            AidEntry.household_id,
+            AidEntry.member_id,
+            AidEntry.program,
+            AidEntry.year,
+            AidEntry.seq,
+            AidEntry.on_date,
+            AidEntry.amount_fen,
+            AidEntry.ref,
+            AidEntry.reverses_seq,
+        )
+        .where(AidEntry.kind == EntryKind.GRANT.value, AidEntry.household_id.in_(ids))
+        .order_by(AidEntry.seq)
+    )
+
+
+@cache
+def _head_query() -> Select[int, str]:
+    """The chain head, held until the command ends; built once."""
+    return select(LedgerHead.seq, LedgerHead.hash).where(LedgerHead.id == 1).with_for_update()
+
+
+@cache
+def _move_head() -> Update:
+    """The chain head moved on to the last entry written; built once."""
+    head = _table(LedgerHead)
+    return (
+        update(head)
+        .where(head.c.id == 1)
+        .values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+    )
+
+
+@cache
+def _rules_query() -> Select[ProgramRule]:
+    """A programme's rules, oldest first; built once."""
+    return (
+        select(ProgramRule)
+        .where(ProgramRule.program == bindparam("program"))
+        .order_by(ProgramRule.effective_from)
+    )
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
 
 
 def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEntry:
@@ -283,18 +698,15 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
     fund = session.get(Fund, entry.fund_id)
     assert fund is not None
     fund = lock_fund(session, fund)
-    if entry.reverses_seq is not None:
-        raise RuleViolation(
-            f"entry {entry.seq} is itself the reversal of entry {entry.reverses_seq}; "
-            "record the aid again instead"
-        )
-    already = session.scalar(select(AidEntry.seq).where(AidEntry.reverses_seq == entry.seq))
-    if already is not None:
-        raise RuleViolation(f"entry {entry.seq} was already reversed by entry {already}")
-    if data.on_date < entry.on_date:
-        raise RuleViolation(
-            f"a reversal cannot be dated before the entry it reverses ({entry.on_date.isoformat()})"
-        )
+    refusal = reversal_refusal(
+        entry.seq,
+        entry.on_date,
+        data.on_date,
+        reverses_seq=entry.reverses_seq,
+        reversed_by=session.scalar(select(AidEntry.seq).where(AidEntry.reverses_seq == entry.seq)),
+    )
+    if refusal is not None:
+        raise RuleViolation(refusal)
     check_open(session, fund, data.on_date)
     if FUND_DIRECTION[EntryKind(entry.kind)] > 0:  # money in comes out again
         check_can_take(

@@ -8,9 +8,10 @@ the ledger — same household, programme, date, amount and member, or the
 same voucher number (凭证号) — is matched, not paid twice, so importing a
 file again adds nothing.
 
-Rows are paid a batch at a time (``services.grant_batch.GrantPayer``): each
-batch's households are found and read in a few statements, its grants judged
-in memory against running totals, and written in bulk.
+Rows are paid a batch at a time through the one path every grant takes
+(``services.aid.GrantPayer``): each batch's households are found and read in
+a few statements, its grants judged against running totals, and written in
+bulk.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from kunnan.domain.aid import cash_refusal
 from kunnan.domain.errors import KunnanError, RuleViolation
 from kunnan.models import Program
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.aid import GrantCreate
-from kunnan.services.aid import CASH
+from kunnan.services.aid import GrantPayer, GrantPlan, LiveGrant
 from kunnan.services.funds import resolve_fund
-from kunnan.services.grant_batch import GrantPayer, GrantPlan, LiveGrant
 from kunnan.services.households import resolve_households
 from kunnan.services.imports import Outcome, RowProblem
 from kunnan.services.programs import find_program
@@ -130,7 +131,12 @@ class AidFileImporter:
                 ready.append(checked)
         households = resolve_households(self._session, [r.data.household for r in ready])
         ids = {found for found in households.values() if isinstance(found, int)}
-        payer.load(ids)
+        earliest: dict[int, dt.date] = {}
+        for item in ready:
+            fund = self._fund(item.data.fund)
+            if isinstance(fund, int):
+                earliest[fund] = min(earliest.get(fund, item.data.on_date), item.data.on_date)
+        payer.load(ids, paying_from=earliest)
         places = [place for place in range(len(batch)) if place not in outcomes]
         for place, item in zip(places, ready, strict=True):
             outcomes[place] = self._pay(item, households[item.data.household], payer)
@@ -188,10 +194,9 @@ class AidFileImporter:
             return self._refused(row, program)
         if data.ref is None and self._matches(paid, data, program, members):
             return Outcome(rows=[row.source], result="matched")
-        if program.kind != CASH:
-            return self._refused(
-                row, RuleViolation(f"{program.code} is not paid in cash from a fund")
-            )
+        not_cash = cash_refusal(program.code, program.kind)
+        if not_cash is not None:
+            return self._refused(row, RuleViolation(not_cash))
         fund = self._fund(data.fund)
         if isinstance(fund, KunnanError):
             return self._refused(row, fund)

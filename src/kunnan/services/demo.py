@@ -47,11 +47,11 @@ from kunnan.schemas.service_aid import (
     TrainingClassCreate,
 )
 from kunnan.services import loans, training
+from kunnan.services.aid import GrantPlan, grant_many
 from kunnan.services.casework import record_housing
 from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, followup_many
 from kunnan.services.finding import log_contact
 from kunnan.services.funds import add_fund, contribute
-from kunnan.services.grant_batch import GrantPlan, grant_many
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
 from kunnan.services.households import household_code
 from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts

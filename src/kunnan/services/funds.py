@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kunnan.db.session import locked
-from kunnan.domain.balances import DatedBalances, overdraw_refusal
+from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refusal
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
 from kunnan.models import AidEntry, Fund, FundAssertion
@@ -82,26 +82,31 @@ def balance(session: Session, fund_id: int, *, on: dt.date | None = None) -> int
 
 
 @cache
-def dated_balances_query() -> CompoundSelect[Any, int]:
-    """A fund's balance before a day, and its net movement on that day and each later one: two
-    range scans of the fund's entries in the (fund, date) index, which together read each
-    entry once (as the fund's balance alone did). Built once."""
+def dated_balances_query(*, bounded: bool = False) -> CompoundSelect[Any, int]:
+    """A fund's balance before a day, and its net movement on that day and each later one
+    (``bounded``: up to the day before ``until``): two range scans of the fund's entries in
+    the (fund, date) index, which together read each entry once (as the fund's balance alone
+    did). Built once."""
     fund, on = AidEntry.fund_id == bindparam("fund_id"), bindparam("on", type_=Date)
     effect = func.coalesce(func.sum(fund_effect_sql()), 0)
     # The first select names the columns' types: a date for the day, as the second reads it.
     before = select(cast(null(), Date).label("on_date"), effect).where(fund, AidEntry.on_date < on)
-    from_on = (
-        select(AidEntry.on_date, effect)
-        .where(fund, AidEntry.on_date >= on)
-        .group_by(AidEntry.on_date)
-    )
-    return union_all(before, from_on)
+    from_on = select(AidEntry.on_date, effect).where(fund, AidEntry.on_date >= on)
+    if bounded:
+        from_on = from_on.where(AidEntry.on_date < bindparam("until", type_=Date))
+    return union_all(before, from_on.group_by(AidEntry.on_date))
 
 
-def dated_balances(session: Session, fund_id: int, *, since: dt.date) -> DatedBalances:
-    """The fund's balance at the end of ``since`` and of every later day, as the rule reads it."""
+def dated_balances(
+    session: Session, fund_id: int, *, since: dt.date, until: dt.date | None = None
+) -> DatedBalances:
+    """The fund's balance at the end of ``since`` and of every later day (before ``until``,
+    when given), as the rule reads it."""
+    params: dict[str, Any] = {"fund_id": fund_id, "on": since}
+    if until is not None:
+        params["until"] = until
     opening, days = 0, []
-    for day, fen in session.execute(dated_balances_query(), {"fund_id": fund_id, "on": since}):
+    for day, fen in session.execute(dated_balances_query(bounded=until is not None), params):
         if day is None:
             opening = int(fen)
         else:
@@ -137,15 +142,17 @@ def _closed_query() -> Select[dt.date]:
     )
 
 
+def closed_on(session: Session, fund_id: int) -> dt.date | None:
+    """The day of the fund's latest balance assertion: its past is closed up to its end."""
+    return session.scalar(_closed_query(), {"fund_id": fund_id})
+
+
 def check_open(session: Session, fund: Fund, on_date: dt.date) -> None:
-    """Refuse an entry dated on or before the fund's latest balance assertion: it would break it."""
-    closed = session.scalar(_closed_query(), {"fund_id": fund.id})
-    if closed is not None and on_date <= closed:
-        raise RuleViolation(
-            f"fund {fund_code(fund.id)}'s balance was asserted at the end of "
-            f"{closed.isoformat()}; an entry dated {on_date.isoformat()} would change it",
-            hint="date the entry after the assertion",
-        )
+    """Refuse an entry dated on or before the fund's latest balance assertion: it would break it
+    (``domain.balances.closed_refusal``)."""
+    refusal = closed_refusal(fund_code(fund.id), closed_on(session, fund.id), on_date)
+    if refusal is not None:
+        raise RuleViolation(refusal)
 
 
 def add_fund(session: Session, *, data: FundCreate) -> Fund:

@@ -1,11 +1,13 @@
 """The aid ledger's hash chain: appending under the head's lock, verifying, reading the head.
 
-Every entry (contribution, grant, reversal — and later loans and repayments)
-goes through ``append``. It locks the one ``ledger_head`` row (``SELECT … FOR
-UPDATE`` on PostgreSQL; on SQLite the write transaction already began
-IMMEDIATE and holds the database's write lock), takes the next sequence
-number and the previous hash from it, and moves it on. Two processes
-appending at once therefore queue, and the chain never forks.
+Every entry (contribution, reversal, loan, repayment) goes through
+``append``. It locks the one ``ledger_head`` row (``SELECT … FOR UPDATE`` on
+PostgreSQL; on SQLite the write transaction already began IMMEDIATE and holds
+the database's write lock), takes the next sequence number and the previous
+hash from it, and moves it on. Two processes appending at once therefore
+queue, and the chain never forks. Grants are paid a batch at a time
+(``services.aid.GrantPayer``), which holds the head from its start and moves
+it on once per batch; both put each entry on the chain with ``link``.
 
 ``verify`` is a check in the beancount manner: it returns every problem it
 finds (a list), and the command decides the exit code.
@@ -72,15 +74,22 @@ def _head_query() -> Select[LedgerHead]:
     )
 
 
+def link(entry: AidEntry, *, after_seq: int, after_hash: str) -> None:
+    """Put a stamped entry on the chain after entry ``after_seq`` (whose hash is
+    ``after_hash``): its number, the hash it links to and its own hash. Every entry is
+    linked here, one by one (``append``) or a batch at a time (``services.aid.GrantPayer``)."""
+    entry.seq = after_seq + 1
+    entry.prev_hash = after_hash
+    entry.hash = entry_hash(after_hash, chain_fields(entry))
+
+
 def append(session: Session, entry: AidEntry) -> AidEntry:
     """Number, stamp, hash and add an entry at the end of the chain."""
     context = audit.context(session)
     entry.operator = context.operator
     entry.recorded_at = context.at
     head = _locked_head(session)
-    entry.seq = head.seq + 1
-    entry.prev_hash = head.hash
-    entry.hash = entry_hash(head.hash, chain_fields(entry))
+    link(entry, after_seq=head.seq, after_hash=head.hash)
     session.add(entry)
     head.seq = entry.seq
     head.hash = entry.hash

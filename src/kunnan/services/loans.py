@@ -5,8 +5,10 @@ fund) and each repayment a ``repayment`` entry (money back in), through the
 same ``ledger.append`` as grants, under the same locks in the same order
 (household, fund, chain head). ``loan`` and ``loan_repayment`` say which
 entries belong to which loan; what is repaid and outstanding is always
-computed from the entries, never stored. How a loan's status is decided is
-in ``kunnan.domain.loans``.
+computed from the entries, never stored. How a loan's status is decided, and
+why a loan, a repayment, a cancellation or a default is refused, is in
+``kunnan.domain.loans``; the household's and the fund's rules are those every
+grant follows (``domain.aid.receipt_refusal``, ``domain.balances``).
 
 A mistaken loan is cancelled by reversing its entry (``aid reverse``), once
 nothing is repaid on it; a mistaken repayment is reversed the same way and
@@ -25,10 +27,16 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.casework import LOAN_PROGRAM
-from kunnan.domain.enums import EntryKind, HouseholdStatus, LoanStatus, Relation
+from kunnan.domain.enums import EntryKind, LoanStatus, Relation
 from kunnan.domain.errors import NotFound, RuleViolation
-from kunnan.domain.loans import LoanFacts, default_refusal, due_date, repayment_refusal
-from kunnan.domain.money import format_fen
+from kunnan.domain.loans import (
+    LoanFacts,
+    cancel_refusal,
+    default_refusal,
+    due_date,
+    issue_refusal,
+    repayment_refusal,
+)
 from kunnan.models import AidEntry, Fund, Loan, LoanDefault, LoanRepayment, Member
 from kunnan.schemas.service_aid import LoanCreate, LoanDefaultCreate, RepaymentCreate
 from kunnan.services import audit, ledger
@@ -76,6 +84,7 @@ def loan_facts(session: Session, loan: Loan, *, as_of: dt.date | None = None) ->
         due_on=loan.due_on,
         cancelled=cancelled is not None,
         defaulted_on=defaulted.declared_on if defaulted is not None else None,
+        issued_on=loan.issued_on,
     )
 
 
@@ -83,13 +92,11 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
     """Lend from a fund to an archived household; the money leaves the fund on the ledger."""
     household = resolve_household(session, data.household, lock=True)
     fund = resolve_fund(session, data.fund, lock=True)
-    on, code = data.on_date, household_code(household.id)
+    on = data.on_date
     standing = check_may_receive(session, household, on, what="a loan")
-    if standing is not HouseholdStatus.ARCHIVED:
-        raise RuleViolation(
-            f"start-up loans are for archived households only; {code} is {standing.value} "
-            f"({standing.zh}) on {on.isoformat()}"
-        )
+    refusal = issue_refusal(household_code(household.id), standing, on)
+    if refusal is not None:
+        raise RuleViolation(refusal)
     member = member_or_head(household, data.member)
     check_open(session, fund, on)
     check_can_take(session, fund, data.amount_fen, on=on, what="a loan")
@@ -152,12 +159,7 @@ def repay(session: Session, *, loan: Loan, data: RepaymentCreate) -> AidEntry:
     assert fund is not None
     fund = lock_fund(session, fund)  # every repayment of a loan queues on its fund
     code = loan_code(loan.id)
-    if data.on_date < loan.issued_on:
-        raise RuleViolation(
-            f"loan {code} was issued on {loan.issued_on.isoformat()}; "
-            f"a repayment dated {data.on_date.isoformat()} is before it"
-        )
-    refusal = repayment_refusal(loan_facts(session, loan), data.repaid_fen)
+    refusal = repayment_refusal(loan_facts(session, loan), data.repaid_fen, on=data.on_date)
     if refusal is not None:
         raise RuleViolation(refusal)
     check_open(session, fund, data.on_date)
@@ -216,12 +218,10 @@ def loan_of_entry(session: Session, entry: AidEntry) -> Loan | None:
     """The loan a ledger entry being reversed belongs to; refuses cancelling a loan with repayments."""
     if entry.kind == EntryKind.LOAN.value:
         loan = session.scalars(select(Loan).where(Loan.entry_seq == entry.seq)).one()
-        repaid = _repaid(session, loan)
-        if repaid:
+        refusal = cancel_refusal(loan_facts(session, loan))
+        if refusal is not None:
             raise RuleViolation(
-                f"loan {loan_code(loan.id)} has {format_fen(repaid)} yuan repaid; reverse its "
-                "repayments before cancelling it",
-                hint=f"kunnan aid list --kind loan shows loan {loan_code(loan.id)}",
+                refusal, hint=f"kunnan aid list --kind loan shows loan {loan_code(loan.id)}"
             )
         return loan
     if entry.kind == EntryKind.REPAYMENT.value:

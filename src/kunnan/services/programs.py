@@ -79,7 +79,8 @@ def _row_in_force(session: Session, code: str, on: dt.date) -> ProgramRule | Non
 
 @cache
 def _rule_query() -> Select[ProgramRule]:
-    """Built once: every grant asks it."""
+    """The rule of a programme in force on a day; built once (``program show``, ``set`` and
+    the list ask it for every programme)."""
     return (
         select(ProgramRule)
         .where(
@@ -89,13 +90,6 @@ def _rule_query() -> Select[ProgramRule]:
         .order_by(ProgramRule.effective_from.desc())
         .limit(1)
     )
-
-
-def rule_in_force(session: Session, program: Program, on: dt.date) -> Rule:
-    row = _row_in_force(session, program.code, on)
-    if row is None:
-        raise RuleViolation(f"{program.code} has no rule in force on {on.isoformat()}")
-    return to_rule(row)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, distinct, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.domain.aid import FUND_DIRECTION
+from kunnan.domain.aid import CASH, FUND_DIRECTION
 from kunnan.domain.enums import (
     Category,
     Cause,
@@ -46,7 +46,6 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.aid import CASH
 from kunnan.services.ledger import fund_code
 from kunnan.services.orgs import within
 from kunnan.services.status import statuses_on
