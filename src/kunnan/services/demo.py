@@ -50,7 +50,7 @@ from kunnan.schemas.service_aid import (
 )
 from kunnan.services import loans, training
 from kunnan.services.casework import record_housing
-from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, followup_many
+from kunnan.services.exits import ExitPlan, FollowupPlan, exit_many, followup_many
 from kunnan.services.finding import log_contact
 from kunnan.services.funds import add_fund, contribute
 from kunnan.services.grant_batch import GrantPlan, grant_many
@@ -128,7 +128,7 @@ def build_demo(
     tell(STAGES[7], len(grants))
     tell(STAGES[8], _training(session, plan, ids, members, today))
     tell(STAGES[9], _loans(session, plan, ids, today))
-    exits = exit_many(session, list(_exits(plan, ids)))
+    exits = len(exit_many(session, list(_exits(plan, ids))))
     tell(STAGES[10], exits)
     tell(STAGES[11], _followups(session, plan, ids))
     archived = sum(1 for h in plan.households if h.archived_on is not None)
@@ -355,13 +355,15 @@ def _exits(plan: Plan, ids: dict[int, int]) -> Iterator[ExitPlan]:
 
 
 def _followups(session: Session, plan: Plan, ids: dict[int, int]) -> int:
-    return followup_many(
-        session,
-        [
-            FollowupPlan(ids[h.number], on, h.contact, FollowupOutcome(outcome), note)
-            for h in plan.households
-            for on, outcome, note in h.followups
-        ],
+    return len(
+        followup_many(
+            session,
+            [
+                FollowupPlan(ids[h.number], on, h.contact, FollowupOutcome(outcome), note)
+                for h in plan.households
+                for on, outcome, note in h.followups
+            ],
+        )
     )
 
 
