@@ -1,4 +1,5 @@
-"""exit_many writes what the exit commands write one by one, and refuses what they refuse."""
+"""A batch of exits writes what the same exits write one by one (each command a batch of one),
+and refuses what they refuse."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from kunnan.db.session import open_session
 from kunnan.domain.enums import ExitKind, FollowupOutcome
 from kunnan.domain.errors import KunnanError
 from kunnan.services import exits as one
-from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, followup_many
+from kunnan.services.exits import ExitPlan, FollowupPlan, exit_many, followup_many
 from kunnan.services.households import resolve_household
-from kunnan.services.identification import CostFacts
+from kunnan.services.identification import CostFacts, calculate
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, archive_household, make_id
@@ -85,6 +86,26 @@ def test_exit_many_writes_what_the_exits_write(
             "H000001", "H000002", "H000003", "H000004",
         ]  # fmt: skip
         batched.ok("db", "verify")
+
+
+def test_a_stable_exit_recalculates_as_identification_calculates(
+    maker: LedgerMaker, backend: str, tmp_path: Any
+) -> None:
+    """The calculation a stable exit records is the one identification's 三算 records."""
+    chain = (*BAIYIN, ("exit-batch", prepare))
+    costs = CostFacts(other_income_fen=10000, medical_costs_fen=25000, schooling_costs_fen=5000)
+    plans = [ExitPlan(2, ExitKind.STABLE, dt.date(2018, 6, 2), recalculate=costs)]
+
+    def calculated(session: Any, plans: list[ExitPlan]) -> None:
+        for plan in plans:
+            household = resolve_household(session, f"H{plan.household_id}")
+            assert plan.recalculate is not None
+            calculate(session, household, on=plan.on, costs=plan.recalculate, purpose="exit")
+
+    plays = (calculated, exit_many)
+    with played_both_ways(maker, backend, tmp_path, chain, plays, plans) as (singly, batched):
+        table = ("income_calculation",)
+        assert rows(batched, table) == rows(singly, table)
 
 
 @pytest.mark.parametrize(

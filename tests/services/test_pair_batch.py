@@ -1,8 +1,10 @@
-"""pair_many writes what assign and visit write one by one, and refuses what they refuse."""
+"""A batch of pairings writes what assign and visit write one by one (each a batch of one), and
+refuses what they refuse."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ from kunnan.schemas import validate
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.services import pairing
 from kunnan.services.households import resolve_household
-from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many
+from kunnan.services.pairing import PairingPlan, VisitPlan, pair_many
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, archive_household, make_id
@@ -31,27 +33,45 @@ def prepare(cli: Ledger) -> None:
         archive_household(cli, f"H00000{n}", start=dt.date(2018, 1, 8))
 
 
+def visit(
+    on: dt.date,
+    note: str,
+    kind: VisitKind = VisitKind.HOME,
+    by: str | None = None,
+    solved: str | None = None,
+) -> VisitPlan:
+    """A visit, validated as ``pair visit`` validates it."""
+    data = {"by": by, "kind": kind, "note": note, "solved": solved}
+    return VisitPlan(on, validate(VisitCreate, data, today=TODAY))
+
+
+def plan(
+    household_id: int,
+    unit: str,
+    contact: str,
+    phone: str,
+    on: dt.date,
+    visits: tuple[VisitPlan, ...] = (),
+) -> PairingPlan:
+    """A pairing, validated as ``pair assign`` validates it."""
+    data = validate(PairingCreate, {"unit": unit, "contact": contact, "phone": phone}, today=TODAY)
+    return PairingPlan(household_id, data, on, visits)
+
+
 PLANS = [
-    PairingPlan(1, "aluminium-unit", "李发明", "13893005678", dt.date(2018, 2, 1),
-                (VisitPlan(dt.date(2018, 3, 1), "入户了解情况", solved="协调低保"),
-                 VisitPlan(dt.date(2018, 6, 1), "电话回访", VisitKind.PHONE, by="张清满"))),
-    PairingPlan(2, "华鹭铝业公司", "王芳", "+86 139-0000-1111", dt.date(2018, 1, 15)),
+    plan(1, "aluminium-unit", "李发明", "13893005678", dt.date(2018, 2, 1),
+         (visit(dt.date(2018, 3, 1), "入户了解情况", solved="协调低保"),
+          visit(dt.date(2018, 6, 1), "电话回访", VisitKind.PHONE, by="张清满"))),
+    plan(2, "华鹭铝业公司", "王芳", "+86 139-0000-1111", dt.date(2018, 1, 15)),
 ]  # fmt: skip
 
 
 def one_by_one(session: Any, plans: list[PairingPlan]) -> None:
     for plan in plans:
         household = resolve_household(session, f"H{plan.household_id}")
-        data = validate(
-            PairingCreate,
-            {"unit": plan.unit, "contact": plan.contact, "phone": plan.phone},
-            today=TODAY,
-        )
-        pairing.assign(session, household, data=data, on=plan.on)
+        pairing.assign(session, household, data=plan.data, on=plan.on)
         for visit in plan.visits:
-            made = validate(VisitCreate, {"by": visit.by, "kind": visit.kind, "note": visit.note,
-                                          "solved": visit.solved}, today=TODAY)  # fmt: skip
-            pairing.log_visit(session, household, data=made, on=visit.on)
+            pairing.log_visit(session, household, data=visit.data, on=visit.on)
 
 
 def test_pair_many_writes_the_rows_of_assign_and_visit(
@@ -65,25 +85,25 @@ def test_pair_many_writes_the_rows_of_assign_and_visit(
 
 
 @pytest.mark.parametrize(
-    "plan",
+    "make",
     [
-        PairingPlan(1, "nowhere", "李发明", "13893005678", dt.date(2018, 2, 1)),
-        PairingPlan(1, "aluminium-unit", "李发明", "12345", dt.date(2018, 2, 1)),
-        PairingPlan(
+        lambda: plan(1, "nowhere", "李发明", "13893005678", dt.date(2018, 2, 1)),
+        lambda: plan(1, "aluminium-unit", "李发明", "12345", dt.date(2018, 2, 1)),
+        lambda: plan(
             1, "aluminium-unit", "李发明", "13893005678", dt.date(2018, 1, 1)
         ),  # before archived
-        PairingPlan(
+        lambda: plan(
             1,
             "aluminium-unit",
             "李发明",
             "13893005678",
             dt.date(2018, 2, 1),
-            (VisitPlan(dt.date(2018, 1, 20), "早于结对"),),
+            (visit(dt.date(2018, 1, 20), "早于结对"),),
         ),
     ],
 )
 def test_pair_many_refuses_what_assign_refuses(
-    maker: LedgerMaker, backend: str, tmp_path: Any, plan: PairingPlan
+    maker: LedgerMaker, backend: str, tmp_path: Any, make: Callable[[], PairingPlan]
 ) -> None:
     with maker.fresh(backend, tmp_path, *BAIYIN, ("pair-batch", prepare)) as ledger:
         before = ledger.snapshot()
@@ -91,6 +111,6 @@ def test_pair_many_refuses_what_assign_refuses(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             with pytest.raises(KunnanError):
-                pair_many(session, [plan])
+                pair_many(session, [make()])  # a bad phone is refused as the plan is made
             session.rollback()
         assert ledger.snapshot() == before

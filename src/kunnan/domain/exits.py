@@ -1,4 +1,10 @@
-"""解困脱困: the rules for leaving the register, and when exited households are followed up."""
+"""解困脱困: the rules for leaving the register, and when exited households are followed up.
+
+Nothing here reads the database. ``services.exits`` gathers each household's facts (its
+standing, its latest income calculation, the policy in force) for a whole batch of exits and
+asks here whether each may exit and with what reason and figures; a single ``kunnan exit``
+is a batch of one, so every refusal is worded once, below.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,10 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from kunnan.domain.enums import Category, ExitKind, HouseholdStatus
+from kunnan.domain.errors import InvalidInput, RuleViolation
 from kunnan.domain.money import format_fen
 
 
@@ -64,3 +73,165 @@ def parse_months(text: str) -> list[int]:
     if months != sorted(set(months)) or not 1 <= months[0] <= months[-1] <= 120:
         raise ValueError("follow-up months must increase, each from 1 to 120")
     return months
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A household as an exit, a follow-up or a relapse finds it."""
+
+    code: str
+    status: HouseholdStatus
+    archived_on: dt.date | None = None
+    category: str | None = None
+    #: The day and kind of its latest exit, if it ever exited.
+    last_exit: tuple[dt.date, ExitKind] | None = None
+
+
+def check_can_exit(standing: Standing, on: dt.date) -> None:
+    """Only an archived household exits, and not before the day it was archived."""
+    code = standing.code
+    if standing.status is HouseholdStatus.EXITED:
+        last = standing.last_exit
+        when = f" on {last[0].isoformat()} ({last[1].value})" if last else ""
+        raise RuleViolation(f"{code} already exited{when}")
+    if standing.status is not HouseholdStatus.ARCHIVED:
+        raise RuleViolation(
+            f"{code} is {standing.status.value}; only archived households exit the register"
+        )
+    if standing.archived_on is not None and on < standing.archived_on:
+        raise RuleViolation(
+            f"{code} was archived on {standing.archived_on.isoformat()}; "
+            f"it cannot exit on {on.isoformat()}"
+        )
+
+
+@dataclass(frozen=True)
+class Figures:
+    """An income calculation's figures, as the exit test reads them."""
+
+    calculated_on: dt.date
+    members: int
+    income_fen: int
+    dibao_line_fen: int
+    #: The exit multiplier in force on the calculation's day: the line it is measured by.
+    exit_multiplier: Decimal
+
+
+@dataclass(frozen=True)
+class StableFacts:
+    """What a stable exit on ``on`` is judged on."""
+
+    on: dt.date
+    #: The calculation it rests on: a new one, or the latest up to the exit day.
+    calculation: Figures | None
+    #: How old the calculation may be (policy ``exit_calculation_days``).
+    window_days: int
+    #: The exit multiplier in force on the exit day (recorded with the figures).
+    multiplier: Decimal
+    #: For an accident household: what was resolved, instead of the figures.
+    resolved: str | None = None
+
+
+@dataclass(frozen=True)
+class ExitVerdict:
+    """An exit allowed: the reason it records and its details (figures, where to)."""
+
+    reason: str
+    details: dict[str, Any]
+    #: The exit rests on its calculation (a stable exit judged on its figures).
+    rests_on_calculation: bool = False
+
+
+def judge_stable(standing: Standing, facts: StableFacts) -> ExitVerdict:
+    """稳定脱困: a fresh calculation at or above the exit line, or for an accident household
+    what was resolved."""
+    code, calculation = standing.code, facts.calculation
+    test = (
+        StableTest(
+            members=calculation.members,
+            income_fen=calculation.income_fen,
+            dibao_line_fen=calculation.dibao_line_fen,
+            multiplier=calculation.exit_multiplier,
+        )
+        if calculation is not None
+        else None
+    )
+    if facts.resolved:
+        if standing.category != Category.ACCIDENT.value:
+            raise RuleViolation(
+                f"--resolved is for accident (意外致困) households; {code} is {standing.category}"
+            )
+        details: dict[str, Any] = {"resolved": facts.resolved}
+        if test is not None:
+            details["figures"] = test.explain()
+        return ExitVerdict(f"resolved: {facts.resolved}", details)
+    if calculation is None or test is None:
+        raise RuleViolation(
+            f"{code} has no income calculation; a stable exit needs one from the last "
+            f"{facts.window_days} days",
+            hint="add --recalculate (with --other-income and costs if any)",
+        )
+    if (facts.on - calculation.calculated_on).days > facts.window_days:
+        raise RuleViolation(
+            f"{code}'s latest income calculation is from {calculation.calculated_on.isoformat()}, "
+            f"more than {facts.window_days} days before {facts.on.isoformat()}",
+            hint="add --recalculate",
+        )
+    if not test.passes:
+        raise RuleViolation(f"{code} cannot exit stably: {test.explain()}")
+    details = {
+        "members": test.members,
+        "income_fen": test.income_fen,
+        "per_capita_fen": test.per_capita_fen,
+        "exit_line_fen": test.exit_line_fen,
+        "dibao_line_fen": test.dibao_line_fen,
+        "multiplier": str(facts.multiplier),
+        "calculated_on": calculation.calculated_on.isoformat(),
+    }
+    return ExitVerdict(test.explain(), details, rests_on_calculation=True)
+
+
+#: The exits that must say why the household leaves.
+REASON_NEEDED = frozenset({ExitKind.SAFETY_NET, ExitKind.INELIGIBLE})
+
+
+def judge_other(
+    standing: Standing, kind: ExitKind, reason: str, moved_to: str | None
+) -> ExitVerdict:
+    """The exits that need a reason rather than figures: safety net, moved, deceased,
+    ineligible, withdrew."""
+    if kind is ExitKind.STABLE:
+        raise ValueError("a stable exit is judged by judge_stable")
+    if kind in REASON_NEEDED and not reason.strip():
+        raise InvalidInput(f"--reason: say why {standing.code} leaves the register ({kind.value})")
+    if kind is ExitKind.MOVED:
+        if not moved_to or not moved_to.strip():
+            raise InvalidInput("--to: say where the household moved")
+        return ExitVerdict(reason or f"moved to {moved_to}", {"moved_to": moved_to})
+    return ExitVerdict(reason, {})
+
+
+def _last_exit_on(standing: Standing, what: str) -> dt.date:
+    if standing.last_exit is None or standing.status is not HouseholdStatus.EXITED:
+        raise RuleViolation(f"{standing.code} has not exited; {what}")
+    return standing.last_exit[0]
+
+
+def check_followup(standing: Standing, on: dt.date) -> None:
+    """A follow-up visits an exited household, on or after the day it exited."""
+    exited_on = _last_exit_on(standing, "follow-ups are for exited households")
+    if on < exited_on:
+        raise RuleViolation(
+            f"{standing.code} exited on {exited_on.isoformat()}; a follow-up cannot come before"
+        )
+
+
+def check_relapse(standing: Standing, on: dt.date, reason: str) -> None:
+    """返困: only an exited household relapses, for a stated reason, not before it exited."""
+    exited_on = _last_exit_on(standing, "only an exited household can relapse")
+    if not reason.strip():
+        raise InvalidInput("--reason: say what happened")
+    if on < exited_on:
+        raise RuleViolation(
+            f"{standing.code} exited on {exited_on.isoformat()}; it cannot relapse before"
+        )

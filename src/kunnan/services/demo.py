@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +38,7 @@ from kunnan.sample.baiyin import AREAS, AS_OF, ENTERPRISES, HouseholdPlan, Plan
 from kunnan.schemas import validate
 from kunnan.schemas.aid import ContributionCreate, FundCreate, RuleChange
 from kunnan.schemas.org import OrgCreate
+from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.schemas.policy import PolicyLineSet
 from kunnan.schemas.service_aid import (
     EmployCreate,
@@ -49,7 +51,7 @@ from kunnan.schemas.service_aid import (
 from kunnan.services import loans, training
 from kunnan.services.aid import GrantPlan, grant_many
 from kunnan.services.casework import record_housing
-from kunnan.services.exit_batch import ExitPlan, FollowupPlan, exit_many, followup_many
+from kunnan.services.exits import ExitPlan, FollowupPlan, exit_many, followup_many
 from kunnan.services.finding import log_contact
 from kunnan.services.funds import add_fund, contribute
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
@@ -58,7 +60,7 @@ from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts
 from kunnan.services.identify_batch import History, PlannedStep, identify_many
 from kunnan.services.imports import ImportReport, run_import
 from kunnan.services.orgs import add_org
-from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many
+from kunnan.services.pairing import PairingPlan, VisitPlan, pair_many
 from kunnan.services.placements import place
 from kunnan.services.policy import set_line
 from kunnan.services.programs import find_program, set_rule
@@ -117,7 +119,7 @@ def build_demo(
     tell(STAGES[2], len(ids))
     tell(STAGES[3], _contacts(session, plan, ids))
     tell(STAGES[4], len(identify_many(session, list(_histories(plan, ids)))))
-    tell(STAGES[5], pair_many(session, list(_pairings(plan, ids))))
+    tell(STAGES[5], len(pair_many(session, list(_pairings(plan, ids, today)))))
     funds = _funds(session, plan, today)
     tell(STAGES[6], len(funds))
     members = _members(session)
@@ -126,7 +128,7 @@ def build_demo(
     tell(STAGES[7], len(grants))
     tell(STAGES[8], _training(session, plan, ids, members, today))
     tell(STAGES[9], _loans(session, plan, ids, today))
-    exits = exit_many(session, list(_exits(plan, ids)))
+    exits = len(exit_many(session, list(_exits(plan, ids))))
     tell(STAGES[10], exits)
     tell(STAGES[11], _followups(session, plan, ids))
     archived = sum(1 for h in plan.households if h.archived_on is not None)
@@ -270,15 +272,31 @@ def _histories(plan: Plan, ids: dict[int, int]) -> Iterator[History]:
         yield History(ids[h.number], tuple(taken))
 
 
-def _pairings(plan: Plan, ids: dict[int, int]) -> Iterator[PairingPlan]:
+def _pairings(plan: Plan, ids: dict[int, int], today: dt.date) -> Iterator[PairingPlan]:
+    """Each pairing and its visits, validated as ``pair assign`` and ``pair visit`` take them.
+
+    The models are frozen and the sample repeats its units, contacts and notes, so each
+    distinct input is validated once.
+    """
+
+    @cache
+    def pairing(unit: str, contact: str, phone: str) -> PairingCreate:
+        data = {"unit": unit, "contact": contact, "phone": phone}
+        return validate(PairingCreate, data, today=today)
+
+    @cache
+    def visit(by: str, kind: str, note: str, solved: str | None) -> VisitCreate:
+        data = {"by": by, "kind": VisitKind(kind), "note": note, "solved": solved}
+        return validate(VisitCreate, data, today=today)
+
     for h in plan.households:
         if h.paired_on is None:
             continue
         visits = tuple(
-            VisitPlan(v.on, v.note, VisitKind(v.kind), by=h.contact, solved=v.solved)
-            for v in h.visits
+            VisitPlan(v.on, visit(h.contact, v.kind, v.note, v.solved)) for v in h.visits
         )
-        yield PairingPlan(ids[h.number], h.org, h.contact, h.contact_phone, h.paired_on, visits)
+        data = pairing(h.org, h.contact, h.contact_phone)
+        yield PairingPlan(ids[h.number], data, h.paired_on, visits)
 
 
 def _funds(session: Session, plan: Plan, today: dt.date) -> dict[tuple[str, int], int]:
@@ -337,13 +355,15 @@ def _exits(plan: Plan, ids: dict[int, int]) -> Iterator[ExitPlan]:
 
 
 def _followups(session: Session, plan: Plan, ids: dict[int, int]) -> int:
-    return followup_many(
-        session,
-        [
-            FollowupPlan(ids[h.number], on, h.contact, FollowupOutcome(outcome), note)
-            for h in plan.households
-            for on, outcome, note in h.followups
-        ],
+    return len(
+        followup_many(
+            session,
+            [
+                FollowupPlan(ids[h.number], on, h.contact, FollowupOutcome(outcome), note)
+                for h in plan.households
+                for on, outcome, note in h.followups
+            ],
+        )
     )
 
 

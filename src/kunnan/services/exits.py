@@ -3,35 +3,81 @@
 An exit is a decision the union must be able to justify later, so each kind
 records its own facts: a stable exit its income figures (or, for an accident
 household, what was resolved), a move where to, and so on.
+
+Exits and follow-ups go one way for one household or many: the facts of a whole
+batch (each household's standing, its latest income calculation, its members'
+income for a new one, the policy in force) are read in a few queries, each plan
+is judged by the rules in ``kunnan.domain.exits``, and the rows are written in
+bulk. ``kunnan exit …`` is a batch of one; the demo exits its households in one
+batch. An exit ends the household's pairing through ``pairing.end_many`` and
+changes its status through ``status.change_many``, the same paths as ``pair end``
+and every other status change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.enums import (
-    Category,
     ExitKind,
     FollowupOutcome,
     HouseholdStatus,
     ObjectionStatus,
 )
-from kunnan.domain.errors import InvalidInput, RuleViolation
-from kunnan.domain.exits import StableTest, followup_dates, parse_months
-from kunnan.models import Followup, Household, HouseholdExit, IncomeCalculation, Objection
+from kunnan.domain.errors import InvalidInput
+from kunnan.domain.exits import (
+    ExitVerdict,
+    Figures,
+    StableFacts,
+    Standing,
+    check_can_exit,
+    check_followup,
+    check_relapse,
+    followup_dates,
+    judge_other,
+    judge_stable,
+    parse_months,
+)
+from kunnan.domain.income import IncomeFacts, assess
+from kunnan.models import (
+    AuditEntry,
+    Followup,
+    Household,
+    HouseholdExit,
+    IncomeCalculation,
+    Member,
+    Objection,
+)
 from kunnan.services import audit
-from kunnan.services.households import household_code
-from kunnan.services.identification import CostFacts, calculate
-from kunnan.services.pairing import end_active_pairing
-from kunnan.services.policy import setting_value
-from kunnan.services.status import change_status
+from kunnan.services.households import household_code, no_household
+from kunnan.services.identification import CostFacts
+from kunnan.services.pairing import PairingEnd, end_many
+from kunnan.services.policy import PolicyBook
+from kunnan.services.status import StatusPlan, change_many, change_status
+
+
+@dataclass(frozen=True)
+class ExitPlan:
+    """One household's exit, as ``kunnan exit KIND`` takes it."""
+
+    household_id: int
+    kind: ExitKind
+    on: dt.date
+    reason: str = ""
+    moved_to: str | None = None
+    #: A stable exit: record a new income calculation on the exit day first.
+    recalculate: CostFacts | None = None
+    #: A stable exit of an accident household: what was resolved.
+    resolved: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,79 +98,299 @@ def latest_exit(session: Session, household: Household) -> HouseholdExit | None:
     ).first()
 
 
-def _check_can_exit(session: Session, household: Household, on: dt.date) -> None:
-    code = household_code(household.id)
-    if household.status == HouseholdStatus.EXITED.value:
-        previous = latest_exit(session, household)
-        when = f" on {previous.exited_on.isoformat()} ({previous.kind})" if previous else ""
-        raise RuleViolation(f"{code} already exited{when}")
-    if household.status != HouseholdStatus.ARCHIVED.value:
-        raise RuleViolation(
-            f"{code} is {household.status}; only archived households exit the register"
-        )
-    if household.archived_on is not None and on < household.archived_on:
-        raise RuleViolation(
-            f"{code} was archived on {household.archived_on.isoformat()}; it cannot exit on {on.isoformat()}"
-        )
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
 
 
-def _exit(
-    session: Session,
-    household: Household,
-    *,
-    kind: ExitKind,
-    on: dt.date,
-    reason: str,
-    details: dict[str, Any],
-    calculation: IncomeCalculation | None = None,
-) -> HouseholdExit:
-    record = HouseholdExit(
-        household_id=household.id,
-        kind=kind.value,
-        exited_on=on,
-        archive_no=household.archive_no,
+def _last_exits(
+    session: Session, household_ids: set[int]
+) -> dict[int, tuple[int, dt.date, ExitKind]]:
+    """Each household's latest exit: its id, day and kind."""
+    found: dict[int, tuple[int, dt.date, ExitKind]] = {}
+    if not household_ids:
+        return found
+    for exit_id, household_id, exited_on, kind in session.execute(
+        select(HouseholdExit.id, HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
+        .where(HouseholdExit.household_id.in_(household_ids))
+        .order_by(HouseholdExit.exited_on, HouseholdExit.id)
+    ):  # fmt: skip
+        found[household_id] = (exit_id, exited_on, ExitKind(kind))
+    return found
+
+
+@dataclass(frozen=True)
+class _Registered:
+    """A household's columns that an exit reads and records."""
+
+    id: int
+    status: str
+    archived_on: dt.date | None
+    archive_no: str | None
+    category: str | None
+    area_code: str
+
+
+def _standing(
+    household: Household | _Registered, last: tuple[int, dt.date, ExitKind] | None
+) -> Standing:
+    return Standing(
+        code=household_code(household.id),
+        status=HouseholdStatus(household.status),
+        archived_on=household.archived_on,
         category=household.category,
-        reason=reason,
-        details=json.dumps(details, ensure_ascii=False, sort_keys=True),
-        calculation_id=calculation.id if calculation else None,
-        recorded_at=audit.context(session).at,
+        last_exit=(last[1], last[2]) if last else None,
     )
-    session.add(record)
+
+
+@dataclass
+class _Exit:
+    """One exit judged, with the rows it writes (the ids they link by come at writing)."""
+
+    plan: ExitPlan
+    code: str
+    verdict: ExitVerdict
+    row: dict[str, Any]
+    calculation: dict[str, Any] | None = None
+    calculation_id: int | None = None
+    followups: tuple[dt.date, ...] = ()
+
+
+class _Facts:
+    """What a batch of exits is judged on, read for the whole batch at once."""
+
+    def __init__(self, session: Session, plans: Sequence[ExitPlan]) -> None:
+        ids = [plan.household_id for plan in plans]
+        self.households = {
+            row[0]: _Registered(*row)
+            for row in session.execute(
+                select(
+                    Household.id, Household.status, Household.archived_on, Household.archive_no,
+                    Household.category, Household.area_code,
+                ).where(Household.id.in_(ids))
+            )
+        }  # fmt: skip
+        exited = {
+            h.id for h in self.households.values() if h.status == HouseholdStatus.EXITED.value
+        }
+        self.last_exits = _last_exits(session, exited)
+        self.policy = PolicyBook(session)
+        recalculating = {plan.household_id for plan in plans if plan.recalculate is not None}
+        self.members: dict[int, tuple[int, int]] = {
+            household_id: (int(count), int(earned or 0))
+            for household_id, count, earned in session.execute(
+                select(Member.household_id, func.count(), func.sum(Member.monthly_income_fen))
+                .where(Member.household_id.in_(recalculating))
+                .group_by(Member.household_id)
+            )
+        } if recalculating else {}  # fmt: skip
+        on_file = {
+            p.household_id: p.on
+            for p in plans
+            if p.kind is ExitKind.STABLE and p.recalculate is None
+        }
+        self.calculations: dict[int, tuple[int, Figures]] = {}
+        if on_file:
+            for household_id, calc_id, calculated_on, members, income, line in session.execute(
+                select(
+                    IncomeCalculation.household_id, IncomeCalculation.id, IncomeCalculation.calculated_on,
+                    IncomeCalculation.members, IncomeCalculation.earned_fen + IncomeCalculation.other_income_fen,
+                    IncomeCalculation.dibao_line_fen,
+                )
+                .where(IncomeCalculation.household_id.in_(set(on_file)))
+                .order_by(IncomeCalculation.calculated_on, IncomeCalculation.id)
+            ):  # fmt: skip
+                if calculated_on <= on_file[household_id]:
+                    multiplier = Decimal(self.policy.value("exit_multiplier", calculated_on))
+                    self.calculations[household_id] = (
+                        calc_id, Figures(calculated_on, members, int(income), line, multiplier),
+                    )  # fmt: skip
+
+    def recalculation(
+        self, household: _Registered, on: dt.date, costs: CostFacts
+    ) -> tuple[dict[str, Any], Figures]:
+        """A new income calculation on the exit day (三算, as ``identify calculate`` makes one):
+        its row and its figures."""
+        policy = self.policy
+        line = policy.line(household.area_code, on.year)
+        members, earned = self.members.get(household.id, (0, 0))
+        facts = IncomeFacts(
+            members=members,
+            earned_fen=earned,
+            other_fen=costs.other_income_fen,
+            medical_costs_fen=costs.medical_costs_fen,
+            schooling_costs_fen=costs.schooling_costs_fen,
+            accident_costs_fen=costs.accident_costs_fen,
+            dibao_line_fen=line,
+            marginal_multiplier=Decimal(policy.value("marginal_multiplier", on)),
+            accident_multiplier=Decimal(policy.value("accident_multiplier", on)),
+            marginal_rigid_test=policy.value("marginal_rigid_test", on) == "on",
+        )
+        result = assess(facts)
+        row = {
+            "household_id": household.id,
+            "case_id": None,
+            "calculated_on": on,
+            "purpose": "exit",
+            "members": facts.members,
+            "earned_fen": facts.earned_fen,
+            "other_income_fen": facts.other_fen,
+            "medical_costs_fen": facts.medical_costs_fen,
+            "schooling_costs_fen": facts.schooling_costs_fen,
+            "accident_costs_fen": facts.accident_costs_fen,
+            "area_code": household.area_code,
+            "year": on.year,
+            "dibao_line_fen": line,
+            "marginal_multiplier": str(facts.marginal_multiplier),
+            "accident_multiplier": str(facts.accident_multiplier),
+            "marginal_rigid_test": facts.marginal_rigid_test,
+            "per_capita_fen": result.per_capita_fen,
+            "proposed_category": result.category.value if result.category else None,
+        }
+        multiplier = Decimal(policy.value("exit_multiplier", on))
+        return row, Figures(on, facts.members, facts.income_fen, line, multiplier)
+
+
+def _judge(session: Session, facts: _Facts, plan: ExitPlan) -> _Exit:
+    household = facts.households.get(plan.household_id)
+    if household is None:
+        raise no_household(plan.household_id)
+    standing = _standing(household, facts.last_exits.get(household.id))
+    on = plan.on
+    check_can_exit(standing, on)
+    calculation: dict[str, Any] | None = None
+    calculation_id: int | None = None
+    followups: tuple[dt.date, ...] = ()
+    if plan.kind is ExitKind.STABLE:
+        policy = facts.policy
+        figures: Figures | None = None
+        if plan.recalculate is not None:
+            calculation, figures = facts.recalculation(household, on, plan.recalculate)
+        elif household.id in facts.calculations:
+            calculation_id, figures = facts.calculations[household.id]
+        verdict = judge_stable(
+            standing,
+            StableFacts(
+                on=on,
+                calculation=figures,
+                window_days=int(policy.value("exit_calculation_days", on)),
+                multiplier=Decimal(policy.value("exit_multiplier", on)),
+                resolved=plan.resolved,
+            ),
+        )
+        followups = tuple(followup_dates(on, parse_months(policy.value("followup_months", on))))
+    else:
+        verdict = judge_other(standing, plan.kind, plan.reason, plan.moved_to)
+    row = {
+        "household_id": household.id,
+        "kind": plan.kind.value,
+        "exited_on": on,
+        "archive_no": household.archive_no,
+        "category": household.category,
+        "reason": verdict.reason,
+        "details": json.dumps(verdict.details, ensure_ascii=False, sort_keys=True),
+        "calculation_id": None,
+        "relapsed_on": None,
+        "recorded_at": audit.context(session).at,
+    }
+    return _Exit(plan, standing.code, verdict, row, calculation, calculation_id, followups)
+
+
+def exit_many(session: Session, plans: Sequence[ExitPlan]) -> list[ExitOutcome]:
+    """Record each exit, judged as ``kunnan exit`` judges one; any refusal refuses the batch
+    (the caller rolls back).
+
+    What an exit writes: any new calculation, the exit, its follow-ups (a stable exit),
+    the status change, the end of the active pairing, its open objections closed, and the
+    audit rows.
+    """
+    if not plans:
+        return []
+    ids = [plan.household_id for plan in plans]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("a household appears twice in one batch of exits")
     session.flush()
-    for objection in session.scalars(
-        select(Objection).where(
-            Objection.household_id == household.id, Objection.status == ObjectionStatus.OPEN.value
-        )
-    ):
-        objection.status = ObjectionStatus.CLOSED.value
-        objection.settled_on = on
-        objection.settlement = f"closed: the household exited ({kind.value})"
-    change_status(
-        session, household, status=HouseholdStatus.EXITED, on=on, reason=f"exit: {kind.value}"
-    )
-    end_active_pairing(session, household, on=on, reason=f"household exited ({kind.value})")
-    audit.record(
+    facts = _Facts(session, plans)
+    exits = [_judge(session, facts, plan) for plan in plans]
+    change_many(
         session,
-        action="exit",
-        entity="household",
-        entity_ref=household_code(household.id),
-        household_id=household.id,
-        changes={"kind": kind.value, "on": on, "reason": reason, **details},
+        [StatusPlan(e.plan.household_id, HouseholdStatus.EXITED, e.plan.on,
+                    f"exit: {e.plan.kind.value}") for e in exits],
+    )  # fmt: skip
+    end_many(
+        session,
+        [PairingEnd(e.plan.household_id, e.plan.on, f"household exited ({e.plan.kind.value})")
+         for e in exits],
+    )  # fmt: skip
+    _write(session, exits)
+    return [_outcome(e) for e in exits]
+
+
+def _write(session: Session, exits: list[_Exit]) -> None:
+    connection = session.connection()
+    new = [e for e in exits if e.calculation is not None]
+    new_ids = insert_returning_ids(
+        connection, _table(IncomeCalculation), [e.calculation for e in new if e.calculation]
     )
-    return record
-
-
-def _latest_calculation(
-    session: Session, household: Household, on: dt.date
-) -> IncomeCalculation | None:
-    return session.scalars(
-        select(IncomeCalculation)
+    for e, calculation_id in zip(new, new_ids, strict=True):
+        e.calculation_id = calculation_id
+    for e in exits:
+        if e.verdict.rests_on_calculation:
+            e.row["calculation_id"] = e.calculation_id
+    exit_ids = insert_returning_ids(connection, _table(HouseholdExit), [e.row for e in exits])
+    insert_rows(
+        connection,
+        _table(Followup),
+        [
+            {"exit_id": exit_id, "household_id": e.plan.household_id, "due_on": due,
+             "done_on": None, "visitor": None, "outcome": None, "note": ""}
+            for e, exit_id in zip(exits, exit_ids, strict=True)
+            for due in e.followups
+        ],
+    )  # fmt: skip
+    objections = _table(Objection)
+    connection.execute(
+        update(objections)
         .where(
-            IncomeCalculation.household_id == household.id, IncomeCalculation.calculated_on <= on
+            objections.c.household_id == bindparam("key_id"),
+            objections.c.status == ObjectionStatus.OPEN.value,
         )
-        .order_by(IncomeCalculation.calculated_on.desc(), IncomeCalculation.id.desc())
-        .limit(1)
-    ).first()
+        .values(
+            status=ObjectionStatus.CLOSED.value,
+            settled_on=bindparam("on"),
+            settlement=bindparam("note"),
+        ),
+        [
+            {"key_id": e.plan.household_id, "on": e.plan.on,
+             "note": f"closed: the household exited ({e.plan.kind.value})"}
+            for e in exits
+        ],
+    )  # fmt: skip
+    insert_rows(
+        connection,
+        _table(AuditEntry),
+        [
+            audit.row(
+                session, action="exit", entity="household", entity_ref=e.code,
+                household_id=e.plan.household_id,
+                changes={"kind": e.plan.kind.value, "on": e.plan.on, "reason": e.verdict.reason,
+                         **e.verdict.details},
+            )
+            for e in exits
+        ],
+    )  # fmt: skip
+    session.expire_all()
+
+
+def _outcome(e: _Exit) -> ExitOutcome:
+    code, kind, on = e.code, e.plan.kind, e.plan.on
+    if kind is ExitKind.STABLE:
+        due = ", ".join(day.isoformat() for day in e.followups)
+        message = (
+            f"{code}: exited stably on {on.isoformat()}: {e.verdict.reason}; follow-ups due {due}"
+        )
+    else:
+        message = f"{code}: exited on {on.isoformat()} ({kind.value} {kind.zh})"
+    return ExitOutcome(code, kind, on, message, e.followups)
 
 
 def exit_stable(
@@ -136,78 +402,8 @@ def exit_stable(
     resolved: str | None = None,
 ) -> ExitOutcome:
     """稳定脱困: a fresh calculation at or above the exit line, or for accident households what was resolved."""
-    code = household_code(household.id)
-    _check_can_exit(session, household, on)
-    multiplier = Decimal(setting_value(session, "exit_multiplier", on=on))
-    window = int(setting_value(session, "exit_calculation_days", on=on))
-    calculation: IncomeCalculation | None
-    if recalculate is not None:
-        _assessment, calculation = calculate(
-            session, household, on=on, costs=recalculate, purpose="exit"
-        )
-    else:
-        calculation = _latest_calculation(session, household, on)
-    fresh = calculation is not None and (on - calculation.calculated_on).days <= window
-    test = (
-        StableTest(
-            members=calculation.members,
-            income_fen=calculation.earned_fen + calculation.other_income_fen,
-            dibao_line_fen=calculation.dibao_line_fen,
-            multiplier=Decimal(
-                setting_value(session, "exit_multiplier", on=calculation.calculated_on)
-            ),
-        )
-        if calculation is not None
-        else None
-    )
-    if resolved:
-        if household.category != Category.ACCIDENT.value:
-            raise RuleViolation(
-                f"--resolved is for accident (意外致困) households; {code} is {household.category}"
-            )
-        details: dict[str, Any] = {"resolved": resolved}
-        if test is not None:
-            details["figures"] = test.explain()
-        reason = f"resolved: {resolved}"
-    else:
-        if calculation is None or test is None:
-            raise RuleViolation(
-                f"{code} has no income calculation; a stable exit needs one from the last {window} days",
-                hint="add --recalculate (with --other-income and costs if any)",
-            )
-        if not fresh:
-            raise RuleViolation(
-                f"{code}'s latest income calculation is from {calculation.calculated_on.isoformat()}, "
-                f"more than {window} days before {on.isoformat()}",
-                hint="add --recalculate",
-            )
-        if not test.passes:
-            raise RuleViolation(f"{code} cannot exit stably: {test.explain()}")
-        details = {
-            "members": test.members,
-            "income_fen": test.income_fen,
-            "per_capita_fen": test.per_capita_fen,
-            "exit_line_fen": test.exit_line_fen,
-            "dibao_line_fen": test.dibao_line_fen,
-            "multiplier": str(multiplier),
-            "calculated_on": calculation.calculated_on.isoformat(),
-        }
-        reason = test.explain()
-    record = _exit(
-        session, household, kind=ExitKind.STABLE, on=on, reason=reason, details=details,
-        calculation=calculation if not resolved else None,
-    )  # fmt: skip
-    months = parse_months(setting_value(session, "followup_months", on=on))
-    dates = followup_dates(on, months)
-    for due in dates:
-        session.add(Followup(exit_id=record.id, household_id=household.id, due_on=due, note=""))
-    session.flush()
-    return ExitOutcome(
-        code, ExitKind.STABLE, on,
-        f"{code}: exited stably on {on.isoformat()}: {reason}; follow-ups due "
-        + ", ".join(d.isoformat() for d in dates),
-        tuple(dates),
-    )  # fmt: skip
+    plan = ExitPlan(household.id, ExitKind.STABLE, on, recalculate=recalculate, resolved=resolved)
+    return exit_many(session, [plan])[0]
 
 
 def exit_other(
@@ -222,20 +418,107 @@ def exit_other(
     """The exits that need a reason rather than figures: safety net, moved, deceased, ineligible, withdrew."""
     if kind is ExitKind.STABLE:
         raise ValueError("use exit_stable")
-    code = household_code(household.id)
-    _check_can_exit(session, household, on)
-    if kind in (ExitKind.SAFETY_NET, ExitKind.INELIGIBLE) and not reason.strip():
-        raise InvalidInput(f"--reason: say why {code} leaves the register ({kind.value})")
-    details: dict[str, Any] = {}
-    if kind is ExitKind.MOVED:
-        if not moved_to or not moved_to.strip():
-            raise InvalidInput("--to: say where the household moved")
-        details["moved_to"] = moved_to
-        reason = reason or f"moved to {moved_to}"
-    _exit(session, household, kind=kind, on=on, reason=reason, details=details)
-    return ExitOutcome(
-        code, kind, on, f"{code}: exited on {on.isoformat()} ({kind.value} {kind.zh})"
+    plan = ExitPlan(household.id, kind, on, reason=reason, moved_to=moved_to)
+    return exit_many(session, [plan])[0]
+
+
+# Follow-ups ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowupPlan:
+    """One follow-up visit, as ``kunnan exit followup`` records it."""
+
+    household_id: int
+    on: dt.date
+    visitor: str
+    outcome: FollowupOutcome
+    note: str
+
+
+@dataclass(frozen=True)
+class FollowupDone:
+    """A follow-up recorded: against the one due on ``due_on``, or unscheduled (None)."""
+
+    code: str
+    on: dt.date
+    due_on: dt.date | None
+
+
+def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[FollowupDone]:
+    """Record each follow-up against the earliest one due after its household's latest exit
+    (or as an extra one when none is), in the order given, as ``exit followup`` records one.
+
+    Any refusal refuses the batch: the caller rolls back.
+    """
+    if not plans:
+        return []
+    session.flush()
+    ids = {plan.household_id for plan in plans}
+    status = dict(
+        session.execute(select(Household.id, Household.status).where(Household.id.in_(ids))).all()
     )
+    last_exits = _last_exits(session, ids)
+    pending: dict[int, list[tuple[dt.date, int]]] = {}
+    for followup_id, exit_id, due_on in session.execute(
+        select(Followup.id, Followup.exit_id, Followup.due_on)
+        .where(Followup.household_id.in_(ids), Followup.done_on.is_(None))
+        .order_by(Followup.due_on, Followup.id)
+    ):  # fmt: skip
+        if due_on is not None:  # not cancelled by a relapse
+            pending.setdefault(exit_id, []).append((due_on, followup_id))
+    done: list[dict[str, Any]] = []
+    extra: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    recorded: list[FollowupDone] = []
+    for plan in plans:
+        if plan.household_id not in status:
+            raise no_household(plan.household_id)
+        code = household_code(plan.household_id)
+        last = last_exits.get(plan.household_id)
+        standing = Standing(
+            code, HouseholdStatus(status[plan.household_id]),
+            last_exit=(last[1], last[2]) if last else None,
+        )  # fmt: skip
+        check_followup(standing, plan.on)
+        assert last is not None
+        values = {"done_on": plan.on, "visitor": plan.visitor, "outcome": plan.outcome.value,
+                  "note": plan.note}  # fmt: skip
+        due: dt.date | None = None
+        waiting = pending.get(last[0])
+        if waiting:
+            due, followup_id = waiting.pop(0)
+            done.append({"key_id": followup_id, **values})
+        else:
+            extra.append({"exit_id": last[0], "household_id": plan.household_id, "due_on": None,
+                          **values})  # fmt: skip
+        recorded.append(FollowupDone(code, plan.on, due))
+        audits.append(
+            audit.row(
+                session, action="followup", entity="household", entity_ref=code,
+                household_id=plan.household_id,
+                changes={"on": plan.on, "by": plan.visitor, "outcome": plan.outcome.value,
+                         "note": plan.note, "due_on": due},
+            )
+        )  # fmt: skip
+    connection = session.connection()
+    table = _table(Followup)
+    if done:
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("key_id"))
+            .values(
+                done_on=bindparam("done_on"),
+                visitor=bindparam("visitor"),
+                outcome=bindparam("outcome"),
+                note=bindparam("note"),
+            ),
+            done,
+        )
+    insert_rows(connection, table, extra)
+    insert_rows(connection, _table(AuditEntry), audits)
+    session.expire_all()
+    return recorded
 
 
 def record_followup(
@@ -246,53 +529,21 @@ def record_followup(
     visitor: str,
     outcome: FollowupOutcome,
     note: str,
-) -> Followup:
+) -> FollowupDone:
     """Record a follow-up visit against the earliest one due (or an extra one if none is)."""
-    code = household_code(household.id)
-    last = latest_exit(session, household)
-    if last is None or household.status != HouseholdStatus.EXITED.value:
-        raise RuleViolation(f"{code} has not exited; follow-ups are for exited households")
-    if on < last.exited_on:
-        raise RuleViolation(
-            f"{code} exited on {last.exited_on.isoformat()}; a follow-up cannot come before"
-        )
-    pending = session.scalars(
-        select(Followup)
-        .where(Followup.exit_id == last.id, Followup.done_on.is_(None))
-        .order_by(Followup.due_on)
-        .limit(1)
-    ).first()
-    followup = pending or Followup(exit_id=last.id, household_id=household.id, due_on=None)
-    followup.done_on = on
-    followup.visitor = visitor
-    followup.outcome = outcome.value
-    followup.note = note
-    session.add(followup)
-    session.flush()
-    audit.record(
-        session,
-        action="followup",
-        entity="household",
-        entity_ref=code,
-        household_id=household.id,
-        changes={"on": on, "by": visitor, "outcome": outcome.value, "note": note,
-                 "due_on": followup.due_on},
-    )  # fmt: skip
-    return followup
+    plan = FollowupPlan(household.id, on, visitor, outcome, note)
+    return followup_many(session, [plan])[0]
 
 
 def relapse(session: Session, household: Household, *, on: dt.date, reason: str) -> ExitOutcome:
     """返困: the household falls back into hardship; it becomes a candidate again, linked to its old archive."""
-    code = household_code(household.id)
     last = latest_exit(session, household)
-    if last is None or household.status != HouseholdStatus.EXITED.value:
-        raise RuleViolation(f"{code} has not exited; only an exited household can relapse")
-    if not reason.strip():
-        raise InvalidInput("--reason: say what happened")
-    if on < last.exited_on:
-        raise RuleViolation(
-            f"{code} exited on {last.exited_on.isoformat()}; it cannot relapse before"
-        )
+    standing = _standing(
+        household, (last.id, last.exited_on, ExitKind(last.kind)) if last else None
+    )
+    check_relapse(standing, on, reason)
+    assert last is not None
+    code = standing.code
     last.relapsed_on = on
     for pending in session.scalars(
         select(Followup).where(Followup.exit_id == last.id, Followup.done_on.is_(None))

@@ -123,6 +123,12 @@ def _no_code(household_id: int) -> NotFound:
     return NotFound(f"no household {household_code(household_id)}")
 
 
+def no_household(household_id: int) -> NotFound:
+    """The refusal for an id that is no household's, as ``resolve_household`` words it: for
+    bulk paths, which are handed ids."""
+    return _no_code(household_id)
+
+
 def _no_household(text: str) -> NotFound:
     return NotFound(
         f"no household '{text}'", hint="give its code (H000123), archive number or head's ID number"

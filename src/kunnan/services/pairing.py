@@ -7,6 +7,13 @@ household has at most one active pairing, and its pairings never overlap, so
 as it stood on a day: a household counts when its status on that day (the
 latest status change up to it) is ``archived``.
 
+Pairing, visiting and ending go one way for one household or many: the facts of
+a whole batch (the households' standing, their pairings, the last visit under
+each) are read in a few queries, each item is judged by the rules in
+``kunnan.domain.pairing``, and the rows are written in bulk. ``pair assign``,
+``pair visit`` and ``pair end`` are batches of one; the demo pairs thousands,
+and an exit ends its household's pairing through the same ``end_many``.
+
 A paired household is overdue for a visit when neither a visit nor the start
 of its current pairing falls within the policy's visit interval
 (``pair_visit_days``, 90 by default) before the day: a newly paired or
@@ -16,19 +23,32 @@ re-paired household counts from the day it was paired.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, Table, and_, bindparam, case, exists, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
+from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.enums import HouseholdStatus, PairingStatus, Relation
-from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
-from kunnan.models import Household, Member, Org, Pairing, PairVisit
+from kunnan.domain.errors import InvalidInput
+from kunnan.domain.pairing import (
+    Span,
+    check_change,
+    check_end,
+    check_end_reason,
+    check_pairable,
+    check_reassign,
+    check_start,
+    nothing_to_end,
+    visit_pairing,
+)
+from kunnan.models import AuditEntry, Household, Member, Org, Pairing, PairVisit
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.services import audit
-from kunnan.services.households import household_code
+from kunnan.services.households import household_code, no_household
 from kunnan.services.orgs import UNION_KINDS, find_org, within
 from kunnan.services.policy import setting_value
 from kunnan.services.status import statuses_on
@@ -36,8 +56,32 @@ from kunnan.services.status import statuses_on
 VISIT_INTERVAL_SETTING = "pair_visit_days"
 
 
-def _assign_hint(code: str) -> str:
-    return f"kunnan pair assign {code} --unit … --contact … --phone …"
+@dataclass(frozen=True)
+class VisitPlan:
+    """A visit to log on a day, as ``pair visit`` takes it."""
+
+    on: dt.date
+    data: VisitCreate
+
+
+@dataclass(frozen=True)
+class PairingPlan:
+    """A household to pair from a day, as ``pair assign`` takes it, and the visits logged
+    under that pairing."""
+
+    household_id: int
+    data: PairingCreate
+    on: dt.date
+    visits: tuple[VisitPlan, ...] = ()
+
+
+@dataclass(frozen=True)
+class PairingEnd:
+    """A household's active pairing to end on a day, for a reason."""
+
+    household_id: int
+    on: dt.date
+    reason: str
 
 
 def active_pairing(session: Session, household: Household) -> Pairing | None:
@@ -47,42 +91,6 @@ def active_pairing(session: Session, household: Household) -> Pairing | None:
     ).first()
 
 
-def pairing_on(session: Session, household: Household, day: dt.date) -> Pairing | None:
-    """The pairing a visit on ``day`` belongs to (on a reassignment day, the new one)."""
-    return session.scalars(
-        select(Pairing)
-        .where(
-            Pairing.household_id == household.id,
-            Pairing.started_on <= day,
-            or_(Pairing.ended_on.is_(None), Pairing.ended_on >= day),
-        )
-        .order_by(Pairing.started_on.desc(), Pairing.id.desc())
-        .limit(1)
-    ).first()
-
-
-def _require_archived(household: Household, on: dt.date) -> None:
-    code = household_code(household.id)
-    if household.status != HouseholdStatus.ARCHIVED.value:
-        status = HouseholdStatus(household.status)
-        hint = None
-        if status in (HouseholdStatus.CANDIDATE, HouseholdStatus.IDENTIFYING):
-            hint = f"it is archived after the seven identification steps: kunnan identify status {code}"
-        raise RuleViolation(
-            f"{code} is {status.value} ({status.zh}); only archived households are paired",
-            hint=hint,
-        )
-    if household.archived_on is not None and on < household.archived_on:
-        raise RuleViolation(
-            f"{code} was archived on {household.archived_on.isoformat()}; "
-            f"it cannot be paired on {on.isoformat()}, before that"
-        )
-
-
-def _unit(session: Session, ref: str) -> Org:
-    return find_org(session, ref)
-
-
 def unit_of(session: Session, pairing: Pairing) -> Org:
     """The responsible unit of a pairing."""
     unit = session.get(Org, pairing.unit_id)
@@ -90,69 +98,277 @@ def unit_of(session: Session, pairing: Pairing) -> Org:
     return unit
 
 
-def assign(session: Session, household: Household, *, data: PairingCreate, on: dt.date) -> Pairing:
-    """Pair an archived household that has no active pairing."""
-    code = household_code(household.id)
-    _require_archived(household, on)
-    current = active_pairing(session, household)
-    if current is not None:
-        unit = unit_of(session, current)
-        raise Conflict(
-            f"{code} is already paired with {unit.name} ({current.contact_name}) "
-            f"since {current.started_on.isoformat()}",
-            hint=f"to change its unit or contact person: kunnan pair reassign {code} …",
-        )
-    last_end = session.scalar(
-        select(func.max(Pairing.ended_on)).where(Pairing.household_id == household.id)
-    )
-    if last_end is not None and on < last_end:
-        raise RuleViolation(
-            f"{code} was paired until {last_end.isoformat()}; "
-            f"a new pairing starts on that day or later, not {on.isoformat()}"
-        )
-    unit = _unit(session, data.unit)
-    pairing = _start(session, household, unit=unit, data=data, on=on)
-    audit.record(
-        session,
-        action="create",
-        entity="pairing",
-        entity_ref=code,
-        household_id=household.id,
-        changes={"unit": unit.code, "contact": data.contact, "phone": data.phone, "on": on},
-    )
-    return pairing
+# The facts of a batch ------------------------------------------------------------------
 
 
-def _start(
-    session: Session, household: Household, *, unit: Org, data: PairingCreate, on: dt.date
-) -> Pairing:
-    pairing = Pairing(
-        household_id=household.id,
-        unit_id=unit.id,
-        contact_name=data.contact,
-        contact_phone=data.phone,
-        started_on=on,
-        created_at=audit.context(session).at,
+def _spans(session: Session, household_ids: Iterable[int]) -> dict[int, list[Span]]:
+    """Every pairing of each household, oldest first."""
+    found: dict[int, list[Span]] = {}
+    for household_id, pairing_id, started_on, ended_on, contact, unit in session.execute(
+        select(
+            Pairing.household_id, Pairing.id, Pairing.started_on, Pairing.ended_on,
+            Pairing.contact_name, Org.name,
+        )
+        .join(Org, Org.id == Pairing.unit_id)
+        .where(Pairing.household_id.in_(set(household_ids)))
+        .order_by(Pairing.started_on, Pairing.id)
+    ):  # fmt: skip
+        span = Span(pairing_id, started_on, ended_on, contact, unit)
+        found.setdefault(household_id, []).append(span)
+    return found
+
+
+def _last_visits(session: Session, pairing_ids: Iterable[int]) -> dict[int, dt.date]:
+    """The day of the latest visit under each pairing that has one."""
+    return dict(
+        session.execute(
+            select(PairVisit.pairing_id, func.max(PairVisit.visited_on))
+            .where(PairVisit.pairing_id.in_(set(pairing_ids)))
+            .group_by(PairVisit.pairing_id)
+        ).all()
     )
-    session.add(pairing)
+
+
+def _units(session: Session, refs: Iterable[str]) -> dict[str, Org]:
+    """The organisations named by code or exact name, as ``find_org`` finds one."""
+    wanted = {ref.strip() for ref in refs}
+    found: dict[str, Org] = {}
+    for org in session.scalars(
+        select(Org).where(or_(Org.code.in_(wanted), Org.name.in_(wanted))).order_by(Org.id)
+    ):
+        for ref in (org.code, org.name):
+            if ref in wanted:
+                found.setdefault(ref, org)
+    return found
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+# Pairing -------------------------------------------------------------------------------
+
+
+def _pairing_row(
+    household_id: int, unit: Org, data: PairingCreate, on: dt.date, at: dt.datetime
+) -> dict[str, Any]:
+    return {
+        "household_id": household_id,
+        "unit_id": unit.id,
+        "contact_name": data.contact,
+        "contact_phone": data.phone,
+        "started_on": on,
+        "ended_on": None,
+        "end_reason": None,
+        "created_at": at,
+    }
+
+
+def pair_many(session: Session, plans: Sequence[PairingPlan]) -> list[int]:
+    """Pair each household and log the visits under its new pairing; the new pairings' ids.
+
+    Each is judged as ``pair assign`` judges one (archived, not before its archive date,
+    not paired now, not before its last pairing ended, a known unit) and each visit as
+    ``pair visit`` does. Any refusal refuses the batch: the caller rolls back.
+    """
+    if not plans:
+        return []
+    ids = [plan.household_id for plan in plans]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("a household appears twice in one batch of pairings")
     session.flush()
+    standing = {
+        household_id: (HouseholdStatus(status), archived_on)
+        for household_id, status, archived_on in session.execute(
+            select(Household.id, Household.status, Household.archived_on).where(
+                Household.id.in_(ids)
+            )
+        )
+    }
+    spans = _spans(session, ids)
+    units = _units(session, (plan.data.unit for plan in plans))
+    at = audit.context(session).at
+    rows: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    started: list[tuple[PairingPlan, Org]] = []
+    for plan in plans:
+        code = household_code(plan.household_id)
+        if plan.household_id not in standing:
+            raise no_household(plan.household_id)
+        check_pairable(code, *standing[plan.household_id], plan.on)
+        check_start(code, spans.get(plan.household_id, ()), plan.on)
+        unit = units.get(plan.data.unit.strip()) or find_org(session, plan.data.unit)
+        rows.append(_pairing_row(plan.household_id, unit, plan.data, plan.on, at))
+        started.append((plan, unit))
+        audits.append(
+            audit.row(
+                session, action="create", entity="pairing", entity_ref=code,
+                household_id=plan.household_id,
+                changes={"unit": unit.code, "contact": plan.data.contact, "phone": plan.data.phone,
+                         "on": plan.on},
+            )
+        )  # fmt: skip
+    connection = session.connection()
+    pairing_ids = insert_returning_ids(connection, _table(Pairing), rows)
+    insert_rows(connection, _table(AuditEntry), audits)
+    for (plan, unit), pairing_id in zip(started, pairing_ids, strict=True):
+        span = Span(pairing_id, plan.on, None, plan.data.contact, unit.name)
+        spans.setdefault(plan.household_id, []).append(span)
+    visits = [(plan.household_id, visit) for plan in plans for visit in plan.visits]
+    _log_visits(session, visits, spans)
+    return pairing_ids
+
+
+def assign(session: Session, household: Household, *, data: PairingCreate, on: dt.date) -> Pairing:
+    """Pair an archived household that has no active pairing (a batch of one)."""
+    (pairing_id,) = pair_many(session, [PairingPlan(household.id, data, on)])
+    pairing = session.get(Pairing, pairing_id)
+    assert pairing is not None
     return pairing
 
 
-def _check_end(session: Session, code: str, current: Pairing, on: dt.date, what: str) -> None:
-    if on < current.started_on:
-        raise RuleViolation(
-            f"{code} has been paired since {current.started_on.isoformat()}; "
-            f"{what} on {on.isoformat()} would be before that"
+# Visiting ------------------------------------------------------------------------------
+
+
+def visit_many(session: Session, visits: Sequence[tuple[int, VisitPlan]]) -> list[int]:
+    """Log each (household id, visit) under the pairing in force that day; the visits' ids.
+
+    Any refusal refuses the batch: the caller rolls back.
+    """
+    if not visits:
+        return []
+    session.flush()
+    spans = _spans(session, (household_id for household_id, _visit in visits))
+    return _log_visits(session, visits, spans)
+
+
+def _log_visits(
+    session: Session, visits: Sequence[tuple[int, VisitPlan]], spans: dict[int, list[Span]]
+) -> list[int]:
+    """Judge and write the visits, given every pairing of their households."""
+    at = audit.context(session).at
+    rows: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    for household_id, visit in visits:
+        code = household_code(household_id)
+        pairing = visit_pairing(code, spans.get(household_id, ()), visit.on)
+        data = visit.data
+        row = {
+            "pairing_id": pairing.id,
+            "household_id": household_id,
+            "visited_on": visit.on,
+            "visitor": data.by or pairing.contact,
+            "kind": data.kind.value,
+            "note": data.note,
+            "solved": data.solved or None,
+            "recorded_at": at,
+        }
+        rows.append(row)
+        audits.append(
+            audit.row(
+                session, action="create", entity="pair_visit", entity_ref=code,
+                household_id=household_id,
+                changes={"on": visit.on, "by": row["visitor"], "kind": row["kind"],
+                         "note": row["note"], "solved": row["solved"]},
+            )
+        )  # fmt: skip
+    connection = session.connection()
+    visit_ids = insert_returning_ids(connection, _table(PairVisit), rows)
+    insert_rows(connection, _table(AuditEntry), audits)
+    return visit_ids
+
+
+def log_visit(
+    session: Session, household: Household, *, data: VisitCreate, on: dt.date
+) -> PairVisit:
+    """Log a visit or call to a household under the pairing in force that day (a batch of one)."""
+    (visit_id,) = visit_many(session, [(household.id, VisitPlan(on, data))])
+    visit = session.get(PairVisit, visit_id)
+    assert visit is not None
+    return visit
+
+
+# Ending --------------------------------------------------------------------------------
+
+
+def end_many(session: Session, ends: Sequence[PairingEnd]) -> list[int | None]:
+    """End each household's active pairing; the ids of the pairings ended (None for a
+    household that has none).
+
+    Each is judged as ``pair end`` judges one: a reason, and not before the pairing began
+    or its last visit. Exits end their households' pairings through here. Any refusal
+    refuses the batch: the caller rolls back.
+    """
+    if not ends:
+        return []
+    session.flush()
+    active = {
+        household_id: (Span(pairing_id, started_on, None, contact, unit), unit_code)
+        for household_id, pairing_id, started_on, contact, unit, unit_code in session.execute(
+            select(Pairing.household_id, Pairing.id, Pairing.started_on, Pairing.contact_name,
+                   Org.name, Org.code)
+            .join(Org, Org.id == Pairing.unit_id)
+            .where(Pairing.household_id.in_({end.household_id for end in ends}),
+                   Pairing.ended_on.is_(None))
         )
-    last_visit = session.scalar(
-        select(func.max(PairVisit.visited_on)).where(PairVisit.pairing_id == current.id)
-    )
-    if last_visit is not None and on < last_visit:
-        raise RuleViolation(
-            f"{current.contact_name} visited {code} on {last_visit.isoformat()}; "
-            f"{what} on {on.isoformat()} would be before that visit"
+    }  # fmt: skip
+    last_visits = _last_visits(session, (span.id for span, _unit in active.values()))
+    ended: list[int | None] = []
+    updates: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    for end in ends:
+        if end.household_id not in active:
+            ended.append(None)
+            continue
+        current, unit_code = active[end.household_id]
+        code = household_code(end.household_id)
+        check_end_reason(end.reason)
+        check_end(code, current, last_visits.get(current.id), end.on, "ending it")
+        ended.append(current.id)
+        updates.append({"key_id": current.id, "ended": end.on, "why": end.reason})
+        audits.append(
+            audit.row(
+                session, action="end", entity="pairing", entity_ref=code,
+                household_id=end.household_id,
+                changes={"unit": unit_code, "contact": current.contact, "on": end.on,
+                         "reason": end.reason},
+            )
+        )  # fmt: skip
+    connection = session.connection()
+    if updates:
+        table = _table(Pairing)
+        connection.execute(
+            update(table)
+            .where(table.c.id == bindparam("key_id"))
+            .values(ended_on=bindparam("ended"), end_reason=bindparam("why")),
+            updates,
         )
+        for pairing_id in (row["key_id"] for row in updates):
+            held = session.identity_map.get(session.identity_key(Pairing, pairing_id))
+            if held is not None:
+                session.expire(held)
+    insert_rows(connection, _table(AuditEntry), audits)
+    return ended
+
+
+def end_active_pairing(
+    session: Session, household: Household, *, on: dt.date, reason: str
+) -> Pairing | None:
+    """End the household's active pairing on ``on``; None when it has none (a batch of one).
+
+    RuleViolation when ``on`` is before the pairing began or its last visit; InvalidInput
+    when no reason is given.
+    """
+    (ended,) = end_many(session, [PairingEnd(household.id, on, reason)])
+    return None if ended is None else session.get(Pairing, ended)
+
+
+def end_pairing(session: Session, household: Household, *, on: dt.date, reason: str) -> Pairing:
+    """``pair end``: like end_active_pairing, but a household with no pairing is refused."""
+    ended = end_active_pairing(session, household, on=on, reason=reason)
+    if ended is None:
+        raise nothing_to_end(household_code(household.id))
+    return ended
 
 
 def reassign(
@@ -165,30 +381,28 @@ def reassign(
 ) -> tuple[Pairing, Pairing]:
     """End the current pairing on ``on`` and start a new one that day; return (old, new)."""
     code = household_code(household.id)
-    current = active_pairing(session, household)
-    if current is None:
-        raise RuleViolation(
-            f"{code} is not paired, so there is nothing to reassign", hint=_assign_hint(code)
-        )
-    _require_archived(household, on)
-    _check_end(session, code, current, on, "a reassignment")
-    unit = _unit(session, data.unit)
+    session.flush()
+    span = check_reassign(code, _spans(session, [household.id]).get(household.id, ()))
+    check_pairable(code, HouseholdStatus(household.status), household.archived_on, on)
+    check_end(code, span, _last_visits(session, [span.id]).get(span.id), on, "a reassignment")
+    unit = find_org(session, data.unit)
+    current = session.get(Pairing, span.id)
+    assert current is not None
     old_unit = unit_of(session, current)
     same = (current.unit_id, current.contact_name, current.contact_phone) == (
         unit.id,
         data.contact,
         data.phone,
     )
-    if same:
-        raise InvalidInput(
-            f"{code} is already paired with {unit.name} ({data.contact}) at that number; "
-            "nothing to change"
-        )
+    check_change(code, same, unit.name, data.contact)
     why = reason or "reassigned"
     current.ended_on = on
     current.end_reason = why
     session.flush()  # the old pairing is closed before the new one opens (one active per household)
-    new = _start(session, household, unit=unit, data=data, on=on)
+    at = audit.context(session).at
+    (new_id,) = insert_returning_ids(
+        session.connection(), _table(Pairing), [_pairing_row(household.id, unit, data, on, at)]
+    )
     audit.record(
         session,
         action="reassign",
@@ -203,92 +417,9 @@ def reassign(
             "reason": why,
         },
     )
+    new = session.get(Pairing, new_id)
+    assert new is not None
     return current, new
-
-
-def end_active_pairing(
-    session: Session, household: Household, *, on: dt.date, reason: str
-) -> Pairing | None:
-    """End the household's active pairing on ``on``; None when it has none.
-
-    Exits call this to end the pairing of a household leaving the register.
-    RuleViolation when ``on`` is before the pairing began; InvalidInput when
-    no reason is given.
-    """
-    current = active_pairing(session, household)
-    if current is None:
-        return None
-    code = household_code(household.id)
-    if not reason.strip():
-        raise InvalidInput("--reason: say why the pairing ends")
-    _check_end(session, code, current, on, "ending it")
-    current.ended_on = on
-    current.end_reason = reason
-    unit = unit_of(session, current)
-    audit.record(
-        session,
-        action="end",
-        entity="pairing",
-        entity_ref=code,
-        household_id=household.id,
-        changes={"unit": unit.code, "contact": current.contact_name, "on": on, "reason": reason},
-    )
-    return current
-
-
-def end_pairing(session: Session, household: Household, *, on: dt.date, reason: str) -> Pairing:
-    """``pair end``: like end_active_pairing, but a household with no pairing is refused."""
-    ended = end_active_pairing(session, household, on=on, reason=reason)
-    if ended is None:
-        code = household_code(household.id)
-        raise RuleViolation(f"{code} is not paired, so there is no pairing to end")
-    return ended
-
-
-def log_visit(
-    session: Session, household: Household, *, data: VisitCreate, on: dt.date
-) -> PairVisit:
-    """Log a visit or call to a household under the pairing in force that day."""
-    code = household_code(household.id)
-    pairing = pairing_on(session, household, on)
-    if pairing is None:
-        current = active_pairing(session, household)
-        if current is None:
-            raise RuleViolation(
-                f"{code} is not paired; visits are logged by its contact person once it is",
-                hint=_assign_hint(code),
-            )
-        raise RuleViolation(
-            f"{code} was not paired on {on.isoformat()} "
-            f"(its pairing began on {current.started_on.isoformat()})"
-        )
-    visit = PairVisit(
-        pairing_id=pairing.id,
-        household_id=household.id,
-        visited_on=on,
-        visitor=data.by or pairing.contact_name,
-        kind=data.kind.value,
-        note=data.note,
-        solved=data.solved or None,
-        recorded_at=audit.context(session).at,
-    )
-    session.add(visit)
-    session.flush()
-    audit.record(
-        session,
-        action="create",
-        entity="pair_visit",
-        entity_ref=code,
-        household_id=household.id,
-        changes={
-            "on": on,
-            "by": visit.visitor,
-            "kind": visit.kind,
-            "note": visit.note,
-            "solved": visit.solved,
-        },
-    )
-    return visit
 
 
 def visit_interval(session: Session, *, on: dt.date) -> int:

@@ -72,11 +72,15 @@ def dibao_line(session: Session, *, area_code: str, year: int) -> int:
         select(PolicyLine).where(PolicyLine.area_code == area_code, PolicyLine.year == year)
     ).first()
     if line is None:
-        raise NotFound(
-            f"no dibao line for area {area_code} in {year}",
-            hint=f"kunnan policy set-line --area {area_code} --year {year} --amount …",
-        )
+        raise _no_line(area_code, year)
     return line.dibao_line_fen
+
+
+def _no_line(area_code: str, year: int) -> NotFound:
+    return NotFound(
+        f"no dibao line for area {area_code} in {year}",
+        hint=f"kunnan policy set-line --area {area_code} --year {year} --amount …",
+    )
 
 
 def set_setting(session: Session, *, key: str, value: str, effective_from: dt.date) -> Setting:
@@ -116,6 +120,49 @@ def setting_value(session: Session, key: str, *, on: dt.date) -> str:
     """The stored value of a setting in force on a day (its default if never set)."""
     found = _in_force(session, key, on)
     return found[0] if found else default_stored(SETTINGS[key])
+
+
+class PolicyBook:
+    """Every dibao line and every setting's history, read once, answered for any day.
+
+    For bulk work (imports, the demo) that asks the policy of many days: the answers are
+    those of ``dibao_line`` and ``setting_value``, without a query for each.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._settings: dict[str, list[tuple[dt.date, str]]] = {}
+        self._answers: dict[tuple[str, dt.date], str] = {}
+        for key, since, value in session.execute(
+            select(PolicySetting.key, PolicySetting.effective_from, PolicySetting.value).order_by(
+                PolicySetting.effective_from
+            )
+        ):
+            self._settings.setdefault(key, []).append((since, value))
+        self._lines = {
+            (area, year): fen
+            for area, year, fen in session.execute(
+                select(PolicyLine.area_code, PolicyLine.year, PolicyLine.dibao_line_fen)
+            )
+        }
+
+    def value(self, key: str, on: dt.date) -> str:
+        """The stored value of a setting in force on a day, as ``setting_value`` reads it."""
+        asked = (key, on)
+        if asked not in self._answers:
+            found = default_stored(SETTINGS[key])
+            for since, value in self._settings.get(key, ()):
+                if since > on:
+                    break
+                found = value
+            self._answers[asked] = found
+        return self._answers[asked]
+
+    def line(self, area_code: str, year: int) -> int:
+        """The dibao line in fen, as ``dibao_line`` reads it; NotFound names the missing line."""
+        fen = self._lines.get((area_code, year))
+        if fen is None:
+            raise _no_line(area_code, year)
+        return fen
 
 
 @dataclass(frozen=True)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
+from typing import cast
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
+from kunnan.db.bulk import insert_rows
 from kunnan.domain.enums import Category, HouseholdStatus
-from kunnan.domain.errors import RuleViolation
+from kunnan.domain.status import check_forward
 from kunnan.models import Household, StatusChange
 from kunnan.services import audit
 from kunnan.services.households import household_code
@@ -27,30 +31,76 @@ def change_status(
     """Set the household's status (and category, when given) from ``on``, keeping the history.
 
     History only moves forward: a change dated before the household's latest one is refused,
-    so the latest change on or before any day is the status that day.
+    so the latest change on or before any day is the status that day. A batch of one of
+    ``change_many``.
     """
-    latest = session.scalar(
-        select(func.max(StatusChange.changed_on)).where(StatusChange.household_id == household.id)
+    change_many(session, [StatusPlan(household.id, status, on, reason, category)])
+
+
+@dataclass(frozen=True)
+class StatusPlan:
+    """One household's change of status (and category, when given), for ``change_many``."""
+
+    household_id: int
+    status: HouseholdStatus
+    on: dt.date
+    reason: str
+    category: Category | None = None
+
+
+def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
+    """Change many households' status at once, each judged as ``change_status`` judges one.
+
+    Each household at most once. The latest change of every household is read in one
+    query and the rows are written in bulk; the households' objects in the session are
+    expired, so they read their new status.
+    """
+    if not plans:
+        return
+    session.flush()  # the households' pending changes, before their objects are expired
+    ids = [plan.household_id for plan in plans]
+    latest_change = (
+        select(func.max(StatusChange.changed_on))
+        .where(StatusChange.household_id == Household.id)
+        .scalar_subquery()
     )
-    if latest is not None and on < latest:
-        raise RuleViolation(
-            f"{household_code(household.id)} changed status on {latest.isoformat()}; "
-            f"a change dated {on.isoformat()} would go back in time"
+    found = {
+        household_id: (category, latest)
+        for household_id, category, latest in session.execute(
+            select(Household.id, Household.category, latest_change).where(Household.id.in_(ids))
         )
-    household.status = status.value
-    if category is not None:
-        household.category = category.value
-    household.updated_at = audit.context(session).at
-    session.add(
-        StatusChange(
-            household_id=household.id,
-            changed_on=on,
-            status=status.value,
-            category=household.category,
-            reason=reason[:200],
-            recorded_at=audit.context(session).at,
-        )
-    )
+    }
+    for plan in plans:
+        check_forward(household_code(plan.household_id), found[plan.household_id][1], plan.on)
+    at = audit.context(session).at
+    rows = [
+        {
+            "household_id": plan.household_id,
+            "changed_on": plan.on,
+            "status": plan.status.value,
+            "category": plan.category.value if plan.category else found[plan.household_id][0],
+            "reason": plan.reason[:200],
+            "recorded_at": at,
+        }
+        for plan in plans
+    ]
+    connection = session.connection()
+    insert_rows(connection, cast(Table, StatusChange.__table__), rows)
+    households = cast(Table, Household.__table__)
+    connection.execute(
+        update(households)
+        .where(households.c.id == bindparam("key_id"))
+        .values(status=bindparam("new_status"), category=bindparam("new_category"), updated_at=at),
+        [
+            {"key_id": row["household_id"], "new_status": row["status"],
+             "new_category": row["category"]}
+            for row in rows
+        ],
+    )  # fmt: skip
+    for household_id in ids:
+        held = session.identity_map.get(session.identity_key(Household, household_id))
+        if held is not None:
+            session.expire(held)
 
 
 def statuses_on(day: dt.date) -> Select[int, str, str | None]:
