@@ -54,8 +54,14 @@ from kunnan.services.funds import add_fund, contribute
 from kunnan.services.grant_batch import GrantPlan, grant_many
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
 from kunnan.services.households import household_code
-from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts
-from kunnan.services.identify_batch import History, PlannedStep, identify_many
+from kunnan.services.identification import (
+    ConfirmFacts,
+    CostFacts,
+    History,
+    InspectFacts,
+    PlannedStep,
+    identify_many,
+)
 from kunnan.services.imports import ImportReport, run_import
 from kunnan.services.orgs import add_org
 from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many

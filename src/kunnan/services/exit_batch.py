@@ -49,7 +49,7 @@ from kunnan.models import (
 from kunnan.services import audit
 from kunnan.services.households import household_code
 from kunnan.services.identification import CostFacts
-from kunnan.services.identify_batch import _Policy
+from kunnan.services.policy import PolicyBook as _Policy
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -72,11 +73,55 @@ def dibao_line(session: Session, *, area_code: str, year: int) -> int:
         select(PolicyLine).where(PolicyLine.area_code == area_code, PolicyLine.year == year)
     ).first()
     if line is None:
-        raise NotFound(
-            f"no dibao line for area {area_code} in {year}",
-            hint=f"kunnan policy set-line --area {area_code} --year {year} --amount …",
-        )
+        raise _no_line(area_code, year)
     return line.dibao_line_fen
+
+
+def _no_line(area_code: str, year: int) -> NotFound:
+    return NotFound(
+        f"no dibao line for area {area_code} in {year}",
+        hint=f"kunnan policy set-line --area {area_code} --year {year} --amount …",
+    )
+
+
+class PolicyBook:
+    """Every setting's history and every dibao line, read in two queries, answered for any day:
+    what ``setting_value`` and ``dibao_line`` answer, for paths that ask it thousands of times."""
+
+    def __init__(self, session: Session) -> None:
+        self._settings: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+        self._defaults: dict[str, str] = {}
+        for key, since, value in session.execute(
+            select(PolicySetting.key, PolicySetting.effective_from, PolicySetting.value).order_by(
+                PolicySetting.effective_from
+            )
+        ):
+            self._settings[key].append((since, value))
+        self._lines: dict[tuple[str, int], int] = {
+            (area, year): fen
+            for area, year, fen in session.execute(
+                select(PolicyLine.area_code, PolicyLine.year, PolicyLine.dibao_line_fen)
+            )
+        }
+
+    def value(self, key: str, on: dt.date) -> str:
+        """The stored value of a setting in force on a day (its default if never set)."""
+        found = None
+        for since, value in self._settings.get(key, ()):
+            if since <= on:
+                found = value
+        if found is None:
+            found = self._defaults.get(key)
+            if found is None:
+                found = self._defaults[key] = default_stored(SETTINGS[key])
+        return found
+
+    def line(self, area_code: str, year: int) -> int:
+        """The monthly per-person dibao line in fen; NotFound names the missing line."""
+        fen = self._lines.get((area_code, year))
+        if fen is None:
+            raise _no_line(area_code, year)
+        return fen
 
 
 def set_setting(session: Session, *, key: str, value: str, effective_from: dt.date) -> Setting:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import Category, HouseholdStatus
-from kunnan.domain.errors import RuleViolation
+from kunnan.domain.status import check_moves_forward
 from kunnan.models import Household, StatusChange
 from kunnan.services import audit
 from kunnan.services.households import household_code
@@ -32,25 +33,44 @@ def change_status(
     latest = session.scalar(
         select(func.max(StatusChange.changed_on)).where(StatusChange.household_id == household.id)
     )
-    if latest is not None and on < latest:
-        raise RuleViolation(
-            f"{household_code(household.id)} changed status on {latest.isoformat()}; "
-            f"a change dated {on.isoformat()} would go back in time"
-        )
+    check_moves_forward(household_code(household.id), latest, on)
     household.status = status.value
     if category is not None:
         household.category = category.value
     household.updated_at = audit.context(session).at
     session.add(
         StatusChange(
-            household_id=household.id,
-            changed_on=on,
-            status=status.value,
-            category=household.category,
-            reason=reason[:200],
-            recorded_at=audit.context(session).at,
+            **change_row(
+                session,
+                household.id,
+                on=on,
+                status=status,
+                category=household.category,
+                reason=reason,
+            )
         )
     )
+
+
+def change_row(
+    session: Session,
+    household_id: int,
+    *,
+    on: dt.date,
+    status: HouseholdStatus,
+    category: str | None,
+    reason: str,
+) -> dict[str, Any]:
+    """The columns of one status change, for ``change_status`` and the paths that insert many
+    at once (their caller has checked ``check_moves_forward``)."""
+    return {
+        "household_id": household_id,
+        "changed_on": on,
+        "status": status.value,
+        "category": category,
+        "reason": reason[:200],
+        "recorded_at": audit.context(session).at,
+    }
 
 
 def statuses_on(day: dt.date) -> Select[int, str, str | None]:

@@ -1,0 +1,58 @@
+"""A household's status over time: it only moves forward, and it says what the household may
+receive on a day.
+
+Every change of status is kept with its date, so the status on any day is the latest change
+on or before it. Services gather a household's changes (one query for a whole batch) and its
+latest exit; these functions judge from them, for one household or for thousands alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from kunnan.domain.enums import HouseholdStatus
+from kunnan.domain.errors import RuleViolation
+
+
+def check_moves_forward(code: str, latest: dt.date | None, on: dt.date) -> None:
+    """Refuse a change of status dated before the household's latest one."""
+    if latest is not None and on < latest:
+        raise RuleViolation(
+            f"{code} changed status on {latest.isoformat()}; "
+            f"a change dated {on.isoformat()} would go back in time"
+        )
+
+
+def status_on(changes: Sequence[tuple[dt.date, str]], day: dt.date) -> HouseholdStatus | None:
+    """The status on ``day`` from the changes in the order they were made (None: none by then)."""
+    found = None
+    for changed_on, status in changes:
+        if changed_on <= day:
+            found = status
+    return HouseholdStatus(found) if found is not None else None
+
+
+def check_may_receive(
+    code: str,
+    *,
+    on: dt.date,
+    registered_on: dt.date,
+    standing: HouseholdStatus,
+    left: tuple[dt.date, str] | None,
+    what: str,
+) -> HouseholdStatus:
+    """The household's ``standing`` on ``on``, refusing ``what`` (aid or a service) dated before
+    it was registered or while it has left the register (``left``: its latest exit's date and
+    kind)."""
+    if on < registered_on:
+        raise RuleViolation(
+            f"{code} was registered on {registered_on.isoformat()}; "
+            f"{what} dated {on.isoformat()} is before it"
+        )
+    if standing is HouseholdStatus.EXITED:
+        when = f" on {left[0].isoformat()} ({left[1]})" if left else ""
+        raise RuleViolation(
+            f"{code} left the register{when}; exited households receive no new aid or services"
+        )
+    return standing
