@@ -68,7 +68,7 @@ from kunnan.services.pair_batch import PairingPlan, VisitPlan, pair_many
 from kunnan.services.placements import place
 from kunnan.services.policy import set_line
 from kunnan.services.programs import find_program, set_rule
-from kunnan.services.training_batch import TraineePlan, train_many
+from kunnan.services.training import TraineePlan, train_many
 from kunnan.sheets.columns import match_header
 from kunnan.sheets.read import SourceRow
 
