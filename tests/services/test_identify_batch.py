@@ -1,4 +1,5 @@
-"""identify_many writes exactly what the seven one-by-one steps write, and refuses what they refuse."""
+"""Whole histories of the seven steps as one batch write exactly what the same steps write one at
+a time (each a batch of one, as the commands record them), and refuse what they refuse."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from kunnan.domain.enums import ArchiveLevel, Category, Cause, Decision, Step
 from kunnan.domain.errors import RuleViolation
 from kunnan.services import identification as one
 from kunnan.services.households import resolve_household
-from kunnan.services.identify_batch import History, PlannedStep, identify_many
+from kunnan.services.identification import History, PlannedStep, identify_many
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, make_id

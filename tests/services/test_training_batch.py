@@ -1,5 +1,5 @@
-"""train_many writes what training enroll, complete and certify write one by one, and refuses
-what they refuse."""
+"""A cohort enrolled, completed and certified as one batch writes what training enroll, complete
+and certify write one by one (each a batch of one), and the batch refuses what they refuse."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from kunnan.domain.errors import KunnanError
 from kunnan.schemas import validate
 from kunnan.schemas.service_aid import EnrolmentCreate, StageCreate
 from kunnan.services import training
-from kunnan.services.training_batch import TraineePlan, train_many
+from kunnan.services.training import TraineePlan, train_many
 from tests.conftest import AID, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger

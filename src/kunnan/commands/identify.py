@@ -622,11 +622,11 @@ def advance(
     note_clean, given = _cleaned(note_, given)
 
     def action(session: Session, target: Any) -> StepOutcome:
-        from kunnan.services.identification import _refuse_status
+        from kunnan.services.identification import status_refusal_of
 
         step = due_step(session, target)
         if step is None:
-            raise _refuse_status(target)
+            raise status_refusal_of(target)
         foreign = sorted(set(given) - STEP_OPTIONS[step])
         if foreign:
             names = ", ".join(OPTION_NAMES.get(n, "--" + n.replace("_", "-")) for n in foreign)

@@ -1,21 +1,32 @@
 """A household's status over time: its history only moves forward.
 
-Reports read a past day's status as the latest change up to that day, which
-is one answer only if no change is ever dated before the household's latest
-one. The services gather the latest change's date and ask here.
+Every change of status is kept with its date, so the status on any day is the latest change
+on or before it. Services gather a household's changes (one query for a whole batch) and its
+latest exit; these functions judge from them, for one household or for thousands alike.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
+from kunnan.domain.enums import HouseholdStatus
 from kunnan.domain.errors import RuleViolation
 
 
-def check_forward(code: str, latest_on: dt.date | None, on: dt.date) -> None:
-    """RuleViolation when a status change dated ``on`` would come before the latest one."""
-    if latest_on is not None and on < latest_on:
+def check_moves_forward(code: str, latest: dt.date | None, on: dt.date) -> None:
+    """Refuse a change of status dated before the household's latest one."""
+    if latest is not None and on < latest:
         raise RuleViolation(
-            f"{code} changed status on {latest_on.isoformat()}; "
+            f"{code} changed status on {latest.isoformat()}; "
             f"a change dated {on.isoformat()} would go back in time"
         )
+
+
+def status_on(changes: Sequence[tuple[dt.date, str]], day: dt.date) -> HouseholdStatus | None:
+    """The status on ``day`` from the changes in the order they were made (None: none by then)."""
+    found = None
+    for changed_on, status in changes:
+        if changed_on <= day:
+            found = status
+    return HouseholdStatus(found) if found is not None else None

@@ -56,15 +56,21 @@ from kunnan.services.finding import log_contact
 from kunnan.services.funds import add_fund, contribute
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
 from kunnan.services.households import household_code
-from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts
-from kunnan.services.identify_batch import History, PlannedStep, identify_many
+from kunnan.services.identification import (
+    ConfirmFacts,
+    CostFacts,
+    History,
+    InspectFacts,
+    PlannedStep,
+    identify_many,
+)
 from kunnan.services.imports import ImportReport, run_import
 from kunnan.services.orgs import add_org
 from kunnan.services.pairing import PairingPlan, VisitPlan, pair_many
 from kunnan.services.placements import place
 from kunnan.services.policy import set_line
 from kunnan.services.programs import find_program, set_rule
-from kunnan.services.training_batch import TraineePlan, train_many
+from kunnan.services.training import TraineePlan, train_many
 from kunnan.sheets.columns import match_header
 from kunnan.sheets.read import SourceRow
 

@@ -6,14 +6,14 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows
 from kunnan.domain.enums import Category, HouseholdStatus
-from kunnan.domain.status import check_forward
+from kunnan.domain.status import check_moves_forward
 from kunnan.models import Household, StatusChange
 from kunnan.services import audit
 from kunnan.services.households import household_code
@@ -71,17 +71,17 @@ def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
         )
     }
     for plan in plans:
-        check_forward(household_code(plan.household_id), found[plan.household_id][1], plan.on)
+        check_moves_forward(household_code(plan.household_id), found[plan.household_id][1], plan.on)
     at = audit.context(session).at
     rows = [
-        {
-            "household_id": plan.household_id,
-            "changed_on": plan.on,
-            "status": plan.status.value,
-            "category": plan.category.value if plan.category else found[plan.household_id][0],
-            "reason": plan.reason[:200],
-            "recorded_at": at,
-        }
+        change_row(
+            session,
+            plan.household_id,
+            on=plan.on,
+            status=plan.status,
+            category=plan.category.value if plan.category else found[plan.household_id][0],
+            reason=plan.reason,
+        )
         for plan in plans
     ]
     connection = session.connection()
@@ -101,6 +101,27 @@ def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
         held = session.identity_map.get(session.identity_key(Household, household_id))
         if held is not None:
             session.expire(held)
+
+
+def change_row(
+    session: Session,
+    household_id: int,
+    *,
+    on: dt.date,
+    status: HouseholdStatus,
+    category: str | None,
+    reason: str,
+) -> dict[str, Any]:
+    """The columns of one status change, for ``change_many`` and the paths that insert many
+    at once (their caller has checked ``check_moves_forward``)."""
+    return {
+        "household_id": household_id,
+        "changed_on": on,
+        "status": status.value,
+        "category": category,
+        "reason": reason[:200],
+        "recorded_at": audit.context(session).at,
+    }
 
 
 def statuses_on(day: dt.date) -> Select[int, str, str | None]:

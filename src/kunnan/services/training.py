@@ -6,7 +6,14 @@ household that is not archived on the day only with an explicit flag, and
 the enrolment keeps the household's status of that day. Each later stage
 (completed, certified, employed) is a row of its own, recorded only after
 the stage before and never dated before it; employment is also a job
-placement, so it changes the member's work and income.
+placement, so it changes the member's work and income. The rules are
+``kunnan.domain.training``'s.
+
+One path records enrolments and stages, for one trainee at the command line
+and for whole cohorts at once (the demo's year of classes): ``train_many``
+gathers what the rules need for the batch in a few queries, judges each
+trainee and writes with bulk inserts; ``enrol``, ``complete`` and ``certify``
+are batches of one through it.
 
 The funnel counts, per class, trade or year, how many trainees reached each
 stage. A class counts toward the year it starts, and so do its trainees and
@@ -17,20 +24,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, Table, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.domain.casework import STAGES, stage_before
+from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.dates import DateError, not_in_future
 from kunnan.domain.enums import HouseholdStatus, Relation, Trade, TrainingStage
+from kunnan.domain.aid import receipt_refusal
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from kunnan.domain.status import status_on
+from kunnan.domain.training import (
+    ClassFacts,
+    TraineeFacts,
+    check_certificate,
+    check_enrolment,
+    check_stage,
+)
 from kunnan.models import (
+    AuditEntry,
     Household,
+    HouseholdExit,
     JobPlacement,
     Member,
     Org,
+    StatusChange,
     TrainingClass,
     TrainingEnrolment,
     TrainingProgress,
@@ -42,26 +64,11 @@ from kunnan.schemas.service_aid import (
     TrainingClassCreate,
 )
 from kunnan.services import audit
-from kunnan.services.aid import check_may_receive
-from kunnan.services.households import household_code, resolve_household
+from kunnan.services.households import household_code, resolve_household, resolve_households
 from kunnan.services.orgs import find_org
 from kunnan.services.placements import member_or_head, place_member
 
 _CODE = re.compile(r"[Cc]([0-9０-９]{1,12})")
-
-#: How a message says a trainee reached each stage: (has …, … on a date).
-_REACHED = {
-    TrainingStage.ENROLLED: ("been enrolled in class {klass}", "was enrolled in class {klass}"),
-    TrainingStage.COMPLETED: ("completed class {klass}", "completed class {klass}"),
-    TrainingStage.CERTIFIED: ("been certified after class {klass}", "was certified"),
-    TrainingStage.EMPLOYED: ("been employed after class {klass}", "was employed"),
-}
-#: The command that records each stage, for hints.
-_COMMAND = {
-    TrainingStage.COMPLETED: "complete",
-    TrainingStage.CERTIFIED: "certify",
-    TrainingStage.EMPLOYED: "employ",
-}
 
 
 def class_code(class_id: int) -> str:
@@ -81,16 +88,6 @@ def resolve_class(session: Session, ref: str) -> TrainingClass:
     if found is None:
         raise NotFound(f"no training class '{text}'", hint="kunnan training list shows them")
     return found
-
-
-def _lock_class(session: Session, found: TrainingClass) -> TrainingClass:
-    """Hold the class's row, so two enrolments into its last place queue (PostgreSQL)."""
-    return session.scalars(
-        select(TrainingClass)
-        .where(TrainingClass.id == found.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
 
 
 def add_class(session: Session, *, data: TrainingClassCreate) -> TrainingClass:
@@ -126,66 +123,381 @@ def add_class(session: Session, *, data: TrainingClassCreate) -> TrainingClass:
     return found
 
 
+# Enrolment, completion and certification: one path for one trainee and for cohorts ------------
+
+
+@dataclass(frozen=True)
+class TraineePlan:
+    """One member's way through a class: the enrolment (``enrolled_on``; None when the member
+    is enrolled already) and the stages reached after it (None: not yet)."""
+
+    class_id: int
+    household_id: int
+    member_id: int
+    enrolled_on: dt.date | None
+    not_archived: bool = False
+    completed_on: dt.date | None = None
+    certified_on: dt.date | None = None
+    certificate_no: str | None = None
+
+
 def enrol(session: Session, *, data: EnrolmentCreate) -> TrainingEnrolment:
     """Enrol a member (default: the head worker) in a class with a place left."""
     household = resolve_household(session, data.household, lock=True)
-    found = _lock_class(session, resolve_class(session, data.training_class))
-    on, code, klass = data.on_date, household_code(household.id), class_code(found.id)
+    found = resolve_class(session, data.training_class)
     member = member_or_head(household, data.member)
-    standing = check_may_receive(session, household, on, what="an enrolment")
-    if standing is not HouseholdStatus.ARCHIVED and not data.not_archived:
-        raise RuleViolation(
-            f"{code} is {standing.value} ({standing.zh}) on {on.isoformat()}, not archived; "
-            "classes are open, but a trainee from a household that is not archived is "
-            "enrolled only with --not-archived"
-        )
-    if on > found.ends_on:
-        raise RuleViolation(
-            f"class {klass} ended on {found.ends_on.isoformat()}; "
-            f"an enrolment dated {on.isoformat()} is after it"
-        )
-    already = session.scalars(
-        select(TrainingEnrolment).where(
-            TrainingEnrolment.class_id == found.id, TrainingEnrolment.member_id == member.id
-        )
-    ).first()
-    if already is not None:
-        raise Conflict(
-            f"{member.name} of {code} is already enrolled in class {klass} "
-            f"(since {already.enrolled_on.isoformat()})"
-        )
-    if found.capacity is not None:
-        taken = session.scalar(
-            select(func.count(TrainingEnrolment.id)).where(TrainingEnrolment.class_id == found.id)
-        )
-        if (taken or 0) >= found.capacity:
-            raise RuleViolation(
-                f"class {klass} ({found.name}) is full: all {found.capacity} places are taken"
-            )
-    enrolment = TrainingEnrolment(
-        class_id=found.id,
-        household_id=household.id,
-        member_id=member.id,
-        enrolled_on=on,
-        household_status=standing.value,
-        recorded_at=audit.context(session).at,
+    plan = TraineePlan(found.id, household.id, member.id, data.on_date, data.not_archived)
+    [enrolment_id] = train_many(session, [plan])
+    enrolment = session.get(TrainingEnrolment, enrolment_id)
+    assert enrolment is not None
+    return enrolment
+
+
+def complete(session: Session, *, data: StageCreate) -> TrainingProgress:
+    """The trainee completed the class (结业)."""
+    trainee = find_trainee(
+        session, training_class=data.training_class, household=data.household, member=data.member
     )
-    session.add(enrolment)
+    train_many(session, [trainee.plan(completed_on=data.on_date)])
+    return _progress_of(session, trainee.enrolment, TrainingStage.COMPLETED)
+
+
+def certify(session: Session, *, data: StageCreate) -> TrainingProgress:
+    """The trainee passed the skills appraisal and holds certificate ``certificate_no`` (鉴定)."""
+    number = check_certificate(data.certificate_no)
+    trainee = find_trainee(
+        session, training_class=data.training_class, household=data.household, member=data.member
+    )
+    train_many(session, [trainee.plan(certified_on=data.on_date, certificate_no=number)])
+    return _progress_of(session, trainee.enrolment, TrainingStage.CERTIFIED)
+
+
+def train_many(session: Session, plans: Sequence[TraineePlan]) -> list[int]:
+    """Record every plan, or none: any refusal refuses the batch. Returns the enrolment ids."""
+    if not plans:
+        return []
     session.flush()
-    audit.record(
+    cohort = _Cohort(session, plans)
+    for plan in plans:
+        cohort.play(plan)
+    return cohort.write()
+
+
+@dataclass(frozen=True)
+class _Member:
+    household_id: int
+    name: str
+    is_head: bool
+
+
+@dataclass(slots=True)
+class _Enrolled:
+    """A member's enrolment in a class: in the ledger (``id``) or a new row of the batch
+    (``row``, its place), its date and the stages reached after it."""
+
+    on: dt.date
+    id: int | None = None
+    row: int | None = None
+    reached: dict[TrainingStage, dt.date] = field(default_factory=dict)
+
+
+class _Cohort:
+    """What the rules need for a batch of trainees, loaded in a few queries, and the rows the
+    batch writes."""
+
+    def __init__(self, session: Session, plans: Sequence[TraineePlan]) -> None:
+        self.session = session
+        self.today = audit.context(session).at.date()
+        household_ids = sorted({p.household_id for p in plans})
+        class_ids = sorted({p.class_id for p in plans})
+        enrolling = sorted({p.household_id for p in plans if p.enrolled_on is not None})
+        self.households: dict[int, tuple[dt.date, str]] = {
+            household_id: (registered_on, status)
+            for household_id, registered_on, status in session.execute(
+                select(Household.id, Household.registered_on, Household.status).where(
+                    Household.id.in_(household_ids)
+                )
+            )
+        }
+        self.members = {
+            member_id: _Member(household_id, name, relation == Relation.HEAD.value)
+            for member_id, household_id, name, relation in session.execute(
+                select(Member.id, Member.household_id, Member.name, Member.relation).where(
+                    Member.id.in_(sorted({p.member_id for p in plans}))
+                )
+            )
+        }
+        query = select(TrainingClass).where(TrainingClass.id.in_(class_ids))
+        if enrolling:
+            # Two enrolments into a class's last place queue on its row (PostgreSQL).
+            query = query.with_for_update().execution_options(populate_existing=True)
+        self.classes = {c.id: c for c in session.scalars(query)}
+        self.history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+        self.exits: dict[int, tuple[dt.date, str]] = {}
+        if enrolling:
+            for household_id, changed_on, status in session.execute(
+                select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
+                .where(StatusChange.household_id.in_(enrolling))
+                .order_by(StatusChange.id)
+            ):
+                self.history[household_id].append((changed_on, status))
+            for household_id, exited_on, kind in session.execute(
+                select(HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
+                .where(HouseholdExit.household_id.in_(enrolling))
+                .order_by(HouseholdExit.exited_on, HouseholdExit.id)
+            ):
+                self.exits[household_id] = (exited_on, kind)
+        self.taken: Counter[int] = Counter()
+        #: Each member's enrolment in each class, by (class, member).
+        self.enrolled: dict[tuple[int, int], _Enrolled] = {}
+        for enrolment_id, class_id, member_id, on in session.execute(
+            select(
+                TrainingEnrolment.id,
+                TrainingEnrolment.class_id,
+                TrainingEnrolment.member_id,
+                TrainingEnrolment.enrolled_on,
+            ).where(TrainingEnrolment.class_id.in_(class_ids))
+        ):
+            self.taken[class_id] += 1
+            self.enrolled[(class_id, member_id)] = _Enrolled(on, id=enrolment_id)
+        going_on = {
+            found.id: found
+            for p in plans
+            if p.enrolled_on is None
+            and (found := self.enrolled.get((p.class_id, p.member_id))) is not None
+        }
+        if going_on:
+            for enrolment_id, stage, on in session.execute(
+                select(
+                    TrainingProgress.enrolment_id, TrainingProgress.stage, TrainingProgress.on_date
+                ).where(TrainingProgress.enrolment_id.in_(list(going_on)))
+            ):
+                going_on[enrolment_id].reached[TrainingStage(stage)] = on
+        self.enrolments: list[dict[str, Any]] = []
+        #: Progress rows, each with the enrolment it belongs to (whose id may come later).
+        self.progress: list[tuple[_Enrolled, dict[str, Any]]] = []
+        self.audits: list[dict[str, Any]] = []
+        #: The enrolment each plan is about, plan by plan.
+        self.planned: list[_Enrolled] = []
+
+    def play(self, plan: TraineePlan) -> None:
+        """Judge one trainee's plan and record it (nothing is written until ``write``)."""
+        klass = self.classes.get(plan.class_id)
+        if klass is None:
+            raise _lookup_error(resolve_class, self.session, class_code(plan.class_id))
+        code = household_code(plan.household_id)
+        household = self.households.get(plan.household_id)
+        if household is None:
+            error = resolve_households(self.session, [code])[code]
+            assert not isinstance(error, int)
+            raise error
+        member = self.members.get(plan.member_id)
+        if member is None or member.household_id != plan.household_id:
+            raise NotFound(f"{code} has no member {plan.member_id}")
+        facts = _class_facts(klass)
+        trainee = TraineeFacts(code, member.name, member.is_head)
+        if plan.enrolled_on is not None:
+            enrolled = self._enrol(plan, facts, trainee, household)
+        else:
+            found = self.enrolled.get((klass.id, plan.member_id))
+            if found is None:
+                raise _not_enrolled(trainee, facts.code)
+            enrolled = found
+        self.planned.append(enrolled)
+        if plan.completed_on is not None:
+            self._stage(enrolled, plan, facts, trainee, TrainingStage.COMPLETED)
+        if plan.certified_on is not None:
+            self._stage(enrolled, plan, facts, trainee, TrainingStage.CERTIFIED)
+
+    def _enrol(
+        self,
+        plan: TraineePlan,
+        klass: ClassFacts,
+        trainee: TraineeFacts,
+        household: tuple[dt.date, str],
+    ) -> _Enrolled:
+        on = plan.enrolled_on
+        assert on is not None
+        self._not_future(on)
+        registered_on, status = household
+        standing = status_on(self.history[plan.household_id], on) or HouseholdStatus(status)
+        refusal = receipt_refusal(
+            trainee.household,
+            on,
+            what="an enrolment",
+            registered_on=registered_on,
+            status=standing,
+            left=self.exits.get(plan.household_id),
+        )
+        if refusal is not None:
+            raise RuleViolation(refusal)
+        key = (plan.class_id, plan.member_id)
+        earlier = self.enrolled.get(key)
+        check_enrolment(
+            klass,
+            trainee,
+            on=on,
+            standing=standing,
+            not_archived=plan.not_archived,
+            enrolled_since=earlier.on if earlier is not None else None,
+            taken=self.taken[plan.class_id],
+        )
+        self.taken[plan.class_id] += 1
+        enrolled = self.enrolled[key] = _Enrolled(on, row=len(self.enrolments))
+        self.enrolments.append(
+            {
+                "class_id": plan.class_id,
+                "household_id": plan.household_id,
+                "member_id": plan.member_id,
+                "enrolled_on": on,
+                "household_status": standing.value,
+                "recorded_at": audit.context(self.session).at,
+            }
+        )
+        self.audits.append(
+            audit.row(
+                self.session,
+                action="create",
+                entity="training_enrolment",
+                entity_ref=klass.code,
+                household_id=plan.household_id,
+                changes={
+                    "class": klass.code,
+                    "member": trainee.member,
+                    "on_date": on,
+                    "household_status": standing.value,
+                },
+            )
+        )
+        return enrolled
+
+    def _stage(
+        self,
+        enrolled: _Enrolled,
+        plan: TraineePlan,
+        klass: ClassFacts,
+        trainee: TraineeFacts,
+        stage: TrainingStage,
+    ) -> None:
+        certificate = None
+        if stage is TrainingStage.CERTIFIED:
+            certificate = check_certificate(plan.certificate_no)
+            on = plan.certified_on
+        else:
+            on = plan.completed_on
+        assert on is not None
+        self._not_future(on)
+        check_stage(
+            klass, trainee, {TrainingStage.ENROLLED: enrolled.on, **enrolled.reached}, stage, on
+        )
+        enrolled.reached[stage] = on
+        row, entry = progress_rows(
+            self.session,
+            class_id=plan.class_id,
+            household_id=plan.household_id,
+            member=trainee.member,
+            stage=stage,
+            on=on,
+            certificate_no=certificate,
+        )
+        self.progress.append((enrolled, row))
+        self.audits.append(entry)
+
+    def _not_future(self, on: dt.date) -> None:
+        try:
+            not_in_future(on, today=self.today)
+        except DateError as error:
+            raise InvalidInput(f"--on: {error}") from None
+
+    def write(self) -> list[int]:
+        """Insert every row the batch produced; the enrolment ids, plan by plan."""
+        connection = self.session.connection()
+        new_ids = insert_returning_ids(connection, _table(TrainingEnrolment), self.enrolments)
+        for enrolled in self.enrolled.values():
+            if enrolled.row is not None:
+                enrolled.id = new_ids[enrolled.row]
+        insert_rows(
+            connection,
+            _table(TrainingProgress),
+            [{**row, "enrolment_id": enrolled.id} for enrolled, row in self.progress],
+        )
+        insert_rows(connection, _table(AuditEntry), self.audits)
+        self.session.expire_all()
+        return [cast(int, enrolled.id) for enrolled in self.planned]
+
+
+def progress_rows(
+    session: Session,
+    *,
+    class_id: int,
+    household_id: int,
+    member: str,
+    stage: TrainingStage,
+    on: dt.date,
+    certificate_no: str | None = None,
+    placement_id: int | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A stage reached after enrolment: its row (without its enrolment's id) and its audit row."""
+    row = {
+        "stage": stage.value,
+        "on_date": on,
+        "certificate_no": certificate_no,
+        "placement_id": placement_id,
+        "recorded_at": audit.context(session).at,
+    }
+    entry = audit.row(
         session,
         action="create",
-        entity="training_enrolment",
-        entity_ref=klass,
-        household_id=household.id,
+        entity="training_progress",
+        entity_ref=class_code(class_id),
+        household_id=household_id,
         changes={
-            "class": klass,
-            "member": member.name,
+            "member": member,
+            "stage": stage.value,
             "on_date": on,
-            "household_status": standing.value,
+            "certificate_no": certificate_no,
         },
     )
-    return enrolment
+    return row, entry
+
+
+def _class_facts(klass: TrainingClass) -> ClassFacts:
+    return ClassFacts(
+        class_code(klass.id), klass.name, klass.starts_on, klass.ends_on, klass.capacity
+    )
+
+
+def _lookup_error(find: Any, session: Session, ref: str) -> Exception:
+    """The error ``find`` gives for ``ref``: the one wording of a missing record."""
+    try:
+        find(session, ref)
+    except NotFound as error:
+        return error
+    raise AssertionError(f"{ref} was found after all")
+
+
+def _not_enrolled(trainee: TraineeFacts, klass: str) -> NotFound:
+    return NotFound(
+        f"{trainee.who} is not enrolled in class {klass}",
+        hint=f"kunnan training enroll {klass} {trainee.household}",
+    )
+
+
+def _progress_of(
+    session: Session, enrolment: TrainingEnrolment, stage: TrainingStage
+) -> TrainingProgress:
+    return session.scalars(
+        select(TrainingProgress).where(
+            TrainingProgress.enrolment_id == enrolment.id, TrainingProgress.stage == stage.value
+        )
+    ).one()
+
+
+def _table(model: Any) -> Table:
+    return cast(Table, model.__table__)
+
+
+# Employment: the last stage, a job placement too -------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -194,6 +506,30 @@ class Trainee:
     household: Household
     member: Member
     enrolment: TrainingEnrolment
+
+    def plan(
+        self,
+        *,
+        completed_on: dt.date | None = None,
+        certified_on: dt.date | None = None,
+        certificate_no: str | None = None,
+    ) -> TraineePlan:
+        """This trainee's later stages, as a plan for ``train_many``."""
+        return TraineePlan(
+            self.klass.id,
+            self.household.id,
+            self.member.id,
+            None,
+            completed_on=completed_on,
+            certified_on=certified_on,
+            certificate_no=certificate_no,
+        )
+
+
+def _trainee_facts(household: Household, member: Member) -> TraineeFacts:
+    return TraineeFacts(
+        household_code(household.id), member.name, member.relation == Relation.HEAD.value
+    )
 
 
 def find_trainee(
@@ -209,11 +545,7 @@ def find_trainee(
         )
     ).first()
     if enrolment is None:
-        code = household_code(target.id)
-        raise NotFound(
-            f"{person.name} of {code} is not enrolled in class {class_code(found.id)}",
-            hint=f"kunnan training enroll {class_code(found.id)} {code}",
-        )
+        raise _not_enrolled(_trainee_facts(target, person), class_code(found.id))
     return Trainee(klass=found, household=target, member=person, enrolment=enrolment)
 
 
@@ -229,108 +561,14 @@ def stages_reached(session: Session, enrolment: TrainingEnrolment) -> dict[Train
     return reached
 
 
-def _check_next(session: Session, trainee: Trainee, stage: TrainingStage, on: dt.date) -> None:
-    """Refuse a stage out of order, twice, or dated before the stage it follows."""
-    reached = stages_reached(session, trainee.enrolment)
-    who = f"{trainee.member.name} of {household_code(trainee.household.id)}"
-    klass = class_code(trainee.klass.id)
-    if stage in reached:
-        raise Conflict(
-            f"{who} has already {_REACHED[stage][0].format(klass=klass)} "
-            f"(on {reached[stage].isoformat()})"
-        )
-    before = stage_before(stage)
-    assert before is not None  # enrolment is not recorded through here
-    if before not in reached:
-        missing = next(s for s in STAGES if s not in reached)
-        member = (
-            f" --member {trainee.member.name}" if trainee.member.relation != Relation.HEAD else ""
-        )
-        raise RuleViolation(
-            f"{who} has not {_REACHED[before][0].format(klass=klass)} yet; the stages go "
-            "enrolled → completed → certified → employed, each after the one before",
-            hint=f"kunnan training {_COMMAND[missing]} {klass} "
-            f"{household_code(trainee.household.id)}{member}",
-        )
-    if on < reached[before]:
-        raise RuleViolation(
-            f"{who} {_REACHED[before][1].format(klass=klass)} on {reached[before].isoformat()}; "
-            f"the next stage cannot be dated {on.isoformat()}, before that"
-        )
-    if stage is TrainingStage.COMPLETED and on < trainee.klass.starts_on:
-        raise RuleViolation(
-            f"class {klass} starts on {trainee.klass.starts_on.isoformat()}; "
-            f"it cannot be completed on {on.isoformat()}"
-        )
-
-
-def _progress(
-    session: Session,
-    trainee: Trainee,
-    stage: TrainingStage,
-    on: dt.date,
-    *,
-    certificate_no: str | None = None,
-    placement: JobPlacement | None = None,
-) -> TrainingProgress:
-    row = TrainingProgress(
-        enrolment_id=trainee.enrolment.id,
-        stage=stage.value,
-        on_date=on,
-        certificate_no=certificate_no,
-        placement_id=placement.id if placement is not None else None,
-        recorded_at=audit.context(session).at,
-    )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        action="create",
-        entity="training_progress",
-        entity_ref=class_code(trainee.klass.id),
-        household_id=trainee.household.id,
-        changes={
-            "member": trainee.member.name,
-            "stage": stage.value,
-            "on_date": on,
-            "certificate_no": certificate_no,
-        },
-    )
-    return row
-
-
-def complete(session: Session, *, data: StageCreate) -> TrainingProgress:
-    """The trainee completed the class (结业)."""
-    trainee = find_trainee(
-        session, training_class=data.training_class, household=data.household, member=data.member
-    )
-    _check_next(session, trainee, TrainingStage.COMPLETED, data.on_date)
-    return _progress(session, trainee, TrainingStage.COMPLETED, data.on_date)
-
-
-def certify(session: Session, *, data: StageCreate) -> TrainingProgress:
-    """The trainee passed the skills appraisal and holds certificate ``certificate_no`` (鉴定)."""
-    if data.certificate_no is None:
-        raise InvalidInput("--certificate: is required (the skills certificate's number)")
-    trainee = find_trainee(
-        session, training_class=data.training_class, household=data.household, member=data.member
-    )
-    _check_next(session, trainee, TrainingStage.CERTIFIED, data.on_date)
-    return _progress(
-        session,
-        trainee,
-        TrainingStage.CERTIFIED,
-        data.on_date,
-        certificate_no=data.certificate_no,
-    )
-
-
 def employ(session: Session, *, data: EmployCreate) -> tuple[TrainingProgress, JobPlacement]:
     """The certified trainee took a job (就业): a placement that becomes their work and income."""
     trainee = find_trainee(
         session, training_class=data.training_class, household=data.household, member=data.member
     )
-    _check_next(session, trainee, TrainingStage.EMPLOYED, data.on_date)
+    facts = _trainee_facts(trainee.household, trainee.member)
+    reached = stages_reached(session, trainee.enrolment)
+    check_stage(_class_facts(trainee.klass), facts, reached, TrainingStage.EMPLOYED, data.on_date)
     placement = place_member(
         session,
         trainee.household,
@@ -342,9 +580,19 @@ def employ(session: Session, *, data: EmployCreate) -> tuple[TrainingProgress, J
         on=data.on_date,
         enrolment=trainee.enrolment,
     )
-    progress = _progress(
-        session, trainee, TrainingStage.EMPLOYED, data.on_date, placement=placement
+    row, entry = progress_rows(
+        session,
+        class_id=trainee.klass.id,
+        household_id=trainee.household.id,
+        member=facts.member,
+        stage=TrainingStage.EMPLOYED,
+        on=data.on_date,
+        placement_id=placement.id,
     )
+    progress = TrainingProgress(**row, enrolment_id=trainee.enrolment.id)
+    session.add(progress)
+    session.add(AuditEntry(**entry))
+    session.flush()
     return progress, placement
 
 
