@@ -28,6 +28,7 @@ from kunnan.domain.enums import (
     HouseholdStatus,
     HousingType,
     ObjectionStatus,
+    PipelineStage,
     Step,
 )
 from kunnan.domain.errors import InvalidInput
@@ -892,7 +893,6 @@ def status(
         render_rows(objections, OBJECTION_FIELDS, shown, title="异议" if zh else "Objections")
 
 
-STAGE_ZH = {"archived": "已建档", "rejected": "未通过"}
 PIPELINE_FIELDS = (
     Field("stage", "Stage", "环节"),
     Field("waiting", "Waiting here", "待办户数", "int"),
@@ -926,6 +926,6 @@ def pipeline(
     records = report.rows
     if shown.format is OutputFormat.TABLE and shown.lang == "zh":
         for record in records:
-            record["stage"] = STAGE_ZH.get(record["stage"]) or Step(record["stage"]).zh
+            record["stage"] = PipelineStage(record["stage"]).zh
     total = {"stage": "合计" if shown.lang == "zh" else "total", **report.total}
     render_rows(records, PIPELINE_FIELDS, shown, total=total)

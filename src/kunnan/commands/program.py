@@ -44,11 +44,6 @@ PROGRAM_FIELDS = (
 )
 #: JSON and CSV carry each amount in its own field; tables show them in one column.
 MACHINE_FIELDS = tuple(f for f in PROGRAM_FIELDS if f.key != "standards")
-LEVEL_LABELS = {
-    "undergraduate_fen": ("undergraduate", "本科"),
-    "junior_college_fen": ("junior college", "大专"),
-    "high_school_fen": ("high school", "高中"),
-}
 
 SWITCHES = ("ceiling", "archived_only", "admission_required")
 
@@ -58,7 +53,10 @@ def _fields(output: OutputFormat) -> tuple[Field, ...]:
 
 
 def _on_screen(rows: list[dict[str, Any]], output: OutputFormat, lang: str) -> list[dict[str, Any]]:
-    """In tables switches read yes/no (是/否) and the standards share one column."""
+    """In tables switches read yes/no (是/否) and the standards share one column, each
+    named by its admission level (本科 1,500.00; 大专 …)."""
+    from kunnan.services.programs import LEVEL_COLUMNS
+
     if output is not OutputFormat.TABLE:
         return rows
     words = {True: "是", False: "否"} if lang == "zh" else {True: "yes", False: "no"}
@@ -68,9 +66,10 @@ def _on_screen(rows: list[dict[str, Any]], output: OutputFormat, lang: str) -> l
             k: words[v] if k in SWITCHES and isinstance(v, bool) else v for k, v in row.items()
         }
         parts = [format_fen(row["standard_fen"])] if row["standard_fen"] is not None else []
-        for key, (en, zh) in LEVEL_LABELS.items():
+        for level, key in LEVEL_COLUMNS.items():
             if row[key] is not None:
-                parts.append(f"{zh if lang == 'zh' else en} {format_fen(row[key])}")
+                name = level.zh if lang == "zh" else level.value.replace("_", " ")
+                parts.append(f"{name} {format_fen(row[key])}")
         record["standards"] = "; ".join(parts)
         shown.append(record)
     return shown

@@ -24,7 +24,7 @@ from kunnan.domain.enums import (
     FundSource,
     Guarantee,
     Labelled,
-    Step,
+    PipelineStage,
     Trade,
 )
 from kunnan.ui.console import note
@@ -245,10 +245,7 @@ def pipeline(
     )
     shown_rows = report.rows
     if state(ctx).lang == "zh" and output is not OutputFormat.JSON:
-        names = {"archived": "已建档", "rejected": "未通过"}
-        report.rows = [
-            r | {"stage": names.get(r["stage"]) or Step(r["stage"]).zh} for r in shown_rows
-        ]
+        report.rows = [r | {"stage": PipelineStage(r["stage"]).zh} for r in shown_rows]
     _emit(ctx, report, fields, output, title=("Identification pipeline", "精准识别进度"))
 
 
@@ -634,7 +631,6 @@ def _labelled_sections(report: Report, lang: str) -> dict[str, list[dict[str, An
     """Each part's rows with choices shown in the language (for tables, charts and HTML)."""
     parts = report.extra
     zh = lang == "zh"
-    stage_zh = {"archived": "已建档", "rejected": "未通过"}
     return {
         "categories": _label_rows(parts["categories"].rows, "category", Category, lang),
         "causes": _label_rows(parts["causes"].rows, "cause", Cause, lang),
@@ -644,7 +640,7 @@ def _labelled_sections(report: Report, lang: str) -> dict[str, list[dict[str, An
         ],
         "exits": parts["exits"].rows,
         "pipeline": [
-            r | {"stage": (stage_zh.get(r["stage"]) or Step(r["stage"]).zh) if zh else r["stage"]}
+            r | {"stage": PipelineStage(r["stage"]).zh if zh else r["stage"]}
             for r in parts["pipeline"].rows
         ],
         "areas": parts["areas"].rows,

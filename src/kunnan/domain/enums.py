@@ -133,6 +133,20 @@ class Step(Labelled, noun="identification step"):
     CONFIRM = "confirm", "七确认"
 
 
+class PipelineStage(Labelled, noun="pipeline stage"):
+    """Where a household stands in the identification funnel: at a step, or past them all."""
+
+    VISIT = Step.VISIT
+    INSPECT = Step.INSPECT
+    CALCULATE = Step.CALCULATE
+    DELIBERATE = Step.DELIBERATE
+    APPRAISE = Step.APPRAISE
+    PUBLICIZE = Step.PUBLICIZE
+    CONFIRM = Step.CONFIRM
+    ARCHIVED = "archived", "已建档"
+    REJECTED = "rejected", "未通过"
+
+
 class Guarantee(Labelled, noun="guarantee"):
     EMPLOYMENT = "employment", "就业"
     MEDICAL = "medical", "就医"
@@ -493,6 +507,7 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     WorkerIdentity,
     Cause,
     Step,
+    PipelineStage,
     Guarantee,
     ExitKind,
     FundSource,

@@ -23,6 +23,7 @@ from kunnan.domain.enums import (
     EntryKind,
     ExitKind,
     HouseholdStatus,
+    PipelineStage,
     PlacementChannel,
     Step,
     Trade,
@@ -228,20 +229,11 @@ def pipeline(session: Session, scope: Scope) -> Report:
         if step is Step.VISIT:
             waiting += by_status.get(HouseholdStatus.CANDIDATE.value, 0)
         rows.append({"stage": step.value, "waiting": waiting, "passed": passed.get(step.value, 0)})
-    rows.append(
-        {
-            "stage": "archived",
-            "waiting": by_status.get(HouseholdStatus.ARCHIVED.value, 0),
-            "passed": 0,
-        }
-    )
-    rows.append(
-        {
-            "stage": "rejected",
-            "waiting": by_status.get(HouseholdStatus.REJECTED.value, 0),
-            "passed": 0,
-        }
-    )
+    for stage, status in (
+        (PipelineStage.ARCHIVED, HouseholdStatus.ARCHIVED),
+        (PipelineStage.REJECTED, HouseholdStatus.REJECTED),
+    ):
+        rows.append({"stage": stage.value, "waiting": by_status.get(status.value, 0), "passed": 0})
     return Report("pipeline", scope, rows, {"waiting": sum(r["waiting"] for r in rows)})
 
 
