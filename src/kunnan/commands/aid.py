@@ -18,6 +18,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import counseling_code, fund_code, loan_code, placement_code
 from kunnan.domain.enums import (
     ActionKind,
     ActionStatus,
@@ -366,7 +367,6 @@ def place(
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import PlacementCreate
     from kunnan.services.placements import place as place_member
-    from kunnan.services.placements import placement_code
 
     data = validated(
         PlacementCreate,
@@ -425,8 +425,7 @@ def loan(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LoanCreate
-    from kunnan.services.ledger import fund_code
-    from kunnan.services.loans import issue, loan_code
+    from kunnan.services.loans import issue
 
     data = validated(
         LoanCreate,
@@ -476,7 +475,7 @@ def repay(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import RepaymentCreate
-    from kunnan.services.loans import find_loan, loan_code, loan_facts
+    from kunnan.services.loans import find_loan, loan_facts
     from kunnan.services.loans import repay as repay_loan
 
     data = validated(RepaymentCreate, {"repaid_fen": amount, "on_date": parse_on(on), "ref": ref})
@@ -507,7 +506,7 @@ def loan_default(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LoanDefaultCreate
-    from kunnan.services.loans import declare_default, find_loan, loan_code, loan_facts
+    from kunnan.services.loans import declare_default, find_loan, loan_facts
 
     data = validated(LoanDefaultCreate, {"reason": reason, "on_date": parse_on(on)})
     with ledger(ctx, write=True) as session:
@@ -720,7 +719,6 @@ def counsel(
     """
     from kunnan.schemas.service_aid import CounselCreate
     from kunnan.services.casework import counsel as record_counsel
-    from kunnan.services.casework import counseling_code
 
     data = validated(
         CounselCreate,

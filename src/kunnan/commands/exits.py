@@ -18,6 +18,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, ExitKind, FollowupOutcome
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
@@ -240,7 +241,7 @@ def followup(
         kunnan exit followup H000001 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
     """
     from kunnan.services.exits import record_followup
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
 
     result = parse_choice(FollowupOutcome, outcome, "--outcome")
     assert result is not None

@@ -17,6 +17,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import EntryKind, FundSource
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
@@ -80,7 +81,6 @@ def add(
     """
     from kunnan.schemas.aid import FundCreate
     from kunnan.services.funds import add_fund
-    from kunnan.services.ledger import fund_code
 
     data = validated(
         FundCreate, {"name": name, "source": source, "year": year, "budget_fen": budget}

@@ -23,6 +23,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -202,7 +203,7 @@ def add(
         kunnan household add --name 张建国 --id-number 620402197803150013 --org baiyin-qu --phone 13893001234 --identity laid_off --income 1200 --cause illness
     """
     from kunnan.schemas.household import HouseholdCreate
-    from kunnan.services.households import household_code, register_household
+    from kunnan.services.households import register_household
 
     data = validated(
         HouseholdCreate,
@@ -443,7 +444,7 @@ def contact(
     from kunnan.commands._common import state
     from kunnan.domain.text import NAME_MAX, NOTE_MAX, TextError, clean_text
     from kunnan.services.finding import log_contact
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
 
     method = parse_choice(ContactMethod, by, "--by")
     result = parse_choice(ContactOutcome, outcome, "--outcome")
@@ -523,7 +524,7 @@ def edit(
         kunnan household edit H000001 --address 白银区人民路12号 --secondary education
     """
     from kunnan.schemas.household import HouseholdUpdate
-    from kunnan.services.households import edit_household, household_code, resolve_household
+    from kunnan.services.households import edit_household, resolve_household
 
     given = {
         "org": org,
@@ -573,7 +574,7 @@ def member_add(
         kunnan household member add H000001 --name 张小梅 --id-number 620402200309010028 --relation child --schooling undergraduate
     """
     from kunnan.schemas.household import MemberCreate
-    from kunnan.services.households import add_member, household_code, resolve_household
+    from kunnan.services.households import add_member, resolve_household
 
     data = validated(
         MemberCreate,
@@ -635,12 +636,7 @@ def member_edit(
         kunnan household member edit H000001 张小梅 --admitted undergraduate --year 2018
     """
     from kunnan.schemas.household import MemberUpdate
-    from kunnan.services.households import (
-        edit_member,
-        find_member,
-        household_code,
-        resolve_household,
-    )
+    from kunnan.services.households import edit_member, find_member, resolve_household
 
     given = {
         "name": name,
@@ -677,12 +673,7 @@ def member_remove(ctx: typer.Context, household: HouseholdArg, member: MemberArg
     \b
         kunnan household member remove H000001 张小梅
     """
-    from kunnan.services.households import (
-        find_member,
-        household_code,
-        remove_member,
-        resolve_household,
-    )
+    from kunnan.services.households import find_member, remove_member, resolve_household
 
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)

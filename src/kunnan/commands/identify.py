@@ -20,6 +20,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     ArchiveLevel,
     Category,
@@ -748,7 +749,7 @@ def restart(
     \b
         kunnan identify restart H000001 --reason "妻子确诊重病，家庭情况变化"
     """
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.identification import restart as restart_case
 
     day = parse_on(on)

@@ -20,6 +20,7 @@ from kunnan.commands._common import (
     validated,
     view,
 )
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import OrgKind, PairingStatus, VisitKind
 from kunnan.domain.masking import mask_phone
 from kunnan.ui.console import note
@@ -118,7 +119,7 @@ def assign(
         kunnan pair assign H000001 --unit aluminium-unit --contact 李发明 --phone 13893005678 --on 2018-05-02
     """
     from kunnan.schemas.pairing import PairingCreate
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import assign as assign_pairing
     from kunnan.services.pairing import unit_of
 
@@ -156,7 +157,7 @@ def reassign(
         kunnan pair reassign H000001 --unit phosphate --contact 张清满 --phone 13893006789 --reason "李发明调离"
     """
     from kunnan.schemas.pairing import PairingCreate
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import reassign as reassign_pairing
     from kunnan.services.pairing import unit_of
 
@@ -191,7 +192,7 @@ def end(
     \b
         kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-01
     """
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import end_pairing
 
     why = _text(reason, "--reason", required=True)
@@ -229,7 +230,7 @@ def visit(
         kunnan pair visit H000001 --by 李发明 --kind home --note "送去米面油，了解孩子上学情况" --solved "联系学校减免学费" --on 2018-06-10
     """
     from kunnan.schemas.pairing import VisitCreate
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import log_visit
 
     data = validated(VisitCreate, {"by": by, "kind": kind, "note": note_, "solved": solved})
@@ -308,7 +309,7 @@ def show(
     \b
         kunnan pair show H000001 --lang zh
     """
-    from kunnan.services.households import head_of, household_code, resolve_household
+    from kunnan.services.households import head_of, resolve_household
     from kunnan.services.pairing import PairingFilter, list_pairings, visits_of
     from kunnan.ui.output import machine_value, render_rows, write_json
 

@@ -19,6 +19,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import class_code, placement_code
 from kunnan.domain.enums import HouseholdStatus, PlacementChannel, Trade, TrainingStage
 from kunnan.ui.console import note
 from kunnan.ui.output import Field, OutputFormat
@@ -100,7 +101,6 @@ def add_class(
     """
     from kunnan.schemas.service_aid import TrainingClassCreate
     from kunnan.services.training import add_class as add
-    from kunnan.services.training import class_code
 
     data = validated(
         TrainingClassCreate,
@@ -266,7 +266,6 @@ def employ(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import EmployCreate
-    from kunnan.services.placements import placement_code
     from kunnan.services.training import employ as record_employment
 
     data = validated(

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.aid import FUND_DIRECTION, Earlier, GrantCase, Refusal, Rule, judge
+from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
 from kunnan.models import AidEntry, Fund, Household, Member, Program
@@ -28,8 +29,7 @@ from kunnan.schemas.aid import GrantCreate, ReversalCreate
 from kunnan.services import audit, ledger
 from kunnan.services.exits import latest_exit
 from kunnan.services.funds import check_can_take, check_open, lock_fund, resolve_fund
-from kunnan.services.households import find_member, head_of, household_code, resolve_household
-from kunnan.services.ledger import fund_code
+from kunnan.services.households import find_member, head_of, resolve_household
 from kunnan.services.programs import find_program, rule_in_force
 from kunnan.services.status import status_on
 

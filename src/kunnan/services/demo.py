@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     AdmissionLevel,
     ArchiveLevel,
@@ -53,7 +54,6 @@ from kunnan.services.finding import log_contact
 from kunnan.services.funds import add_fund, contribute
 from kunnan.services.grant_batch import GrantPlan, grant_many
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
-from kunnan.services.households import household_code
 from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts
 from kunnan.services.identify_batch import History, PlannedStep, identify_many
 from kunnan.services.imports import ImportReport, run_import

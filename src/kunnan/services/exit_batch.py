@@ -24,6 +24,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     Category,
     ExitKind,
@@ -47,7 +48,6 @@ from kunnan.models import (
     StatusChange,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code
 from kunnan.services.identification import CostFacts
 from kunnan.services.identify_batch import _Policy
 

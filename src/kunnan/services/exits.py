@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     Category,
     ExitKind,
@@ -27,7 +28,6 @@ from kunnan.domain.errors import InvalidInput, RuleViolation
 from kunnan.domain.exits import StableTest, followup_dates, parse_months
 from kunnan.models import Followup, Household, HouseholdExit, IncomeCalculation, Objection
 from kunnan.services import audit
-from kunnan.services.households import household_code
 from kunnan.services.identification import CostFacts, calculate
 from kunnan.services.pairing import end_active_pairing
 from kunnan.services.policy import setting_value

@@ -43,6 +43,7 @@ from kunnan.db.locks import hold_register
 from kunnan.db.session import ROW_LOCK
 from kunnan.domain.aid import FUND_DIRECTION, Earlier, GrantCase, Rule, entry_hash, judge
 from kunnan.domain.balances import DatedBalances, overdraw_refusal
+from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
 from kunnan.models import (
@@ -60,8 +61,8 @@ from kunnan.models import (
 from kunnan.services import audit
 from kunnan.services.aid import live_grants
 from kunnan.services.funds import fund_label
-from kunnan.services.households import household_code, pick_member
-from kunnan.services.ledger import chain_fields, fund_code, fund_effect_sql
+from kunnan.services.households import pick_member
+from kunnan.services.ledger import chain_fields, fund_effect_sql
 from kunnan.services.programs import to_rule
 
 CASH = "cash"

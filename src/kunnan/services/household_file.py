@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows, rows_in
 from kunnan.db.locks import hold_register
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -59,7 +60,6 @@ from kunnan.services.households import (
     edit_household,
     edit_member,
     head_of,
-    household_code,
     member_values,
     status_history,
 )

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     ArchiveLevel,
     CaseStatus,
@@ -53,7 +54,6 @@ from kunnan.models import (
     Org,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code
 from kunnan.services.orgs import UNION_KINDS, find_union
 from kunnan.services.policy import dibao_line, setting_value
 from kunnan.services.status import change_status

@@ -27,6 +27,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     CaseStatus,
     Category,
@@ -63,7 +64,6 @@ from kunnan.models import (
     StatusChange,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code
 from kunnan.services.identification import ConfirmFacts, CostFacts, InspectFacts
 from kunnan.services.orgs import UNION_KINDS
 

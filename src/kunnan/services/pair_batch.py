@@ -19,12 +19,12 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import HouseholdStatus, VisitKind
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from kunnan.domain.phone import PhoneError, parse_mobile
 from kunnan.models import AuditEntry, Household, Org, Pairing, PairVisit
 from kunnan.services import audit
-from kunnan.services.households import household_code
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from decimal import ROUND_DOWN, Decimal
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import HouseholdStatus, PairingStatus, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
 from kunnan.models import Household, Member, Org, Pairing, PairVisit
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.services import audit
-from kunnan.services.households import household_code
 from kunnan.services.orgs import UNION_KINDS, find_org, within
 from kunnan.services.policy import setting_value
 from kunnan.services.status import statuses_on

@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_, case, distinct, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.aid import FUND_DIRECTION
+from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import (
     Category,
     Cause,
@@ -48,7 +49,6 @@ from kunnan.models import (
     TrainingProgress,
 )
 from kunnan.services.aid import CASH
-from kunnan.services.ledger import fund_code
 from kunnan.services.orgs import within
 from kunnan.services.status import statuses_on
 

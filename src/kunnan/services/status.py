@@ -8,11 +8,11 @@ from functools import cache
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import RuleViolation
 from kunnan.models import Household, StatusChange
 from kunnan.services import audit
-from kunnan.services.households import household_code
 
 
 def change_status(

@@ -24,6 +24,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.casework import STAGES, stage_before
+from kunnan.domain.codes import class_code, household_code
 from kunnan.domain.enums import HouseholdStatus, Relation, Trade, TrainingStage
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from kunnan.models import (
@@ -43,7 +44,7 @@ from kunnan.schemas.service_aid import (
 )
 from kunnan.services import audit
 from kunnan.services.aid import check_may_receive
-from kunnan.services.households import household_code, resolve_household
+from kunnan.services.households import resolve_household
 from kunnan.services.orgs import find_org
 from kunnan.services.placements import member_or_head, place_member
 
@@ -62,11 +63,6 @@ _COMMAND = {
     TrainingStage.CERTIFIED: "certify",
     TrainingStage.EMPLOYED: "employ",
 }
-
-
-def class_code(class_id: int) -> str:
-    """The short code of a class: C001."""
-    return f"C{class_id:03d}"
 
 
 def resolve_class(session: Session, ref: str) -> TrainingClass:

@@ -26,6 +26,7 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.codes import class_code, household_code
 from kunnan.domain.enums import HouseholdStatus, TrainingStage
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from kunnan.models import (
@@ -39,8 +40,6 @@ from kunnan.models import (
     TrainingProgress,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code
-from kunnan.services.training import class_code
 
 
 @dataclass(frozen=True)
