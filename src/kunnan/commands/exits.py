@@ -21,8 +21,9 @@ from kunnan.commands._common import (
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, ExitKind, FollowupOutcome
 from kunnan.domain.errors import InvalidInput
+from kunnan.ui.columns import Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="Exits from the register, follow-up visits and relapses.", no_args_is_help=True
@@ -285,16 +286,16 @@ def relapse(
 
 
 EXIT_FIELDS = (
-    Field("code", "Code", "编号", min_width=7),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("archive_no", "Archive no.", "档案号"),
-    Field("category", "Category", "困难类别", "enum", Category),
-    Field("kind", "Exit", "退出方式", "enum", ExitKind),
-    Field("exited_on", "Exited", "退出日期", "date"),
-    Field("reason", "Reason", "原因"),
-    Field("next_followup_on", "Next follow-up", "下次回访", "date"),
-    Field("relapsed_on", "Relapsed", "返困日期", "date"),
+    Column("code", "Code", "编号", min_width=7),
+    Column("head_name", "Head", "户主", min_width=6),
+    Column("org", "Union", "所属工会", min_width=8),
+    Column("archive_no", "Archive no.", "档案号"),
+    Column("category", "Category", "困难类别", "enum", Category),
+    Column("kind", "Exit", "退出方式", "enum", ExitKind),
+    Column("exited_on", "Exited", "退出日期", "date"),
+    Column("reason", "Reason", "原因"),
+    Column("next_followup_on", "Next follow-up", "下次回访", "date"),
+    Column("relapsed_on", "Relapsed", "返困日期", "date"),
 )
 
 

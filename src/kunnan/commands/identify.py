@@ -34,8 +34,9 @@ from kunnan.domain.enums import (
 )
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.text import NAME_MAX, NOTE_MAX, SHORT_TEXT_MAX
+from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -815,22 +816,22 @@ def describe_step(step: str, details: dict[str, Any], lang: str) -> str:
 
 
 STEP_FIELDS = (
-    Field("round", "Round", "轮次", "int"),
-    Field("step", "Step", "步骤", "enum", Step),
-    Field("done_on", "Date", "日期", "date"),
-    Field("operators", "By", "经办人"),
-    Field("details", "Details", "内容", "json"),
-    Field("note", "Note", "备注"),
+    Column("round", "Round", "轮次", "int"),
+    Column("step", "Step", "步骤", "enum", Step),
+    Column("done_on", "Date", "日期", "date"),
+    Column("operators", "By", "经办人"),
+    Column("details", "Details", "内容", "json"),
+    Column("note", "Note", "备注"),
 )
 OBJECTION_FIELDS = (
-    Field("id", "#", "编号", "int"),
-    Field("round", "Round", "轮次", "int"),
-    Field("filed_on", "Filed", "提出日期", "date"),
-    Field("filed_by", "By", "提出人"),
-    Field("text", "Objection", "异议内容"),
-    Field("status", "Status", "状态", "enum", ObjectionStatus),
-    Field("settled_on", "Settled", "处理日期", "date"),
-    Field("settlement", "Settlement", "处理意见"),
+    Column("id", "#", "编号", "int"),
+    Column("round", "Round", "轮次", "int"),
+    Column("filed_on", "Filed", "提出日期", "date"),
+    Column("filed_by", "By", "提出人"),
+    Column("text", "Objection", "异议内容"),
+    Column("status", "Status", "状态", "enum", ObjectionStatus),
+    Column("settled_on", "Settled", "处理日期", "date"),
+    Column("settlement", "Settlement", "处理意见"),
 )
 
 
@@ -847,7 +848,7 @@ def status(
     """
     from kunnan.services.households import resolve_household
     from kunnan.services.identification import case_view
-    from kunnan.ui.output import machine_value, render_rows, write_json
+    from kunnan.ui.output import render_rows, write_json
 
     with ledger(ctx, write=False) as session:
         case = case_view(session, resolve_household(session, household))
@@ -868,7 +869,7 @@ def status(
                 "archive_no": case.archive_no,
                 "due": case.due,
                 "rounds": [
-                    {k: machine_value(Field(k, k, k), v, reveal=False) for k, v in r.items()}
+                    {k: machine_value(Column(k, k, k), v, reveal=False) for k, v in r.items()}
                     for r in case.rounds
                 ],
                 "steps": [
@@ -895,9 +896,9 @@ def status(
 
 
 PIPELINE_FIELDS = (
-    Field("stage", "Stage", "环节"),
-    Field("waiting", "Waiting here", "待办户数", "int"),
-    Field("passed", "Passed", "已完成户数", "int"),
+    Column("stage", "Stage", "环节"),
+    Column("waiting", "Waiting here", "待办户数", "int"),
+    Column("passed", "Passed", "已完成户数", "int"),
 )
 
 

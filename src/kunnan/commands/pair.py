@@ -23,8 +23,9 @@ from kunnan.commands._common import (
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import OrgKind, PairingStatus, VisitKind
 from kunnan.domain.masking import mask_phone
+from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -45,49 +46,49 @@ ContactOpt = Annotated[
 PhoneOpt = Annotated[str, typer.Option("--phone", help="The contact person's mobile number.")]
 
 PAIRING_FIELDS = (
-    Field("code", "Code", "编号", min_width=7),
-    Field("archive_no", "Archive no.", "档案号", in_table=False),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("unit", "Unit", "责任单位", min_width=8),
-    Field("unit_code", "Unit code", "责任单位代码", in_table=False),
-    Field("contact", "Contact", "联系人", min_width=6),
-    Field("contact_phone", "Contact phone", "联系电话", "phone"),
-    Field("status", "Status", "状态", "enum", PairingStatus, in_table=False),
-    Field("started_on", "Paired since", "结对日期", "date"),
-    Field("ended_on", "Ended", "结束日期", "date", in_table=False),
-    Field("end_reason", "Why it ended", "结束原因", in_table=False),
-    Field("visits", "Visits", "走访次数", "int"),
-    Field("last_visit_on", "Last visit", "最近走访", "date"),
-    Field("next_visit_due", "Next visit by", "下次走访期限", "date"),
-    Field("visit_overdue", "Visit overdue", "走访逾期", in_table=False),
+    Column("code", "Code", "编号", min_width=7),
+    Column("archive_no", "Archive no.", "档案号", in_table=False),
+    Column("head_name", "Head", "户主", min_width=6),
+    Column("org", "Union", "所属工会", min_width=8),
+    Column("unit", "Unit", "责任单位", min_width=8),
+    Column("unit_code", "Unit code", "责任单位代码", in_table=False),
+    Column("contact", "Contact", "联系人", min_width=6),
+    Column("contact_phone", "Contact phone", "联系电话", "phone"),
+    Column("status", "Status", "状态", "enum", PairingStatus, in_table=False),
+    Column("started_on", "Paired since", "结对日期", "date"),
+    Column("ended_on", "Ended", "结束日期", "date", in_table=False),
+    Column("end_reason", "Why it ended", "结束原因", in_table=False),
+    Column("visits", "Visits", "走访次数", "int"),
+    Column("last_visit_on", "Last visit", "最近走访", "date"),
+    Column("next_visit_due", "Next visit by", "下次走访期限", "date"),
+    Column("visit_overdue", "Visit overdue", "走访逾期", in_table=False),
 )
 #: With ended pairings shown, the table says which are over and why.
 HISTORY_COLUMNS = frozenset({"status", "ended_on", "end_reason"})
 
 VISIT_FIELDS = (
-    Field("visited_on", "Date", "日期", "date"),
-    Field("kind", "How", "方式", "enum", VisitKind),
-    Field("visitor", "By", "走访人", min_width=6),
-    Field("contact", "Contact person", "联系人", in_table=False),
-    Field("unit", "Responsible unit", "责任单位", in_table=False),
-    Field("note", "What was done", "走访内容"),
-    Field("solved", "Problems solved", "解决的问题"),
+    Column("visited_on", "Date", "日期", "date"),
+    Column("kind", "How", "方式", "enum", VisitKind),
+    Column("visitor", "By", "走访人", min_width=6),
+    Column("contact", "Contact person", "联系人", in_table=False),
+    Column("unit", "Responsible unit", "责任单位", in_table=False),
+    Column("note", "What was done", "走访内容"),
+    Column("solved", "Problems solved", "解决的问题"),
 )
 
 COVERAGE_FIELDS = (
-    Field("org_code", "Code", "代码"),
-    Field("org", "Union", "工会", min_width=8),
-    Field("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
-    Field("archived", "Archived", "建档户数", "int"),
-    Field("paired", "Paired", "已结对", "int"),
-    Field("unpaired", "Unpaired", "未结对", "int"),
-    Field("covered_pct", "Covered %", "覆盖率%", "decimal"),
-    Field("visit_overdue", "Visit overdue", "走访逾期", "int"),
+    Column("org_code", "Code", "代码"),
+    Column("org", "Union", "工会", min_width=8),
+    Column("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
+    Column("archived", "Archived", "建档户数", "int"),
+    Column("paired", "Paired", "已结对", "int"),
+    Column("unpaired", "Unpaired", "未结对", "int"),
+    Column("covered_pct", "Covered %", "覆盖率%", "decimal"),
+    Column("visit_overdue", "Visit overdue", "走访逾期", "int"),
 )
 
 
-def _with_history(fields: Sequence[Field]) -> tuple[Field, ...]:
+def _with_history(fields: Sequence[Column]) -> tuple[Column, ...]:
     return tuple(
         dataclasses.replace(f, in_table=True) if f.key in HISTORY_COLUMNS else f for f in fields
     )
@@ -311,7 +312,7 @@ def show(
     """
     from kunnan.services.households import head_of, resolve_household
     from kunnan.services.pairing import PairingFilter, list_pairings, visits_of
-    from kunnan.ui.output import machine_value, render_rows, write_json
+    from kunnan.ui.output import render_rows, write_json
 
     with ledger(ctx, write=reveal) as session:
         target = resolve_household(session, household)

@@ -27,8 +27,9 @@ from kunnan.domain.enums import (
     PipelineStage,
     Trade,
 )
+from kunnan.ui.columns import Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat, View
+from kunnan.ui.output import OutputFormat, View
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -50,7 +51,7 @@ AsOfOpt = Annotated[
 OrgOpt = Annotated[str | None, typer.Option("--org", help="That union and everything under it.")]
 ChartOpt = Annotated[bool, typer.Option("--chart", help="Also draw a bar chart in the terminal.")]
 
-SHARE = Field("share_pct", "Share %", "占比%", "decimal")
+SHARE = Column("share_pct", "Share %", "占比%", "decimal")
 
 
 def _scope(session: Any, as_of: str | None, org: str | None) -> Scope:
@@ -85,7 +86,7 @@ def _title(shown: View, en: str, zh: str, report: Report) -> str:
 def _emit(
     ctx: typer.Context,
     report: Report,
-    fields: tuple[Field, ...],
+    fields: tuple[Column, ...],
     output: OutputFormat,
     *,
     title: tuple[str, str],
@@ -93,7 +94,8 @@ def _emit(
     chart: tuple[str, str] | None = None,
 ) -> None:
     """Write a report: JSON keeps slugs and adds the scope; tables and charts show labels."""
-    from kunnan.ui.output import machine_value, render_rows, write_json
+    from kunnan.ui.columns import machine_value
+    from kunnan.ui.output import render_rows, write_json
 
     shown = view(ctx, output)
     if shown.format is OutputFormat.JSON:
@@ -162,9 +164,9 @@ def categories(
     with ledger(ctx, write=False) as session:
         report = build(session, _scope(session, as_of, org))
     fields = (
-        Field("category", "Category", "困难类别", "enum", Category),
-        Field("households", "Households", "户数", "int"),
-        Field("people", "People", "人数", "int"),
+        Column("category", "Category", "困难类别", "enum", Category),
+        Column("households", "Households", "户数", "int"),
+        Column("people", "People", "人数", "int"),
         SHARE,
     )
     _emit(
@@ -201,13 +203,13 @@ def causes(
 
     with ledger(ctx, write=False) as session:
         report = build(session, _scope(session, as_of, org), secondary=secondary)
-    fields: tuple[Field, ...] = (
-        Field("cause", "Main cause", "主要致困原因", "enum", Cause),
-        Field("households", "Households", "户数", "int"),
+    fields: tuple[Column, ...] = (
+        Column("cause", "Main cause", "主要致困原因", "enum", Cause),
+        Column("households", "Households", "户数", "int"),
         SHARE,
     )
     if secondary:
-        fields = (*fields, Field("secondary", "As a secondary cause", "次要原因户数", "int"))
+        fields = (*fields, Column("secondary", "As a secondary cause", "次要原因户数", "int"))
     _emit(
         ctx,
         report,
@@ -239,9 +241,9 @@ def pipeline(
     with ledger(ctx, write=False) as session:
         report = build(session, _scope(session, as_of, org))
     fields = (
-        Field("stage", "Stage", "环节"),
-        Field("waiting", "Waiting here", "待办户数", "int"),
-        Field("passed", "Passed", "已完成户数", "int"),
+        Column("stage", "Stage", "环节"),
+        Column("waiting", "Waiting here", "待办户数", "int"),
+        Column("passed", "Passed", "已完成户数", "int"),
     )
     shown_rows = report.rows
     if state(ctx).lang == "zh" and output is not OutputFormat.JSON:
@@ -278,9 +280,9 @@ def exits(
         report = build(session, _scope(session, as_of, org), since=since)
     lang = state(ctx).lang
     fields = (
-        Field("year", "Year", "年度"),
-        *(Field(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
-        Field("total", "Total", "合计", "int"),
+        Column("year", "Year", "年度"),
+        *(Column(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
+        Column("total", "Total", "合计", "int"),
     )
     _emit(
         ctx,
@@ -318,11 +320,11 @@ def areas(
     with ledger(ctx, write=False) as session:
         report = build(session, _scope(session, as_of, org))
     fields = (
-        Field("area_code", "Area code", "地区代码"),
-        Field("area", "Area", "地区"),
-        Field("households", "Archived", "建档户数", "int"),
-        Field("people", "People", "人数", "int"),
-        Field("exits", "Exits", "退出户数", "int"),
+        Column("area_code", "Area code", "地区代码"),
+        Column("area", "Area", "地区"),
+        Column("households", "Archived", "建档户数", "int"),
+        Column("people", "People", "人数", "int"),
+        Column("exits", "Exits", "退出户数", "int"),
     )
     _emit(ctx, report, fields, output, title=("Households and exits by area", "分地区统计"))
 
@@ -373,12 +375,12 @@ def programs(
     if lang == "zh" and output is not OutputFormat.JSON:
         report.rows = [r | {"program": r["program_name"]} for r in report.rows]
     fields = (
-        Field("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
-        Field("program", "Programme", "帮扶项目"),
-        Field("grants", "Grants", "笔数", "int"),
-        Field("households", "Households", "户数", "int"),
-        Field("people", "People", "人数", "int"),
-        Field("amount_fen", "Amount", "金额(元)", "money"),
+        Column("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
+        Column("program", "Programme", "帮扶项目"),
+        Column("grants", "Grants", "笔数", "int"),
+        Column("households", "Households", "户数", "int"),
+        Column("people", "People", "人数", "int"),
+        Column("amount_fen", "Amount", "金额(元)", "money"),
     )
     chart_spec = ("program", "amount_fen") if chart else None
     _emit(
@@ -387,19 +389,19 @@ def programs(
 
 
 TRAINING_FIELDS = (
-    Field("year", "Year", "年度"),
-    Field("trade", "Trade", "工种", "enum", Trade),
-    Field("classes", "Classes", "培训班期数", "int"),
-    Field("trainees", "Trainees", "培训人数", "int"),
-    Field("completed", "Completed", "结业", "int"),
-    Field("certified", "Certified", "取证", "int"),
-    Field("employed", "Employed", "就业", "int"),
+    Column("year", "Year", "年度"),
+    Column("trade", "Trade", "工种", "enum", Trade),
+    Column("classes", "Classes", "培训班期数", "int"),
+    Column("trainees", "Trainees", "培训人数", "int"),
+    Column("completed", "Completed", "结业", "int"),
+    Column("certified", "Certified", "取证", "int"),
+    Column("employed", "Employed", "就业", "int"),
 )
 PLACED_FIELDS = (
-    Field("year", "Year", "年度"),
-    Field("trainees_employed", "Trainees employed", "受训人员就业", "int"),
-    Field("job_fairs", "Through job fairs", "招聘活动就业", "int"),
-    Field("placed", "Placed", "实现就业", "int"),
+    Column("year", "Year", "年度"),
+    Column("trainees_employed", "Trainees employed", "受训人员就业", "int"),
+    Column("job_fairs", "Through job fairs", "招聘活动就业", "int"),
+    Column("placed", "Placed", "实现就业", "int"),
 )
 
 
@@ -505,13 +507,13 @@ def funds(
     with ledger(ctx, write=False) as session:
         report = build(session, _scope(session, as_of, None))
     fields = (
-        Field("fund", "Fund", "资金"),
-        Field("name", "Name", "名称"),
-        Field("source", "Source", "来源", "enum", FundSource),
-        Field("year", "Year", "年度"),
-        Field("in_fen", "In", "收入(元)", "money"),
-        Field("out_fen", "Out", "支出(元)", "money"),
-        Field("balance_fen", "Balance", "余额(元)", "money"),
+        Column("fund", "Fund", "资金"),
+        Column("name", "Name", "名称"),
+        Column("source", "Source", "来源", "enum", FundSource),
+        Column("year", "Year", "年度"),
+        Column("in_fen", "In", "收入(元)", "money"),
+        Column("out_fen", "Out", "支出(元)", "money"),
+        Column("balance_fen", "Balance", "余额(元)", "money"),
     )
     _emit(ctx, report, fields, output, title=("Funds", "帮扶资金收支"))
     if output is OutputFormat.TABLE:
@@ -815,28 +817,28 @@ def _total_with(total: dict[str, Any], key: str, zh: bool) -> dict[str, Any]:
 
 
 _CATEGORY_FIELDS = (
-    Field("category", "Category", "困难类别"),
-    Field("households", "Households", "户数", "int"),
-    Field("people", "People", "人数", "int"),
+    Column("category", "Category", "困难类别"),
+    Column("households", "Households", "户数", "int"),
+    Column("people", "People", "人数", "int"),
     SHARE,
 )
 _CAUSE_FIELDS = (
-    Field("cause", "Main cause", "主要致困原因"),
-    Field("households", "Households", "户数", "int"),
+    Column("cause", "Main cause", "主要致困原因"),
+    Column("households", "Households", "户数", "int"),
     SHARE,
 )
 _PROGRAM_FIELDS = (
-    Field("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
-    Field("program", "Programme", "帮扶项目"),
-    Field("grants", "Grants", "笔数", "int"),
-    Field("households", "Households", "户数", "int"),
-    Field("people", "People", "人数", "int"),
-    Field("amount_fen", "Amount", "金额(元)", "money"),
+    Column("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
+    Column("program", "Programme", "帮扶项目"),
+    Column("grants", "Grants", "笔数", "int"),
+    Column("households", "Households", "户数", "int"),
+    Column("people", "People", "人数", "int"),
+    Column("amount_fen", "Amount", "金额(元)", "money"),
 )
 _EXIT_FIELDS = (
-    Field("year", "Year", "年度"),
-    *(Field(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
-    Field("total", "Total", "合计", "int"),
+    Column("year", "Year", "年度"),
+    *(Column(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
+    Column("total", "Total", "合计", "int"),
 )
 
 
@@ -876,7 +878,6 @@ def html_report(
         if report.scope.org is not None
         else ("全部工会" if zh else "all unions")
     )
-    C = page.Column
 
     def t(en: str, cn: str) -> str:
         return cn if zh else en
@@ -897,13 +898,14 @@ def html_report(
             )
             + page.table(
                 [
-                    C("category", t("Category", "类别")),
-                    C("households", t("Households", "户数"), True),
-                    C("people", t("People", "人数"), True),
-                    C("share_pct", t("Share %", "占比%"), True),
+                    Column("category", "Category", "类别"),
+                    Column("households", "Households", "户数", "int"),
+                    Column("people", "People", "人数", "int"),
+                    Column("share_pct", "Share %", "占比%", "decimal"),
                 ],
                 sections["categories"],
                 _total_with(parts["categories"].total, "category", zh),
+                lang=lang,
             ),
         ),
         (
@@ -917,12 +919,13 @@ def html_report(
             )
             + page.table(
                 [
-                    C("cause", t("Main cause", "致困原因")),
-                    C("households", t("Households", "户数"), True),
-                    C("share_pct", t("Share %", "占比%"), True),
+                    Column("cause", "Main cause", "致困原因"),
+                    Column("households", "Households", "户数", "int"),
+                    Column("share_pct", "Share %", "占比%", "decimal"),
                 ],
                 sections["causes"],
                 _total_with(parts["causes"].total, "cause", zh),
+                lang=lang,
             ),
         ),
         (
@@ -936,14 +939,15 @@ def html_report(
             )
             + page.table(
                 [
-                    C("program", t("Programme", "项目")),
-                    C("grants", t("Grants", "笔数"), True),
-                    C("households", t("Households", "户数"), True),
-                    C("people", t("People", "人数"), True),
-                    C("amount_fen", t("Amount (yuan)", "金额（元）"), True, True),
+                    Column("program", "Programme", "项目"),
+                    Column("grants", "Grants", "笔数", "int"),
+                    Column("households", "Households", "户数", "int"),
+                    Column("people", "People", "人数", "int"),
+                    Column("amount_fen", "Amount (yuan)", "金额（元）", "money"),
                 ],
                 sections["programs"],
                 _total_with(parts["programs"].total, "program", zh),
+                lang=lang,
             ),
         ),
         (
@@ -953,12 +957,13 @@ def html_report(
             )
             + page.table(
                 [
-                    C("year", t("Year", "年度"), grouped=False),
-                    C("stable", t("Stable", "稳定脱困"), True),
-                    C("total", t("All exits", "退出合计"), True),
+                    Column("year", "Year", "年度"),
+                    Column("stable", "Stable", "稳定脱困", "int"),
+                    Column("total", "All exits", "退出合计", "int"),
                 ],
                 sections["exits"],
                 _total_with(parts["exits"].total, "year", zh),
+                lang=lang,
             ),
         ),
         (
@@ -974,40 +979,43 @@ def html_report(
             )
             + page.table(
                 [
-                    C("year", t("Year", "年度"), grouped=False),
-                    C("trade", t("Trade", "工种")),
-                    C("classes", t("Classes", "期数"), True),
-                    C("trainees", t("Trainees", "培训人数"), True),
-                    C("certified", t("Certified", "取证"), True),
-                    C("employed", t("Employed", "就业"), True),
+                    Column("year", "Year", "年度"),
+                    Column("trade", "Trade", "工种"),
+                    Column("classes", "Classes", "期数", "int"),
+                    Column("trainees", "Trainees", "培训人数", "int"),
+                    Column("certified", "Certified", "取证", "int"),
+                    Column("employed", "Employed", "就业", "int"),
                 ],
                 sections["training"],
                 _total_with(parts["training"].total, "year", zh),
+                lang=lang,
             ),
         ),
         (
             t("Identification pipeline", "精准识别进度"),
             page.table(
                 [
-                    C("stage", t("Stage", "环节")),
-                    C("waiting", t("Waiting", "待办户数"), True),
-                    C("passed", t("Passed", "已完成户数"), True),
+                    Column("stage", "Stage", "环节"),
+                    Column("waiting", "Waiting", "待办户数", "int"),
+                    Column("passed", "Passed", "已完成户数", "int"),
                 ],
                 sections["pipeline"],
                 None,
+                lang=lang,
             ),
         ),
         (
             t("By area", "分地区"),
             page.table(
                 [
-                    C("area", t("Area", "地区")),
-                    C("households", t("Archived", "建档户数"), True),
-                    C("people", t("People", "人数"), True),
-                    C("exits", t("Exits", "退出户数"), True),
+                    Column("area", "Area", "地区"),
+                    Column("households", "Archived", "建档户数", "int"),
+                    Column("people", "People", "人数", "int"),
+                    Column("exits", "Exits", "退出户数", "int"),
                 ],
                 sections["areas"],
                 _total_with(parts["areas"].total, "area", zh),
+                lang=lang,
             ),
         ),
     ]

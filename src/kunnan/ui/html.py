@@ -8,11 +8,11 @@ is opened, so it works offline and can be mailed or printed as it is.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kunnan.domain.money import format_fen
+from kunnan.ui.columns import Column, page_value
 
 PALETTE = ("#b83b3b", "#d98b3a", "#4f7cac", "#5b9a68", "#8a6fb0", "#c4687f", "#6d8f9c", "#a3a35a")
 
@@ -46,46 +46,30 @@ footer code { font-size: 7.5pt; word-break: break-all; }
 """
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    numeric: bool = False
-    money: bool = False
-    #: Thousands separators for counts; off for years.
-    grouped: bool = True
-
-
-def _cell(value: Any, column: Column) -> str:
-    if value is None:
-        return ""
-    if column.money:
-        return format_fen(int(value))
-    if isinstance(value, int) and not isinstance(value, bool) and column.grouped:
-        return f"{value:,}"
-    return str(value)
-
-
 def table(
-    columns: Sequence[Column], rows: Sequence[dict[str, Any]], total: dict[str, Any] | None
+    columns: Sequence[Column],
+    rows: Sequence[Mapping[str, Any]],
+    total: Mapping[str, Any] | None,
+    *,
+    lang: str,
 ) -> str:
+    """A table with its header, and its total row (bold, ruled) when there is one."""
     head = "".join(
-        f'<th class="{"n" if c.numeric else ""}">{html.escape(c.header)}</th>' for c in columns
+        f'<th class="{"n" if c.numeric else ""}">{html.escape(c.header(lang))}</th>'
+        for c in columns
     )
-    body = []
-    for row in rows:
-        cells = "".join(
-            f'<td class="{"n" if c.numeric else ""}">{html.escape(_cell(row.get(c.key), c))}</td>'
-            for c in columns
-        )
-        body.append(f"<tr>{cells}</tr>")
+    body = [f"<tr>{_cells(columns, row, lang)}</tr>" for row in rows]
     if total:
-        cells = "".join(
-            f'<td class="{"n" if c.numeric else ""}">{html.escape(_cell(total.get(c.key), c))}</td>'
-            for c in columns
-        )
-        body.append(f'<tr class="total">{cells}</tr>')
+        body.append(f'<tr class="total">{_cells(columns, total, lang)}</tr>')
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _cells(columns: Sequence[Column], row: Mapping[str, Any], lang: str) -> str:
+    return "".join(
+        f'<td class="{"n" if c.numeric else ""}">'
+        f"{html.escape(page_value(c, row.get(c.key), lang=lang))}</td>"
+        for c in columns
+    )
 
 
 def bar_chart(items: Sequence[tuple[str, int, str]], *, width: int = 340) -> str:
