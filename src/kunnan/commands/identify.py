@@ -895,13 +895,6 @@ def status(
         render_rows(objections, OBJECTION_FIELDS, shown, title="异议" if zh else "Objections")
 
 
-PIPELINE_FIELDS = (
-    Column("stage", "Stage", "环节"),
-    Column("waiting", "Waiting here", "待办户数", "int"),
-    Column("passed", "Passed", "已完成户数", "int"),
-)
-
-
 @app.command("pipeline")
 def pipeline(
     ctx: typer.Context,
@@ -917,10 +910,12 @@ def pipeline(
     \b
         kunnan identify pipeline --org baiyin-qu --format json
     """
+    from kunnan.commands.report import PIPELINE
     from kunnan.services.orgs import find_org
     from kunnan.services.reports import Scope
     from kunnan.services.reports import pipeline as funnel
     from kunnan.ui.output import render_rows
+    from kunnan.ui.reports import with_total_label
 
     with ledger(ctx, write=False) as session:
         report = funnel(session, Scope(as_of=today(), org=find_org(session, org) if org else None))
@@ -929,5 +924,5 @@ def pipeline(
     if shown.format is OutputFormat.TABLE and shown.lang == "zh":
         for record in records:
             record["stage"] = PipelineStage(record["stage"]).zh
-    total = {"stage": "合计" if shown.lang == "zh" else "total", **report.total}
-    render_rows(records, PIPELINE_FIELDS, shown, total=total)
+    total = with_total_label(report.total, PIPELINE.columns, shown.lang)
+    render_rows(records, PIPELINE.columns, shown, total=total)

@@ -3,12 +3,14 @@
 ``--as-of D``: a household's status and category that day are those of its
 latest status change on or before D (status history only moves forward, so
 that is the change with the highest id among them). ``--org`` takes a union
-and everything under it. Every report returns plain rows and a total; the
-command layer lays them out.
+and everything under it. Every report (one function per ``kunnan report``
+command, of the same name) returns plain rows and a total; the command layer
+lays them out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,8 +50,10 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
+from kunnan.services.agreements import agreement_results
 from kunnan.services.aid import CASH
 from kunnan.services.orgs import within
+from kunnan.services.pairing import coverage as pairing_coverage
 from kunnan.services.status import statuses_on
 
 
@@ -575,10 +579,33 @@ def training(
     return Report("training", scope, rows, total, extra)
 
 
+#: What the coverage report totals: the whole register, or the union with those under it.
+COVERAGE_TOTALS = ("archived", "paired", "unpaired", "covered_pct", "visit_overdue")
+
+
+def coverage(session: Session, scope: Scope) -> Report:
+    """Pairing coverage on the day per union (each including those under it), and overall."""
+    rows, overall = pairing_coverage(session, on=scope.as_of, org=scope.org)
+    total = {k: v for k, v in dataclasses.asdict(overall).items() if k in COVERAGE_TOTALS}
+    return Report("coverage", scope, [dataclasses.asdict(r) for r in rows], total)
+
+
+def targets(session: Session, scope: Scope, *, year: int | None = None) -> Report:
+    """Responsibility agreements (of a year, or all of them): targets against results."""
+    org = scope.org.code if scope.org is not None else None
+    rows = agreement_results(session, year=year, org=org)
+    met = sum(1 for r in rows if r.met == "met")
+    return Report(
+        "targets",
+        scope,
+        [dataclasses.asdict(r) for r in rows],
+        {},
+        {"agreements": len(rows), "met": met},
+    )
+
+
 def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
     """The headline figures of every report on one page."""
-    from kunnan.services.pairing import coverage
-
     parts = {
         "categories": categories(session, scope),
         "causes": causes(session, scope),
@@ -589,7 +616,7 @@ def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
         "training": training(session, scope, since=since),
         "areas": areas(session, scope),
     }
-    _rows, overall = coverage(session, on=scope.as_of, org=scope.org)
+    _rows, overall = pairing_coverage(session, on=scope.as_of, org=scope.org)
     waiting = sum(
         r["waiting"] for r in parts["pipeline"].rows if r["stage"] not in ("archived", "rejected")
     )
