@@ -32,7 +32,7 @@ from kunnan.domain.enums import (
     PlacementChannel,
     Trade,
 )
-from kunnan.ui.columns import Column
+from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -50,8 +50,8 @@ AID_FIELDS = (
     Column("record", "Record", "编号"),
     Column("on_date", "Date", "日期", "date"),
     Column("year", "Year", "年度", "int", in_table=False),
-    Column("household", "Household", "家庭"),
-    Column("head_name", "Head", "户主", min_width=6),
+    HOUSEHOLD,
+    HEAD_NAME,
     Column("member", "For", "受助人", min_width=6),
     Column("kind", "Kind", "类别", "enum", ActionKind),
     Column("program", "Programme", "项目"),
@@ -78,8 +78,8 @@ SUBTYPES: dict[str, type[Labelled]] = {
 LOAN_FIELDS = (
     Column("code", "Loan", "借款编号"),
     Column("entry", "Entry", "流水号", "int", in_table=False),
-    Column("household", "Household", "家庭"),
-    Column("head_name", "Head", "户主", min_width=6),
+    HOUSEHOLD,
+    HEAD_NAME,
     Column("borrower", "Borrower", "借款人", min_width=6),
     Column("fund", "Fund", "资金"),
     Column("issued_on", "Issued", "发放日期", "date"),
@@ -97,7 +97,7 @@ DETAIL_FIELDS = (
     Column("kind", "Kind", "类型", "enum", EntryKind),
     Column("on_date", "Date", "日期", "date"),
     Column("year", "Counts toward year", "计入年度", "int"),
-    Column("household", "Household", "家庭"),
+    HOUSEHOLD,
     Column("member", "For", "受助人"),
     Column("program", "Programme", "项目"),
     Column("program_name", "Programme name", "项目名称"),

@@ -19,9 +19,9 @@ from kunnan.commands._common import (
     whole_number,
 )
 from kunnan.domain.codes import household_code
-from kunnan.domain.enums import Category, ExitKind, FollowupOutcome
+from kunnan.domain.enums import ExitKind, FollowupOutcome
 from kunnan.domain.errors import InvalidInput
-from kunnan.ui.columns import Column
+from kunnan.ui.columns import CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -286,11 +286,11 @@ def relapse(
 
 
 EXIT_FIELDS = (
-    Column("code", "Code", "编号", min_width=7),
-    Column("head_name", "Head", "户主", min_width=6),
-    Column("org", "Union", "所属工会", min_width=8),
+    HOUSEHOLD_CODE,
+    HEAD_NAME,
+    UNION,
     Column("archive_no", "Archive no.", "档案号"),
-    Column("category", "Category", "困难类别", "enum", Category),
+    CATEGORY,
     Column("kind", "Exit", "退出方式", "enum", ExitKind),
     Column("exited_on", "Exited", "退出日期", "date"),
     Column("reason", "Reason", "原因"),

@@ -19,7 +19,7 @@ from kunnan.commands._common import (
 )
 from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import EntryKind, FundSource
-from kunnan.ui.columns import Column, machine_value
+from kunnan.ui.columns import HOUSEHOLD, Column, machine_value
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -45,7 +45,7 @@ ENTRY_FIELDS = (
     Column("seq", "Entry", "流水号", "int"),
     Column("on_date", "Date", "日期", "date"),
     Column("kind", "Kind", "类型", "enum", EntryKind),
-    Column("household", "Household", "家庭"),
+    HOUSEHOLD,
     Column("program", "Programme", "项目"),
     Column("counterparty", "From", "来源"),
     Column("ref", "Ref", "凭证号"),

@@ -40,7 +40,15 @@ from kunnan.domain.enums import (
     WorkerIdentity,
 )
 from kunnan.domain.errors import InvalidInput
-from kunnan.ui.columns import Column, machine_value
+from kunnan.ui.columns import (
+    ARCHIVE_NO,
+    CATEGORY,
+    HEAD_NAME,
+    HOUSEHOLD_CODE,
+    UNION,
+    Column,
+    machine_value,
+)
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -100,15 +108,15 @@ LimitOpt = Annotated[
 TABLE_DEFAULT_LIMIT = 200
 
 ROW_FIELDS = (
-    Column("code", "Code", "编号", min_width=7),
-    Column("archive_no", "Archive no.", "档案号", min_width=8),
-    Column("head_name", "Head", "户主", min_width=6),
+    HOUSEHOLD_CODE,
+    ARCHIVE_NO,
+    HEAD_NAME,
     Column("head_id_number", "ID number", "身份证号", "id_number"),
     Column("head_phone", "Phone", "电话", "phone", in_table=False),
-    Column("org", "Union", "所属工会", min_width=8),
+    UNION,
     Column("area_code", "Area", "地区", in_table=False),
     Column("status", "Status", "状态", "enum", HouseholdStatus),
-    Column("category", "Category", "困难类别", "enum", Category),
+    CATEGORY,
     Column("main_cause", "Main cause", "主要致困原因", "enum", Cause),
     Column("members", "Members", "人口", "int"),
     Column("monthly_income_fen", "Monthly income", "家庭月收入", "money"),
@@ -119,7 +127,7 @@ DETAIL_FIELDS = (
     Column("code", "Code", "编号"),
     Column("archive_no", "Archive no.", "档案号"),
     Column("status", "Status", "状态", "enum", HouseholdStatus),
-    Column("category", "Category", "困难类别", "enum", Category),
+    CATEGORY,
     Column("main_cause", "Main cause", "主要致困原因", "enum", Cause),
     Column("secondary_causes", "Secondary causes", "次要致困原因", "enum_list", Cause),
     Column("org", "Union", "所属工会"),
@@ -398,9 +406,9 @@ def list_(
 
 
 UNREACHED_FIELDS = (
-    Column("code", "Code", "编号", min_width=7),
-    Column("head_name", "Head", "户主", min_width=6),
-    Column("org", "Union", "所属工会", min_width=8),
+    HOUSEHOLD_CODE,
+    HEAD_NAME,
+    UNION,
     Column("address", "Address", "住址"),
     Column("attempts", "Attempts", "联系次数", "int"),
     Column("last_attempt_on", "Last attempt", "最近联系", "date"),

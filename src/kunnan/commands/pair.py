@@ -23,7 +23,7 @@ from kunnan.commands._common import (
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import OrgKind, PairingStatus, VisitKind
 from kunnan.domain.masking import mask_phone
-from kunnan.ui.columns import Column, machine_value
+from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD_CODE, UNION, Column, machine_value
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -46,10 +46,10 @@ ContactOpt = Annotated[
 PhoneOpt = Annotated[str, typer.Option("--phone", help="The contact person's mobile number.")]
 
 PAIRING_FIELDS = (
-    Column("code", "Code", "编号", min_width=7),
+    HOUSEHOLD_CODE,
     Column("archive_no", "Archive no.", "档案号", in_table=False),
-    Column("head_name", "Head", "户主", min_width=6),
-    Column("org", "Union", "所属工会", min_width=8),
+    HEAD_NAME,
+    UNION,
     Column("unit", "Unit", "责任单位", min_width=8),
     Column("unit_code", "Unit code", "责任单位代码", in_table=False),
     Column("contact", "Contact", "联系人", min_width=6),

@@ -28,7 +28,6 @@ from kunnan.commands._common import (
 from kunnan.commands.agreement import AGREEMENT_FIELDS
 from kunnan.commands.pair import COVERAGE_FIELDS
 from kunnan.domain.enums import (
-    Category,
     Cause,
     ExitKind,
     FundSource,
@@ -37,7 +36,7 @@ from kunnan.domain.enums import (
     Trade,
 )
 from kunnan.domain.money import format_fen
-from kunnan.ui.columns import Column
+from kunnan.ui.columns import CATEGORY, Column
 from kunnan.ui.output import OutputFormat, View
 from kunnan.ui.reports import Below, Chart, Figures, ReportSpec, Rows, Words
 
@@ -104,7 +103,7 @@ CATEGORIES = ReportSpec(
     name="categories",
     title=Words("Archived households by category", "建档困难职工按类别"),
     columns=(
-        Column("category", "Category", "困难类别", "enum", Category),
+        CATEGORY,
         HOUSEHOLDS,
         PEOPLE,
         SHARE,

@@ -9,8 +9,8 @@ from typing import Annotated, Any
 import typer
 
 from kunnan.commands._common import FormatOption, ledger, parse_on, view
-from kunnan.domain.enums import Category, Cause
-from kunnan.ui.columns import Column
+from kunnan.domain.enums import Cause
+from kunnan.ui.columns import ARCHIVE_NO, CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -27,17 +27,17 @@ ByUnionOpt = Annotated[
 ]
 
 COUNT_FIELDS = (
-    Column("org", "Union", "所属工会", min_width=8),
+    UNION,
     Column("households", "Households", "户数", "int"),
 )
 
 
 def review_fields(date_en: str, date_zh: str, days_en: str, days_zh: str) -> tuple[Column, ...]:
     return (
-        Column("code", "Code", "编号", min_width=7),
-        Column("head_name", "Head", "户主", min_width=6),
-        Column("org", "Union", "所属工会", min_width=8),
-        Column("category", "Category", "困难类别", "enum", Category),
+        HOUSEHOLD_CODE,
+        HEAD_NAME,
+        UNION,
+        CATEGORY,
         Column("archived_on", "Archived", "建档日期", "date"),
         Column("last_on", date_en, date_zh, "date"),
         Column("days", days_en, days_zh, "int"),
@@ -197,11 +197,11 @@ def followups(
 
 
 UNPAIRED_FIELDS = (
-    Column("code", "Code", "编号", min_width=7),
-    Column("archive_no", "Archive no.", "档案号", min_width=8),
-    Column("head_name", "Head", "户主", min_width=6),
-    Column("org", "Union", "所属工会", min_width=8),
-    Column("category", "Category", "困难类别", "enum", Category),
+    HOUSEHOLD_CODE,
+    ARCHIVE_NO,
+    HEAD_NAME,
+    UNION,
+    CATEGORY,
     Column("main_cause", "Main cause", "主要致困原因", "enum", Cause, in_table=False),
     Column("archived_on", "Archived", "建档日期", "date"),
     Column("unpaired_since", "Unpaired since", "未结对起始", "date"),

@@ -21,7 +21,7 @@ from kunnan.commands._common import (
 )
 from kunnan.domain.codes import class_code, placement_code
 from kunnan.domain.enums import HouseholdStatus, PlacementChannel, Trade, TrainingStage
-from kunnan.ui.columns import Column
+from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -61,8 +61,8 @@ BY_FIELDS = {
     "year": (Column("year", "Year", "年度", "int"), *COUNT_FIELDS),
 }
 TRAINEE_FIELDS = (
-    Column("household", "Household", "家庭"),
-    Column("head_name", "Head", "户主", min_width=6),
+    HOUSEHOLD,
+    HEAD_NAME,
     Column("member", "Trainee", "学员", min_width=6),
     Column("household_status", "Household status", "家庭状态", "enum", HouseholdStatus),
     Column("stage", "Stage", "阶段", "enum", TrainingStage),

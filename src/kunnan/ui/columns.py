@@ -28,7 +28,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal
 
-from kunnan.domain.enums import Labelled
+from kunnan.domain.enums import Category, Labelled
 from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_phone
 from kunnan.domain.money import format_fen
 
@@ -78,6 +78,17 @@ class Column:
     @property
     def numeric(self) -> bool:
         return self.kind in NUMERIC
+
+
+# Columns many lists of households share ---------------------------------------------------
+
+HOUSEHOLD_CODE = Column("code", "Code", "编号", min_width=7)
+#: A household named in a list of something else (grants, trainees, funds' entries).
+HOUSEHOLD = Column("household", "Household", "家庭")
+ARCHIVE_NO = Column("archive_no", "Archive no.", "档案号", min_width=8)
+HEAD_NAME = Column("head_name", "Head", "户主", min_width=6)
+UNION = Column("org", "Union", "所属工会", min_width=8)
+CATEGORY = Column("category", "Category", "困难类别", "enum", Category)
 
 
 def _formula_like(text: str) -> bool:
