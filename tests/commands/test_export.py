@@ -71,6 +71,24 @@ def test_the_households_file_repeats_household_columns_on_every_persons_row(
     assert rows[3]["address"] == "'=1+2 号楼"  # a spreadsheet will not run it
 
 
+@pytest.mark.parametrize("address", ["=SUM(A1)", "'=SUM(A1)", "''+1", "'plain", "-5 楼"])
+def test_a_list_on_stdout_and_an_export_escape_a_cell_alike_and_both_read_back(
+    baiyin: Ledger, tmp_path: Path, address: str
+) -> None:
+    from kunnan.ui.columns import FORMULA_STARTS, unescape_cell
+
+    baiyin.ok("import", "households", str(write_csv(tmp_path / "in.csv", [candidate()])))
+    baiyin.ok("household", "edit", "H000001", "--address", address)
+    shown = baiyin.ok("household", "show", "H000001", "-f", "csv").stdout.splitlines()
+    listed = dict(zip(shown[0].split(","), shown[1].split(","), strict=True))["address"]
+    baiyin.ok("export", "households", "-o", str(tmp_path / "out.csv"))
+    header, row = read_csv(tmp_path / "out.csv")
+    exported = dict(zip(header, row, strict=True))["address"]
+    assert listed == exported
+    assert not exported.startswith(FORMULA_STARTS)
+    assert unescape_cell(exported) == address
+
+
 def test_chinese_exports_have_chinese_headers_labels_and_yuan(
     register: Ledger, tmp_path: Path
 ) -> None:

@@ -19,7 +19,7 @@ from kunnan.domain.exits import (
     judge_stable,
 )
 from kunnan.domain.pairing import Span, check_end, check_start, pairing_on, visit_pairing
-from kunnan.domain.status import check_forward
+from kunnan.domain.status import check_moves_forward
 
 D = dt.date
 ARCHIVED = Standing("H000001", HouseholdStatus.ARCHIVED, D(2018, 1, 15), "dibao")
@@ -96,7 +96,7 @@ def test_pairings_never_overlap_and_end_after_their_last_visit() -> None:
 
 
 def test_a_households_status_history_only_moves_forward() -> None:
-    check_forward("H000001", None, D(2018, 1, 1))
-    check_forward("H000001", D(2018, 1, 1), D(2018, 1, 1))
+    check_moves_forward("H000001", None, D(2018, 1, 1))
+    check_moves_forward("H000001", D(2018, 1, 1), D(2018, 1, 1))
     with pytest.raises(RuleViolation, match="a change dated 2017-12-31 would go back in time"):
-        check_forward("H000001", D(2018, 1, 1), D(2017, 12, 31))
+        check_moves_forward("H000001", D(2018, 1, 1), D(2017, 12, 31))

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import HouseholdStatus
 from kunnan.domain.errors import KunnanError, RuleViolation
 from kunnan.models import Household, Pairing, PairVisit
@@ -22,7 +23,7 @@ from kunnan.schemas.household import HouseholdCreate
 from kunnan.schemas.org import OrgCreate
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.services import agreements, pairing
-from kunnan.services.households import household_code, register_household
+from kunnan.services.households import register_household
 from kunnan.services.orgs import add_org, find_org
 from kunnan.services.status import change_status
 from tests.support import make_id

@@ -18,13 +18,12 @@ from kunnan.sheets.columns import (
     Column,
     Formula,
     HeaderError,
-    escape_cell,
     match_header,
     read_cell,
-    unescape_cell,
 )
 from kunnan.sheets.read import detect_encoding, open_table
 from kunnan.sheets.write import csv_file, xlsx_file
+from kunnan.ui.columns import escape_cell, unescape_cell
 from tests.files import read_xlsx
 
 COLUMN = {c.key: c for c in HOUSEHOLD_COLUMNS}

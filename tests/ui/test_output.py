@@ -8,12 +8,12 @@ import io
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kunnan.ui.output import FORMULA_STARTS, Field, escape_csv_cell, machine_value
+from kunnan.ui.columns import FORMULA_STARTS, Column, escape_cell, machine_value
 
 
 @given(st.text())
 def test_escaped_cells_never_start_a_formula_and_lose_nothing(text: str) -> None:
-    cell = escape_csv_cell(text)
+    cell = escape_cell(text)
     assert not cell.startswith(FORMULA_STARTS)
     assert cell == text or cell == "'" + text
     if text.startswith(FORMULA_STARTS):
@@ -25,8 +25,8 @@ def test_escaped_cells_never_start_a_formula_and_lose_nothing(text: str) -> None
 
 
 def test_personal_numbers_are_masked_unless_revealed() -> None:
-    id_field = Field("id_number", "ID", "身份证号", "id_number")
-    phone_field = Field("phone", "Phone", "电话", "phone")
+    id_field = Column("id_number", "ID", "身份证号", "id_number")
+    phone_field = Column("phone", "Phone", "电话", "phone")
     assert machine_value(id_field, "620402197803150013", reveal=False) == "620402**********13"
     assert machine_value(id_field, "620402197803150013", reveal=True) == "620402197803150013"
     assert machine_value(phone_field, "13893001234", reveal=False) == "138****1234"

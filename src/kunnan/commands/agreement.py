@@ -9,8 +9,9 @@ import typer
 
 from kunnan.commands._common import FormatOption, ledger, today, validated, view, whole_number
 from kunnan.domain.enums import OrgKind, TargetMeasure, TargetResult
+from kunnan.ui.columns import Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="Responsibility agreements (目标责任书): yearly targets per union, and results.",
@@ -18,24 +19,24 @@ app = typer.Typer(
 )
 
 AGREEMENT_FIELDS = (
-    Field("org_code", "Code", "代码", in_table=False),
-    Field("org", "Union", "工会", min_width=8),
-    Field("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
-    Field("year", "Year", "年度"),
-    Field("signed_on", "Signed", "签订日期", "date", in_table=False),
-    Field("target_helped", "Helped: target", "帮扶目标(户)", "int"),
-    Field("helped", "Helped", "已帮扶(户)", "int"),
-    Field("helped_met", "Helped met", "帮扶达标", "enum", TargetResult, in_table=False),
-    Field("target_exits", "Exits: target", "退出目标(户)", "int"),
-    Field("exits", "Exits", "已退出(户)", "int"),
-    Field("exits_met", "Exits met", "退出达标", "enum", TargetResult, in_table=False),
-    Field("target_coverage_pct", "Coverage: target %", "覆盖目标%", "int"),
-    Field("covered_pct", "Covered % at year end", "年末覆盖率%", "decimal"),
-    Field("archived", "Archived at year end", "年末建档户数", "int", in_table=False),
-    Field("paired", "Paired at year end", "年末已结对", "int", in_table=False),
-    Field("coverage_met", "Coverage met", "覆盖达标", "enum", TargetResult, in_table=False),
-    Field("met", "Result", "完成情况", "enum", TargetResult),
-    Field("short_of", "Short of", "未完成", "enum_list", TargetMeasure),
+    Column("org_code", "Code", "代码", in_table=False),
+    Column("org", "Union", "工会", min_width=8),
+    Column("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
+    Column("year", "Year", "年度"),
+    Column("signed_on", "Signed", "签订日期", "date", in_table=False),
+    Column("target_helped", "Helped: target", "帮扶目标(户)", "int"),
+    Column("helped", "Helped", "已帮扶(户)", "int"),
+    Column("helped_met", "Helped met", "帮扶达标", "enum", TargetResult, in_table=False),
+    Column("target_exits", "Exits: target", "退出目标(户)", "int"),
+    Column("exits", "Exits", "已退出(户)", "int"),
+    Column("exits_met", "Exits met", "退出达标", "enum", TargetResult, in_table=False),
+    Column("target_coverage_pct", "Coverage: target %", "覆盖目标%", "int"),
+    Column("covered_pct", "Covered % at year end", "年末覆盖率%", "decimal"),
+    Column("archived", "Archived at year end", "年末建档户数", "int", in_table=False),
+    Column("paired", "Paired at year end", "年末已结对", "int", in_table=False),
+    Column("coverage_met", "Coverage met", "覆盖达标", "enum", TargetResult, in_table=False),
+    Column("met", "Result", "完成情况", "enum", TargetResult),
+    Column("short_of", "Short of", "未完成", "enum_list", TargetMeasure),
 )
 
 

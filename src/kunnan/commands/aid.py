@@ -18,6 +18,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import counseling_code, fund_code, loan_code, placement_code
 from kunnan.domain.enums import (
     ActionKind,
     ActionStatus,
@@ -31,8 +32,9 @@ from kunnan.domain.enums import (
     PlacementChannel,
     Trade,
 )
+from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD, Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="Aid: cash grants and reversals; job placements, start-up loans, housing, legal aid, "
@@ -44,29 +46,29 @@ EntryArg = Annotated[str, typer.Argument(help="The ledger entry number, e.g. 12.
 
 #: What ``aid list`` gives programs (JSON, CSV): every action with its kind, status and amount.
 AID_FIELDS = (
-    Field("seq", "Entry", "流水号", "int"),
-    Field("record", "Record", "编号"),
-    Field("on_date", "Date", "日期", "date"),
-    Field("year", "Year", "年度", "int", in_table=False),
-    Field("household", "Household", "家庭"),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("member", "For", "受助人", min_width=6),
-    Field("kind", "Kind", "类别", "enum", ActionKind),
-    Field("program", "Programme", "项目"),
-    Field("program_name", "Programme name", "项目", in_table=False),
-    Field("status", "Status", "状态", "enum", ActionStatus),
-    Field("subtype", "Type", "类型", in_table=False),
-    Field("detail", "Detail", "说明", in_table=False),
-    Field("fund", "Fund", "资金"),
-    Field("ref", "Ref", "凭证号", in_table=False),
-    Field("reverses_seq", "Reverses", "冲正", "int", in_table=False),
-    Field("reversed_by", "Reversed by", "被冲正", "int", in_table=False),
-    Field("override_reason", "Override", "特批理由", in_table=False),
-    Field("amount_fen", "Amount", "金额", "money"),
-    Field("outstanding_fen", "Outstanding", "未还", "money"),
+    Column("seq", "Entry", "流水号", "int"),
+    Column("record", "Record", "编号"),
+    Column("on_date", "Date", "日期", "date"),
+    Column("year", "Year", "年度", "int", in_table=False),
+    HOUSEHOLD,
+    HEAD_NAME,
+    Column("member", "For", "受助人", min_width=6),
+    Column("kind", "Kind", "类别", "enum", ActionKind),
+    Column("program", "Programme", "项目"),
+    Column("program_name", "Programme name", "项目", in_table=False),
+    Column("status", "Status", "状态", "enum", ActionStatus),
+    Column("subtype", "Type", "类型", in_table=False),
+    Column("detail", "Detail", "说明", in_table=False),
+    Column("fund", "Fund", "资金"),
+    Column("ref", "Ref", "凭证号", in_table=False),
+    Column("reverses_seq", "Reverses", "冲正", "int", in_table=False),
+    Column("reversed_by", "Reversed by", "被冲正", "int", in_table=False),
+    Column("override_reason", "Override", "特批理由", in_table=False),
+    Column("amount_fen", "Amount", "金额", "money"),
+    Column("outstanding_fen", "Outstanding", "未还", "money"),
 )
 #: The table adds one readable column of what each action was about.
-ABOUT = Field("about", "About", "说明", min_width=8)
+ABOUT = Column("about", "About", "说明", min_width=8)
 #: The enum an action's subtype is a member of.
 SUBTYPES: dict[str, type[Labelled]] = {
     ActionKind.TRAINING.value: Trade,
@@ -74,49 +76,49 @@ SUBTYPES: dict[str, type[Labelled]] = {
     ActionKind.HOUSING.value: HousingKind,
 }
 LOAN_FIELDS = (
-    Field("code", "Loan", "借款编号"),
-    Field("entry", "Entry", "流水号", "int", in_table=False),
-    Field("household", "Household", "家庭"),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("borrower", "Borrower", "借款人", min_width=6),
-    Field("fund", "Fund", "资金"),
-    Field("issued_on", "Issued", "发放日期", "date"),
-    Field("due_on", "Due", "到期日", "date"),
-    Field("term_months", "Months", "期限(月)", "int", in_table=False),
-    Field("rate_pct", "Rate %", "年利率%", "decimal", in_table=False),
-    Field("purpose", "Purpose", "用途", in_table=False),
-    Field("status", "Status", "状态", "enum", LoanStatus),
-    Field("amount_fen", "Lent", "借款金额", "money"),
-    Field("repaid_fen", "Repaid", "已还", "money"),
-    Field("outstanding_fen", "Outstanding", "未还", "money"),
+    Column("code", "Loan", "借款编号"),
+    Column("entry", "Entry", "流水号", "int", in_table=False),
+    HOUSEHOLD,
+    HEAD_NAME,
+    Column("borrower", "Borrower", "借款人", min_width=6),
+    Column("fund", "Fund", "资金"),
+    Column("issued_on", "Issued", "发放日期", "date"),
+    Column("due_on", "Due", "到期日", "date"),
+    Column("term_months", "Months", "期限(月)", "int", in_table=False),
+    Column("rate_pct", "Rate %", "年利率%", "decimal", in_table=False),
+    Column("purpose", "Purpose", "用途", in_table=False),
+    Column("status", "Status", "状态", "enum", LoanStatus),
+    Column("amount_fen", "Lent", "借款金额", "money"),
+    Column("repaid_fen", "Repaid", "已还", "money"),
+    Column("outstanding_fen", "Outstanding", "未还", "money"),
 )
 DETAIL_FIELDS = (
-    Field("seq", "Entry", "流水号", "int"),
-    Field("kind", "Kind", "类型", "enum", EntryKind),
-    Field("on_date", "Date", "日期", "date"),
-    Field("year", "Counts toward year", "计入年度", "int"),
-    Field("household", "Household", "家庭"),
-    Field("member", "For", "受助人"),
-    Field("program", "Programme", "项目"),
-    Field("program_name", "Programme name", "项目名称"),
-    Field("rule_from", "Judged by the rule of", "适用规则", "date"),
-    Field("fund", "Fund", "资金"),
-    Field("fund_name", "Fund name", "资金名称"),
-    Field("amount_fen", "Amount", "金额", "money"),
-    Field("counterparty", "From", "来源"),
-    Field("ref", "Ref", "凭证号"),
-    Field("reverses_seq", "Reverses entry", "冲正流水号", "int"),
-    Field("reversed_by", "Reversed by entry", "被冲正流水号", "int"),
-    Field("reason", "Reason", "冲正原因"),
-    Field("override_reason", "Override", "特批理由"),
-    Field("operator", "Operator", "操作人"),
-    Field("recorded_at", "Recorded", "记录时间", "datetime"),
-    Field("prev_hash", "Previous hash", "前序哈希"),
-    Field("hash", "Hash", "哈希"),
+    Column("seq", "Entry", "流水号", "int"),
+    Column("kind", "Kind", "类型", "enum", EntryKind),
+    Column("on_date", "Date", "日期", "date"),
+    Column("year", "Counts toward year", "计入年度", "int"),
+    HOUSEHOLD,
+    Column("member", "For", "受助人"),
+    Column("program", "Programme", "项目"),
+    Column("program_name", "Programme name", "项目名称"),
+    Column("rule_from", "Judged by the rule of", "适用规则", "date"),
+    Column("fund", "Fund", "资金"),
+    Column("fund_name", "Fund name", "资金名称"),
+    Column("amount_fen", "Amount", "金额", "money"),
+    Column("counterparty", "From", "来源"),
+    Column("ref", "Ref", "凭证号"),
+    Column("reverses_seq", "Reverses entry", "冲正流水号", "int"),
+    Column("reversed_by", "Reversed by entry", "被冲正流水号", "int"),
+    Column("reason", "Reason", "冲正原因"),
+    Column("override_reason", "Override", "特批理由"),
+    Column("operator", "Operator", "操作人"),
+    Column("recorded_at", "Recorded", "记录时间", "datetime"),
+    Column("prev_hash", "Previous hash", "前序哈希"),
+    Column("hash", "Hash", "哈希"),
 )
 
 
-def _in_chinese(fields: tuple[Field, ...], lang: str) -> tuple[Field, ...]:
+def _in_chinese(fields: tuple[Column, ...], lang: str) -> tuple[Column, ...]:
     """Chinese tables name programmes by their Chinese names (金秋助学), not their codes."""
     if lang != "zh":
         return fields
@@ -284,7 +286,7 @@ def list_(
         rows, total_fen = list_actions(session, where=where, as_of=today())
     shown = view(ctx, output)
     records = [dataclasses.asdict(r) for r in rows]
-    fields: tuple[Field, ...] = AID_FIELDS
+    fields: tuple[Column, ...] = AID_FIELDS
     if shown.format in (OutputFormat.TABLE, OutputFormat.MARKDOWN):
         for record in records:
             record["about"] = _about(record, shown.lang)
@@ -366,7 +368,6 @@ def place(
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import PlacementCreate
     from kunnan.services.placements import place as place_member
-    from kunnan.services.placements import placement_code
 
     data = validated(
         PlacementCreate,
@@ -425,8 +426,7 @@ def loan(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LoanCreate
-    from kunnan.services.ledger import fund_code
-    from kunnan.services.loans import issue, loan_code
+    from kunnan.services.loans import issue
 
     data = validated(
         LoanCreate,
@@ -476,7 +476,7 @@ def repay(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import RepaymentCreate
-    from kunnan.services.loans import find_loan, loan_code, loan_facts
+    from kunnan.services.loans import find_loan, loan_facts
     from kunnan.services.loans import repay as repay_loan
 
     data = validated(RepaymentCreate, {"repaid_fen": amount, "on_date": parse_on(on), "ref": ref})
@@ -507,7 +507,7 @@ def loan_default(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LoanDefaultCreate
-    from kunnan.services.loans import declare_default, find_loan, loan_code, loan_facts
+    from kunnan.services.loans import declare_default, find_loan, loan_facts
 
     data = validated(LoanDefaultCreate, {"reason": reason, "on_date": parse_on(on)})
     with ledger(ctx, write=True) as session:
@@ -720,7 +720,6 @@ def counsel(
     """
     from kunnan.schemas.service_aid import CounselCreate
     from kunnan.services.casework import counsel as record_counsel
-    from kunnan.services.casework import counseling_code
 
     data = validated(
         CounselCreate,

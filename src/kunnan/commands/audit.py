@@ -8,20 +8,21 @@ from typing import Annotated
 import typer
 
 from kunnan.commands._common import FormatOption, ledger, parse_optional_date, view, whole_number
+from kunnan.ui.columns import Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(help="The audit log of every change.", no_args_is_help=True)
 
 AUDIT_FIELDS = (
-    Field("id", "#", "序号", "int"),
-    Field("at", "When", "时间", "datetime"),
-    Field("operator", "Operator", "操作人"),
-    Field("command", "Command", "命令"),
-    Field("action", "Action", "动作"),
-    Field("entity", "Record", "对象"),
-    Field("entity_ref", "Ref", "编号"),
-    Field("changes", "Changes", "内容", "json"),
+    Column("id", "#", "序号", "int"),
+    Column("at", "When", "时间", "datetime"),
+    Column("operator", "Operator", "操作人"),
+    Column("command", "Command", "命令"),
+    Column("action", "Action", "动作"),
+    Column("entity", "Record", "对象"),
+    Column("entity_ref", "Ref", "编号"),
+    Column("changes", "Changes", "内容", "json"),
 )
 
 

@@ -19,19 +19,20 @@ from kunnan.commands._common import (
 )
 from kunnan.domain.enums import CivilFinding
 from kunnan.domain.errors import InvalidInput
+from kunnan.ui.columns import Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(help="Compare outside data with the register (数据比对).", no_args_is_help=True)
 
 FINDING_FIELDS = (
-    Field("kind", "Finding", "问题", "enum", CivilFinding),
-    Field("row", "Row", "行", "int"),
-    Field("household", "Household", "户编号", min_width=7),
-    Field("id_number", "ID number", "身份证号", "id_number"),
-    Field("list_name", "Name on list", "名单姓名", min_width=6),
-    Field("register_name", "Name in register", "登记姓名", min_width=6),
-    Field("detail", "Detail", "说明"),
+    Column("kind", "Finding", "问题", "enum", CivilFinding),
+    Column("row", "Row", "行", "int"),
+    Column("household", "Household", "户编号", min_width=7),
+    Column("id_number", "ID number", "身份证号", "id_number"),
+    Column("list_name", "Name on list", "名单姓名", min_width=6),
+    Column("register_name", "Name in register", "登记姓名", min_width=6),
+    Column("detail", "Detail", "说明"),
 )
 
 

@@ -9,8 +9,9 @@ import typer
 
 from kunnan.commands._common import FormatOption, ledger, state, view
 from kunnan.domain.errors import CheckFailed
+from kunnan.ui.columns import Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="The ledger file: upgrade, current revision, check, verify, backup, restore.",
@@ -90,9 +91,9 @@ def check(ctx: typer.Context) -> None:
 
 
 PROBLEM_FIELDS = (
-    Field("check", "Check", "检查项"),
-    Field("ref", "Record", "对象"),
-    Field("message", "Problem", "问题"),
+    Column("check", "Check", "检查项"),
+    Column("ref", "Record", "对象"),
+    Column("message", "Problem", "问题"),
 )
 
 

@@ -18,10 +18,12 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
-from kunnan.domain.enums import Category, ExitKind, FollowupOutcome
+from kunnan.domain.codes import household_code
+from kunnan.domain.enums import ExitKind, FollowupOutcome
 from kunnan.domain.errors import InvalidInput
+from kunnan.ui.columns import CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="Exits from the register, follow-up visits and relapses.", no_args_is_help=True
@@ -240,7 +242,7 @@ def followup(
         kunnan exit followup H000001 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
     """
     from kunnan.services.exits import record_followup
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
 
     result = parse_choice(FollowupOutcome, outcome, "--outcome")
     assert result is not None
@@ -284,16 +286,16 @@ def relapse(
 
 
 EXIT_FIELDS = (
-    Field("code", "Code", "编号", min_width=7),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("archive_no", "Archive no.", "档案号"),
-    Field("category", "Category", "困难类别", "enum", Category),
-    Field("kind", "Exit", "退出方式", "enum", ExitKind),
-    Field("exited_on", "Exited", "退出日期", "date"),
-    Field("reason", "Reason", "原因"),
-    Field("next_followup_on", "Next follow-up", "下次回访", "date"),
-    Field("relapsed_on", "Relapsed", "返困日期", "date"),
+    HOUSEHOLD_CODE,
+    HEAD_NAME,
+    UNION,
+    Column("archive_no", "Archive no.", "档案号"),
+    CATEGORY,
+    Column("kind", "Exit", "退出方式", "enum", ExitKind),
+    Column("exited_on", "Exited", "退出日期", "date"),
+    Column("reason", "Reason", "原因"),
+    Column("next_followup_on", "Next follow-up", "下次回访", "date"),
+    Column("relapsed_on", "Relapsed", "返困日期", "date"),
 )
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from kunnan.files import OutputFile
     from kunnan.services.exports import HouseholdRecord
     from kunnan.services.households import HouseholdFilter
-    from kunnan.sheets.columns import Column
+    from kunnan.ui.columns import Column
 
 app = typer.Typer(
     help="Write the register to CSV, Excel or JSON files, and the return sent up.",
@@ -70,10 +70,6 @@ OrgOpt = Annotated[
 ]
 AreaOpt = Annotated[str | None, typer.Option("--area", help="Only this area code.")]
 
-#: Columns written as text in Excel: never rounded, never reformatted.
-TEXT_KINDS = ("id_number", "phone")
-TEXT_KEYS = ("household", "archive_no", "area_code")
-
 
 def _format(output: Path, given: ExportFormat | None) -> ExportFormat:
     if given is not None:
@@ -100,15 +96,6 @@ def _filter(
     )
 
 
-def _text_columns(columns: Sequence[Column]) -> list[int]:
-    return [i for i, c in enumerate(columns) if c.kind in TEXT_KINDS or c.key in TEXT_KEYS]
-
-
-def _widths(columns: Sequence[Column]) -> list[int]:
-    wide = {"id_number": 21, "address": 30, "org": 18, "employer": 18, "phone": 14}
-    return [wide.get(c.kind, wide.get(c.key, 12)) for c in columns]
-
-
 def _value(column: Column, household: dict[str, Any], member: dict[str, Any]) -> Any:
     return member[column.key] if column.key in member else household.get(column.key)
 
@@ -124,8 +111,8 @@ def _writer(
     columns: Sequence[Column],
 ) -> Iterator[Callable[[HouseholdRecord], None]]:
     """A function that writes one household (with its members) to the open file."""
-    from kunnan.sheets.columns import write_cell
     from kunnan.sheets.write import RowWriter, csv_file, json_file, xlsx_file
+    from kunnan.ui.columns import file_value
 
     if fmt is ExportFormat.JSON:
         with json_file(output) as items:
@@ -133,7 +120,7 @@ def _writer(
             def json_value(column: Column, value: Any) -> Any:
                 if column.kind == "enum_list":
                     return list(value or [])
-                return write_cell(column, value, lang="en", reveal=reveal, xlsx=False)
+                return file_value(column, value, lang="en", reveal=reveal, xlsx=False)
 
             def write_json(record: HouseholdRecord) -> None:
                 household = record.household
@@ -173,7 +160,7 @@ def _writer(
             for member in record.members:
                 sheet.row(
                     [
-                        write_cell(
+                        file_value(
                             c, _value(c, household, member), lang=lang, reveal=reveal, xlsx=xlsx
                         )
                         for c in columns
@@ -185,9 +172,7 @@ def _writer(
     if xlsx:
         with xlsx_file(output) as book:
             title = {"households": "花名册", "members": "成员"}[what] if lang == "zh" else what
-            yield write_rows(
-                book.sheet(title, text_columns=_text_columns(columns), widths=_widths(columns))
-            )
+            yield write_rows(book.sheet_for(title, columns))
     else:
         with csv_file(output) as sheet:
             yield write_rows(sheet)

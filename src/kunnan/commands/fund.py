@@ -17,9 +17,11 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import EntryKind, FundSource
+from kunnan.ui.columns import HOUSEHOLD, Column, machine_value
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="Funds: add, contribute, assert a balance, list, show.", no_args_is_help=True
@@ -28,34 +30,34 @@ app = typer.Typer(
 FundArg = Annotated[str, typer.Argument(help="Fund: its code (F001) or its exact name.")]
 
 FUND_FIELDS = (
-    Field("code", "Code", "编号"),
-    Field("name", "Fund", "资金名称", min_width=8),
-    Field("source", "Source", "资金来源", "enum", FundSource),
-    Field("year", "Year", "年度", "int"),
-    Field("budget_fen", "Budget", "预算", "money"),
-    Field("contributed_fen", "Contributed", "拨入", "money"),
-    Field("granted_fen", "Granted", "发放", "money"),
-    Field("lent_fen", "Lent", "借出", "money"),
-    Field("repaid_fen", "Repaid", "归还", "money"),
-    Field("balance_fen", "Balance", "余额", "money"),
+    Column("code", "Code", "编号"),
+    Column("name", "Fund", "资金名称", min_width=8),
+    Column("source", "Source", "资金来源", "enum", FundSource),
+    Column("year", "Year", "年度", "int"),
+    Column("budget_fen", "Budget", "预算", "money"),
+    Column("contributed_fen", "Contributed", "拨入", "money"),
+    Column("granted_fen", "Granted", "发放", "money"),
+    Column("lent_fen", "Lent", "借出", "money"),
+    Column("repaid_fen", "Repaid", "归还", "money"),
+    Column("balance_fen", "Balance", "余额", "money"),
 )
 ENTRY_FIELDS = (
-    Field("seq", "Entry", "流水号", "int"),
-    Field("on_date", "Date", "日期", "date"),
-    Field("kind", "Kind", "类型", "enum", EntryKind),
-    Field("household", "Household", "家庭"),
-    Field("program", "Programme", "项目"),
-    Field("counterparty", "From", "来源"),
-    Field("ref", "Ref", "凭证号"),
-    Field("reverses_seq", "Reverses", "冲正", "int"),
-    Field("amount_fen", "Amount", "金额", "money"),
-    Field("effect_fen", "Fund +/-", "资金增减", "money"),
+    Column("seq", "Entry", "流水号", "int"),
+    Column("on_date", "Date", "日期", "date"),
+    Column("kind", "Kind", "类型", "enum", EntryKind),
+    HOUSEHOLD,
+    Column("program", "Programme", "项目"),
+    Column("counterparty", "From", "来源"),
+    Column("ref", "Ref", "凭证号"),
+    Column("reverses_seq", "Reverses", "冲正", "int"),
+    Column("amount_fen", "Amount", "金额", "money"),
+    Column("effect_fen", "Fund +/-", "资金增减", "money"),
 )
 ASSERTION_FIELDS = (
-    Field("on_date", "At the end of", "截至", "date"),
-    Field("balance_fen", "Balance", "余额", "money"),
-    Field("operator", "Operator", "操作人"),
-    Field("recorded_at", "Recorded", "记录时间", "datetime"),
+    Column("on_date", "At the end of", "截至", "date"),
+    Column("balance_fen", "Balance", "余额", "money"),
+    Column("operator", "Operator", "操作人"),
+    Column("recorded_at", "Recorded", "记录时间", "datetime"),
 )
 
 
@@ -80,7 +82,6 @@ def add(
     """
     from kunnan.schemas.aid import FundCreate
     from kunnan.services.funds import add_fund
-    from kunnan.services.ledger import fund_code
 
     data = validated(
         FundCreate, {"name": name, "source": source, "year": year, "budget_fen": budget}
@@ -204,7 +205,7 @@ def show(ctx: typer.Context, fund: FundArg, output: FormatOption = OutputFormat.
         kunnan fund show F001
     """
     from kunnan.services.funds import fund_detail, resolve_fund
-    from kunnan.ui.output import machine_value, render_record, render_rows, write_json
+    from kunnan.ui.output import render_record, render_rows, write_json
 
     with ledger(ctx, write=False) as session:
         detail = fund_detail(session, resolve_fund(session, fund))

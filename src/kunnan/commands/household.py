@@ -23,6 +23,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -39,8 +40,17 @@ from kunnan.domain.enums import (
     WorkerIdentity,
 )
 from kunnan.domain.errors import InvalidInput
+from kunnan.ui.columns import (
+    ARCHIVE_NO,
+    CATEGORY,
+    HEAD_NAME,
+    HOUSEHOLD_CODE,
+    UNION,
+    Column,
+    machine_value,
+)
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(help="Register households and find them again.", no_args_is_help=True)
 member_app = typer.Typer(help="Add, edit and remove household members.", no_args_is_help=True)
@@ -98,69 +108,69 @@ LimitOpt = Annotated[
 TABLE_DEFAULT_LIMIT = 200
 
 ROW_FIELDS = (
-    Field("code", "Code", "编号", min_width=7),
-    Field("archive_no", "Archive no.", "档案号", min_width=8),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("head_id_number", "ID number", "身份证号", "id_number"),
-    Field("head_phone", "Phone", "电话", "phone", in_table=False),
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("area_code", "Area", "地区", in_table=False),
-    Field("status", "Status", "状态", "enum", HouseholdStatus),
-    Field("category", "Category", "困难类别", "enum", Category),
-    Field("main_cause", "Main cause", "主要致困原因", "enum", Cause),
-    Field("members", "Members", "人口", "int"),
-    Field("monthly_income_fen", "Monthly income", "家庭月收入", "money"),
-    Field("registered_on", "Registered", "登记日期", "date", in_table=False),
+    HOUSEHOLD_CODE,
+    ARCHIVE_NO,
+    HEAD_NAME,
+    Column("head_id_number", "ID number", "身份证号", "id_number"),
+    Column("head_phone", "Phone", "电话", "phone", in_table=False),
+    UNION,
+    Column("area_code", "Area", "地区", in_table=False),
+    Column("status", "Status", "状态", "enum", HouseholdStatus),
+    CATEGORY,
+    Column("main_cause", "Main cause", "主要致困原因", "enum", Cause),
+    Column("members", "Members", "人口", "int"),
+    Column("monthly_income_fen", "Monthly income", "家庭月收入", "money"),
+    Column("registered_on", "Registered", "登记日期", "date", in_table=False),
 )
 
 DETAIL_FIELDS = (
-    Field("code", "Code", "编号"),
-    Field("archive_no", "Archive no.", "档案号"),
-    Field("status", "Status", "状态", "enum", HouseholdStatus),
-    Field("category", "Category", "困难类别", "enum", Category),
-    Field("main_cause", "Main cause", "主要致困原因", "enum", Cause),
-    Field("secondary_causes", "Secondary causes", "次要致困原因", "enum_list", Cause),
-    Field("org", "Union", "所属工会"),
-    Field("area_code", "Area", "地区"),
-    Field("address", "Address", "住址"),
-    Field("housing_type", "Housing", "住房类型", "enum", HousingType),
-    Field("housing_area_m2", "Floor area (m²)", "住房面积(m²)", "decimal"),
-    Field("registered_on", "Registered", "登记日期", "date"),
-    Field("monthly_income_fen", "Monthly income", "家庭月收入", "money"),
-    Field("updated_at", "Last changed", "最后修改", "datetime"),
+    Column("code", "Code", "编号"),
+    Column("archive_no", "Archive no.", "档案号"),
+    Column("status", "Status", "状态", "enum", HouseholdStatus),
+    CATEGORY,
+    Column("main_cause", "Main cause", "主要致困原因", "enum", Cause),
+    Column("secondary_causes", "Secondary causes", "次要致困原因", "enum_list", Cause),
+    Column("org", "Union", "所属工会"),
+    Column("area_code", "Area", "地区"),
+    Column("address", "Address", "住址"),
+    Column("housing_type", "Housing", "住房类型", "enum", HousingType),
+    Column("housing_area_m2", "Floor area (m²)", "住房面积(m²)", "decimal"),
+    Column("registered_on", "Registered", "登记日期", "date"),
+    Column("monthly_income_fen", "Monthly income", "家庭月收入", "money"),
+    Column("updated_at", "Last changed", "最后修改", "datetime"),
 )
 
 MEMBER_FIELDS = (
-    Field("name", "Name", "姓名", min_width=6),
-    Field("relation", "Relation", "与户主关系", "enum", Relation),
-    Field("id_number", "ID number", "身份证号", "id_number"),
-    Field("sex", "Sex", "性别", "enum", Sex),
-    Field("birth_date", "Born", "出生日期", "birth_date"),
-    Field("phone", "Phone", "电话", "phone"),
-    Field("employer", "Employer", "工作单位"),
-    Field("identity", "Identity", "身份", "enum", WorkerIdentity),
-    Field("health", "Health", "健康状况", "enum", Health),
-    Field("schooling", "Schooling", "在读", "enum", Schooling),
-    Field("monthly_income_fen", "Monthly income", "月收入", "money"),
-    Field("admitted_level", "Admitted to", "录取", "enum", AdmissionLevel),
-    Field("admitted_year", "Admitted in", "录取年份", "int"),
+    Column("name", "Name", "姓名", min_width=6),
+    Column("relation", "Relation", "与户主关系", "enum", Relation),
+    Column("id_number", "ID number", "身份证号", "id_number"),
+    Column("sex", "Sex", "性别", "enum", Sex),
+    Column("birth_date", "Born", "出生日期", "birth_date"),
+    Column("phone", "Phone", "电话", "phone"),
+    Column("employer", "Employer", "工作单位"),
+    Column("identity", "Identity", "身份", "enum", WorkerIdentity),
+    Column("health", "Health", "健康状况", "enum", Health),
+    Column("schooling", "Schooling", "在读", "enum", Schooling),
+    Column("monthly_income_fen", "Monthly income", "月收入", "money"),
+    Column("admitted_level", "Admitted to", "录取", "enum", AdmissionLevel),
+    Column("admitted_year", "Admitted in", "录取年份", "int"),
 )
 
 
 TIMELINE_FIELDS = (
-    Field("on_date", "Date", "日期", "date"),
-    Field("event", "What", "事项", "enum", TimelineEvent),
-    Field("record", "Record", "编号"),
-    Field("detail", "Details", "内容", min_width=12),
-    Field("amount_fen", "Amount", "金额", "money"),
+    Column("on_date", "Date", "日期", "date"),
+    Column("event", "What", "事项", "enum", TimelineEvent),
+    Column("record", "Record", "编号"),
+    Column("detail", "Details", "内容", min_width=12),
+    Column("amount_fen", "Amount", "金额", "money"),
 )
 
 CONTACT_FIELDS = (
-    Field("attempted_on", "Date", "日期", "date"),
-    Field("method", "How", "方式", "enum", ContactMethod),
-    Field("outcome", "Outcome", "结果", "enum", ContactOutcome),
-    Field("caseworker", "Caseworker", "联系人"),
-    Field("note", "Note", "备注"),
+    Column("attempted_on", "Date", "日期", "date"),
+    Column("method", "How", "方式", "enum", ContactMethod),
+    Column("outcome", "Outcome", "结果", "enum", ContactOutcome),
+    Column("caseworker", "Caseworker", "联系人"),
+    Column("note", "Note", "备注"),
 )
 
 
@@ -202,7 +212,7 @@ def add(
         kunnan household add --name 张建国 --id-number 620402197803150013 --org baiyin-qu --phone 13893001234 --identity laid_off --income 1200 --cause illness
     """
     from kunnan.schemas.household import HouseholdCreate
-    from kunnan.services.households import household_code, register_household
+    from kunnan.services.households import register_household
 
     data = validated(
         HouseholdCreate,
@@ -301,8 +311,6 @@ def show(
     record = dataclasses.asdict(detail)
     members = record.pop("members")
     if shown.format is OutputFormat.JSON:
-        from kunnan.ui.output import machine_value
-
         data = {f.key: machine_value(f, record.get(f.key), reveal=reveal) for f in DETAIL_FIELDS}
         data["members"] = [
             {f.key: machine_value(f, m.get(f.key), reveal=reveal) for f in MEMBER_FIELDS}
@@ -398,13 +406,13 @@ def list_(
 
 
 UNREACHED_FIELDS = (
-    Field("code", "Code", "编号", min_width=7),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("address", "Address", "住址"),
-    Field("attempts", "Attempts", "联系次数", "int"),
-    Field("last_attempt_on", "Last attempt", "最近联系", "date"),
-    Field("last_outcome", "Outcome", "结果", "enum", ContactOutcome),
+    HOUSEHOLD_CODE,
+    HEAD_NAME,
+    UNION,
+    Column("address", "Address", "住址"),
+    Column("attempts", "Attempts", "联系次数", "int"),
+    Column("last_attempt_on", "Last attempt", "最近联系", "date"),
+    Column("last_outcome", "Outcome", "结果", "enum", ContactOutcome),
 )
 
 
@@ -443,7 +451,7 @@ def contact(
     from kunnan.commands._common import state
     from kunnan.domain.text import NAME_MAX, NOTE_MAX, TextError, clean_text
     from kunnan.services.finding import log_contact
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
 
     method = parse_choice(ContactMethod, by, "--by")
     result = parse_choice(ContactOutcome, outcome, "--outcome")
@@ -523,7 +531,7 @@ def edit(
         kunnan household edit H000001 --address 白银区人民路12号 --secondary education
     """
     from kunnan.schemas.household import HouseholdUpdate
-    from kunnan.services.households import edit_household, household_code, resolve_household
+    from kunnan.services.households import edit_household, resolve_household
 
     given = {
         "org": org,
@@ -573,7 +581,7 @@ def member_add(
         kunnan household member add H000001 --name 张小梅 --id-number 620402200309010028 --relation child --schooling undergraduate
     """
     from kunnan.schemas.household import MemberCreate
-    from kunnan.services.households import add_member, household_code, resolve_household
+    from kunnan.services.households import add_member, resolve_household
 
     data = validated(
         MemberCreate,
@@ -635,12 +643,7 @@ def member_edit(
         kunnan household member edit H000001 张小梅 --admitted undergraduate --year 2018
     """
     from kunnan.schemas.household import MemberUpdate
-    from kunnan.services.households import (
-        edit_member,
-        find_member,
-        household_code,
-        resolve_household,
-    )
+    from kunnan.services.households import edit_member, find_member, resolve_household
 
     given = {
         "name": name,
@@ -675,12 +678,7 @@ def member_remove(ctx: typer.Context, household: HouseholdArg, member: MemberArg
     \b
         kunnan household member remove H000001 张小梅
     """
-    from kunnan.services.households import (
-        find_member,
-        household_code,
-        remove_member,
-        resolve_household,
-    )
+    from kunnan.services.households import find_member, remove_member, resolve_household
 
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)

@@ -20,6 +20,7 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     ArchiveLevel,
     Category,
@@ -28,12 +29,14 @@ from kunnan.domain.enums import (
     HouseholdStatus,
     HousingType,
     ObjectionStatus,
+    PipelineStage,
     Step,
 )
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.text import NAME_MAX, NOTE_MAX, SHORT_TEXT_MAX
+from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -747,7 +750,7 @@ def restart(
     \b
         kunnan identify restart H000001 --reason "妻子确诊重病，家庭情况变化"
     """
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.identification import restart as restart_case
 
     day = parse_on(on)
@@ -813,22 +816,22 @@ def describe_step(step: str, details: dict[str, Any], lang: str) -> str:
 
 
 STEP_FIELDS = (
-    Field("round", "Round", "轮次", "int"),
-    Field("step", "Step", "步骤", "enum", Step),
-    Field("done_on", "Date", "日期", "date"),
-    Field("operators", "By", "经办人"),
-    Field("details", "Details", "内容", "json"),
-    Field("note", "Note", "备注"),
+    Column("round", "Round", "轮次", "int"),
+    Column("step", "Step", "步骤", "enum", Step),
+    Column("done_on", "Date", "日期", "date"),
+    Column("operators", "By", "经办人"),
+    Column("details", "Details", "内容", "json"),
+    Column("note", "Note", "备注"),
 )
 OBJECTION_FIELDS = (
-    Field("id", "#", "编号", "int"),
-    Field("round", "Round", "轮次", "int"),
-    Field("filed_on", "Filed", "提出日期", "date"),
-    Field("filed_by", "By", "提出人"),
-    Field("text", "Objection", "异议内容"),
-    Field("status", "Status", "状态", "enum", ObjectionStatus),
-    Field("settled_on", "Settled", "处理日期", "date"),
-    Field("settlement", "Settlement", "处理意见"),
+    Column("id", "#", "编号", "int"),
+    Column("round", "Round", "轮次", "int"),
+    Column("filed_on", "Filed", "提出日期", "date"),
+    Column("filed_by", "By", "提出人"),
+    Column("text", "Objection", "异议内容"),
+    Column("status", "Status", "状态", "enum", ObjectionStatus),
+    Column("settled_on", "Settled", "处理日期", "date"),
+    Column("settlement", "Settlement", "处理意见"),
 )
 
 
@@ -845,7 +848,7 @@ def status(
     """
     from kunnan.services.households import resolve_household
     from kunnan.services.identification import case_view
-    from kunnan.ui.output import machine_value, render_rows, write_json
+    from kunnan.ui.output import render_rows, write_json
 
     with ledger(ctx, write=False) as session:
         case = case_view(session, resolve_household(session, household))
@@ -866,7 +869,7 @@ def status(
                 "archive_no": case.archive_no,
                 "due": case.due,
                 "rounds": [
-                    {k: machine_value(Field(k, k, k), v, reveal=False) for k, v in r.items()}
+                    {k: machine_value(Column(k, k, k), v, reveal=False) for k, v in r.items()}
                     for r in case.rounds
                 ],
                 "steps": [
@@ -892,14 +895,6 @@ def status(
         render_rows(objections, OBJECTION_FIELDS, shown, title="异议" if zh else "Objections")
 
 
-STAGE_ZH = {"archived": "已建档", "rejected": "未通过"}
-PIPELINE_FIELDS = (
-    Field("stage", "Stage", "环节"),
-    Field("waiting", "Waiting here", "待办户数", "int"),
-    Field("passed", "Passed", "已完成户数", "int"),
-)
-
-
 @app.command("pipeline")
 def pipeline(
     ctx: typer.Context,
@@ -915,10 +910,12 @@ def pipeline(
     \b
         kunnan identify pipeline --org baiyin-qu --format json
     """
+    from kunnan.commands.report import PIPELINE
     from kunnan.services.orgs import find_org
     from kunnan.services.reports import Scope
     from kunnan.services.reports import pipeline as funnel
     from kunnan.ui.output import render_rows
+    from kunnan.ui.reports import with_total_label
 
     with ledger(ctx, write=False) as session:
         report = funnel(session, Scope(as_of=today(), org=find_org(session, org) if org else None))
@@ -926,6 +923,6 @@ def pipeline(
     records = report.rows
     if shown.format is OutputFormat.TABLE and shown.lang == "zh":
         for record in records:
-            record["stage"] = STAGE_ZH.get(record["stage"]) or Step(record["stage"]).zh
-    total = {"stage": "合计" if shown.lang == "zh" else "total", **report.total}
-    render_rows(records, PIPELINE_FIELDS, shown, total=total)
+            record["stage"] = PipelineStage(record["stage"]).zh
+    total = with_total_label(report.total, PIPELINE.columns, shown.lang)
+    render_rows(records, PIPELINE.columns, shown, total=total)

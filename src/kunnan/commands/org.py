@@ -9,18 +9,19 @@ import typer
 
 from kunnan.commands._common import FormatOption, ledger, validated, view
 from kunnan.domain.enums import OrgKind
+from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(help="Unions and responsible units.", no_args_is_help=True)
 
 ORG_FIELDS = (
-    Field("code", "Code", "代码"),
-    Field("name", "Name", "名称"),
-    Field("kind", "Kind", "类型", "enum", OrgKind),
-    Field("parent_code", "Parent", "上级"),
-    Field("area_code", "Area", "地区"),
-    Field("households", "Households", "户数", "int"),
+    Column("code", "Code", "代码"),
+    Column("name", "Name", "名称"),
+    Column("kind", "Kind", "类型", "enum", OrgKind),
+    Column("parent_code", "Parent", "上级"),
+    Column("area_code", "Area", "地区"),
+    Column("households", "Households", "户数", "int"),
 )
 
 
@@ -108,8 +109,8 @@ def show(
     shown = view(ctx, output)
     fields = (
         *ORG_FIELDS,
-        Field("parent_name", "Parent name", "上级名称"),
-        Field("households_in_subtree", "Households incl. below", "含下级户数", "int"),
+        Column("parent_name", "Parent name", "上级名称"),
+        Column("households_in_subtree", "Households incl. below", "含下级户数", "int"),
     )
     record = dataclasses.asdict(detail.org) | {
         "parent_name": detail.parent_name,
@@ -117,8 +118,6 @@ def show(
     }
     children = [dataclasses.asdict(child) for child in detail.children]
     if shown.format is OutputFormat.JSON:
-        from kunnan.ui.output import machine_value
-
         data = {f.key: machine_value(f, record.get(f.key), reveal=False) for f in fields}
         data["children"] = [
             {f.key: machine_value(f, c.get(f.key), reveal=False) for f in ORG_FIELDS}

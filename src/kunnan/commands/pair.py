@@ -20,10 +20,12 @@ from kunnan.commands._common import (
     validated,
     view,
 )
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import OrgKind, PairingStatus, VisitKind
 from kunnan.domain.masking import mask_phone
+from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD_CODE, UNION, Column, machine_value
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -44,49 +46,49 @@ ContactOpt = Annotated[
 PhoneOpt = Annotated[str, typer.Option("--phone", help="The contact person's mobile number.")]
 
 PAIRING_FIELDS = (
-    Field("code", "Code", "编号", min_width=7),
-    Field("archive_no", "Archive no.", "档案号", in_table=False),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("unit", "Unit", "责任单位", min_width=8),
-    Field("unit_code", "Unit code", "责任单位代码", in_table=False),
-    Field("contact", "Contact", "联系人", min_width=6),
-    Field("contact_phone", "Contact phone", "联系电话", "phone"),
-    Field("status", "Status", "状态", "enum", PairingStatus, in_table=False),
-    Field("started_on", "Paired since", "结对日期", "date"),
-    Field("ended_on", "Ended", "结束日期", "date", in_table=False),
-    Field("end_reason", "Why it ended", "结束原因", in_table=False),
-    Field("visits", "Visits", "走访次数", "int"),
-    Field("last_visit_on", "Last visit", "最近走访", "date"),
-    Field("next_visit_due", "Next visit by", "下次走访期限", "date"),
-    Field("visit_overdue", "Visit overdue", "走访逾期", in_table=False),
+    HOUSEHOLD_CODE,
+    Column("archive_no", "Archive no.", "档案号", in_table=False),
+    HEAD_NAME,
+    UNION,
+    Column("unit", "Unit", "责任单位", min_width=8),
+    Column("unit_code", "Unit code", "责任单位代码", in_table=False),
+    Column("contact", "Contact", "联系人", min_width=6),
+    Column("contact_phone", "Contact phone", "联系电话", "phone"),
+    Column("status", "Status", "状态", "enum", PairingStatus, in_table=False),
+    Column("started_on", "Paired since", "结对日期", "date"),
+    Column("ended_on", "Ended", "结束日期", "date", in_table=False),
+    Column("end_reason", "Why it ended", "结束原因", in_table=False),
+    Column("visits", "Visits", "走访次数", "int"),
+    Column("last_visit_on", "Last visit", "最近走访", "date"),
+    Column("next_visit_due", "Next visit by", "下次走访期限", "date"),
+    Column("visit_overdue", "Visit overdue", "走访逾期", in_table=False),
 )
 #: With ended pairings shown, the table says which are over and why.
 HISTORY_COLUMNS = frozenset({"status", "ended_on", "end_reason"})
 
 VISIT_FIELDS = (
-    Field("visited_on", "Date", "日期", "date"),
-    Field("kind", "How", "方式", "enum", VisitKind),
-    Field("visitor", "By", "走访人", min_width=6),
-    Field("contact", "Contact person", "联系人", in_table=False),
-    Field("unit", "Responsible unit", "责任单位", in_table=False),
-    Field("note", "What was done", "走访内容"),
-    Field("solved", "Problems solved", "解决的问题"),
+    Column("visited_on", "Date", "日期", "date"),
+    Column("kind", "How", "方式", "enum", VisitKind),
+    Column("visitor", "By", "走访人", min_width=6),
+    Column("contact", "Contact person", "联系人", in_table=False),
+    Column("unit", "Responsible unit", "责任单位", in_table=False),
+    Column("note", "What was done", "走访内容"),
+    Column("solved", "Problems solved", "解决的问题"),
 )
 
 COVERAGE_FIELDS = (
-    Field("org_code", "Code", "代码"),
-    Field("org", "Union", "工会", min_width=8),
-    Field("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
-    Field("archived", "Archived", "建档户数", "int"),
-    Field("paired", "Paired", "已结对", "int"),
-    Field("unpaired", "Unpaired", "未结对", "int"),
-    Field("covered_pct", "Covered %", "覆盖率%", "decimal"),
-    Field("visit_overdue", "Visit overdue", "走访逾期", "int"),
+    Column("org_code", "Code", "代码"),
+    Column("org", "Union", "工会", min_width=8),
+    Column("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
+    Column("archived", "Archived", "建档户数", "int"),
+    Column("paired", "Paired", "已结对", "int"),
+    Column("unpaired", "Unpaired", "未结对", "int"),
+    Column("covered_pct", "Covered %", "覆盖率%", "decimal"),
+    Column("visit_overdue", "Visit overdue", "走访逾期", "int"),
 )
 
 
-def _with_history(fields: Sequence[Field]) -> tuple[Field, ...]:
+def _with_history(fields: Sequence[Column]) -> tuple[Column, ...]:
     return tuple(
         dataclasses.replace(f, in_table=True) if f.key in HISTORY_COLUMNS else f for f in fields
     )
@@ -118,7 +120,7 @@ def assign(
         kunnan pair assign H000001 --unit aluminium-unit --contact 李发明 --phone 13893005678 --on 2018-05-02
     """
     from kunnan.schemas.pairing import PairingCreate
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import assign as assign_pairing
     from kunnan.services.pairing import unit_of
 
@@ -156,7 +158,7 @@ def reassign(
         kunnan pair reassign H000001 --unit phosphate --contact 张清满 --phone 13893006789 --reason "李发明调离"
     """
     from kunnan.schemas.pairing import PairingCreate
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import reassign as reassign_pairing
     from kunnan.services.pairing import unit_of
 
@@ -191,7 +193,7 @@ def end(
     \b
         kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-01
     """
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import end_pairing
 
     why = _text(reason, "--reason", required=True)
@@ -229,7 +231,7 @@ def visit(
         kunnan pair visit H000001 --by 李发明 --kind home --note "送去米面油，了解孩子上学情况" --solved "联系学校减免学费" --on 2018-06-10
     """
     from kunnan.schemas.pairing import VisitCreate
-    from kunnan.services.households import household_code, resolve_household
+    from kunnan.services.households import resolve_household
     from kunnan.services.pairing import log_visit
 
     data = validated(VisitCreate, {"by": by, "kind": kind, "note": note_, "solved": solved})
@@ -308,9 +310,9 @@ def show(
     \b
         kunnan pair show H000001 --lang zh
     """
-    from kunnan.services.households import head_of, household_code, resolve_household
+    from kunnan.services.households import head_of, resolve_household
     from kunnan.services.pairing import PairingFilter, list_pairings, visits_of
-    from kunnan.ui.output import machine_value, render_rows, write_json
+    from kunnan.ui.output import render_rows, write_json
 
     with ledger(ctx, write=reveal) as session:
         target = resolve_household(session, household)

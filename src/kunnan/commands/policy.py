@@ -16,22 +16,23 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.ui.columns import Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(help="Dibao lines and policy settings.", no_args_is_help=True)
 
 LINE_FIELDS = (
-    Field("area_code", "Area", "地区"),
-    Field("year", "Year", "年度"),
-    Field("dibao_line_fen", "Dibao line / person / month", "低保标准(元/人·月)", "money"),
+    Column("area_code", "Area", "地区"),
+    Column("year", "Year", "年度"),
+    Column("dibao_line_fen", "Dibao line / person / month", "低保标准(元/人·月)", "money"),
 )
 SETTING_FIELDS = (
-    Field("key", "Setting", "设置"),
-    Field("zh", "名称", "名称"),
-    Field("value", "Value", "值"),
-    Field("effective_from", "In force since", "生效日期", "date"),
-    Field("description", "Meaning", "说明"),
+    Column("key", "Setting", "设置"),
+    Column("zh", "名称", "名称"),
+    Column("value", "Value", "值"),
+    Column("effective_from", "In force since", "生效日期", "date"),
+    Column("description", "Meaning", "说明"),
 )
 
 

@@ -10,8 +10,9 @@ import typer
 from kunnan.commands._common import FormatOption, ledger, parse_on, validated, view
 from kunnan.domain.enums import Guarantee, OncePer
 from kunnan.domain.money import format_fen
+from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(help="The programme catalogue and its rules.", no_args_is_help=True)
 
@@ -24,41 +25,39 @@ OnRuleOption = Annotated[
 ]
 
 PROGRAM_FIELDS = (
-    Field("code", "Programme", "项目", min_width=13),
-    Field("name", "Name", "名称", min_width=8),
-    Field("guarantee", "Guarantee", "保障", "enum", Guarantee, min_width=9),
+    Column("code", "Programme", "项目", min_width=13),
+    Column("name", "Name", "名称", min_width=8),
+    Column("guarantee", "Guarantee", "保障", "enum", Guarantee, min_width=9),
     #: cash (granted from a fund), loan or service (each with its own commands).
-    Field("kind", "Kind", "方式", in_table=False),
-    Field("effective_from", "Rule since", "规则生效", "date"),
-    Field("standard_fen", "Standard", "标准", "money", in_table=False),
-    Field("undergraduate_fen", "Undergraduate", "本科标准", "money", in_table=False),
-    Field("junior_college_fen", "Junior college", "大专标准", "money", in_table=False),
-    Field("high_school_fen", "High school", "高中标准", "money", in_table=False),
-    Field("standards", "Standard", "标准", min_width=12),
-    Field("ceiling", "At most std", "不超标准"),
-    Field("yearly_cap_fen", "Cap a year", "每户年上限", "money"),
-    Field("archived_only", "Archived only", "仅限建档"),
-    Field("admission_required", "Admission", "须当年录取"),
-    Field("once_per", "Once a year per", "每年一次", "enum", OncePer),
-    Field("excludes", "Not with", "同年不得兼得", min_width=10),
+    Column("kind", "Kind", "方式", in_table=False),
+    Column("effective_from", "Rule since", "规则生效", "date"),
+    Column("standard_fen", "Standard", "标准", "money", in_table=False),
+    Column("undergraduate_fen", "Undergraduate", "本科标准", "money", in_table=False),
+    Column("junior_college_fen", "Junior college", "大专标准", "money", in_table=False),
+    Column("high_school_fen", "High school", "高中标准", "money", in_table=False),
+    Column("standards", "Standard", "标准", min_width=12),
+    Column("ceiling", "At most std", "不超标准"),
+    Column("yearly_cap_fen", "Cap a year", "每户年上限", "money"),
+    Column("archived_only", "Archived only", "仅限建档"),
+    Column("admission_required", "Admission", "须当年录取"),
+    Column("once_per", "Once a year per", "每年一次", "enum", OncePer),
+    Column("excludes", "Not with", "同年不得兼得", min_width=10),
 )
 #: JSON and CSV carry each amount in its own field; tables show them in one column.
 MACHINE_FIELDS = tuple(f for f in PROGRAM_FIELDS if f.key != "standards")
-LEVEL_LABELS = {
-    "undergraduate_fen": ("undergraduate", "本科"),
-    "junior_college_fen": ("junior college", "大专"),
-    "high_school_fen": ("high school", "高中"),
-}
 
 SWITCHES = ("ceiling", "archived_only", "admission_required")
 
 
-def _fields(output: OutputFormat) -> tuple[Field, ...]:
+def _fields(output: OutputFormat) -> tuple[Column, ...]:
     return PROGRAM_FIELDS if output is OutputFormat.TABLE else MACHINE_FIELDS
 
 
 def _on_screen(rows: list[dict[str, Any]], output: OutputFormat, lang: str) -> list[dict[str, Any]]:
-    """In tables switches read yes/no (是/否) and the standards share one column."""
+    """In tables switches read yes/no (是/否) and the standards share one column, each
+    named by its admission level (本科 1,500.00; 大专 …)."""
+    from kunnan.services.programs import LEVEL_COLUMNS
+
     if output is not OutputFormat.TABLE:
         return rows
     words = {True: "是", False: "否"} if lang == "zh" else {True: "yes", False: "no"}
@@ -68,9 +67,10 @@ def _on_screen(rows: list[dict[str, Any]], output: OutputFormat, lang: str) -> l
             k: words[v] if k in SWITCHES and isinstance(v, bool) else v for k, v in row.items()
         }
         parts = [format_fen(row["standard_fen"])] if row["standard_fen"] is not None else []
-        for key, (en, zh) in LEVEL_LABELS.items():
+        for level, key in LEVEL_COLUMNS.items():
             if row[key] is not None:
-                parts.append(f"{zh if lang == 'zh' else en} {format_fen(row[key])}")
+                name = level.zh if lang == "zh" else level.value.replace("_", " ")
+                parts.append(f"{name} {format_fen(row[key])}")
         record["standards"] = "; ".join(parts)
         shown.append(record)
     return shown
@@ -113,7 +113,7 @@ def show(
         kunnan program show golden-autumn
     """
     from kunnan.services.programs import find_program, program_in_force, rule_history
-    from kunnan.ui.output import machine_value, render_record, render_rows, write_json
+    from kunnan.ui.output import render_record, render_rows, write_json
 
     day = parse_on(on, allow_future=True)
     with ledger(ctx, write=False) as session:

@@ -1,4 +1,12 @@
-"""kunnan report: the figures a union reports upward, as tables, JSON, CSV, Markdown or charts."""
+"""kunnan report: the figures a union reports upward, as tables, JSON, CSV, Markdown or charts.
+
+Each report is described once, as data (a ``ReportSpec``: its columns, title,
+chart, the tables under it and its notes); its figures come from the function
+of the same name in ``kunnan.services.reports``, and ``kunnan.ui.reports``
+writes it in every format. A command here only declares its options and runs
+``_run``. The dashboard is one model (``kunnan.ui.dashboard``), built here from
+the reports' figures and shown in the terminal or written as an HTML page.
+"""
 
 from __future__ import annotations
 
@@ -17,23 +25,26 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.commands.agreement import AGREEMENT_FIELDS
+from kunnan.commands.pair import COVERAGE_FIELDS
 from kunnan.domain.enums import (
-    Category,
     Cause,
     ExitKind,
     FundSource,
     Guarantee,
-    Labelled,
-    Step,
+    PipelineStage,
     Trade,
 )
-from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat, View
+from kunnan.domain.money import format_fen
+from kunnan.ui.columns import CATEGORY, Column
+from kunnan.ui.output import OutputFormat, View
+from kunnan.ui.reports import Below, Chart, Figures, ReportSpec, Rows, Words
 
 if TYPE_CHECKING:
     import datetime as dt
 
     from kunnan.services.reports import Report, Scope
+    from kunnan.ui.dashboard import Dashboard
 
 app = typer.Typer(
     help="Reports: categories, causes, pipeline, coverage, targets, programs, funds, exits, "
@@ -49,8 +60,253 @@ AsOfOpt = Annotated[
 ]
 OrgOpt = Annotated[str | None, typer.Option("--org", help="That union and everything under it.")]
 ChartOpt = Annotated[bool, typer.Option("--chart", help="Also draw a bar chart in the terminal.")]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year",
+        parser=whole_number(least=1949, most=2200),
+        help="Only aid counting toward this year.",
+    ),
+]
+SinceOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--since",
+        parser=whole_number(least=1949, most=2200),
+        help="Only aid counting toward this year or later.",
+    ),
+]
+SinceDashOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--since",
+        parser=whole_number(least=1949, most=2200),
+        help="Totals since this year (default: two years before the as-of year).",
+    ),
+]
 
-SHARE = Field("share_pct", "Share %", "占比%", "decimal")
+# The reports, as data ---------------------------------------------------------------------
+
+HOUSEHOLDS = Column("households", "Households", "户数", "int")
+PEOPLE = Column("people", "People", "人数", "int")
+SHARE = Column("share_pct", "Share %", "占比%", "decimal")
+YEAR = Column("year", "Year", "年度")
+
+
+def _no_archived(figures: Figures, _view: View) -> list[str]:
+    if figures.total.get("households"):
+        return []
+    return [f"no archived households as of {figures.scope.as_of.isoformat()}"]
+
+
+CATEGORIES = ReportSpec(
+    name="categories",
+    title=Words("Archived households by category", "建档困难职工按类别"),
+    columns=(
+        CATEGORY,
+        HOUSEHOLDS,
+        PEOPLE,
+        SHARE,
+    ),
+    label="category",
+    chart=Chart(("category",), "households"),
+    notes=_no_archived,
+)
+
+CAUSES = ReportSpec(
+    name="causes",
+    title=Words("Archived households by main cause", "建档困难职工按致困原因"),
+    columns=(
+        Column("cause", "Main cause", "主要致困原因", "enum", Cause),
+        HOUSEHOLDS,
+        SHARE,
+        Column("secondary", "As a secondary cause", "次要原因户数", "int"),
+    ),
+    optional=frozenset({"secondary"}),
+    label="cause",
+    chart=Chart(("cause",), "households"),
+    notes=_no_archived,
+)
+
+
+def _stage_names(rows: Rows, view: View) -> Rows:
+    if view.lang != "zh":
+        return rows
+    return [r | {"stage": PipelineStage(r["stage"]).zh} for r in rows]
+
+
+PIPELINE = ReportSpec(
+    name="pipeline",
+    title=Words("Identification pipeline", "精准识别进度"),
+    columns=(
+        Column("stage", "Stage", "环节"),
+        Column("waiting", "Waiting here", "待办户数", "int"),
+        Column("passed", "Passed", "已完成户数", "int"),
+    ),
+    present=_stage_names,
+)
+
+EXIT_COLUMNS = (
+    YEAR,
+    *(Column(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
+    Column("total", "Total", "合计", "int"),
+)
+
+
+def _exits_since(figures: Figures, view: View) -> list[str]:
+    extra = figures.extra
+    if "since" not in extra or view.format is OutputFormat.JSON:
+        return []
+    since, stable, total = extra["since"], extra["since_stable"], extra["since_total"]
+    if view.lang == "zh":
+        return [f"{since}年以来退出 {total:,} 户，其中稳定脱困 {stable:,} 户"]
+    return [f"since {since}: {total:,} households exited, {stable:,} of them stably"]
+
+
+EXITS = ReportSpec(
+    name="exits",
+    title=Words("Exits by year and kind", "退出情况（按年度、方式）"),
+    columns=EXIT_COLUMNS,
+    chart=Chart(("year",), "total"),
+    notes=_exits_since,
+)
+
+AREAS = ReportSpec(
+    name="areas",
+    title=Words("Households and exits by area", "分地区统计"),
+    columns=(
+        Column("area_code", "Area code", "地区代码"),
+        Column("area", "Area", "地区"),
+        Column("households", "Archived", "建档户数", "int"),
+        PEOPLE,
+        Column("exits", "Exits", "退出户数", "int"),
+    ),
+)
+
+
+def _programme_names(rows: Rows, view: View) -> Rows:
+    if view.lang != "zh":
+        return rows
+    return [r | {"program": r["program_name"]} for r in rows]
+
+
+PROGRAMS = ReportSpec(
+    name="programs",
+    title=Words("Aid by programme", "帮扶资金按项目"),
+    columns=(
+        Column("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
+        Column("program", "Programme", "帮扶项目"),
+        Column("grants", "Grants", "笔数", "int"),
+        HOUSEHOLDS,
+        PEOPLE,
+        Column("amount_fen", "Amount", "金额(元)", "money"),
+    ),
+    chart=Chart(("program",), "amount_fen"),
+    present=_programme_names,
+)
+
+TRAINING_COLUMNS = (
+    YEAR,
+    Column("trade", "Trade", "工种", "enum", Trade),
+    Column("classes", "Classes", "培训班期数", "int"),
+    Column("trainees", "Trainees", "培训人数", "int"),
+    Column("completed", "Completed", "结业", "int"),
+    Column("certified", "Certified", "取证", "int"),
+    Column("employed", "Employed", "就业", "int"),
+)
+
+
+def _training_summary(figures: Figures, view: View) -> list[str]:
+    total = figures.total
+    if not total["classes"]:
+        return [f"no training classes as of {figures.scope.as_of.isoformat()}"]
+    if view.format is OutputFormat.JSON:
+        return []
+    placed = figures.extra["placed_total"]["placed"]
+    if view.lang == "zh":
+        return [
+            f"培训班 {total['classes']:,} 期，培训 {total['trainees']:,} 人，"
+            f"取证 {total['certified']:,} 人，就业 {total['employed']:,} 人；实现就业共 {placed:,} 人"
+        ]
+    return [
+        f"{total['classes']:,} classes, {total['trainees']:,} trainees, "
+        f"{total['certified']:,} certified, {total['employed']:,} employed; "
+        f"{placed:,} placed in jobs in all"
+    ]
+
+
+TRAINING = ReportSpec(
+    name="training",
+    title=Words("Skills training by year and trade", "技能培训（按年度、工种）"),
+    columns=TRAINING_COLUMNS,
+    below=(  # CSV is one table: the funnel
+        Below(
+            rows="placed",
+            title=Words("Placed in jobs, by the year the job began", "实现就业（按上岗年度）"),
+            columns=(
+                YEAR,
+                Column("trainees_employed", "Trainees employed", "受训人员就业", "int"),
+                Column("job_fairs", "Through job fairs", "招聘活动就业", "int"),
+                Column("placed", "Placed", "实现就业", "int"),
+            ),
+            total="placed_total",
+        ),
+    ),
+    chart=Chart(("year", "trade"), "trainees"),
+    notes=_training_summary,
+)
+
+FUND_COLUMNS = (
+    Column("fund", "Fund", "资金"),
+    Column("name", "Name", "名称"),
+    Column("source", "Source", "来源", "enum", FundSource),
+    YEAR,
+    Column("in_fen", "In", "收入(元)", "money"),
+    Column("out_fen", "Out", "支出(元)", "money"),
+    Column("balance_fen", "Balance", "余额(元)", "money"),
+)
+FUNDS = ReportSpec(
+    name="funds",
+    title=Words("Funds", "帮扶资金收支"),
+    columns=FUND_COLUMNS,
+    below=(
+        Below(
+            rows="by_source",
+            title=Words("By source", "按来源"),
+            columns=(FUND_COLUMNS[2], *FUND_COLUMNS[4:]),
+            formats=frozenset({OutputFormat.TABLE}),
+        ),
+    ),
+)
+
+
+def _indented(rows: Rows, view: View) -> Rows:
+    """Each union under the one above it, in tables."""
+    if view.format is not OutputFormat.TABLE:
+        return rows
+    return [r | {"org": "  " * r["depth"] + r["org"]} for r in rows]
+
+
+COVERAGE = ReportSpec(
+    name="coverage",
+    title=Words("Pairing coverage", "结对帮扶覆盖情况"),
+    columns=COVERAGE_FIELDS,
+    present=_indented,
+)
+
+
+def _targets_met(figures: Figures, view: View) -> list[str]:
+    if view.format is OutputFormat.JSON:
+        return []
+    return [f"{figures.extra['met']} of {figures.extra['agreements']} agreements met every target"]
+
+
+TARGETS = ReportSpec(
+    name="targets",
+    title=Words("Responsibility agreements", "目标责任书完成情况"),
+    columns=AGREEMENT_FIELDS,
+    notes=_targets_met,
+)
 
 
 def _scope(session: Any, as_of: str | None, org: str | None) -> Scope:
@@ -61,85 +317,27 @@ def _scope(session: Any, as_of: str | None, org: str | None) -> Scope:
     return Scope(as_of=day, org=find_org(session, org) if org else None)
 
 
-def _label_rows(
-    rows: list[dict[str, Any]], key: str, enum: type[Labelled], lang: str
-) -> list[dict[str, Any]]:
-    labelled = []
-    for row in rows:
-        value = row[key]
-        try:
-            shown = enum(value).label(lang)
-        except ValueError:
-            shown = {"unknown": "未填写" if lang == "zh" else "not given"}.get(value, value)
-        labelled.append(row | {key: shown})
-    return labelled
-
-
-def _title(shown: View, en: str, zh: str, report: Report) -> str:
-    where = f" · {report.scope.org.name}" if report.scope.org is not None else ""
-    if shown.lang == "zh":
-        return f"{zh}（截至{report.scope.as_of.isoformat()}）{where}"
-    return f"{en} (as of {report.scope.as_of.isoformat()}){where}"
-
-
-def _emit(
+def _run(
     ctx: typer.Context,
-    report: Report,
-    fields: tuple[Field, ...],
+    spec: ReportSpec,
     output: OutputFormat,
     *,
-    title: tuple[str, str],
-    label: tuple[str, type[Labelled]] | None = None,
-    chart: tuple[str, str] | None = None,
+    as_of: str | None,
+    org: str | None,
+    chart: bool = False,
+    **options: Any,
 ) -> None:
-    """Write a report: JSON keeps slugs and adds the scope; tables and charts show labels."""
-    from kunnan.ui.output import machine_value, render_rows, write_json
+    """Every report's one path: read the figures on the day for the union, then show them."""
+    from kunnan.services import reports
+    from kunnan.ui.reports import show_report
 
-    shown = view(ctx, output)
-    if shown.format is OutputFormat.JSON:
-        write_json(
-            {
-                "report": report.name,
-                "as_of": report.scope.as_of.isoformat(),
-                "org": report.scope.org.code if report.scope.org is not None else None,
-                "rows": [
-                    {f.key: machine_value(f, row.get(f.key), reveal=False) for f in fields}
-                    for row in report.rows
-                ],
-                "total": {
-                    f.key: machine_value(f, report.total[f.key], reveal=False)
-                    for f in fields
-                    if f.key in report.total
-                },
-                **report.extra,
-            }
-        )
-        return
-    rows = report.rows
-    if label is not None and shown.format is not OutputFormat.CSV:
-        rows = _label_rows(rows, label[0], label[1], shown.lang)
-    total_label = {
-        "category": "合计",
-        "cause": "合计",
-        "stage": "合计",
-        "year": "合计",
-        "area": "合计",
-    }
-    total = dict(report.total)
-    if shown.format is not OutputFormat.CSV:
-        first = fields[0].key
-        total[first] = total_label.get(first, "合计") if shown.lang == "zh" else "total"
-    render_rows(rows, fields, shown, title=_title(shown, *title, report), total=total or None)
-    if chart is not None and shown.format is OutputFormat.TABLE:
-        from kunnan.ui.charts import render_bar_chart
-
-        key, value_key = chart
-        render_bar_chart("", [(str(r[key]), int(r[value_key]), f"{r[value_key]:,}") for r in rows])
+    build = getattr(reports, spec.name)
+    with ledger(ctx, write=False) as session:
+        figures = build(session, _scope(session, as_of, org), **options)
+    show_report(spec, figures, view(ctx, output), chart=chart)
 
 
-def _empty(report: Report, key: str = "households") -> None:
-    if not report.total.get(key):
-        note(f"no archived households as of {report.scope.as_of.isoformat()}")
+# The report commands ------------------------------------------------------------------------
 
 
 @app.command("categories")
@@ -157,26 +355,7 @@ def categories(
     \b
         kunnan report categories --as-of 2018-12-24 --chart --lang zh
     """
-    from kunnan.services.reports import categories as build
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, org))
-    fields = (
-        Field("category", "Category", "困难类别", "enum", Category),
-        Field("households", "Households", "户数", "int"),
-        Field("people", "People", "人数", "int"),
-        SHARE,
-    )
-    _emit(
-        ctx,
-        report,
-        fields,
-        output,
-        title=("Archived households by category", "建档困难职工按类别"),
-        label=("category", Category),
-        chart=("category", "households") if chart else None,
-    )
-    _empty(report)
+    _run(ctx, CATEGORIES, output, as_of=as_of, org=org, chart=chart)
 
 
 @app.command("causes")
@@ -197,27 +376,7 @@ def causes(
     \b
         kunnan report causes --as-of 2018-12-24 --secondary
     """
-    from kunnan.services.reports import causes as build
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, org), secondary=secondary)
-    fields: tuple[Field, ...] = (
-        Field("cause", "Main cause", "主要致困原因", "enum", Cause),
-        Field("households", "Households", "户数", "int"),
-        SHARE,
-    )
-    if secondary:
-        fields = (*fields, Field("secondary", "As a secondary cause", "次要原因户数", "int"))
-    _emit(
-        ctx,
-        report,
-        fields,
-        output,
-        title=("Archived households by main cause", "建档困难职工按致困原因"),
-        label=("cause", Cause),
-        chart=("cause", "households") if chart else None,
-    )
-    _empty(report)
+    _run(ctx, CAUSES, output, as_of=as_of, org=org, chart=chart, secondary=secondary)
 
 
 @app.command("pipeline")
@@ -234,22 +393,7 @@ def pipeline(
     \b
         kunnan report pipeline --as-of 2018-06-30 --format markdown
     """
-    from kunnan.services.reports import pipeline as build
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, org))
-    fields = (
-        Field("stage", "Stage", "环节"),
-        Field("waiting", "Waiting here", "待办户数", "int"),
-        Field("passed", "Passed", "已完成户数", "int"),
-    )
-    shown_rows = report.rows
-    if state(ctx).lang == "zh" and output is not OutputFormat.JSON:
-        names = {"archived": "已建档", "rejected": "未通过"}
-        report.rows = [
-            r | {"stage": names.get(r["stage"]) or Step(r["stage"]).zh} for r in shown_rows
-        ]
-    _emit(ctx, report, fields, output, title=("Identification pipeline", "精准识别进度"))
+    _run(ctx, PIPELINE, output, as_of=as_of, org=org)
 
 
 @app.command("exits")
@@ -275,31 +419,7 @@ def exits(
     \b
         kunnan report exits --as-of 2018-12-24 --since 2017
     """
-    from kunnan.services.reports import exits as build
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, org), since=since)
-    lang = state(ctx).lang
-    fields = (
-        Field("year", "Year", "年度"),
-        *(Field(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
-        Field("total", "Total", "合计", "int"),
-    )
-    _emit(
-        ctx,
-        report,
-        fields,
-        output,
-        title=("Exits by year and kind", "退出情况（按年度、方式）"),
-        chart=("year", "total") if chart else None,
-    )
-    if since is not None and output is not OutputFormat.JSON:
-        stable, total = report.extra["since_stable"], report.extra["since_total"]
-        note(
-            f"{since}年以来退出 {total:,} 户，其中稳定脱困 {stable:,} 户"
-            if lang == "zh"
-            else f"since {since}: {total:,} households exited, {stable:,} of them stably"
-        )
+    _run(ctx, EXITS, output, as_of=as_of, org=org, chart=chart, since=since)
 
 
 @app.command("areas")
@@ -316,36 +436,7 @@ def areas(
     \b
         kunnan report areas --as-of 2018-12-24
     """
-    from kunnan.services.reports import areas as build
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, org))
-    fields = (
-        Field("area_code", "Area code", "地区代码"),
-        Field("area", "Area", "地区"),
-        Field("households", "Archived", "建档户数", "int"),
-        Field("people", "People", "人数", "int"),
-        Field("exits", "Exits", "退出户数", "int"),
-    )
-    _emit(ctx, report, fields, output, title=("Households and exits by area", "分地区统计"))
-
-
-YearOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--year",
-        parser=whole_number(least=1949, most=2200),
-        help="Only aid counting toward this year.",
-    ),
-]
-SinceOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--since",
-        parser=whole_number(least=1949, most=2200),
-        help="Only aid counting toward this year or later.",
-    ),
-]
+    _run(ctx, AREAS, output, as_of=as_of, org=org)
 
 
 @app.command("programs")
@@ -368,42 +459,7 @@ def programs(
     \b
         kunnan report programs --since 2016 --as-of 2018-12-24
     """
-    from kunnan.services.reports import programs as build
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, org), year=year, since=since)
-    lang = state(ctx).lang
-    if lang == "zh" and output is not OutputFormat.JSON:
-        report.rows = [r | {"program": r["program_name"]} for r in report.rows]
-    fields = (
-        Field("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
-        Field("program", "Programme", "帮扶项目"),
-        Field("grants", "Grants", "笔数", "int"),
-        Field("households", "Households", "户数", "int"),
-        Field("people", "People", "人数", "int"),
-        Field("amount_fen", "Amount", "金额(元)", "money"),
-    )
-    chart_spec = ("program", "amount_fen") if chart else None
-    _emit(
-        ctx, report, fields, output, title=("Aid by programme", "帮扶资金按项目"), chart=chart_spec
-    )
-
-
-TRAINING_FIELDS = (
-    Field("year", "Year", "年度"),
-    Field("trade", "Trade", "工种", "enum", Trade),
-    Field("classes", "Classes", "培训班期数", "int"),
-    Field("trainees", "Trainees", "培训人数", "int"),
-    Field("completed", "Completed", "结业", "int"),
-    Field("certified", "Certified", "取证", "int"),
-    Field("employed", "Employed", "就业", "int"),
-)
-PLACED_FIELDS = (
-    Field("year", "Year", "年度"),
-    Field("trainees_employed", "Trainees employed", "受训人员就业", "int"),
-    Field("job_fairs", "Through job fairs", "招聘活动就业", "int"),
-    Field("placed", "Placed", "实现就业", "int"),
-)
+    _run(ctx, PROGRAMS, output, as_of=as_of, org=org, chart=chart, year=year, since=since)
 
 
 @app.command("training")
@@ -442,53 +498,7 @@ def training(
     \b
         kunnan --lang zh report training --since 2016 --as-of 2018-12-24
     """
-    from kunnan.services.reports import training as build
-    from kunnan.ui.output import render_rows
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, org), year=year, since=since)
-    shown = view(ctx, output)
-    zh = shown.lang == "zh"
-    _emit(
-        ctx,
-        report,
-        TRAINING_FIELDS,
-        output,
-        title=("Skills training by year and trade", "技能培训（按年度、工种）"),
-    )
-    if output not in (OutputFormat.JSON, OutputFormat.CSV):  # CSV is one table: the funnel
-        if output is OutputFormat.MARKDOWN:
-            typer.echo()
-        render_rows(
-            report.extra["placed"],
-            PLACED_FIELDS,
-            shown,
-            title="实现就业（按上岗年度）" if zh else "Placed in jobs, by the year the job began",
-            total=_total_with(report.extra["placed_total"], "year", zh),
-        )
-    if chart and output is OutputFormat.TABLE:
-        from kunnan.ui.charts import render_bar_chart
-
-        render_bar_chart(
-            "",
-            [
-                (f"{r['year']} {Trade(r['trade']).label(shown.lang)}", r["trainees"],
-                 f"{r['trainees']:,}")
-                for r in report.rows
-            ],
-        )  # fmt: skip
-    if not report.total["classes"]:
-        note(f"no training classes as of {report.scope.as_of.isoformat()}")
-    elif output is not OutputFormat.JSON:
-        total, placed = report.total, report.extra["placed_total"]["placed"]
-        note(
-            f"培训班 {total['classes']:,} 期，培训 {total['trainees']:,} 人，"
-            f"取证 {total['certified']:,} 人，就业 {total['employed']:,} 人；实现就业共 {placed:,} 人"
-            if zh
-            else f"{total['classes']:,} classes, {total['trainees']:,} trainees, "
-            f"{total['certified']:,} certified, {total['employed']:,} employed; "
-            f"{placed:,} placed in jobs in all"
-        )
+    _run(ctx, TRAINING, output, as_of=as_of, org=org, chart=chart, year=year, since=since)
 
 
 @app.command("funds")
@@ -502,29 +512,7 @@ def funds(
     \b
         kunnan report funds --as-of 2018-12-31
     """
-    from kunnan.services.reports import funds as build
-    from kunnan.ui.output import render_rows
-
-    with ledger(ctx, write=False) as session:
-        report = build(session, _scope(session, as_of, None))
-    fields = (
-        Field("fund", "Fund", "资金"),
-        Field("name", "Name", "名称"),
-        Field("source", "Source", "来源", "enum", FundSource),
-        Field("year", "Year", "年度"),
-        Field("in_fen", "In", "收入(元)", "money"),
-        Field("out_fen", "Out", "支出(元)", "money"),
-        Field("balance_fen", "Balance", "余额(元)", "money"),
-    )
-    _emit(ctx, report, fields, output, title=("Funds", "帮扶资金收支"))
-    if output is OutputFormat.TABLE:
-        shown = view(ctx, output)
-        render_rows(
-            report.extra["by_source"],
-            (fields[2], *fields[4:]),
-            shown,
-            title="按来源" if shown.lang == "zh" else "By source",
-        )
+    _run(ctx, FUNDS, output, as_of=as_of, org=None)
 
 
 @app.command("coverage")
@@ -541,26 +529,7 @@ def coverage(
     \b
         kunnan report coverage --as-of 2018-12-24 --org baiyin-qu
     """
-    import dataclasses
-
-    from kunnan.commands.pair import COVERAGE_FIELDS
-    from kunnan.services.pairing import coverage as build
-    from kunnan.services.reports import Report
-
-    with ledger(ctx, write=False) as session:
-        scope = _scope(session, as_of, org)
-        rows, overall = build(session, on=scope.as_of, org=scope.org)
-    records = [dataclasses.asdict(r) for r in rows]
-    if output is OutputFormat.TABLE:
-        for record in records:
-            record["org"] = "  " * record["depth"] + record["org"]
-    total = {
-        k: v
-        for k, v in dataclasses.asdict(overall).items()
-        if k in ("archived", "paired", "unpaired", "covered_pct", "visit_overdue")
-    }
-    report = Report("coverage", scope, records, total)
-    _emit(ctx, report, COVERAGE_FIELDS, output, title=("Pairing coverage", "结对帮扶覆盖情况"))
+    _run(ctx, COVERAGE, output, as_of=as_of, org=org)
 
 
 @app.command("targets")
@@ -577,44 +546,11 @@ def targets(
     \b
         kunnan report targets --year 2018
     """
-    import dataclasses
-    import datetime as dt
-
-    from kunnan.commands.agreement import AGREEMENT_FIELDS
-    from kunnan.services.agreements import agreement_results
-    from kunnan.services.reports import Report, Scope
-
-    with ledger(ctx, write=False) as session:
-        rows = agreement_results(session, year=year, org=org)
-        scope = _scope(session, f"{year}-12-31" if year else None, org)
-    records = [dataclasses.asdict(r) for r in rows]
-    met = sum(1 for r in rows if r.met == "met")
-    report = Report(
-        "targets",
-        Scope(as_of=scope.as_of if year else dt.date.today(), org=scope.org),
-        records,
-        {},
-        {"agreements": len(rows), "met": met},
-    )
-    _emit(
-        ctx,
-        report,
-        AGREEMENT_FIELDS,
-        output,
-        title=("Responsibility agreements", "目标责任书完成情况"),
-    )
-    if output is not OutputFormat.JSON:
-        note(f"{met} of {len(rows)} agreements met every target")
+    # A year's agreements stand as of its last day; all of them, as of today.
+    _run(ctx, TARGETS, output, as_of=f"{year}-12-31" if year else None, org=org, year=year)
 
 
-SinceDashOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--since",
-        parser=whole_number(least=1949, most=2200),
-        help="Totals since this year (default: two years before the as-of year).",
-    ),
-]
+# The dashboard: one model, shown in the terminal or as an HTML page -------------------------
 
 
 def _dashboard_data(
@@ -630,26 +566,186 @@ def _dashboard_data(
     return report, chain
 
 
-def _labelled_sections(report: Report, lang: str) -> dict[str, list[dict[str, Any]]]:
-    """Each part's rows with choices shown in the language (for tables, charts and HTML)."""
-    parts = report.extra
+def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
+    """The dashboard model: headline cards, and each report's table as the terminal shows it
+    (the report's own columns) and as the page shows it (fewer columns, with a chart)."""
+    from kunnan.ui.dashboard import Card, Dashboard, Layout, Section
+    from kunnan.ui.reports import labelled
+
     zh = lang == "zh"
-    stage_zh = {"archived": "已建档", "rejected": "未通过"}
-    return {
-        "categories": _label_rows(parts["categories"].rows, "category", Category, lang),
-        "causes": _label_rows(parts["causes"].rows, "cause", Cause, lang),
-        "programs": [
-            r | {"program": r["program_name"] if zh else r["program"]}
-            for r in parts["programs"].rows
-        ],
-        "exits": parts["exits"].rows,
-        "pipeline": [
-            r | {"stage": (stage_zh.get(r["stage"]) or Step(r["stage"]).zh) if zh else r["stage"]}
-            for r in parts["pipeline"].rows
-        ],
-        "areas": parts["areas"].rows,
-        "training": _label_rows(parts["training"].rows, "trade", Trade, lang),
-    }
+    head, parts = report.total, report.extra
+    since, placed = head["since"], head["placed_since"]
+    as_of = report.scope.as_of.isoformat()
+    union = report.scope.org.name if report.scope.org is not None else None
+
+    def t(en: str, cn: str) -> str:
+        return cn if zh else en
+
+    categories = labelled(parts["categories"].rows, CATEGORIES.columns[0], lang)
+    category_bars = Chart(("category",), "households").bars(categories, (), lang)
+    causes = labelled(parts["causes"].rows, CAUSES.columns[0], lang)
+    programs = _programme_names(parts["programs"].rows, View(lang=lang))  # in every format
+    training = parts["training"].rows
+    by_trade: dict[str, int] = {}
+    for row in labelled(training, TRAINING_COLUMNS[1], lang):  # a few rows: years × trades
+        by_trade[row["trade"]] = by_trade.get(row["trade"], 0) + row["trainees"]
+    sections = (
+        Section(
+            categories,
+            parts["categories"].total,
+            screen=Layout(
+                t("By category", "按困难类别"),
+                CATEGORIES.columns,
+                bars=category_bars,
+            ),
+            page=Layout(
+                t("Archived households by category", "建档困难职工（按困难类别）"),
+                (Column("category", "Category", "类别"), HOUSEHOLDS, PEOPLE, SHARE),
+                bars=category_bars,
+            ),
+        ),
+        Section(
+            causes,
+            parts["causes"].total,
+            screen=Layout(t("By main cause", "按致困原因"), CAUSES.columns_of(parts["causes"])),
+            page=Layout(
+                t("By main cause", "建档困难职工（按致困原因）"),
+                (Column("cause", "Main cause", "致困原因"), HOUSEHOLDS, SHARE),
+                bars=Chart(("cause",), "households", skip_zero=True).bars(causes, (), lang),
+            ),
+        ),
+        Section(
+            programs,
+            parts["programs"].total,
+            screen=Layout(
+                t(f"Aid by programme since {since}", f"{since}年以来帮扶资金（按项目）"),
+                PROGRAMS.columns,
+            ),
+            page=Layout(
+                t(f"Aid by programme since {since}", f"{since}年以来帮扶资金（按项目）"),
+                (
+                    Column("program", "Programme", "项目"),
+                    Column("grants", "Grants", "笔数", "int"),
+                    HOUSEHOLDS,
+                    PEOPLE,
+                    Column("amount_fen", "Amount (yuan)", "金额（元）", "money"),
+                ),
+                bars=Chart(("program",), "amount_fen", money=True, skip_zero=True).bars(
+                    programs, (), lang
+                ),
+            ),
+        ),
+        Section(
+            parts["exits"].rows,
+            parts["exits"].total,
+            screen=Layout(t("Exits by year and kind", "退出情况"), EXIT_COLUMNS),
+            page=Layout(
+                t("Exits by year", "退出情况（按年度）"),
+                (
+                    YEAR,
+                    Column("stable", "Stable", "稳定脱困", "int"),
+                    Column("total", "All exits", "退出合计", "int"),
+                ),
+                bars=Chart(("year",), "total").bars(parts["exits"].rows, (), lang),
+            ),
+        ),
+        Section(
+            training,
+            parts["training"].total,
+            screen=Layout(
+                t(f"Skills training since {since}", f"{since}年以来技能培训"), TRAINING_COLUMNS
+            ),
+            page=Layout(
+                t(
+                    f"Skills training since {since} (placed in jobs: {placed:,})",
+                    f"{since}年以来技能培训（实现就业 {placed:,} 人）",
+                ),
+                (
+                    YEAR,
+                    TRAINING_COLUMNS[1],
+                    Column("classes", "Classes", "期数", "int"),
+                    *TRAINING_COLUMNS[3:4],
+                    *TRAINING_COLUMNS[5:],
+                ),
+                bars=[(trade, trainees, f"{trainees:,}") for trade, trainees in by_trade.items()],
+            ),
+        ),
+        Section(
+            _stage_names(parts["pipeline"].rows, View(lang=lang)),
+            None,
+            screen=None,
+            page=Layout(
+                t("Identification pipeline", "精准识别进度"),
+                (
+                    PIPELINE.columns[0],
+                    Column("waiting", "Waiting", "待办户数", "int"),
+                    PIPELINE.columns[2],
+                ),
+            ),
+        ),
+        Section(
+            parts["areas"].rows,
+            parts["areas"].total,
+            screen=None,
+            page=Layout(
+                t("By area", "分地区"),
+                (Column("area", "Area", "地区"), *AREAS.columns[2:]),
+            ),
+        ),
+    )
+    cards = (
+        Card(
+            f"{head['archived']:,}",
+            t(f"{head['people']:,} people", f"{head['people']:,} 人"),
+            screen=t("Archived households", "建档困难职工"),
+            page=t("Archived households", "建档困难职工"),
+        ),
+        Card(
+            f"{head['covered_pct'] or '—'}%",
+            t(f"{head['paired']:,} households", f"{head['paired']:,} 户"),
+            screen=t("Paired", "结对帮扶覆盖"),
+            page=t("Paired", "结对帮扶覆盖"),
+        ),
+        Card(
+            f"{head['stable_exits_since']:,}",
+            t(f"{head['exits_since']:,} exits in all", f"退出共 {head['exits_since']:,} 户"),
+            screen=t(f"Stable exits since {since}", f"{since}年以来稳定脱困"),
+            page=t(f"Stable exits since {since}", f"{since}年以来稳定脱困"),
+        ),
+        Card(
+            format_fen(head["aid_since_fen"]),
+            t(
+                f"{head['aided_households_since']:,} households",
+                f"{head['aided_households_since']:,} 户受助",
+            ),
+            screen=t(f"Aid since {since}", f"{since}年以来帮扶资金"),
+            page=t(f"Aid since {since} (yuan)", f"{since}年以来帮扶资金（元）"),
+        ),
+        Card(
+            f"{head['trainees_since']:,}",
+            t(
+                f"{head['classes_since']:,} classes · {head['employed_since']:,} employed",
+                f"{head['classes_since']:,} 期 · 就业 {head['employed_since']:,} 人",
+            ),
+            screen=t(f"Trained since {since}", f"{since}年以来技能培训"),
+            page=None,
+        ),
+    )
+    return Dashboard(
+        lang=lang,
+        screen_title=t(
+            f"Hardship assistance at a glance · {union or 'all unions'} · as of {as_of}",
+            f"困难职工帮扶工作概况 · {union or '全市'} · 截至{as_of}",
+        ),
+        page_title=t(
+            f"Hardship assistance · {union or 'all unions'}",
+            f"困难职工帮扶工作概况 · {union or '全部工会'}",
+        ),
+        subtitle=t(f"As of {as_of}", f"截至 {as_of}"),
+        cards=cards,
+        sections=sections,
+        chain=chain,
+    )
 
 
 @app.command("dashboard")
@@ -667,10 +763,12 @@ def dashboard(
     \b
         kunnan --lang zh report dashboard --as-of 2018-12-24 --since 2016
     """
+    from kunnan.ui.dashboard import show_dashboard as show
     from kunnan.ui.output import write_json
 
-    report, (count, chain_hash) = _dashboard_data(ctx, as_of, org, since)
+    report, chain = _dashboard_data(ctx, as_of, org, since)
     if output is OutputFormat.JSON:
+        count, chain_hash = chain
         write_json(
             {
                 "report": "dashboard",
@@ -685,163 +783,17 @@ def dashboard(
             }
         )
         return
-    _render_dashboard(ctx, report, output)
+    shown = view(ctx, output)
+    show(_dashboard(report, chain, shown.lang), shown)
 
 
 def show_dashboard(ctx: typer.Context, *, as_of: dt.date, output: OutputFormat) -> None:
     """The dashboard as `report dashboard --as-of` shows it (for `kunnan demo`)."""
-    report, _chain = _dashboard_data(ctx, as_of.isoformat(), None, None)
-    _render_dashboard(ctx, report, output)
+    from kunnan.ui.dashboard import show_dashboard as show
 
-
-def _render_dashboard(ctx: typer.Context, report: Report, output: OutputFormat) -> None:
-    from rich.columns import Columns
-    from rich.panel import Panel
-    from rich.text import Text
-
-    from kunnan.domain.money import format_fen
-    from kunnan.ui.charts import render_bar_chart
-    from kunnan.ui.console import stdout_console
-    from kunnan.ui.output import render_rows
-
+    report, chain = _dashboard_data(ctx, as_of.isoformat(), None, None)
     shown = view(ctx, output)
-    zh = shown.lang == "zh"
-    head = report.total
-    since = head["since"]
-    sections = _labelled_sections(report, shown.lang)
-    if output is OutputFormat.TABLE:
-        console = stdout_console()
-        where = (
-            report.scope.org.name
-            if report.scope.org is not None
-            else ("全市" if zh else "all unions")
-        )
-        title = (
-            f"困难职工帮扶工作概况 · {where} · 截至{report.scope.as_of.isoformat()}"
-            if zh
-            else f"Hardship assistance at a glance · {where} · as of {report.scope.as_of.isoformat()}"
-        )
-        console.print(Text(title, style="bold"))
-        cards = [
-            (
-                "建档困难职工" if zh else "Archived households",
-                f"{head['archived']:,}",
-                f"{head['people']:,} 人" if zh else f"{head['people']:,} people",
-            ),
-            (
-                "结对帮扶覆盖" if zh else "Paired",
-                f"{head['covered_pct'] or '—'}%",
-                f"{head['paired']:,} 户" if zh else f"{head['paired']:,} households",
-            ),
-            (
-                f"{since}年以来稳定脱困" if zh else f"Stable exits since {since}",
-                f"{head['stable_exits_since']:,}",
-                f"退出共 {head['exits_since']:,} 户"
-                if zh
-                else f"{head['exits_since']:,} exits in all",
-            ),
-            (
-                f"{since}年以来帮扶资金" if zh else f"Aid since {since}",
-                format_fen(head["aid_since_fen"]),
-                f"{head['aided_households_since']:,} 户受助"
-                if zh
-                else f"{head['aided_households_since']:,} households",
-            ),
-            (
-                f"{since}年以来技能培训" if zh else f"Trained since {since}",
-                f"{head['trainees_since']:,}",
-                f"{head['classes_since']:,} 期 · 就业 {head['employed_since']:,} 人"
-                if zh
-                else f"{head['classes_since']:,} classes · {head['employed_since']:,} employed",
-            ),
-        ]
-        console.print(
-            Columns(
-                [
-                    Panel(
-                        Text(value, style="bold red", justify="center"),
-                        title=label,
-                        subtitle=sub,
-                        width=28,
-                    )
-                    for label, value, sub in cards
-                ]
-            )
-        )
-    parts = report.extra
-    render_rows(
-        sections["categories"],
-        _CATEGORY_FIELDS,
-        shown,
-        title="按困难类别" if zh else "By category",
-        total=_total_with(parts["categories"].total, "category", zh),
-    )
-    if output is OutputFormat.TABLE:
-        render_bar_chart(
-            "",
-            [
-                (r["category"], r["households"], f"{r['households']:,}")
-                for r in sections["categories"]
-            ],
-        )
-    render_rows(
-        sections["causes"],
-        _CAUSE_FIELDS,
-        shown,
-        title="按致困原因" if zh else "By main cause",
-        total=_total_with(parts["causes"].total, "cause", zh),
-    )
-    render_rows(
-        sections["programs"],
-        _PROGRAM_FIELDS,
-        shown,
-        title=f"{since}年以来帮扶资金（按项目）" if zh else f"Aid by programme since {since}",
-        total=_total_with(parts["programs"].total, "guarantee", zh),
-    )
-    render_rows(
-        sections["exits"],
-        _EXIT_FIELDS,
-        shown,
-        title="退出情况" if zh else "Exits by year and kind",
-        total=_total_with(parts["exits"].total, "year", zh),
-    )
-    render_rows(
-        parts["training"].rows,
-        TRAINING_FIELDS,
-        shown,
-        title=f"{since}年以来技能培训" if zh else f"Skills training since {since}",
-        total=_total_with(parts["training"].total, "year", zh),
-    )
-
-
-def _total_with(total: dict[str, Any], key: str, zh: bool) -> dict[str, Any]:
-    return dict(total) | {key: "合计" if zh else "total"}
-
-
-_CATEGORY_FIELDS = (
-    Field("category", "Category", "困难类别"),
-    Field("households", "Households", "户数", "int"),
-    Field("people", "People", "人数", "int"),
-    SHARE,
-)
-_CAUSE_FIELDS = (
-    Field("cause", "Main cause", "主要致困原因"),
-    Field("households", "Households", "户数", "int"),
-    SHARE,
-)
-_PROGRAM_FIELDS = (
-    Field("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
-    Field("program", "Programme", "帮扶项目"),
-    Field("grants", "Grants", "笔数", "int"),
-    Field("households", "Households", "户数", "int"),
-    Field("people", "People", "人数", "int"),
-    Field("amount_fen", "Amount", "金额(元)", "money"),
-)
-_EXIT_FIELDS = (
-    Field("year", "Year", "年度"),
-    *(Field(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
-    Field("total", "Total", "合计", "int"),
-)
+    show(_dashboard(report, chain, shown.lang), shown)
 
 
 @app.command("html")
@@ -860,204 +812,14 @@ def html_report(
     \b
         kunnan --lang zh report html -o 白银2018.html --as-of 2018-12-24 --since 2016
     """
-    import datetime as dt
-
-    from kunnan.domain.money import format_fen
     from kunnan.files import check, write_atomically
-    from kunnan.ui import html as page
+    from kunnan.ui.console import note
+    from kunnan.ui.html import dashboard_page
 
     target = output_file(ctx, out, force=force)
     check(target)  # before the ledger is read
-    report, (count, chain_hash) = _dashboard_data(ctx, as_of, org, since)
-    lang = state(ctx).lang
-    zh = lang == "zh"
-    head = report.total
-    since_year = head["since"]
-    sections = _labelled_sections(report, lang)
-    parts = report.extra
-    where = (
-        report.scope.org.name
-        if report.scope.org is not None
-        else ("全部工会" if zh else "all unions")
-    )
-    C = page.Column
-
-    def t(en: str, cn: str) -> str:
-        return cn if zh else en
-
-    placed_since = head["placed_since"]
-    trainees_by_trade: dict[str, int] = {}
-    for row in sections["training"]:  # a few rows, one per year and trade
-        trainees_by_trade[row["trade"]] = trainees_by_trade.get(row["trade"], 0) + row["trainees"]
-
-    html_sections = [
-        (
-            t("Archived households by category", "建档困难职工（按困难类别）"),
-            page.bar_chart(
-                [
-                    (r["category"], r["households"], f"{r['households']:,}")
-                    for r in sections["categories"]
-                ]
-            )
-            + page.table(
-                [
-                    C("category", t("Category", "类别")),
-                    C("households", t("Households", "户数"), True),
-                    C("people", t("People", "人数"), True),
-                    C("share_pct", t("Share %", "占比%"), True),
-                ],
-                sections["categories"],
-                _total_with(parts["categories"].total, "category", zh),
-            ),
-        ),
-        (
-            t("By main cause", "建档困难职工（按致困原因）"),
-            page.bar_chart(
-                [
-                    (r["cause"], r["households"], f"{r['households']:,}")
-                    for r in sections["causes"]
-                    if r["households"]
-                ]
-            )
-            + page.table(
-                [
-                    C("cause", t("Main cause", "致困原因")),
-                    C("households", t("Households", "户数"), True),
-                    C("share_pct", t("Share %", "占比%"), True),
-                ],
-                sections["causes"],
-                _total_with(parts["causes"].total, "cause", zh),
-            ),
-        ),
-        (
-            t(f"Aid by programme since {since_year}", f"{since_year}年以来帮扶资金（按项目）"),
-            page.bar_chart(
-                [
-                    (r["program"], r["amount_fen"], format_fen(r["amount_fen"]))
-                    for r in sections["programs"]
-                    if r["amount_fen"]
-                ]
-            )
-            + page.table(
-                [
-                    C("program", t("Programme", "项目")),
-                    C("grants", t("Grants", "笔数"), True),
-                    C("households", t("Households", "户数"), True),
-                    C("people", t("People", "人数"), True),
-                    C("amount_fen", t("Amount (yuan)", "金额（元）"), True, True),
-                ],
-                sections["programs"],
-                _total_with(parts["programs"].total, "program", zh),
-            ),
-        ),
-        (
-            t("Exits by year", "退出情况（按年度）"),
-            page.bar_chart(
-                [(str(r["year"]), r["total"], f"{r['total']:,}") for r in sections["exits"]]
-            )
-            + page.table(
-                [
-                    C("year", t("Year", "年度"), grouped=False),
-                    C("stable", t("Stable", "稳定脱困"), True),
-                    C("total", t("All exits", "退出合计"), True),
-                ],
-                sections["exits"],
-                _total_with(parts["exits"].total, "year", zh),
-            ),
-        ),
-        (
-            t(
-                f"Skills training since {since_year} (placed in jobs: {placed_since:,})",
-                f"{since_year}年以来技能培训（实现就业 {placed_since:,} 人）",
-            ),
-            page.bar_chart(
-                [
-                    (trade, trainees, f"{trainees:,}")
-                    for trade, trainees in trainees_by_trade.items()
-                ]
-            )
-            + page.table(
-                [
-                    C("year", t("Year", "年度"), grouped=False),
-                    C("trade", t("Trade", "工种")),
-                    C("classes", t("Classes", "期数"), True),
-                    C("trainees", t("Trainees", "培训人数"), True),
-                    C("certified", t("Certified", "取证"), True),
-                    C("employed", t("Employed", "就业"), True),
-                ],
-                sections["training"],
-                _total_with(parts["training"].total, "year", zh),
-            ),
-        ),
-        (
-            t("Identification pipeline", "精准识别进度"),
-            page.table(
-                [
-                    C("stage", t("Stage", "环节")),
-                    C("waiting", t("Waiting", "待办户数"), True),
-                    C("passed", t("Passed", "已完成户数"), True),
-                ],
-                sections["pipeline"],
-                None,
-            ),
-        ),
-        (
-            t("By area", "分地区"),
-            page.table(
-                [
-                    C("area", t("Area", "地区")),
-                    C("households", t("Archived", "建档户数"), True),
-                    C("people", t("People", "人数"), True),
-                    C("exits", t("Exits", "退出户数"), True),
-                ],
-                sections["areas"],
-                _total_with(parts["areas"].total, "area", zh),
-            ),
-        ),
-    ]
-    cards = [
-        page.Card(
-            t("Archived households", "建档困难职工"),
-            f"{head['archived']:,}",
-            t(f"{head['people']:,} people", f"{head['people']:,} 人"),
-        ),
-        page.Card(
-            t("Paired", "结对帮扶覆盖"),
-            f"{head['covered_pct'] or '—'}%",
-            t(f"{head['paired']:,} households", f"{head['paired']:,} 户"),
-        ),
-        page.Card(
-            t(f"Stable exits since {since_year}", f"{since_year}年以来稳定脱困"),
-            f"{head['stable_exits_since']:,}",
-            t(f"{head['exits_since']:,} exits in all", f"退出共 {head['exits_since']:,} 户"),
-        ),
-        page.Card(
-            t(f"Aid since {since_year} (yuan)", f"{since_year}年以来帮扶资金（元）"),
-            format_fen(head["aid_since_fen"]),
-            t(
-                f"{head['aided_households_since']:,} households",
-                f"{head['aided_households_since']:,} 户受助",
-            ),
-        ),
-    ]
-    generated = dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
-    footer = (
-        t(
-            f"Generated by kunnan on {generated}. Aid ledger head: entry {count}, hash ",
-            f"由 kunnan 生成于 {generated}。帮扶台账链头：第 {count} 笔，哈希 ",
-        )
-        + f"<code>{chain_hash}</code>"
-    )
-    document = page.page(
-        title=t(f"Hardship assistance · {where}", f"困难职工帮扶工作概况 · {where}"),
-        subtitle=t(
-            f"As of {report.scope.as_of.isoformat()}", f"截至 {report.scope.as_of.isoformat()}"
-        ),
-        cards=cards,
-        sections=html_sections,
-        footer=footer,
-        lang=lang,
-    )
+    report, chain = _dashboard_data(ctx, as_of, org, since)
+    document = dashboard_page(_dashboard(report, chain, state(ctx).lang))
     with write_atomically(target) as temporary:
         temporary.write_text(document, encoding="utf-8")
     note(f"wrote {out}")

@@ -9,9 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from kunnan.commands._common import FormatOption, ledger, parse_on, view
-from kunnan.domain.enums import Category, Cause
+from kunnan.domain.enums import Cause
+from kunnan.ui.columns import ARCHIVE_NO, CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="Yearly review lists: overdue, unpaired, stale, follow-ups due.", no_args_is_help=True
@@ -26,28 +27,28 @@ ByUnionOpt = Annotated[
 ]
 
 COUNT_FIELDS = (
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("households", "Households", "户数", "int"),
+    UNION,
+    Column("households", "Households", "户数", "int"),
 )
 
 
-def review_fields(date_en: str, date_zh: str, days_en: str, days_zh: str) -> tuple[Field, ...]:
+def review_fields(date_en: str, date_zh: str, days_en: str, days_zh: str) -> tuple[Column, ...]:
     return (
-        Field("code", "Code", "编号", min_width=7),
-        Field("head_name", "Head", "户主", min_width=6),
-        Field("org", "Union", "所属工会", min_width=8),
-        Field("category", "Category", "困难类别", "enum", Category),
-        Field("archived_on", "Archived", "建档日期", "date"),
-        Field("last_on", date_en, date_zh, "date"),
-        Field("days", days_en, days_zh, "int"),
-        Field("state", "State", "情况"),
+        HOUSEHOLD_CODE,
+        HEAD_NAME,
+        UNION,
+        CATEGORY,
+        Column("archived_on", "Archived", "建档日期", "date"),
+        Column("last_on", date_en, date_zh, "date"),
+        Column("days", days_en, days_zh, "int"),
+        Column("state", "State", "情况"),
     )
 
 
 def _review(
     ctx: typer.Context,
     query: Callable[..., Sequence[Any]],
-    fields: Sequence[Field],
+    fields: Sequence[Column],
     *,
     org: str | None,
     as_of: str | None,
@@ -196,16 +197,16 @@ def followups(
 
 
 UNPAIRED_FIELDS = (
-    Field("code", "Code", "编号", min_width=7),
-    Field("archive_no", "Archive no.", "档案号", min_width=8),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("org", "Union", "所属工会", min_width=8),
-    Field("category", "Category", "困难类别", "enum", Category),
-    Field("main_cause", "Main cause", "主要致困原因", "enum", Cause, in_table=False),
-    Field("archived_on", "Archived", "建档日期", "date"),
-    Field("unpaired_since", "Unpaired since", "未结对起始", "date"),
-    Field("last_unit", "Last unit", "原责任单位", in_table=False),
-    Field("last_contact", "Last contact person", "原联系人", in_table=False),
+    HOUSEHOLD_CODE,
+    ARCHIVE_NO,
+    HEAD_NAME,
+    UNION,
+    CATEGORY,
+    Column("main_cause", "Main cause", "主要致困原因", "enum", Cause, in_table=False),
+    Column("archived_on", "Archived", "建档日期", "date"),
+    Column("unpaired_since", "Unpaired since", "未结对起始", "date"),
+    Column("last_unit", "Last unit", "原责任单位", in_table=False),
+    Column("last_contact", "Last contact person", "原联系人", in_table=False),
 )
 
 

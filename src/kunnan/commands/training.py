@@ -19,9 +19,11 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
+from kunnan.domain.codes import class_code, placement_code
 from kunnan.domain.enums import HouseholdStatus, PlacementChannel, Trade, TrainingStage
+from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD, Column
 from kunnan.ui.console import note
-from kunnan.ui.output import Field, OutputFormat
+from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
     help="Skills training to employment (培训-鉴定-就业): classes, trainees, stages, the funnel.",
@@ -37,40 +39,40 @@ MemberOpt = Annotated[
 ]
 
 COUNT_FIELDS = (
-    Field("classes", "Classes", "班数", "int"),
-    Field("enrolled", "Enrolled", "报名", "int"),
-    Field("completed", "Completed", "结业", "int"),
-    Field("certified", "Certified", "取证", "int"),
-    Field("employed", "Employed", "就业", "int"),
+    Column("classes", "Classes", "班数", "int"),
+    Column("enrolled", "Enrolled", "报名", "int"),
+    Column("completed", "Completed", "结业", "int"),
+    Column("certified", "Certified", "取证", "int"),
+    Column("employed", "Employed", "就业", "int"),
 )
 CLASS_FIELDS = (
-    Field("code", "Class", "班级编号"),
-    Field("name", "Name", "班级名称", min_width=8),
-    Field("trade", "Trade", "工种", "enum", Trade),
-    Field("year", "Year", "年度", "int"),
-    Field("org", "Union", "承办工会", in_table=False),
-    Field("starts_on", "Starts", "开班日期", "date"),
-    Field("ends_on", "Ends", "结业日期", "date"),
-    Field("capacity", "Places", "名额", "int"),
+    Column("code", "Class", "班级编号"),
+    Column("name", "Name", "班级名称", min_width=8),
+    Column("trade", "Trade", "工种", "enum", Trade),
+    Column("year", "Year", "年度", "int"),
+    Column("org", "Union", "承办工会", in_table=False),
+    Column("starts_on", "Starts", "开班日期", "date"),
+    Column("ends_on", "Ends", "结业日期", "date"),
+    Column("capacity", "Places", "名额", "int"),
     *COUNT_FIELDS[1:],
 )
 BY_FIELDS = {
-    "trade": (Field("trade", "Trade", "工种", "enum", Trade), *COUNT_FIELDS),
-    "year": (Field("year", "Year", "年度", "int"), *COUNT_FIELDS),
+    "trade": (Column("trade", "Trade", "工种", "enum", Trade), *COUNT_FIELDS),
+    "year": (Column("year", "Year", "年度", "int"), *COUNT_FIELDS),
 }
 TRAINEE_FIELDS = (
-    Field("household", "Household", "家庭"),
-    Field("head_name", "Head", "户主", min_width=6),
-    Field("member", "Trainee", "学员", min_width=6),
-    Field("household_status", "Household status", "家庭状态", "enum", HouseholdStatus),
-    Field("stage", "Stage", "阶段", "enum", TrainingStage),
-    Field("enrolled_on", "Enrolled", "报名日期", "date"),
-    Field("completed_on", "Completed", "结业日期", "date"),
-    Field("certified_on", "Certified", "取证日期", "date"),
-    Field("certificate_no", "Certificate", "证书编号"),
-    Field("employed_on", "Employed", "就业日期", "date"),
-    Field("employer", "Employer", "就业单位"),
-    Field("monthly_wage_fen", "Monthly wage", "月工资", "money"),
+    HOUSEHOLD,
+    HEAD_NAME,
+    Column("member", "Trainee", "学员", min_width=6),
+    Column("household_status", "Household status", "家庭状态", "enum", HouseholdStatus),
+    Column("stage", "Stage", "阶段", "enum", TrainingStage),
+    Column("enrolled_on", "Enrolled", "报名日期", "date"),
+    Column("completed_on", "Completed", "结业日期", "date"),
+    Column("certified_on", "Certified", "取证日期", "date"),
+    Column("certificate_no", "Certificate", "证书编号"),
+    Column("employed_on", "Employed", "就业日期", "date"),
+    Column("employer", "Employer", "就业单位"),
+    Column("monthly_wage_fen", "Monthly wage", "月工资", "money"),
 )
 
 
@@ -100,7 +102,6 @@ def add_class(
     """
     from kunnan.schemas.service_aid import TrainingClassCreate
     from kunnan.services.training import add_class as add
-    from kunnan.services.training import class_code
 
     data = validated(
         TrainingClassCreate,
@@ -266,7 +267,6 @@ def employ(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import EmployCreate
-    from kunnan.services.placements import placement_code
     from kunnan.services.training import employ as record_employment
 
     data = validated(

@@ -2,26 +2,51 @@
 
 Slugs are what the command line, JSON and the database use; labels are what
 ``--lang zh`` shows. Input accepts either form, so a caseworker may type
-``--category dibao`` or ``--category 低保户``.
+``--category dibao`` or ``--category 低保户``. Each member is written with its
+label (``DIBAO = "dibao", "低保户"``) and each enumeration with the noun its
+messages use (``class Category(Labelled, noun="category")``), so a new member
+cannot be added without one.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from enum import StrEnum
-from typing import Self
+from typing import Any, Self
 
 
 class Labelled(StrEnum):
-    """A StrEnum whose members carry a Chinese label and a noun for messages."""
+    """A StrEnum whose members carry a Chinese label and whose class names a noun for messages.
+
+    A member is ``SLUG = "slug", "中文"``; a member that is another enumeration's member
+    (``ENROLLED = TrainingStage.ENROLLED``) takes that member's slug and label.
+    """
+
+    _value_: str
+    _zh: str
+    _noun: str
+
+    def __new__(cls, value: str, zh: str | None = None) -> Self:
+        if zh is None:
+            if not isinstance(value, Labelled):
+                raise TypeError(f"{cls.__name__} member {value!r} has no Chinese label")
+            zh = value.zh
+        member = str.__new__(cls, value)
+        member._value_ = str(value)
+        member._zh = zh
+        return member
+
+    def __init_subclass__(cls, *, noun: str, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._noun = noun
 
     @classmethod
     def noun(cls) -> str:
-        return _NOUNS[cls.__name__]
+        return cls._noun
 
     @property
     def zh(self) -> str:
-        return _LABELS[type(self).__name__][self.value]
+        return self._zh
 
     def label(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.value
@@ -64,700 +89,416 @@ def _names(enum: type[Labelled]) -> tuple[dict[str, Labelled], dict[str, Labelle
     return found
 
 
-class HouseholdStatus(Labelled):
-    CANDIDATE = "candidate"
-    IDENTIFYING = "identifying"
-    ARCHIVED = "archived"
-    EXITED = "exited"
-    REJECTED = "rejected"
+class HouseholdStatus(Labelled, noun="status"):
+    CANDIDATE = "candidate", "候选"
+    IDENTIFYING = "identifying", "识别中"
+    ARCHIVED = "archived", "建档"
+    EXITED = "exited", "已退出"
+    REJECTED = "rejected", "未通过"
 
 
-class Category(Labelled):
-    DIBAO = "dibao"
-    MARGINAL = "marginal"
-    ACCIDENT = "accident"
+class Category(Labelled, noun="category"):
+    DIBAO = "dibao", "低保户"
+    MARGINAL = "marginal", "低保边缘户"
+    ACCIDENT = "accident", "意外致困户"
 
 
-class WorkerIdentity(Labelled):
-    EMPLOYED = "employed"
-    LAID_OFF = "laid_off"
-    UNEMPLOYED = "unemployed"
-    RETIRED = "retired"
-    SICK_LEAVE = "sick_leave"
-    MIGRANT = "migrant"
+class WorkerIdentity(Labelled, noun="worker identity"):
+    EMPLOYED = "employed", "在岗"
+    LAID_OFF = "laid_off", "下岗"
+    UNEMPLOYED = "unemployed", "失业"
+    RETIRED = "retired", "退休"
+    SICK_LEAVE = "sick_leave", "病休"
+    MIGRANT = "migrant", "农民工"
 
 
-class Cause(Labelled):
-    ILLNESS = "illness"
-    EDUCATION = "education"
-    LOW_INCOME = "low_income"
-    DISABILITY = "disability"
-    ACCIDENT = "accident"
-    DISASTER = "disaster"
-    UNEMPLOYMENT = "unemployment"
-    OTHER = "other"
+class Cause(Labelled, noun="cause"):
+    ILLNESS = "illness", "因病"
+    EDUCATION = "education", "因学"
+    LOW_INCOME = "low_income", "收入低"
+    DISABILITY = "disability", "因残"
+    ACCIDENT = "accident", "意外事故"
+    DISASTER = "disaster", "自然灾害"
+    UNEMPLOYMENT = "unemployment", "下岗失业"
+    OTHER = "other", "其他"
 
 
-class Step(Labelled):
-    VISIT = "visit"
-    INSPECT = "inspect"
-    CALCULATE = "calculate"
-    DELIBERATE = "deliberate"
-    APPRAISE = "appraise"
-    PUBLICIZE = "publicize"
-    CONFIRM = "confirm"
+class Step(Labelled, noun="identification step"):
+    VISIT = "visit", "一进"
+    INSPECT = "inspect", "二看"
+    CALCULATE = "calculate", "三算"
+    DELIBERATE = "deliberate", "四议"
+    APPRAISE = "appraise", "五评"
+    PUBLICIZE = "publicize", "六公示"
+    CONFIRM = "confirm", "七确认"
 
 
-class Guarantee(Labelled):
-    EMPLOYMENT = "employment"
-    MEDICAL = "medical"
-    EDUCATION = "education"
-    HOUSING = "housing"
-    LIVING = "living"
-    RIGHTS = "rights"
+class PipelineStage(Labelled, noun="pipeline stage"):
+    """Where a household stands in the identification funnel: at a step, or past them all."""
+
+    VISIT = Step.VISIT
+    INSPECT = Step.INSPECT
+    CALCULATE = Step.CALCULATE
+    DELIBERATE = Step.DELIBERATE
+    APPRAISE = Step.APPRAISE
+    PUBLICIZE = Step.PUBLICIZE
+    CONFIRM = Step.CONFIRM
+    ARCHIVED = "archived", "已建档"
+    REJECTED = "rejected", "未通过"
 
 
-class ExitKind(Labelled):
-    STABLE = "stable"
-    SAFETY_NET = "safety_net"
-    MOVED = "moved"
-    DECEASED = "deceased"
-    INELIGIBLE = "ineligible"
-    WITHDREW = "withdrew"
+class Guarantee(Labelled, noun="guarantee"):
+    EMPLOYMENT = "employment", "就业"
+    MEDICAL = "medical", "就医"
+    EDUCATION = "education", "就学"
+    HOUSING = "housing", "住房"
+    LIVING = "living", "生活"
+    RIGHTS = "rights", "维权"
 
 
-class FundSource(Labelled):
-    UNION = "union"
-    GOVERNMENT = "government"
-    DONATION = "donation"
-    CHARITY = "charity"
-    MUTUAL_AID = "mutual_aid"
+class ExitKind(Labelled, noun="exit kind"):
+    STABLE = "stable", "稳定脱困"
+    SAFETY_NET = "safety_net", "转政府兜底"
+    MOVED = "moved", "迁出"
+    DECEASED = "deceased", "死亡"
+    INELIGIBLE = "ineligible", "不再符合"
+    WITHDREW = "withdrew", "自愿退出"
 
 
-class OrgKind(Labelled):
+class FundSource(Labelled, noun="fund source"):
+    UNION = "union", "工会"
+    GOVERNMENT = "government", "财政"
+    DONATION = "donation", "爱心企业捐赠"
+    CHARITY = "charity", "公益组织"
+    MUTUAL_AID = "mutual_aid", "互助保障"
+
+
+class OrgKind(Labelled, noun="organisation kind"):
     """Unions form a tree (province → city → county/district → grassroots); units hang under any union."""
 
-    PROVINCE = "province"
-    CITY = "city"
-    COUNTY = "county"
-    GRASSROOTS = "grassroots"
-    UNIT = "unit"
+    PROVINCE = "province", "省总工会"
+    CITY = "city", "市总工会"
+    COUNTY = "county", "县区工会"
+    GRASSROOTS = "grassroots", "基层工会"
+    UNIT = "unit", "责任单位"
 
 
-class Relation(Labelled):
+class Relation(Labelled, noun="relation"):
     """A member's relation to the head worker of the household."""
 
-    HEAD = "head"
-    SPOUSE = "spouse"
-    CHILD = "child"
-    PARENT = "parent"
-    GRANDCHILD = "grandchild"
-    SIBLING = "sibling"
-    OTHER = "other"
+    HEAD = "head", "户主"
+    SPOUSE = "spouse", "配偶"
+    CHILD = "child", "子女"
+    PARENT = "parent", "父母"
+    GRANDCHILD = "grandchild", "孙子女"
+    SIBLING = "sibling", "兄弟姐妹"
+    OTHER = "other", "其他"
 
 
-class Health(Labelled):
-    HEALTHY = "healthy"
-    CHRONIC = "chronic"
-    SERIOUS = "serious"
-    DISABLED = "disabled"
-    INCAPACITATED = "incapacitated"
+class Health(Labelled, noun="health"):
+    HEALTHY = "healthy", "健康"
+    CHRONIC = "chronic", "慢性病"
+    SERIOUS = "serious", "大病"
+    DISABLED = "disabled", "残疾"
+    INCAPACITATED = "incapacitated", "丧失劳动能力"
 
 
-class Schooling(Labelled):
+class Schooling(Labelled, noun="schooling"):
     """What a member is studying now; ``none`` for anyone not in school."""
 
-    NONE = "none"
-    PRESCHOOL = "preschool"
-    PRIMARY = "primary"
-    JUNIOR_HIGH = "junior_high"
-    SENIOR_HIGH = "senior_high"
-    VOCATIONAL = "vocational"
-    JUNIOR_COLLEGE = "junior_college"
-    UNDERGRADUATE = "undergraduate"
-    POSTGRADUATE = "postgraduate"
+    NONE = "none", "非在校"
+    PRESCHOOL = "preschool", "学前"
+    PRIMARY = "primary", "小学"
+    JUNIOR_HIGH = "junior_high", "初中"
+    SENIOR_HIGH = "senior_high", "高中"
+    VOCATIONAL = "vocational", "中职"
+    JUNIOR_COLLEGE = "junior_college", "大专"
+    UNDERGRADUATE = "undergraduate", "本科"
+    POSTGRADUATE = "postgraduate", "研究生"
 
 
-class HousingType(Labelled):
-    OWNED = "owned"
-    PUBLIC_RENTAL = "public_rental"
-    PRIVATE_RENTAL = "private_rental"
-    LOW_RENT = "low_rent"
-    SHANTY = "shanty"
-    WITH_RELATIVES = "with_relatives"
-    OTHER = "other"
+class HousingType(Labelled, noun="housing type"):
+    OWNED = "owned", "自有住房"
+    PUBLIC_RENTAL = "public_rental", "公租房"
+    PRIVATE_RENTAL = "private_rental", "租住私房"
+    LOW_RENT = "low_rent", "廉租房"
+    SHANTY = "shanty", "棚户区"
+    WITH_RELATIVES = "with_relatives", "借住亲友"
+    OTHER = "other", "其他"
 
 
-class ContactMethod(Labelled):
-    PHONE = "phone"
-    VISIT = "visit"
-    DOOR = "door"
+class ContactMethod(Labelled, noun="contact method"):
+    PHONE = "phone", "电话"
+    VISIT = "visit", "走访"
+    DOOR = "door", "敲门"
 
 
-class ContactOutcome(Labelled):
-    REACHED = "reached"
-    NO_ANSWER = "no_answer"
-    MOVED = "moved"
-    REFUSED = "refused"
-    NOT_FOUND = "not_found"
+class ContactOutcome(Labelled, noun="contact outcome"):
+    REACHED = "reached", "已联系上"
+    NO_ANSWER = "no_answer", "无人应答"
+    MOVED = "moved", "已搬迁"
+    REFUSED = "refused", "拒绝"
+    NOT_FOUND = "not_found", "未找到"
 
 
-class CaseStatus(Labelled):
+class CaseStatus(Labelled, noun="case status"):
     """An identification case: one pass through the seven steps."""
 
-    OPEN = "open"
-    ARCHIVED = "archived"
-    REJECTED = "rejected"
+    OPEN = "open", "进行中"
+    ARCHIVED = "archived", "已建档"
+    REJECTED = "rejected", "未通过"
 
 
-class Decision(Labelled):
-    APPROVE = "approve"
-    REJECT = "reject"
+class Decision(Labelled, noun="decision"):
+    APPROVE = "approve", "同意"
+    REJECT = "reject", "不同意"
 
 
-class ObjectionStatus(Labelled):
-    OPEN = "open"
-    UPHELD = "upheld"
-    DISMISSED = "dismissed"
-    CLOSED = "closed"
+class ObjectionStatus(Labelled, noun="objection status"):
+    OPEN = "open", "待处理"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+    CLOSED = "closed", "已关闭"
 
 
-class FollowupOutcome(Labelled):
-    STABLE = "stable"
-    AT_RISK = "at_risk"
-    RELAPSED = "relapsed"
+class FollowupOutcome(Labelled, noun="follow-up outcome"):
+    STABLE = "stable", "稳定"
+    AT_RISK = "at_risk", "有返困风险"
+    RELAPSED = "relapsed", "已返困"
 
 
-class ArchiveLevel(Labelled):
+class ArchiveLevel(Labelled, noun="archive level"):
     """The standard a household was archived under (建档标准)."""
 
-    NATIONAL = "national"
-    PROVINCIAL = "provincial"
-    CITY = "city"
-    COUNTY = "county"
-    GRASSROOTS = "grassroots"
+    NATIONAL = "national", "全国级"
+    PROVINCIAL = "provincial", "省级"
+    CITY = "city", "市级"
+    COUNTY = "county", "县级"
+    GRASSROOTS = "grassroots", "基层级"
 
 
-class Sex(Labelled):
-    MALE = "male"
-    FEMALE = "female"
+class Sex(Labelled, noun="sex"):
+    MALE = "male", "男"
+    FEMALE = "female", "女"
 
 
-class VisitKind(Labelled):
+class VisitKind(Labelled, noun="visit kind"):
     """How a paired household's contact person kept in touch (结对走访)."""
 
-    HOME = "home"
-    PHONE = "phone"
+    HOME = "home", "入户走访"
+    PHONE = "phone", "电话联系"
 
 
-class PairingStatus(Labelled):
-    ACTIVE = "active"
-    ENDED = "ended"
+class PairingStatus(Labelled, noun="pairing status"):
+    ACTIVE = "active", "帮扶中"
+    ENDED = "ended", "已结束"
 
 
-class TargetResult(Labelled):
+class TargetResult(Labelled, noun="target result"):
     """Whether a responsibility agreement's target (目标责任书) was reached."""
 
-    MET = "met"
-    NOT_MET = "not_met"
+    MET = "met", "达标"
+    NOT_MET = "not_met", "未达标"
 
 
-class TargetMeasure(Labelled):
+class TargetMeasure(Labelled, noun="target"):
     """What a responsibility agreement sets a target for."""
 
-    HELPED = "helped"
-    EXITS = "exits"
-    COVERAGE = "coverage"
+    HELPED = "helped", "帮扶户数"
+    EXITS = "exits", "退出户数"
+    COVERAGE = "coverage", "结对覆盖率"
 
 
-class CivilStatus(Labelled):
+class CivilStatus(Labelled, noun="dibao list status"):
     """A person's standing on the civil-affairs bureau's dibao list (民政低保名单)."""
 
-    ACTIVE = "active"
-    STOPPED = "stopped"
-    DECEASED = "deceased"
+    ACTIVE = "active", "在保"
+    STOPPED = "stopped", "停保"
+    DECEASED = "deceased", "死亡"
 
 
-class CivilFinding(Labelled):
+class CivilFinding(Labelled, noun="comparison finding"):
     """A difference the civil-affairs data comparison (数据比对) reports."""
 
-    DIBAO_NOT_ON_LIST = "dibao_not_on_list"
-    ON_LIST_MARGINAL = "on_list_marginal"
-    ON_LIST_UNREGISTERED = "on_list_unregistered"
-    DECEASED_MEMBER = "deceased_member"
-    NAME_MISMATCH = "name_mismatch"
-    UNREADABLE_ROW = "unreadable_row"
+    DIBAO_NOT_ON_LIST = "dibao_not_on_list", "低保户不在民政名单"
+    ON_LIST_MARGINAL = "on_list_marginal", "民政在保但登记为低保边缘户"
+    ON_LIST_UNREGISTERED = "on_list_unregistered", "民政在保但未登记"
+    DECEASED_MEMBER = "deceased_member", "名单显示成员死亡"
+    NAME_MISMATCH = "name_mismatch", "姓名不一致"
+    UNREADABLE_ROW = "unreadable_row", "名单行无法读取"
 
 
-class EntryKind(Labelled):
+class EntryKind(Labelled, noun="ledger entry kind"):
     """What an entry of the aid ledger records; a reversal keeps the kind of what it reverses."""
 
-    CONTRIBUTION = "contribution"
-    GRANT = "grant"
-    LOAN = "loan"
-    REPAYMENT = "repayment"
+    CONTRIBUTION = "contribution", "资金拨入"
+    GRANT = "grant", "发放"
+    LOAN = "loan", "借款发放"
+    REPAYMENT = "repayment", "借款归还"
 
 
-class AdmissionLevel(Labelled):
+class AdmissionLevel(Labelled, noun="admission level"):
     """The school a member was newly admitted to (金秋助学 pays by level); ``none`` clears it."""
 
-    UNDERGRADUATE = "undergraduate"
-    JUNIOR_COLLEGE = "junior_college"
-    HIGH_SCHOOL = "high_school"
-    NONE = "none"
+    UNDERGRADUATE = "undergraduate", "本科"
+    JUNIOR_COLLEGE = "junior_college", "大专"
+    HIGH_SCHOOL = "high_school", "高中"
+    NONE = "none", "无"
 
 
-class OncePer(Labelled):
+class OncePer(Labelled, noun="once-a-year rule"):
     """Whom a once-a-year programme counts: each household, or each member (student)."""
 
-    HOUSEHOLD = "household"
-    MEMBER = "member"
+    HOUSEHOLD = "household", "每户"
+    MEMBER = "member", "每人"
 
 
-class Trade(Labelled):
+class Trade(Labelled, noun="trade"):
     """The skill a training class teaches (技能培训工种)."""
 
-    WELDING = "welding"
-    COMPUTER_OPERATION = "computer_operation"
-    HEALTH_MASSAGE = "health_massage"
-    COOKING = "cooking"
-    HOUSEKEEPING = "housekeeping"
-    ELECTRICIAN = "electrician"
-    HAIRDRESSING = "hairdressing"
-    OTHER = "other"
+    WELDING = "welding", "电焊"
+    COMPUTER_OPERATION = "computer_operation", "计算机操作"
+    HEALTH_MASSAGE = "health_massage", "保健按摩"
+    COOKING = "cooking", "烹饪"
+    HOUSEKEEPING = "housekeeping", "家政服务"
+    ELECTRICIAN = "electrician", "电工"
+    HAIRDRESSING = "hairdressing", "美容美发"
+    OTHER = "other", "其他"
 
 
-class TrainingStage(Labelled):
+class TrainingStage(Labelled, noun="training stage"):
     """The 培训-鉴定-就业 one-stop, in order: each stage only after the one before."""
 
-    ENROLLED = "enrolled"
-    COMPLETED = "completed"
-    CERTIFIED = "certified"
-    EMPLOYED = "employed"
+    ENROLLED = "enrolled", "已报名"
+    COMPLETED = "completed", "已结业"
+    CERTIFIED = "certified", "已取证"
+    EMPLOYED = "employed", "已就业"
 
 
-class PlacementChannel(Labelled):
+class PlacementChannel(Labelled, noun="placement channel"):
     """How a job was found: the union's job fairs (春风行动 …) or a direct recommendation."""
 
-    SPRING_BREEZE = "spring_breeze"
-    ASSISTANCE_MONTH = "assistance_month"
-    PRIVATE_RECRUITMENT_WEEK = "private_recruitment_week"
-    DIRECT = "direct"
+    SPRING_BREEZE = "spring_breeze", "春风行动"
+    ASSISTANCE_MONTH = "assistance_month", "就业援助月"
+    PRIVATE_RECRUITMENT_WEEK = "private_recruitment_week", "民营企业招聘周"
+    DIRECT = "direct", "直接推荐"
 
 
-class LoanStatus(Labelled):
+class LoanStatus(Labelled, noun="loan status"):
     """A start-up loan's standing on a day (see services.loans for how each is decided)."""
 
-    CURRENT = "current"
-    OVERDUE = "overdue"
-    REPAID = "repaid"
-    DEFAULTED = "defaulted"
-    CANCELLED = "cancelled"
+    CURRENT = "current", "正常还款"
+    OVERDUE = "overdue", "逾期"
+    REPAID = "repaid", "已还清"
+    DEFAULTED = "defaulted", "违约"
+    CANCELLED = "cancelled", "已撤销"
 
 
-class HousingKind(Labelled):
-    LOW_RENT = "low_rent"
-    SHANTY_RENOVATION = "shanty_renovation"
-    RENT_SUBSIDY = "rent_subsidy"
-    OTHER = "other"
+class HousingKind(Labelled, noun="housing kind"):
+    LOW_RENT = "low_rent", "廉租房"
+    SHANTY_RENOVATION = "shanty_renovation", "棚户区改造"
+    RENT_SUBSIDY = "rent_subsidy", "租赁补贴"
+    OTHER = "other", "其他"
 
 
-class HousingStatus(Labelled):
+class HousingStatus(Labelled, noun="housing status"):
     """A housing case: applied, then allocated or refused."""
 
-    APPLIED = "applied"
-    ALLOCATED = "allocated"
-    REFUSED = "refused"
+    APPLIED = "applied", "已申请"
+    ALLOCATED = "allocated", "已分配"
+    REFUSED = "refused", "未获批"
 
 
-class LegalKind(Labelled):
+class LegalKind(Labelled, noun="legal case kind"):
     """Rights work (维权); each kind is also a programme of the catalogue."""
 
-    LEGAL_AID = "legal_aid"
-    WAGE_ARREARS = "wage_arrears"
-    INJURY_COMPENSATION = "injury_compensation"
-    LABOUR_DISPUTE = "labour_dispute"
+    LEGAL_AID = "legal_aid", "法律援助"
+    WAGE_ARREARS = "wage_arrears", "欠薪追讨"
+    INJURY_COMPENSATION = "injury_compensation", "工伤赔偿"
+    LABOUR_DISPUTE = "labour_dispute", "劳动争议"
 
 
-class LegalStatus(Labelled):
+class LegalStatus(Labelled, noun="legal case status"):
     """A legal case: opened, then resolved and closed (or closed without resolution)."""
 
-    OPENED = "opened"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
+    OPENED = "opened", "已立案"
+    RESOLVED = "resolved", "已解决"
+    CLOSED = "closed", "已结案"
 
 
-class ActionKind(Labelled):
+class ActionKind(Labelled, noun="kind of aid"):
     """What kind of help an action on a household's record is (kunnan aid list)."""
 
-    GRANT = "grant"
-    LOAN = "loan"
-    TRAINING = "training"
-    PLACEMENT = "placement"
-    HOUSING = "housing"
-    LEGAL = "legal"
-    COUNSELING = "counseling"
+    GRANT = "grant", "现金救助"
+    LOAN = "loan", "创业担保借款"
+    TRAINING = "training", "技能培训"
+    PLACEMENT = "placement", "就业援助"
+    HOUSING = "housing", "住房保障"
+    LEGAL = "legal", "法律维权"
+    COUNSELING = "counseling", "心理疏导"
 
 
-class ActionStatus(Labelled):
+class ActionStatus(Labelled, noun="aid status"):
     """Where an action stands: every status of every kind of action, for lists."""
 
-    PAID = "paid"
-    REVERSED = "reversed"
-    REVERSAL = "reversal"
-    ENROLLED = "enrolled"
-    COMPLETED = "completed"
-    CERTIFIED = "certified"
-    EMPLOYED = "employed"
-    PLACED = "placed"
-    CURRENT = "current"
-    OVERDUE = "overdue"
-    REPAID = "repaid"
-    DEFAULTED = "defaulted"
-    CANCELLED = "cancelled"
-    APPLIED = "applied"
-    ALLOCATED = "allocated"
-    REFUSED = "refused"
-    OPENED = "opened"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    HELD = "held"
+    PAID = "paid", "已发放"
+    REVERSED = "reversed", "已冲正"
+    REVERSAL = "reversal", "冲正"
+    ENROLLED = TrainingStage.ENROLLED
+    COMPLETED = TrainingStage.COMPLETED
+    CERTIFIED = TrainingStage.CERTIFIED
+    EMPLOYED = TrainingStage.EMPLOYED
+    PLACED = "placed", "已上岗"
+    CURRENT = LoanStatus.CURRENT
+    OVERDUE = LoanStatus.OVERDUE
+    REPAID = LoanStatus.REPAID
+    DEFAULTED = LoanStatus.DEFAULTED
+    CANCELLED = LoanStatus.CANCELLED
+    APPLIED = HousingStatus.APPLIED
+    ALLOCATED = HousingStatus.ALLOCATED
+    REFUSED = HousingStatus.REFUSED
+    OPENED = LegalStatus.OPENED
+    RESOLVED = LegalStatus.RESOLVED
+    CLOSED = LegalStatus.CLOSED
+    HELD = "held", "已开展"
 
 
-class TimelineEvent(Labelled):
+class TimelineEvent(Labelled, noun="timeline event"):
     """One thing done for a household, as its timeline (household show) lists it."""
 
-    REGISTERED = "registered"
-    CONTACT = "contact"
-    VISIT = "visit"
-    INSPECT = "inspect"
-    CALCULATE = "calculate"
-    DELIBERATE = "deliberate"
-    APPRAISE = "appraise"
-    PUBLICIZE = "publicize"
-    CONFIRM = "confirm"
-    OBJECTION = "objection"
-    OBJECTION_SETTLED = "objection_settled"
-    REJECTED = "rejected"
-    INCOME_CHECK = "income_check"
-    PAIRED = "paired"
-    PAIRING_ENDED = "pairing_ended"
-    PAIR_VISIT = "pair_visit"
-    GRANT = "grant"
-    REVERSAL = "reversal"
-    LOAN = "loan"
-    REPAYMENT = "repayment"
-    LOAN_DEFAULT = "loan_default"
-    ENROLLED = "enrolled"
-    COMPLETED = "completed"
-    CERTIFIED = "certified"
-    EMPLOYED = "employed"
-    PLACED = "placed"
-    HOUSING = "housing"
-    LEGAL = "legal"
-    COUNSELING = "counseling"
-    EXITED = "exited"
-    FOLLOWUP = "followup"
-    RELAPSED = "relapsed"
+    REGISTERED = "registered", "登记"
+    CONTACT = "contact", "找寻联系"
+    VISIT = "visit", "一进"
+    INSPECT = "inspect", "二看"
+    CALCULATE = "calculate", "三算"
+    DELIBERATE = "deliberate", "四议"
+    APPRAISE = "appraise", "五评"
+    PUBLICIZE = "publicize", "六公示"
+    CONFIRM = "confirm", "七确认"
+    OBJECTION = "objection", "异议"
+    OBJECTION_SETTLED = "objection_settled", "异议处理"
+    REJECTED = "rejected", "未通过"
+    INCOME_CHECK = "income_check", "收入核算"
+    PAIRED = "paired", "结对"
+    PAIRING_ENDED = "pairing_ended", "结对结束"
+    PAIR_VISIT = "pair_visit", "结对走访"
+    GRANT = "grant", "现金救助"
+    REVERSAL = "reversal", "冲正"
+    LOAN = "loan", "创业担保借款"
+    REPAYMENT = "repayment", "借款归还"
+    LOAN_DEFAULT = "loan_default", "借款违约"
+    ENROLLED = "enrolled", "培训报名"
+    COMPLETED = "completed", "培训结业"
+    CERTIFIED = "certified", "技能鉴定取证"
+    EMPLOYED = "employed", "培训后就业"
+    PLACED = "placed", "就业安置"
+    HOUSING = "housing", "住房保障"
+    LEGAL = "legal", "法律维权"
+    COUNSELING = "counseling", "心理疏导"
+    EXITED = "exited", "退出"
+    FOLLOWUP = "followup", "回访"
+    RELAPSED = "relapsed", "返困"
 
-
-_NOUNS: dict[str, str] = {
-    "HouseholdStatus": "status",
-    "Category": "category",
-    "WorkerIdentity": "worker identity",
-    "Cause": "cause",
-    "Step": "identification step",
-    "Guarantee": "guarantee",
-    "ExitKind": "exit kind",
-    "FundSource": "fund source",
-    "OrgKind": "organisation kind",
-    "Relation": "relation",
-    "Health": "health",
-    "Schooling": "schooling",
-    "HousingType": "housing type",
-    "Sex": "sex",
-    "ContactMethod": "contact method",
-    "ContactOutcome": "contact outcome",
-    "CaseStatus": "case status",
-    "Decision": "decision",
-    "ObjectionStatus": "objection status",
-    "ArchiveLevel": "archive level",
-    "FollowupOutcome": "follow-up outcome",
-    "VisitKind": "visit kind",
-    "PairingStatus": "pairing status",
-    "TargetResult": "target result",
-    "TargetMeasure": "target",
-    "CivilStatus": "dibao list status",
-    "CivilFinding": "comparison finding",
-    "EntryKind": "ledger entry kind",
-    "AdmissionLevel": "admission level",
-    "OncePer": "once-a-year rule",
-    "Trade": "trade",
-    "TrainingStage": "training stage",
-    "PlacementChannel": "placement channel",
-    "LoanStatus": "loan status",
-    "HousingKind": "housing kind",
-    "HousingStatus": "housing status",
-    "LegalKind": "legal case kind",
-    "LegalStatus": "legal case status",
-    "ActionKind": "kind of aid",
-    "ActionStatus": "aid status",
-    "TimelineEvent": "timeline event",
-}
-
-_LABELS: dict[str, dict[str, str]] = {
-    "HouseholdStatus": {
-        "candidate": "候选",
-        "identifying": "识别中",
-        "archived": "建档",
-        "exited": "已退出",
-        "rejected": "未通过",
-    },
-    "Category": {"dibao": "低保户", "marginal": "低保边缘户", "accident": "意外致困户"},
-    "WorkerIdentity": {
-        "employed": "在岗",
-        "laid_off": "下岗",
-        "unemployed": "失业",
-        "retired": "退休",
-        "sick_leave": "病休",
-        "migrant": "农民工",
-    },
-    "Cause": {
-        "illness": "因病",
-        "education": "因学",
-        "low_income": "收入低",
-        "disability": "因残",
-        "accident": "意外事故",
-        "disaster": "自然灾害",
-        "unemployment": "下岗失业",
-        "other": "其他",
-    },
-    "Step": {
-        "visit": "一进",
-        "inspect": "二看",
-        "calculate": "三算",
-        "deliberate": "四议",
-        "appraise": "五评",
-        "publicize": "六公示",
-        "confirm": "七确认",
-    },
-    "Guarantee": {
-        "employment": "就业",
-        "medical": "就医",
-        "education": "就学",
-        "housing": "住房",
-        "living": "生活",
-        "rights": "维权",
-    },
-    "ExitKind": {
-        "stable": "稳定脱困",
-        "safety_net": "转政府兜底",
-        "moved": "迁出",
-        "deceased": "死亡",
-        "ineligible": "不再符合",
-        "withdrew": "自愿退出",
-    },
-    "FundSource": {
-        "union": "工会",
-        "government": "财政",
-        "donation": "爱心企业捐赠",
-        "charity": "公益组织",
-        "mutual_aid": "互助保障",
-    },
-    "OrgKind": {
-        "province": "省总工会",
-        "city": "市总工会",
-        "county": "县区工会",
-        "grassroots": "基层工会",
-        "unit": "责任单位",
-    },
-    "Relation": {
-        "head": "户主",
-        "spouse": "配偶",
-        "child": "子女",
-        "parent": "父母",
-        "grandchild": "孙子女",
-        "sibling": "兄弟姐妹",
-        "other": "其他",
-    },
-    "Health": {
-        "healthy": "健康",
-        "chronic": "慢性病",
-        "serious": "大病",
-        "disabled": "残疾",
-        "incapacitated": "丧失劳动能力",
-    },
-    "Schooling": {
-        "none": "非在校",
-        "preschool": "学前",
-        "primary": "小学",
-        "junior_high": "初中",
-        "senior_high": "高中",
-        "vocational": "中职",
-        "junior_college": "大专",
-        "undergraduate": "本科",
-        "postgraduate": "研究生",
-    },
-    "HousingType": {
-        "owned": "自有住房",
-        "public_rental": "公租房",
-        "private_rental": "租住私房",
-        "low_rent": "廉租房",
-        "shanty": "棚户区",
-        "with_relatives": "借住亲友",
-        "other": "其他",
-    },
-    "Sex": {"male": "男", "female": "女"},
-    "ContactMethod": {"phone": "电话", "visit": "走访", "door": "敲门"},
-    "ContactOutcome": {
-        "reached": "已联系上",
-        "no_answer": "无人应答",
-        "moved": "已搬迁",
-        "refused": "拒绝",
-        "not_found": "未找到",
-    },
-    "CaseStatus": {"open": "进行中", "archived": "已建档", "rejected": "未通过"},
-    "Decision": {"approve": "同意", "reject": "不同意"},
-    "ObjectionStatus": {
-        "open": "待处理",
-        "upheld": "异议成立",
-        "dismissed": "异议不成立",
-        "closed": "已关闭",
-    },
-    "FollowupOutcome": {"stable": "稳定", "at_risk": "有返困风险", "relapsed": "已返困"},
-    "ArchiveLevel": {
-        "national": "全国级",
-        "provincial": "省级",
-        "city": "市级",
-        "county": "县级",
-        "grassroots": "基层级",
-    },
-    "VisitKind": {"home": "入户走访", "phone": "电话联系"},
-    "PairingStatus": {"active": "帮扶中", "ended": "已结束"},
-    "TargetResult": {"met": "达标", "not_met": "未达标"},
-    "TargetMeasure": {"helped": "帮扶户数", "exits": "退出户数", "coverage": "结对覆盖率"},
-    "CivilStatus": {"active": "在保", "stopped": "停保", "deceased": "死亡"},
-    "CivilFinding": {
-        "dibao_not_on_list": "低保户不在民政名单",
-        "on_list_marginal": "民政在保但登记为低保边缘户",
-        "on_list_unregistered": "民政在保但未登记",
-        "deceased_member": "名单显示成员死亡",
-        "name_mismatch": "姓名不一致",
-        "unreadable_row": "名单行无法读取",
-    },
-    "EntryKind": {
-        "contribution": "资金拨入",
-        "grant": "发放",
-        "loan": "借款发放",
-        "repayment": "借款归还",
-    },
-    "AdmissionLevel": {
-        "undergraduate": "本科",
-        "junior_college": "大专",
-        "high_school": "高中",
-        "none": "无",
-    },
-    "OncePer": {"household": "每户", "member": "每人"},
-    "Trade": {
-        "welding": "电焊",
-        "computer_operation": "计算机操作",
-        "health_massage": "保健按摩",
-        "cooking": "烹饪",
-        "housekeeping": "家政服务",
-        "electrician": "电工",
-        "hairdressing": "美容美发",
-        "other": "其他",
-    },
-    "TrainingStage": {
-        "enrolled": "已报名",
-        "completed": "已结业",
-        "certified": "已取证",
-        "employed": "已就业",
-    },
-    "PlacementChannel": {
-        "spring_breeze": "春风行动",
-        "assistance_month": "就业援助月",
-        "private_recruitment_week": "民营企业招聘周",
-        "direct": "直接推荐",
-    },
-    "LoanStatus": {
-        "current": "正常还款",
-        "overdue": "逾期",
-        "repaid": "已还清",
-        "defaulted": "违约",
-        "cancelled": "已撤销",
-    },
-    "HousingKind": {
-        "low_rent": "廉租房",
-        "shanty_renovation": "棚户区改造",
-        "rent_subsidy": "租赁补贴",
-        "other": "其他",
-    },
-    "HousingStatus": {"applied": "已申请", "allocated": "已分配", "refused": "未获批"},
-    "LegalKind": {
-        "legal_aid": "法律援助",
-        "wage_arrears": "欠薪追讨",
-        "injury_compensation": "工伤赔偿",
-        "labour_dispute": "劳动争议",
-    },
-    "LegalStatus": {"opened": "已立案", "resolved": "已解决", "closed": "已结案"},
-    "ActionKind": {
-        "grant": "现金救助",
-        "loan": "创业担保借款",
-        "training": "技能培训",
-        "placement": "就业援助",
-        "housing": "住房保障",
-        "legal": "法律维权",
-        "counseling": "心理疏导",
-    },
-    "TimelineEvent": {
-        "registered": "登记",
-        "contact": "找寻联系",
-        "visit": "一进",
-        "inspect": "二看",
-        "calculate": "三算",
-        "deliberate": "四议",
-        "appraise": "五评",
-        "publicize": "六公示",
-        "confirm": "七确认",
-        "objection": "异议",
-        "objection_settled": "异议处理",
-        "rejected": "未通过",
-        "income_check": "收入核算",
-        "paired": "结对",
-        "pairing_ended": "结对结束",
-        "pair_visit": "结对走访",
-        "grant": "现金救助",
-        "reversal": "冲正",
-        "loan": "创业担保借款",
-        "repayment": "借款归还",
-        "loan_default": "借款违约",
-        "enrolled": "培训报名",
-        "completed": "培训结业",
-        "certified": "技能鉴定取证",
-        "employed": "培训后就业",
-        "placed": "就业安置",
-        "housing": "住房保障",
-        "legal": "法律维权",
-        "counseling": "心理疏导",
-        "exited": "退出",
-        "followup": "回访",
-        "relapsed": "返困",
-    },
-}
-
-#: Every status an action can have (aid list), with the label of the enum it comes from.
-_LABELS["ActionStatus"] = {
-    "paid": "已发放",
-    "reversed": "已冲正",
-    "reversal": "冲正",
-    "placed": "已上岗",
-    "held": "已开展",
-    **_LABELS["TrainingStage"],
-    **_LABELS["LoanStatus"],
-    **_LABELS["HousingStatus"],
-    **_LABELS["LegalStatus"],
-}
 
 #: Every labelled enumeration, for tests that check each has complete labels.
 ALL_ENUMS: tuple[type[Labelled], ...] = (
@@ -766,6 +507,7 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     WorkerIdentity,
     Cause,
     Step,
+    PipelineStage,
     Guarantee,
     ExitKind,
     FundSource,

@@ -67,7 +67,7 @@ from kunnan.schemas.types import (
 )
 
 if TYPE_CHECKING:
-    from kunnan.sheets.columns import Kind
+    from kunnan.ui.columns import Kind
 
 #: Which record a field describes: the household (read from its head's row) or a person.
 Part = Literal["household", "person"]

@@ -47,6 +47,16 @@ from kunnan.domain.casework import (
     PLACEMENT_PROGRAM,
     TRAINING_PROGRAM,
 )
+from kunnan.domain.codes import (
+    class_code,
+    counseling_code,
+    fund_code,
+    household_code,
+    housing_code,
+    legal_code,
+    loan_code,
+    placement_code,
+)
 from kunnan.domain.enums import ActionKind, ActionStatus, EntryKind, Relation, TrainingStage
 from kunnan.models import (
     AidEntry,
@@ -64,12 +74,7 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.casework import counseling_code, housing_code, legal_code
-from kunnan.services.households import household_code
-from kunnan.services.ledger import fund_code
-from kunnan.services.loans import loan_code, outstanding_sql, repaid_sql, status_sql
-from kunnan.services.placements import placement_code
-from kunnan.services.training import class_code
+from kunnan.services.loans import outstanding_sql, repaid_sql, status_sql
 
 #: The code each kind's records are addressed by (grants: their entry number).
 RECORD_CODE = {

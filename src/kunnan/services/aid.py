@@ -75,6 +75,7 @@ from kunnan.domain.aid import (
     rule_in_force,
 )
 from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refusal
+from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
 from kunnan.domain.errors import NotFound, RuleViolation
 from kunnan.models import (
@@ -101,8 +102,7 @@ from kunnan.services.funds import (
     lock_fund,
     resolve_fund,
 )
-from kunnan.services.households import household_code, pick_member, resolve_household
-from kunnan.services.ledger import fund_code
+from kunnan.services.households import pick_member, resolve_household
 from kunnan.services.programs import find_program, to_rule
 from kunnan.services.status import status_on
 

@@ -16,7 +16,6 @@ register (the rule grants follow); an open case still records how it ends.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -28,6 +27,13 @@ from kunnan.domain.casework import (
     LEGAL_START,
     is_open,
     transition_refusal,
+)
+from kunnan.domain.codes import (
+    code_number,
+    counseling_code,
+    household_code,
+    housing_code,
+    legal_code,
 )
 from kunnan.domain.enums import HousingKind, HousingStatus, LegalStatus
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
@@ -45,21 +51,7 @@ from kunnan.models import (
 from kunnan.schemas.service_aid import CounselCreate, HousingCreate, LegalCreate
 from kunnan.services import audit
 from kunnan.services.aid import check_may_receive
-from kunnan.services.households import find_member, household_code, resolve_household
-
-_LEGAL_CODE = re.compile(r"[Ll][Cc]([0-9０-９]{1,12})")
-
-
-def housing_code(case_id: int) -> str:
-    return f"HC{case_id:03d}"
-
-
-def legal_code(case_id: int) -> str:
-    return f"LC{case_id:03d}"
-
-
-def counseling_code(session_id: int) -> str:
-    return f"CS{session_id:03d}"
+from kunnan.services.households import find_member, resolve_household
 
 
 def _locked(session: Session, ref: str) -> Household:
@@ -189,8 +181,8 @@ def _legal_case(session: Session, household: Household, data: LegalCreate) -> Le
     """The open case a status change is for: the one named, or the only open one of the kind."""
     code = household_code(household.id)
     if data.case is not None:
-        match = _LEGAL_CODE.fullmatch(data.case.strip())
-        case = session.get(LegalCase, int(match[1])) if match else None
+        number = code_number("LC", data.case.strip())
+        case = session.get(LegalCase, number) if number is not None else None
         if case is None or case.household_id != household.id:
             raise NotFound(f"{code} has no legal case '{data.case}'")
         if case.kind != data.kind.value:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code, loan_code
 from kunnan.domain.enums import HouseholdStatus, Relation
 from kunnan.domain.money import format_fen
 from kunnan.models import Household, HouseholdExit, Member, StatusChange
-from kunnan.services.households import household_code
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,6 @@ def aid_ledger_holds(session: Session) -> list[Problem]:
 def loans_within_principal(session: Session) -> list[Problem]:
     """No loan has more repaid than was lent, or less than nothing (kunnan.domain.loans)."""
     from kunnan.models import AidEntry, Loan, LoanRepayment
-    from kunnan.services.loans import loan_code
 
     repaid = func.coalesce(func.sum(AidEntry.amount_fen), 0)
     rows = session.execute(

@@ -22,11 +22,11 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, CivilFinding, CivilStatus, HouseholdStatus
 from kunnan.models import Household, Member
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.civil import CivilListEntry
-from kunnan.services.households import household_code
 from kunnan.sheets.columns import (
     CellProblem,
     Column,

@@ -20,6 +20,7 @@ from functools import cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     AdmissionLevel,
     ArchiveLevel,
@@ -55,7 +56,6 @@ from kunnan.services.exits import ExitPlan, FollowupPlan, exit_many, followup_ma
 from kunnan.services.finding import log_contact
 from kunnan.services.funds import add_fund, contribute
 from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
-from kunnan.services.households import household_code
 from kunnan.services.identification import (
     ConfirmFacts,
     CostFacts,

@@ -27,6 +27,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     ExitKind,
     FollowupOutcome,
@@ -58,7 +59,7 @@ from kunnan.models import (
     Objection,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code, no_household
+from kunnan.services.households import no_household
 from kunnan.services.identification import CostFacts
 from kunnan.services.pairing import PairingEnd, end_many
 from kunnan.services.policy import PolicyBook

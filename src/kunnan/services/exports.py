@@ -16,11 +16,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Relation, Sex
 from kunnan.models import Household, HouseholdCause, Member, Org
 from kunnan.services import audit
 from kunnan.services.household_file import COLUMN
-from kunnan.services.households import HouseholdFilter, household_code
+from kunnan.services.households import HouseholdFilter
 from kunnan.services.orgs import find_org, within
 from kunnan.sheets.columns import Column
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import Exists, and_, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import ContactMethod, ContactOutcome, HouseholdStatus, Relation, Step
 from kunnan.models import (
     ContactAttempt,
@@ -19,7 +20,6 @@ from kunnan.models import (
     Org,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code
 from kunnan.services.orgs import find_org, within
 
 

@@ -28,13 +28,13 @@ from sqlalchemy.orm import Session
 
 from kunnan.db.session import locked
 from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refusal
+from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
 from kunnan.models import AidEntry, Fund, FundAssertion
 from kunnan.schemas.aid import BalanceAssertion, ContributionCreate, FundCreate
 from kunnan.services import audit, ledger
-from kunnan.services.households import household_code
-from kunnan.services.ledger import assertion_failure, fund_code, fund_effect_sql
+from kunnan.services.ledger import assertion_failure, fund_effect_sql
 
 _CODE = re.compile(r"[Ff]([0-9０-９]{1,12})")
 

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows, rows_in
 from kunnan.db.locks import hold_register
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Relation
 from kunnan.domain.errors import KunnanError
 from kunnan.domain.masking import mask_id_number
@@ -62,7 +63,6 @@ from kunnan.services.households import (
     edit_household,
     edit_member,
     head_of,
-    household_code,
     household_columns,
     member_columns,
     registered_elsewhere,
@@ -86,7 +86,7 @@ from kunnan.sheets.read import SourceRow
 HOUSEHOLD_KEY = Column("household", "户编号", aliases=("户号", "家庭编号", "编号", "code"))
 HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     HOUSEHOLD_KEY,
-    *(Column(f.key, f.zh, f.kind, f.enum, f.aliases) for f in FIELDS.values()),
+    *(Column(f.key, f.zh, f.kind, f.enum, aliases=f.aliases) for f in FIELDS.values()),
 )
 COLUMN = {column.key: column for column in HOUSEHOLD_COLUMNS}
 

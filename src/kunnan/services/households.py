@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.db.locks import hold_register
 from kunnan.db.session import ROW_LOCK, locked
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Labelled, Relation
 from kunnan.domain.errors import Conflict, InvalidInput, KunnanError, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
@@ -37,11 +38,6 @@ from kunnan.services.orgs import find_org, find_union, within
 _CODE = re.compile(r"[Hh]([0-9０-９]{1,12})")
 #: How many household codes one reveal audit row lists (it always keeps the count).
 REVEAL_LISTED = 50
-
-
-def household_code(household_id: int) -> str:
-    """The short code a caseworker types: H000123."""
-    return f"H{household_id:06d}"
 
 
 def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Household:

@@ -27,6 +27,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     ArchiveLevel,
     CaseStatus,
@@ -83,7 +84,7 @@ from kunnan.models import (
     StatusChange,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code, resolve_households
+from kunnan.services.households import resolve_households
 from kunnan.services.orgs import find_union
 from kunnan.services.policy import PolicyBook
 from kunnan.services.status import change_row, change_status

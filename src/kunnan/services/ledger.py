@@ -32,6 +32,7 @@ from kunnan.domain.aid import (
     fund_effect,
 )
 from kunnan.domain.balances import DatedBalances
+from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.money import format_fen
 from kunnan.models import AidEntry, FundAssertion, LedgerHead
@@ -48,11 +49,6 @@ def fund_effect_sql() -> ColumnElement[int]:
         else_=0,
     )
     return direction * AidEntry.amount_fen
-
-
-def fund_code(fund_id: int) -> str:
-    """The short code a caseworker types for a fund: F001."""
-    return f"F{fund_id:03d}"
 
 
 def chain_fields(entry: AidEntry) -> dict[str, ChainValue]:

@@ -27,6 +27,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.casework import LOAN_PROGRAM
+from kunnan.domain.codes import fund_code, household_code, loan_code
 from kunnan.domain.enums import EntryKind, LoanStatus, Relation
 from kunnan.domain.errors import NotFound, RuleViolation
 from kunnan.domain.loans import (
@@ -42,16 +43,10 @@ from kunnan.schemas.service_aid import LoanCreate, LoanDefaultCreate, RepaymentC
 from kunnan.services import audit, ledger
 from kunnan.services.aid import check_may_receive
 from kunnan.services.funds import check_can_take, check_open, lock_fund, resolve_fund
-from kunnan.services.households import household_code, resolve_household
-from kunnan.services.ledger import fund_code
+from kunnan.services.households import resolve_household
 from kunnan.services.placements import member_or_head
 
 _CODE = re.compile(r"[Ll]([0-9０-９]{1,12})")
-
-
-def loan_code(loan_id: int) -> str:
-    """The short code of a loan: L001."""
-    return f"L{loan_id:03d}"
 
 
 def find_loan(session: Session, ref: str) -> Loan:

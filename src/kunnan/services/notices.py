@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Relation, Step
 from kunnan.domain.errors import InvalidInput, NotFound
 from kunnan.domain.identification import notice_end
@@ -29,7 +30,7 @@ from kunnan.models import (
     Org,
     Program,
 )
-from kunnan.services.households import household_code, resolve_household
+from kunnan.services.households import resolve_household
 from kunnan.services.orgs import within
 
 CHILD_AGE = 14

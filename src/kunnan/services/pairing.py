@@ -32,6 +32,7 @@ from sqlalchemy import Select, Table, and_, bindparam, case, exists, func, or_, 
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import HouseholdStatus, PairingStatus, Relation
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.pairing import (
@@ -48,7 +49,7 @@ from kunnan.domain.pairing import (
 from kunnan.models import AuditEntry, Household, Member, Org, Pairing, PairVisit
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.services import audit
-from kunnan.services.households import household_code, no_household
+from kunnan.services.households import no_household
 from kunnan.services.orgs import UNION_KINDS, find_org, within
 from kunnan.services.policy import setting_value
 from kunnan.services.status import statuses_on

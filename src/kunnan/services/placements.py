@@ -10,12 +10,12 @@ placement keeps what the record said before, so nothing is lost.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import code_number, household_code, placement_code
 from kunnan.domain.enums import PlacementChannel, WorkerIdentity
 from kunnan.domain.errors import NotFound, RuleViolation
 from kunnan.domain.money import format_fen
@@ -24,25 +24,12 @@ from kunnan.schemas.household import MemberUpdate
 from kunnan.schemas.service_aid import PlacementCreate
 from kunnan.services import audit
 from kunnan.services.aid import check_may_receive
-from kunnan.services.households import (
-    edit_member,
-    find_member,
-    head_of,
-    household_code,
-    resolve_household,
-)
-
-_CODE = re.compile(r"[Pp]([0-9０-９]{1,12})")
-
-
-def placement_code(placement_id: int) -> str:
-    """The short code of a placement: P001."""
-    return f"P{placement_id:03d}"
+from kunnan.services.households import edit_member, find_member, head_of, resolve_household
 
 
 def find_placement(session: Session, ref: str) -> JobPlacement:
-    match = _CODE.fullmatch(ref.strip())
-    placement = session.get(JobPlacement, int(match[1])) if match else None
+    number = code_number("P", ref.strip())
+    placement = session.get(JobPlacement, number) if number is not None else None
     if placement is None:
         raise NotFound(f"no placement '{ref.strip()}'", hint="kunnan aid list --kind placement")
     return placement

@@ -3,12 +3,14 @@
 ``--as-of D``: a household's status and category that day are those of its
 latest status change on or before D (status history only moves forward, so
 that is the change with the highest id among them). ``--org`` takes a union
-and everything under it. Every report returns plain rows and a total; the
-command layer lays them out.
+and everything under it. Every report (one function per ``kunnan report``
+command, of the same name) returns plain rows and a total; the command layer
+lays them out.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,12 +19,14 @@ from sqlalchemy import Select, and_, case, distinct, extract, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.aid import CASH, FUND_DIRECTION
+from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import (
     Category,
     Cause,
     EntryKind,
     ExitKind,
     HouseholdStatus,
+    PipelineStage,
     PlacementChannel,
     Step,
     Trade,
@@ -46,8 +50,9 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.ledger import fund_code
+from kunnan.services.agreements import agreement_results
 from kunnan.services.orgs import within
+from kunnan.services.pairing import coverage as pairing_coverage
 from kunnan.services.status import statuses_on
 
 
@@ -227,20 +232,11 @@ def pipeline(session: Session, scope: Scope) -> Report:
         if step is Step.VISIT:
             waiting += by_status.get(HouseholdStatus.CANDIDATE.value, 0)
         rows.append({"stage": step.value, "waiting": waiting, "passed": passed.get(step.value, 0)})
-    rows.append(
-        {
-            "stage": "archived",
-            "waiting": by_status.get(HouseholdStatus.ARCHIVED.value, 0),
-            "passed": 0,
-        }
-    )
-    rows.append(
-        {
-            "stage": "rejected",
-            "waiting": by_status.get(HouseholdStatus.REJECTED.value, 0),
-            "passed": 0,
-        }
-    )
+    for stage, status in (
+        (PipelineStage.ARCHIVED, HouseholdStatus.ARCHIVED),
+        (PipelineStage.REJECTED, HouseholdStatus.REJECTED),
+    ):
+        rows.append({"stage": stage.value, "waiting": by_status.get(status.value, 0), "passed": 0})
     return Report("pipeline", scope, rows, {"waiting": sum(r["waiting"] for r in rows)})
 
 
@@ -582,10 +578,33 @@ def training(
     return Report("training", scope, rows, total, extra)
 
 
+#: What the coverage report totals: the whole register, or the union with those under it.
+COVERAGE_TOTALS = ("archived", "paired", "unpaired", "covered_pct", "visit_overdue")
+
+
+def coverage(session: Session, scope: Scope) -> Report:
+    """Pairing coverage on the day per union (each including those under it), and overall."""
+    rows, overall = pairing_coverage(session, on=scope.as_of, org=scope.org)
+    total = {k: v for k, v in dataclasses.asdict(overall).items() if k in COVERAGE_TOTALS}
+    return Report("coverage", scope, [dataclasses.asdict(r) for r in rows], total)
+
+
+def targets(session: Session, scope: Scope, *, year: int | None = None) -> Report:
+    """Responsibility agreements (of a year, or all of them): targets against results."""
+    org = scope.org.code if scope.org is not None else None
+    rows = agreement_results(session, year=year, org=org)
+    met = sum(1 for r in rows if r.met == "met")
+    return Report(
+        "targets",
+        scope,
+        [dataclasses.asdict(r) for r in rows],
+        {},
+        {"agreements": len(rows), "met": met},
+    )
+
+
 def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
     """The headline figures of every report on one page."""
-    from kunnan.services.pairing import coverage
-
     parts = {
         "categories": categories(session, scope),
         "causes": causes(session, scope),
@@ -596,7 +615,7 @@ def dashboard(session: Session, scope: Scope, *, since: int) -> Report:
         "training": training(session, scope, since=since),
         "areas": areas(session, scope),
     }
-    _rows, overall = coverage(session, on=scope.as_of, org=scope.org)
+    _rows, overall = pairing_coverage(session, on=scope.as_of, org=scope.org)
     waiting = sum(
         r["waiting"] for r in parts["pipeline"].rows if r["stage"] not in ("archived", "rejected")
     )

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import Select, and_, func, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import HouseholdStatus, Relation
 from kunnan.models import (
     AidEntry,
@@ -41,7 +42,6 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.households import household_code
 from kunnan.services.orgs import within
 
 YEAR = dt.timedelta(days=365)

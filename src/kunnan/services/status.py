@@ -12,11 +12,11 @@ from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows
+from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.status import check_moves_forward
 from kunnan.models import Household, StatusChange
 from kunnan.services import audit
-from kunnan.services.households import household_code
 
 
 def change_status(

@@ -24,6 +24,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kunnan.domain.codes import (
+    class_code,
+    counseling_code,
+    housing_code,
+    legal_code,
+    loan_code,
+    placement_code,
+)
 from kunnan.domain.enums import (
     ContactMethod,
     ContactOutcome,
@@ -71,10 +79,7 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.casework import area_text, counseling_code, housing_code, legal_code
-from kunnan.services.loans import loan_code
-from kunnan.services.placements import placement_code
-from kunnan.services.training import class_code
+from kunnan.services.casework import area_text
 
 Part = str | Labelled
 

@@ -33,9 +33,10 @@ from sqlalchemy import Select, Table, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.aid import receipt_refusal
+from kunnan.domain.codes import class_code, household_code
 from kunnan.domain.dates import DateError, not_in_future
 from kunnan.domain.enums import HouseholdStatus, Relation, Trade, TrainingStage
-from kunnan.domain.aid import receipt_refusal
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
 from kunnan.domain.status import status_on
 from kunnan.domain.training import (
@@ -64,16 +65,11 @@ from kunnan.schemas.service_aid import (
     TrainingClassCreate,
 )
 from kunnan.services import audit
-from kunnan.services.households import household_code, resolve_household, resolve_households
+from kunnan.services.households import resolve_household, resolve_households
 from kunnan.services.orgs import find_org
 from kunnan.services.placements import member_or_head, place_member
 
 _CODE = re.compile(r"[Cc]([0-9０-９]{1,12})")
-
-
-def class_code(class_id: int) -> str:
-    """The short code of a class: C001."""
-    return f"C{class_id:03d}"
 
 
 def resolve_class(session: Session, ref: str) -> TrainingClass:

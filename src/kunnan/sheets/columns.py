@@ -1,10 +1,12 @@
-"""File formats as columns: headers in English and Chinese, and how each cell reads and writes.
+"""File formats as columns: headers in English and Chinese, and how each cell is read.
 
-A format is a tuple of ``Column``. Export writes its headers (English keys,
-or Chinese headers with ``--lang zh``) and values; import matches a file's
-headers against the same columns (English keys, Chinese headers or the
-aliases union spreadsheets use) and turns each cell into the text the input
-models validate. Nothing here touches a file or the database.
+A format is a tuple of ``Column``: the one column description of
+``kunnan.ui.columns`` (which also says how an export writes each value), whose
+English header is its key, with the aliases union spreadsheets use. Export
+writes its headers (English keys, or Chinese headers with ``--lang zh``) and
+values; import matches a file's headers against the same columns (English
+keys, Chinese headers or the aliases) and turns each cell into the text the
+input models validate. Nothing here touches a file or the database.
 """
 
 from __future__ import annotations
@@ -14,24 +16,17 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal
 
 from kunnan.domain.enums import Labelled
-from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_numbers, mask_phone
-from kunnan.domain.money import format_fen
+from kunnan.domain.masking import mask_numbers
 from kunnan.domain.numerals import foreign_digit
+from kunnan.ui import columns as ui_columns
+from kunnan.ui.columns import Kind, unescape_cell
 
-Kind = Literal[
-    "text", "id_number", "phone", "birth_date", "money", "decimal", "date", "enum", "enum_list"
-]
 Lang = Literal["en", "zh"]
 
-#: Characters that make a spreadsheet run a cell as a formula (CWE-1236).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-#: How a list of causes is written, and the separators accepted when reading one.
-LIST_SEPARATOR = {"en": ";", "zh": "、"}
+#: The separators accepted when reading a list of causes (``ui_columns.LIST_SEPARATOR`` writes one).
 _LIST_SPLIT = re.compile(r"[;；,，、/]")
 _HEADER_NOISE = re.compile(r"[\s*＊:：]")
 _FEN = re.compile(r"[0-9]+")
@@ -49,18 +44,24 @@ class CellProblem(ValueError):
     """Raised when a cell cannot be read as its column's kind; the message says why."""
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a file: its English key, its Chinese header, and the names it also goes by."""
+@dataclass(frozen=True, init=False)
+class Column(ui_columns.Column):
+    """One column of a file: its English key (also its English header), its Chinese header,
+    and the names it also goes by."""
 
-    key: str
-    zh: str
-    kind: Kind = "text"
-    enum: type[Labelled] | None = None
     aliases: tuple[str, ...] = ()
 
-    def header(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.key
+    def __init__(
+        self,
+        key: str,
+        zh: str,
+        kind: Kind = "text",
+        enum: type[Labelled] | None = None,
+        *,
+        aliases: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__(key, key, zh, kind, enum)
+        object.__setattr__(self, "aliases", aliases)
 
     def names(self) -> tuple[str, ...]:
         return (self.key, self.zh, *self.aliases)
@@ -250,54 +251,3 @@ def cell_reader(bound: Bound, *, csv_escaped: bool = False) -> Callable[[Any], A
         return read_cell(value, bound, csv_escaped=csv_escaped)
 
     return read
-
-
-def _formula_like(text: str) -> bool:
-    return text.lstrip("'").startswith(FORMULA_STARTS)
-
-
-def escape_cell(text: str) -> str:
-    """Prefix ``'`` to a CSV text cell a spreadsheet would run as a formula.
-
-    Text that already starts with quotes before a formula character gets one
-    more, so ``unescape_cell`` gives back exactly what was written.
-    """
-    return "'" + text if _formula_like(text) else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo ``escape_cell`` on a CSV cell read back."""
-    return text[1:] if text.startswith("'") and _formula_like(text) else text
-
-
-def write_cell(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: bool) -> Any:
-    """A value as an export writes it: masked, labelled, yuan or fen, dates as dates in Excel.
-
-    Masked, an ID number keeps its area code and last two, a phone its first three and
-    last four, and a birth date its year (``kunnan.domain.masking`` says why).
-    """
-    if value is None or value == []:
-        return None
-    kind = column.kind
-    if kind == "id_number":
-        return str(value) if reveal else mask_id_number(str(value), today=dt.date.today())
-    if kind == "phone":
-        return str(value) if reveal else mask_phone(str(value))
-    if kind == "birth_date":
-        if not reveal:
-            return mask_birth_date(value if isinstance(value, dt.date) else str(value))
-        kind = "date"
-    if kind == "enum" and column.enum is not None:
-        return column.enum(str(value)).label(lang)
-    if kind == "enum_list" and column.enum is not None:
-        enum = column.enum
-        return LIST_SEPARATOR.get(lang, ";").join(enum(str(v)).label(lang) for v in value)
-    if kind == "money":
-        if lang != "zh":
-            return int(value)
-        return Decimal(int(value)) / 100 if xlsx else format_fen(int(value), grouping=False)
-    if kind == "decimal":
-        return Decimal(value) if xlsx else str(value)
-    if kind == "date" and isinstance(value, dt.date):
-        return value if xlsx else value.isoformat()
-    return value

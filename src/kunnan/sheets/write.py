@@ -23,9 +23,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kunnan.files import OutputFile, check, write_atomically
-from kunnan.sheets.columns import FORMULA_STARTS, escape_cell
+from kunnan.ui.columns import FORMULA_STARTS, Column, escape_cell
 
 CSV_ENCODING = "utf-8-sig"
+#: Columns written as text in Excel, never rounded or reformatted: by kind, and codes by key.
+TEXT_KINDS = ("id_number", "phone")
+TEXT_KEYS = ("household", "archive_no", "area_code")
+#: Sheet column widths (in characters) by kind or key; 12 for the others.
+WIDTHS = {"id_number": 21, "address": 30, "org": 18, "employer": 18, "phone": 14}
 
 
 class RowWriter(Protocol):
@@ -81,6 +86,17 @@ class Workbook:
             for index, width in enumerate(widths, start=1):
                 worksheet.column_dimensions[get_column_letter(index)].width = width
         return _XlsxSheet(worksheet, frozenset(text_columns))
+
+    def sheet_for(self, title: str, columns: Sequence[Column]) -> RowWriter:
+        """A sheet laid out for ``columns``: ID numbers, phones and codes as text, each
+        column as wide as its values need."""
+        return self.sheet(
+            title,
+            text_columns=[
+                i for i, c in enumerate(columns) if c.kind in TEXT_KINDS or c.key in TEXT_KEYS
+            ],
+            widths=[WIDTHS.get(c.kind, WIDTHS.get(c.key, 12)) for c in columns],
+        )
 
     def save(self, path: Path) -> None:
         """Zip the workbook in memory, then write it out: a disk that fills up then fails

@@ -1,0 +1,68 @@
+"""The short codes caseworkers type and read for records: H000123, F001, L001, C001 …
+
+A code is a record's letters and its id, zero-padded; the id never changes, so
+neither does the code. Read back, the letters may be in either case and the
+digits ASCII or full-width (a Chinese input method types ０１２), never other
+scripts' digits. Archive numbers (档案号) are a household's other name:
+``kunnan.domain.identification.archive_number`` makes them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+
+def household_code(household_id: int) -> str:
+    """A household: H000123."""
+    return f"H{household_id:06d}"
+
+
+def fund_code(fund_id: int) -> str:
+    """A fund: F001."""
+    return f"F{fund_id:03d}"
+
+
+def loan_code(loan_id: int) -> str:
+    """A start-up loan: L001."""
+    return f"L{loan_id:03d}"
+
+
+def class_code(class_id: int) -> str:
+    """A training class: C001."""
+    return f"C{class_id:03d}"
+
+
+def placement_code(placement_id: int) -> str:
+    """A job placement: P001."""
+    return f"P{placement_id:03d}"
+
+
+def housing_code(case_id: int) -> str:
+    """A housing case: HC001."""
+    return f"HC{case_id:03d}"
+
+
+def legal_code(case_id: int) -> str:
+    """A legal case: LC001."""
+    return f"LC{case_id:03d}"
+
+
+def counseling_code(session_id: int) -> str:
+    """A counselling session: CS001."""
+    return f"CS{session_id:03d}"
+
+
+def code_number(letters: str, text: str) -> int | None:
+    """The id a typed code names (``p7``, ``P007``, ``Ｐ００７`` for ``P``), or None if the
+    text is not such a code."""
+    match = _pattern(letters).fullmatch(text)
+    return int(match[1]) if match else None
+
+
+@cache
+def _pattern(letters: str) -> re.Pattern[str]:
+    # Each letter spelled out in both cases: re.IGNORECASE would also take look-alikes
+    # such as ſ (long s) for s.
+    either_case = "".join(f"[{letter.upper()}{letter.lower()}]" for letter in letters)
+    return re.compile(rf"{either_case}([0-9０-９]{{1,12}})")
