@@ -31,7 +31,7 @@ from kunnan.db.location import resolve
 from kunnan.db.session import open_session
 from kunnan.schemas import validate
 from kunnan.schemas.aid import GrantCreate
-from kunnan.services.aid import grant
+from kunnan.services.aid.grant import grant
 import datetime as dt
 
 db, grants, today = resolve(sys.argv[1]), int(sys.argv[2]), dt.date.today()

@@ -62,7 +62,7 @@ COMMANDS: dict[str, Entry] = {
     "identify": Entry("kunnan.commands.identify", "app",
                       "Identify households in seven steps: visit, inspect, calculate, "
                       "deliberate, appraise, publicize, confirm."),
-    "exit": Entry("kunnan.commands.exits", "app",
+    "exit": Entry("kunnan.commands.exit", "app",
                   "Exits from the register, follow-up visits and relapses."),
     "review": Entry("kunnan.commands.review", "app",
                     "Yearly review lists: overdue, unpaired, stale, follow-ups due."),
@@ -296,7 +296,7 @@ def root(
     Find households, identify them in seven steps, pair them with a responsible
     unit, record every piece of aid, and see them leave the register for good.
     """
-    from kunnan.commands._common import make_state
+    from kunnan.commands.options import make_state
 
     ctx.obj = make_state(db_, lang, operator, debug)
 

@@ -10,9 +10,9 @@ import pytest
 from kunnan.db.location import resolve
 from kunnan.db.session import open_session
 from kunnan.domain.enums import HouseholdStatus
-from kunnan.services.households import resolve_household
-from kunnan.services.pairing import end_active_pairing
-from kunnan.services.status import change_status
+from kunnan.services.pair import end_active_pairing
+from kunnan.store.households import resolve_household
+from kunnan.store.status import change_status
 from tests.support import Ledger, archived_household, make_id
 
 PHONE = "13893005678"

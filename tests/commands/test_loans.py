@@ -186,7 +186,7 @@ def test_loan_status_in_sql_agrees_with_the_rule(aid: Ledger) -> None:
     one_month("500")  # L004, entry 6: entered by mistake
     aid.ok("aid", "reverse", "6", "--reason", "录错", "--on", "2018-06-02")
     from kunnan.models import Loan
-    from kunnan.services.loans import LoanFilter, list_loans, loan_facts, loans_by_year
+    from kunnan.services.aid.loan import LoanFilter, list_loans, loan_facts, loans_by_year
 
     days = [dt.date(2018, 6, 1), dt.date(2018, 7, 2), dt.date(2018, 8, 1), dt.date(2019, 7, 1)]
     with reading(aid) as session:

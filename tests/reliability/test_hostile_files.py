@@ -481,7 +481,7 @@ def test_a_genuine_workbook_still_imports_with_dates_and_numbers(
 
 
 def test_max_rows_lets_a_bigger_register_in(baiyin: Ledger, tmp_path: Path) -> None:
-    from kunnan.sheets.read import MAX_ROWS
+    from kunnan.sheets.limits import MAX_ROWS
 
     file = tmp_path / "three.csv"
     people = (("张建国", 11), ("李明", 13), ("王德魁", 15))

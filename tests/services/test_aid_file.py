@@ -19,13 +19,13 @@ from kunnan.db.location import resolve
 from kunnan.db.session import open_session
 from kunnan.domain.errors import KunnanError
 from kunnan.models import AidEntry, Household, Member
-from kunnan.services import aid_file
-from kunnan.services.aid import grant, live_grants
-from kunnan.services.households import resolve_household
+from kunnan.services.aid.grant import grant, live_grants
 from kunnan.services.imports import ImportReport, Outcome, RowProblem, run_import
-from kunnan.services.programs import find_program
+from kunnan.services.imports import aid as aid_file
+from kunnan.services.program import find_program
 from kunnan.sheets.columns import match_header, tidy
 from kunnan.sheets.read import open_table
+from kunnan.store.households import resolve_household
 from tests.aid_support import HEAD_ID, OTHER_HEAD_ID, STUDENT_ID
 from tests.conftest import AID, LedgerMaker
 from tests.services.batch_support import rows

@@ -21,7 +21,13 @@ from kunnan.schemas.aid import (
 )
 from kunnan.schemas.household import HouseholdCreate
 from kunnan.schemas.org import OrgCreate
-from kunnan.services import aid, funds, households, ledger, orgs, programs
+from kunnan.services import fund as funds
+from kunnan.services import ledger
+from kunnan.services import org as orgs
+from kunnan.services import program as programs
+from kunnan.services.aid import grant as aid
+from kunnan.services.household import register as households
+from kunnan.store import households as found_households
 from tests.support import make_id
 
 TODAY = dt.date(2026, 11, 28)
@@ -103,7 +109,7 @@ def test_listings_sum_to_their_rows_whatever_is_recorded(
     detail = funds.fund_detail(session, fund)
     assert sum(entry.effect_fen for entry in detail.entries) == mine.balance_fen
     for household in ("H000001", "H000002"):
-        household_id = households.resolve_household(session, household).id
+        household_id = found_households.resolve_household(session, household).id
         per_household, subtotal = aid.list_aid(
             session, where=aid.AidFilter(household_id=household_id, year=2018)
         )

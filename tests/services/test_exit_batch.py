@@ -13,10 +13,10 @@ from kunnan.db.location import resolve
 from kunnan.db.session import open_session
 from kunnan.domain.enums import ExitKind, FollowupOutcome
 from kunnan.domain.errors import KunnanError
-from kunnan.services import exits as one
-from kunnan.services.exits import ExitPlan, FollowupPlan, exit_many, followup_many
-from kunnan.services.households import resolve_household
-from kunnan.services.identification import CostFacts, calculate
+from kunnan.services import exit as one
+from kunnan.services.exit import ExitPlan, FollowupPlan, exit_many, followup_many
+from kunnan.services.identify import CostFacts, calculate
+from kunnan.store.households import resolve_household
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, archive_household, make_id

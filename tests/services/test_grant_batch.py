@@ -13,8 +13,8 @@ from kunnan.db.session import open_session
 from kunnan.domain.errors import KunnanError
 from kunnan.schemas import validate
 from kunnan.schemas.aid import GrantCreate
-from kunnan.services import aid as one
-from kunnan.services.aid import GrantPlan, grant_many
+from kunnan.services.aid import grant as one
+from kunnan.services.aid.grant import GrantPlan, grant_many
 from tests.conftest import AID, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 

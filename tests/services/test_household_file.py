@@ -17,7 +17,12 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from kunnan.sample import baiyin
-from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HOUSEHOLD_FIELDS, Draft, HouseholdRows
+from kunnan.services.imports.households import (
+    HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_FIELDS,
+    Draft,
+    HouseholdRows,
+)
 from kunnan.sheets.columns import HeaderMatch, match_header
 from kunnan.sheets.read import SourceRow
 from tests.support import make_id

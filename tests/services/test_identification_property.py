@@ -20,9 +20,9 @@ from kunnan.schemas import validate
 from kunnan.schemas.household import HouseholdCreate
 from kunnan.schemas.org import OrgCreate
 from kunnan.schemas.policy import PolicyLineSet
-from kunnan.services import identification as ident
-from kunnan.services.households import register_household
-from kunnan.services.orgs import add_org
+from kunnan.services import identify as ident
+from kunnan.services.household.register import register_household
+from kunnan.services.org import add_org
 from kunnan.services.policy import set_line
 from tests.support import make_id
 

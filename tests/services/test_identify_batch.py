@@ -13,9 +13,9 @@ from kunnan.db.location import resolve
 from kunnan.db.session import open_session
 from kunnan.domain.enums import ArchiveLevel, Category, Cause, Decision, Step
 from kunnan.domain.errors import RuleViolation
-from kunnan.services import identification as one
-from kunnan.services.households import resolve_household
-from kunnan.services.identification import History, PlannedStep, identify_many
+from kunnan.services import identify as one
+from kunnan.services.identify import History, PlannedStep, identify_many
+from kunnan.store.households import resolve_household
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, make_id

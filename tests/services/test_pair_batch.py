@@ -15,9 +15,9 @@ from kunnan.domain.enums import VisitKind
 from kunnan.domain.errors import KunnanError
 from kunnan.schemas import validate
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
-from kunnan.services import pairing
-from kunnan.services.households import resolve_household
-from kunnan.services.pairing import PairingPlan, VisitPlan, pair_many
+from kunnan.services import pair as pairing
+from kunnan.services.pair import PairingPlan, VisitPlan, pair_many
+from kunnan.store.households import resolve_household
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
 from tests.support import Ledger, archive_household, make_id

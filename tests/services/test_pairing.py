@@ -22,10 +22,12 @@ from kunnan.schemas import validate
 from kunnan.schemas.household import HouseholdCreate
 from kunnan.schemas.org import OrgCreate
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
-from kunnan.services import agreements, pairing
-from kunnan.services.households import register_household
-from kunnan.services.orgs import add_org, find_org
-from kunnan.services.status import change_status
+from kunnan.services import agreement as agreements
+from kunnan.services import pair as pairing
+from kunnan.services.household.register import register_household
+from kunnan.services.org import add_org
+from kunnan.store.orgs import find_org
+from kunnan.store.status import change_status
 from tests.support import make_id
 
 TODAY = dt.date(2026, 11, 28)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import create_engine, select, text
 
 from kunnan.models import AidEntry
-from kunnan.services.aid import live_grants
+from kunnan.services.aid.grant import live_grants
 from tests.support import Ledger
 
 
@@ -44,7 +44,7 @@ def test_a_funds_dated_balances_are_two_range_scans_of_its_index(sqlite_baiyin: 
     movement on each day from then on: the (fund, date) index answers both, read in ranges."""
     import datetime as dt
 
-    from kunnan.services.funds import dated_balances_query
+    from kunnan.services.fund import dated_balances_query
 
     statement = dated_balances_query().params(fund_id=1, on=dt.date(2018, 3, 1))
     plan = _plan(sqlite_baiyin, statement)

@@ -14,7 +14,11 @@ from kunnan.models import AuditEntry, Org
 from kunnan.schemas import validate
 from kunnan.schemas.household import HouseholdCreate, HouseholdUpdate, MemberCreate, MemberUpdate
 from kunnan.schemas.org import OrgCreate
-from kunnan.services import households, orgs, policy
+from kunnan.services import org as orgs
+from kunnan.services import policy
+from kunnan.services.household import register as households
+from kunnan.store import households as found_households
+from kunnan.store import orgs as found_orgs
 from tests.support import make_id
 
 TODAY = dt.date(2026, 11, 28)
@@ -51,12 +55,12 @@ def register(session: Any, sequence: int = 1, **extra: Any) -> Any:
 
 
 def test_org_paths_make_subtrees(unions: Any) -> None:
-    city = orgs.find_org(unions, "city")
-    plant = orgs.find_org(unions, "磷肥厂工会")
+    city = found_orgs.find_org(unions, "city")
+    plant = found_orgs.find_org(unions, "磷肥厂工会")
     assert plant.path.startswith(city.path) and plant.path.count("/") == 4
     assert plant.area_code == "620402"
     under_county = [
-        row.code for row in orgs.list_orgs(unions, under=orgs.find_org(unions, "county"))
+        row.code for row in orgs.list_orgs(unions, under=found_orgs.find_org(unions, "county"))
     ]
     assert under_county == ["county", "plant"]
 
@@ -65,7 +69,7 @@ def test_registering_stamps_status_dates_and_an_audit_row(unions: Any) -> None:
     household = register(unions, registered_on="2018-03-01")
     assert household.status == "candidate"
     assert household.registered_on == dt.date(2018, 3, 1)
-    head = households.head_of(household)
+    head = found_households.head_of(household)
     assert (head.birth_date, head.sex) == (dt.date(1978, 3, 15), "male")
     entry = unions.scalars(select(AuditEntry).where(AuditEntry.entity == "household")).one()
     assert entry.operator == "测试员" and entry.command == "kunnan test"
@@ -98,13 +102,14 @@ def test_resolving_households(unions: Any) -> None:
         ),
     )
     code = households.household_code(household.id)
-    assert households.resolve_household(unions, code) is household
+    assert found_households.resolve_household(unions, code) is household
     assert (
-        households.resolve_household(unions, households.head_of(household).id_number) is household
+        found_households.resolve_household(unions, found_households.head_of(household).id_number)
+        is household
     )
     with pytest.raises(NotFound, match="not to a head worker"):
-        households.resolve_household(unions, member.id_number)
-    assert households.find_member(household, "张小") is member
+        found_households.resolve_household(unions, member.id_number)
+    assert found_households.find_member(household, "张小") is member
 
 
 def test_edits_report_exactly_what_changed(unions: Any) -> None:
@@ -121,7 +126,7 @@ def test_edits_report_exactly_what_changed(unions: Any) -> None:
         )
         == {}
     )
-    head = households.head_of(household)
+    head = found_households.head_of(household)
     with pytest.raises(RuleViolation):
         households.edit_member(
             unions,

@@ -16,7 +16,7 @@ def test_placements_are_counted_by_year_and_channel(aid: Ledger) -> None:
     place("H000001", "spring-breeze", "2018-02-21", "--member", "张小梅")
     place("H000002", "spring-breeze", "2018-03-01")
     place("H000002", "direct", "2019-05-01")
-    from kunnan.services.placements import placements_by_channel
+    from kunnan.services.aid.placement import placements_by_channel
 
     with reading(aid) as session:
         every = placements_by_channel(session)

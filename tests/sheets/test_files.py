@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from kunnan.domain.errors import InvalidInput
 from kunnan.files import OutputFile, write_atomically
-from kunnan.services.household_file import HOUSEHOLD_COLUMNS, is_header
+from kunnan.services.imports.households import HOUSEHOLD_COLUMNS, is_header
 from kunnan.sheets.columns import (
     Bound,
     CellProblem,

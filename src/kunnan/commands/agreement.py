@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, today, validated, view, whole_number
+from kunnan.commands.options import FormatOption, ledger, today, validated, view, whole_number
 from kunnan.domain.enums import OrgKind, TargetMeasure, TargetResult
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
@@ -84,8 +84,8 @@ def add(
         kunnan agreement add --org baiyin-qu --year 2018 --target-helped 120 --target-exits 30 --target-coverage 100 --signed-on 2018-01-15
     """
     from kunnan.schemas.pairing import AgreementCreate
-    from kunnan.services.agreements import add_agreement
-    from kunnan.services.orgs import find_org
+    from kunnan.services.agreement import add_agreement
+    from kunnan.store.orgs import find_org
 
     data = validated(
         AgreementCreate,
@@ -128,7 +128,7 @@ def list_(
         kunnan agreement list --year 2018
         kunnan --lang zh agreement list --year 2018 --org baiyin-qu
     """
-    from kunnan.services.agreements import agreement_results, unions_without_agreement
+    from kunnan.services.agreement import agreement_results, unions_without_agreement
     from kunnan.ui.output import render_rows
 
     with ledger(ctx, write=False) as session:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     HouseholdArg,
     OnOption,
@@ -166,7 +166,7 @@ def grant(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.aid import GrantCreate
-    from kunnan.services.aid import grant as grant_aid
+    from kunnan.services.aid.grant import grant as grant_aid
 
     data = validated(
         GrantCreate,
@@ -211,8 +211,8 @@ def reverse(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.aid import ReversalCreate
-    from kunnan.services.aid import find_entry
-    from kunnan.services.aid import reverse as reverse_entry
+    from kunnan.services.aid.grant import find_entry
+    from kunnan.services.aid.grant import reverse as reverse_entry
 
     data = validated(ReversalCreate, {"reason": reason, "on_date": parse_on(on)})
     with ledger(ctx, write=True) as session:
@@ -267,11 +267,11 @@ def list_(
         kunnan aid list --household H000001
         kunnan aid list --program golden-autumn --year 2018 --format csv
     """
-    from kunnan.commands._common import parse_choice, today
-    from kunnan.services.actions import ActionFilter, list_actions
-    from kunnan.services.funds import resolve_fund
-    from kunnan.services.households import resolve_household
-    from kunnan.services.programs import find_program
+    from kunnan.commands.options import parse_choice, today
+    from kunnan.services.aid.actions import ActionFilter, list_actions
+    from kunnan.services.fund import resolve_fund
+    from kunnan.services.program import find_program
+    from kunnan.store.households import resolve_household
     from kunnan.ui.output import render_rows
 
     chosen = parse_choice(ActionKind, kind, "--kind")
@@ -318,7 +318,7 @@ def show(ctx: typer.Context, entry: EntryArg, output: FormatOption = OutputForma
     \b
         kunnan aid show 12 --lang zh
     """
-    from kunnan.services.aid import entry_detail, find_entry
+    from kunnan.services.aid.grant import entry_detail, find_entry
     from kunnan.ui.output import render_record
 
     with ledger(ctx, write=False) as session:
@@ -367,7 +367,7 @@ def place(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import PlacementCreate
-    from kunnan.services.placements import place as place_member
+    from kunnan.services.aid.placement import place as place_member
 
     data = validated(
         PlacementCreate,
@@ -426,7 +426,7 @@ def loan(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LoanCreate
-    from kunnan.services.loans import issue
+    from kunnan.services.aid.loan import issue
 
     data = validated(
         LoanCreate,
@@ -476,8 +476,8 @@ def repay(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import RepaymentCreate
-    from kunnan.services.loans import find_loan, loan_facts
-    from kunnan.services.loans import repay as repay_loan
+    from kunnan.services.aid.loan import find_loan, loan_facts
+    from kunnan.services.aid.loan import repay as repay_loan
 
     data = validated(RepaymentCreate, {"repaid_fen": amount, "on_date": parse_on(on), "ref": ref})
     with ledger(ctx, write=True) as session:
@@ -507,7 +507,7 @@ def loan_default(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LoanDefaultCreate
-    from kunnan.services.loans import declare_default, find_loan, loan_facts
+    from kunnan.services.aid.loan import declare_default, find_loan, loan_facts
 
     data = validated(LoanDefaultCreate, {"reason": reason, "on_date": parse_on(on)})
     with ledger(ctx, write=True) as session:
@@ -549,10 +549,10 @@ def loans(
     \b
         kunnan aid loans --status overdue --as-of 2020-12-31
     """
-    from kunnan.commands._common import parse_choice
-    from kunnan.services.funds import resolve_fund
-    from kunnan.services.households import resolve_household
-    from kunnan.services.loans import LoanFilter, list_loans
+    from kunnan.commands.options import parse_choice
+    from kunnan.services.aid.loan import LoanFilter, list_loans
+    from kunnan.services.fund import resolve_fund
+    from kunnan.store.households import resolve_household
     from kunnan.ui.output import render_rows
 
     day = parse_on(as_of, option="--as-of")
@@ -604,7 +604,7 @@ def housing(
         kunnan aid housing H000001 --kind low-rent --status allocated --area-m2 45 --on 2018-07-01
     """
     from kunnan.schemas.service_aid import HousingCreate
-    from kunnan.services.casework import record_housing
+    from kunnan.services.aid.casework import record_housing
 
     data = validated(
         HousingCreate,
@@ -672,7 +672,7 @@ def legal(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LegalCreate
-    from kunnan.services.casework import record_legal
+    from kunnan.services.aid.casework import record_legal
 
     data = validated(
         LegalCreate,
@@ -719,7 +719,7 @@ def counsel(
         kunnan aid counsel H000001 --by 王心怡 --note "疏导因病致困的焦虑情绪" --on 2018-04-10
     """
     from kunnan.schemas.service_aid import CounselCreate
-    from kunnan.services.casework import counsel as record_counsel
+    from kunnan.services.aid.casework import counsel as record_counsel
 
     data = validated(
         CounselCreate,

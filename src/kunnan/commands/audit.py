@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_optional_date, view, whole_number
+from kunnan.commands.options import FormatOption, ledger, parse_optional_date, view, whole_number
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -62,7 +62,7 @@ def list_(
         kunnan audit list --reveals --since 2018-12-01
     """
     from kunnan.services.audit import list_entries
-    from kunnan.services.households import resolve_household
+    from kunnan.store.households import resolve_household
     from kunnan.ui.output import render_rows
 
     since_day = parse_optional_date(since, option="--since")

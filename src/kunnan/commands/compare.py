@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     RevealOption,
     WhyOption,
@@ -63,7 +63,7 @@ def civil(
             parser=whole_number(least=1),
             help="Refuse a list of more than N data rows (a list that big: raise it).",
         ),
-    ] = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
+    ] = 1_000_000,  # kunnan.sheets.limits.MAX_ROWS
     output: FormatOption = OutputFormat.TABLE,
     reveal: RevealOption = False,
     why: WhyOption = None,
@@ -81,14 +81,14 @@ def civil(
     \b
         kunnan compare civil 民政低保名单.xlsx --format csv > 比对结果.csv
     """
-    from kunnan.services.civil import (
+    from kunnan.services.compare import (
         CIVIL_COLUMNS,
         REQUIRED_COLUMNS,
         Comparison,
         compare_civil,
         is_header,
     )
-    from kunnan.services.exports import record_bulk_reveal
+    from kunnan.services.exports.register import record_bulk_reveal
     from kunnan.sheets.columns import HeaderError, match_header
     from kunnan.sheets.read import listed, open_table
     from kunnan.ui.output import render_rows

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, state, view
+from kunnan.commands.options import FormatOption, ledger, state, view
 from kunnan.domain.errors import CheckFailed
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
@@ -110,7 +110,7 @@ def verify(ctx: typer.Context, output: FormatOption = OutputFormat.TABLE) -> Non
 
     from kunnan.db.errors import stored_values_checked
     from kunnan.db.maintenance import integrity_problems
-    from kunnan.services.checks import Problem, run_checks
+    from kunnan.services.db_check import Problem, run_checks
     from kunnan.ui.output import render_rows
 
     location = state(ctx).location
@@ -175,7 +175,7 @@ def restore(
     from kunnan.db.revision import HEAD_REVISION
     from kunnan.db.session import is_newer, open_session
     from kunnan.domain.errors import LedgerNotReady
-    from kunnan.services.checks import run_checks
+    from kunnan.services.db_check import run_checks
 
     location = state(ctx).location
     if not source.is_file():

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import ledger, state, today
+from kunnan.commands.options import ledger, state, today
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     ForceOption,
     RevealOption,
     WhyOption,
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Sequence
 
     from kunnan.files import OutputFile
-    from kunnan.services.exports import HouseholdRecord
-    from kunnan.services.households import HouseholdFilter
+    from kunnan.services.exports.register import HouseholdRecord
+    from kunnan.services.household.register import HouseholdFilter
     from kunnan.ui.columns import Column
 
 app = typer.Typer(
@@ -86,7 +86,7 @@ def _format(output: Path, given: ExportFormat | None) -> ExportFormat:
 def _filter(
     status: str | None, category: str | None, org: str | None, area: str | None
 ) -> HouseholdFilter:
-    from kunnan.services.households import HouseholdFilter
+    from kunnan.services.household.register import HouseholdFilter
 
     return HouseholdFilter(
         status=parse_choice(HouseholdStatus, status, "--status"),
@@ -195,7 +195,7 @@ def _export_people(
     audit row and the file land together or not at all.
     """
     from kunnan.files import check
-    from kunnan.services.exports import households_for_export, record_bulk_reveal
+    from kunnan.services.exports.register import households_for_export, record_bulk_reveal
 
     check(output)  # before the register is read
     lang = state(ctx).lang
@@ -261,7 +261,7 @@ def households(
         kunnan --lang zh export households -o 花名册.xlsx --status archived
         kunnan export households -o register.csv --reveal --why "moving to the provincial ledger"
     """
-    from kunnan.services.household_file import HOUSEHOLD_COLUMNS
+    from kunnan.services.imports.households import HOUSEHOLD_COLUMNS
 
     _export_people(
         ctx,
@@ -296,7 +296,7 @@ def members(
     \b
         kunnan export members -o members.xlsx --category dibao
     """
-    from kunnan.services.exports import MEMBER_COLUMNS
+    from kunnan.services.exports.register import MEMBER_COLUMNS
 
     _export_people(
         ctx,
@@ -336,9 +336,9 @@ def upstream(
     """
     from kunnan.domain.dates import DateError, parse_year
     from kunnan.files import check
-    from kunnan.services.orgs import find_org
-    from kunnan.services.upstream import UpstreamScope, build_return
+    from kunnan.services.exports.upstream import UpstreamScope, build_return
     from kunnan.sheets.write import xlsx_file
+    from kunnan.store.orgs import find_org
 
     try:
         year = parse_year(str(year))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     OnOption,
     ledger,
@@ -81,7 +81,7 @@ def add(
         kunnan fund add --name 2018年金秋助学专项 --source union --year 2018 --budget 200000
     """
     from kunnan.schemas.aid import FundCreate
-    from kunnan.services.funds import add_fund
+    from kunnan.services.fund import add_fund
 
     data = validated(
         FundCreate, {"name": name, "source": source, "year": year, "budget_fen": budget}
@@ -112,8 +112,8 @@ def contribute(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.aid import ContributionCreate
-    from kunnan.services.funds import contribute as record_contribution
-    from kunnan.services.funds import resolve_fund
+    from kunnan.services.fund import contribute as record_contribution
+    from kunnan.services.fund import resolve_fund
 
     data = validated(
         ContributionCreate,
@@ -151,7 +151,7 @@ def assert_(
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.aid import BalanceAssertion
-    from kunnan.services.funds import assert_balance, resolve_fund
+    from kunnan.services.fund import assert_balance, resolve_fund
 
     data = validated(BalanceAssertion, {"balance_fen": amount, "on_date": parse_on(on)})
     with ledger(ctx, write=True) as session:
@@ -182,7 +182,7 @@ def list_(
     \b
         kunnan fund list --year 2018
     """
-    from kunnan.services.funds import FundFilter, list_funds
+    from kunnan.services.fund import FundFilter, list_funds
     from kunnan.ui.output import render_rows
 
     where = FundFilter(year=year, source=parse_choice(FundSource, source, "--source"))
@@ -204,7 +204,7 @@ def show(ctx: typer.Context, fund: FundArg, output: FormatOption = OutputFormat.
     \b
         kunnan fund show F001
     """
-    from kunnan.services.funds import fund_detail, resolve_fund
+    from kunnan.services.fund import fund_detail, resolve_fund
     from kunnan.ui.output import render_record, render_rows, write_json
 
     with ledger(ctx, write=False) as session:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     HouseholdArg,
     OnOption,
@@ -178,7 +178,7 @@ def _reveal(session: Any, codes: list[str], reveal: bool, why: str | None) -> No
     """Write who saw which households' full numbers, and why, to the audit log."""
     if reveal and codes:
         assert why is not None
-        from kunnan.services.households import record_reveal
+        from kunnan.services.household.register import record_reveal
 
         record_reveal(session, households=codes, why=why)
 
@@ -212,7 +212,7 @@ def add(
         kunnan household add --name 张建国 --id-number 620402197803150013 --org baiyin-qu --phone 13893001234 --identity laid_off --income 1200 --cause illness
     """
     from kunnan.schemas.household import HouseholdCreate
-    from kunnan.services.households import register_household
+    from kunnan.services.household.register import register_household
 
     data = validated(
         HouseholdCreate,
@@ -246,7 +246,7 @@ def add(
 def _timeline_rows(entries: list[Any], lang: str) -> list[dict[str, Any]]:
     """The timeline as rows, each entry's facts in one line (enum values labelled in ``lang``)."""
     from kunnan.commands.identify import describe_step
-    from kunnan.services.timeline import describe
+    from kunnan.services.household.timeline import describe
 
     rows = []
     for entry in entries:
@@ -290,9 +290,10 @@ def show(
         kunnan household show H000001 --timeline --format csv
     """
     why = reveal_reason(reveal, why)
-    from kunnan.services.finding import contacts_of
-    from kunnan.services.households import household_detail, resolve_household
-    from kunnan.services.timeline import timeline as timeline_of
+    from kunnan.services.household.contact import contacts_of
+    from kunnan.services.household.register import household_detail
+    from kunnan.services.household.timeline import timeline as timeline_of
+    from kunnan.store.households import resolve_household
     from kunnan.ui.output import render_record, render_rows, write_json
 
     with ledger(ctx, write=reveal) as session:
@@ -385,7 +386,7 @@ def list_(
     if unreached:
         _list_unreached(ctx, org, output)
         return
-    from kunnan.services.households import HouseholdFilter, list_households
+    from kunnan.services.household.register import HouseholdFilter, list_households
     from kunnan.ui.output import render_rows
 
     where = HouseholdFilter(
@@ -417,7 +418,7 @@ UNREACHED_FIELDS = (
 
 
 def _list_unreached(ctx: typer.Context, org: str | None, output: OutputFormat) -> None:
-    from kunnan.services.finding import unreached
+    from kunnan.services.household.contact import unreached
     from kunnan.ui.output import render_rows
 
     with ledger(ctx, write=False) as session:
@@ -448,10 +449,10 @@ def contact(
         kunnan household contact H000006 --by door --outcome no-answer --note "邻居说已搬走"
         kunnan household contact H000006 --by visit --outcome reached --caseworker 李发明
     """
-    from kunnan.commands._common import state
+    from kunnan.commands.options import state
     from kunnan.domain.text import NAME_MAX, NOTE_MAX, TextError, clean_text
-    from kunnan.services.finding import log_contact
-    from kunnan.services.households import resolve_household
+    from kunnan.services.household.contact import log_contact
+    from kunnan.store.households import resolve_household
 
     method = parse_choice(ContactMethod, by, "--by")
     result = parse_choice(ContactOutcome, outcome, "--outcome")
@@ -498,7 +499,7 @@ def find(
         kunnan household find 620402197803150013
     """
     why = reveal_reason(reveal, why)
-    from kunnan.services.households import find_households
+    from kunnan.services.household.register import find_households
     from kunnan.ui.output import render_rows
 
     with ledger(ctx, write=reveal) as session:
@@ -531,7 +532,8 @@ def edit(
         kunnan household edit H000001 --address 白银区人民路12号 --secondary education
     """
     from kunnan.schemas.household import HouseholdUpdate
-    from kunnan.services.households import edit_household, resolve_household
+    from kunnan.services.household.register import edit_household
+    from kunnan.store.households import resolve_household
 
     given = {
         "org": org,
@@ -581,7 +583,8 @@ def member_add(
         kunnan household member add H000001 --name 张小梅 --id-number 620402200309010028 --relation child --schooling undergraduate
     """
     from kunnan.schemas.household import MemberCreate
-    from kunnan.services.households import add_member, resolve_household
+    from kunnan.services.household.register import add_member
+    from kunnan.store.households import resolve_household
 
     data = validated(
         MemberCreate,
@@ -643,7 +646,8 @@ def member_edit(
         kunnan household member edit H000001 张小梅 --admitted undergraduate --year 2018
     """
     from kunnan.schemas.household import MemberUpdate
-    from kunnan.services.households import edit_member, find_member, resolve_household
+    from kunnan.services.household.register import edit_member
+    from kunnan.store.households import find_member, resolve_household
 
     given = {
         "name": name,
@@ -678,7 +682,8 @@ def member_remove(ctx: typer.Context, household: HouseholdArg, member: MemberArg
     \b
         kunnan household member remove H000001 张小梅
     """
-    from kunnan.services.households import find_member, remove_member, resolve_household
+    from kunnan.services.household.register import remove_member
+    from kunnan.store.households import find_member, resolve_household
 
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)

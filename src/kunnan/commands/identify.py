@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     HouseholdArg,
     OnOption,
@@ -19,6 +19,7 @@ from kunnan.commands._common import (
     today,
     view,
     whole_number,
+    yuan_or_zero,
 )
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
@@ -41,7 +42,7 @@ from kunnan.ui.output import OutputFormat
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from kunnan.services.identification import StepOutcome
+    from kunnan.services.identify import StepOutcome
 
 app = typer.Typer(
     help="Identify households in seven steps: visit, inspect, calculate, deliberate, "
@@ -155,17 +156,6 @@ STEP_OPTIONS: dict[Step, frozenset[str]] = {
 OPTION_NAMES = {"votes_for": "--for", "votes_against": "--against", "from_": "--from"}
 
 
-def _money(value: str | None, option: str) -> int:
-    from kunnan.domain.money import MoneyError, parse_yuan
-
-    if value is None:
-        return 0
-    try:
-        return parse_yuan(value)
-    except MoneyError as error:
-        raise InvalidInput(f"{option}: {error}") from None
-
-
 def _required(value: Any, option: str, step: Step) -> Any:
     if value is None:
         raise InvalidInput(f"{option} is required for {step.value} ({step.zh})")
@@ -180,7 +170,7 @@ def _report(outcome: StepOutcome) -> None:
 
 def _run(ctx: typer.Context, household: str, action: Any) -> None:
     """Resolve the household and run one step in the command's transaction."""
-    from kunnan.services.households import resolve_household
+    from kunnan.store.households import resolve_household
 
     with ledger(ctx, write=True) as session:
         outcome = action(session, resolve_household(session, household))
@@ -190,7 +180,7 @@ def _run(ctx: typer.Context, household: str, action: Any) -> None:
 def _visit(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identification import record_visit
+    from kunnan.services.identify import record_visit
 
     visitors = options.get("visitor") or []
     return record_visit(session, target, on=on, visitors=visitors, note=note_text)
@@ -199,14 +189,14 @@ def _visit(
 def _inspect(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identification import InspectFacts, record_inspect
+    from kunnan.services.identify import InspectFacts, record_inspect
 
     housing = parse_choice(HousingType, options.get("housing"), "--housing")
     area = _area(options.get("area"))
     facts = InspectFacts(
         housing_type=housing.value if housing else None,
         housing_area_m2=area,
-        car_value_fen=_money(options.get("car_value"), "--car-value"),
+        car_value_fen=yuan_or_zero(options.get("car_value"), "--car-value"),
         second_home=bool(options.get("second_home")),
         business=bool(options.get("business")),
     )
@@ -229,13 +219,13 @@ def _area(value: str | None) -> Any:
 def _calculate(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identification import CostFacts, record_calculate
+    from kunnan.services.identify import CostFacts, record_calculate
 
     costs = CostFacts(
-        other_income_fen=_money(options.get("other_income"), "--other-income"),
-        medical_costs_fen=_money(options.get("medical_costs"), "--medical-costs"),
-        schooling_costs_fen=_money(options.get("schooling_costs"), "--schooling-costs"),
-        accident_costs_fen=_money(options.get("accident_costs"), "--accident-costs"),
+        other_income_fen=yuan_or_zero(options.get("other_income"), "--other-income"),
+        medical_costs_fen=yuan_or_zero(options.get("medical_costs"), "--medical-costs"),
+        schooling_costs_fen=yuan_or_zero(options.get("schooling_costs"), "--schooling-costs"),
+        accident_costs_fen=yuan_or_zero(options.get("accident_costs"), "--accident-costs"),
     )
     return record_calculate(session, target, on=on, costs=costs, note=note_text)
 
@@ -243,7 +233,7 @@ def _calculate(
 def _deliberate(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identification import record_deliberate
+    from kunnan.services.identify import record_deliberate
 
     decision = parse_choice(
         Decision, _required(options.get("decision"), "--decision", Step.DELIBERATE), "--decision"
@@ -263,7 +253,7 @@ def _deliberate(
 def _appraise(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identification import record_appraise
+    from kunnan.services.identify import record_appraise
 
     return record_appraise(
         session,
@@ -278,7 +268,7 @@ def _appraise(
 def _publicize(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identification import record_publicize
+    from kunnan.services.identify import record_publicize
 
     start = parse_on(options.get("from_"), option="--from") if options.get("from_") else on
     days = options.get("days")
@@ -292,7 +282,7 @@ def _publicize(
 def _confirm(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identification import ConfirmFacts, record_confirm
+    from kunnan.services.identify import ConfirmFacts, record_confirm
 
     secondary = options.get("secondary")
     causes = tuple(parse_choice(Cause, c, "--secondary") for c in secondary) if secondary else None
@@ -588,8 +578,8 @@ def advance(
         kunnan identify advance H000001 --visitor 李发明 --visitor 张清满
         kunnan identify advance H000001 --housing owned --car-value 0
     """
-    from kunnan.services.households import resolve_household
-    from kunnan.services.identification import due_step
+    from kunnan.services.identify import due_step
+    from kunnan.store.households import resolve_household
 
     given = {
         name: value
@@ -625,7 +615,7 @@ def advance(
     note_clean, given = _cleaned(note_, given)
 
     def action(session: Session, target: Any) -> StepOutcome:
-        from kunnan.services.identification import status_refusal_of
+        from kunnan.services.identify import status_refusal_of
 
         step = due_step(session, target)
         if step is None:
@@ -661,8 +651,8 @@ def object_(
         kunnan identify object H000001 --by 匿名 --text "其子女有经营性收入"
     """
     from kunnan.domain.text import TextError, clean_required_text
-    from kunnan.services.households import resolve_household
-    from kunnan.services.identification import file_objection
+    from kunnan.services.identify import file_objection
+    from kunnan.store.households import resolve_household
 
     day = parse_on(on)
     try:
@@ -699,7 +689,7 @@ def settle(
     \b
         kunnan identify settle 3 --dismissed --note "经核实无经营性收入"
     """
-    from kunnan.services.identification import find_objection, settle_objection
+    from kunnan.services.identify import find_objection, settle_objection
 
     if upheld is None:
         raise InvalidInput("say --upheld or --dismissed")
@@ -729,7 +719,7 @@ def reject(
     \b
         kunnan identify reject H000001 --reason "家庭人均收入高于标准"
     """
-    from kunnan.services.identification import reject as reject_case
+    from kunnan.services.identify import reject as reject_case
 
     day = parse_on(on)
     why = text_option(reason, "--reason", required=True) or ""
@@ -750,8 +740,8 @@ def restart(
     \b
         kunnan identify restart H000001 --reason "妻子确诊重病，家庭情况变化"
     """
-    from kunnan.services.households import resolve_household
-    from kunnan.services.identification import restart as restart_case
+    from kunnan.services.identify import restart as restart_case
+    from kunnan.store.households import resolve_household
 
     day = parse_on(on)
     why = text_option(reason, "--reason", required=True) or ""
@@ -846,8 +836,8 @@ def status(
     \b
         kunnan identify status H000001 --lang zh
     """
-    from kunnan.services.households import resolve_household
-    from kunnan.services.identification import case_view
+    from kunnan.services.identify import case_view
+    from kunnan.store.households import resolve_household
     from kunnan.ui.output import render_rows, write_json
 
     with ledger(ctx, write=False) as session:
@@ -911,9 +901,9 @@ def pipeline(
         kunnan identify pipeline --org baiyin-qu --format json
     """
     from kunnan.commands.report import PIPELINE
-    from kunnan.services.orgs import find_org
-    from kunnan.services.reports import Scope
-    from kunnan.services.reports import pipeline as funnel
+    from kunnan.services.report import Scope
+    from kunnan.services.report import pipeline as funnel
+    from kunnan.store.orgs import find_org
     from kunnan.ui.output import render_rows
     from kunnan.ui.reports import with_total_label
 

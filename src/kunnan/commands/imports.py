@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import ledger, output_file, today, whole_number
+from kunnan.commands.options import ledger, output_file, today, whole_number
 from kunnan.domain.errors import InvalidInput
 from kunnan.ui.console import note
 
@@ -335,7 +335,7 @@ def households(
     rejects: RejectsOpt = None,
     force: RejectsForceOpt = False,
     max_errors: MaxErrorsOpt = 50,
-    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
+    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.limits.MAX_ROWS
 ) -> None:
     """Import households from a CSV or Excel file: one row per person, the head worker's row first
     or marked 户主 (the same columns `export households` writes; see the README).
@@ -350,7 +350,7 @@ def households(
         kunnan import households 困难职工花名册.xlsx --dry-run
         kunnan import households households.csv --org baiyin-qu --skip-invalid
     """
-    from kunnan.services.household_file import (
+    from kunnan.services.imports.households import (
         ERROR_HEADERS,
         HOUSEHOLD_COLUMNS,
         REQUIRED_COLUMNS,
@@ -418,7 +418,7 @@ def aid(
     rejects: RejectsOpt = None,
     force: RejectsForceOpt = False,
     max_errors: MaxErrorsOpt = 50,
-    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.read.MAX_ROWS
+    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.limits.MAX_ROWS
 ) -> None:
     """Import cash aid already given, one grant per row, through the programmes' rules and funds.
 
@@ -433,7 +433,7 @@ def aid(
     \b
         kunnan import aid 2018金秋助学发放表.xlsx --dry-run
     """
-    from kunnan.services.aid_file import (
+    from kunnan.services.imports.aid import (
         AID_COLUMNS,
         ERROR_HEADERS,
         REQUIRED_COLUMNS,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, view
+from kunnan.commands.options import FormatOption, ledger, view
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     ForceOption,
     ledger,
     output_file,
@@ -25,7 +25,7 @@ from kunnan.ui.console import note
 
 if TYPE_CHECKING:
     from kunnan.files import OutputFile
-    from kunnan.services.notices import NoticeLine
+    from kunnan.services.notice import NoticeLine
 
 app = typer.Typer(
     help="Public notices (公示): the masked lists posted on the wall.", no_args_is_help=True
@@ -134,8 +134,8 @@ def export(
         kunnan notice export --aid --program golden-autumn --year 2018 --from 2018-09-10 -o 金秋助学公示.xlsx
     """
     from kunnan.files import check
-    from kunnan.services.notices import aid_notice, identification_notice
-    from kunnan.services.orgs import find_org
+    from kunnan.services.notice import aid_notice, identification_notice
+    from kunnan.store.orgs import find_org
 
     chosen = output_format or _format_of(out)
     target = output_file(ctx, out, force=force)

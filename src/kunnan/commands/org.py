@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, validated, view
+from kunnan.commands.options import FormatOption, ledger, validated, view
 from kunnan.domain.enums import OrgKind
 from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
@@ -47,7 +47,7 @@ def add(
         kunnan org add --code baiyin-qu --name 白银区总工会 --kind county --parent baiyin --area 620402
     """
     from kunnan.schemas.org import OrgCreate
-    from kunnan.services.orgs import add_org
+    from kunnan.services.org import add_org
 
     data = validated(
         OrgCreate, {"code": code, "name": name, "kind": kind, "parent": parent, "area_code": area}
@@ -73,7 +73,8 @@ def list_(
     \b
         kunnan org list --under baiyin-qu
     """
-    from kunnan.services.orgs import find_org, list_orgs
+    from kunnan.services.org import list_orgs
+    from kunnan.store.orgs import find_org
     from kunnan.ui.output import render_rows
 
     with ledger(ctx, write=False) as session:
@@ -101,7 +102,8 @@ def show(
     \b
         kunnan org show baiyin-qu
     """
-    from kunnan.services.orgs import find_org, org_detail
+    from kunnan.services.org import org_detail
+    from kunnan.store.orgs import find_org
     from kunnan.ui.output import render_record, render_rows, write_json
 
     with ledger(ctx, write=False) as session:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     HouseholdArg,
     OnOption,
@@ -96,7 +96,7 @@ def _with_history(fields: Sequence[Column]) -> tuple[Column, ...]:
 
 def _reveal_contacts(session: Session, contacts: list[str], reveal: bool, why: str | None) -> None:
     if reveal and contacts:
-        from kunnan.services.pairing import record_contact_reveal
+        from kunnan.services.pair import record_contact_reveal
 
         record_contact_reveal(session, contacts=contacts, why=why)
 
@@ -120,9 +120,9 @@ def assign(
         kunnan pair assign H000001 --unit aluminium-unit --contact 李发明 --phone 13893005678 --on 2018-05-02
     """
     from kunnan.schemas.pairing import PairingCreate
-    from kunnan.services.households import resolve_household
-    from kunnan.services.pairing import assign as assign_pairing
-    from kunnan.services.pairing import unit_of
+    from kunnan.services.pair import assign as assign_pairing
+    from kunnan.services.pair import unit_of
+    from kunnan.store.households import resolve_household
 
     data = validated(PairingCreate, {"unit": unit, "contact": contact, "phone": phone})
     day = parse_on(on)
@@ -158,9 +158,9 @@ def reassign(
         kunnan pair reassign H000001 --unit phosphate --contact 张清满 --phone 13893006789 --reason "李发明调离"
     """
     from kunnan.schemas.pairing import PairingCreate
-    from kunnan.services.households import resolve_household
-    from kunnan.services.pairing import reassign as reassign_pairing
-    from kunnan.services.pairing import unit_of
+    from kunnan.services.pair import reassign as reassign_pairing
+    from kunnan.services.pair import unit_of
+    from kunnan.store.households import resolve_household
 
     data = validated(PairingCreate, {"unit": unit, "contact": contact, "phone": phone})
     why = _text(reason, "--reason", required=False)
@@ -193,8 +193,8 @@ def end(
     \b
         kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-01
     """
-    from kunnan.services.households import resolve_household
-    from kunnan.services.pairing import end_pairing
+    from kunnan.services.pair import end_pairing
+    from kunnan.store.households import resolve_household
 
     why = _text(reason, "--reason", required=True)
     day = parse_on(on)
@@ -231,8 +231,8 @@ def visit(
         kunnan pair visit H000001 --by 李发明 --kind home --note "送去米面油，了解孩子上学情况" --solved "联系学校减免学费" --on 2018-06-10
     """
     from kunnan.schemas.pairing import VisitCreate
-    from kunnan.services.households import resolve_household
-    from kunnan.services.pairing import log_visit
+    from kunnan.services.pair import log_visit
+    from kunnan.store.households import resolve_household
 
     data = validated(VisitCreate, {"by": by, "kind": kind, "note": note_, "solved": solved})
     day = parse_on(on)
@@ -274,7 +274,7 @@ def list_(
         kunnan pair list --contact 李发明
         kunnan pair list --unit aluminium-unit --format csv
     """
-    from kunnan.services.pairing import PairingFilter, list_pairings
+    from kunnan.services.pair import PairingFilter, list_pairings
     from kunnan.ui.output import render_rows
 
     who = _text(contact, "--contact", required=False) if contact is not None else None
@@ -310,8 +310,8 @@ def show(
     \b
         kunnan pair show H000001 --lang zh
     """
-    from kunnan.services.households import head_of, resolve_household
-    from kunnan.services.pairing import PairingFilter, list_pairings, visits_of
+    from kunnan.services.pair import PairingFilter, list_pairings, visits_of
+    from kunnan.store.households import head_of, resolve_household
     from kunnan.ui.output import render_rows, write_json
 
     with ledger(ctx, write=reveal) as session:
@@ -384,9 +384,9 @@ def coverage(
     \b
         kunnan pair coverage --org baiyin-qu --on 2018-12-31
     """
-    from kunnan.services.orgs import find_org
-    from kunnan.services.pairing import coverage as coverage_rows
-    from kunnan.services.pairing import visit_interval
+    from kunnan.services.pair import coverage as coverage_rows
+    from kunnan.services.pair import visit_interval
+    from kunnan.store.orgs import find_org
     from kunnan.ui.output import render_rows
 
     day = parse_on(on)

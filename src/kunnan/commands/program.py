@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_on, validated, view
+from kunnan.commands.options import FormatOption, ledger, parse_on, validated, view
 from kunnan.domain.enums import Guarantee, OncePer
 from kunnan.domain.money import format_fen
 from kunnan.ui.columns import Column, machine_value
@@ -56,7 +56,7 @@ def _fields(output: OutputFormat) -> tuple[Column, ...]:
 def _on_screen(rows: list[dict[str, Any]], output: OutputFormat, lang: str) -> list[dict[str, Any]]:
     """In tables switches read yes/no (是/否) and the standards share one column, each
     named by its admission level (本科 1,500.00; 大专 …)."""
-    from kunnan.services.programs import LEVEL_COLUMNS
+    from kunnan.services.program import LEVEL_COLUMNS
 
     if output is not OutputFormat.TABLE:
         return rows
@@ -87,7 +87,7 @@ def list_(
     \b
         kunnan program list --on 2018-09-01
     """
-    from kunnan.services.programs import list_programs
+    from kunnan.services.program import list_programs
     from kunnan.ui.output import render_rows
 
     day = parse_on(on, allow_future=True)
@@ -112,7 +112,7 @@ def show(
     \b
         kunnan program show golden-autumn
     """
-    from kunnan.services.programs import find_program, program_in_force, rule_history
+    from kunnan.services.program import find_program, program_in_force, rule_history
     from kunnan.ui.output import render_record, render_rows, write_json
 
     day = parse_on(on, allow_future=True)
@@ -200,7 +200,7 @@ def set_(
     """
     from kunnan.domain.errors import InvalidInput
     from kunnan.schemas.aid import RuleChange
-    from kunnan.services.programs import find_program, set_rule
+    from kunnan.services.program import find_program, set_rule
 
     given = {
         "standard_fen": standard,

@@ -2,7 +2,7 @@
 
 Each report is described once, as data (a ``ReportSpec``: its columns, title,
 chart, the tables under it and its notes); its figures come from the function
-of the same name in ``kunnan.services.reports``, and ``kunnan.ui.reports``
+of the same name in ``kunnan.services.report``, and ``kunnan.ui.reports``
 writes it in every format. A command here only declares its options and runs
 ``_run``. The dashboard is one model (``kunnan.ui.dashboard``), built here from
 the reports' figures and shown in the terminal or written as an HTML page.
@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.agreement import AGREEMENT_FIELDS
+from kunnan.commands.options import (
     ForceOption,
     FormatOption,
     ledger,
@@ -25,7 +26,6 @@ from kunnan.commands._common import (
     view,
     whole_number,
 )
-from kunnan.commands.agreement import AGREEMENT_FIELDS
 from kunnan.commands.pair import COVERAGE_FIELDS
 from kunnan.domain.enums import (
     Cause,
@@ -43,7 +43,7 @@ from kunnan.ui.reports import Below, Chart, Figures, ReportSpec, Rows, Words
 if TYPE_CHECKING:
     import datetime as dt
 
-    from kunnan.services.reports import Report, Scope
+    from kunnan.services.report import Report, Scope
     from kunnan.ui.dashboard import Dashboard
 
 app = typer.Typer(
@@ -310,8 +310,8 @@ TARGETS = ReportSpec(
 
 
 def _scope(session: Any, as_of: str | None, org: str | None) -> Scope:
-    from kunnan.services.orgs import find_org
-    from kunnan.services.reports import Scope
+    from kunnan.services.report import Scope
+    from kunnan.store.orgs import find_org
 
     day = parse_on(as_of, option="--as-of", allow_future=True)
     return Scope(as_of=day, org=find_org(session, org) if org else None)
@@ -328,7 +328,7 @@ def _run(
     **options: Any,
 ) -> None:
     """Every report's one path: read the figures on the day for the union, then show them."""
-    from kunnan.services import reports
+    from kunnan.services import report as reports
     from kunnan.ui.reports import show_report
 
     build = getattr(reports, spec.name)
@@ -557,7 +557,7 @@ def _dashboard_data(
     ctx: typer.Context, as_of: str | None, org: str | None, since: int | None
 ) -> tuple[Report, tuple[int, str]]:
     from kunnan.services.ledger import head
-    from kunnan.services.reports import dashboard as build
+    from kunnan.services.report import dashboard as build
 
     with ledger(ctx, write=False) as session:
         scope = _scope(session, as_of, org)

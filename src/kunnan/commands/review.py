@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kunnan.commands._common import FormatOption, ledger, parse_on, view
+from kunnan.commands.options import FormatOption, ledger, parse_on, view
 from kunnan.domain.enums import Cause
 from kunnan.ui.columns import ARCHIVE_NO, CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
@@ -57,8 +57,8 @@ def _review(
     empty: str,
 ) -> int:
     """Print the list (or its counts per union); return how many households it holds."""
-    from kunnan.services.orgs import find_org
     from kunnan.services.review import by_union as count_by_union
+    from kunnan.store.orgs import find_org
     from kunnan.ui.output import render_rows
 
     day = parse_on(as_of, option="--as-of", allow_future=True)
@@ -225,7 +225,7 @@ def unpaired(
     \b
         kunnan review unpaired --org baiyin-qu
     """
-    from kunnan.services.pairing import unpaired as unpaired_rows
+    from kunnan.services.pair import unpaired as unpaired_rows
 
     def query(session: Any, *, as_of: Any, org: Any) -> Sequence[Any]:
         return unpaired_rows(session, on=as_of, org=org)

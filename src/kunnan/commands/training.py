@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     HouseholdArg,
     OnOption,

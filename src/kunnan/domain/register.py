@@ -3,7 +3,7 @@ head's birth, its secondary causes, its floor area, and a member's admission to 
 
 The fields' rules (``kunnan.schemas.household.FIELDS``) and the input models' rules across
 fields call these, and so does the cheap path of ``import households`` for plain rows
-(``kunnan.services.household_file``), which reads them without building the models: one
+(``kunnan.services.imports.households``), which reads them without building the models: one
 rule, every caller, the same answer.
 """
 

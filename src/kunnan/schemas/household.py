@@ -6,7 +6,7 @@ use, the command-line option) and the rule it is read by (a domain reader with i
 and a check). The input models below take their validation from it (``Annotated[Decimal,
 FIELDS["housing_area_m2"]]``); ``import households`` reads its columns from it and, for a
 plain row, applies the same rules cell by cell without building a model
-(``kunnan.services.household_file``). The rules across fields are ``kunnan.domain.register``'s.
+(``kunnan.services.imports.households``). The rules across fields are ``kunnan.domain.register``'s.
 """
 
 from __future__ import annotations

@@ -49,14 +49,15 @@ from kunnan.schemas.service_aid import (
     RepaymentCreate,
     TrainingClassCreate,
 )
-from kunnan.services import loans, training
-from kunnan.services.aid import GrantPlan, grant_many
-from kunnan.services.casework import record_housing
-from kunnan.services.exits import ExitPlan, FollowupPlan, exit_many, followup_many
-from kunnan.services.finding import log_contact
-from kunnan.services.funds import add_fund, contribute
-from kunnan.services.household_file import HOUSEHOLD_COLUMNS, HouseholdFileImporter
-from kunnan.services.identification import (
+from kunnan.services import training
+from kunnan.services.aid import loan as loans
+from kunnan.services.aid.casework import record_housing
+from kunnan.services.aid.grant import GrantPlan, grant_many
+from kunnan.services.aid.placement import place
+from kunnan.services.exit import ExitPlan, FollowupPlan, exit_many, followup_many
+from kunnan.services.fund import add_fund, contribute
+from kunnan.services.household.contact import log_contact
+from kunnan.services.identify import (
     ConfirmFacts,
     CostFacts,
     History,
@@ -65,11 +66,11 @@ from kunnan.services.identification import (
     identify_many,
 )
 from kunnan.services.imports import ImportReport, run_import
-from kunnan.services.orgs import add_org
-from kunnan.services.pairing import PairingPlan, VisitPlan, pair_many
-from kunnan.services.placements import place
+from kunnan.services.imports.households import HOUSEHOLD_COLUMNS, HouseholdFileImporter
+from kunnan.services.org import add_org
+from kunnan.services.pair import PairingPlan, VisitPlan, pair_many
 from kunnan.services.policy import set_line
-from kunnan.services.programs import find_program, set_rule
+from kunnan.services.program import find_program, set_rule
 from kunnan.services.training import TraineePlan, train_many
 from kunnan.sheets.columns import match_header
 from kunnan.sheets.read import SourceRow

@@ -36,7 +36,7 @@ from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.money import format_fen
 from kunnan.models import AidEntry, FundAssertion, LedgerHead
-from kunnan.services import audit
+from kunnan.store import audit
 
 
 @cache

@@ -21,7 +21,7 @@ from kunnan.domain.policy import (
 )
 from kunnan.models import PolicyLine, PolicySetting
 from kunnan.schemas.policy import PolicyLineSet
-from kunnan.services import audit
+from kunnan.store import audit
 
 
 def set_line(session: Session, *, data: PolicyLineSet) -> tuple[PolicyLine, int | None]:

@@ -42,7 +42,7 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.orgs import within
+from kunnan.store.orgs import within
 
 YEAR = dt.timedelta(days=365)
 #: A follow-up within this many days counts as due.
@@ -157,7 +157,7 @@ def review_never_aided(
     session: Session, *, as_of: dt.date, org: Org | None = None
 ) -> list[ReviewRow]:
     """Archived households that have had no aid at all (no grant that stands) up to the day."""
-    from kunnan.services.aid import live_grants
+    from kunnan.services.aid.grant import live_grants
 
     aided = select(AidEntry.household_id).where(live_grants(), AidEntry.on_date <= as_of)
     query = (

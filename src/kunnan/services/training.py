@@ -64,10 +64,10 @@ from kunnan.schemas.service_aid import (
     StageCreate,
     TrainingClassCreate,
 )
-from kunnan.services import audit
-from kunnan.services.households import resolve_household, resolve_households
-from kunnan.services.orgs import find_org
-from kunnan.services.placements import member_or_head, place_member
+from kunnan.services.aid.placement import member_or_head, place_member
+from kunnan.store import audit
+from kunnan.store.households import resolve_household, resolve_households
+from kunnan.store.orgs import find_org
 
 _CODE = re.compile(r"[Cc]([0-9０-９]{1,12})")
 

@@ -28,44 +28,20 @@ from typing import Any, NamedTuple
 
 from kunnan.domain.errors import InvalidInput
 from kunnan.sheets.columns import cell_text, quote
+from kunnan.sheets.limits import (
+    COLUMNS_MAX,
+    CSV_CELL_MAX,
+    CSV_RECORD_MAX,
+    MAX_ROWS,
+    file_error,
+)
+from kunnan.sheets.xlsx import open_workbook
 
 #: How much of a CSV file is read to tell its encoding.
 SAMPLE_BYTES = 1 << 20
-#: The longest cell a CSV may hold; no field of the ledger comes near it.
-CSV_CELL_MAX = 1 << 20
 #: The header must be within this many rows from the top.
 HEADER_SEARCH_ROWS = 20
 
-# What one file may hold. A caseworker's register is far inside every limit;
-# a file past one is refused with one line before anything is imported, so a
-# hostile or mistaken file costs bounded memory and time.
-
-#: Data rows read from one file, unless the command is given --max-rows.
-MAX_ROWS = 1_000_000
-#: The widest row: Excel's own last column (XFD). No spreadsheet holds more.
-COLUMNS_MAX = 16_384
-#: The longest CSV record, in characters: one line, or several when a quoted cell
-#: holds line breaks. Read a line at a time, never more than this in memory.
-CSV_RECORD_MAX = 32 << 20
-#: What an .xlsx workbook may expand to, all its parts together (bytes, as the
-#: zip declares them and as they are really read).
-XLSX_EXPANDED_MAX = 200 << 20
-#: The shared strings, which are held in memory while the sheet is read.
-XLSX_SHARED_STRINGS_MAX = 64 << 20
-#: Each of the small parts openpyxl parses whole: the sheet list, styles, relationships.
-XLSX_PART_MAX = 8 << 20
-#: A part over XLSX_RATIO_FROM bytes that expands more than XLSX_RATIO_MAX times
-#: its compressed size is a zip bomb: spreadsheet XML compresses about 10 times.
-XLSX_RATIO_MAX = 100
-XLSX_RATIO_FROM = 1 << 20
-#: Parts in one zip (reading the zip's directory costs memory for each).
-XLSX_PARTS_MAX = 10_000
-#: The most XML read without an element starting or ending: one cell or tag (bytes).
-XLSX_ELEMENT_BYTES_MAX = 16 << 20
-#: XML elements in one row or shared string (a cell is two or three: c, v, f).
-XLSX_ROW_ELEMENTS_MAX = 4 * COLUMNS_MAX
-#: Excel's own last row.
-EXCEL_ROWS_MAX = 1_048_576
 #: What --encoding accepts, by Python's name for each codec: the encodings Chinese
 #: spreadsheets are saved in. Others (latin-1, say) would read any bytes as wrong text.
 ENCODINGS = {
@@ -123,10 +99,6 @@ class Table:
     def position(self) -> int:
         """How far reading has got, in bytes of ``total`` (for Excel, of the sheet's XML)."""
         return self._position()
-
-
-def file_error(path: Path, message: str, *, hint: str | None = None) -> InvalidInput:
-    return InvalidInput(f"{path.name}: {message}", hint=hint)
 
 
 def listed(names: Sequence[str], *, noun: str = "columns") -> str:
@@ -412,8 +384,6 @@ def _open_xlsx(
     is_header: Callable[[Sequence[str]], bool],
     max_rows: int,
 ) -> Table:
-    from kunnan.sheets.xlsx import open_workbook
-
     workbook = open_workbook(path, stack)
     names = [name for name, _part, _chart in workbook.sheets]
     if sheet is None:

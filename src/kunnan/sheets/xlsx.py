@@ -49,7 +49,7 @@ from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
 from kunnan.domain.errors import InvalidInput
 from kunnan.sheets.columns import Formula, quote
-from kunnan.sheets.read import (
+from kunnan.sheets.limits import (
     COLUMNS_MAX,
     CSV_CELL_MAX,
     EXCEL_ROWS_MAX,

@@ -2,7 +2,7 @@
 
 ``kunnan.commands.report`` describes each report as a ``ReportSpec`` (its
 columns, title, chart, the tables under it and its notes); the figures come
-from the function of the same name in ``kunnan.services.reports``;
+from the function of the same name in ``kunnan.services.report``;
 ``show_report`` writes any report in any format:
 
 - ``json``: ``{"report", "as_of", "org", "rows", "total", …}``, values as
@@ -37,7 +37,7 @@ class Union(Protocol):
 
 
 class Scope(Protocol):
-    """Where and when a report's figures stand (``kunnan.services.reports.Scope``)."""
+    """Where and when a report's figures stand (``kunnan.services.report.Scope``)."""
 
     @property
     def as_of(self) -> dt.date: ...
@@ -46,7 +46,7 @@ class Scope(Protocol):
 
 
 class Figures(Protocol):
-    """A report's figures (``kunnan.services.reports.Report``)."""
+    """A report's figures (``kunnan.services.report.Report``)."""
 
     @property
     def name(self) -> str: ...

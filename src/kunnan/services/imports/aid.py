@@ -29,13 +29,13 @@ from kunnan.domain.errors import KunnanError, RuleViolation
 from kunnan.models import Program
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.aid import GrantCreate
-from kunnan.services.aid import GrantPayer, GrantPlan, LiveGrant
-from kunnan.services.funds import resolve_fund
-from kunnan.services.households import resolve_households
+from kunnan.services.aid.grant import GrantPayer, GrantPlan, LiveGrant
+from kunnan.services.fund import resolve_fund
 from kunnan.services.imports import Outcome, RowProblem
-from kunnan.services.programs import find_program
+from kunnan.services.program import find_program
 from kunnan.sheets.columns import CellProblem, Column, HeaderMatch, count_known, read_cell, tidy
 from kunnan.sheets.read import SourceRow
+from kunnan.store.households import resolve_households
 
 AID_COLUMNS: tuple[Column, ...] = (
     Column("household", "户编号", aliases=("户号", "档案号", "archive_no", "code")),

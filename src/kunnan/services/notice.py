@@ -30,8 +30,8 @@ from kunnan.models import (
     Org,
     Program,
 )
-from kunnan.services.households import resolve_household
-from kunnan.services.orgs import within
+from kunnan.store.households import resolve_household
+from kunnan.store.orgs import within
 
 CHILD_AGE = 14
 
@@ -140,8 +140,8 @@ def aid_notice(
     session: Session, *, program: str, year: int, start: dt.date, days: int, org: Org | None = None
 ) -> list[NoticeLine]:
     """The grants of a programme and year that stand, for the notice of who received aid."""
-    from kunnan.services.aid import live_grants
-    from kunnan.services.programs import find_program
+    from kunnan.services.aid.grant import live_grants
+    from kunnan.services.program import find_program
 
     chosen = find_program(session, program)
     head = aliased(Member)

@@ -29,9 +29,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows, rows_in
-from kunnan.services import audit
 from kunnan.sheets.columns import quote
 from kunnan.sheets.read import SourceRow
+from kunnan.store import audit
 
 #: Rows per batch: large enough that each INSERT carries many rows, small enough to stay flat.
 BATCH_ROWS = 1000

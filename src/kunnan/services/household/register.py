@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.db.locks import hold_register
-from kunnan.db.session import ROW_LOCK, locked
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Labelled, Relation
-from kunnan.domain.errors import Conflict, InvalidInput, KunnanError, NotFound, RuleViolation
-from kunnan.domain.idnumber import IdNumberError, facts, parse_id_number
+from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
+from kunnan.domain.idnumber import facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.domain.phone import PhoneError, parse_mobile
 from kunnan.domain.register import missing_area_code
@@ -31,145 +28,12 @@ from kunnan.schemas.household import (
     MemberCreate,
     MemberUpdate,
 )
-from kunnan.services import audit
-from kunnan.services.orgs import find_org, find_union, within
+from kunnan.store import audit
+from kunnan.store.households import as_id_number
+from kunnan.store.orgs import find_org, find_union, within
 
-#: A household code as typed: ASCII or full-width digits (never other scripts' digits).
-_CODE = re.compile(r"[Hh]([0-9０-９]{1,12})")
 #: How many household codes one reveal audit row lists (it always keeps the count).
 REVEAL_LISTED = 50
-
-
-def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Household:
-    """A household by its code (H000123), its archive number, or its head's ID number.
-
-    With ``lock`` its row is held until the command ends (``SELECT … FOR NO KEY UPDATE`` on
-    PostgreSQL), and read afresh once held: commands that change a household or pay it
-    take this lock first, so two of them on one household queue. The register is taken
-    shared before it (``db.locks``: households before funds before the chain head).
-    """
-    if lock:
-        hold_register(session, whole=False)
-    text = ref.strip()
-    match = _CODE.fullmatch(text)
-    if match:
-        by_code = session.get(Household, int(match[1]), **locked(lock))
-        if by_code is None:
-            raise _no_code(int(match[1]))
-        return by_code
-    household = _by_archive_or_head(session, text)
-    if lock:
-        session.refresh(household, with_for_update=ROW_LOCK)
-    return household
-
-
-def resolve_households(session: Session, refs: Sequence[str]) -> dict[str, int | KunnanError]:
-    """Many references at once (imports): each as ``resolve_household`` reads it, to the
-    household's id or the error ``resolve_household`` would raise, in three statements."""
-    texts = {ref: ref.strip() for ref in refs}
-    codes = {ref: int(m[1]) for ref, text in texts.items() if (m := _CODE.fullmatch(text))}
-    found: dict[str, int | KunnanError] = {}
-    if codes:
-        known = set(
-            session.scalars(select(Household.id).where(Household.id.in_(set(codes.values()))))
-        )
-        for ref, household_id in codes.items():
-            found[ref] = household_id if household_id in known else _no_code(household_id)
-    others = {ref: text for ref, text in texts.items() if ref not in codes}
-    if not others:
-        return found
-    archives = dict(
-        session.execute(
-            select(Household.archive_no, Household.id).where(
-                Household.archive_no.in_(set(others.values()))
-            )
-        ).all()
-    )
-    numbers = {ref: _as_id_number(text) for ref, text in others.items()}
-    wanted = {number for number in numbers.values() if number is not None}
-    people = (
-        {
-            number: (relation, household_id)
-            for number, relation, household_id in session.execute(
-                select(Member.id_number, Member.relation, Member.household_id).where(
-                    Member.id_number.in_(wanted)
-                )
-            )
-        }
-        if wanted
-        else {}
-    )
-    for ref, text in others.items():
-        number = numbers[ref]
-        if text in archives:
-            found[ref] = int(archives[text])
-        elif number is not None and number in people:
-            relation, household_id = people[number]
-            found[ref] = (
-                household_id
-                if relation == Relation.HEAD.value
-                else _not_a_head(number, household_id)
-            )
-        else:
-            found[ref] = _no_household(text)
-    return found
-
-
-def _no_code(household_id: int) -> NotFound:
-    return NotFound(f"no household {household_code(household_id)}")
-
-
-def no_household(household_id: int) -> NotFound:
-    """The refusal for an id that is no household's, as ``resolve_household`` words it: for
-    bulk paths, which are handed ids."""
-    return _no_code(household_id)
-
-
-def _no_household(text: str) -> NotFound:
-    return NotFound(
-        f"no household '{text}'", hint="give its code (H000123), archive number or head's ID number"
-    )
-
-
-def _not_a_head(number: str, household_id: int) -> NotFound:
-    return NotFound(
-        f"ID number {mask_id_number(number, today=dt.date.today())} belongs to a member of "
-        f"{household_code(household_id)}, not to a head worker"
-    )
-
-
-def _by_archive_or_head(session: Session, text: str) -> Household:
-    by_archive = session.scalars(select(Household).where(Household.archive_no == text)).first()
-    if by_archive is not None:
-        return by_archive
-    number = _as_id_number(text)
-    member = (
-        session.scalars(select(Member).where(Member.id_number == number)).first()
-        if number is not None
-        else None
-    )
-    if member is not None and number is not None:
-        if member.relation == Relation.HEAD:
-            return member.household
-        raise _not_a_head(number, member.household_id)
-    raise _no_household(text)
-
-
-def _as_id_number(text: str) -> str | None:
-    """The normalised ID number if ``text`` is one, else None (birth dates are not judged here)."""
-    if len(text.strip()) not in (15, 18):
-        return None
-    try:
-        return parse_id_number(text, today=dt.date.max).value
-    except IdNumberError:
-        return None
-
-
-def head_of(household: Household) -> Member:
-    for member in household.members:
-        if member.relation == Relation.HEAD:
-            return member
-    raise RuntimeError(f"household {household.id} has no head")
 
 
 def _check_id_free(session: Session, id_number: str, *, except_member: int | None = None) -> None:
@@ -431,45 +295,6 @@ def _org_code(session: Session, org_id: int) -> str:
     return org.code if org else ""
 
 
-class Person(Protocol):
-    """What picking a member by reference reads of a member (a model, or a batch's row)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def id_number(self) -> str: ...
-    @property
-    def relation(self) -> str: ...
-
-
-P = TypeVar("P", bound=Person)
-
-
-def find_member(household: Household, ref: str) -> Member:
-    """A member by ID number, by name (if unique in the household), or ``head``."""
-    return pick_member(household.members, ref, household_code(household.id))
-
-
-def pick_member(members: Sequence[P], ref: str, code: str) -> P:
-    """``find_member`` over any members: by ID number, by name (if unique), or ``head``."""
-    text = ref.strip()
-    if text.lower() in ("head", "户主"):
-        for member in members:
-            if member.relation == Relation.HEAD:
-                return member
-        raise RuntimeError(f"household {code} has no head")
-    number = _as_id_number(text)
-    for member in members:
-        if number is not None and member.id_number == number:
-            return member
-    named = [member for member in members if member.name == text]
-    if len(named) == 1:
-        return named[0]
-    if len(named) > 1:
-        raise InvalidInput(f"{code} has {len(named)} members named '{text}'; give the ID number")
-    raise NotFound(f"{code} has no member '{text}'")
-
-
 def add_member(session: Session, household: Household, *, data: MemberCreate) -> Member:
     if data.relation is Relation.HEAD:
         raise RuleViolation(
@@ -536,7 +361,7 @@ def remove_member(session: Session, household: Household, member: Member) -> Non
             f"{member.name} received aid (ledger entry {aided}); "
             "a member with aid on the ledger stays on the register"
         )
-    from kunnan.services.casework import services_of_member
+    from kunnan.services.aid.casework import services_of_member
 
     served = services_of_member(session, member)
     if served is not None:
@@ -683,7 +508,7 @@ def find_households(session: Session, *, text: str, limit: int | None = None) ->
     if not needle:
         raise InvalidInput("give something to find: a name, an ID number, a phone, an address")
     member_match = [Member.name.contains(needle, autoescape=True)]
-    number = _as_id_number(needle.replace(" ", ""))
+    number = as_id_number(needle.replace(" ", ""))
     if number is not None:
         member_match.append(Member.id_number == number)
     phone = _as_mobile(needle)

@@ -83,11 +83,11 @@ from kunnan.models import (
     Org,
     StatusChange,
 )
-from kunnan.services import audit
-from kunnan.services.households import resolve_households
-from kunnan.services.orgs import find_union
 from kunnan.services.policy import PolicyBook
-from kunnan.services.status import change_row, change_status
+from kunnan.store import audit
+from kunnan.store.households import resolve_households
+from kunnan.store.orgs import find_union
+from kunnan.store.status import change_row, change_status
 
 
 @dataclass(frozen=True, slots=True)

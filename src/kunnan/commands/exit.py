@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from kunnan.commands._common import (
+from kunnan.commands.options import (
     FormatOption,
     HouseholdArg,
     OnOption,
@@ -45,7 +45,7 @@ def _text(value: str | None, option: str, *, required: bool = False) -> str:
 
 
 def _run(ctx: typer.Context, household: str, action: Any) -> None:
-    from kunnan.services.households import resolve_household
+    from kunnan.store.households import resolve_household
 
     with ledger(ctx, write=True) as session:
         outcome = action(session, resolve_household(session, household))
@@ -96,19 +96,19 @@ def stable(
         kunnan exit stable H000001 --recalculate --on 2018-11-20
         kunnan exit stable H000007 --resolved "工伤赔偿到位，医疗费用已结清"
     """
-    from kunnan.commands.identify import _money
-    from kunnan.services.exits import exit_stable
-    from kunnan.services.identification import CostFacts
+    from kunnan.commands.options import yuan_or_zero
+    from kunnan.services.exit import exit_stable
+    from kunnan.services.identify import CostFacts
 
     day = parse_on(on)
     costs = None
     given = (other_income, medical_costs, schooling_costs, accident_costs)
     if recalculate:
         costs = CostFacts(
-            other_income_fen=_money(other_income, "--other-income"),
-            medical_costs_fen=_money(medical_costs, "--medical-costs"),
-            schooling_costs_fen=_money(schooling_costs, "--schooling-costs"),
-            accident_costs_fen=_money(accident_costs, "--accident-costs"),
+            other_income_fen=yuan_or_zero(other_income, "--other-income"),
+            medical_costs_fen=yuan_or_zero(medical_costs, "--medical-costs"),
+            schooling_costs_fen=yuan_or_zero(schooling_costs, "--schooling-costs"),
+            accident_costs_fen=yuan_or_zero(accident_costs, "--accident-costs"),
         )
     elif any(value is not None for value in given):
         raise InvalidInput("income and cost options go with --recalculate")
@@ -130,7 +130,7 @@ def _other(
     reason: str,
     moved_to: str | None = None,
 ) -> None:
-    from kunnan.services.exits import exit_other
+    from kunnan.services.exit import exit_other
 
     day = parse_on(on)
     _run(
@@ -241,8 +241,8 @@ def followup(
     \b
         kunnan exit followup H000001 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
     """
-    from kunnan.services.exits import record_followup
-    from kunnan.services.households import resolve_household
+    from kunnan.services.exit import record_followup
+    from kunnan.store.households import resolve_household
 
     result = parse_choice(FollowupOutcome, outcome, "--outcome")
     assert result is not None
@@ -274,7 +274,7 @@ def relapse(
     \b
         kunnan exit relapse H000001 --reason "工厂停产，再次失业"
     """
-    from kunnan.services.exits import relapse as relapse_household
+    from kunnan.services.exit import relapse as relapse_household
 
     day = parse_on(on)
     why = _text(reason, "--reason", required=True)
@@ -334,8 +334,8 @@ def list_(
     """
     import datetime as dt
 
-    from kunnan.services.exits import list_exits
-    from kunnan.services.orgs import find_org
+    from kunnan.services.exit import list_exits
+    from kunnan.store.orgs import find_org
     from kunnan.ui.output import render_rows
 
     chosen = parse_choice(ExitKind, kind, "--kind")

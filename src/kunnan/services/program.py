@@ -21,7 +21,7 @@ from kunnan.domain.enums import AdmissionLevel, OncePer
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
 from kunnan.models import Program, ProgramRule
 from kunnan.schemas.aid import RuleChange
-from kunnan.services import audit
+from kunnan.store import audit
 
 #: Where each admission level's standard is kept.
 LEVEL_COLUMNS: dict[AdmissionLevel, str] = {

@@ -40,11 +40,12 @@ from kunnan.domain.loans import (
 )
 from kunnan.models import AidEntry, Fund, Loan, LoanDefault, LoanRepayment, Member
 from kunnan.schemas.service_aid import LoanCreate, LoanDefaultCreate, RepaymentCreate
-from kunnan.services import audit, ledger
-from kunnan.services.aid import check_may_receive
-from kunnan.services.funds import check_can_take, check_open, lock_fund, resolve_fund
-from kunnan.services.households import resolve_household
-from kunnan.services.placements import member_or_head
+from kunnan.services import ledger
+from kunnan.services.aid.placement import member_or_head
+from kunnan.services.fund import check_can_take, check_open, lock_fund, resolve_fund
+from kunnan.store import audit
+from kunnan.store.households import resolve_household
+from kunnan.store.status import check_may_receive
 
 _CODE = re.compile(r"[Ll]([0-9０-９]{1,12})")
 

@@ -49,9 +49,9 @@ from kunnan.models import (
     TrainingEnrolment,
 )
 from kunnan.schemas.service_aid import CounselCreate, HousingCreate, LegalCreate
-from kunnan.services import audit
-from kunnan.services.aid import check_may_receive
-from kunnan.services.households import find_member, resolve_household
+from kunnan.store import audit
+from kunnan.store.households import find_member, resolve_household
+from kunnan.store.status import check_may_receive
 
 
 def _locked(session: Session, ref: str) -> Household:

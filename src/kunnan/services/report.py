@@ -50,10 +50,10 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.agreements import agreement_results
-from kunnan.services.orgs import within
-from kunnan.services.pairing import coverage as pairing_coverage
-from kunnan.services.status import statuses_on
+from kunnan.services.agreement import agreement_results
+from kunnan.services.pair import coverage as pairing_coverage
+from kunnan.store.orgs import within
+from kunnan.store.status import statuses_on
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,10 @@ from kunnan.domain.money import format_fen
 from kunnan.models import Household, JobPlacement, Member, TrainingEnrolment
 from kunnan.schemas.household import MemberUpdate
 from kunnan.schemas.service_aid import PlacementCreate
-from kunnan.services import audit
-from kunnan.services.aid import check_may_receive
-from kunnan.services.households import edit_member, find_member, head_of, resolve_household
+from kunnan.services.household.register import edit_member
+from kunnan.store import audit
+from kunnan.store.households import find_member, head_of, resolve_household
+from kunnan.store.status import check_may_receive
 
 
 def find_placement(session: Session, ref: str) -> JobPlacement:

@@ -57,19 +57,16 @@ from kunnan.schemas.household import (
     MemberUpdate,
     imported_household_problem,
 )
-from kunnan.services import audit
-from kunnan.services.households import (
+from kunnan.services.household.register import (
     add_member,
     edit_household,
     edit_member,
-    head_of,
     household_columns,
     member_columns,
     registered_elsewhere,
     status_history,
 )
 from kunnan.services.imports import Outcome, RowProblem, SeenInFile
-from kunnan.services.orgs import find_union
 from kunnan.sheets.columns import (
     Bound,
     CellProblem,
@@ -81,6 +78,9 @@ from kunnan.sheets.columns import (
     tidy,
 )
 from kunnan.sheets.read import SourceRow
+from kunnan.store import audit
+from kunnan.store.households import head_of
+from kunnan.store.orgs import find_union
 
 #: The column that groups rows into households; it is no field of a household.
 HOUSEHOLD_KEY = Column("household", "户编号", aliases=("户号", "家庭编号", "编号", "code"))

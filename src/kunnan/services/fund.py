@@ -33,8 +33,9 @@ from kunnan.domain.enums import EntryKind
 from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
 from kunnan.models import AidEntry, Fund, FundAssertion
 from kunnan.schemas.aid import BalanceAssertion, ContributionCreate, FundCreate
-from kunnan.services import audit, ledger
+from kunnan.services import ledger
 from kunnan.services.ledger import assertion_failure, fund_effect_sql
+from kunnan.store import audit
 
 _CODE = re.compile(r"[Ff]([0-9０-９]{1,12})")
 

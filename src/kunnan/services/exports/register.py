@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Relation, Sex
 from kunnan.models import Household, HouseholdCause, Member, Org
-from kunnan.services import audit
-from kunnan.services.household_file import COLUMN
-from kunnan.services.households import HouseholdFilter
-from kunnan.services.orgs import find_org, within
+from kunnan.services.household.register import HouseholdFilter
+from kunnan.services.imports.households import COLUMN
 from kunnan.sheets.columns import Column
+from kunnan.store import audit
+from kunnan.store.orgs import find_org, within
 
 PAGE = 1000
 

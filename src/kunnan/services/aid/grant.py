@@ -91,9 +91,8 @@ from kunnan.models import (
     StatusChange,
 )
 from kunnan.schemas.aid import GrantCreate, ReversalCreate
-from kunnan.services import audit, ledger
-from kunnan.services.exits import latest_exit
-from kunnan.services.funds import (
+from kunnan.services import ledger
+from kunnan.services.fund import (
     check_can_take,
     check_open,
     closed_on,
@@ -102,9 +101,9 @@ from kunnan.services.funds import (
     lock_fund,
     resolve_fund,
 )
-from kunnan.services.households import pick_member, resolve_household
-from kunnan.services.programs import find_program, to_rule
-from kunnan.services.status import status_on
+from kunnan.services.program import find_program, to_rule
+from kunnan.store import audit
+from kunnan.store.households import pick_member, resolve_household
 
 _ENTRY = re.compile(r"#?([0-9０-９]{1,18})")
 
@@ -133,30 +132,6 @@ def live_grants() -> ColumnElement[bool]:
         func.coalesce(AidEntry.reverses_seq, 0) == 0,
         ~select(reversal.seq).where(reversal.reverses_seq == AidEntry.seq).exists(),
     )
-
-
-def check_may_receive(
-    session: Session, household: Household, on: dt.date, *, what: str
-) -> HouseholdStatus:
-    """The household's status on ``on``, refusing aid dated before it was registered or after it
-    left the register (``domain.aid.receipt_refusal``). Grants, loans and every service follow
-    this one rule."""
-    standing = status_on(session, household, on) or HouseholdStatus(household.status)
-    left = None
-    if standing is HouseholdStatus.EXITED:
-        latest = latest_exit(session, household)
-        left = (latest.exited_on, latest.kind) if latest is not None else None
-    refusal = receipt_refusal(
-        household_code(household.id),
-        on,
-        what=what,
-        registered_on=household.registered_on,
-        status=standing,
-        left=left,
-    )
-    if refusal is not None:
-        raise RuleViolation(refusal)
-    return standing
 
 
 # Paying grants ------------------------------------------------------------------------------
@@ -712,7 +687,7 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
         check_can_take(
             session, fund, entry.amount_fen, on=data.on_date, what=f"reversing entry {entry.seq}"
         )
-    from kunnan.services.loans import link_reversal, loan_of_entry
+    from kunnan.services.aid.loan import link_reversal, loan_of_entry
 
     loan = loan_of_entry(session, entry)  # a loan or a repayment: refused or linked below
     reversal = ledger.append(

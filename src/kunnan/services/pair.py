@@ -48,11 +48,11 @@ from kunnan.domain.pairing import (
 )
 from kunnan.models import AuditEntry, Household, Member, Org, Pairing, PairVisit
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
-from kunnan.services import audit
-from kunnan.services.households import no_household
-from kunnan.services.orgs import UNION_KINDS, find_org, within
 from kunnan.services.policy import setting_value
-from kunnan.services.status import statuses_on
+from kunnan.store import audit
+from kunnan.store.households import no_household
+from kunnan.store.orgs import UNION_KINDS, find_org, within
+from kunnan.store.status import statuses_on
 
 VISIT_INTERVAL_SETTING = "pair_visit_days"
 

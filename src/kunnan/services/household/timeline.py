@@ -79,7 +79,7 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.casework import area_text
+from kunnan.services.aid.casework import area_text
 
 Part = str | Labelled
 

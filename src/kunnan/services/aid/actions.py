@@ -74,7 +74,7 @@ from kunnan.models import (
     TrainingEnrolment,
     TrainingProgress,
 )
-from kunnan.services.loans import outstanding_sql, repaid_sql, status_sql
+from kunnan.services.aid.loan import outstanding_sql, repaid_sql, status_sql
 
 #: The code each kind's records are addressed by (grants: their entry number).
 RECORD_CODE = {

@@ -19,8 +19,8 @@ from kunnan.models import (
     Member,
     Org,
 )
-from kunnan.services import audit
-from kunnan.services.orgs import find_org, within
+from kunnan.store import audit
+from kunnan.store.orgs import find_org, within
 
 
 def log_contact(

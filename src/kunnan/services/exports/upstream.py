@@ -34,8 +34,8 @@ from kunnan.domain.enums import (
     OrgKind,
 )
 from kunnan.models import AidEntry, Household, HouseholdExit, Org, Program
-from kunnan.services.orgs import within
-from kunnan.services.reports import Scope, status_on
+from kunnan.services.report import Scope, status_on
+from kunnan.store.orgs import within
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,15 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import OrgKind
-from kunnan.domain.errors import Conflict, NotFound, RuleViolation
+from kunnan.domain.errors import Conflict, RuleViolation
 from kunnan.models import Household, Org
 from kunnan.schemas.org import OrgCreate
-from kunnan.services import audit
+from kunnan.store import audit
+from kunnan.store.orgs import find_org, within
 
 #: Which kinds of organisation may sit directly under which.
 ALLOWED_PARENTS: dict[OrgKind, tuple[OrgKind, ...]] = {
@@ -23,30 +24,6 @@ ALLOWED_PARENTS: dict[OrgKind, tuple[OrgKind, ...]] = {
     OrgKind.GRASSROOTS: (OrgKind.CITY, OrgKind.COUNTY),
     OrgKind.UNIT: (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.GRASSROOTS),
 }
-UNION_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.GRASSROOTS)
-
-
-def find_org(session: Session, ref: str) -> Org:
-    """An organisation by its code or its exact name."""
-    ref = ref.strip()
-    org = session.scalars(select(Org).where(or_(Org.code == ref, Org.name == ref))).first()
-    if org is None:
-        raise NotFound(f"no organisation '{ref}'", hint="kunnan org list shows them")
-    return org
-
-
-def find_union(session: Session, ref: str) -> Org:
-    """An organisation that is a union (households belong to unions, not to units)."""
-    org = find_org(session, ref)
-    if OrgKind(org.kind) not in UNION_KINDS:
-        raise RuleViolation(f"'{org.name}' is a responsible unit, not a union")
-    return org
-
-
-def within(org: Org, column: ColumnElement[str] | None = None) -> ColumnElement[bool]:
-    """A condition selecting ``org`` and everything under it (by materialised path)."""
-    path = column if column is not None else Org.path
-    return path.startswith(org.path, autoescape=True)
 
 
 def add_org(session: Session, *, data: OrgCreate) -> Org:

@@ -22,9 +22,9 @@ from kunnan.domain.enums import HouseholdStatus, OrgKind, TargetMeasure, TargetR
 from kunnan.domain.errors import Conflict, InvalidInput
 from kunnan.models import Agreement, AidEntry, Household, Org, StatusChange
 from kunnan.schemas.pairing import AgreementCreate
-from kunnan.services import audit
-from kunnan.services.orgs import find_org, find_union, within
-from kunnan.services.pairing import coverage_of, tree_key
+from kunnan.services.pair import coverage_of, tree_key
+from kunnan.store import audit
+from kunnan.store.orgs import find_org, find_union, within
 
 #: Unions that sign agreements with the union above them.
 SIGNING_KINDS = (OrgKind.COUNTY, OrgKind.GRASSROOTS)
@@ -82,7 +82,7 @@ def add_agreement(session: Session, *, data: AgreementCreate, today: dt.date) ->
 
 def aid_entries() -> Select[int | None, dt.date]:
     """(household_id, aided_on) of every grant that stands: not a reversal, not reversed."""
-    from kunnan.services.aid import live_grants
+    from kunnan.services.aid.grant import live_grants
 
     return select(
         AidEntry.household_id.label("household_id"), AidEntry.on_date.label("aided_on")

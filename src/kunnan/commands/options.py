@@ -195,6 +195,18 @@ def whole_number(*, least: int | None = None, most: int | None = None) -> Callab
     return parse
 
 
+def yuan_or_zero(value: str | None, option: str) -> int:
+    """An amount option in yuan as fen (none given: 0), refused in one line naming the option."""
+    from kunnan.domain.money import MoneyError, parse_yuan
+
+    if value is None:
+        return 0
+    try:
+        return parse_yuan(value)
+    except MoneyError as error:
+        raise InvalidInput(f"{option}: {error}") from None
+
+
 def today() -> dt.date:
     return dt.date.today()
 

@@ -1,4 +1,5 @@
-"""A household's status over time: every change is kept, so reports can read any past day."""
+"""A household's standing: its status over time (every change is kept, so reports can read any
+past day), its latest exit, and whether it may receive aid or a service on a day."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from sqlalchemy import Select, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows
+from kunnan.domain.aid import receipt_refusal
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, HouseholdStatus
+from kunnan.domain.errors import RuleViolation
 from kunnan.domain.status import check_moves_forward
-from kunnan.models import Household, StatusChange
-from kunnan.services import audit
+from kunnan.models import Household, HouseholdExit, StatusChange
+from kunnan.store import audit
 
 
 def change_status(
@@ -162,3 +165,36 @@ def _status_query() -> Select[str]:
         .order_by(StatusChange.id.desc())
         .limit(1)
     )
+
+
+def latest_exit(session: Session, household: Household) -> HouseholdExit | None:
+    return session.scalars(
+        select(HouseholdExit)
+        .where(HouseholdExit.household_id == household.id)
+        .order_by(HouseholdExit.exited_on.desc(), HouseholdExit.id.desc())
+        .limit(1)
+    ).first()
+
+
+def check_may_receive(
+    session: Session, household: Household, on: dt.date, *, what: str
+) -> HouseholdStatus:
+    """The household's status on ``on``, refusing aid dated before it was registered or after it
+    left the register (``domain.aid.receipt_refusal``). Grants, loans and every service follow
+    this one rule."""
+    standing = status_on(session, household, on) or HouseholdStatus(household.status)
+    left = None
+    if standing is HouseholdStatus.EXITED:
+        latest = latest_exit(session, household)
+        left = (latest.exited_on, latest.kind) if latest is not None else None
+    refusal = receipt_refusal(
+        household_code(household.id),
+        on,
+        what=what,
+        registered_on=household.registered_on,
+        status=standing,
+        left=left,
+    )
+    if refusal is not None:
+        raise RuleViolation(refusal)
+    return standing

@@ -58,12 +58,12 @@ from kunnan.models import (
     Member,
     Objection,
 )
-from kunnan.services import audit
-from kunnan.services.households import no_household
-from kunnan.services.identification import CostFacts
-from kunnan.services.pairing import PairingEnd, end_many
+from kunnan.services.identify import CostFacts
+from kunnan.services.pair import PairingEnd, end_many
 from kunnan.services.policy import PolicyBook
-from kunnan.services.status import StatusPlan, change_many, change_status
+from kunnan.store import audit
+from kunnan.store.households import no_household
+from kunnan.store.status import StatusPlan, change_many, change_status, latest_exit
 
 
 @dataclass(frozen=True)
@@ -88,15 +88,6 @@ class ExitOutcome:
     exited_on: dt.date
     message: str
     followups: tuple[dt.date, ...] = ()
-
-
-def latest_exit(session: Session, household: Household) -> HouseholdExit | None:
-    return session.scalars(
-        select(HouseholdExit)
-        .where(HouseholdExit.household_id == household.id)
-        .order_by(HouseholdExit.exited_on.desc(), HouseholdExit.id.desc())
-        .limit(1)
-    ).first()
 
 
 def _table(model: Any) -> Table:
@@ -596,7 +587,7 @@ def list_exits(
 
     from kunnan.domain.enums import Relation
     from kunnan.models import Member, Org
-    from kunnan.services.orgs import within
+    from kunnan.store.orgs import within
 
     head = aliased(Member)
     next_due = (
