@@ -395,7 +395,7 @@ def test_a_household_is_not_registered_before_its_head_worker_was_born(baiyin: L
 def test_import_households_refuses_a_registration_before_the_heads_birth(
     baiyin: Ledger, tmp_path: Path, columns: str, cells: str, words: str
 ) -> None:
-    """Plain rows like these take the import's fast lane: it declines, and the models say why."""
+    """Plain rows like these take the import's plain reading: it declines, and the models say why."""
     file = tmp_path / "register.csv"
     file.write_text(
         f"relation,name,id_number,org,{columns}\n"

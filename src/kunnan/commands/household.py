@@ -13,6 +13,7 @@ from kunnan.commands.options import (
     OnOption,
     RevealOption,
     WhyOption,
+    check_something_given,
     ledger,
     parse_area,
     parse_choice,
@@ -544,8 +545,7 @@ def edit(
         "main_cause": cause,
         "secondary_causes": secondary or None,
     }
-    if all(value is None for value in given.values()):
-        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    check_something_given(given)
     data = validated(HouseholdUpdate, given)
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)
@@ -662,8 +662,7 @@ def member_edit(
         "admitted": admitted,
         "admitted_year": year,
     }
-    if all(value is None for value in given.values()):
-        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    check_something_given(given)
     data = validated(MemberUpdate, given)
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)

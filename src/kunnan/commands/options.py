@@ -18,6 +18,7 @@ from kunnan.domain.numerals import NumberError, parse_whole
 from kunnan.domain.text import (
     NOTE_MAX,
     TextError,
+    check_not_empty,
     clean_area_code,
     clean_required_text,
     clean_text,
@@ -164,11 +165,17 @@ def text_option(
         return None
     try:
         text = clean_text(value, field=option, max_length=max_length, allow_newlines=True)
+        if required:
+            check_not_empty(text, field=option)
     except TextError as error:
         raise InvalidInput(str(error)) from None
-    if required and not text:
-        raise InvalidInput(f"{option} must not be empty")
     return text
+
+
+def check_something_given(given: Mapping[str, Any]) -> None:
+    """InvalidInput for an edit given no option at all: it would change nothing."""
+    if all(value is None for value in given.values()):
+        raise InvalidInput("nothing to change: give at least one option (see --help)")
 
 
 def whole_number(*, least: int | None = None, most: int | None = None) -> Callable[[Any], int]:

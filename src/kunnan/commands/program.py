@@ -7,7 +7,14 @@ from typing import Annotated, Any
 
 import typer
 
-from kunnan.commands.options import FormatOption, ledger, parse_on, validated, view
+from kunnan.commands.options import (
+    FormatOption,
+    check_something_given,
+    ledger,
+    parse_on,
+    validated,
+    view,
+)
 from kunnan.domain.enums import Guarantee, OncePer
 from kunnan.domain.money import format_fen
 from kunnan.ui.columns import Column, machine_value
@@ -198,7 +205,6 @@ def set_(
         kunnan program set medical-aid --cap 30000 --from 2019-01-01
         kunnan program set golden-autumn --level undergraduate --standard 6000 --from 2019-09-01
     """
-    from kunnan.domain.errors import InvalidInput
     from kunnan.schemas.aid import RuleChange
     from kunnan.services.program import find_program, set_rule
 
@@ -212,8 +218,7 @@ def set_(
         "once_per": once_per,
         "excludes": excludes,
     }
-    if all(value is None for value in given.values()):
-        raise InvalidInput("nothing to change: give at least one option (see --help)")
+    check_something_given(given)
     change = validated(RuleChange, given)
     effective = parse_on(from_, option="--from", allow_future=True)
     with ledger(ctx, write=True) as session:

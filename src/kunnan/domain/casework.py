@@ -11,7 +11,10 @@ their tests agree on it:
 
 from __future__ import annotations
 
+import datetime as dt
+
 from kunnan.domain.enums import HousingStatus, LegalKind, LegalStatus, TrainingStage
+from kunnan.domain.errors import RuleViolation
 
 #: The training stages in order.
 STAGES: tuple[TrainingStage, ...] = tuple(TrainingStage)
@@ -68,3 +71,24 @@ def transition_refusal(
         return f"it is {current.value} ({current.zh}), which is final"
     choices = " or ".join(sorted(status.value for status in allowed))
     return f"it is {current.value} ({current.zh}); it can become {choices}, not {wanted.value}"
+
+
+def check_step(
+    case: str,
+    whose: str,
+    current: HousingStatus | LegalStatus,
+    wanted: HousingStatus | LegalStatus,
+    *,
+    since: dt.date,
+    on: dt.date,
+) -> None:
+    """RuleViolation when ``case`` (of the household ``whose`` names) cannot move from
+    ``current`` (reached on ``since``) to ``wanted`` on ``on``: housing and legal cases alike."""
+    refusal = transition_refusal(current, wanted)
+    if refusal is not None:
+        raise RuleViolation(f"{case} of {whose} cannot become {wanted.value}: {refusal}")
+    if on < since:
+        raise RuleViolation(
+            f"{case} last changed on {since.isoformat()}; "
+            f"a change dated {on.isoformat()} would go back in time"
+        )

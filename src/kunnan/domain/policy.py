@@ -1,7 +1,7 @@
 """Policy settings: the local rules a union may change, each with its default.
 
 The dibao line itself is per area and year (a policy line in the ledger);
-the settings here are the multipliers and limits DESIGN.md names. Values are
+the settings here are the multipliers and limits identification uses. Values are
 exact (Decimal or integer fen), never floats, and each change takes effect
 from a date so that earlier decisions are judged by the rule of their day.
 """

@@ -57,15 +57,25 @@ def clean_text(value: str, *, field: str, max_length: int, allow_newlines: bool 
             allow_newlines and char in "\n\t"
         ):
             raise TextError(f"{field} contains a control character ({ord(char):#06x})")
+    check_length(text, field=field, max_length=max_length)
+    return text
+
+
+def check_length(text: str, *, field: str, max_length: int) -> None:
+    """TextError when ``text`` is longer than ``max_length`` characters."""
     if len(text) > max_length:
         raise TextError(f"{field} is {len(text)} characters long; at most {max_length} are allowed")
-    return text
+
+
+def check_not_empty(text: str, *, field: str) -> None:
+    """TextError when ``text`` is empty."""
+    if not text:
+        raise TextError(f"{field} must not be empty")
 
 
 def clean_required_text(value: str, *, field: str, max_length: int) -> str:
     text = clean_text(value, field=field, max_length=max_length)
-    if not text:
-        raise TextError(f"{field} must not be empty")
+    check_not_empty(text, field=field)
     return text
 
 
@@ -82,10 +92,8 @@ def clean_name(value: str) -> str:
 def clean_code(value: str, *, field: str = "code") -> str:
     """A short handle typed on the command line: ASCII letters, digits, - and _."""
     code = value.strip()
-    if not code:
-        raise TextError(f"{field} must not be empty")
-    if len(code) > CODE_MAX:
-        raise TextError(f"{field} is {len(code)} characters long; at most {CODE_MAX} are allowed")
+    check_not_empty(code, field=field)
+    check_length(code, field=field, max_length=CODE_MAX)
     if not _CODE.fullmatch(code):
         raise TextError(f"{field} '{code}' may hold only ASCII letters, digits, - and _")
     return code

@@ -48,7 +48,6 @@ from kunnan.domain.exits import (
     judge_stable,
     parse_months,
 )
-from kunnan.domain.income import IncomeFacts, assess
 from kunnan.models import (
     AuditEntry,
     Followup,
@@ -58,7 +57,7 @@ from kunnan.models import (
     Member,
     Objection,
 )
-from kunnan.services.identify import CostFacts
+from kunnan.services.identify import CostFacts, income_test
 from kunnan.services.pair import PairingEnd, end_many
 from kunnan.services.policy import PolicyBook
 from kunnan.store import audit
@@ -202,44 +201,21 @@ class _Facts:
     ) -> tuple[dict[str, Any], Figures]:
         """A new income calculation on the exit day (三算, as ``identify calculate`` makes one):
         its row and its figures."""
-        policy = self.policy
-        line = policy.line(household.area_code, on.year)
         members, earned = self.members.get(household.id, (0, 0))
-        facts = IncomeFacts(
+        result, row = income_test(
+            self.policy,
+            household_id=household.id,
+            area_code=household.area_code,
             members=members,
             earned_fen=earned,
-            other_fen=costs.other_income_fen,
-            medical_costs_fen=costs.medical_costs_fen,
-            schooling_costs_fen=costs.schooling_costs_fen,
-            accident_costs_fen=costs.accident_costs_fen,
-            dibao_line_fen=line,
-            marginal_multiplier=Decimal(policy.value("marginal_multiplier", on)),
-            accident_multiplier=Decimal(policy.value("accident_multiplier", on)),
-            marginal_rigid_test=policy.value("marginal_rigid_test", on) == "on",
+            on=on,
+            costs=costs,
+            purpose="exit",
         )
-        result = assess(facts)
-        row = {
-            "household_id": household.id,
-            "case_id": None,
-            "calculated_on": on,
-            "purpose": "exit",
-            "members": facts.members,
-            "earned_fen": facts.earned_fen,
-            "other_income_fen": facts.other_fen,
-            "medical_costs_fen": facts.medical_costs_fen,
-            "schooling_costs_fen": facts.schooling_costs_fen,
-            "accident_costs_fen": facts.accident_costs_fen,
-            "area_code": household.area_code,
-            "year": on.year,
-            "dibao_line_fen": line,
-            "marginal_multiplier": str(facts.marginal_multiplier),
-            "accident_multiplier": str(facts.accident_multiplier),
-            "marginal_rigid_test": facts.marginal_rigid_test,
-            "per_capita_fen": result.per_capita_fen,
-            "proposed_category": result.category.value if result.category else None,
-        }
-        multiplier = Decimal(policy.value("exit_multiplier", on))
-        return row, Figures(on, facts.members, facts.income_fen, line, multiplier)
+        row["case_id"] = None
+        multiplier = Decimal(self.policy.value("exit_multiplier", on))
+        facts = result.facts
+        return row, Figures(on, facts.members, facts.income_fen, facts.dibao_line_fen, multiplier)
 
 
 def _judge(session: Session, facts: _Facts, plan: ExitPlan) -> _Exit:

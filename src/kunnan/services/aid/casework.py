@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 from kunnan.domain.casework import (
     HOUSING_START,
     LEGAL_START,
+    check_step,
     is_open,
-    transition_refusal,
 )
 from kunnan.domain.codes import (
     code_number,
@@ -57,14 +57,6 @@ from kunnan.store.status import check_may_receive
 def _locked(session: Session, ref: str) -> Household:
     household = resolve_household(session, ref, lock=True)
     return household
-
-
-def _check_forward(what: str, latest_on: dt.date, on: dt.date) -> None:
-    if on < latest_on:
-        raise RuleViolation(
-            f"{what} last changed on {latest_on.isoformat()}; "
-            f"a change dated {on.isoformat()} would go back in time"
-        )
 
 
 # Housing -----------------------------------------------------------------------
@@ -127,13 +119,14 @@ def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
         session.flush()
     else:
         current, since = housing_status(session, case)
-        refusal = transition_refusal(current, data.status)
-        if refusal is not None:
-            raise RuleViolation(
-                f"housing case {housing_code(case.id)} of {code} ({data.kind.value}) cannot become "
-                f"{data.status.value}: {refusal}"
-            )
-        _check_forward(f"housing case {housing_code(case.id)}", since, on)
+        check_step(
+            f"housing case {housing_code(case.id)}",
+            f"{code} ({data.kind.value})",
+            current,
+            data.status,
+            since=since,
+            on=on,
+        )
     session.add(
         HousingStatusChange(
             case_id=case.id,
@@ -232,13 +225,14 @@ def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
     else:
         case = _legal_case(session, household, data)
         current, since = legal_status(session, case)
-        refusal = transition_refusal(current, data.status)
-        if refusal is not None:
-            raise RuleViolation(
-                f"legal case {legal_code(case.id)} of {household_code(household.id)} cannot "
-                f"become {data.status.value}: {refusal}"
-            )
-        _check_forward(f"legal case {legal_code(case.id)}", since, on)
+        check_step(
+            f"legal case {legal_code(case.id)}",
+            household_code(household.id),
+            current,
+            data.status,
+            since=since,
+            on=on,
+        )
     session.add(
         LegalStatusChange(
             case_id=case.id,
