@@ -30,7 +30,6 @@ from kunnan.domain.enums import (
     PlacementChannel,
     Step,
     Trade,
-    TrainingStage,
 )
 from kunnan.domain.shares import largest_remainder
 from kunnan.models import (
@@ -48,10 +47,10 @@ from kunnan.models import (
     StatusChange,
     TrainingClass,
     TrainingEnrolment,
-    TrainingProgress,
 )
 from kunnan.services.agreement import agreement_results
 from kunnan.services.pair import coverage as pairing_coverage
+from kunnan.services.training import stage_flags
 from kunnan.store.orgs import within
 from kunnan.store.status import statuses_on
 
@@ -466,24 +465,7 @@ def training(
             .where(Household.id == TrainingEnrolment.household_id, within(scope.org))
             .exists()
         )
-    reached = (
-        select(
-            TrainingProgress.enrolment_id.label("enrolment_id"),
-            *(
-                func.max(case((TrainingProgress.stage == stage.value, 1), else_=0)).label(
-                    stage.value
-                )
-                for stage in (
-                    TrainingStage.COMPLETED,
-                    TrainingStage.CERTIFIED,
-                    TrainingStage.EMPLOYED,
-                )
-            ),
-        )
-        .where(TrainingProgress.on_date <= scope.as_of)
-        .group_by(TrainingProgress.enrolment_id)
-        .subquery()
-    )
+    reached = stage_flags(scope.as_of)
     stages = ("completed", "certified", "employed")
     trainees_by = {
         (int(class_year), trade): [int(n or 0) for n in numbers]

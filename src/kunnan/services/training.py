@@ -624,25 +624,23 @@ class FunnelRow:
     employed: int
 
 
-def _stage_flags() -> Any:
-    """Per enrolment: 1 for each stage reached after enrolment (one row per enrolment)."""
-    return (
-        select(
-            TrainingProgress.enrolment_id.label("enrolment_id"),
-            *(
-                func.max(case((TrainingProgress.stage == stage.value, 1), else_=0)).label(
-                    stage.value
-                )
-                for stage in (
-                    TrainingStage.COMPLETED,
-                    TrainingStage.CERTIFIED,
-                    TrainingStage.EMPLOYED,
-                )
-            ),
-        )
-        .group_by(TrainingProgress.enrolment_id)
-        .subquery()
+#: The stages a trainee reaches after enrolment, in order, as the funnel counts them.
+FUNNEL_STAGES = (TrainingStage.COMPLETED, TrainingStage.CERTIFIED, TrainingStage.EMPLOYED)
+
+
+def stage_flags(as_of: dt.date | None = None) -> Any:
+    """Per enrolment: 1 for each stage reached after enrolment (by ``as_of``, when given),
+    one row per enrolment: the funnel and the training report count the same way."""
+    query = select(
+        TrainingProgress.enrolment_id.label("enrolment_id"),
+        *(
+            func.max(case((TrainingProgress.stage == stage.value, 1), else_=0)).label(stage.value)
+            for stage in FUNNEL_STAGES
+        ),
     )
+    if as_of is not None:
+        query = query.where(TrainingProgress.on_date <= as_of)
+    return query.group_by(TrainingProgress.enrolment_id).subquery()
 
 
 def _filtered(query: Select[*tuple[Any, ...]], where: TrainingFilter) -> Select[*tuple[Any, ...]]:
@@ -661,7 +659,7 @@ def funnel(
     """enrolled → completed → certified → employed, per class, trade or year, and in all (SQL)."""
     if by not in FUNNEL_BY:
         raise InvalidInput(f"--by must be {', '.join(FUNNEL_BY)}, not '{by}'")
-    flags = _stage_flags()
+    flags = stage_flags()
     counts = (
         func.count(func.distinct(TrainingClass.id)),
         func.count(TrainingEnrolment.id),

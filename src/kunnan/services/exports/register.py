@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Relation, Sex
 from kunnan.models import Household, HouseholdCause, Member, Org
-from kunnan.services.household.register import HouseholdFilter
+from kunnan.services.household.register import HouseholdFilter, filter_conditions
 from kunnan.services.imports.households import COLUMN
 from kunnan.sheets.columns import Column
 from kunnan.store import audit
-from kunnan.store.orgs import find_org, within
 
 PAGE = 1000
 
@@ -51,24 +50,11 @@ class HouseholdRecord:
     members: list[dict[str, Any]]
 
 
-def _conditions(session: Session, where: HouseholdFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
-    if where.status is not None:
-        conditions.append(Household.status == where.status.value)
-    if where.category is not None:
-        conditions.append(Household.category == where.category.value)
-    if where.area_code is not None:
-        conditions.append(Household.area_code == where.area_code)
-    if where.org is not None:
-        conditions.append(within(find_org(session, where.org)))
-    return conditions
-
-
 def households_for_export(
     session: Session, *, where: HouseholdFilter, page: int = PAGE
 ) -> Iterator[HouseholdRecord]:
     """Every matching household with its members (head first), oldest first."""
-    conditions = _conditions(session, where)
+    conditions = filter_conditions(session, where)
     last = 0
     while True:
         query = (

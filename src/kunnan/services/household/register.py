@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -473,10 +473,9 @@ class HouseholdFilter:
     limit: int | None = None
 
 
-def list_households(session: Session, *, where: HouseholdFilter) -> tuple[list[HouseholdRow], int]:
-    """The matching households (up to ``limit``) and how many match in all."""
-    query = _rows_query()
-    conditions = []
+def filter_conditions(session: Session, where: HouseholdFilter) -> list[ColumnElement[bool]]:
+    """The conditions a household filter sets, for lists and exports alike."""
+    conditions: list[ColumnElement[bool]] = []
     if where.status is not None:
         conditions.append(Household.status == where.status.value)
     if where.category is not None:
@@ -485,6 +484,13 @@ def list_households(session: Session, *, where: HouseholdFilter) -> tuple[list[H
         conditions.append(Household.area_code == where.area_code)
     if where.org is not None:
         conditions.append(within(find_org(session, where.org)))
+    return conditions
+
+
+def list_households(session: Session, *, where: HouseholdFilter) -> tuple[list[HouseholdRow], int]:
+    """The matching households (up to ``limit``) and how many match in all."""
+    query = _rows_query()
+    conditions = filter_conditions(session, where)
     for condition in conditions:
         query = query.where(condition)
     total_query = select(func.count(Household.id)).join(Org, Org.id == Household.org_id)
