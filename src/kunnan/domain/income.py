@@ -97,44 +97,41 @@ def assess(facts: IncomeFacts) -> Assessment:
     return Assessment(facts=facts, category=category, lines=tuple(lines))
 
 
-def _marginal(facts: IncomeFacts, lines: list[str]) -> Category | None:
+def _within_multiple(name: str, multiplier: Decimal, facts: IncomeFacts, lines: list[str]) -> bool:
+    """Per-capita income at most ``multiplier`` times the dibao line (the line it writes)."""
     members, income, line = facts.members, facts.income_fen, facts.dibao_line_fen
-    bound = facts.marginal_multiplier * line * members
-    limit = _times(facts.marginal_multiplier, line)
-    within = income <= bound
-    shown = _yuan(per_capita(income, members))
+    within = income <= multiplier * line * members
     lines.append(
-        f"marginal: {shown} ≤ {facts.marginal_multiplier} × {_yuan(line)} = {_yuan(limit)}: "
-        + ("yes" if within else "no")
+        f"{name}: {_yuan(per_capita(income, members))} ≤ {multiplier} × {_yuan(line)} = "
+        f"{_yuan(_times(multiplier, line))}: " + ("yes" if within else "no")
     )
+    return within
+
+
+def _left_within_line(name: str, costs_fen: int, facts: IncomeFacts, lines: list[str]) -> bool:
+    """Per-capita income less ``costs_fen`` at most the dibao line (the line it writes)."""
+    members, income, line = facts.members, facts.income_fen, facts.dibao_line_fen
+    left = income - costs_fen
+    within = left <= line * members
+    lines.append(
+        f"{name}: ({_yuan(income)} − {_yuan(costs_fen)}) ÷ {members}"
+        f" = {_yuan(per_capita(left, members))} ≤ {_yuan(line)}: " + ("yes" if within else "no")
+    )
+    return within
+
+
+def _marginal(facts: IncomeFacts, lines: list[str]) -> Category | None:
+    within = _within_multiple("marginal", facts.marginal_multiplier, facts, lines)
     if within and facts.marginal_rigid_test:
-        left = income - facts.rigid_costs_fen
-        rigid_ok = left <= line * members
-        lines.append(
-            f"marginal rigid-expenditure test: ({_yuan(income)} − {_yuan(facts.rigid_costs_fen)})"
-            f" ÷ {members} = {_yuan(per_capita(left, members))} ≤ {_yuan(line)}: "
-            + ("yes" if rigid_ok else "no")
+        within = _left_within_line(
+            "marginal rigid-expenditure test", facts.rigid_costs_fen, facts, lines
         )
-        within = rigid_ok
     return Category.MARGINAL if within else None
 
 
 def _accident(facts: IncomeFacts, lines: list[str]) -> Category | None:
-    members, income, line = facts.members, facts.income_fen, facts.dibao_line_fen
-    bound = facts.accident_multiplier * line * members
-    limit = _times(facts.accident_multiplier, line)
-    within = income <= bound
-    shown = _yuan(per_capita(income, members))
-    lines.append(
-        f"accident: {shown} ≤ {facts.accident_multiplier} × {_yuan(line)} = {_yuan(limit)}: "
-        + ("yes" if within else "no")
-    )
-    if not within:
+    if not _within_multiple("accident", facts.accident_multiplier, facts, lines):
         return None
-    left = income - facts.accident_costs_fen
-    costs_ok = left <= line * members
-    lines.append(
-        f"accident costs test: ({_yuan(income)} − {_yuan(facts.accident_costs_fen)}) ÷ {members}"
-        f" = {_yuan(per_capita(left, members))} ≤ {_yuan(line)}: " + ("yes" if costs_ok else "no")
-    )
-    return Category.ACCIDENT if costs_ok else None
+    if not _left_within_line("accident costs test", facts.accident_costs_fen, facts, lines):
+        return None
+    return Category.ACCIDENT
