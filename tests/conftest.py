@@ -5,6 +5,9 @@ time on a fresh database copied from a template migrated to head at the
 start of the session. Without KUNNAN_TEST_PG the PostgreSQL pass is skipped
 with a line in the report header and the summary; with
 KUNNAN_TEST_PG_REQUIRED=1 a missing or unreachable server fails the run.
+The browser tests (the HTML report in Chromium) take the ``browser`` fixture:
+without Chromium they are skipped with a line likewise, and with
+KUNNAN_TEST_BROWSER_REQUIRED=1 a missing Chromium fails the run.
 """
 
 from __future__ import annotations
@@ -34,16 +37,20 @@ PG_URL = os.environ.get("KUNNAN_TEST_PG", "").strip()
 PG_REQUIRED = os.environ.get("KUNNAN_TEST_PG_REQUIRED") == "1"
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 SKIP_LINE = "PostgreSQL pass: skipped (set KUNNAN_TEST_PG=postgresql://user@host:port/db to run it)"
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_REQUIRED = os.environ.get("KUNNAN_TEST_BROWSER_REQUIRED") == "1"
+BROWSER_SKIP_LINE = "browser pass: skipped (install Chromium, Debian package chromium, to run it)"
 _counter = itertools.count()
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    if PG_URL:
-        return f"PostgreSQL pass: on ({pg_admin_url(PG_URL).split('@')[-1]})"
-    return SKIP_LINE
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    pg = f"PostgreSQL pass: on ({pg_admin_url(PG_URL).split('@')[-1]})" if PG_URL else SKIP_LINE
+    return [pg, f"browser pass: on ({BROWSER})" if BROWSER else BROWSER_SKIP_LINE]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if BROWSER_REQUIRED and not BROWSER:
+        pytest.exit("KUNNAN_TEST_BROWSER_REQUIRED=1 but Chromium is not installed", returncode=3)
     if PG_REQUIRED and not PG_URL:
         pytest.exit("KUNNAN_TEST_PG_REQUIRED=1 but KUNNAN_TEST_PG is not set", returncode=3)
     if PG_URL:
@@ -59,6 +66,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if not PG_URL:
         terminalreporter.write_line(SKIP_LINE, yellow=True)
+    if not BROWSER:
+        terminalreporter.write_line(BROWSER_SKIP_LINE, yellow=True)
+
+
+@pytest.fixture
+def browser() -> str:
+    """The Chromium to run a page in; without one the test is skipped (see the module doc)."""
+    if not BROWSER:
+        pytest.skip(BROWSER_SKIP_LINE)
+    return BROWSER
 
 
 @dataclass

@@ -109,7 +109,9 @@ def test_the_dashboard_gathers_the_headline_figures(helped: Ledger) -> None:
         assert text in table
 
 
-def test_the_html_page_renders_in_a_real_browser(helped: Ledger, tmp_path: Path) -> None:
+def test_the_html_page_renders_in_a_real_browser(
+    helped: Ledger, tmp_path: Path, browser: str
+) -> None:
     page = tmp_path / "dashboard.html"
     helped.ok(
         "--lang",
@@ -125,10 +127,7 @@ def test_the_html_page_renders_in_a_real_browser(helped: Ledger, tmp_path: Path)
     )
     text = page.read_text(encoding="utf-8")
     assert "<script" not in text and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, (
-        "Chromium is needed for this test (Debian package chromium; .ci/run installs it)"
-    )
+    chromium = browser
     flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
              "--disable-component-update", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}"]  # fmt: skip
     dom = subprocess.run([chromium, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True,
