@@ -174,7 +174,7 @@ class KunnanGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
-        argv = list(sys.argv[1:] if args is None else args)
+        argv = hoist_language(list(sys.argv[1:] if args is None else args))
         debug = "--debug" in argv
         try:
             code = super().main(
@@ -203,6 +203,29 @@ class KunnanGroup(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def hoist_language(argv: list[str]) -> list[str]:
+    """The arguments with ``--lang`` moved to the front, so that it may be given anywhere on
+    the command line (``kunnan household show H000166 --lang zh``); ``--`` ends the search."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(argv):
+        word = argv[index]
+        if word == "--":
+            rest.extend(argv[index:])
+            break
+        if word == "--lang" and index + 1 < len(argv):
+            front.extend(argv[index : index + 2])
+            index += 2
+            continue
+        if word.startswith("--lang="):
+            front.append(word)
+        else:
+            rest.append(word)
+        index += 1
+    return front + rest
 
 
 def _unexpected(error: Exception, *, debug: bool) -> int:
@@ -266,7 +289,9 @@ def root(
     lang: Annotated[
         str | None,
         typer.Option(
-            "--lang", envvar="KUNNAN_LANG", help="Language of headers and labels: en or zh."
+            "--lang",
+            envvar="KUNNAN_LANG",
+            help="Language of headers and labels: en or zh (may also follow the command).",
         ),
     ] = None,
     operator: Annotated[

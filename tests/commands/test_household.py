@@ -223,3 +223,15 @@ def test_giving_a_floor_area_it_already_has_changes_nothing(baiyin: Ledger) -> N
     assert result.stderr.strip() == f"{code}: nothing changed"
     edits = baiyin.ok("audit", "list", "--command", "edit", "-f", "json").json()
     assert edits == []
+
+
+def test_lang_may_be_given_before_or_after_the_command(baiyin: Ledger) -> None:
+    code = add_household(baiyin, "--on", "2018-03-01")
+    before = baiyin.ok("--lang", "zh", "household", "show", code).stdout
+    after = baiyin.ok("household", "show", code, "--lang", "zh").stdout
+    joined = baiyin.ok("household", "show", code, "--lang=zh").stdout
+    english = baiyin.ok("household", "show", code).stdout
+    assert before == after == joined
+    assert "候选" in after and "候选" not in english
+    # after --, --lang is an argument like any other: no household has that code
+    assert "--lang" in baiyin.fails("household", "show", "--", "--lang", code=4).stderr
