@@ -32,7 +32,6 @@ its fund. On SQLite the write transaction holds the database's lock.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from collections import defaultdict
@@ -78,6 +77,7 @@ from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refus
 from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
 from kunnan.domain.errors import NotFound, RuleViolation
+from kunnan.domain.status import status_on
 from kunnan.models import (
     AidEntry,
     AuditEntry,
@@ -201,8 +201,7 @@ class _Household:
 
     def status_on(self, day: dt.date) -> HouseholdStatus:
         """Its status on ``day``: its latest change up to then (its status now without one)."""
-        index = bisect.bisect_right([changed for changed, _ in self.history], day)
-        return HouseholdStatus(self.history[index - 1][1]) if index else self.status
+        return status_on(self.history, day) or self.status
 
     def count(self, earlier: Earlier, *, year: int, member_id: int | None) -> None:
         """A live grant, as the rules count it (the first of a year is the one they cite)."""
