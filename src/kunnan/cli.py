@@ -25,13 +25,15 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from kunnan import __version__
+from kunnan import __version__, i18n
 from kunnan.domain.errors import (
     INTERNAL_EXIT_CODE,
     INTERRUPTED_EXIT_CODE,
     USAGE_EXIT_CODE,
+    InvalidInput,
     KunnanError,
 )
+from kunnan.i18n import _
 from kunnan.ui.console import error_line
 
 
@@ -177,6 +179,7 @@ class KunnanGroup(TyperGroup):
         argv = hoist_language(list(sys.argv[1:] if args is None else args))
         debug = "--debug" in argv
         try:
+            speak(argv)
             code = super().main(
                 argv,
                 prog_name=prog_name or "kunnan",
@@ -203,6 +206,26 @@ class KunnanGroup(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def speak(argv: Sequence[str]) -> None:
+    """Choose this command's language before anything is shown, its help included:
+    ``--lang`` (hoisted to the front), else ``KUNNAN_LANG``, else the locale."""
+    given: str | None = None
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and index + 1 < len(argv):
+            given = argv[index + 1]
+        elif word.startswith("--lang="):
+            given = word.removeprefix("--lang=")
+    i18n.use("en")
+    try:
+        i18n.use(i18n.choose(given))
+    except i18n.UnknownLanguage as error:
+        raise InvalidInput(
+            _("--lang must be en or zh, not '{given}'", given=error.args[0])
+        ) from None
 
 
 def hoist_language(argv: list[str]) -> list[str]:
@@ -323,7 +346,8 @@ def root(
     """
     from kunnan.commands.options import make_state
 
-    ctx.obj = make_state(db_, lang, operator, debug)
+    del lang  # chosen before the command line was read: kunnan.cli.speak
+    ctx.obj = make_state(db_, operator, debug)
 
 
 # A new sub-app is registered in COMMANDS above, not with app.add_typer.

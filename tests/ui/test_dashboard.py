@@ -11,8 +11,8 @@ from kunnan.ui.html import dashboard_page
 from kunnan.ui.output import OutputFormat, View
 from kunnan.ui.reports import Chart
 
-CATEGORY = Column("category", "Category", "困难类别", "enum", Category)
-HOUSEHOLDS = Column("households", "Households", "户数", "int")
+CATEGORY = Column("category", "Category", "enum", Category, context="category")
+HOUSEHOLDS = Column("households", "Households", "int")
 ROWS = [
     {"category": "dibao", "households": 435},
     {"category": "marginal", "households": 2461},

@@ -15,14 +15,14 @@ from kunnan.ui.output import OutputFormat
 app = typer.Typer(help="The audit log of every change.", no_args_is_help=True)
 
 AUDIT_FIELDS = (
-    Column("id", "#", "序号", "int"),
-    Column("at", "When", "时间", "datetime"),
-    Column("operator", "Operator", "操作人"),
-    Column("command", "Command", "命令"),
-    Column("action", "Action", "动作"),
-    Column("entity", "Record", "对象"),
-    Column("entity_ref", "Ref", "编号"),
-    Column("changes", "Changes", "内容", "json"),
+    Column("id", "#", "int"),
+    Column("at", "When", "datetime"),
+    Column("operator", "Operator"),
+    Column("command", "Command"),
+    Column("action", "Action"),
+    Column("entity", "Record", context="entity"),
+    Column("entity_ref", "Ref", context="entity_ref"),
+    Column("changes", "Changes", "json"),
 )
 
 

@@ -26,13 +26,13 @@ from kunnan.ui.output import OutputFormat
 app = typer.Typer(help="Compare outside data with the register (数据比对).", no_args_is_help=True)
 
 FINDING_FIELDS = (
-    Column("kind", "Finding", "问题", "enum", CivilFinding),
-    Column("row", "Row", "行", "int"),
-    Column("household", "Household", "户编号", min_width=7),
-    Column("id_number", "ID number", "身份证号", "id_number"),
-    Column("list_name", "Name on list", "名单姓名", min_width=6),
-    Column("register_name", "Name in register", "登记姓名", min_width=6),
-    Column("detail", "Detail", "说明"),
+    Column("kind", "Finding", "enum", CivilFinding),
+    Column("row", "Row", "int"),
+    Column("household", "Household", min_width=7),
+    Column("id_number", "ID number", "id_number"),
+    Column("list_name", "Name on list", min_width=6),
+    Column("register_name", "Name in register", min_width=6),
+    Column("detail", "Detail"),
 )
 
 

@@ -91,9 +91,9 @@ def check(ctx: typer.Context) -> None:
 
 
 PROBLEM_FIELDS = (
-    Column("check", "Check", "检查项"),
-    Column("ref", "Record", "对象"),
-    Column("message", "Problem", "问题"),
+    Column("check", "Check"),
+    Column("ref", "Record", context="ref"),
+    Column("message", "Problem"),
 )
 
 

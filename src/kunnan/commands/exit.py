@@ -289,13 +289,13 @@ EXIT_FIELDS = (
     HOUSEHOLD_CODE,
     HEAD_NAME,
     UNION,
-    Column("archive_no", "Archive no.", "档案号"),
+    Column("archive_no", "Archive no."),
     CATEGORY,
-    Column("kind", "Exit", "退出方式", "enum", ExitKind),
-    Column("exited_on", "Exited", "退出日期", "date"),
-    Column("reason", "Reason", "原因"),
-    Column("next_followup_on", "Next follow-up", "下次回访", "date"),
-    Column("relapsed_on", "Relapsed", "返困日期", "date"),
+    Column("kind", "Exit", "enum", ExitKind),
+    Column("exited_on", "Exited", "date"),
+    Column("reason", "Reason", context="reason"),
+    Column("next_followup_on", "Next follow-up", "date"),
+    Column("relapsed_on", "Relapsed", "date"),
 )
 
 

@@ -30,34 +30,34 @@ app = typer.Typer(
 FundArg = Annotated[str, typer.Argument(help="Fund: its code (F001) or its exact name.")]
 
 FUND_FIELDS = (
-    Column("code", "Code", "编号"),
-    Column("name", "Fund", "资金名称", min_width=8),
-    Column("source", "Source", "资金来源", "enum", FundSource),
-    Column("year", "Year", "年度", "int"),
-    Column("budget_fen", "Budget", "预算", "money"),
-    Column("contributed_fen", "Contributed", "拨入", "money"),
-    Column("granted_fen", "Granted", "发放", "money"),
-    Column("lent_fen", "Lent", "借出", "money"),
-    Column("repaid_fen", "Repaid", "归还", "money"),
-    Column("balance_fen", "Balance", "余额", "money"),
+    Column("code", "Code", context="code"),
+    Column("name", "Fund", min_width=8, context="name"),
+    Column("source", "Source", "enum", FundSource),
+    Column("year", "Year", "int"),
+    Column("budget_fen", "Budget", "money"),
+    Column("contributed_fen", "Contributed", "money"),
+    Column("granted_fen", "Granted", "money"),
+    Column("lent_fen", "Lent", "money", context="lent_fen"),
+    Column("repaid_fen", "Repaid", "money", context="repaid_fen"),
+    Column("balance_fen", "Balance", "money"),
 )
 ENTRY_FIELDS = (
-    Column("seq", "Entry", "流水号", "int"),
-    Column("on_date", "Date", "日期", "date"),
-    Column("kind", "Kind", "类型", "enum", EntryKind),
+    Column("seq", "Entry", "int"),
+    Column("on_date", "Date", "date"),
+    Column("kind", "Kind", "enum", EntryKind),
     HOUSEHOLD,
-    Column("program", "Programme", "项目"),
-    Column("counterparty", "From", "来源"),
-    Column("ref", "Ref", "凭证号"),
-    Column("reverses_seq", "Reverses", "冲正", "int"),
-    Column("amount_fen", "Amount", "金额", "money"),
-    Column("effect_fen", "Fund +/-", "资金增减", "money"),
+    Column("program", "Programme"),
+    Column("counterparty", "From"),
+    Column("ref", "Ref"),
+    Column("reverses_seq", "Reverses", "int"),
+    Column("amount_fen", "Amount", "money"),
+    Column("effect_fen", "Fund +/-", "money"),
 )
 ASSERTION_FIELDS = (
-    Column("on_date", "At the end of", "截至", "date"),
-    Column("balance_fen", "Balance", "余额", "money"),
-    Column("operator", "Operator", "操作人"),
-    Column("recorded_at", "Recorded", "记录时间", "datetime"),
+    Column("on_date", "At the end of", "date"),
+    Column("balance_fen", "Balance", "money"),
+    Column("operator", "Operator"),
+    Column("recorded_at", "Recorded", "datetime"),
 )
 
 

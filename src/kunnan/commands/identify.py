@@ -806,22 +806,22 @@ def describe_step(step: str, details: dict[str, Any], lang: str) -> str:
 
 
 STEP_FIELDS = (
-    Column("round", "Round", "轮次", "int"),
-    Column("step", "Step", "步骤", "enum", Step),
-    Column("done_on", "Date", "日期", "date"),
-    Column("operators", "By", "经办人"),
-    Column("details", "Details", "内容", "json"),
-    Column("note", "Note", "备注"),
+    Column("round", "Round", "int"),
+    Column("step", "Step", "enum", Step),
+    Column("done_on", "Date", "date"),
+    Column("operators", "By"),
+    Column("details", "Details", "json"),
+    Column("note", "Note"),
 )
 OBJECTION_FIELDS = (
-    Column("id", "#", "编号", "int"),
-    Column("round", "Round", "轮次", "int"),
-    Column("filed_on", "Filed", "提出日期", "date"),
-    Column("filed_by", "By", "提出人"),
-    Column("text", "Objection", "异议内容"),
-    Column("status", "Status", "状态", "enum", ObjectionStatus),
-    Column("settled_on", "Settled", "处理日期", "date"),
-    Column("settlement", "Settlement", "处理意见"),
+    Column("id", "#", "int", context="id"),
+    Column("round", "Round", "int"),
+    Column("filed_on", "Filed", "date"),
+    Column("filed_by", "By", context="filed_by"),
+    Column("text", "Objection"),
+    Column("status", "Status", "enum", ObjectionStatus),
+    Column("settled_on", "Settled", "date"),
+    Column("settlement", "Settlement"),
 )
 
 
@@ -859,7 +859,7 @@ def status(
                 "archive_no": case.archive_no,
                 "due": case.due,
                 "rounds": [
-                    {k: machine_value(Column(k, k, k), v, reveal=False) for k, v in r.items()}
+                    {k: machine_value(Column(k, k), v, reveal=False) for k, v in r.items()}
                     for r in case.rounds
                 ],
                 "steps": [

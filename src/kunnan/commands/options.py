@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from kunnan import i18n
 from kunnan.domain.dates import DateError, not_in_future, parse_date
 from kunnan.domain.enums import Labelled
 from kunnan.domain.errors import InvalidInput
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
     from kunnan.db.location import Location
     from kunnan.files import OutputFile
 
-LANGS = ("en", "zh")
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,15 @@ class AppState:
         return resolve(self.db)
 
 
-def make_state(db: str | None, lang: str | None, operator: str | None, debug: bool) -> AppState:
-    chosen = (lang or "en").strip().lower()
-    if chosen not in LANGS:
-        raise InvalidInput(f"--lang must be en or zh, not '{lang}'")
+def make_state(db: str | None, operator: str | None, debug: bool) -> AppState:
+    """The root options; the language was chosen before the command line was read
+    (``kunnan.cli.speak``), so that help and usage errors speak it too."""
     who = operator if operator else _os_user()
     try:
         who = clean_required_text(who, field="operator", max_length=64)
     except TextError as error:
         raise InvalidInput(f"--operator: {error}") from None
-    return AppState(db=db, lang=chosen, operator=who, debug=debug)
+    return AppState(db=db, lang=i18n.current(), operator=who, debug=debug)
 
 
 def _os_user() -> str:

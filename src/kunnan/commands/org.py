@@ -16,12 +16,12 @@ from kunnan.ui.output import OutputFormat
 app = typer.Typer(help="Unions and responsible units.", no_args_is_help=True)
 
 ORG_FIELDS = (
-    Column("code", "Code", "代码"),
-    Column("name", "Name", "名称"),
-    Column("kind", "Kind", "类型", "enum", OrgKind),
-    Column("parent_code", "Parent", "上级"),
-    Column("area_code", "Area", "地区"),
-    Column("households", "Households", "户数", "int"),
+    Column("code", "Code"),
+    Column("name", "Name"),
+    Column("kind", "Kind", "enum", OrgKind),
+    Column("parent_code", "Parent"),
+    Column("area_code", "Area"),
+    Column("households", "Households", "int"),
 )
 
 
@@ -111,8 +111,8 @@ def show(
     shown = view(ctx, output)
     fields = (
         *ORG_FIELDS,
-        Column("parent_name", "Parent name", "上级名称"),
-        Column("households_in_subtree", "Households incl. below", "含下级户数", "int"),
+        Column("parent_name", "Parent name"),
+        Column("households_in_subtree", "Households incl. below", "int"),
     )
     record = dataclasses.asdict(detail.org) | {
         "parent_name": detail.parent_name,

@@ -47,44 +47,44 @@ PhoneOpt = Annotated[str, typer.Option("--phone", help="The contact person's mob
 
 PAIRING_FIELDS = (
     HOUSEHOLD_CODE,
-    Column("archive_no", "Archive no.", "档案号", in_table=False),
+    Column("archive_no", "Archive no.", in_table=False),
     HEAD_NAME,
     UNION,
-    Column("unit", "Unit", "责任单位", min_width=8),
-    Column("unit_code", "Unit code", "责任单位代码", in_table=False),
-    Column("contact", "Contact", "联系人", min_width=6),
-    Column("contact_phone", "Contact phone", "联系电话", "phone"),
-    Column("status", "Status", "状态", "enum", PairingStatus, in_table=False),
-    Column("started_on", "Paired since", "结对日期", "date"),
-    Column("ended_on", "Ended", "结束日期", "date", in_table=False),
-    Column("end_reason", "Why it ended", "结束原因", in_table=False),
-    Column("visits", "Visits", "走访次数", "int"),
-    Column("last_visit_on", "Last visit", "最近走访", "date"),
-    Column("next_visit_due", "Next visit by", "下次走访期限", "date"),
-    Column("visit_overdue", "Visit overdue", "走访逾期", in_table=False),
+    Column("unit", "Unit", min_width=8),
+    Column("unit_code", "Unit code", in_table=False),
+    Column("contact", "Contact", min_width=6),
+    Column("contact_phone", "Contact phone", "phone"),
+    Column("status", "Status", "enum", PairingStatus, in_table=False),
+    Column("started_on", "Paired since", "date"),
+    Column("ended_on", "Ended", "date", in_table=False),
+    Column("end_reason", "Why it ended", in_table=False),
+    Column("visits", "Visits", "int"),
+    Column("last_visit_on", "Last visit", "date"),
+    Column("next_visit_due", "Next visit by", "date"),
+    Column("visit_overdue", "Visit overdue", in_table=False),
 )
 #: With ended pairings shown, the table says which are over and why.
 HISTORY_COLUMNS = frozenset({"status", "ended_on", "end_reason"})
 
 VISIT_FIELDS = (
-    Column("visited_on", "Date", "日期", "date"),
-    Column("kind", "How", "方式", "enum", VisitKind),
-    Column("visitor", "By", "走访人", min_width=6),
-    Column("contact", "Contact person", "联系人", in_table=False),
-    Column("unit", "Responsible unit", "责任单位", in_table=False),
-    Column("note", "What was done", "走访内容"),
-    Column("solved", "Problems solved", "解决的问题"),
+    Column("visited_on", "Date", "date"),
+    Column("kind", "How", "enum", VisitKind),
+    Column("visitor", "By", min_width=6, context="visitor"),
+    Column("contact", "Contact person", in_table=False),
+    Column("unit", "Responsible unit", in_table=False),
+    Column("note", "What was done"),
+    Column("solved", "Problems solved"),
 )
 
 COVERAGE_FIELDS = (
-    Column("org_code", "Code", "代码"),
-    Column("org", "Union", "工会", min_width=8),
-    Column("kind", "Kind", "类型", "enum", OrgKind, in_table=False),
-    Column("archived", "Archived", "建档户数", "int"),
-    Column("paired", "Paired", "已结对", "int"),
-    Column("unpaired", "Unpaired", "未结对", "int"),
-    Column("covered_pct", "Covered %", "覆盖率%", "decimal"),
-    Column("visit_overdue", "Visit overdue", "走访逾期", "int"),
+    Column("org_code", "Code"),
+    Column("org", "Union", min_width=8),
+    Column("kind", "Kind", "enum", OrgKind, in_table=False),
+    Column("archived", "Archived", "int"),
+    Column("paired", "Paired", "int"),
+    Column("unpaired", "Unpaired", "int"),
+    Column("covered_pct", "Covered %", "decimal"),
+    Column("visit_overdue", "Visit overdue", "int"),
 )
 
 

@@ -23,16 +23,16 @@ from kunnan.ui.output import OutputFormat
 app = typer.Typer(help="Dibao lines and policy settings.", no_args_is_help=True)
 
 LINE_FIELDS = (
-    Column("area_code", "Area", "地区"),
-    Column("year", "Year", "年度"),
-    Column("dibao_line_fen", "Dibao line / person / month", "低保标准(元/人·月)", "money"),
+    Column("area_code", "Area"),
+    Column("year", "Year"),
+    Column("dibao_line_fen", "Dibao line / person / month", "money"),
 )
 SETTING_FIELDS = (
-    Column("key", "Setting", "设置"),
-    Column("zh", "名称", "名称"),
-    Column("value", "Value", "值"),
-    Column("effective_from", "In force since", "生效日期", "date"),
-    Column("description", "Meaning", "说明"),
+    Column("key", "Setting"),
+    Column("zh", "Chinese name"),
+    Column("value", "Value"),
+    Column("effective_from", "In force since", "date"),
+    Column("description", "Meaning"),
 )
 
 

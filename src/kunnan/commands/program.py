@@ -32,23 +32,23 @@ OnRuleOption = Annotated[
 ]
 
 PROGRAM_FIELDS = (
-    Column("code", "Programme", "项目", min_width=13),
-    Column("name", "Name", "名称", min_width=8),
-    Column("guarantee", "Guarantee", "保障", "enum", Guarantee, min_width=9),
+    Column("code", "Programme", min_width=13),
+    Column("name", "Name", min_width=8),
+    Column("guarantee", "Guarantee", "enum", Guarantee, min_width=9),
     #: cash (granted from a fund), loan or service (each with its own commands).
-    Column("kind", "Kind", "方式", in_table=False),
-    Column("effective_from", "Rule since", "规则生效", "date"),
-    Column("standard_fen", "Standard", "标准", "money", in_table=False),
-    Column("undergraduate_fen", "Undergraduate", "本科标准", "money", in_table=False),
-    Column("junior_college_fen", "Junior college", "大专标准", "money", in_table=False),
-    Column("high_school_fen", "High school", "高中标准", "money", in_table=False),
-    Column("standards", "Standard", "标准", min_width=12),
-    Column("ceiling", "At most std", "不超标准"),
-    Column("yearly_cap_fen", "Cap a year", "每户年上限", "money"),
-    Column("archived_only", "Archived only", "仅限建档"),
-    Column("admission_required", "Admission", "须当年录取"),
-    Column("once_per", "Once a year per", "每年一次", "enum", OncePer),
-    Column("excludes", "Not with", "同年不得兼得", min_width=10),
+    Column("kind", "Kind", in_table=False, context="kind"),
+    Column("effective_from", "Rule since", "date"),
+    Column("standard_fen", "Standard", "money", in_table=False),
+    Column("undergraduate_fen", "Undergraduate", "money", in_table=False),
+    Column("junior_college_fen", "Junior college", "money", in_table=False),
+    Column("high_school_fen", "High school", "money", in_table=False),
+    Column("standards", "Standard", min_width=12),
+    Column("ceiling", "At most std"),
+    Column("yearly_cap_fen", "Cap a year", "money"),
+    Column("archived_only", "Archived only"),
+    Column("admission_required", "Admission"),
+    Column("once_per", "Once a year per", "enum", OncePer),
+    Column("excludes", "Not with", min_width=10),
 )
 #: JSON and CSV carry each amount in its own field; tables show them in one column.
 MACHINE_FIELDS = tuple(f for f in PROGRAM_FIELDS if f.key != "standards")

@@ -87,10 +87,10 @@ SinceDashOpt = Annotated[
 
 # The reports, as data ---------------------------------------------------------------------
 
-HOUSEHOLDS = Column("households", "Households", "户数", "int")
-PEOPLE = Column("people", "People", "人数", "int")
-SHARE = Column("share_pct", "Share %", "占比%", "decimal")
-YEAR = Column("year", "Year", "年度")
+HOUSEHOLDS = Column("households", "Households", "int")
+PEOPLE = Column("people", "People", "int")
+SHARE = Column("share_pct", "Share %", "decimal")
+YEAR = Column("year", "Year")
 
 
 def _no_archived(figures: Figures, _view: View) -> list[str]:
@@ -101,7 +101,7 @@ def _no_archived(figures: Figures, _view: View) -> list[str]:
 
 CATEGORIES = ReportSpec(
     name="categories",
-    title=Words("Archived households by category", "建档困难职工按类别"),
+    title=Words("Archived households by category"),
     columns=(
         CATEGORY,
         HOUSEHOLDS,
@@ -115,12 +115,12 @@ CATEGORIES = ReportSpec(
 
 CAUSES = ReportSpec(
     name="causes",
-    title=Words("Archived households by main cause", "建档困难职工按致困原因"),
+    title=Words("Archived households by main cause"),
     columns=(
-        Column("cause", "Main cause", "主要致困原因", "enum", Cause),
+        Column("cause", "Main cause", "enum", Cause),
         HOUSEHOLDS,
         SHARE,
-        Column("secondary", "As a secondary cause", "次要原因户数", "int"),
+        Column("secondary", "As a secondary cause", "int"),
     ),
     optional=frozenset({"secondary"}),
     label="cause",
@@ -137,19 +137,19 @@ def _stage_names(rows: Rows, view: View) -> Rows:
 
 PIPELINE = ReportSpec(
     name="pipeline",
-    title=Words("Identification pipeline", "精准识别进度"),
+    title=Words("Identification pipeline"),
     columns=(
-        Column("stage", "Stage", "环节"),
-        Column("waiting", "Waiting here", "待办户数", "int"),
-        Column("passed", "Passed", "已完成户数", "int"),
+        Column("stage", "Stage"),
+        Column("waiting", "Waiting here", "int"),
+        Column("passed", "Passed", "int"),
     ),
     present=_stage_names,
 )
 
 EXIT_COLUMNS = (
     YEAR,
-    *(Column(kind.value, kind.value.replace("_", " "), kind.zh, "int") for kind in ExitKind),
-    Column("total", "Total", "合计", "int"),
+    *(Column(kind.value, kind.value, "int", context=kind.context) for kind in ExitKind),
+    Column("total", "Total", "int"),
 )
 
 
@@ -165,7 +165,7 @@ def _exits_since(figures: Figures, view: View) -> list[str]:
 
 EXITS = ReportSpec(
     name="exits",
-    title=Words("Exits by year and kind", "退出情况（按年度、方式）"),
+    title=Words("Exits by year and kind"),
     columns=EXIT_COLUMNS,
     chart=Chart(("year",), "total"),
     notes=_exits_since,
@@ -173,13 +173,13 @@ EXITS = ReportSpec(
 
 AREAS = ReportSpec(
     name="areas",
-    title=Words("Households and exits by area", "分地区统计"),
+    title=Words("Households and exits by area"),
     columns=(
-        Column("area_code", "Area code", "地区代码"),
-        Column("area", "Area", "地区"),
-        Column("households", "Archived", "建档户数", "int"),
+        Column("area_code", "Area code"),
+        Column("area", "Area"),
+        Column("households", "Archived", "int"),
         PEOPLE,
-        Column("exits", "Exits", "退出户数", "int"),
+        Column("exits", "Exits", "int", context="exits"),
     ),
 )
 
@@ -192,14 +192,14 @@ def _programme_names(rows: Rows, view: View) -> Rows:
 
 PROGRAMS = ReportSpec(
     name="programs",
-    title=Words("Aid by programme", "帮扶资金按项目"),
+    title=Words("Aid by programme"),
     columns=(
-        Column("guarantee", "Guarantee", "保障项目", "enum", Guarantee),
-        Column("program", "Programme", "帮扶项目"),
-        Column("grants", "Grants", "笔数", "int"),
+        Column("guarantee", "Guarantee", "enum", Guarantee, context="guarantee"),
+        Column("program", "Programme", context="program"),
+        Column("grants", "Grants", "int"),
         HOUSEHOLDS,
         PEOPLE,
-        Column("amount_fen", "Amount", "金额(元)", "money"),
+        Column("amount_fen", "Amount", "money", context="amount_fen"),
     ),
     chart=Chart(("program",), "amount_fen"),
     present=_programme_names,
@@ -207,12 +207,12 @@ PROGRAMS = ReportSpec(
 
 TRAINING_COLUMNS = (
     YEAR,
-    Column("trade", "Trade", "工种", "enum", Trade),
-    Column("classes", "Classes", "培训班期数", "int"),
-    Column("trainees", "Trainees", "培训人数", "int"),
-    Column("completed", "Completed", "结业", "int"),
-    Column("certified", "Certified", "取证", "int"),
-    Column("employed", "Employed", "就业", "int"),
+    Column("trade", "Trade", "enum", Trade),
+    Column("classes", "Classes", "int"),
+    Column("trainees", "Trainees", "int"),
+    Column("completed", "Completed", "int"),
+    Column("certified", "Certified", "int"),
+    Column("employed", "Employed", "int"),
 )
 
 
@@ -237,17 +237,17 @@ def _training_summary(figures: Figures, view: View) -> list[str]:
 
 TRAINING = ReportSpec(
     name="training",
-    title=Words("Skills training by year and trade", "技能培训（按年度、工种）"),
+    title=Words("Skills training by year and trade"),
     columns=TRAINING_COLUMNS,
     below=(  # CSV is one table: the funnel
         Below(
             rows="placed",
-            title=Words("Placed in jobs, by the year the job began", "实现就业（按上岗年度）"),
+            title=Words("Placed in jobs, by the year the job began"),
             columns=(
                 YEAR,
-                Column("trainees_employed", "Trainees employed", "受训人员就业", "int"),
-                Column("job_fairs", "Through job fairs", "招聘活动就业", "int"),
-                Column("placed", "Placed", "实现就业", "int"),
+                Column("trainees_employed", "Trainees employed", "int"),
+                Column("job_fairs", "Through job fairs", "int"),
+                Column("placed", "Placed", "int"),
             ),
             total="placed_total",
         ),
@@ -257,22 +257,22 @@ TRAINING = ReportSpec(
 )
 
 FUND_COLUMNS = (
-    Column("fund", "Fund", "资金"),
-    Column("name", "Name", "名称"),
-    Column("source", "Source", "来源", "enum", FundSource),
+    Column("fund", "Fund"),
+    Column("name", "Name"),
+    Column("source", "Source", "enum", FundSource, context="source"),
     YEAR,
-    Column("in_fen", "In", "收入(元)", "money"),
-    Column("out_fen", "Out", "支出(元)", "money"),
-    Column("balance_fen", "Balance", "余额(元)", "money"),
+    Column("in_fen", "In", "money"),
+    Column("out_fen", "Out", "money"),
+    Column("balance_fen", "Balance", "money", context="balance_fen"),
 )
 FUNDS = ReportSpec(
     name="funds",
-    title=Words("Funds", "帮扶资金收支"),
+    title=Words("Funds"),
     columns=FUND_COLUMNS,
     below=(
         Below(
             rows="by_source",
-            title=Words("By source", "按来源"),
+            title=Words("By source"),
             columns=(FUND_COLUMNS[2], *FUND_COLUMNS[4:]),
             formats=frozenset({OutputFormat.TABLE}),
         ),
@@ -289,7 +289,7 @@ def _indented(rows: Rows, view: View) -> Rows:
 
 COVERAGE = ReportSpec(
     name="coverage",
-    title=Words("Pairing coverage", "结对帮扶覆盖情况"),
+    title=Words("Pairing coverage"),
     columns=COVERAGE_FIELDS,
     present=_indented,
 )
@@ -303,7 +303,7 @@ def _targets_met(figures: Figures, view: View) -> list[str]:
 
 TARGETS = ReportSpec(
     name="targets",
-    title=Words("Responsibility agreements", "目标责任书完成情况"),
+    title=Words("Responsibility agreements"),
     columns=AGREEMENT_FIELDS,
     notes=_targets_met,
 )
@@ -600,7 +600,7 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
             ),
             page=Layout(
                 t("Archived households by category", "建档困难职工（按困难类别）"),
-                (Column("category", "Category", "类别"), HOUSEHOLDS, PEOPLE, SHARE),
+                (Column("category", "Category"), HOUSEHOLDS, PEOPLE, SHARE),
                 bars=category_bars,
             ),
         ),
@@ -610,7 +610,7 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
             screen=Layout(t("By main cause", "按致困原因"), CAUSES.columns_of(parts["causes"])),
             page=Layout(
                 t("By main cause", "建档困难职工（按致困原因）"),
-                (Column("cause", "Main cause", "致困原因"), HOUSEHOLDS, SHARE),
+                (Column("cause", "Main cause", context="cause"), HOUSEHOLDS, SHARE),
                 bars=Chart(("cause",), "households", skip_zero=True).bars(causes, (), lang),
             ),
         ),
@@ -624,11 +624,11 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
             page=Layout(
                 t(f"Aid by programme since {since}", f"{since}年以来帮扶资金（按项目）"),
                 (
-                    Column("program", "Programme", "项目"),
-                    Column("grants", "Grants", "笔数", "int"),
+                    Column("program", "Programme"),
+                    Column("grants", "Grants", "int"),
                     HOUSEHOLDS,
                     PEOPLE,
-                    Column("amount_fen", "Amount (yuan)", "金额（元）", "money"),
+                    Column("amount_fen", "Amount (yuan)", "money"),
                 ),
                 bars=Chart(("program",), "amount_fen", money=True, skip_zero=True).bars(
                     programs, (), lang
@@ -643,8 +643,8 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
                 t("Exits by year", "退出情况（按年度）"),
                 (
                     YEAR,
-                    Column("stable", "Stable", "稳定脱困", "int"),
-                    Column("total", "All exits", "退出合计", "int"),
+                    Column("stable", "Stable", "int"),
+                    Column("total", "All exits", "int"),
                 ),
                 bars=Chart(("year",), "total").bars(parts["exits"].rows, (), lang),
             ),
@@ -663,7 +663,7 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
                 (
                     YEAR,
                     TRAINING_COLUMNS[1],
-                    Column("classes", "Classes", "期数", "int"),
+                    Column("classes", "Classes", "int", context="classes"),
                     *TRAINING_COLUMNS[3:4],
                     *TRAINING_COLUMNS[5:],
                 ),
@@ -678,7 +678,7 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
                 t("Identification pipeline", "精准识别进度"),
                 (
                     PIPELINE.columns[0],
-                    Column("waiting", "Waiting", "待办户数", "int"),
+                    Column("waiting", "Waiting", "int"),
                     PIPELINE.columns[2],
                 ),
             ),
@@ -689,7 +689,7 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
             screen=None,
             page=Layout(
                 t("By area", "分地区"),
-                (Column("area", "Area", "地区"), *AREAS.columns[2:]),
+                (Column("area", "Area"), *AREAS.columns[2:]),
             ),
         ),
     )

@@ -10,6 +10,7 @@ import typer
 
 from kunnan.commands.options import FormatOption, ledger, parse_on, view
 from kunnan.domain.enums import Cause
+from kunnan.i18n import N_
 from kunnan.ui.columns import ARCHIVE_NO, CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -28,20 +29,20 @@ ByUnionOpt = Annotated[
 
 COUNT_FIELDS = (
     UNION,
-    Column("households", "Households", "户数", "int"),
+    Column("households", "Households", "int"),
 )
 
 
-def review_fields(date_en: str, date_zh: str, days_en: str, days_zh: str) -> tuple[Column, ...]:
+def review_fields(date_header: str, days_header: str) -> tuple[Column, ...]:
     return (
         HOUSEHOLD_CODE,
         HEAD_NAME,
         UNION,
         CATEGORY,
-        Column("archived_on", "Archived", "建档日期", "date"),
-        Column("last_on", date_en, date_zh, "date"),
-        Column("days", days_en, days_zh, "int"),
-        Column("state", "State", "情况"),
+        Column("archived_on", "Archived", "date", context="archived_on"),
+        Column("last_on", date_header, "date"),
+        Column("days", days_header, "int"),
+        Column("state", "State"),
     )
 
 
@@ -93,7 +94,7 @@ def due(
     """
     from kunnan.services.review import review_due
 
-    fields = review_fields("Last calculated", "最近核算", "Days since", "间隔天数")
+    fields = review_fields(N_("Last calculated"), N_("Days since"))
     _review(
         ctx,
         review_due,
@@ -123,7 +124,7 @@ def never_aided(
     """
     from kunnan.services.review import review_never_aided
 
-    fields = review_fields("Archived", "建档日期", "Days archived", "建档天数")
+    fields = review_fields(N_("Archived on"), N_("Days archived"))
     _review(
         ctx,
         review_never_aided,
@@ -153,7 +154,7 @@ def stale(
     """
     from kunnan.services.review import review_stale
 
-    fields = review_fields("Last activity", "最近动态", "Days since", "间隔天数")
+    fields = review_fields(N_("Last activity"), N_("Days since"))
     _review(
         ctx,
         review_stale,
@@ -183,7 +184,7 @@ def followups(
     """
     from kunnan.services.review import review_followups
 
-    fields = review_fields("Follow-up due", "应回访日期", "Days overdue", "逾期天数")
+    fields = review_fields(N_("Follow-up due"), N_("Days overdue"))
     _review(
         ctx,
         review_followups,
@@ -202,11 +203,11 @@ UNPAIRED_FIELDS = (
     HEAD_NAME,
     UNION,
     CATEGORY,
-    Column("main_cause", "Main cause", "主要致困原因", "enum", Cause, in_table=False),
-    Column("archived_on", "Archived", "建档日期", "date"),
-    Column("unpaired_since", "Unpaired since", "未结对起始", "date"),
-    Column("last_unit", "Last unit", "原责任单位", in_table=False),
-    Column("last_contact", "Last contact person", "原联系人", in_table=False),
+    Column("main_cause", "Main cause", "enum", Cause, in_table=False),
+    Column("archived_on", "Archived", "date", context="archived_on"),
+    Column("unpaired_since", "Unpaired since", "date"),
+    Column("last_unit", "Last unit", in_table=False),
+    Column("last_contact", "Last contact person", in_table=False),
 )
 
 

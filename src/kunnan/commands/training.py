@@ -39,40 +39,40 @@ MemberOpt = Annotated[
 ]
 
 COUNT_FIELDS = (
-    Column("classes", "Classes", "班数", "int"),
-    Column("enrolled", "Enrolled", "报名", "int"),
-    Column("completed", "Completed", "结业", "int"),
-    Column("certified", "Certified", "取证", "int"),
-    Column("employed", "Employed", "就业", "int"),
+    Column("classes", "Classes", "int", context="classes"),
+    Column("enrolled", "Enrolled", "int"),
+    Column("completed", "Completed", "int"),
+    Column("certified", "Certified", "int"),
+    Column("employed", "Employed", "int"),
 )
 CLASS_FIELDS = (
-    Column("code", "Class", "班级编号"),
-    Column("name", "Name", "班级名称", min_width=8),
-    Column("trade", "Trade", "工种", "enum", Trade),
-    Column("year", "Year", "年度", "int"),
-    Column("org", "Union", "承办工会", in_table=False),
-    Column("starts_on", "Starts", "开班日期", "date"),
-    Column("ends_on", "Ends", "结业日期", "date"),
-    Column("capacity", "Places", "名额", "int"),
+    Column("code", "Class"),
+    Column("name", "Name", min_width=8, context="name"),
+    Column("trade", "Trade", "enum", Trade),
+    Column("year", "Year", "int"),
+    Column("org", "Union", in_table=False, context="org"),
+    Column("starts_on", "Starts", "date"),
+    Column("ends_on", "Ends", "date"),
+    Column("capacity", "Places", "int"),
     *COUNT_FIELDS[1:],
 )
 BY_FIELDS = {
-    "trade": (Column("trade", "Trade", "工种", "enum", Trade), *COUNT_FIELDS),
-    "year": (Column("year", "Year", "年度", "int"), *COUNT_FIELDS),
+    "trade": (Column("trade", "Trade", "enum", Trade), *COUNT_FIELDS),
+    "year": (Column("year", "Year", "int"), *COUNT_FIELDS),
 }
 TRAINEE_FIELDS = (
     HOUSEHOLD,
     HEAD_NAME,
-    Column("member", "Trainee", "学员", min_width=6),
-    Column("household_status", "Household status", "家庭状态", "enum", HouseholdStatus),
-    Column("stage", "Stage", "阶段", "enum", TrainingStage),
-    Column("enrolled_on", "Enrolled", "报名日期", "date"),
-    Column("completed_on", "Completed", "结业日期", "date"),
-    Column("certified_on", "Certified", "取证日期", "date"),
-    Column("certificate_no", "Certificate", "证书编号"),
-    Column("employed_on", "Employed", "就业日期", "date"),
-    Column("employer", "Employer", "就业单位"),
-    Column("monthly_wage_fen", "Monthly wage", "月工资", "money"),
+    Column("member", "Trainee", min_width=6),
+    Column("household_status", "Household status", "enum", HouseholdStatus),
+    Column("stage", "Stage", "enum", TrainingStage, context="stage"),
+    Column("enrolled_on", "Enrolled", "date", context="enrolled_on"),
+    Column("completed_on", "Completed", "date", context="completed_on"),
+    Column("certified_on", "Certified", "date", context="certified_on"),
+    Column("certificate_no", "Certificate"),
+    Column("employed_on", "Employed", "date", context="employed_on"),
+    Column("employer", "Employer", context="employer"),
+    Column("monthly_wage_fen", "Monthly wage", "money"),
 )
 
 

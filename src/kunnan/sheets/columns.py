@@ -50,6 +50,8 @@ class Column(ui_columns.Column):
     and the names it also goes by."""
 
     aliases: tuple[str, ...] = ()
+    #: The Chinese header of the file format (a name the file may use, like the aliases).
+    file_zh: str = ""
 
     def __init__(
         self,
@@ -60,8 +62,16 @@ class Column(ui_columns.Column):
         *,
         aliases: tuple[str, ...] = (),
     ) -> None:
-        super().__init__(key, key, zh, kind, enum)
+        super().__init__(key, key, kind, enum)
         object.__setattr__(self, "aliases", aliases)
+        object.__setattr__(self, "file_zh", zh)
+
+    def header(self, lang: str) -> str:
+        return self.file_zh if lang == "zh" else self.key
+
+    @property
+    def zh(self) -> str:
+        return self.file_zh
 
     def names(self) -> tuple[str, ...]:
         return (self.key, self.zh, *self.aliases)

@@ -31,6 +31,7 @@ from typing import Any, Literal
 from kunnan.domain.enums import Category, Labelled
 from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_phone
 from kunnan.domain.money import format_fen
+from kunnan.i18n import translate
 
 Kind = Literal[
     "text",
@@ -62,8 +63,8 @@ class Column:
     """A column: its key in JSON, CSV and files, its headers, and the kind of its values."""
 
     key: str
+    #: The English header, and the message id of its translations (``kunnan.i18n``).
     en: str
-    zh: str
     kind: Kind = "text"
     enum: type[Labelled] | None = None
     #: Narrowest the column may get in a table (in terminal cells; a Chinese
@@ -71,9 +72,17 @@ class Column:
     min_width: int | None = None
     #: Lists that have many columns show only the table ones on screen.
     in_table: bool = True
+    #: Told to translators where one English header has two meanings ("Completed": a count
+    #: of trainees, or the day a trainee completed).
+    context: str | None = None
 
     def header(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return translate(self.en, lang, self.context)
+
+    @property
+    def zh(self) -> str:
+        """The Chinese header (files are read by it whatever the language)."""
+        return self.header("zh")
 
     @property
     def numeric(self) -> bool:
@@ -82,13 +91,13 @@ class Column:
 
 # Columns many lists of households share ---------------------------------------------------
 
-HOUSEHOLD_CODE = Column("code", "Code", "编号", min_width=7)
+HOUSEHOLD_CODE = Column("code", "Code", min_width=7, context="code")
 #: A household named in a list of something else (grants, trainees, funds' entries).
-HOUSEHOLD = Column("household", "Household", "家庭")
-ARCHIVE_NO = Column("archive_no", "Archive no.", "档案号", min_width=8)
-HEAD_NAME = Column("head_name", "Head", "户主", min_width=6)
-UNION = Column("org", "Union", "所属工会", min_width=8)
-CATEGORY = Column("category", "Category", "困难类别", "enum", Category)
+HOUSEHOLD = Column("household", "Household", context="household")
+ARCHIVE_NO = Column("archive_no", "Archive no.", min_width=8)
+HEAD_NAME = Column("head_name", "Head", min_width=6)
+UNION = Column("org", "Union", min_width=8, context="org")
+CATEGORY = Column("category", "Category", "enum", Category, context="category")
 
 
 def _formula_like(text: str) -> bool:

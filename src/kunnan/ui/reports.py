@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kunnan.domain.money import format_fen
+from kunnan.i18n import translate
 from kunnan.ui.columns import Column, machine_value, screen_value
 from kunnan.ui.output import OutputFormat, View, render_rows, write_json
 
@@ -64,11 +65,11 @@ class Figures(Protocol):
 class Words:
     """Words shown in the user's language."""
 
+    #: The English words, and the message id of their translations.
     en: str
-    zh: str
 
     def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return translate(self.en, lang)
 
 
 def total_label(lang: str) -> str:
@@ -148,9 +149,9 @@ class ReportSpec:
 def heading(title: Words, scope: Scope, lang: str) -> str:
     """A report's title with the day it stands on and the union it covers."""
     where = f" · {scope.org.name}" if scope.org is not None else ""
-    if lang == "zh":
-        return f"{title.zh}（截至{scope.as_of.isoformat()}）{where}"
-    return f"{title.en} (as of {scope.as_of.isoformat()}){where}"
+    return translate("{title} (as of {day}){where}", lang).format(
+        title=title(lang), day=scope.as_of.isoformat(), where=where
+    )
 
 
 def envelope(figures: Figures, columns: Sequence[Column]) -> dict[str, Any]:
