@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 DEMO_DB := build/demo.sqlite
 
-.PHONY: demo test lint typecheck pytest stress bench clean
+.PHONY: demo test lint typecheck pytest stress bench clean catalog
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "kunnan needs Python 3.11 or newer")'
@@ -37,6 +37,12 @@ typecheck: $(VENV)/.installed-test
 # Tests run in parallel, one worker per core (each test has its own database).
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest -n auto
+
+# The Chinese catalog: append the messages it lacks (with empty translations to fill in),
+# list the untranslated and the unused (see tests/catalog.py).
+catalog: $(VENV)/.installed-test
+	$(BIN)/python -m tests.catalog --update
+	$(BIN)/python -m tests.catalog --unused
 
 # The long runs: thousands of fuzzed command lines and the fault tests, on every core.
 stress: $(VENV)/.installed-test

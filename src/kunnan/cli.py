@@ -33,7 +33,7 @@ from kunnan.domain.errors import (
     InvalidInput,
     KunnanError,
 )
-from kunnan.i18n import _
+from kunnan.i18n import N_, _
 from kunnan.ui.console import error_line
 
 
@@ -98,6 +98,86 @@ COMMANDS: dict[str, Entry] = {
 }  # fmt: skip
 
 
+#: Help options, on every command.
+HELP_OPTIONS = ["-h", "--help"]
+
+
+def localise(command: Any) -> None:
+    """Show ``command`` (and the commands under it) in the current language: its help, its
+    options' help and metavars, read from the catalog by their English texts, which are kept
+    so that the same tree can speak the other language at the next invocation."""
+    language = i18n.current()
+    if getattr(command, "kunnan_language", "en") == language:
+        return
+    source = command.__dict__.setdefault(
+        "kunnan_source", (command.help, command.short_help, command.epilog)
+    )
+    command.help, command.short_help, command.epilog = (
+        _(text) if text else text for text in source
+    )
+    command.get_help_option(typer.Context(command, help_option_names=HELP_OPTIONS))
+    for param in [*command.params, getattr(command, "_help_option", None)]:
+        if param is None:
+            continue
+        help_text, metavar = param.__dict__.setdefault(
+            "kunnan_source", (getattr(param, "help", None), param.metavar)
+        )
+        if help_text:
+            param.help = _(help_text)
+        if metavar:
+            param.metavar = _(metavar)
+    command.kunnan_language = language
+    built = getattr(command, "commands", None)
+    if isinstance(built, dict):
+        for child in built.values():
+            localise(child)
+
+
+def commands_of(root: typer.Typer) -> Iterator[tuple[str, Any]]:
+    """Every command of the tree, each with its path (``kunnan household add``), all built."""
+
+    def walk(path: str, command: Any) -> Iterator[tuple[str, Any]]:
+        yield path, command
+        for name in getattr(command, "commands", {}) or {}:
+            yield from walk(f"{path} {name}", command.commands[name])
+
+    yield from walk("kunnan", typer.main.get_command(root))
+
+
+#: Click's and Typer's own words on help pages, translated with the rest (``install_words``).
+CLICK_WORDS = (
+    N_("Usage: "),
+    N_("Arguments"),
+    N_("Options"),
+    N_("Commands"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("(dynamic)"),
+    N_("Show this message and exit."),
+)
+
+
+def install_words() -> None:
+    """Let Click's and Typer's help words (Usage, Options, default…) speak through the catalog:
+    Typer asks gettext's default domain, which kunnan does not use, and Click's usage line
+    has a fixed prefix."""
+    import typer.core
+    from typer._click.formatting import HelpFormatter
+
+    typer.core._ = _  # type: ignore[attr-defined,assignment]
+    if not getattr(HelpFormatter.write_usage, "kunnan", False):
+        plain = HelpFormatter.write_usage
+
+        def write_usage(
+            self: HelpFormatter, prog: str, args: str = "", prefix: str | None = None
+        ) -> None:
+            plain(self, prog, args, _("Usage: ") if prefix is None else prefix)
+
+        write_usage.kunnan = True  # type: ignore[attr-defined]
+        HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+
 def load(name: str) -> typer.core.TyperCommand | TyperGroup:
     """Import and build one command of the root, with the root's settings."""
     entry = COMMANDS[name]
@@ -111,6 +191,7 @@ def load(name: str) -> typer.core.TyperCommand | TyperGroup:
         holder.command(name)(target)
     built = typer.main.get_group(holder).commands[name]
     assert isinstance(built, typer.core.TyperCommand | TyperGroup)
+    localise(built)
     return built
 
 
@@ -128,7 +209,9 @@ class LazyCommands(MutableMapping[str, Any]):
             if name not in COMMANDS:
                 raise KeyError(name)
             self._built[name] = load(name)
-        return self._built[name]
+        command = self._built[name]
+        localise(command)
+        return command
 
     def __setitem__(self, name: str, command: Any) -> None:
         self._built[name] = command
@@ -161,10 +244,10 @@ class KunnanGroup(TyperGroup):
         rows = []
         for name in commands:
             if name in COMMANDS and not commands.is_built(name):
-                rows.append((name, make_default_short_help(COMMANDS[name].summary, width)))
+                rows.append((name, make_default_short_help(_(COMMANDS[name].summary), width)))
             elif not commands[name].hidden:
                 rows.append((name, commands[name].get_short_help_str(width)))
-        with formatter.section("Commands"):
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
     def main(
@@ -180,6 +263,8 @@ class KunnanGroup(TyperGroup):
         debug = "--debug" in argv
         try:
             speak(argv)
+            install_words()
+            localise(self)
             code = super().main(
                 argv,
                 prog_name=prog_name or "kunnan",

@@ -173,7 +173,16 @@ def error_classes() -> frozenset[str]:
 
 
 def template(node: ast.expr) -> str | None:
-    """A message's text with each placeholder as ``{}``; None for anything but (f-)strings."""
+    """A message's text with each placeholder as ``{}``; None for anything but (f-)strings and
+    translated texts (``_("... {code} ...", code=code)``, ``n_``: its singular)."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("_", "n_")
+        and node.args
+    ):
+        inner = template(node.args[0])
+        return None if inner is None else _PLACEHOLDER.sub("{}", inner)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     if isinstance(node, ast.JoinedStr):
@@ -187,6 +196,7 @@ def template(node: ast.expr) -> str | None:
     return None
 
 
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:![rsa])?(?::[^{}]*)?\}")
 _WORD = re.compile(r"[A-Za-z]{2,}|[\u4e00-\u9fff]")
 
 

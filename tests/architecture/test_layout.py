@@ -145,6 +145,8 @@ def test_every_refusal_text_exists_once_in_the_source() -> None:
         ('f"{code} left the register{when}"', "{} left the register{}"),
         ('"a " + f"{x} b"', "a {} b"),
         ("name", None),
+        ('_("{code} left the register{when}", code=c, when=w)', "{} left the register{}"),
+        ('n_("{n} row", "{n} rows", n, n=n)', "{} row"),
     ],
 )
 def test_a_refusals_template_keeps_its_words_and_marks_its_placeholders(

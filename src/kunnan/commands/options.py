@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from kunnan.files import OutputFile
 
 
-
 @dataclass(frozen=True)
 class AppState:
     """The root options, resolved once per invocation."""
