@@ -17,6 +17,7 @@ equal to the sub-apps' own.
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from collections.abc import Iterator, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from kunnan.domain.errors import (
     InvalidInput,
     KunnanError,
 )
-from kunnan.i18n import N_, _
+from kunnan.i18n import N_, _, p_
 from kunnan.ui.console import error_line
 
 
@@ -102,35 +103,64 @@ COMMANDS: dict[str, Entry] = {
 HELP_OPTIONS = ["-h", "--help"]
 
 
-def localise(command: Any) -> None:
+class Argument(typer.core.TyperArgument):
+    """An argument shown as Click shows one: ``HOUSEHOLD`` when required, ``[HOUSEHOLD]`` when
+    not, and no type after its name (its metavar says what it takes)."""
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+
+def localise(command: Any, path: str = "kunnan") -> None:
     """Show ``command`` (and the commands under it) in the current language: its help, its
-    options' help and metavars, read from the catalog by their English texts, which are kept
-    so that the same tree can speak the other language at the next invocation."""
+    options' help and metavars (``kunnan.commands.metavars``), read from the catalog by their
+    English texts, which are kept so that the same tree can speak the other language at the
+    next invocation."""
     language = i18n.current()
-    if getattr(command, "kunnan_language", "en") == language:
+    if getattr(command, "kunnan_language", None) == language:
         return
+    from kunnan.commands.metavars import metavar
+
     source = command.__dict__.setdefault(
-        "kunnan_source", (command.help, command.short_help, command.epilog)
+        "kunnan_source",
+        (command.help, command.short_help, command.epilog, command.options_metavar),
     )
-    command.help, command.short_help, command.epilog = (
+    command.help, command.short_help, command.epilog, command.options_metavar = (
         _(text) if text else text for text in source
     )
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = _("COMMAND [ARGS]...")
     command.get_help_option(typer.Context(command, help_option_names=HELP_OPTIONS))
     for param in [*command.params, getattr(command, "_help_option", None)]:
         if param is None:
             continue
-        help_text, metavar = param.__dict__.setdefault(
-            "kunnan_source", (getattr(param, "help", None), param.metavar)
-        )
+        if type(param) is typer.core.TyperArgument:
+            param.__class__ = Argument
+        if "kunnan_source" not in param.__dict__:
+            shown = param.metavar
+            if shown is None and not getattr(param, "is_flag", False):
+                described = getattr(param, "type_descriptor", None)
+                is_path = bool(getattr(described, "is_path", False))
+                shown = metavar(path, param.name, is_path=is_path)
+                if shown is None:
+                    is_int = getattr(described, "annotation", None) is int
+                    shown = N_("N") if is_int else N_("TEXT")
+            param.kunnan_source = (getattr(param, "help", None), shown)
+        help_text, shown = param.kunnan_source
         if help_text:
             param.help = _(help_text)
-        if metavar:
-            param.metavar = _(metavar)
+        if shown:
+            param.metavar = p_("metavar", shown)
     command.kunnan_language = language
     built = getattr(command, "commands", None)
     if isinstance(built, dict):
-        for child in built.values():
-            localise(child)
+        for name, child in built.items():
+            localise(child, f"{path} {name}")
 
 
 def commands_of(root: typer.Typer) -> Iterator[tuple[str, Any]]:
@@ -155,6 +185,11 @@ CLICK_WORDS = (
     N_("env var: {var}"),
     N_("(dynamic)"),
     N_("Show this message and exit."),
+    N_("Missing command."),
+    N_("No such command {name!r}."),
+    N_("Aborted!"),
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
 )
 
 
@@ -191,7 +226,7 @@ def load(name: str) -> typer.core.TyperCommand | TyperGroup:
         holder.command(name)(target)
     built = typer.main.get_group(holder).commands[name]
     assert isinstance(built, typer.core.TyperCommand | TyperGroup)
-    localise(built)
+    localise(built, f"kunnan {name}")
     return built
 
 
@@ -210,7 +245,7 @@ class LazyCommands(MutableMapping[str, Any]):
                 raise KeyError(name)
             self._built[name] = load(name)
         command = self._built[name]
-        localise(command)
+        localise(command, f"kunnan {name}")
         return command
 
     def __setitem__(self, name: str, command: Any) -> None:
@@ -278,7 +313,9 @@ class KunnanGroup(TyperGroup):
             code = error.exit_code
         except typer.TyperException as error:  # usage errors: unknown option, missing argument
             where = getattr(getattr(error, "ctx", None), "command_path", None) or "kunnan"
-            error_line(f"{error.format_message()} (see {where} --help)")
+            error_line(
+                _("{problem} (see {command} --help)", problem=usage_message(error), command=where)
+            )
             code = getattr(error, "exit_code", USAGE_EXIT_CODE)
         except typer.Abort:
             error_line("aborted")
@@ -291,6 +328,65 @@ class KunnanGroup(TyperGroup):
         if not standalone_mode:
             return code
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def usage_message(error: Any) -> str:
+    """A usage error in the current language, worded as Click words it in English."""
+    from typer._click import exceptions as click_errors
+
+    param = getattr(error, "param", None)
+    hint = getattr(error, "param_hint", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint()
+    if isinstance(hint, list | tuple):
+        hint = " / ".join(f"'{part}'" for part in hint)
+    if isinstance(error, click_errors.NoSuchOption):
+        text = _("No such option: {option}", option=error.option_name)
+        if error.possibilities:
+            options = ", ".join(sorted(error.possibilities))
+            text += " " + _("(Possible options: {options})", options=options)
+        return text
+    if isinstance(error, click_errors.MissingParameter):
+        kind = error.param_type or (param.param_type_name if param is not None else "")
+        if kind == "argument":
+            return _("Missing argument {name}.", name=hint)
+        if kind == "option":
+            return _("Missing option {name}.", name=hint)
+        return str(error.format_message())
+    if isinstance(error, click_errors.BadParameter):
+        if hint is None:
+            return _("Invalid value: {problem}", problem=error.message)
+        return _("Invalid value for {name}: {problem}", name=hint, problem=error.message)
+    message = str(error.format_message())
+    for english, pattern in _USAGE_PATTERNS:
+        matched = pattern.fullmatch(message)
+        if matched:
+            return _(english, **matched.groupdict())
+    return message
+
+
+#: Click's other usage errors, recognised by their English words.
+_USAGE_PATTERNS = tuple(
+    (english, re.compile(pattern))
+    for english, pattern in (
+        (
+            N_("Got unexpected extra argument ({args})"),
+            r"Got unexpected extra argument \((?P<args>.*)\)",
+        ),
+        (
+            N_("Got unexpected extra arguments ({args})"),
+            r"Got unexpected extra arguments \((?P<args>.*)\)",
+        ),
+        (
+            N_("Option {option} requires an argument."),
+            r"Option (?P<option>'.*') requires an argument\.",
+        ),
+        (
+            N_("Option {option} does not take a value."),
+            r"Option (?P<option>'.*') does not take a value\.",
+        ),
+    )
+)
 
 
 def speak(argv: Sequence[str]) -> None:
