@@ -370,12 +370,8 @@ _USAGE_PATTERNS = tuple(
     (english, re.compile(pattern))
     for english, pattern in (
         (
-            N_("Got unexpected extra argument ({args})"),
-            r"Got unexpected extra argument \((?P<args>.*)\)",
-        ),
-        (
-            N_("Got unexpected extra arguments ({args})"),
-            r"Got unexpected extra arguments \((?P<args>.*)\)",
+            N_("Got unexpected extra argument(s) ({args})"),
+            r"Got unexpected extra argument\(s\) \((?P<args>.*)\)",
         ),
         (
             N_("Option {option} requires an argument."),
