@@ -129,7 +129,9 @@ def main(argv: list[str]) -> int:
     entries = read_po(path)
     known = {entry.key for entry in entries}
     used = messages()
-    only = next((arg.split("=", 1)[1].split(",") for arg in argv if arg.startswith("--only=")), None)
+    only = next(
+        (arg.split("=", 1)[1].split(",") for arg in argv if arg.startswith("--only=")), None
+    )
     missing = [
         found
         for key, found in used.items()

@@ -34,7 +34,7 @@ from kunnan.domain.errors import (
     InvalidInput,
     KunnanError,
 )
-from kunnan.i18n import N_, _, p_
+from kunnan.i18n import N_, _
 from kunnan.ui.console import error_line
 
 
@@ -118,13 +118,13 @@ class Argument(typer.core.TyperArgument):
 
 def localise(command: Any, path: str = "kunnan") -> None:
     """Show ``command`` (and the commands under it) in the current language: its help, its
-    options' help and metavars (``kunnan.commands.metavars``), read from the catalog by their
+    options' help and metavars (``kunnan.ui.metavars``), read from the catalog by their
     English texts, which are kept so that the same tree can speak the other language at the
     next invocation."""
     language = i18n.current()
     if getattr(command, "kunnan_language", None) == language:
         return
-    from kunnan.commands.metavars import metavar
+    from kunnan.ui.metavars import metavar
 
     source = command.__dict__.setdefault(
         "kunnan_source",
@@ -155,7 +155,7 @@ def localise(command: Any, path: str = "kunnan") -> None:
         if help_text:
             param.help = _(help_text)
         if shown:
-            param.metavar = p_("metavar", shown)
+            param.metavar = _(shown)
     command.kunnan_language = language
     built = getattr(command, "commands", None)
     if isinstance(built, dict):
@@ -194,13 +194,24 @@ CLICK_WORDS = (
 
 
 def install_words() -> None:
-    """Let Click's and Typer's help words (Usage, Options, default…) speak through the catalog:
-    Typer asks gettext's default domain, which kunnan does not use, and Click's usage line
-    has a fixed prefix."""
+    """Let Click's and Typer's help words (Usage, Options, default…) speak through the catalog
+    (Typer asks gettext's default domain, which kunnan does not use, and Click's usage line
+    has a fixed prefix), and let help pages measure and wrap Chinese by cells
+    (``kunnan.ui.wrap``)."""
     import typer.core
+    from typer._click import _textwrap, formatting
     from typer._click.formatting import HelpFormatter
 
+    from kunnan.ui.wrap import CellWrapper, cells, has_wide
+
     typer.core._ = _  # type: ignore[attr-defined,assignment]
+    formatting.term_len = cells  # type: ignore[attr-defined,assignment]
+    if not issubclass(_textwrap.TextWrapper, CellWrapper):
+
+        class Wrapper(CellWrapper, _textwrap.TextWrapper):
+            """Click's wrapper (its indenting), wrapping Chinese by cells."""
+
+        _textwrap.TextWrapper = Wrapper  # type: ignore[misc]
     if not getattr(HelpFormatter.write_usage, "kunnan", False):
         plain = HelpFormatter.write_usage
 
@@ -209,8 +220,13 @@ def install_words() -> None:
         ) -> None:
             plain(self, prog, args, _("Usage: ") if prefix is None else prefix)
 
+        def write_heading(self: HelpFormatter, heading: str) -> None:
+            colon = "：" if has_wide(heading) else ":"
+            self.write(f"{'':>{self.current_indent}}{heading}{colon}\n")
+
         write_usage.kunnan = True  # type: ignore[attr-defined]
         HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+        HelpFormatter.write_heading = write_heading  # type: ignore[method-assign]
 
 
 def load(name: str) -> typer.core.TyperCommand | TyperGroup:

@@ -3,7 +3,7 @@
 A parameter's metavar comes from its name (``on`` takes a date everywhere), or, where one name
 takes different things in different commands, from the command and the name. Typer's own
 (``<str>``, ``<list[str]>``, ``{household}``) never shows. Each metavar is translated in the
-``metavar`` context of the catalog (``--on 日期``).
+catalog like any other text (``--on 日期``).
 """
 
 from __future__ import annotations
