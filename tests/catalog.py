@@ -15,9 +15,11 @@ and every help text, option help and metavar of the command tree, as Typer build
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 Key = tuple[str | None, str]
@@ -167,3 +169,67 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
+
+
+# Chinese that is Chinese -------------------------------------------------------------------
+
+#: Words that stay as they are in Chinese text: formats, systems and the words a user types.
+KEPT_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    kunnan csv CSV json JSON xlsx Excel HTML html Markdown markdown PDF SQLite sqlite PostgreSQL
+    postgresql psycopg Alembic SQL URL UTF GB GBK Big utf gb gbk big en zh on off none head
+    table yes no ID id Chromium pipx pip make venv Python UTC SHA Ed tty stdout stderr stdin
+    pg_dump ASCII YYYY MM DD NFKC WAL PRAGMA
+    """,
+    )
+)
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_SKIPPED = re.compile(
+    r"`[^`]*`"  # code
+    r"|(?<![\w-])--?[A-Za-z][\w-]*"  # options
+    r"|\bkunnan(?: [a-z][\w-]*)+(?: [^\s，。；）]+)*"  # command lines
+    r"|[\w.+-]+@[\w.-]+|\w+://\S+"  # addresses
+    r"|(?:[\w.-]*/)+[\w.-]*|[\w-]+\.(?:csv|xlsx|json|html|db|po|txt|rejects)\b"  # paths, files
+)
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'-]*")
+
+
+@cache
+def kept_words() -> frozenset[str]:
+    """Words a Chinese text may keep: codes and slugs (every enum value, programme, command
+    and option name) and the formats and systems named in ``KEPT_WORDS``."""
+    from kunnan.cli import app, commands_of
+    from kunnan.domain import enums
+
+    words = set(KEPT_WORDS)
+    for name in dir(enums):
+        value = getattr(enums, name)
+        if isinstance(value, type) and issubclass(value, enums.Labelled):
+            for member in value:
+                words.add(member.value)
+    for path, command in commands_of(app):
+        words.update(path.split())
+        for param in command.params:
+            words.add((param.name or "").replace("_", "-").strip("-"))
+    seeded = source_root().parent.parent / "migrations" / "versions"
+    for migration in seeded.glob("*.py"):  # the programme catalogue's codes
+        for program in re.findall(r'\("([a-z]+(?:-[a-z]+)+)", "', migration.read_text("utf-8")):
+            words.add(program)
+    return frozenset(words)
+
+
+def english_words(text: str) -> list[str]:
+    """The English words of a Chinese text that are neither codes, slugs nor option names: a
+    Chinese text with any of these was not (wholly) translated."""
+    text = _SKIPPED.sub(" ", _PLACEHOLDER.sub(" ", text))
+    found = []
+    for word in _ASCII_WORD.findall(text):
+        bare = word.strip("'-")
+        if len(bare) < 2 or bare in kept_words() or bare.lower() in kept_words():
+            continue
+        if bare.isupper() or any(ch.isdigit() for ch in bare):
+            continue
+        found.append(bare)
+    return found

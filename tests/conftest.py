@@ -31,6 +31,10 @@ from tests.support import Ledger, pg_admin_url
 os.environ["COLUMNS"] = "160"
 os.environ.pop("KUNNAN_DB", None)
 os.environ.pop("KUNNAN_LANG", None)
+# English unless a test asks for Chinese, whatever the locale of the machine.
+for _variable in ("LC_ALL", "LC_MESSAGES"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("KUNNAN_OPERATOR", None)
 
 PG_URL = os.environ.get("KUNNAN_TEST_PG", "").strip()

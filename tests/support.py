@@ -46,16 +46,16 @@ class Ledger:
     backend: str
     path: Path | None
 
-    def run(self, *args: str, env: dict[str, str] | None = None) -> Result:
+    def run(self, *args: str, env: dict[str, str | None] | None = None) -> Result:
         """Run ``kunnan --db URL ARGS…`` in-process, as the console script would."""
         return invoke(["--db", self.url, *args], env=env)
 
-    def ok(self, *args: str, env: dict[str, str] | None = None) -> Result:
+    def ok(self, *args: str, env: dict[str, str | None] | None = None) -> Result:
         result = self.run(*args, env=env)
         assert result.exit_code == 0, f"kunnan {' '.join(args)} failed:\n{result.stderr}"
         return result
 
-    def fails(self, *args: str, code: int, env: dict[str, str] | None = None) -> Result:
+    def fails(self, *args: str, code: int, env: dict[str, str | None] | None = None) -> Result:
         """Run a command that must be refused: one line on stderr, the given exit code."""
         result = self.run(*args, env=env)
         assert result.exit_code == code, (
@@ -85,7 +85,41 @@ class Ledger:
             engine.dispose()
 
 
-def invoke(args: list[str], env: dict[str, str] | None = None) -> Result:
+#: Codes of refusals (bad input, not found, conflict, rule…), which are also checked in Chinese.
+REFUSAL_CODES = frozenset(range(2, 10))
+
+
+def invoke(
+    args: list[str], env: dict[str, str | None] | None = None, *, chinese: bool = True
+) -> Result:
+    """Run kunnan in-process. A refusal is run again in Chinese (the database is unchanged by
+    a refusal): it must be refused the same way, in one line, with no English left."""
+    result = _invoke(args, env)
+    if (
+        chinese
+        and result.exit_code in REFUSAL_CODES
+        and result.stderr.startswith("error: ")
+        and not any(arg == "--lang" or arg.startswith("--lang=") for arg in args)
+        and not (env or {}).get("KUNNAN_LANG")
+    ):
+        check_chinese(args, env, result)
+    return result
+
+
+def check_chinese(args: list[str], env: dict[str, str | None] | None, english: Result) -> None:
+    from tests.catalog import english_words
+
+    chinese = _invoke(["--lang", "zh", *args], env)
+    where = f"kunnan --lang zh {' '.join(args)}"
+    assert chinese.exit_code == english.exit_code, f"{where}: {chinese.stderr}"
+    lines = chinese.stderr.strip().splitlines()
+    assert len(lines) == len(english.stderr.strip().splitlines()), f"{where}: {chinese.stderr}"
+    assert lines[0].startswith("错误："), f"{where}: {lines[0]}"
+    left = english_words(chinese.stderr)
+    assert left == [], f"{where}: untranslated {left} in: {chinese.stderr.strip()}"
+
+
+def _invoke(args: list[str], env: dict[str, str | None] | None = None) -> Result:
     with RUNNER.isolation(env=env) as streams:
         try:
             COMMAND.main(args=args, prog_name="kunnan")
