@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import HouseholdStatus, OrgKind, TargetMeasure, TargetResult
 from kunnan.domain.errors import Conflict, InvalidInput
+from kunnan.i18n import _
 from kunnan.models import Agreement, AidEntry, Household, Org, StatusChange
 from kunnan.schemas.pairing import AgreementCreate
 from kunnan.services.pair import coverage_of, tree_key
@@ -38,7 +39,7 @@ def add_agreement(session: Session, *, data: AgreementCreate, today: dt.date) ->
     """Record a union's targets for a year; one agreement per union and year."""
     if data.year > today.year + 1:
         raise InvalidInput(
-            f"--year: agreements are signed for this year or the next, not {data.year}"
+            _("--year: agreements are signed for this year or the next, not {year}", year=data.year)
         )
     org = find_union(session, data.org)
     existing = session.scalars(
@@ -46,8 +47,12 @@ def add_agreement(session: Session, *, data: AgreementCreate, today: dt.date) ->
     ).first()
     if existing is not None:
         raise Conflict(
-            f"{org.name} already has an agreement for {data.year} "
-            f"(signed {existing.signed_on.isoformat()})"
+            _(
+                "{name} already has an agreement for {year} (signed {signed})",
+                name=org.name,
+                year=data.year,
+                signed=existing.signed_on.isoformat(),
+            )
         )
     agreement = Agreement(
         org_id=org.id,

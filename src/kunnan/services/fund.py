@@ -31,6 +31,7 @@ from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refus
 from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
+from kunnan.i18n import _
 from kunnan.models import AidEntry, Fund, FundAssertion
 from kunnan.schemas.aid import BalanceAssertion, ContributionCreate, FundCreate
 from kunnan.services import ledger
@@ -52,7 +53,7 @@ def resolve_fund(session: Session, ref: str, *, lock: bool = False) -> Fund:
         if fund is not None and lock:
             fund = lock_fund(session, fund)
     if fund is None:
-        raise NotFound(f"no fund '{text}'", hint="kunnan fund list shows them")
+        raise NotFound(_("no fund '{text}'", text=text), hint=_("kunnan fund list shows them"))
     return fund
 
 
@@ -117,7 +118,7 @@ def dated_balances(
 
 def fund_label(fund_id: int, name: str) -> str:
     """A fund as refusals name it: F001 (2018年帮扶资金)."""
-    return f"{fund_code(fund_id)} ({name})"
+    return _("{code} ({name})", code=fund_code(fund_id), name=name)
 
 
 def check_can_take(
@@ -158,7 +159,7 @@ def check_open(session: Session, fund: Fund, on_date: dt.date) -> None:
 
 def add_fund(session: Session, *, data: FundCreate) -> Fund:
     if session.scalars(select(Fund).where(Fund.name == data.name)).first() is not None:
-        raise Conflict(f"a fund named '{data.name}' already exists")
+        raise Conflict(_("a fund named '{name}' already exists", name=data.name))
     fund = Fund(
         name=data.name,
         source=data.source.value,

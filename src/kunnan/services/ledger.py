@@ -35,6 +35,7 @@ from kunnan.domain.balances import DatedBalances
 from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _
 from kunnan.models import AidEntry, FundAssertion, LedgerHead
 from kunnan.store import audit
 
@@ -133,20 +134,23 @@ def verify(session: Session, *, expect: str | None = None) -> Verification:
     found_expected = expect is None or expect == GENESIS_HASH
     query = select(AidEntry).order_by(AidEntry.seq).execution_options(yield_per=500)
     for entry in session.scalars(query):
-        wrong: list[str] = []
+        unlinked = False
         if entry.seq != expected_seq:
             missing = (
-                f"entry {expected_seq} is missing"
+                _("entry {seq} is missing (deleted?)", seq=expected_seq)
                 if entry.seq == expected_seq + 1
-                else f"entries {expected_seq}–{entry.seq - 1} are missing"
+                else _(
+                    "entries {first}–{last} are missing (deleted?)",
+                    first=expected_seq,
+                    last=entry.seq - 1,
+                )
             )
-            problems.append(Problem(expected_seq, f"{missing} (deleted?)"))
+            problems.append(Problem(expected_seq, missing))
         elif entry.prev_hash != previous:
-            wrong.append("does not link to the entry before it (reordered or replaced?)")
-        if entry_hash(entry.prev_hash, chain_fields(entry)) != entry.hash:
-            wrong.append("its contents do not match its hash (edited?)")
-        if wrong:
-            problems.append(Problem(entry.seq, f"entry {entry.seq}: " + " and ".join(wrong)))
+            unlinked = True
+        edited = entry_hash(entry.prev_hash, chain_fields(entry)) != entry.hash
+        if unlinked or edited:
+            problems.append(Problem(entry.seq, _chain_problem(entry.seq, unlinked, edited)))
         problems.extend(_count_on_its_day(entry, fund_days))
         found_expected = found_expected or entry.hash == expect
         expected_seq, previous = entry.seq + 1, entry.hash
@@ -158,8 +162,11 @@ def verify(session: Session, *, expect: str | None = None) -> Verification:
         problems.append(
             Problem(
                 None,
-                f"the head written down earlier ({expect}) is not in the chain: "
-                "the ledger was rewritten or cut short",
+                _(
+                    "the head written down earlier ({expect}) is not in the chain: "
+                    "the ledger was rewritten or cut short",
+                    expect=expect,
+                ),
             )
         )
     assertions, failed = _assertion_problems(session)
@@ -167,12 +174,32 @@ def verify(session: Session, *, expect: str | None = None) -> Verification:
     return Verification(count=count, head_hash=previous, assertions=assertions, problems=problems)
 
 
+def _chain_problem(seq: int, unlinked: bool, edited: bool) -> str:
+    """What is wrong with an entry on the chain: it does not link, its hash does not match, or both."""
+    if unlinked and edited:
+        return _(
+            "entry {seq}: does not link to the entry before it (reordered or replaced?) "
+            "and its contents do not match its hash (edited?)",
+            seq=seq,
+        )
+    if unlinked:
+        return _(
+            "entry {seq}: does not link to the entry before it (reordered or replaced?)", seq=seq
+        )
+    return _("entry {seq}: its contents do not match its hash (edited?)", seq=seq)
+
+
 def _count_on_its_day(entry: AidEntry, fund_days: dict[int, dict[dt.date, int]]) -> list[Problem]:
     """Add the entry's effect to its fund's net movement on its date."""
     try:
         kind = EntryKind(entry.kind)
     except ValueError:
-        return [Problem(entry.seq, f"entry {entry.seq} has an unknown kind '{entry.kind}'")]
+        return [
+            Problem(
+                entry.seq,
+                _("entry {seq} has an unknown kind '{kind}'", seq=entry.seq, kind=entry.kind),
+            )
+        ]
     fund_days[entry.fund_id][entry.on_date] += fund_effect(kind, entry.amount_fen)
     return []
 
@@ -189,8 +216,12 @@ def _overdrawn_funds(fund_days: dict[int, dict[dt.date, int]]) -> list[Problem]:
             problems.append(
                 Problem(
                     None,
-                    f"fund {fund_code(fund_id)} is below zero at the end of {day.isoformat()} "
-                    f"({format_fen(balance)} yuan)",
+                    _(
+                        "fund {fund} is below zero at the end of {day} ({balance} yuan)",
+                        fund=fund_code(fund_id),
+                        day=day.isoformat(),
+                        balance=format_fen(balance),
+                    ),
                 )
             )
     return problems
@@ -202,11 +233,19 @@ def _head_problems(session: Session, count: int, last_hash: str) -> list[Problem
         return [
             Problem(
                 min(recorded_seq, count) + 1,
-                f"the chain ends at entry {count} but the head records entry {recorded_seq}",
+                _(
+                    "the chain ends at entry {count} but the head records entry {recorded}",
+                    count=count,
+                    recorded=recorded_seq,
+                ),
             )
         ]
     if recorded_hash != last_hash:
-        return [Problem(count, f"entry {count} is not the entry the head records (replaced?)")]
+        return [
+            Problem(
+                count, _("entry {seq} is not the entry the head records (replaced?)", seq=count)
+            )
+        ]
     return []
 
 
@@ -236,8 +275,12 @@ def _assertion_problems(session: Session) -> tuple[int, list[Problem]]:
 
 
 def assertion_failure(fund_id: int, on_date: dt.date, asserted: int, actual: int) -> str:
-    return (
-        f"fund {fund_code(fund_id)} was asserted to hold {format_fen(asserted)} yuan at the end "
-        f"of {on_date.isoformat()}, but its entries come to {format_fen(actual)} yuan "
-        f"(difference {format_fen(actual - asserted)})"
+    return _(
+        "fund {fund} was asserted to hold {asserted} yuan at the end of {day}, but its entries "
+        "come to {actual} yuan (difference {difference})",
+        fund=fund_code(fund_id),
+        asserted=format_fen(asserted),
+        day=on_date.isoformat(),
+        actual=format_fen(actual),
+        difference=format_fen(actual - asserted),
     )

@@ -21,6 +21,7 @@ from kunnan.domain.enums import Relation, Step
 from kunnan.domain.errors import InvalidInput, NotFound
 from kunnan.domain.identification import notice_end
 from kunnan.domain.masking import mask_name
+from kunnan.i18n import _
 from kunnan.models import (
     AidEntry,
     Household,
@@ -103,9 +104,9 @@ def identification_notice(
         found = {row[0] for row in session.execute(query)}
         missing = [household_code(i) for i in ids if i not in found]
         if missing:
-            raise NotFound(f"no public notice for {', '.join(missing)}")
+            raise NotFound(_("no public notice for {households}", households=", ".join(missing)))
     else:
-        raise InvalidInput("give --batch DATE or --households HH,HH")
+        raise InvalidInput(_("give --batch DATE or --households HH,HH"))
     if org is not None:
         query = query.where(within(org))
     rows = list(session.execute(query))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import OrgKind
 from kunnan.domain.errors import Conflict, RuleViolation
+from kunnan.i18n import _
 from kunnan.models import Household, Org
 from kunnan.schemas.org import OrgCreate
 from kunnan.store import audit
@@ -33,20 +34,32 @@ def add_org(session: Session, *, data: OrgCreate) -> Org:
         parent = find_org(session, data.parent)
         if OrgKind(parent.kind) not in allowed:
             raise RuleViolation(
-                f"a {data.kind.value} organisation cannot sit under a {parent.kind} "
-                f"('{parent.name}'); allowed: {', '.join(k.value for k in allowed) or 'none'}"
+                _(
+                    "a {kind} organisation cannot sit under a {parent_kind} ('{parent}'); "
+                    "allowed: {allowed}",
+                    kind=data.kind.value,
+                    parent_kind=parent.kind,
+                    parent=parent.name,
+                    allowed=", ".join(k.value for k in allowed) or _("none"),
+                )
             )
     elif data.kind not in (OrgKind.PROVINCE, OrgKind.CITY):
         raise RuleViolation(
-            f"a {data.kind.value} organisation needs --parent "
-            f"({', '.join(k.value for k in allowed)})"
+            _(
+                "a {kind} organisation needs --parent ({allowed})",
+                kind=data.kind.value,
+                allowed=", ".join(k.value for k in allowed),
+            )
         )
     clash = session.scalars(
         select(Org).where(or_(Org.code == data.code, Org.name == data.name))
     ).first()
     if clash is not None:
-        field = "code" if clash.code == data.code else "name"
-        raise Conflict(f"an organisation with {field} '{getattr(data, field)}' already exists")
+        raise Conflict(
+            _("an organisation with code '{code}' already exists", code=data.code)
+            if clash.code == data.code
+            else _("an organisation with name '{name}' already exists", name=data.name)
+        )
     area_code = data.area_code or (parent.area_code if parent else None)
     org = Org(
         code=data.code,

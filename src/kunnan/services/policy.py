@@ -19,6 +19,7 @@ from kunnan.domain.policy import (
     display_value,
     find_setting,
 )
+from kunnan.i18n import _
 from kunnan.models import PolicyLine, PolicySetting
 from kunnan.schemas.policy import PolicyLineSet
 from kunnan.store import audit
@@ -78,8 +79,12 @@ def dibao_line(session: Session, *, area_code: str, year: int) -> int:
 
 def _no_line(area_code: str, year: int) -> NotFound:
     return NotFound(
-        f"no dibao line for area {area_code} in {year}",
-        hint=f"kunnan policy set-line --area {area_code} --year {year} --amount …",
+        _("no dibao line for area {area} in {year}", area=area_code, year=year),
+        hint=_(
+            "kunnan policy set-line --area {area} --year {year} --amount …",
+            area=area_code,
+            year=year,
+        ),
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from kunnan.domain.aid import Rule, program_slug
 from kunnan.domain.enums import AdmissionLevel, OncePer
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
+from kunnan.i18n import _
 from kunnan.models import Program, ProgramRule
 from kunnan.schemas.aid import RuleChange
 from kunnan.store import audit
@@ -50,7 +51,9 @@ def find_program(session: Session, ref: str) -> Program:
     )
     if program is None:
         codes = session.scalars(select(Program.code).order_by(Program.position)).all()
-        raise NotFound(f"no programme '{text}': choose one of {', '.join(codes)}")
+        raise NotFound(
+            _("no programme '{text}': choose one of {codes}", text=text, codes=", ".join(codes))
+        )
     return program
 
 
@@ -178,17 +181,20 @@ def set_rule(
         ).first()
     )
     if base is None:
-        raise RuleViolation(f"{program.code} has no rule to change")
+        raise RuleViolation(_("{code} has no rule to change", code=program.code))
     before = _values(base)
     after = dict(before)
     given = change.model_fields_set
     if "level" in given and "standard_fen" not in given:
-        raise InvalidInput("--level goes with --standard: the standard for that level")
+        raise InvalidInput(_("--level goes with --standard: the standard for that level"))
     if "standard_fen" in given:
         level = change.level
         if level is AdmissionLevel.NONE:
             raise InvalidInput(
-                f"--level: choose one of {', '.join(level.value for level in LEVEL_COLUMNS)}"
+                _(
+                    "--level: choose one of {levels}",
+                    levels=", ".join(level.value for level in LEVEL_COLUMNS),
+                )
             )
         after[LEVEL_COLUMNS[level] if level else "standard_fen"] = change.standard_fen
     for column in ("yearly_cap_fen", "ceiling", "archived_only", "admission_required"):
@@ -221,6 +227,6 @@ def set_rule(
 def _excluded(session: Session, program: Program, codes: tuple[str, ...]) -> list[str]:
     for code in codes:
         if code == program.code:
-            raise InvalidInput(f"--excludes: {program.code} cannot exclude itself")
+            raise InvalidInput(_("--excludes: {code} cannot exclude itself", code=program.code))
         find_program(session, code)
     return sorted(codes)

@@ -46,6 +46,7 @@ from kunnan.domain.training import (
     check_enrolment,
     check_stage,
 )
+from kunnan.i18n import _
 from kunnan.models import (
     AuditEntry,
     Household,
@@ -82,13 +83,15 @@ def resolve_class(session: Session, ref: str) -> TrainingClass:
         else session.scalars(select(TrainingClass).where(TrainingClass.name == text)).first()
     )
     if found is None:
-        raise NotFound(f"no training class '{text}'", hint="kunnan training list shows them")
+        raise NotFound(
+            _("no training class '{text}'", text=text), hint=_("kunnan training list shows them")
+        )
     return found
 
 
 def add_class(session: Session, *, data: TrainingClassCreate) -> TrainingClass:
     if session.scalars(select(TrainingClass).where(TrainingClass.name == data.name)).first():
-        raise Conflict(f"a training class named '{data.name}' already exists")
+        raise Conflict(_("a training class named '{name}' already exists", name=data.name))
     org = find_org(session, data.org) if data.org is not None else None
     found = TrainingClass(
         name=data.name,
@@ -289,7 +292,7 @@ class _Cohort:
             raise error
         member = self.members.get(plan.member_id)
         if member is None or member.household_id != plan.household_id:
-            raise NotFound(f"{code} has no member {plan.member_id}")
+            raise NotFound(_("{code} has no member {id}", code=code, id=plan.member_id))
         facts = _class_facts(klass)
         trainee = TraineeFacts(code, member.name, member.is_head)
         if plan.enrolled_on is not None:
@@ -320,7 +323,7 @@ class _Cohort:
         refusal = receipt_refusal(
             trainee.household,
             on,
-            what="an enrolment",
+            what=_("an enrolment"),
             registered_on=registered_on,
             status=standing,
             left=self.exits.get(plan.household_id),
@@ -403,7 +406,7 @@ class _Cohort:
         try:
             not_in_future(on, today=self.today)
         except DateError as error:
-            raise InvalidInput(f"--on: {error}") from None
+            raise InvalidInput(_("--on: {error}", error=error)) from None
 
     def write(self) -> list[int]:
         """Insert every row the batch produced; the enrolment ids, plan by plan."""
@@ -474,8 +477,10 @@ def _lookup_error(find: Any, session: Session, ref: str) -> Exception:
 
 def _not_enrolled(trainee: TraineeFacts, klass: str) -> NotFound:
     return NotFound(
-        f"{trainee.who} is not enrolled in class {klass}",
-        hint=f"kunnan training enroll {klass} {trainee.household}",
+        _("{who} is not enrolled in class {klass}", who=trainee.who, klass=klass),
+        hint=_(
+            "kunnan training enroll {klass} {household}", klass=klass, household=trainee.household
+        ),
     )
 
 
@@ -658,7 +663,9 @@ def funnel(
 ) -> tuple[list[FunnelRow], FunnelRow]:
     """enrolled → completed → certified → employed, per class, trade or year, and in all (SQL)."""
     if by not in FUNNEL_BY:
-        raise InvalidInput(f"--by must be {', '.join(FUNNEL_BY)}, not '{by}'")
+        raise InvalidInput(
+            _("--by must be {choices}, not '{by}'", choices=", ".join(FUNNEL_BY), by=by)
+        )
     flags = stage_flags()
     counts = (
         func.count(func.distinct(TrainingClass.id)),

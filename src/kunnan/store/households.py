@@ -18,6 +18,7 @@ from kunnan.domain.enums import Relation
 from kunnan.domain.errors import InvalidInput, KunnanError, NotFound
 from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
+from kunnan.i18n import _
 from kunnan.models import Household, Member
 
 #: A household code as typed: ASCII or full-width digits (never other scripts' digits).
@@ -100,7 +101,7 @@ def resolve_households(session: Session, refs: Sequence[str]) -> dict[str, int |
 
 
 def _no_code(household_id: int) -> NotFound:
-    return NotFound(f"no household {household_code(household_id)}")
+    return NotFound(_("no household {code}", code=household_code(household_id)))
 
 
 def no_household(household_id: int) -> NotFound:
@@ -111,14 +112,18 @@ def no_household(household_id: int) -> NotFound:
 
 def _no_household(text: str) -> NotFound:
     return NotFound(
-        f"no household '{text}'", hint="give its code (H000123), archive number or head's ID number"
+        _("no household '{text}'", text=text),
+        hint=_("give its code (H000123), archive number or head's ID number"),
     )
 
 
 def _not_a_head(number: str, household_id: int) -> NotFound:
     return NotFound(
-        f"ID number {mask_id_number(number, today=dt.date.today())} belongs to a member of "
-        f"{household_code(household_id)}, not to a head worker"
+        _(
+            "ID number {number} belongs to a member of {code}, not to a head worker",
+            number=mask_id_number(number, today=dt.date.today()),
+            code=household_code(household_id),
+        )
     )
 
 
@@ -191,5 +196,12 @@ def pick_member(members: Sequence[P], ref: str, code: str) -> P:
     if len(named) == 1:
         return named[0]
     if len(named) > 1:
-        raise InvalidInput(f"{code} has {len(named)} members named '{text}'; give the ID number")
-    raise NotFound(f"{code} has no member '{text}'")
+        raise InvalidInput(
+            _(
+                "{code} has {n} members named '{text}'; give the ID number",
+                code=code,
+                n=len(named),
+                text=text,
+            )
+        )
+    raise NotFound(_("{code} has no member '{text}'", code=code, text=text))

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.domain.enums import OrgKind
 from kunnan.domain.errors import NotFound, RuleViolation
+from kunnan.i18n import _
 from kunnan.models import Org
 
 UNION_KINDS = (OrgKind.PROVINCE, OrgKind.CITY, OrgKind.COUNTY, OrgKind.GRASSROOTS)
@@ -17,7 +18,7 @@ def find_org(session: Session, ref: str) -> Org:
     ref = ref.strip()
     org = session.scalars(select(Org).where(or_(Org.code == ref, Org.name == ref))).first()
     if org is None:
-        raise NotFound(f"no organisation '{ref}'", hint="kunnan org list shows them")
+        raise NotFound(_("no organisation '{ref}'", ref=ref), hint=_("kunnan org list shows them"))
     return org
 
 
@@ -25,7 +26,7 @@ def find_union(session: Session, ref: str) -> Org:
     """An organisation that is a union (households belong to unions, not to units)."""
     org = find_org(session, ref)
     if OrgKind(org.kind) not in UNION_KINDS:
-        raise RuleViolation(f"'{org.name}' is a responsible unit, not a union")
+        raise RuleViolation(_("'{name}' is a responsible unit, not a union", name=org.name))
     return org
 
 

@@ -37,6 +37,7 @@ from kunnan.domain.codes import (
 )
 from kunnan.domain.enums import HousingKind, HousingStatus, LegalStatus
 from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
+from kunnan.i18n import _
 from kunnan.models import (
     CounselingSession,
     Household,
@@ -103,11 +104,21 @@ def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
     if case is None:
         if data.status is not HOUSING_START:
             raise RuleViolation(
-                f"{code} has no open {data.kind.value} housing case to become {data.status.value}; "
-                f"a case starts as {HOUSING_START.value}",
-                hint=f"kunnan aid housing {code} --kind {data.kind.value} --status applied",
+                _(
+                    "{code} has no open {kind} housing case to become {status}; "
+                    "a case starts as {start}",
+                    code=code,
+                    kind=data.kind.value,
+                    status=data.status.value,
+                    start=HOUSING_START.value,
+                ),
+                hint=_(
+                    "kunnan aid housing {code} --kind {kind} --status applied",
+                    code=code,
+                    kind=data.kind.value,
+                ),
             )
-        check_may_receive(session, household, on, what="a housing case")
+        check_may_receive(session, household, on, what=_("a housing case"))
         case = HousingCase(
             household_id=household.id,
             kind=data.kind.value,
@@ -120,8 +131,8 @@ def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
     else:
         current, since = housing_status(session, case)
         check_step(
-            f"housing case {housing_code(case.id)}",
-            f"{code} ({data.kind.value})",
+            _("housing case {code}", code=housing_code(case.id)),
+            _("{code} ({kind})", code=code, kind=data.kind.value),
             current,
             data.status,
             since=since,
@@ -177,10 +188,15 @@ def _legal_case(session: Session, household: Household, data: LegalCreate) -> Le
         number = code_number("LC", data.case.strip())
         case = session.get(LegalCase, number) if number is not None else None
         if case is None or case.household_id != household.id:
-            raise NotFound(f"{code} has no legal case '{data.case}'")
+            raise NotFound(_("{code} has no legal case '{case}'", code=code, case=data.case))
         if case.kind != data.kind.value:
             raise InvalidInput(
-                f"--kind: legal case {legal_code(case.id)} is {case.kind}, not {data.kind.value}"
+                _(
+                    "--kind: legal case {code} is {kind}, not {wanted}",
+                    code=legal_code(case.id),
+                    kind=case.kind,
+                    wanted=data.kind.value,
+                )
             )
         return case
     cases = session.scalars(
@@ -191,14 +207,29 @@ def _legal_case(session: Session, household: Household, data: LegalCreate) -> Le
     open_cases = [case for case in cases if is_open(legal_status(session, case)[0])]
     if not open_cases:
         raise RuleViolation(
-            f"{code} has no open {data.kind.value} case to become {data.status.value}; "
-            f"a case starts as {LEGAL_START.value}",
-            hint=f"kunnan aid legal {code} --kind {data.kind.value} --status opened",
+            _(
+                "{code} has no open {kind} case to become {status}; a case starts as {start}",
+                code=code,
+                kind=data.kind.value,
+                status=data.status.value,
+                start=LEGAL_START.value,
+            ),
+            hint=_(
+                "kunnan aid legal {code} --kind {kind} --status opened",
+                code=code,
+                kind=data.kind.value,
+            ),
         )
     if len(open_cases) > 1:
         codes = ", ".join(legal_code(case.id) for case in open_cases)
         raise InvalidInput(
-            f"give --case: {code} has {len(open_cases)} open {data.kind.value} cases ({codes})"
+            _(
+                "give --case: {code} has {n} open {kind} cases ({codes})",
+                code=code,
+                n=len(open_cases),
+                kind=data.kind.value,
+                codes=codes,
+            )
         )
     return open_cases[0]
 
@@ -209,7 +240,7 @@ def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
     on = data.on_date
     opened = data.status is LEGAL_START
     if opened:
-        check_may_receive(session, household, on, what="a legal case")
+        check_may_receive(session, household, on, what=_("a legal case"))
         member = find_member(household, data.member) if data.member is not None else None
         case = LegalCase(
             household_id=household.id,
@@ -226,7 +257,7 @@ def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
         case = _legal_case(session, household, data)
         current, since = legal_status(session, case)
         check_step(
-            f"legal case {legal_code(case.id)}",
+            _("legal case {code}", code=legal_code(case.id)),
             household_code(household.id),
             current,
             data.status,
@@ -269,7 +300,7 @@ def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
 def counsel(session: Session, *, data: CounselCreate) -> CounselingSession:
     """Record a counselling session with a household (or one member)."""
     household = _locked(session, data.household)
-    check_may_receive(session, household, data.on_date, what="counselling")
+    check_may_receive(session, household, data.on_date, what=_("counselling"))
     member = find_member(household, data.member) if data.member is not None else None
     row = CounselingSession(
         household_id=household.id,
@@ -306,10 +337,10 @@ def area_text(value: Decimal | None) -> str | None:
 def services_of_member(session: Session, member: Member) -> str | None:
     """The first service recorded for a member (training, a job, a legal case, counselling), if any."""
     sources = (
-        (TrainingEnrolment.id, TrainingEnrolment.member_id, "a training enrolment"),
-        (JobPlacement.id, JobPlacement.member_id, "a job placement"),
-        (LegalCase.id, LegalCase.member_id, "a legal case"),
-        (CounselingSession.id, CounselingSession.member_id, "a counselling session"),
+        (TrainingEnrolment.id, TrainingEnrolment.member_id, _("a training enrolment")),
+        (JobPlacement.id, JobPlacement.member_id, _("a job placement")),
+        (LegalCase.id, LegalCase.member_id, _("a legal case")),
+        (CounselingSession.id, CounselingSession.member_id, _("a counselling session")),
     )
     for key, member_id, what in sources:
         if session.scalar(select(key).where(member_id == member.id).limit(1)) is not None:

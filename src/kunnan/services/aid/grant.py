@@ -78,6 +78,7 @@ from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
 from kunnan.domain.errors import NotFound, RuleViolation
 from kunnan.domain.status import status_on
+from kunnan.i18n import _
 from kunnan.models import (
     AidEntry,
     AuditEntry,
@@ -113,7 +114,9 @@ def find_entry(session: Session, ref: str) -> AidEntry:
     match = _ENTRY.fullmatch(ref.strip())
     entry = session.get(AidEntry, int(match[1])) if match else None
     if entry is None:
-        raise NotFound(f"no ledger entry '{ref.strip()}'", hint="kunnan aid list shows them")
+        raise NotFound(
+            _("no ledger entry '{ref}'", ref=ref.strip()), hint=_("kunnan aid list shows them")
+        )
     return entry
 
 
@@ -373,7 +376,9 @@ class GrantPayer:
         if plan.member_id is not None:
             found = next((m for m in household.members if m.id == plan.member_id), None)
             if found is None:
-                raise NotFound(f"{household.code} has no member #{plan.member_id}")
+                raise NotFound(
+                    _("{code} has no member #{id}", code=household.code, id=plan.member_id)
+                )
             return found
         if plan.member_ref is not None:
             return pick_member(household.members, plan.member_ref, household.code)
@@ -393,7 +398,7 @@ class GrantPayer:
         refusal = receipt_refusal(
             household.code,
             on,
-            what="a grant",
+            what=_("a grant"),
             registered_on=household.registered_on,
             status=standing,
             left=household.left,
@@ -414,7 +419,7 @@ class GrantPayer:
         if refusal is not None:
             raise RuleViolation(refusal)
         balances = self._balances_from(plan.fund_id, on)
-        refusal = overdraw_refusal(balances, fund=fund, on=on, amount_fen=amount, what="a grant")
+        refusal = overdraw_refusal(balances, fund=fund, on=on, amount_fen=amount, what=_("a grant"))
         if refusal is not None:
             raise RuleViolation(refusal)
         return self._append(plan, household, rule, member, amount, judgement.limits)
@@ -684,7 +689,11 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
     check_open(session, fund, data.on_date)
     if FUND_DIRECTION[EntryKind(entry.kind)] > 0:  # money in comes out again
         check_can_take(
-            session, fund, entry.amount_fen, on=data.on_date, what=f"reversing entry {entry.seq}"
+            session,
+            fund,
+            entry.amount_fen,
+            on=data.on_date,
+            what=_("reversing entry {seq}", seq=entry.seq),
         )
     from kunnan.services.aid.loan import link_reversal, loan_of_entry
 

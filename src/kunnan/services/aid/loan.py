@@ -38,6 +38,7 @@ from kunnan.domain.loans import (
     issue_refusal,
     repayment_refusal,
 )
+from kunnan.i18n import _
 from kunnan.models import AidEntry, Fund, Loan, LoanDefault, LoanRepayment, Member
 from kunnan.schemas.service_aid import LoanCreate, LoanDefaultCreate, RepaymentCreate
 from kunnan.services import ledger
@@ -54,7 +55,7 @@ def find_loan(session: Session, ref: str) -> Loan:
     match = _CODE.fullmatch(ref.strip())
     loan = session.get(Loan, int(match[1])) if match else None
     if loan is None:
-        raise NotFound(f"no loan '{ref.strip()}'", hint="kunnan aid loans shows them")
+        raise NotFound(_("no loan '{ref}'", ref=ref.strip()), hint=_("kunnan aid loans shows them"))
     return loan
 
 
@@ -89,13 +90,13 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
     household = resolve_household(session, data.household, lock=True)
     fund = resolve_fund(session, data.fund, lock=True)
     on = data.on_date
-    standing = check_may_receive(session, household, on, what="a loan")
+    standing = check_may_receive(session, household, on, what=_("a loan"))
     refusal = issue_refusal(household_code(household.id), standing, on)
     if refusal is not None:
         raise RuleViolation(refusal)
     member = member_or_head(household, data.member)
     check_open(session, fund, on)
-    check_can_take(session, fund, data.amount_fen, on=on, what="a loan")
+    check_can_take(session, fund, data.amount_fen, on=on, what=_("a loan"))
     entry = ledger.append(
         session,
         AidEntry(
@@ -217,7 +218,8 @@ def loan_of_entry(session: Session, entry: AidEntry) -> Loan | None:
         refusal = cancel_refusal(loan_facts(session, loan))
         if refusal is not None:
             raise RuleViolation(
-                refusal, hint=f"kunnan aid list --kind loan shows loan {loan_code(loan.id)}"
+                refusal,
+                hint=_("kunnan aid list --kind loan shows loan {code}", code=loan_code(loan.id)),
             )
         return loan
     if entry.kind == EntryKind.REPAYMENT.value:

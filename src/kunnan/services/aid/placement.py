@@ -19,6 +19,7 @@ from kunnan.domain.codes import code_number, household_code, placement_code
 from kunnan.domain.enums import PlacementChannel, WorkerIdentity
 from kunnan.domain.errors import NotFound, RuleViolation
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _
 from kunnan.models import Household, JobPlacement, Member, TrainingEnrolment
 from kunnan.schemas.household import MemberUpdate
 from kunnan.schemas.service_aid import PlacementCreate
@@ -32,7 +33,9 @@ def find_placement(session: Session, ref: str) -> JobPlacement:
     number = code_number("P", ref.strip())
     placement = session.get(JobPlacement, number) if number is not None else None
     if placement is None:
-        raise NotFound(f"no placement '{ref.strip()}'", hint="kunnan aid list --kind placement")
+        raise NotFound(
+            _("no placement '{ref}'", ref=ref.strip()), hint=_("kunnan aid list --kind placement")
+        )
     return placement
 
 
@@ -44,7 +47,7 @@ def member_or_head(household: Household, ref: str | None) -> Member:
 def place(session: Session, *, data: PlacementCreate) -> JobPlacement:
     """Place a member of a registered household (not exited) in a job."""
     household = resolve_household(session, data.household, lock=True)
-    check_may_receive(session, household, data.on_date, what="a placement")
+    check_may_receive(session, household, data.on_date, what=_("a placement"))
     member = member_or_head(household, data.member)
     return place_member(
         session,
@@ -76,8 +79,13 @@ def place_member(
     )
     if latest is not None and on < latest:
         raise RuleViolation(
-            f"{member.name} was placed in a job on {latest.isoformat()}; a placement dated "
-            f"{on.isoformat()} is older than that and cannot become their work now"
+            _(
+                "{name} was placed in a job on {latest}; a placement dated {on} is older than "
+                "that and cannot become their work now",
+                name=member.name,
+                latest=latest.isoformat(),
+                on=on.isoformat(),
+            )
         )
     previous = (member.employer, member.identity, member.monthly_income_fen)
     placement = JobPlacement(
@@ -128,11 +136,16 @@ def place_member(
 
 
 def describe(placement: JobPlacement, member: Member) -> str:
-    return (
-        f"{placement_code(placement.id)}: {member.name} of {household_code(placement.household_id)} "
-        f"placed at {placement.employer} as {placement.job}, "
-        f"{format_fen(placement.monthly_wage_fen)} yuan a month "
-        f"(was {format_fen(placement.previous_income_fen)})"
+    return _(
+        "{code}: {name} of {household} placed at {employer} as {job}, {wage} yuan a month "
+        "(was {previous})",
+        code=placement_code(placement.id),
+        name=member.name,
+        household=household_code(placement.household_id),
+        employer=placement.employer,
+        job=placement.job,
+        wage=format_fen(placement.monthly_wage_fen),
+        previous=format_fen(placement.previous_income_fen),
     )
 
 
