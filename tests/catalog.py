@@ -3,7 +3,8 @@
 ``python -m tests.catalog`` lists the messages the Chinese catalog lacks;
 ``--update`` appends them to ``kunnan.po`` with an empty translation for a translator to fill
 (``make catalog`` does this; ``--only=src/kunnan/commands/aid.py,kunnan aid`` takes only the
-messages used there), and ``--unused`` lists entries nothing uses any more.
+messages used there), ``--unused`` lists entries nothing uses any more, and ``--normalise``
+keeps one entry per message (after a merge of two branches that both added one).
 The tests (``tests/i18n``) fail on a missing, untranslated or unused entry.
 
 Messages are found where they are marked: the first literal argument of ``_``, ``n_`` (both
@@ -140,6 +141,16 @@ def main(argv: list[str]) -> int:
         if key not in known
         and (only is None or any(w.startswith(tuple(only)) for w in found.where))
     ]
+    if "--normalise" in argv:  # after a merge: one entry per message, no stale references
+        kept: dict[Key, Entry] = {}
+        for entry in entries:
+            entry.references = []
+            first = kept.setdefault(entry.key, entry)
+            if not first.translated and entry.translated:
+                kept[entry.key] = entry
+        path.write_text(write_po(list(kept.values())), encoding="utf-8")
+        print(f"{len(entries) - len(kept)} duplicates dropped")
+        return 0
     if "--unused" in argv:
         for entry in entries:
             if entry.msgid and entry.key not in used:
@@ -158,7 +169,6 @@ def main(argv: list[str]) -> int:
                 msgctxt=found.key[0],
                 msgid_plural=found.plural,
                 msgstr_plural={0: ""} if found.plural else {},
-                references=found.where[:3],
             )
             for found in missing
         ]

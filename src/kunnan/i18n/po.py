@@ -63,17 +63,20 @@ def _unquote(text: str) -> str:
 
 
 def read_po(path: Path) -> list[Entry]:
-    """The entries of a ``.po`` file, the header (msgid "") included; entries are blocks of
-    lines separated by blank lines, as ``msgfmt`` and every editor write them."""
+    """The entries of a ``.po`` file, the header (msgid "") included: blocks of lines, each
+    ending at a blank line or where the next entry's comment or msgid follows its msgstr."""
     entries: list[Entry] = []
     number = 0
     block: list[tuple[int, str]] = []
+    translated = False  # the block has its msgstr: a comment or msgid begins the next one
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if raw.strip():
-            block.append((number, raw.strip()))
-        elif block:
+        line = raw.strip()
+        if block and (not line or (translated and line.startswith(("#", "msgctxt", "msgid")))):
             entries.append(_entry(path, block))
-            block = []
+            block, translated = [], False
+        if line:
+            block.append((number, line))
+            translated = translated or line.startswith("msgstr")
     if block:
         entries.append(_entry(path, block))
     return entries
