@@ -124,8 +124,6 @@ def localise(command: Any, path: str = "kunnan") -> None:
     language = i18n.current()
     if getattr(command, "kunnan_language", None) == language:
         return
-    from kunnan.ui.metavars import metavar
-
     source = command.__dict__.setdefault(
         "kunnan_source",
         (command.help, command.short_help, command.epilog, command.options_metavar),
@@ -137,30 +135,40 @@ def localise(command: Any, path: str = "kunnan") -> None:
         command.subcommand_metavar = _("COMMAND [ARGS]...")
     command.get_help_option(typer.Context(command, help_option_names=HELP_OPTIONS))
     for param in [*command.params, getattr(command, "_help_option", None)]:
-        if param is None:
-            continue
-        if type(param) is typer.core.TyperArgument:
-            param.__class__ = Argument
-        if "kunnan_source" not in param.__dict__:
-            shown = param.metavar
-            if shown is None and not getattr(param, "is_flag", False):
-                described = getattr(param, "type_descriptor", None)
-                is_path = bool(getattr(described, "is_path", False))
-                shown = metavar(path, param.name, is_path=is_path)
-                if shown is None:
-                    is_int = getattr(described, "annotation", None) is int
-                    shown = N_("N") if is_int else N_("TEXT")
-            param.kunnan_source = (getattr(param, "help", None), shown)
-        help_text, shown = param.kunnan_source
-        if help_text:
-            param.help = _(help_text)
-        if shown:
-            param.metavar = _(shown)
+        if param is not None:
+            _localise_param(param, path)
     command.kunnan_language = language
     built = getattr(command, "commands", None)
     if isinstance(built, dict):
         for name, child in built.items():
             localise(child, f"{path} {name}")
+
+
+def _localise_param(param: Any, path: str) -> None:
+    """An option or argument of the command at ``path`` in the current language, with its
+    metavar and its completion (``kunnan.db.completion``)."""
+    from kunnan.db.completion import completer
+    from kunnan.ui.metavars import metavar
+
+    if type(param) is typer.core.TyperArgument:
+        param.__class__ = Argument
+    if "kunnan_source" not in param.__dict__:
+        if getattr(param, "_custom_shell_complete", True) is None:
+            param._custom_shell_complete = completer(param.name)
+        shown = param.metavar
+        if shown is None and not getattr(param, "is_flag", False):
+            described = getattr(param, "type_descriptor", None)
+            is_path = bool(getattr(described, "is_path", False))
+            shown = metavar(path, param.name, is_path=is_path)
+            if shown is None:
+                is_int = getattr(described, "annotation", None) is int
+                shown = N_("N") if is_int else N_("TEXT")
+        param.kunnan_source = (getattr(param, "help", None), shown)
+    help_text, shown = param.kunnan_source
+    if help_text:
+        param.help = _(help_text)
+    if shown:
+        param.metavar = _(shown)
 
 
 def commands_of(root: typer.Typer) -> Iterator[tuple[str, Any]]:
@@ -360,7 +368,7 @@ def usage_message(error: Any) -> str:
         text = _("No such option: {option}", option=error.option_name)
         if error.possibilities:
             options = ", ".join(sorted(error.possibilities))
-            text += " " + _("(Possible options: {options})", options=options)
+            text = _("{problem} (Possible options: {options})", problem=text, options=options)
         return text
     if isinstance(error, click_errors.MissingParameter):
         kind = error.param_type or (param.param_type_name if param is not None else "")
@@ -478,7 +486,7 @@ app = typer.Typer(
     help="kunnan (困难): the union's ledger of workers' households in hardship.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
