@@ -25,9 +25,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
+from kunnan.domain.enums import (
+    AdmissionLevel,
+    EntryKind,
+    HouseholdStatus,
+    OncePer,
+    Relation,
+    shown,
+)
 from kunnan.domain.errors import InvalidInput, RuleViolation
+from kunnan.domain.exits import exited_when
 from kunnan.domain.money import format_fen
+from kunnan.i18n import N_, _
 
 #: What the first entry links to.
 GENESIS_HASH = "0" * 64
@@ -59,7 +68,7 @@ ChainValue = int | str | dt.date | dt.datetime | None
 #: Programmes paid in money from a fund (service programmes have their own commands).
 CASH = "cash"
 #: What a grant refused by a limit (not by eligibility) may still do.
-OVERRIDE_HINT = 'a supervisor may pass it with --override "reason"'
+OVERRIDE_HINT = N_('a supervisor may pass it with --override "reason"')
 
 #: How an entry of each kind moves its fund's balance: +1 money in, -1 money out.
 #: A reversal keeps the kind of the entry it reverses and has the opposite amount.
@@ -116,14 +125,18 @@ def reversal_refusal(
     reversed by ``reversed_by``) cannot be reversed by an entry dated ``on``, or None. An
     entry is reversed once, never a reversal, and never before its own date."""
     if reverses_seq is not None:
-        return (
-            f"entry {seq} is itself the reversal of entry {reverses_seq}; "
-            "record the aid again instead"
+        return _(
+            "entry {seq} is itself the reversal of entry {reverses}; record the aid again instead",
+            seq=seq,
+            reverses=reverses_seq,
         )
     if reversed_by is not None:
-        return f"entry {seq} was already reversed by entry {reversed_by}"
+        return _("entry {seq} was already reversed by entry {by}", seq=seq, by=reversed_by)
     if on < on_date:
-        return f"a reversal cannot be dated before the entry it reverses ({on_date.isoformat()})"
+        return _(
+            "a reversal cannot be dated before the entry it reverses ({day})",
+            day=on_date.isoformat(),
+        )
     return None
 
 
@@ -142,26 +155,33 @@ def receipt_refusal(
     status: HouseholdStatus | None,
     left: tuple[dt.date, str] | None = None,
 ) -> str | None:
-    """Why ``what`` (``a grant``, ``a loan``, ``an enrolment`` …) dated ``on`` cannot go to the
-    household, or None. Aid is never dated before the household was registered, nor given
+    """Why ``what`` (``a grant``, ``a loan``, ``an enrolment`` …, in the language shown) dated
+    ``on`` cannot go to the household, or None. Aid is never dated before the household was registered, nor given
     while it is off the register: ``status`` is its status that day, ``left`` the day and kind
     of its latest exit (needed only when it is ``exited``)."""
     if on < registered_on:
-        return (
-            f"{household} was registered on {registered_on.isoformat()}; "
-            f"{what} dated {on.isoformat()} is before it"
+        return _(
+            "{household} was registered on {registered}; {what} dated {on} is before it",
+            household=household,
+            registered=registered_on.isoformat(),
+            what=what,
+            on=on.isoformat(),
         )
     if status is HouseholdStatus.EXITED:
-        when = f" on {left[0].isoformat()} ({left[1]})" if left else ""
-        return (
-            f"{household} left the register{when}; exited households receive no new aid or services"
+        when = exited_when(left[0], left[1]) if left else ""
+        return _(
+            "{household} left the register{when}; exited households receive no new aid or services",
+            household=household,
+            when=when,
         )
     return None
 
 
 def cash_refusal(program: str, kind: str) -> str | None:
     """Why a programme of ``kind`` cannot be granted from a fund, or None for a cash one."""
-    return None if kind == CASH else f"{program} is not paid in cash from a fund"
+    if kind == CASH:
+        return None
+    return _("{program} is not paid in cash from a fund", program=program)
 
 
 @dataclass(frozen=True)
@@ -197,7 +217,9 @@ def rule_in_force(rules: Sequence[Rule], program: str, on: dt.date) -> Rule:
             break
         found = rule
     if found is None:
-        raise RuleViolation(f"{program} has no rule in force on {on.isoformat()}")
+        raise RuleViolation(
+            _("{program} has no rule in force on {on}", program=program, on=on.isoformat())
+        )
     return found
 
 
@@ -230,8 +252,13 @@ def grant_member(members: Sequence[P], rule: Rule, household: str, year: int) ->
         if len(admitted) > 1:
             names = ", ".join(m.name for m in admitted)
             raise InvalidInput(
-                f"give --member: {len(admitted)} members of {household} "
-                f"were admitted in {year} ({names})"
+                _(
+                    "give --member: {n} members of {household} were admitted in {year} ({names})",
+                    n=len(admitted),
+                    household=household,
+                    year=year,
+                    names=names,
+                )
             )
         return admitted[0] if admitted else None
     if rule.once_per is OncePer.MEMBER:
@@ -292,12 +319,16 @@ class Judgement:
 
 def refused(refusals: Sequence[Refusal], rule: Rule) -> str:
     """The refusals of a grant as one sentence, naming the rule that made them."""
-    since = f"the {rule.program} rule in force since {rule.effective_from.isoformat()}"
-    return "; ".join(r.message for r in refusals) + f", under {since}"
+    return _(
+        "{refusals}, under the {program} rule in force since {since}",
+        refusals=_("; ").join(r.message for r in refusals),
+        program=rule.program,
+        since=rule.effective_from.isoformat(),
+    )
 
 
 def _yuan(fen: int) -> str:
-    return format_fen(fen) + " yuan"
+    return _("{amount} yuan", amount=format_fen(fen))
 
 
 def judge(rule: Rule, case: GrantCase) -> Judgement:
@@ -308,8 +339,12 @@ def judge(rule: Rule, case: GrantCase) -> Judgement:
         hard.append(
             Refusal(
                 "archived_only",
-                f"{program} is for archived households only; {case.household} is "
-                f"{case.status.value}",
+                _(
+                    "{program} is for archived households only; {household} is {status}",
+                    program=program,
+                    household=case.household,
+                    status=shown(case.status),
+                ),
                 overridable=False,
             )
         )
@@ -317,16 +352,29 @@ def judge(rule: Rule, case: GrantCase) -> Judgement:
     if rule.admission_required:
         if case.admitted is None or case.admitted_year != case.year:
             who = (
-                f"{case.member} is not recorded as admitted in {case.year}"
+                _(
+                    "{member} is not recorded as admitted in {year}",
+                    member=case.member,
+                    year=case.year,
+                )
                 if case.member
-                else f"no member of {case.household} is recorded as admitted in {case.year}"
+                else _(
+                    "no member of {household} is recorded as admitted in {year}",
+                    household=case.household,
+                    year=case.year,
+                )
             )
             hard.append(
                 Refusal(
                     "admission",
-                    f"{program} needs a member newly admitted to study in {case.year}; {who} "
-                    f"(household member edit {case.household} NAME --admitted LEVEL "
-                    f"--year {case.year})",
+                    _(
+                        "{program} needs a member newly admitted to study in {year}; {who} "
+                        "(household member edit {household} NAME --admitted LEVEL --year {year})",
+                        program=program,
+                        year=case.year,
+                        who=who,
+                        household=case.household,
+                    ),
                     overridable=False,
                 )
             )
@@ -336,9 +384,9 @@ def judge(rule: Rule, case: GrantCase) -> Judgement:
         return Judgement(amount_fen=None, refusals=tuple(hard))
     amount = case.asked_fen if case.asked_fen is not None else standard
     if amount is None:
-        raise InvalidInput(f"{program} has no standard amount: give --amount")
+        raise InvalidInput(_("{program} has no standard amount: give --amount", program=program))
     if amount <= 0:
-        raise InvalidInput("--amount: a grant pays more than 0")
+        raise InvalidInput(_("--amount: a grant pays more than 0"))
     return Judgement(amount_fen=amount, refusals=tuple(_limits(rule, case, amount, standard)))
 
 
@@ -346,11 +394,21 @@ def _limits(rule: Rule, case: GrantCase, amount: int, standard: int | None) -> l
     program = rule.program
     found: list[Refusal] = []
     if rule.ceiling and standard is not None and amount > standard:
-        level = f" for {case.admitted.value}" if rule.admission_required and case.admitted else ""
+        level = (
+            _(" for {level}", level=shown(case.admitted))
+            if rule.admission_required and case.admitted
+            else ""
+        )
         found.append(
             Refusal(
                 "ceiling",
-                f"{program} pays at most {_yuan(standard)}{level}; {_yuan(amount)} asked",
+                _(
+                    "{program} pays at most {standard}{level}; {amount} asked",
+                    program=program,
+                    standard=_yuan(standard),
+                    level=level,
+                    amount=_yuan(amount),
+                ),
                 overridable=True,
             )
         )
@@ -358,14 +416,31 @@ def _limits(rule: Rule, case: GrantCase, amount: int, standard: int | None) -> l
         earlier = case.once_earlier
         whom = case.household if rule.once_per is OncePer.HOUSEHOLD else (case.member or "")
         if rule.once_per is OncePer.HOUSEHOLD:
-            per = "household"
+            once = N_(
+                "{program} is once per household a year; {whom} already received it in "
+                "{year} (entry {seq} on {day})"
+            )
+        elif rule.admission_required:
+            once = N_(
+                "{program} is once per student a year; {whom} already received it in "
+                "{year} (entry {seq} on {day})"
+            )
         else:
-            per = "student" if rule.admission_required else "member"
+            once = N_(
+                "{program} is once per member a year; {whom} already received it in "
+                "{year} (entry {seq} on {day})"
+            )
         found.append(
             Refusal(
                 "once_per_year",
-                f"{program} is once per {per} a year; {whom} already received it in "
-                f"{case.year} (entry {earlier.seq} on {earlier.on_date.isoformat()})",
+                _(
+                    once,
+                    program=program,
+                    whom=whom,
+                    year=case.year,
+                    seq=earlier.seq,
+                    day=earlier.on_date.isoformat(),
+                ),
                 overridable=True,
             )
         )
@@ -377,9 +452,17 @@ def _limits(rule: Rule, case: GrantCase, amount: int, standard: int | None) -> l
         found.append(
             Refusal(
                 "yearly_cap",
-                f"{program} is capped at {_yuan(rule.yearly_cap_fen)} per household a year; "
-                f"{case.household} has received {_yuan(case.received_this_year_fen)} in "
-                f"{case.year}, so at most {_yuan(left)} more ({_yuan(amount)} asked)",
+                _(
+                    "{program} is capped at {cap} per household a year; {household} has "
+                    "received {received} in {year}, so at most {left} more ({amount} asked)",
+                    program=program,
+                    cap=_yuan(rule.yearly_cap_fen),
+                    household=case.household,
+                    received=_yuan(case.received_this_year_fen),
+                    year=case.year,
+                    left=_yuan(left),
+                    amount=_yuan(amount),
+                ),
                 overridable=True,
             )
         )
@@ -387,9 +470,16 @@ def _limits(rule: Rule, case: GrantCase, amount: int, standard: int | None) -> l
         found.append(
             Refusal(
                 "no_double_funding",
-                f"{program} is not combined with {earlier.program} in the same year; "
-                f"{case.household} received {earlier.program} in {case.year} "
-                f"(entry {earlier.seq} on {earlier.on_date.isoformat()})",
+                _(
+                    "{program} is not combined with {other} in the same year; {household} "
+                    "received {other} in {year} (entry {seq} on {day})",
+                    program=program,
+                    other=earlier.program,
+                    household=case.household,
+                    year=case.year,
+                    seq=earlier.seq,
+                    day=earlier.on_date.isoformat(),
+                ),
                 overridable=True,
             )
         )

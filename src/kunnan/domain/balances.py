@@ -24,6 +24,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _
 
 #: (sum of the nets, lowest running balance within) of an empty stretch of days.
 _EMPTY: tuple[int, int | None] = (0, None)
@@ -192,26 +193,34 @@ class DatedBalances:
 def overdraw_refusal(
     balances: DatedBalances, *, fund: str, on: dt.date, amount_fen: int, what: str
 ) -> str | None:
-    """Why ``what`` (``a grant``, ``a loan`` …) taking ``amount_fen`` out of ``fund`` on day
+    """Why ``what`` (``a grant``, ``a loan`` …, in the language shown) taking ``amount_fen`` out of ``fund`` on day
     ``on`` is refused, or None: the fund must hold it at the end of that day and of every
     later day. ``fund`` is the fund as the message names it: ``F001 (2018年帮扶资金)``."""
     if balances.lowest_from(on) - amount_fen >= 0:
         return None
     held = balances.held_fen
     if held - amount_fen < 0:
-        return (
-            f"fund {fund} holds {format_fen(held)} yuan; {what} of {format_fen(amount_fen)} "
-            "yuan would take it below zero"
+        return _(
+            "fund {fund} holds {held} yuan; {what} of {amount} yuan would take it below zero",
+            fund=fund,
+            held=format_fen(held),
+            what=what,
+            amount=format_fen(amount_fen),
         )
     short = balances.first_below(on, amount_fen)
     reached = balances.covered_from(on, amount_fen)
     assert short is not None and reached is not None  # held covers it, the day does not
     day, balance = short
-    return (
-        f"fund {fund} would be below zero on {day.isoformat()} "
-        f"({format_fen(balance - amount_fen)} yuan) with {what} of {format_fen(amount_fen)} "
-        f"yuan dated {on.isoformat()}: the money for it reaches the fund on "
-        f"{reached.isoformat()}"
+    return _(
+        "fund {fund} would be below zero on {day} ({balance} yuan) with {what} of {amount} "
+        "yuan dated {on}: the money for it reaches the fund on {reached}",
+        fund=fund,
+        day=day.isoformat(),
+        balance=format_fen(balance - amount_fen),
+        what=what,
+        amount=format_fen(amount_fen),
+        on=on.isoformat(),
+        reached=reached.isoformat(),
     )
 
 
@@ -220,7 +229,10 @@ def closed_refusal(fund: str, closed: dt.date | None, on: dt.date) -> str | None
     assertion is at the end of ``closed`` (None: never asserted), or None."""
     if closed is None or on > closed:
         return None
-    return (
-        f"fund {fund}'s balance was asserted at the end of {closed.isoformat()}; an entry dated "
-        f"{on.isoformat()} would change it (date the entry after the assertion)"
+    return _(
+        "fund {fund}'s balance was asserted at the end of {closed}; an entry dated {on} would "
+        "change it (date the entry after the assertion)",
+        fund=fund,
+        closed=closed.isoformat(),
+        on=on.isoformat(),
     )

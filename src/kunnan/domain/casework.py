@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kunnan.domain.enums import HousingStatus, LegalKind, LegalStatus, TrainingStage
+from kunnan.domain.enums import HousingStatus, LegalKind, LegalStatus, TrainingStage, named, shown
 from kunnan.domain.errors import RuleViolation
+from kunnan.i18n import _
 
 #: The training stages in order.
 STAGES: tuple[TrainingStage, ...] = tuple(TrainingStage)
@@ -68,9 +69,14 @@ def transition_refusal(
     if wanted in allowed:
         return None
     if not allowed:
-        return f"it is {current.value} ({current.zh}), which is final"
-    choices = " or ".join(sorted(status.value for status in allowed))
-    return f"it is {current.value} ({current.zh}); it can become {choices}, not {wanted.value}"
+        return _("it is {status}, which is final", status=named(current))
+    choices = _(" or ").join(shown(status) for status in sorted(allowed, key=str))
+    return _(
+        "it is {status}; it can become {choices}, not {wanted}",
+        status=named(current),
+        choices=choices,
+        wanted=shown(wanted),
+    )
 
 
 def check_step(
@@ -82,13 +88,26 @@ def check_step(
     since: dt.date,
     on: dt.date,
 ) -> None:
-    """RuleViolation when ``case`` (of the household ``whose`` names) cannot move from
+    """RuleViolation when ``case`` (of the household ``whose`` names; both as the language
+    shown names them) cannot move from
     ``current`` (reached on ``since``) to ``wanted`` on ``on``: housing and legal cases alike."""
     refusal = transition_refusal(current, wanted)
     if refusal is not None:
-        raise RuleViolation(f"{case} of {whose} cannot become {wanted.value}: {refusal}")
+        raise RuleViolation(
+            _(
+                "{case} of {whose} cannot become {wanted}: {refusal}",
+                case=case,
+                whose=whose,
+                wanted=shown(wanted),
+                refusal=refusal,
+            )
+        )
     if on < since:
         raise RuleViolation(
-            f"{case} last changed on {since.isoformat()}; "
-            f"a change dated {on.isoformat()} would go back in time"
+            _(
+                "{case} last changed on {since}; a change dated {on} would go back in time",
+                case=case,
+                since=since.isoformat(),
+                on=on.isoformat(),
+            )
         )

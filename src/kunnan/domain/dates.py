@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from kunnan.domain.numerals import foreign_digit
+from kunnan.i18n import _
 
 _FORMS = (
     re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<d>[0-9]{1,2})"),
@@ -32,8 +33,13 @@ def parse_date(text: str) -> dt.date:
     char = foreign_digit(text)
     if char is not None:
         raise DateError(
-            f"date '{text}' is written with '{char}' (U+{ord(char):04X}); "
-            "write dates with the digits 0-9, like 2018-12-24"
+            _(
+                "date '{text}' is written with '{char}' (U+{code:04X}); "
+                "write dates with the digits 0-9, like 2018-12-24",
+                text=text,
+                char=char,
+                code=ord(char),
+            )
         )
     cleaned = unicodedata.normalize("NFKC", text).strip()
     for form in _FORMS:
@@ -43,13 +49,19 @@ def parse_date(text: str) -> dt.date:
                 return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 break
-    raise DateError(f"'{text}' is not a date (use YYYY-MM-DD, like 2018-12-24)")
+    raise DateError(_("'{text}' is not a date (use YYYY-MM-DD, like 2018-12-24)", text=text))
 
 
-def not_in_future(value: dt.date, *, today: dt.date, what: str = "date") -> dt.date:
+def not_in_future(value: dt.date, *, today: dt.date, what: str | None = None) -> dt.date:
+    """``value`` unless it is after ``today``; ``what`` names it (default: "date")."""
     if value > today:
         raise DateError(
-            f"{what} {value.isoformat()} is in the future (today is {today.isoformat()})"
+            _(
+                "{what} {value} is in the future (today is {today})",
+                what=_("date") if what is None else what,
+                value=value.isoformat(),
+                today=today.isoformat(),
+            )
         )
     return value
 
@@ -58,10 +70,15 @@ def parse_year(text: str) -> int:
     char = foreign_digit(text)
     if char is not None:
         raise DateError(
-            f"year '{text}' is written with '{char}' (U+{ord(char):04X}); "
-            "write years with the digits 0-9, like 2018"
+            _(
+                "year '{text}' is written with '{char}' (U+{code:04X}); "
+                "write years with the digits 0-9, like 2018",
+                text=text,
+                char=char,
+                code=ord(char),
+            )
         )
     cleaned = unicodedata.normalize("NFKC", text).strip().removesuffix("年")
     if not (_YEAR.fullmatch(cleaned) and 1949 <= int(cleaned) <= 2200):
-        raise DateError(f"'{text}' is not a year (like 2018)")
+        raise DateError(_("'{text}' is not a year (like 2018)", text=text))
     return int(cleaned)

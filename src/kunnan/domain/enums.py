@@ -4,7 +4,7 @@ Slugs are what the command line, JSON and the database use; labels are what
 ``--lang zh`` shows. Input accepts either form, so a caseworker may type
 ``--category dibao`` or ``--category 低保户``. Each member is written with its
 label in the catalog (``kunnan/locale``) and each enumeration with the noun its
-messages use (``class Category(Labelled, noun="category")``), so a new member
+messages use (``class Category(Labelled, noun=N_("category"))``), so a new member
 cannot be added without one.
 """
 
@@ -14,7 +14,7 @@ import unicodedata
 from enum import StrEnum
 from typing import Any, Self
 
-from kunnan.i18n import translate
+from kunnan.i18n import N_, _, current, translate
 
 
 class Labelled(StrEnum):
@@ -74,11 +74,30 @@ class Labelled(StrEnum):
         by_slug, by_label = _names(cls)
         found = by_slug.get(slug) or by_label.get(cleaned)
         if found is None:
-            raise ValueError(f"unknown {cls.noun()} '{text}': choose one of {cls.choices()}")
+            raise ValueError(
+                _(
+                    "unknown {noun} '{text}': choose one of {choices}",
+                    noun=_(cls.noun()),
+                    text=text,
+                    choices=cls.choices(),
+                )
+            )
         member = cls(found)
         if len(_PARSED) < _PARSED_MAX:
             _PARSED[cls, text] = member
         return member
+
+
+def shown(member: Labelled) -> str:
+    """A member as a sentence names it: its slug in English (``archived``), its label in
+    Chinese (``建档``)."""
+    return member.label(current())
+
+
+def named(member: Labelled) -> str:
+    """A member with its label, as English sentences name it: ``visit (一进)``; in Chinese the
+    label alone (``一进``)."""
+    return _("{slug} ({label})", slug=member.value, label=member.zh)
 
 
 _NAMES: dict[type[Labelled], tuple[dict[str, Labelled], dict[str, Labelled]]] = {}
@@ -96,7 +115,7 @@ def _names(enum: type[Labelled]) -> tuple[dict[str, Labelled], dict[str, Labelle
     return found
 
 
-class HouseholdStatus(Labelled, noun="status"):
+class HouseholdStatus(Labelled, noun=N_("status")):
     CANDIDATE = "candidate"
     IDENTIFYING = "identifying"
     ARCHIVED = "archived"
@@ -104,13 +123,13 @@ class HouseholdStatus(Labelled, noun="status"):
     REJECTED = "rejected"
 
 
-class Category(Labelled, noun="category"):
+class Category(Labelled, noun=N_("category")):
     DIBAO = "dibao"
     MARGINAL = "marginal"
     ACCIDENT = "accident"
 
 
-class WorkerIdentity(Labelled, noun="worker identity"):
+class WorkerIdentity(Labelled, noun=N_("worker identity")):
     EMPLOYED = "employed"
     LAID_OFF = "laid_off"
     UNEMPLOYED = "unemployed"
@@ -119,7 +138,7 @@ class WorkerIdentity(Labelled, noun="worker identity"):
     MIGRANT = "migrant"
 
 
-class Cause(Labelled, noun="cause"):
+class Cause(Labelled, noun=N_("cause")):
     ILLNESS = "illness"
     EDUCATION = "education"
     LOW_INCOME = "low_income"
@@ -130,7 +149,7 @@ class Cause(Labelled, noun="cause"):
     OTHER = "other"
 
 
-class Step(Labelled, noun="identification step"):
+class Step(Labelled, noun=N_("identification step")):
     VISIT = "visit"
     INSPECT = "inspect"
     CALCULATE = "calculate"
@@ -140,7 +159,7 @@ class Step(Labelled, noun="identification step"):
     CONFIRM = "confirm"
 
 
-class PipelineStage(Labelled, noun="pipeline stage"):
+class PipelineStage(Labelled, noun=N_("pipeline stage")):
     """Where a household stands in the identification funnel: at a step, or past them all."""
 
     VISIT = Step.VISIT
@@ -154,7 +173,7 @@ class PipelineStage(Labelled, noun="pipeline stage"):
     REJECTED = "rejected"
 
 
-class Guarantee(Labelled, noun="guarantee"):
+class Guarantee(Labelled, noun=N_("guarantee")):
     EMPLOYMENT = "employment"
     MEDICAL = "medical"
     EDUCATION = "education"
@@ -163,7 +182,7 @@ class Guarantee(Labelled, noun="guarantee"):
     RIGHTS = "rights"
 
 
-class ExitKind(Labelled, noun="exit kind"):
+class ExitKind(Labelled, noun=N_("exit kind")):
     STABLE = "stable"
     SAFETY_NET = "safety_net"
     MOVED = "moved"
@@ -172,7 +191,7 @@ class ExitKind(Labelled, noun="exit kind"):
     WITHDREW = "withdrew"
 
 
-class FundSource(Labelled, noun="fund source"):
+class FundSource(Labelled, noun=N_("fund source")):
     UNION = "union"
     GOVERNMENT = "government"
     DONATION = "donation"
@@ -180,7 +199,7 @@ class FundSource(Labelled, noun="fund source"):
     MUTUAL_AID = "mutual_aid"
 
 
-class OrgKind(Labelled, noun="organisation kind"):
+class OrgKind(Labelled, noun=N_("organisation kind")):
     """Unions form a tree (province → city → county/district → grassroots); units hang under any union."""
 
     PROVINCE = "province"
@@ -190,7 +209,7 @@ class OrgKind(Labelled, noun="organisation kind"):
     UNIT = "unit"
 
 
-class Relation(Labelled, noun="relation"):
+class Relation(Labelled, noun=N_("relation")):
     """A member's relation to the head worker of the household."""
 
     HEAD = "head"
@@ -202,7 +221,7 @@ class Relation(Labelled, noun="relation"):
     OTHER = "other"
 
 
-class Health(Labelled, noun="health"):
+class Health(Labelled, noun=N_("health")):
     HEALTHY = "healthy"
     CHRONIC = "chronic"
     SERIOUS = "serious"
@@ -210,7 +229,7 @@ class Health(Labelled, noun="health"):
     INCAPACITATED = "incapacitated"
 
 
-class Schooling(Labelled, noun="schooling"):
+class Schooling(Labelled, noun=N_("schooling")):
     """What a member is studying now; ``none`` for anyone not in school."""
 
     NONE = "none"
@@ -224,7 +243,7 @@ class Schooling(Labelled, noun="schooling"):
     POSTGRADUATE = "postgraduate"
 
 
-class HousingType(Labelled, noun="housing type"):
+class HousingType(Labelled, noun=N_("housing type")):
     OWNED = "owned"
     PUBLIC_RENTAL = "public_rental"
     PRIVATE_RENTAL = "private_rental"
@@ -234,13 +253,13 @@ class HousingType(Labelled, noun="housing type"):
     OTHER = "other"
 
 
-class ContactMethod(Labelled, noun="contact method"):
+class ContactMethod(Labelled, noun=N_("contact method")):
     PHONE = "phone"
     VISIT = "visit"
     DOOR = "door"
 
 
-class ContactOutcome(Labelled, noun="contact outcome"):
+class ContactOutcome(Labelled, noun=N_("contact outcome")):
     REACHED = "reached"
     NO_ANSWER = "no_answer"
     MOVED = "moved"
@@ -248,7 +267,7 @@ class ContactOutcome(Labelled, noun="contact outcome"):
     NOT_FOUND = "not_found"
 
 
-class CaseStatus(Labelled, noun="case status"):
+class CaseStatus(Labelled, noun=N_("case status")):
     """An identification case: one pass through the seven steps."""
 
     OPEN = "open"
@@ -256,25 +275,25 @@ class CaseStatus(Labelled, noun="case status"):
     REJECTED = "rejected"
 
 
-class Decision(Labelled, noun="decision"):
+class Decision(Labelled, noun=N_("decision")):
     APPROVE = "approve"
     REJECT = "reject"
 
 
-class ObjectionStatus(Labelled, noun="objection status"):
+class ObjectionStatus(Labelled, noun=N_("objection status")):
     OPEN = "open"
     UPHELD = "upheld"
     DISMISSED = "dismissed"
     CLOSED = "closed"
 
 
-class FollowupOutcome(Labelled, noun="follow-up outcome"):
+class FollowupOutcome(Labelled, noun=N_("follow-up outcome")):
     STABLE = "stable"
     AT_RISK = "at_risk"
     RELAPSED = "relapsed"
 
 
-class ArchiveLevel(Labelled, noun="archive level"):
+class ArchiveLevel(Labelled, noun=N_("archive level")):
     """The standard a household was archived under (建档标准)."""
 
     NATIONAL = "national"
@@ -284,31 +303,31 @@ class ArchiveLevel(Labelled, noun="archive level"):
     GRASSROOTS = "grassroots"
 
 
-class Sex(Labelled, noun="sex"):
+class Sex(Labelled, noun=N_("sex")):
     MALE = "male"
     FEMALE = "female"
 
 
-class VisitKind(Labelled, noun="visit kind"):
+class VisitKind(Labelled, noun=N_("visit kind")):
     """How a paired household's contact person kept in touch (结对走访)."""
 
     HOME = "home"
     PHONE = "phone"
 
 
-class PairingStatus(Labelled, noun="pairing status"):
+class PairingStatus(Labelled, noun=N_("pairing status")):
     ACTIVE = "active"
     ENDED = "ended"
 
 
-class TargetResult(Labelled, noun="target result"):
+class TargetResult(Labelled, noun=N_("target result")):
     """Whether a responsibility agreement's target (目标责任书) was reached."""
 
     MET = "met"
     NOT_MET = "not_met"
 
 
-class TargetMeasure(Labelled, noun="target"):
+class TargetMeasure(Labelled, noun=N_("target")):
     """What a responsibility agreement sets a target for."""
 
     HELPED = "helped"
@@ -316,7 +335,7 @@ class TargetMeasure(Labelled, noun="target"):
     COVERAGE = "coverage"
 
 
-class CivilStatus(Labelled, noun="dibao list status"):
+class CivilStatus(Labelled, noun=N_("dibao list status")):
     """A person's standing on the civil-affairs bureau's dibao list (民政低保名单)."""
 
     ACTIVE = "active"
@@ -324,7 +343,7 @@ class CivilStatus(Labelled, noun="dibao list status"):
     DECEASED = "deceased"
 
 
-class CivilFinding(Labelled, noun="comparison finding"):
+class CivilFinding(Labelled, noun=N_("comparison finding")):
     """A difference the civil-affairs data comparison (数据比对) reports."""
 
     DIBAO_NOT_ON_LIST = "dibao_not_on_list"
@@ -335,7 +354,7 @@ class CivilFinding(Labelled, noun="comparison finding"):
     UNREADABLE_ROW = "unreadable_row"
 
 
-class EntryKind(Labelled, noun="ledger entry kind"):
+class EntryKind(Labelled, noun=N_("ledger entry kind")):
     """What an entry of the aid ledger records; a reversal keeps the kind of what it reverses."""
 
     CONTRIBUTION = "contribution"
@@ -344,7 +363,7 @@ class EntryKind(Labelled, noun="ledger entry kind"):
     REPAYMENT = "repayment"
 
 
-class AdmissionLevel(Labelled, noun="admission level"):
+class AdmissionLevel(Labelled, noun=N_("admission level")):
     """The school a member was newly admitted to (金秋助学 pays by level); ``none`` clears it."""
 
     UNDERGRADUATE = "undergraduate"
@@ -353,14 +372,14 @@ class AdmissionLevel(Labelled, noun="admission level"):
     NONE = "none"
 
 
-class OncePer(Labelled, noun="once-a-year rule"):
+class OncePer(Labelled, noun=N_("once-a-year rule")):
     """Whom a once-a-year programme counts: each household, or each member (student)."""
 
     HOUSEHOLD = "household"
     MEMBER = "member"
 
 
-class Trade(Labelled, noun="trade"):
+class Trade(Labelled, noun=N_("trade")):
     """The skill a training class teaches (技能培训工种)."""
 
     WELDING = "welding"
@@ -373,7 +392,7 @@ class Trade(Labelled, noun="trade"):
     OTHER = "other"
 
 
-class TrainingStage(Labelled, noun="training stage"):
+class TrainingStage(Labelled, noun=N_("training stage")):
     """The 培训-鉴定-就业 one-stop, in order: each stage only after the one before."""
 
     ENROLLED = "enrolled"
@@ -382,7 +401,7 @@ class TrainingStage(Labelled, noun="training stage"):
     EMPLOYED = "employed"
 
 
-class PlacementChannel(Labelled, noun="placement channel"):
+class PlacementChannel(Labelled, noun=N_("placement channel")):
     """How a job was found: the union's job fairs (春风行动 …) or a direct recommendation."""
 
     SPRING_BREEZE = "spring_breeze"
@@ -391,7 +410,7 @@ class PlacementChannel(Labelled, noun="placement channel"):
     DIRECT = "direct"
 
 
-class LoanStatus(Labelled, noun="loan status"):
+class LoanStatus(Labelled, noun=N_("loan status")):
     """A start-up loan's standing on a day (see services.loans for how each is decided)."""
 
     CURRENT = "current"
@@ -401,14 +420,14 @@ class LoanStatus(Labelled, noun="loan status"):
     CANCELLED = "cancelled"
 
 
-class HousingKind(Labelled, noun="housing kind"):
+class HousingKind(Labelled, noun=N_("housing kind")):
     LOW_RENT = "low_rent"
     SHANTY_RENOVATION = "shanty_renovation"
     RENT_SUBSIDY = "rent_subsidy"
     OTHER = "other"
 
 
-class HousingStatus(Labelled, noun="housing status"):
+class HousingStatus(Labelled, noun=N_("housing status")):
     """A housing case: applied, then allocated or refused."""
 
     APPLIED = "applied"
@@ -416,7 +435,7 @@ class HousingStatus(Labelled, noun="housing status"):
     REFUSED = "refused"
 
 
-class LegalKind(Labelled, noun="legal case kind"):
+class LegalKind(Labelled, noun=N_("legal case kind")):
     """Rights work (维权); each kind is also a programme of the catalogue."""
 
     LEGAL_AID = "legal_aid"
@@ -425,7 +444,7 @@ class LegalKind(Labelled, noun="legal case kind"):
     LABOUR_DISPUTE = "labour_dispute"
 
 
-class LegalStatus(Labelled, noun="legal case status"):
+class LegalStatus(Labelled, noun=N_("legal case status")):
     """A legal case: opened, then resolved and closed (or closed without resolution)."""
 
     OPENED = "opened"
@@ -433,7 +452,7 @@ class LegalStatus(Labelled, noun="legal case status"):
     CLOSED = "closed"
 
 
-class ActionKind(Labelled, noun="kind of aid"):
+class ActionKind(Labelled, noun=N_("kind of aid")):
     """What kind of help an action on a household's record is (kunnan aid list)."""
 
     GRANT = "grant"
@@ -445,7 +464,7 @@ class ActionKind(Labelled, noun="kind of aid"):
     COUNSELING = "counseling"
 
 
-class ActionStatus(Labelled, noun="aid status"):
+class ActionStatus(Labelled, noun=N_("aid status")):
     """Where an action stands: every status of every kind of action, for lists."""
 
     PAID = "paid"
@@ -470,7 +489,7 @@ class ActionStatus(Labelled, noun="aid status"):
     HELD = "held"
 
 
-class TimelineEvent(Labelled, noun="timeline event"):
+class TimelineEvent(Labelled, noun=N_("timeline event")):
     """One thing done for a household, as its timeline (household show) lists it."""
 
     REGISTERED = "registered"

@@ -8,6 +8,8 @@ codes") and a test keeps the two in step.
 
 from __future__ import annotations
 
+from kunnan.i18n import _, translate
+
 
 class KunnanError(Exception):
     """Raised when kunnan refuses to do what it was asked; the message is for the user."""
@@ -21,7 +23,9 @@ class KunnanError(Exception):
 
     def __str__(self) -> str:
         if self.hint:
-            return f"{self.message} ({self.hint})"
+            # A hint may be a constant marked for translation (``domain.aid.OVERRIDE_HINT``):
+            # it is shown in the language of the command, as the message is.
+            return _("{message} ({hint})", message=self.message, hint=translate(self.hint))
         return self.message
 
 

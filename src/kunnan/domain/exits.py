@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kunnan.domain.enums import Category, ExitKind, HouseholdStatus
+from kunnan.domain.enums import Category, ExitKind, HouseholdStatus, shown
 from kunnan.domain.errors import InvalidInput, RuleViolation
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -57,10 +58,13 @@ class StableTest:
         )
 
     def explain(self) -> str:
-        relation = "≥" if self.passes else "<"
-        return (
-            f"per capita {format_fen(self.per_capita_fen)} {relation} exit line "
-            f"{format_fen(self.exit_line_fen)} ({self.multiplier} × {format_fen(self.dibao_line_fen)})"
+        return _(
+            "per capita {per_capita} {relation} exit line {exit_line} ({multiplier} × {line})",
+            per_capita=format_fen(self.per_capita_fen),
+            relation="≥" if self.passes else "<",
+            exit_line=format_fen(self.exit_line_fen),
+            multiplier=self.multiplier,
+            line=format_fen(self.dibao_line_fen),
         )
 
 
@@ -68,10 +72,10 @@ def parse_months(text: str) -> list[int]:
     """'3,6,12' → [3, 6, 12]: distinct, increasing, 1 to 120 months."""
     parts = [part.strip() for part in text.replace("，", ",").split(",") if part.strip()]
     if not parts or not all(part.isdigit() for part in parts):
-        raise ValueError(f"'{text}' is not a list of months like 3,6,12")
+        raise ValueError(_("'{text}' is not a list of months like 3,6,12", text=text))
     months = [int(part) for part in parts]
     if months != sorted(set(months)) or not 1 <= months[0] <= months[-1] <= 120:
-        raise ValueError("follow-up months must increase, each from 1 to 120")
+        raise ValueError(_("follow-up months must increase, each from 1 to 120"))
     return months
 
 
@@ -87,21 +91,38 @@ class Standing:
     last_exit: tuple[dt.date, ExitKind] | None = None
 
 
+def exited_when(day: dt.date, kind: str) -> str:
+    """When and how a household left the register, as a refusal says it after its code:
+    `` on 2019-03-01 (stable)``."""
+    known = kind in ExitKind.__members__.values()
+    return _(
+        " on {day} ({kind})", day=day.isoformat(), kind=shown(ExitKind(kind)) if known else kind
+    )
+
+
 def check_can_exit(standing: Standing, on: dt.date) -> None:
     """Only an archived household exits, and not before the day it was archived."""
     code = standing.code
     if standing.status is HouseholdStatus.EXITED:
         last = standing.last_exit
-        when = f" on {last[0].isoformat()} ({last[1].value})" if last else ""
-        raise RuleViolation(f"{code} already exited{when}")
+        when = exited_when(last[0], last[1].value) if last else ""
+        raise RuleViolation(_("{code} already exited{when}", code=code, when=when))
     if standing.status is not HouseholdStatus.ARCHIVED:
         raise RuleViolation(
-            f"{code} is {standing.status.value}; only archived households exit the register"
+            _(
+                "{code} is {status}; only archived households exit the register",
+                code=code,
+                status=shown(standing.status),
+            )
         )
     if standing.archived_on is not None and on < standing.archived_on:
         raise RuleViolation(
-            f"{code} was archived on {standing.archived_on.isoformat()}; "
-            f"it cannot exit on {on.isoformat()}"
+            _(
+                "{code} was archived on {archived}; it cannot exit on {on}",
+                code=code,
+                archived=standing.archived_on.isoformat(),
+                on=on.isoformat(),
+            )
         )
 
 
@@ -159,26 +180,42 @@ def judge_stable(standing: Standing, facts: StableFacts) -> ExitVerdict:
     if facts.resolved:
         if standing.category != Category.ACCIDENT.value:
             raise RuleViolation(
-                f"--resolved is for accident (意外致困) households; {code} is {standing.category}"
+                _(
+                    "--resolved is for accident (意外致困) households; {code} is {category}",
+                    code=code,
+                    category=_category_word(standing.category),
+                )
             )
         details: dict[str, Any] = {"resolved": facts.resolved}
         if test is not None:
             details["figures"] = test.explain()
-        return ExitVerdict(f"resolved: {facts.resolved}", details)
+        return ExitVerdict(_("resolved: {what}", what=facts.resolved), details)
     if calculation is None or test is None:
         raise RuleViolation(
-            f"{code} has no income calculation; a stable exit needs one from the last "
-            f"{facts.window_days} days",
-            hint="add --recalculate (with --other-income and costs if any)",
+            _(
+                "{code} has no income calculation; a stable exit needs one from the last "
+                "{days} days",
+                code=code,
+                days=facts.window_days,
+            ),
+            hint=_("add --recalculate (with --other-income and costs if any)"),
         )
     if (facts.on - calculation.calculated_on).days > facts.window_days:
         raise RuleViolation(
-            f"{code}'s latest income calculation is from {calculation.calculated_on.isoformat()}, "
-            f"more than {facts.window_days} days before {facts.on.isoformat()}",
-            hint="add --recalculate",
+            _(
+                "{code}'s latest income calculation is from {calculated}, more than {days} "
+                "days before {on}",
+                code=code,
+                calculated=calculation.calculated_on.isoformat(),
+                days=facts.window_days,
+                on=facts.on.isoformat(),
+            ),
+            hint=_("add --recalculate"),
         )
     if not test.passes:
-        raise RuleViolation(f"{code} cannot exit stably: {test.explain()}")
+        raise RuleViolation(
+            _("{code} cannot exit stably: {figures}", code=code, figures=test.explain())
+        )
     details = {
         "members": test.members,
         "income_fen": test.income_fen,
@@ -189,6 +226,13 @@ def judge_stable(standing: Standing, facts: StableFacts) -> ExitVerdict:
         "calculated_on": calculation.calculated_on.isoformat(),
     }
     return ExitVerdict(test.explain(), details, rests_on_calculation=True)
+
+
+def _category_word(category: str | None) -> str:
+    """A household's category as a sentence names it (its slug in English)."""
+    if category is None or category not in Category.__members__.values():
+        return str(category)
+    return shown(Category(category))
 
 
 #: The exits that must say why the household leaves.
@@ -203,35 +247,49 @@ def judge_other(
     if kind is ExitKind.STABLE:
         raise ValueError("a stable exit is judged by judge_stable")
     if kind in REASON_NEEDED and not reason.strip():
-        raise InvalidInput(f"--reason: say why {standing.code} leaves the register ({kind.value})")
+        raise InvalidInput(
+            _(
+                "--reason: say why {code} leaves the register ({kind})",
+                code=standing.code,
+                kind=shown(kind),
+            )
+        )
     if kind is ExitKind.MOVED:
         if not moved_to or not moved_to.strip():
-            raise InvalidInput("--to: say where the household moved")
-        return ExitVerdict(reason or f"moved to {moved_to}", {"moved_to": moved_to})
+            raise InvalidInput(_("--to: say where the household moved"))
+        return ExitVerdict(reason or _("moved to {place}", place=moved_to), {"moved_to": moved_to})
     return ExitVerdict(reason, {})
 
 
 def _last_exit_on(standing: Standing, what: str) -> dt.date:
     if standing.last_exit is None or standing.status is not HouseholdStatus.EXITED:
-        raise RuleViolation(f"{standing.code} has not exited; {what}")
+        raise RuleViolation(_("{code} has not exited; {what}", code=standing.code, what=what))
     return standing.last_exit[0]
 
 
 def check_followup(standing: Standing, on: dt.date) -> None:
     """A follow-up visits an exited household, on or after the day it exited."""
-    exited_on = _last_exit_on(standing, "follow-ups are for exited households")
+    exited_on = _last_exit_on(standing, _("follow-ups are for exited households"))
     if on < exited_on:
         raise RuleViolation(
-            f"{standing.code} exited on {exited_on.isoformat()}; a follow-up cannot come before"
+            _(
+                "{code} exited on {exited}; a follow-up cannot come before",
+                code=standing.code,
+                exited=exited_on.isoformat(),
+            )
         )
 
 
 def check_relapse(standing: Standing, on: dt.date, reason: str) -> None:
     """返困: only an exited household relapses, for a stated reason, not before it exited."""
-    exited_on = _last_exit_on(standing, "only an exited household can relapse")
+    exited_on = _last_exit_on(standing, _("only an exited household can relapse"))
     if not reason.strip():
-        raise InvalidInput("--reason: say what happened")
+        raise InvalidInput(_("--reason: say what happened"))
     if on < exited_on:
         raise RuleViolation(
-            f"{standing.code} exited on {exited_on.isoformat()}; it cannot relapse before"
+            _(
+                "{code} exited on {exited}; it cannot relapse before",
+                code=standing.code,
+                exited=exited_on.isoformat(),
+            )
         )

@@ -18,8 +18,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kunnan.domain.enums import Category, Cause, Decision, HouseholdStatus, ObjectionStatus, Step
+from kunnan.domain.enums import (
+    Category,
+    Cause,
+    Decision,
+    HouseholdStatus,
+    ObjectionStatus,
+    Step,
+    named,
+    shown,
+)
 from kunnan.domain.errors import InvalidInput, RuleViolation
+from kunnan.i18n import _
 
 ORDER: tuple[Step, ...] = (
     Step.VISIT,
@@ -45,7 +55,8 @@ def next_step(done: Sequence[Step]) -> Step | None:
 
 
 def step_label(step: Step) -> str:
-    return f"{step.value} ({step.zh})"
+    """A step as messages name it: ``visit (一进)`` in English, ``一进`` in Chinese."""
+    return named(step)
 
 
 def notice_end(start: dt.date, days: int) -> dt.date:
@@ -57,12 +68,16 @@ def status_refusal(code: str, status: HouseholdStatus) -> RuleViolation:
     """Why a household that is neither a candidate nor in identification takes no step."""
     if status is HouseholdStatus.REJECTED:
         return RuleViolation(
-            f"{code} was rejected; it takes steps again only after a restart",
+            _("{code} was rejected; it takes steps again only after a restart", code=code),
             hint=f"kunnan identify restart {code} --reason …",
         )
     return RuleViolation(
-        f"{code} is {status.value}; only candidate and identifying households take "
-        "identification steps"
+        _(
+            "{code} is {status}; only candidate and identifying households take "
+            "identification steps",
+            code=code,
+            status=shown(status),
+        )
     )
 
 
@@ -85,13 +100,21 @@ def check_due(
     if status is HouseholdStatus.CANDIDATE:
         if step is not Step.VISIT:
             raise RuleViolation(
-                f"{code} has not been visited yet: the first step is {step_label(Step.VISIT)}, "
-                f"not {step_label(step)}"
+                _(
+                    "{code} has not been visited yet: the first step is {first}, not {step}",
+                    code=code,
+                    first=step_label(Step.VISIT),
+                    step=step_label(step),
+                )
             )
         if on < registered_on:
             raise RuleViolation(
-                f"the visit on {on.isoformat()} is before {code} was registered "
-                f"({registered_on.isoformat()})"
+                _(
+                    "the visit on {on} is before {code} was registered ({registered})",
+                    on=on.isoformat(),
+                    code=code,
+                    registered=registered_on.isoformat(),
+                )
             )
         return
     due = next_step(list(done))
@@ -99,26 +122,42 @@ def check_due(
         already = done.get(step)
         if already is not None:
             raise RuleViolation(
-                f"{step_label(step)} is already recorded for {code} "
-                f"(on {already.isoformat()}); the next step is {step_label(due)}"
+                _(
+                    "{step} is already recorded for {code} (on {on}); the next step is {due}",
+                    step=step_label(step),
+                    code=code,
+                    on=already.isoformat(),
+                    due=step_label(due),
+                )
                 if due
-                else f"{step_label(step)} is already recorded for {code}"
+                else _("{step} is already recorded for {code}", step=step_label(step), code=code)
             )
         raise RuleViolation(
-            f"steps go in order: the next step for {code} is {step_label(due)}"
+            _(
+                "steps go in order: the next step for {code} is {due}",
+                code=code,
+                due=step_label(due),
+            )
             if due
-            else f"{code} has done every step",
+            else _("{code} has done every step", code=code),
         )
-    check_not_backwards(code, step.value, on, done)
+    check_not_backwards(code, shown(step), on, done)
 
 
 def check_not_backwards(code: str, what: str, on: dt.date, done: Mapping[Step, dt.date]) -> None:
-    """Refuse ``what`` (a step, a rejection) dated before the last step the case has done."""
+    """Refuse ``what`` (a step, a rejection, as the language shown names it) dated before the
+    last step the case has done."""
     last_step, last_on = list(done.items())[-1]
     if on < last_on:
         raise RuleViolation(
-            f"dates cannot go backwards: {code} {what} on {on.isoformat()} is before "
-            f"{last_step.value} on {last_on.isoformat()}"
+            _(
+                "dates cannot go backwards: {code} {what} on {on} is before {last} on {last_on}",
+                code=code,
+                what=what,
+                on=on.isoformat(),
+                last=shown(last_step),
+                last_on=last_on.isoformat(),
+            )
         )
 
 
@@ -127,8 +166,12 @@ def visitors(names: Sequence[str]) -> list[str]:
     found = list(dict.fromkeys(name.strip() for name in names if name.strip()))
     if len(found) < MIN_VISITORS:
         raise RuleViolation(
-            f"a home visit needs at least {MIN_VISITORS} visitors, {len(found)} given "
-            "(a visit that found nobody is a contact attempt: kunnan household contact)"
+            _(
+                "a home visit needs at least {least} visitors, {given} given "
+                "(a visit that found nobody is a contact attempt: kunnan household contact)",
+                least=MIN_VISITORS,
+                given=len(found),
+            )
         )
     return found
 
@@ -136,22 +179,24 @@ def visitors(names: Sequence[str]) -> list[str]:
 def check_meeting(attendees: int, minutes: str) -> None:
     """四议: a committee meeting has attendees and minutes."""
     if attendees < 1:
-        raise InvalidInput("--attendees: a committee meeting has at least one attendee")
+        raise InvalidInput(_("--attendees: a committee meeting has at least one attendee"))
     if not minutes.strip():
-        raise InvalidInput("--minutes: the committee's minutes must not be empty")
+        raise InvalidInput(_("--minutes: the committee's minutes must not be empty"))
 
 
 def committee_rejects(decision: Decision, minutes: str) -> str | None:
     """Why the committee's decision rejects the case, or None when it lets it go on."""
     if decision is Decision.REJECT:
-        return f"the union committee decided against: {minutes}"
+        return _("the union committee decided against: {minutes}", minutes=minutes)
     return None
 
 
 def check_votes(votes_for: int, votes_against: int) -> None:
     """五评: vote counts are zero or more, and some votes were cast."""
     if votes_for < 0 or votes_against < 0 or votes_for + votes_against == 0:
-        raise InvalidInput("--for and --against are vote counts: zero or more, and some votes cast")
+        raise InvalidInput(
+            _("--for and --against are vote counts: zero or more, and some votes cast")
+        )
 
 
 def appraisal_passes(votes_for: int, votes_against: int, share: Decimal) -> bool:
@@ -164,9 +209,12 @@ def appraisal_fails(votes_for: int, votes_against: int, share: Decimal) -> str |
     """Why the workers' representatives' appraisal rejects the case, or None when it passes."""
     if appraisal_passes(votes_for, votes_against, share):
         return None
-    return (
-        f"the workers' representatives did not pass it: {votes_for} for, "
-        f"{votes_against} against (needs more than {share} of votes cast)"
+    return _(
+        "the workers' representatives did not pass it: {votes_for} for, {votes_against} "
+        "against (needs more than {share} of votes cast)",
+        votes_for=votes_for,
+        votes_against=votes_against,
+        share=share,
     )
 
 
@@ -183,13 +231,16 @@ def exclusions(inspection: Inspection, *, car_value_limit_fen: int) -> list[str]
     """The reasons this household is excluded, empty if none."""
     reasons = []
     if inspection.second_home:
-        reasons.append("owns a second home (二套房)")
+        reasons.append(_("owns a second home (二套房)"))
     if inspection.business:
-        reasons.append("runs a business or employs others (经商办企业)")
+        reasons.append(_("runs a business or employs others (经商办企业)"))
     if inspection.car_value_fen > car_value_limit_fen:
         reasons.append(
-            f"owns a car worth {inspection.car_value_fen // 100:,} yuan, above the "
-            f"{car_value_limit_fen // 100:,}-yuan limit (车辆超标)"
+            _(
+                "owns a car worth {value:,} yuan, above the {limit:,}-yuan limit (车辆超标)",
+                value=inspection.car_value_fen // 100,
+                limit=car_value_limit_fen // 100,
+            )
         )
     return reasons
 
@@ -198,7 +249,13 @@ def notice_days(days: int | None, minimum: int) -> int:
     """六公示: how long a notice runs (the policy's minimum when not given, never less)."""
     length = minimum if days is None else days
     if length < minimum:
-        raise RuleViolation(f"a public notice runs at least {minimum} days, not {length}")
+        raise RuleViolation(
+            _(
+                "a public notice runs at least {least} days, not {length}",
+                least=minimum,
+                length=length,
+            )
+        )
     return length
 
 
@@ -206,29 +263,46 @@ def check_objection_filed(code: str, notice: tuple[dt.date, dt.date] | None, on:
     """An objection is filed while the notice runs (``notice``: its first and last day, None
     when no notice is running)."""
     if notice is None:
-        raise RuleViolation(f"{code} has no public notice running; objections are filed during one")
+        raise RuleViolation(
+            _("{code} has no public notice running; objections are filed during one", code=code)
+        )
     start, until = notice
     if not start <= on <= until:
         raise RuleViolation(
-            f"the notice for {code} runs {start.isoformat()} to {until.isoformat()}; "
-            f"an objection on {on.isoformat()} is outside it"
+            _(
+                "the notice for {code} runs {start} to {until}; an objection on {on} is outside it",
+                code=code,
+                start=start.isoformat(),
+                until=until.isoformat(),
+                on=on.isoformat(),
+            )
         )
 
 
 def check_settle(number: int, status: ObjectionStatus, filed_on: dt.date, on: dt.date) -> None:
     """An objection is settled once, no earlier than it was filed."""
     if status is not ObjectionStatus.OPEN:
-        raise RuleViolation(f"objection #{number} was already settled ({status.value})")
+        raise RuleViolation(
+            _(
+                "objection #{number} was already settled ({status})",
+                number=number,
+                status=shown(status),
+            )
+        )
     if on < filed_on:
         raise RuleViolation(
-            f"objection #{number} was filed on {filed_on.isoformat()}; "
-            f"it cannot be settled on {on.isoformat()}"
+            _(
+                "objection #{number} was filed on {filed}; it cannot be settled on {on}",
+                number=number,
+                filed=filed_on.isoformat(),
+                on=on.isoformat(),
+            )
         )
 
 
 def upheld_reason(number: int, text: str) -> str:
     """Why an upheld objection rejects the case."""
-    return f"objection #{number} upheld: {text}"
+    return _("objection #{number} upheld: {text}", number=number, text=text)
 
 
 @dataclass(frozen=True)
@@ -247,7 +321,11 @@ def check_approver(approver: UnionPlace, own: UnionPlace) -> None:
     top = own.parent_id is None and approver.id == own.id
     if not (above or top):
         raise RuleViolation(
-            f"'{approver.name}' is not above '{own.name}'; a higher-level union confirms"
+            _(
+                "'{approver}' is not above '{own}'; a higher-level union confirms",
+                approver=approver.name,
+                own=own.name,
+            )
         )
 
 
@@ -255,15 +333,25 @@ def check_notice_over(code: str, until: dt.date, on: dt.date) -> None:
     """Confirmation comes after the last day of the notice."""
     if on <= until:
         raise RuleViolation(
-            f"the public notice for {code} runs until {until.isoformat()}; "
-            f"confirm on {(until + dt.timedelta(days=1)).isoformat()} or later"
+            _(
+                "the public notice for {code} runs until {until}; confirm on {day} or later",
+                code=code,
+                until=until.isoformat(),
+                day=(until + dt.timedelta(days=1)).isoformat(),
+            )
         )
 
 
 def check_objections_settled(code: str, open_objections: Sequence[int]) -> None:
     if open_objections:
         listed = ", ".join(f"#{n}" for n in open_objections)
-        raise RuleViolation(f"{code} has unsettled objections ({listed}); settle them first")
+        raise RuleViolation(
+            _(
+                "{code} has unsettled objections ({listed}); settle them first",
+                code=code,
+                listed=listed,
+            )
+        )
 
 
 def confirmed_category(
@@ -273,13 +361,18 @@ def confirmed_category(
     category = given or proposed
     if category is None:
         raise RuleViolation(
-            f'{code} was not eligible by income; give --category with --override "reason"'
+            _(
+                '{code} was not eligible by income; give --category with --override "reason"',
+                code=code,
+            )
         )
     if proposed is not category and not override:
-        shown = proposed.value if proposed else "none"
         raise RuleViolation(
-            f"the calculated category is {shown}; confirming {category.value} "
-            'needs --override "reason"'
+            _(
+                'the calculated category is {calculated}; confirming {category} needs --override "reason"',
+                calculated=shown(proposed) if proposed else _("none"),
+                category=shown(category),
+            )
         )
     return category
 
@@ -288,7 +381,9 @@ def confirmed_cause(code: str, *, given: Cause | None, recorded: Cause | None) -
     """The main cause a household is archived with: as given, else as registered."""
     cause = given or recorded
     if cause is None:
-        raise InvalidInput(f"--cause: {code} has no main cause of hardship yet; give one")
+        raise InvalidInput(
+            _("--cause: {code} has no main cause of hardship yet; give one", code=code)
+        )
     return cause
 
 
@@ -297,15 +392,21 @@ def check_reject(code: str, status: HouseholdStatus, reason: str) -> None:
     if status not in ACTIVE:
         raise status_refusal(code, status)
     if not reason.strip():
-        raise InvalidInput("--reason: say why the case is rejected")
+        raise InvalidInput(_("--reason: say why the case is rejected"))
 
 
 def check_restart(code: str, status: HouseholdStatus, reason: str) -> None:
     """Only a rejected household starts the seven steps again, with a reason."""
     if status is not HouseholdStatus.REJECTED:
-        raise RuleViolation(f"{code} is {status.value}; only a rejected household is restarted")
+        raise RuleViolation(
+            _(
+                "{code} is {status}; only a rejected household is restarted",
+                code=code,
+                status=shown(status),
+            )
+        )
     if not reason.strip():
-        raise InvalidInput("--reason: say why the case is opened again")
+        raise InvalidInput(_("--reason: say why the case is opened again"))
 
 
 def archive_number(area_code: str, year: int, serial: int) -> str:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from kunnan.domain.enums import Sex
 from kunnan.domain.numerals import foreign_digit
+from kunnan.i18n import _
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_MAP = "10X98765432"
@@ -85,31 +86,50 @@ def parse_id_number(text: str, *, today: dt.date) -> IdNumber:
         char = foreign_digit(text)
         if char is not None:
             raise IdNumberError(
-                f"the ID number is written with '{char}' (U+{ord(char):04X}); "
-                "write it with the digits 0-9 and X"
+                _(
+                    "the ID number is written with '{char}' (U+{code:04X}); "
+                    "write it with the digits 0-9 and X",
+                    char=char,
+                    code=ord(char),
+                )
             )
         value = normalise(text)
     if len(value) == 15:
         if not (value.isascii() and value.isdigit()):
-            raise IdNumberError("a 15-character ID number must be all digits")
+            raise IdNumberError(_("a 15-character ID number must be all digits"))
         value = upgrade_15(value)
     elif len(value) != 18:
-        raise IdNumberError(f"an ID number has 18 characters, this one has {len(value)}")
+        raise IdNumberError(
+            _("an ID number has 18 characters, this one has {length}", length=len(value))
+        )
     first17, last = value[:17], value[17]
     if not first17.isascii() or not first17.isdigit():
-        raise IdNumberError("the first 17 characters of an ID number must be digits")
+        raise IdNumberError(_("the first 17 characters of an ID number must be digits"))
     if not (last.isdigit() or last == "X"):
-        raise IdNumberError(f"the last character of an ID number is a digit or X, not '{last}'")
+        raise IdNumberError(
+            _("the last character of an ID number is a digit or X, not '{last}'", last=last)
+        )
     if value[:2] not in PROVINCE_CODES:
-        raise IdNumberError(f"ID number starts with '{value[:2]}', which is no province code")
+        raise IdNumberError(
+            _("ID number starts with '{start}', which is no province code", start=value[:2])
+        )
     birth = _birth_date(value[6:14])
     if birth > today:
         raise IdNumberError(
-            f"ID number gives birth date {birth.isoformat()}, which is in the future"
+            _(
+                "ID number gives birth date {birth}, which is in the future",
+                birth=birth.isoformat(),
+            )
         )
     expected = check_character(first17)
     if last != expected:
-        raise IdNumberError(f"ID number check character is wrong: expected {expected}, got {last}")
+        raise IdNumberError(
+            _(
+                "ID number check character is wrong: expected {expected}, got {last}",
+                expected=expected,
+                last=last,
+            )
+        )
     sex = Sex.MALE if int(value[16]) % 2 == 1 else Sex.FEMALE
     return IdNumber(value=value, birth_date=birth, sex=sex)
 
@@ -132,8 +152,10 @@ def _birth_date(yyyymmdd: str) -> dt.date:
         birth = dt.date.fromisoformat(yyyymmdd)
     except ValueError:
         raise IdNumberError(
-            f"ID number gives birth date '{yyyymmdd}', which is no real date"
+            _("ID number gives birth date '{birth}', which is no real date", birth=yyyymmdd)
         ) from None
     if birth < EARLIEST_BIRTH:
-        raise IdNumberError(f"ID number gives birth date {birth.isoformat()}, before 1900")
+        raise IdNumberError(
+            _("ID number gives birth date {birth}, before 1900", birth=birth.isoformat())
+        )
     return birth

@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from kunnan.domain.enums import Category
+from kunnan.domain.enums import Category, named
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _, p_
 
 
 @dataclass(frozen=True)
@@ -77,24 +78,40 @@ def assess(facts: IncomeFacts) -> Assessment:
     income = facts.income_fen
     line = facts.dibao_line_fen
     lines = [
-        f"members: {members}",
-        f"income: {_yuan(facts.earned_fen)} earned + {_yuan(facts.other_fen)} other "
-        f"= {_yuan(income)} yuan a month",
-        f"per capita: {_yuan(income)} ÷ {members} = {_yuan(per_capita(income, members))}",
-        f"dibao line: {_yuan(line)} per person a month",
+        _("members: {members}", members=members),
+        _(
+            "income: {earned} earned + {other} other = {income} yuan a month",
+            earned=_yuan(facts.earned_fen),
+            other=_yuan(facts.other_fen),
+            income=_yuan(income),
+        ),
+        _(
+            "per capita: {income} ÷ {members} = {per_capita}",
+            income=_yuan(income),
+            members=members,
+            per_capita=_yuan(per_capita(income, members)),
+        ),
+        _("dibao line: {line} per person a month", line=_yuan(line)),
     ]
-    category: Category | None = None
-    if income < line * members:
-        lines.append(f"dibao: {_yuan(per_capita(income, members))} < {_yuan(line)}: yes")
-        category = Category.DIBAO
-    else:
-        lines.append(f"dibao: {_yuan(per_capita(income, members))} < {_yuan(line)}: no")
-        category = _marginal(facts, lines) or _accident(facts, lines)
+    below = income < line * members
+    lines.append(
+        _(
+            "dibao: {per_capita} < {line}: {answer}",
+            per_capita=_yuan(per_capita(income, members)),
+            line=_yuan(line),
+            answer=_answer(below),
+        )
+    )
+    category = Category.DIBAO if below else _marginal(facts, lines) or _accident(facts, lines)
     if category is None:
-        lines.append("proposed category: none (not eligible)")
+        lines.append(_("proposed category: none (not eligible)"))
     else:
-        lines.append(f"proposed category: {category.value} ({category.zh})")
+        lines.append(_("proposed category: {category}", category=named(category)))
     return Assessment(facts=facts, category=category, lines=tuple(lines))
+
+
+def _answer(yes: bool) -> str:
+    return _("yes") if yes else _("no")
 
 
 def _within_multiple(name: str, multiplier: Decimal, facts: IncomeFacts, lines: list[str]) -> bool:
@@ -102,8 +119,15 @@ def _within_multiple(name: str, multiplier: Decimal, facts: IncomeFacts, lines: 
     members, income, line = facts.members, facts.income_fen, facts.dibao_line_fen
     within = income <= multiplier * line * members
     lines.append(
-        f"{name}: {_yuan(per_capita(income, members))} ≤ {multiplier} × {_yuan(line)} = "
-        f"{_yuan(_times(multiplier, line))}: " + ("yes" if within else "no")
+        _(
+            "{test}: {per_capita} ≤ {multiplier} × {line} = {most}: {answer}",
+            test=name,
+            per_capita=_yuan(per_capita(income, members)),
+            multiplier=multiplier,
+            line=_yuan(line),
+            most=_yuan(_times(multiplier, line)),
+            answer=_answer(within),
+        )
     )
     return within
 
@@ -114,24 +138,39 @@ def _left_within_line(name: str, costs_fen: int, facts: IncomeFacts, lines: list
     left = income - costs_fen
     within = left <= line * members
     lines.append(
-        f"{name}: ({_yuan(income)} − {_yuan(costs_fen)}) ÷ {members}"
-        f" = {_yuan(per_capita(left, members))} ≤ {_yuan(line)}: " + ("yes" if within else "no")
+        _(
+            "{test}: ({income} − {costs}) ÷ {members} = {per_capita} ≤ {line}: {answer}",
+            test=name,
+            income=_yuan(income),
+            costs=_yuan(costs_fen),
+            members=members,
+            per_capita=_yuan(per_capita(left, members)),
+            line=_yuan(line),
+            answer=_answer(within),
+        )
     )
     return within
 
 
 def _marginal(facts: IncomeFacts, lines: list[str]) -> Category | None:
-    within = _within_multiple("marginal", facts.marginal_multiplier, facts, lines)
+    within = _within_multiple(
+        p_("income test", "marginal"), facts.marginal_multiplier, facts, lines
+    )
     if within and facts.marginal_rigid_test:
         within = _left_within_line(
-            "marginal rigid-expenditure test", facts.rigid_costs_fen, facts, lines
+            p_("income test", "marginal rigid-expenditure test"),
+            facts.rigid_costs_fen,
+            facts,
+            lines,
         )
     return Category.MARGINAL if within else None
 
 
 def _accident(facts: IncomeFacts, lines: list[str]) -> Category | None:
-    if not _within_multiple("accident", facts.accident_multiplier, facts, lines):
+    if not _within_multiple(p_("income test", "accident"), facts.accident_multiplier, facts, lines):
         return None
-    if not _left_within_line("accident costs test", facts.accident_costs_fen, facts, lines):
+    if not _left_within_line(
+        p_("income test", "accident costs test"), facts.accident_costs_fen, facts, lines
+    ):
         return None
     return Category.ACCIDENT

@@ -23,9 +23,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kunnan.domain.enums import HouseholdStatus, LoanStatus
+from kunnan.domain.enums import HouseholdStatus, LoanStatus, named
 from kunnan.domain.exits import add_months
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _
 
 #: The longest term a start-up loan may run.
 MAX_TERM_MONTHS = 360
@@ -48,9 +49,11 @@ def issue_refusal(household: str, status: HouseholdStatus, on: dt.date) -> str |
     (That it was registered and has not left the register is ``domain.aid.receipt_refusal``.)"""
     if status is HouseholdStatus.ARCHIVED:
         return None
-    return (
-        f"start-up loans are for archived households only; {household} is {status.value} "
-        f"({status.zh}) on {on.isoformat()}"
+    return _(
+        "start-up loans are for archived households only; {household} is {status} on {on}",
+        household=household,
+        status=named(status),
+        on=on.isoformat(),
     )
 
 
@@ -87,20 +90,28 @@ def repayment_refusal(
 ) -> str | None:
     """Why a repayment of ``amount_fen`` (dated ``on``) cannot be taken, or None when it can."""
     if on is not None and facts.issued_on is not None and on < facts.issued_on:
-        return (
-            f"loan {facts.code} was issued on {facts.issued_on.isoformat()}; "
-            f"a repayment dated {on.isoformat()} is before it"
+        return _(
+            "loan {code} was issued on {issued}; a repayment dated {on} is before it",
+            code=facts.code,
+            issued=facts.issued_on.isoformat(),
+            on=on.isoformat(),
         )
     if facts.cancelled:
-        return f"loan {facts.code} was cancelled (its entry was reversed); nothing is owed"
+        return _(
+            "loan {code} was cancelled (its entry was reversed); nothing is owed", code=facts.code
+        )
     left = facts.outstanding_fen
     if left == 0:
-        return f"loan {facts.code} is repaid in full; nothing is outstanding"
+        return _("loan {code} is repaid in full; nothing is outstanding", code=facts.code)
     if amount_fen > left:
-        return (
-            f"loan {facts.code} has {format_fen(left)} yuan outstanding "
-            f"({format_fen(facts.amount_fen)} lent, {format_fen(facts.repaid_fen)} repaid); "
-            f"a repayment of {format_fen(amount_fen)} yuan would be more than is owed"
+        return _(
+            "loan {code} has {left} yuan outstanding ({lent} lent, {repaid} repaid); "
+            "a repayment of {amount} yuan would be more than is owed",
+            code=facts.code,
+            left=format_fen(left),
+            lent=format_fen(facts.amount_fen),
+            repaid=format_fen(facts.repaid_fen),
+            amount=format_fen(amount_fen),
         )
     return None
 
@@ -110,25 +121,31 @@ def cancel_refusal(facts: LoanFacts) -> str | None:
     what was repaid on it must be reversed first."""
     if facts.repaid_fen == 0:
         return None
-    return (
-        f"loan {facts.code} has {format_fen(facts.repaid_fen)} yuan repaid; reverse its "
-        "repayments before cancelling it"
+    return _(
+        "loan {code} has {repaid} yuan repaid; reverse its repayments before cancelling it",
+        code=facts.code,
+        repaid=format_fen(facts.repaid_fen),
     )
 
 
 def default_refusal(facts: LoanFacts, on: dt.date) -> str | None:
     """Why the loan cannot be declared defaulted on ``on``, or None when it can."""
     if facts.cancelled:
-        return f"loan {facts.code} was cancelled (its entry was reversed)"
+        return _("loan {code} was cancelled (its entry was reversed)", code=facts.code)
     if facts.defaulted_on is not None:
-        return (
-            f"loan {facts.code} was already declared defaulted on {facts.defaulted_on.isoformat()}"
+        return _(
+            "loan {code} was already declared defaulted on {day}",
+            code=facts.code,
+            day=facts.defaulted_on.isoformat(),
         )
     if facts.outstanding_fen == 0:
-        return f"loan {facts.code} is repaid in full"
+        return _("loan {code} is repaid in full", code=facts.code)
     if on <= facts.due_on:
-        return (
-            f"loan {facts.code} falls due on {facts.due_on.isoformat()}; it can be declared "
-            f"defaulted only after that ({format_fen(facts.outstanding_fen)} yuan outstanding)"
+        return _(
+            "loan {code} falls due on {due}; it can be declared defaulted only after that "
+            "({left} yuan outstanding)",
+            code=facts.code,
+            due=facts.due_on.isoformat(),
+            left=format_fen(facts.outstanding_fen),
         )
     return None

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from kunnan.domain.numerals import foreign_digit
+from kunnan.i18n import _
 
 #: The largest amount kunnan accepts: ten billion yuan, far above any grant,
 #: fund or budget, and well inside a 64-bit integer of fen.
@@ -35,21 +36,30 @@ def parse_yuan(text: str) -> int:
     char = foreign_digit(text)
     if char is not None:
         raise MoneyError(
-            f"amount '{text}' is written with '{char}' (U+{ord(char):04X}); "
-            "write amounts with the digits 0-9"
+            _(
+                "amount '{text}' is written with '{char}' (U+{code:04X}); "
+                "write amounts with the digits 0-9",
+                text=text,
+                char=char,
+                code=ord(char),
+            )
         )
     cleaned = unicodedata.normalize("NFKC", text).strip()
     cleaned = cleaned.removeprefix("¥").removesuffix("元").strip()
     if cleaned.startswith("-"):
-        raise MoneyError(f"amount '{text}' is negative; amounts are zero or more")
+        raise MoneyError(_("amount '{text}' is negative; amounts are zero or more", text=text))
     match = _AMOUNT.fullmatch(cleaned)
     if match is None:
-        raise MoneyError(f"'{text}' is not an amount in yuan (like 3000, 3000.50 or 3,000.00)")
+        raise MoneyError(
+            _("'{text}' is not an amount in yuan (like 3000, 3000.50 or 3,000.00)", text=text)
+        )
     whole = int(match["int"].replace(",", ""))
     frac = (match["frac"] or "").ljust(2, "0")
     fen = whole * 100 + int(frac)
     if fen > MAX_FEN:
-        raise MoneyError(f"amount '{text}' is larger than kunnan accepts (10,000,000,000 yuan)")
+        raise MoneyError(
+            _("amount '{text}' is larger than kunnan accepts (10,000,000,000 yuan)", text=text)
+        )
     return fen
 
 

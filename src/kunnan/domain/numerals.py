@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from kunnan.i18n import _
+
 #: The digits kunnan reads: ASCII and full-width (what Chinese input methods type).
 DIGITS = frozenset("0123456789０１２３４５６７８９")
 _ASCII_DIGIT = re.compile(r"[0-9]")
@@ -43,10 +45,15 @@ def parse_whole(text: str) -> int:
     char = foreign_digit(text)
     if char is not None:
         raise NumberError(
-            f"'{text}' is written with '{char}' (U+{ord(char):04X}); "
-            "write numbers with the digits 0-9"
+            _(
+                "'{text}' is written with '{char}' (U+{code:04X}); "
+                "write numbers with the digits 0-9",
+                text=text,
+                char=char,
+                code=ord(char),
+            )
         )
     folded = unicodedata.normalize("NFKC", text).strip()
     if not _WHOLE.fullmatch(folded):
-        raise NumberError(f"'{text}' is not a whole number")
+        raise NumberError(_("'{text}' is not a whole number", text=text))
     return int(folded)

@@ -14,8 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kunnan.domain.enums import HouseholdStatus
+from kunnan.domain.enums import HouseholdStatus, named
 from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
+from kunnan.i18n import _
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,27 @@ def check_pairable(
     if status is not HouseholdStatus.ARCHIVED:
         hint = None
         if status in (HouseholdStatus.CANDIDATE, HouseholdStatus.IDENTIFYING):
-            hint = f"it is archived after the seven identification steps: kunnan identify status {code}"
+            hint = _(
+                "it is archived after the seven identification steps: "
+                "kunnan identify status {code}",
+                code=code,
+            )
         raise RuleViolation(
-            f"{code} is {status.value} ({status.zh}); only archived households are paired",
+            _(
+                "{code} is {status}; only archived households are paired",
+                code=code,
+                status=named(status),
+            ),
             hint=hint,
         )
     if archived_on is not None and on < archived_on:
         raise RuleViolation(
-            f"{code} was archived on {archived_on.isoformat()}; "
-            f"it cannot be paired on {on.isoformat()}, before that"
+            _(
+                "{code} was archived on {archived}; it cannot be paired on {on}, before that",
+                code=code,
+                archived=archived_on.isoformat(),
+                on=on.isoformat(),
+            )
         )
 
 
@@ -63,42 +76,65 @@ def check_start(code: str, spans: Sequence[Span], on: dt.date) -> None:
     current = active(spans)
     if current is not None:
         raise Conflict(
-            f"{code} is already paired with {current.unit} ({current.contact}) "
-            f"since {current.started_on.isoformat()}",
-            hint=f"to change its unit or contact person: kunnan pair reassign {code} …",
+            _(
+                "{code} is already paired with {unit} ({contact}) since {since}",
+                code=code,
+                unit=current.unit,
+                contact=current.contact,
+                since=current.started_on.isoformat(),
+            ),
+            hint=_(
+                "to change its unit or contact person: kunnan pair reassign {code} …", code=code
+            ),
         )
     last_end = max((span.ended_on for span in spans if span.ended_on is not None), default=None)
     if last_end is not None and on < last_end:
         raise RuleViolation(
-            f"{code} was paired until {last_end.isoformat()}; "
-            f"a new pairing starts on that day or later, not {on.isoformat()}"
+            _(
+                "{code} was paired until {until}; a new pairing starts on that day or later, "
+                "not {on}",
+                code=code,
+                until=last_end.isoformat(),
+                on=on.isoformat(),
+            )
         )
 
 
 def check_end(
     code: str, current: Span, last_visit_on: dt.date | None, on: dt.date, what: str
 ) -> None:
-    """A pairing ends (``what``: "ending it", "a reassignment") no earlier than it began or
-    than its last visit."""
+    """A pairing ends (``what``: "ending it", "a reassignment", in the language shown) no
+    earlier than it began or than its last visit."""
     if on < current.started_on:
         raise RuleViolation(
-            f"{code} has been paired since {current.started_on.isoformat()}; "
-            f"{what} on {on.isoformat()} would be before that"
+            _(
+                "{code} has been paired since {since}; {what} on {on} would be before that",
+                code=code,
+                since=current.started_on.isoformat(),
+                what=what,
+                on=on.isoformat(),
+            )
         )
     if last_visit_on is not None and on < last_visit_on:
         raise RuleViolation(
-            f"{current.contact} visited {code} on {last_visit_on.isoformat()}; "
-            f"{what} on {on.isoformat()} would be before that visit"
+            _(
+                "{contact} visited {code} on {visited}; {what} on {on} would be before that visit",
+                contact=current.contact,
+                code=code,
+                visited=last_visit_on.isoformat(),
+                what=what,
+                on=on.isoformat(),
+            )
         )
 
 
 def check_end_reason(reason: str) -> None:
     if not reason.strip():
-        raise InvalidInput("--reason: say why the pairing ends")
+        raise InvalidInput(_("--reason: say why the pairing ends"))
 
 
 def nothing_to_end(code: str) -> RuleViolation:
-    return RuleViolation(f"{code} is not paired, so there is no pairing to end")
+    return RuleViolation(_("{code} is not paired, so there is no pairing to end", code=code))
 
 
 def check_reassign(code: str, spans: Sequence[Span]) -> Span:
@@ -106,7 +142,8 @@ def check_reassign(code: str, spans: Sequence[Span]) -> Span:
     current = active(spans)
     if current is None:
         raise RuleViolation(
-            f"{code} is not paired, so there is nothing to reassign", hint=assign_hint(code)
+            _("{code} is not paired, so there is nothing to reassign", code=code),
+            hint=assign_hint(code),
         )
     return current
 
@@ -115,7 +152,13 @@ def check_change(code: str, unchanged: bool, unit: str, contact: str) -> None:
     """A reassignment changes the unit, the contact person or the number."""
     if unchanged:
         raise InvalidInput(
-            f"{code} is already paired with {unit} ({contact}) at that number; nothing to change"
+            _(
+                "{code} is already paired with {unit} ({contact}) at that number; "
+                "nothing to change",
+                code=code,
+                unit=unit,
+                contact=contact,
+            )
         )
 
 
@@ -137,10 +180,17 @@ def visit_pairing(code: str, spans: Sequence[Span], day: dt.date) -> Span:
     current = active(spans)
     if current is None:
         raise RuleViolation(
-            f"{code} is not paired; visits are logged by its contact person once it is",
+            _(
+                "{code} is not paired; visits are logged by its contact person once it is",
+                code=code,
+            ),
             hint=assign_hint(code),
         )
     raise RuleViolation(
-        f"{code} was not paired on {day.isoformat()} "
-        f"(its pairing began on {current.started_on.isoformat()})"
+        _(
+            "{code} was not paired on {day} (its pairing began on {since})",
+            code=code,
+            day=day.isoformat(),
+            since=current.started_on.isoformat(),
+        )
     )

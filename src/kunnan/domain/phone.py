@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from kunnan.domain.numerals import foreign_digit
+from kunnan.i18n import _
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
@@ -19,8 +20,13 @@ def parse_mobile(text: str) -> str:
     char = foreign_digit(text)
     if char is not None:
         raise PhoneError(
-            f"mobile number '{text}' is written with '{char}' (U+{ord(char):04X}); "
-            "write it with the digits 0-9"
+            _(
+                "mobile number '{text}' is written with '{char}' (U+{code:04X}); "
+                "write it with the digits 0-9",
+                text=text,
+                char=char,
+                code=ord(char),
+            )
         )
     cleaned = unicodedata.normalize("NFKC", text).strip()
     for separator in (" ", "-", "(", ")"):
@@ -30,5 +36,5 @@ def parse_mobile(text: str) -> str:
     elif cleaned.startswith("0086"):
         cleaned = cleaned[4:]
     if not _MOBILE.fullmatch(cleaned):
-        raise PhoneError(f"'{text}' is not a mobile number (11 digits starting 13-19)")
+        raise PhoneError(_("'{text}' is not a mobile number (11 digits starting 13-19)", text=text))
     return cleaned

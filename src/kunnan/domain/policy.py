@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from kunnan.domain.exits import parse_months
 from kunnan.domain.money import format_fen, parse_yuan
+from kunnan.i18n import N_, _
 
 
 class SettingKind(StrEnum):
@@ -30,6 +31,7 @@ class Setting:
     key: str
     kind: SettingKind
     default: str
+    #: What the setting means, in English (marked for the catalog: shown with ``_``).
     description: str
     zh: str
 
@@ -41,70 +43,74 @@ SETTINGS: dict[str, Setting] = {
             "marginal_multiplier",
             SettingKind.MULTIPLIER,
             "1.5",
-            "marginal (低保边缘) households earn at most this many times the dibao line",
+            N_("marginal (低保边缘) households earn at most this many times the dibao line"),
             "低保边缘倍数",
         ),
         Setting(
             "accident_multiplier",
             SettingKind.MULTIPLIER,
             "3",
-            "accident (意外致困) households earn at most this many times the dibao line",
+            N_("accident (意外致困) households earn at most this many times the dibao line"),
             "意外致困倍数",
         ),
         Setting(
             "marginal_rigid_test",
             SettingKind.SWITCH,
             "off",
-            "marginal also needs (income − rigid expenditure) ÷ members ≤ the line (2017 standard)",
+            N_(
+                "marginal also needs (income − rigid expenditure) ÷ members ≤ the line (2017 standard)"
+            ),
             "低保边缘刚性支出测试",
         ),
         Setting(
             "exit_multiplier",
             SettingKind.MULTIPLIER,
             "1.5",
-            "a stable exit needs per-capita income of at least this many times the dibao line",
+            N_("a stable exit needs per-capita income of at least this many times the dibao line"),
             "稳定脱困倍数",
         ),
         Setting(
             "exit_calculation_days",
             SettingKind.DAYS,
             "90",
-            "a stable exit needs an income calculation made at most this many days before it",
+            N_("a stable exit needs an income calculation made at most this many days before it"),
             "退出核算有效天数",
         ),
         Setting(
             "followup_months",
             SettingKind.MONTHS,
             "3,6,12",
-            "follow-up visits after a stable exit, in months after the exit (回访)",
+            N_("follow-up visits after a stable exit, in months after the exit (回访)"),
             "回访月份",
         ),
         Setting(
             "notice_days",
             SettingKind.DAYS,
             "7",
-            "the shortest public notice (公示) period in days",
+            N_("the shortest public notice (公示) period in days"),
             "公示天数",
         ),
         Setting(
             "appraisal_pass_share",
             SettingKind.SHARE,
             "0.5",
-            "an appraisal (五评) passes when more than this share of the votes cast are for",
+            N_("an appraisal (五评) passes when more than this share of the votes cast are for"),
             "民主评议通过比例",
         ),
         Setting(
             "car_value_limit",
             SettingKind.MONEY,
             "100000",
-            "a household car worth more than this (yuan) excludes the household",
+            N_("a household car worth more than this (yuan) excludes the household"),
             "车辆价值上限",
         ),
         Setting(
             "pair_visit_days",
             SettingKind.DAYS,
             "90",
-            "a paired household not visited for more than this many days is overdue for a visit",
+            N_(
+                "a paired household not visited for more than this many days is overdue for a visit"
+            ),
             "结对走访周期(天)",
         ),
     )
@@ -120,7 +126,13 @@ def find_setting(key: str) -> Setting:
     for setting in SETTINGS.values():
         if slug == setting.key or key.strip() == setting.zh:
             return setting
-    raise PolicyError(f"unknown policy setting '{key}': choose one of {', '.join(SETTINGS)}")
+    raise PolicyError(
+        _(
+            "unknown policy setting '{key}': choose one of {choices}",
+            key=key,
+            choices=", ".join(SETTINGS),
+        )
+    )
 
 
 def canonical_value(setting: Setting, text: str) -> str:
@@ -130,26 +142,34 @@ def canonical_value(setting: Setting, text: str) -> str:
     except PolicyError:
         raise
     except ValueError as error:
-        raise PolicyError(f"{setting.key}: {error}") from None
+        raise PolicyError(_("{setting}: {error}", setting=setting.key, error=error)) from None
 
 
 def _number(setting: Setting, raw: str) -> str:
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise PolicyError(f"{setting.key} must be a number like 1.5, not '{raw}'") from None
+        raise PolicyError(
+            _("{setting} must be a number like 1.5, not '{raw}'", setting=setting.key, raw=raw)
+        ) from None
     if not number.is_finite() or number <= 0 or number > 100:
-        raise PolicyError(f"{setting.key} must be greater than 0 and at most 100")
+        raise PolicyError(
+            _("{setting} must be greater than 0 and at most 100", setting=setting.key)
+        )
     if setting.kind is SettingKind.SHARE and number >= 1:
-        raise PolicyError(f"{setting.key} is a share of the votes: more than 0, less than 1")
+        raise PolicyError(
+            _("{setting} is a share of the votes: more than 0, less than 1", setting=setting.key)
+        )
     if number.as_tuple().exponent < -3:  # type: ignore[operator]
-        raise PolicyError(f"{setting.key} takes at most three decimals")
+        raise PolicyError(_("{setting} takes at most three decimals", setting=setting.key))
     return format(number.normalize(), "f")
 
 
 def _days(setting: Setting, raw: str) -> str:
     if not raw.isdigit() or not 0 < int(raw) <= 3660:
-        raise PolicyError(f"{setting.key} must be a whole number of days from 1 to 3660")
+        raise PolicyError(
+            _("{setting} must be a whole number of days from 1 to 3660", setting=setting.key)
+        )
     return str(int(raw))
 
 
@@ -167,7 +187,9 @@ def _switch(setting: Setting, raw: str) -> str:
         return "on"
     if lowered in ("off", "false", "no", "0", "关"):
         return "off"
-    raise PolicyError(f"{setting.key} is a switch: on or off, not '{raw}'")
+    raise PolicyError(
+        _("{setting} is a switch: on or off, not '{raw}'", setting=setting.key, raw=raw)
+    )
 
 
 _CANONICAL = {

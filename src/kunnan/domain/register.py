@@ -13,8 +13,9 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
-from kunnan.domain.enums import AdmissionLevel, Cause, HouseholdStatus
+from kunnan.domain.enums import AdmissionLevel, Cause, HouseholdStatus, named
 from kunnan.domain.numerals import foreign_digit
+from kunnan.i18n import _
 
 MAX_SECONDARY_CAUSES = 3
 #: The years a member can have been admitted to study in (金秋助学).
@@ -34,9 +35,15 @@ Problem = tuple[str, str]
 def distinct_causes(values: list[Cause]) -> list[Cause]:
     """At most three secondary causes, none given twice; ValueError otherwise."""
     if len(values) > MAX_SECONDARY_CAUSES:
-        raise ValueError(f"at most {MAX_SECONDARY_CAUSES} secondary causes, {len(values)} given")
+        raise ValueError(
+            _(
+                "at most {most} secondary causes, {given} given",
+                most=MAX_SECONDARY_CAUSES,
+                given=len(values),
+            )
+        )
     if len(set(values)) != len(values):
-        raise ValueError("a secondary cause is given twice")
+        raise ValueError(_("a secondary cause is given twice"))
     return values
 
 
@@ -46,21 +53,26 @@ def parse_area_m2(text: str) -> Decimal:
     char = foreign_digit(number)
     if char is not None:  # Decimal() reads every script's digits
         raise ValueError(
-            f"area '{text}' is written with '{char}' (U+{ord(char):04X}); "
-            "write it with the digits 0-9"
+            _(
+                "area '{text}' is written with '{char}' (U+{code:04X}); "
+                "write it with the digits 0-9",
+                text=text,
+                char=char,
+                code=ord(char),
+            )
         )
     try:
         value = Decimal(number)
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not an area in square metres") from None
+        raise ValueError(_("'{text}' is not an area in square metres", text=text)) from None
     return check_area_m2(value)
 
 
 def check_area_m2(value: Decimal) -> Decimal:
     if not value.is_finite() or value <= 0 or value > AREA_MAX_M2:
-        raise ValueError(f"area must be more than 0 and at most {AREA_MAX_M2} m²")
+        raise ValueError(_("area must be more than 0 and at most {most} m²", most=AREA_MAX_M2))
     if value.as_tuple().exponent < -2:  # type: ignore[operator]
-        raise ValueError("area takes at most two decimals")
+        raise ValueError(_("area takes at most two decimals"))
     return value
 
 
@@ -86,29 +98,35 @@ def standing_problem(standing: Standing) -> Problem | None:
     if status not in IMPORTABLE_STATUSES:
         return (
             "status",
-            f"a household cannot be imported with status {status.value} "
-            f"({status.zh}); import it as candidate or archived",
+            _(
+                "a household cannot be imported with status {status}; "
+                "import it as candidate or archived",
+                status=named(status),
+            ),
         )
     if status is HouseholdStatus.ARCHIVED:
         if archived_on and registered_on and archived_on < registered_on:
-            return ("archived_on", "the archive date is before the registration date")
+            return ("archived_on", _("the archive date is before the registration date"))
         if archive_no is None:
-            return ("archive_no", "an archived household needs its archive number")
+            return ("archive_no", _("an archived household needs its archive number"))
         if category is None:
-            return ("category", "an archived household needs its category")
+            return ("category", _("an archived household needs its category"))
         if main_cause is None:
-            return ("main_cause", "an archived household needs its main cause")
+            return ("main_cause", _("an archived household needs its main cause"))
         return None
     if archive_no is not None:
-        return ("archive_no", _NOT_YET.format(what="archive number"))
+        return (
+            "archive_no",
+            _("a candidate has no archive number yet (only archived households do)"),
+        )
     if category is not None:
-        return ("category", _NOT_YET.format(what="category"))
+        return ("category", _("a candidate has no category yet (only archived households do)"))
     if archived_on is not None:
-        return ("archived_on", _NOT_YET.format(what="archive date"))
+        return (
+            "archived_on",
+            _("a candidate has no archive date yet (only archived households do)"),
+        )
     return None
-
-
-_NOT_YET = "a candidate has no {what} yet (only archived households do)"
 
 
 def registration_problem(
@@ -125,20 +143,27 @@ def registration_problem(
     )
     if registered is None or registered >= head_born:
         return None
-    what = "registered" if field == "registered_on" else "archived (and so registered)"
-    return (
-        field,
-        f"a household cannot be {what} on {registered.isoformat()}, before its head worker "
-        "was born (by the ID number)",
-    )
+    if field == "registered_on":
+        message = _(
+            "a household cannot be registered on {day}, before its head worker was born "
+            "(by the ID number)",
+            day=registered.isoformat(),
+        )
+    else:
+        message = _(
+            "a household cannot be archived (and so registered) on {day}, before its head "
+            "worker was born (by the ID number)",
+            day=registered.isoformat(),
+        )
+    return (field, message)
 
 
 def check_admitted_year(year: int) -> int:
     """A year a member can have been admitted to study in."""
     if year < ADMITTED_YEAR_MIN:
-        raise ValueError(f"must be at least {ADMITTED_YEAR_MIN}")
+        raise ValueError(_("must be at least {bound}", bound=ADMITTED_YEAR_MIN))
     if year > ADMITTED_YEAR_MAX:
-        raise ValueError(f"must be at most {ADMITTED_YEAR_MAX}")
+        raise ValueError(_("must be at most {bound}", bound=ADMITTED_YEAR_MAX))
     return year
 
 
@@ -154,7 +179,10 @@ def household_problem(standing: Standing, *, head_born: dt.date) -> Problem | No
 def missing_area_code(union: str) -> Problem:
     """Why a new household has no area code: it gives none, and its union has none to
     default to."""
-    return ("area_code", f"is required: the union '{union}' has no area code to default to")
+    return (
+        "area_code",
+        _("is required: the union '{union}' has no area code to default to", union=union),
+    )
 
 
 def admission_problem(admitted: AdmissionLevel | None, year: int | None) -> Problem | None:
@@ -163,7 +191,9 @@ def admission_problem(admitted: AdmissionLevel | None, year: int | None) -> Prob
     if (level is None) != (year is None):
         return (
             "admitted_year",
-            "give the admission level and the year of admission together "
-            "(level none takes no year)",
+            _(
+                "give the admission level and the year of admission together "
+                "(level none takes no year)"
+            ),
         )
     return None

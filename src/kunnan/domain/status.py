@@ -12,14 +12,19 @@ from collections.abc import Sequence
 
 from kunnan.domain.enums import HouseholdStatus
 from kunnan.domain.errors import RuleViolation
+from kunnan.i18n import _
 
 
 def check_moves_forward(code: str, latest: dt.date | None, on: dt.date) -> None:
     """Refuse a change of status dated before the household's latest one."""
     if latest is not None and on < latest:
         raise RuleViolation(
-            f"{code} changed status on {latest.isoformat()}; "
-            f"a change dated {on.isoformat()} would go back in time"
+            _(
+                "{code} changed status on {latest}; a change dated {on} would go back in time",
+                code=code,
+                latest=latest.isoformat(),
+                on=on.isoformat(),
+            )
         )
 
 

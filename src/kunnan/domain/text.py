@@ -15,6 +15,7 @@ import unicodedata
 
 from kunnan.domain.idnumber import PROVINCE_CODES
 from kunnan.domain.numerals import foreign_digit
+from kunnan.i18n import N_, _, p_
 
 NAME_MAX = 40
 SHORT_TEXT_MAX = 100
@@ -42,7 +43,10 @@ class TextError(ValueError):
 
 def clean_text(value: str, *, field: str, max_length: int, allow_newlines: bool = False) -> str:
     """Trim and normalise free text; refuse control characters, the invisible characters
-    that change how text reads (``HIDDEN_CHARACTERS``) and over-long values."""
+    that change how text reads (``HIDDEN_CHARACTERS``) and over-long values.
+
+    ``field`` names the text in messages: an option (``--note``), or a word marked for the
+    catalog (``N_("address")``), shown in the language of the command."""
     text = unicodedata.normalize("NFC", value).strip()
     # Printable text holds no control, format (the hidden characters are formats),
     # surrogate, private-use or unassigned character, so the character-by-character
@@ -50,13 +54,23 @@ def clean_text(value: str, *, field: str, max_length: int, allow_newlines: bool 
     for char in "" if text.isprintable() else text:
         if char in HIDDEN_CHARACTERS:
             raise TextError(
-                f"{field} contains the invisible character U+{ord(char):04X}, which changes "
-                "how text reads without being seen; remove it"
+                _(
+                    "{field} contains the invisible character U+{code:04X}, which changes "
+                    "how text reads without being seen; remove it",
+                    field=_(field),
+                    code=ord(char),
+                )
             )
         if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") and not (
             allow_newlines and char in "\n\t"
         ):
-            raise TextError(f"{field} contains a control character ({ord(char):#06x})")
+            raise TextError(
+                _(
+                    "{field} contains a control character ({code:#06x})",
+                    field=_(field),
+                    code=ord(char),
+                )
+            )
     check_length(text, field=field, max_length=max_length)
     return text
 
@@ -64,13 +78,20 @@ def clean_text(value: str, *, field: str, max_length: int, allow_newlines: bool 
 def check_length(text: str, *, field: str, max_length: int) -> None:
     """TextError when ``text`` is longer than ``max_length`` characters."""
     if len(text) > max_length:
-        raise TextError(f"{field} is {len(text)} characters long; at most {max_length} are allowed")
+        raise TextError(
+            _(
+                "{field} is {length} characters long; at most {most} are allowed",
+                field=_(field),
+                length=len(text),
+                most=max_length,
+            )
+        )
 
 
 def check_not_empty(text: str, *, field: str) -> None:
     """TextError when ``text`` is empty."""
     if not text:
-        raise TextError(f"{field} must not be empty")
+        raise TextError(_("{field} must not be empty", field=_(field)))
 
 
 def clean_required_text(value: str, *, field: str, max_length: int) -> str:
@@ -81,21 +102,33 @@ def clean_required_text(value: str, *, field: str, max_length: int) -> str:
 
 def clean_name(value: str) -> str:
     """A person's name: letters of any script and the separators names use (张三, 阿依古丽·买买提)."""
-    name = clean_required_text(value, field="name", max_length=NAME_MAX)
+    name = clean_required_text(value, field=p_("person", "name"), max_length=NAME_MAX)
     # str.isalpha() is exactly "every character is a letter" (categories L*).
     for char in "" if name.isalpha() else name:
         if not (unicodedata.category(char).startswith("L") or char in _NAME_PUNCTUATION):
-            raise TextError(f"name '{name}' contains '{char}', which is not part of a name")
+            raise TextError(
+                _(
+                    "name '{name}' contains '{char}', which is not part of a name",
+                    name=name,
+                    char=char,
+                )
+            )
     return name
 
 
-def clean_code(value: str, *, field: str = "code") -> str:
+def clean_code(value: str, *, field: str = N_("code")) -> str:
     """A short handle typed on the command line: ASCII letters, digits, - and _."""
     code = value.strip()
     check_not_empty(code, field=field)
     check_length(code, field=field, max_length=CODE_MAX)
     if not _CODE.fullmatch(code):
-        raise TextError(f"{field} '{code}' may hold only ASCII letters, digits, - and _")
+        raise TextError(
+            _(
+                "{field} '{code}' may hold only ASCII letters, digits, - and _",
+                field=_(field),
+                code=code,
+            )
+        )
     return code
 
 
@@ -104,12 +137,17 @@ def clean_area_code(value: str) -> str:
     char = foreign_digit(value)
     if char is not None:
         raise TextError(
-            f"area code '{value}' is written with '{char}' (U+{ord(char):04X}); "
-            "write it with the digits 0-9, like 620402"
+            _(
+                "area code '{value}' is written with '{char}' (U+{code:04X}); "
+                "write it with the digits 0-9, like 620402",
+                value=value,
+                char=char,
+                code=ord(char),
+            )
         )
     code = unicodedata.normalize("NFKC", value).strip()
     if not _AREA.fullmatch(code):
-        raise TextError(f"area code '{value}' must be six digits, like 620402")
+        raise TextError(_("area code '{value}' must be six digits, like 620402", value=value))
     if code[:2] not in PROVINCE_CODES:
-        raise TextError(f"area code '{code}' does not start with a province code")
+        raise TextError(_("area code '{code}' does not start with a province code", code=code))
     return code

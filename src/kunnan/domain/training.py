@@ -18,15 +18,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kunnan.domain.casework import STAGES, stage_before
-from kunnan.domain.enums import HouseholdStatus, TrainingStage
+from kunnan.domain.enums import HouseholdStatus, TrainingStage, named
 from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
+from kunnan.i18n import N_, _
 
-#: How a message says a trainee reached each stage: (has …, … on a date).
+#: How a message says a trainee reached each stage: (has …, … on a date), shown with ``_``.
 _REACHED = {
-    TrainingStage.ENROLLED: ("been enrolled in class {klass}", "was enrolled in class {klass}"),
-    TrainingStage.COMPLETED: ("completed class {klass}", "completed class {klass}"),
-    TrainingStage.CERTIFIED: ("been certified after class {klass}", "was certified"),
-    TrainingStage.EMPLOYED: ("been employed after class {klass}", "was employed"),
+    TrainingStage.ENROLLED: (
+        N_("been enrolled in class {klass}"),
+        N_("was enrolled in class {klass}"),
+    ),
+    TrainingStage.COMPLETED: (N_("completed class {klass}"), N_("completed class {klass}")),
+    TrainingStage.CERTIFIED: (N_("been certified after class {klass}"), N_("was certified")),
+    TrainingStage.EMPLOYED: (N_("been employed after class {klass}"), N_("was employed")),
 }
 #: The command that records each stage, for hints.
 _COMMAND = {
@@ -57,7 +61,7 @@ class TraineeFacts:
 
     @property
     def who(self) -> str:
-        return f"{self.member} of {self.household}"
+        return _("{member} of {household}", member=self.member, household=self.household)
 
 
 def check_enrolment(
@@ -75,23 +79,41 @@ def check_enrolment(
     enrolment in the class, if any)."""
     if standing is not HouseholdStatus.ARCHIVED and not not_archived:
         raise RuleViolation(
-            f"{trainee.household} is {standing.value} ({standing.zh}) on {on.isoformat()}, "
-            "not archived; classes are open, but a trainee from a household that is not "
-            "archived is enrolled only with --not-archived"
+            _(
+                "{household} is {status} on {on}, not archived; classes are open, but a "
+                "trainee from a household that is not archived is enrolled only with "
+                "--not-archived",
+                household=trainee.household,
+                status=named(standing),
+                on=on.isoformat(),
+            )
         )
     if on > klass.ends_on:
         raise RuleViolation(
-            f"class {klass.code} ended on {klass.ends_on.isoformat()}; "
-            f"an enrolment dated {on.isoformat()} is after it"
+            _(
+                "class {klass} ended on {ended}; an enrolment dated {on} is after it",
+                klass=klass.code,
+                ended=klass.ends_on.isoformat(),
+                on=on.isoformat(),
+            )
         )
     if enrolled_since is not None:
         raise Conflict(
-            f"{trainee.who} is already enrolled in class {klass.code} "
-            f"(since {enrolled_since.isoformat()})"
+            _(
+                "{who} is already enrolled in class {klass} (since {since})",
+                who=trainee.who,
+                klass=klass.code,
+                since=enrolled_since.isoformat(),
+            )
         )
     if klass.capacity is not None and taken >= klass.capacity:
         raise RuleViolation(
-            f"class {klass.code} ({klass.name}) is full: all {klass.capacity} places are taken"
+            _(
+                "class {klass} ({name}) is full: all {places} places are taken",
+                klass=klass.code,
+                name=klass.name,
+                places=klass.capacity,
+            )
         )
 
 
@@ -106,8 +128,12 @@ def check_stage(
     (``reached``: each stage the trainee reached and its date, enrolment included)."""
     if stage in reached:
         raise Conflict(
-            f"{trainee.who} has already {_REACHED[stage][0].format(klass=klass.code)} "
-            f"(on {reached[stage].isoformat()})"
+            _(
+                "{who} has already {reached} (on {on})",
+                who=trainee.who,
+                reached=_(_REACHED[stage][0], klass=klass.code),
+                on=reached[stage].isoformat(),
+            )
         )
     before = stage_before(stage)
     if before is None:
@@ -116,25 +142,37 @@ def check_stage(
         missing = next(s for s in STAGES if s not in reached)
         member = "" if trainee.is_head else f" --member {trainee.member}"
         raise RuleViolation(
-            f"{trainee.who} has not {_REACHED[before][0].format(klass=klass.code)} yet; the "
-            "stages go enrolled → completed → certified → employed, each after the one before",
+            _(
+                "{who} has not {reached} yet; the stages go enrolled → completed → certified "
+                "→ employed, each after the one before",
+                who=trainee.who,
+                reached=_(_REACHED[before][0], klass=klass.code),
+            ),
             hint=f"kunnan training {_COMMAND[missing]} {klass.code} {trainee.household}{member}",
         )
     if on < reached[before]:
         raise RuleViolation(
-            f"{trainee.who} {_REACHED[before][1].format(klass=klass.code)} on "
-            f"{reached[before].isoformat()}; the next stage cannot be dated {on.isoformat()}, "
-            "before that"
+            _(
+                "{who} {reached} on {day}; the next stage cannot be dated {on}, before that",
+                who=trainee.who,
+                reached=_(_REACHED[before][1], klass=klass.code),
+                day=reached[before].isoformat(),
+                on=on.isoformat(),
+            )
         )
     if stage is TrainingStage.COMPLETED and on < klass.starts_on:
         raise RuleViolation(
-            f"class {klass.code} starts on {klass.starts_on.isoformat()}; "
-            f"it cannot be completed on {on.isoformat()}"
+            _(
+                "class {klass} starts on {starts}; it cannot be completed on {on}",
+                klass=klass.code,
+                starts=klass.starts_on.isoformat(),
+                on=on.isoformat(),
+            )
         )
 
 
 def check_certificate(certificate_no: str | None) -> str:
     """鉴定: a certification names the skills certificate's number."""
     if certificate_no is None:
-        raise InvalidInput("--certificate: is required (the skills certificate's number)")
+        raise InvalidInput(_("--certificate: is required (the skills certificate's number)"))
     return certificate_no

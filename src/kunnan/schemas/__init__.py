@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import N_, _
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 
@@ -49,9 +50,9 @@ def describe(error: ValidationError, names: Mapping[str, str]) -> str:
     """All problems on one line: '--field: reason; --other: reason'."""
     parts = []
     for field, message in problems(error):
-        label = names.get(field) or ("--" + field.replace("_", "-") if field else "input")
-        parts.append(f"{label}: {message}")
-    return "; ".join(parts)
+        label = names.get(field) or ("--" + field.replace("_", "-") if field else _("input"))
+        parts.append(_("{label}: {message}", label=label, message=message))
+    return _("; ").join(parts)
 
 
 def problems(error: ValidationError) -> list[tuple[str, str]]:
@@ -68,20 +69,20 @@ def problems(error: ValidationError) -> list[tuple[str, str]]:
         message = str(item["msg"]).removeprefix("Value error, ")
         bounds = item.get("ctx") or {}
         if item["type"] == "missing":
-            message = "is required"
+            message = _("is required")
         elif item["type"] == "extra_forbidden":
-            message = "is not a field kunnan knows"
+            message = _("is not a field kunnan knows")
         elif item["type"] in _BOUNDS:
             words, key = _BOUNDS[item["type"]]
-            message = f"must be {words} {bounds.get(key)}"
+            message = _(words, bound=bounds.get(key))
         found.append((field, message))
     return found
 
 
-#: Pydantic's limits on numbers, as kunnan words them ("must be at least 1").
+#: Pydantic's limits on numbers, as kunnan words them ("must be at least 1"), shown with ``_``.
 _BOUNDS = {
-    "greater_than_equal": ("at least", "ge"),
-    "less_than_equal": ("at most", "le"),
-    "greater_than": ("more than", "gt"),
-    "less_than": ("less than", "lt"),
+    "greater_than_equal": (N_("must be at least {bound}"), "ge"),
+    "less_than_equal": (N_("must be at most {bound}"), "le"),
+    "greater_than": (N_("must be more than {bound}"), "gt"),
+    "less_than": (N_("must be less than {bound}"), "lt"),
 }

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from kunnan.domain.aid import program_slug
 from kunnan.domain.enums import AdmissionLevel, FundSource, OncePer
 from kunnan.domain.text import SHORT_TEXT_MAX
+from kunnan.i18n import N_, _
 from kunnan.schemas.types import Fen, PastDate, Whole, bounded, labelled, required
 
 REASON_MAX = 400
@@ -17,12 +18,12 @@ REASON_MAX = 400
 NONE_WORDS = frozenset({"none", "no", "无", "不限"})
 
 Year = Annotated[int, Whole, Field(ge=1949, le=2200)]
-Ref = Annotated[str, bounded("ref", SHORT_TEXT_MAX)]
+Ref = Annotated[str, bounded(N_("ref"), SHORT_TEXT_MAX)]
 
 
 def _positive(value: int | None) -> int | None:
     if value is not None and value <= 0:
-        raise ValueError("must be more than 0")
+        raise ValueError(_("must be more than {bound}", bound=0))
     return value
 
 
@@ -43,7 +44,7 @@ def _switch(value: Any) -> Any:
         return True
     if word in ("off", "no", "false", "0", "关", "否"):
         return False
-    raise ValueError(f"is a switch: on or off, not '{value}'")
+    raise ValueError(_("is a switch: on or off, not '{value}'", value=value))
 
 
 def _once_per(value: Any) -> Any:
@@ -64,13 +65,13 @@ PositiveFen = Annotated[Fen, AfterValidator(_positive)]
 #: An amount, or ``none`` to clear it.
 ClearableFen = Annotated[Fen | None, BeforeValidator(_none_word), AfterValidator(_positive)]
 Switch = Annotated[bool, BeforeValidator(_switch)]
-Reason = Annotated[str, required("reason", REASON_MAX)]
+Reason = Annotated[str, required(N_("reason"), REASON_MAX)]
 
 
 class FundCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: Annotated[str, required("name", SHORT_TEXT_MAX)]
+    name: Annotated[str, required(N_("name"), SHORT_TEXT_MAX)]
     source: Annotated[FundSource, labelled(FundSource)]
     year: Year
     budget_fen: Fen | None = None
@@ -80,7 +81,7 @@ class ContributionCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     amount_fen: PositiveFen
-    counterparty: Annotated[str, required("from", SHORT_TEXT_MAX)]
+    counterparty: Annotated[str, required(N_("from"), SHORT_TEXT_MAX)]
     on_date: PastDate
     ref: Ref | None = None
 
@@ -95,11 +96,11 @@ class BalanceAssertion(BaseModel):
 class GrantCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    household: Annotated[str, required("household", SHORT_TEXT_MAX)]
-    program: Annotated[str, required("program", SHORT_TEXT_MAX)]
-    fund: Annotated[str, required("fund", SHORT_TEXT_MAX)]
+    household: Annotated[str, required(N_("household"), SHORT_TEXT_MAX)]
+    program: Annotated[str, required(N_("program"), SHORT_TEXT_MAX)]
+    fund: Annotated[str, required(N_("fund"), SHORT_TEXT_MAX)]
     on_date: PastDate
-    member: Annotated[str, required("member", SHORT_TEXT_MAX)] | None = None
+    member: Annotated[str, required(N_("member"), SHORT_TEXT_MAX)] | None = None
     amount_fen: PositiveFen | None = None
     ref: Ref | None = None
     override_reason: Reason | None = None

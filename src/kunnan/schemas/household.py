@@ -50,6 +50,7 @@ from kunnan.domain.register import (
     registration_problem,
 )
 from kunnan.domain.text import ADDRESS_MAX, CODE_MAX, SHORT_TEXT_MAX
+from kunnan.i18n import N_
 from kunnan.schemas.types import (
     AREA_CODE,
     AREA_M2,
@@ -123,7 +124,7 @@ PERSON: Part = "person"
 FIELDS: Mapping[str, FieldRule] = {
     field.key: field
     for field in (
-        FieldRule("archive_no", "档案号", required("archive number", CODE_MAX), HOUSEHOLD,
+        FieldRule("archive_no", "档案号", required(N_("archive number"), CODE_MAX), HOUSEHOLD,
                   aliases=("档案编号",)),
         _choice("status", "状态", HouseholdStatus, HOUSEHOLD, aliases=("家庭状态",)),
         _choice("category", "困难类别", Category, HOUSEHOLD, aliases=("类别", "困难类型")),
@@ -132,11 +133,11 @@ FIELDS: Mapping[str, FieldRule] = {
         FieldRule("secondary_causes", "次要致困原因",
                   Rule(choice_of(Cause), check=_distinct, many=True), HOUSEHOLD,
                   kind="enum_list", enum=Cause, aliases=("secondary",), option="--secondary"),
-        FieldRule("org", "所属工会", required("org", SHORT_TEXT_MAX), HOUSEHOLD,
+        FieldRule("org", "所属工会", required(N_("org"), SHORT_TEXT_MAX), HOUSEHOLD,
                   aliases=("工会", "union")),
         FieldRule("area_code", "地区", AREA_CODE, HOUSEHOLD,
                   aliases=("地区代码", "行政区划代码", "area"), option="--area"),
-        FieldRule("address", "住址", bounded("address", ADDRESS_MAX), HOUSEHOLD,
+        FieldRule("address", "住址", bounded(N_("address"), ADDRESS_MAX), HOUSEHOLD,
                   aliases=("家庭住址", "地址")),
         _choice("housing_type", "住房类型", HousingType, HOUSEHOLD,
                 aliases=("住房情况", "housing"), option="--housing"),
@@ -151,7 +152,7 @@ FIELDS: Mapping[str, FieldRule] = {
                   aliases=("身份证号码", "公民身份号码", "身份证")),
         FieldRule("phone", "电话", MOBILE, PERSON, kind="phone",
                   aliases=("联系电话", "手机", "手机号码", "手机号")),
-        FieldRule("employer", "工作单位", bounded("employer", SHORT_TEXT_MAX), PERSON,
+        FieldRule("employer", "工作单位", bounded(N_("employer"), SHORT_TEXT_MAX), PERSON,
                   aliases=("单位",)),
         _choice("identity", "身份", WorkerIdentity, PERSON, aliases=("职工身份",)),
         _choice("health", "健康状况", Health, PERSON, aliases=("健康",)),

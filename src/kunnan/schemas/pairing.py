@@ -8,9 +8,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kunnan.domain.enums import VisitKind
 from kunnan.domain.text import NOTE_MAX, SHORT_TEXT_MAX
+from kunnan.i18n import N_
 from kunnan.schemas.types import Mobile, Name, PastDate, Whole, bounded, labelled, required
 
-OrgRef = Annotated[str, required("unit", SHORT_TEXT_MAX)]
+OrgRef = Annotated[str, required(N_("unit"), SHORT_TEXT_MAX)]
 
 
 class PairingCreate(BaseModel):
@@ -30,8 +31,8 @@ class VisitCreate(BaseModel):
 
     by: Name | None = None
     kind: Annotated[VisitKind, labelled(VisitKind)] = VisitKind.HOME
-    note: Annotated[str, required("note", NOTE_MAX)]
-    solved: Annotated[str, bounded("solved", NOTE_MAX)] | None = None
+    note: Annotated[str, required(N_("note"), NOTE_MAX)]
+    solved: Annotated[str, bounded(N_("solved"), NOTE_MAX)] | None = None
 
 
 class AgreementCreate(BaseModel):
@@ -39,7 +40,7 @@ class AgreementCreate(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    org: Annotated[str, required("org", SHORT_TEXT_MAX)]
+    org: Annotated[str, required(N_("org"), SHORT_TEXT_MAX)]
     year: Annotated[int, Whole, Field(ge=1949, le=2200)]
     target_helped: Annotated[int, Whole, Field(ge=0, le=10_000_000)]
     target_exits: Annotated[int, Whole, Field(ge=0, le=10_000_000)]

@@ -20,6 +20,7 @@ from kunnan.domain.enums import (
 from kunnan.domain.loans import MAX_RATE_PCT, MAX_TERM_MONTHS
 from kunnan.domain.numerals import foreign_digit
 from kunnan.domain.text import NOTE_MAX, SHORT_TEXT_MAX
+from kunnan.i18n import N_, _
 from kunnan.schemas.aid import PositiveFen, Reason, Ref
 from kunnan.schemas.types import (
     AnyDate,
@@ -33,9 +34,9 @@ from kunnan.schemas.types import (
     required,
 )
 
-HouseholdRef = Annotated[str, required("household", SHORT_TEXT_MAX)]
-MemberRef = Annotated[str, required("member", SHORT_TEXT_MAX)]
-Note = Annotated[str, bounded("note", NOTE_MAX)]
+HouseholdRef = Annotated[str, required(N_("household"), SHORT_TEXT_MAX)]
+MemberRef = Annotated[str, required(N_("member"), SHORT_TEXT_MAX)]
+Note = Annotated[str, bounded(N_("note"), NOTE_MAX)]
 
 
 def _rate(value: Any) -> Any:
@@ -43,19 +44,26 @@ def _rate(value: Any) -> Any:
         char = foreign_digit(value)
         if char is not None:  # Decimal() reads every script's digits
             raise ValueError(
-                f"rate '{value}' is written with '{char}' (U+{ord(char):04X}); "
-                "write it with the digits 0-9"
+                _(
+                    "rate '{value}' is written with '{char}' (U+{code:04X}); "
+                    "write it with the digits 0-9",
+                    value=value,
+                    char=char,
+                    code=ord(char),
+                )
             )
         text = unicodedata.normalize("NFKC", value).strip().removesuffix("%").strip()
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"'{value}' is not a yearly rate in percent, like 4.35") from None
+            raise ValueError(
+                _("'{value}' is not a yearly rate in percent, like 4.35", value=value)
+            ) from None
     if isinstance(value, Decimal):
         if not value.is_finite() or value < 0 or value > MAX_RATE_PCT:
-            raise ValueError(f"a yearly rate is from 0 to {MAX_RATE_PCT} percent")
+            raise ValueError(_("a yearly rate is from 0 to {most} percent", most=MAX_RATE_PCT))
         if value.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValueError("a rate takes at most two decimals (4.35)")
+            raise ValueError(_("a rate takes at most two decimals (4.35)"))
     return value
 
 
@@ -67,19 +75,19 @@ class TrainingClassCreate(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: Annotated[str, required("name", SHORT_TEXT_MAX)]
+    name: Annotated[str, required(N_("name"), SHORT_TEXT_MAX)]
     trade: Annotated[Trade, labelled(Trade)]
     starts_on: AnyDate
     ends_on: AnyDate
     capacity: Annotated[int, Whole, Field(ge=1, le=100_000)] | None = None
-    org: Annotated[str, required("org", SHORT_TEXT_MAX)] | None = None
+    org: Annotated[str, required(N_("org"), SHORT_TEXT_MAX)] | None = None
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> TrainingClassCreate:
         if self.ends_on < self.starts_on:
             raise PydanticCustomError(
                 "ends_before_start",
-                "the class ends ({end}) before it starts ({start})",
+                _("the class ends ({end}) before it starts ({start})"),
                 {"field": "ends_on", "end": str(self.ends_on), "start": str(self.starts_on)},
             )
         return self
@@ -90,7 +98,7 @@ class TraineeRef(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    training_class: Annotated[str, required("class", SHORT_TEXT_MAX)]
+    training_class: Annotated[str, required(N_("class"), SHORT_TEXT_MAX)]
     household: HouseholdRef
     member: MemberRef | None = None
 
@@ -105,7 +113,7 @@ class StageCreate(TraineeRef):
     """A trainee completing the class or being certified."""
 
     on_date: PastDate
-    certificate_no: Annotated[str, required("certificate", SHORT_TEXT_MAX)] | None = None
+    certificate_no: Annotated[str, required(N_("certificate"), SHORT_TEXT_MAX)] | None = None
 
 
 class JobCreate(BaseModel):
@@ -113,8 +121,8 @@ class JobCreate(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    employer: Annotated[str, required("employer", SHORT_TEXT_MAX)]
-    job: Annotated[str, required("job", SHORT_TEXT_MAX)]
+    employer: Annotated[str, required(N_("employer"), SHORT_TEXT_MAX)]
+    job: Annotated[str, required(N_("job"), SHORT_TEXT_MAX)]
     monthly_wage_fen: Fen
     channel: Annotated[PlacementChannel, labelled(PlacementChannel)]
     on_date: PastDate
@@ -123,9 +131,9 @@ class JobCreate(BaseModel):
 class EmployCreate(TraineeRef):
     """A certified trainee taking a job (培训-鉴定-就业): the job is also a placement."""
 
-    employer: Annotated[str, required("employer", SHORT_TEXT_MAX)]
+    employer: Annotated[str, required(N_("employer"), SHORT_TEXT_MAX)]
     #: Default: the class's trade.
-    job: Annotated[str, required("job", SHORT_TEXT_MAX)] | None = None
+    job: Annotated[str, required(N_("job"), SHORT_TEXT_MAX)] | None = None
     monthly_wage_fen: Fen
     channel: Annotated[PlacementChannel, labelled(PlacementChannel)] = PlacementChannel.DIRECT
     on_date: PastDate
@@ -142,13 +150,13 @@ class LoanCreate(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     household: HouseholdRef
-    fund: Annotated[str, required("fund", SHORT_TEXT_MAX)]
+    fund: Annotated[str, required(N_("fund"), SHORT_TEXT_MAX)]
     amount_fen: PositiveFen
     term_months: Annotated[int, Whole, Field(ge=1, le=MAX_TERM_MONTHS)]
     rate_pct: RatePct = Decimal(0)
     on_date: PastDate
     member: MemberRef | None = None
-    purpose: Annotated[str, required("purpose", 200)] | None = None
+    purpose: Annotated[str, required(N_("purpose"), 200)] | None = None
     ref: Ref | None = None
 
 
@@ -171,7 +179,7 @@ def _no_amount_when_refused(status: HousingStatus, *given: object) -> None:
     if status is HousingStatus.REFUSED and any(value is not None for value in given):
         raise PydanticCustomError(
             "refused_with_amount",
-            "a refused case grants nothing: --amount and --area-m2 go with applied or allocated",
+            _("a refused case grants nothing: --amount and --area-m2 go with applied or allocated"),
             {"field": "amount_fen"},
         )
 
@@ -204,9 +212,9 @@ class LegalCreate(BaseModel):
     kind: Annotated[LegalKind, labelled(LegalKind)]
     status: Annotated[LegalStatus, labelled(LegalStatus)]
     on_date: PastDate
-    case: Annotated[str, required("case", SHORT_TEXT_MAX)] | None = None
+    case: Annotated[str, required(N_("case"), SHORT_TEXT_MAX)] | None = None
     member: MemberRef | None = None
-    against: Annotated[str, required("against", SHORT_TEXT_MAX)] | None = None
+    against: Annotated[str, required(N_("against"), SHORT_TEXT_MAX)] | None = None
     recovered_fen: Fen | None = None
     note: Note | None = None
 
@@ -216,19 +224,19 @@ class LegalCreate(BaseModel):
         if opening and self.recovered_fen is not None:
             raise PydanticCustomError(
                 "recovered_when_opened",
-                "money is recovered when a case is resolved or closed, not when it is opened",
+                _("money is recovered when a case is resolved or closed, not when it is opened"),
                 {"field": "recovered_fen"},
             )
         if opening and self.case is not None:
             raise PydanticCustomError(
                 "case_when_opened",
-                "opened starts a new case; --case names an open one to change",
+                _("opened starts a new case; --case names an open one to change"),
                 {"field": "case"},
             )
         if not opening and (self.member is not None or self.against is not None):
             raise PydanticCustomError(
                 "facts_after_opening",
-                "--member and --against are given when the case is opened",
+                _("--member and --against are given when the case is opened"),
                 {"field": "member" if self.member is not None else "against"},
             )
         return self
@@ -241,6 +249,6 @@ class CounselCreate(BaseModel):
 
     household: HouseholdRef
     counselor: Name
-    note: Annotated[str, required("note", NOTE_MAX)]
+    note: Annotated[str, required(N_("note"), NOTE_MAX)]
     on_date: PastDate
     member: MemberRef | None = None

@@ -27,6 +27,7 @@ from kunnan.domain.money import parse_yuan
 from kunnan.domain.numerals import parse_whole
 from kunnan.domain.phone import parse_mobile
 from kunnan.domain.register import check_area_m2, parse_area_m2
+from kunnan.i18n import _
 
 E = TypeVar("E", bound=Labelled)
 
@@ -94,7 +95,8 @@ class Rule:
 
 
 def text_of(field: str, max_length: int) -> Reader:
-    """Free text, trimmed and bounded (``field`` names it in messages)."""
+    """Free text, trimmed and bounded (``field`` names it in messages: a word marked with
+    ``N_``, shown in the language of the command)."""
     return lambda value, _today: text.clean_text(value, field=field, max_length=max_length)
 
 
@@ -126,7 +128,7 @@ def _yuan(value: str, _today: dt.date) -> int:
 
 def _not_negative(value: int, _today: dt.date) -> int:
     if value < 0:
-        raise ValueError("amount is negative; amounts are zero or more")
+        raise ValueError(_("amount is negative; amounts are zero or more"))
     return value
 
 
