@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, CivilFinding, CivilStatus, HouseholdStatus
+from kunnan.i18n import _
 from kunnan.models import Household, Member
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.civil import CivilListEntry
@@ -100,7 +101,7 @@ def _read(
         try:
             value = read_cell(cell, bound, csv_escaped=csv_escaped)
         except CellProblem as problem:
-            reasons.append(f"{quote(bound.spelled)}: {problem}")
+            reasons.append(_("{column}: {reason}", column=quote(bound.spelled), reason=problem))
             continue
         if value is not None:
             values[key] = value
@@ -110,7 +111,11 @@ def _read(
         except ValidationError as error:
             names = {column.key: header.name(column) for column in CIVIL_COLUMNS}
             reasons = [
-                f"{quote(names.get(field_name, field_name))}: {tidy(message)}"
+                _(
+                    "{column}: {reason}",
+                    column=quote(names.get(field_name, field_name)),
+                    reason=tidy(message),
+                )
                 for field_name, message in model_problems(error)
             ]
     return Finding(
@@ -149,7 +154,7 @@ def compare_civil(
     for batch in _batches(rows):
         read = [(row, _read(row, header, today=today, csv_escaped=csv_escaped)) for row in batch]
         numbers = sorted(
-            {entry.id_number for _, entry in read if isinstance(entry, CivilListEntry)}
+            {entry.id_number for _row, entry in read if isinstance(entry, CivilListEntry)}
         )
         people = _people(session, numbers)
         for row, entry in read:
@@ -192,13 +197,17 @@ def _entry_findings(
     if person is not None and person.name != entry.name:
         yield finding(
             CivilFinding.NAME_MISMATCH,
-            f"the list says {entry.name}, the register says {person.name}",
+            _(
+                "the list says {list_name}, the register says {register_name}",
+                list_name=entry.name,
+                register_name=person.name,
+            ),
         )
     if entry.dibao_status is CivilStatus.DECEASED:
         if person is not None:
             yield finding(
                 CivilFinding.DECEASED_MEMBER,
-                "the list marks this member as deceased; update the household",
+                _("the list marks this member as deceased; update the household"),
             )
         return
     if entry.dibao_status is CivilStatus.STOPPED:
@@ -208,14 +217,14 @@ def _entry_findings(
     if person is None:
         yield finding(
             CivilFinding.ON_LIST_UNREGISTERED,
-            "draws dibao but is not in the register",
+            _("draws dibao but is not in the register"),
         )
         return
     seen.on_list.add(person.household_id)
     if person.category == Category.MARGINAL.value:
         yield finding(
             CivilFinding.ON_LIST_MARGINAL,
-            "draws dibao but the household is registered as marginal (低保边缘户)",
+            _("draws dibao but the household is registered as marginal (低保边缘户)"),
         )
 
 
@@ -237,7 +246,7 @@ def _dibao_not_on_list(session: Session, seen: Comparison) -> Iterator[Finding]:
         if not page:
             return
         missing = [(hid, archive) for hid, archive in page if hid not in seen.on_list]
-        heads = _heads(session, [hid for hid, _ in missing])
+        heads = _heads(session, [hid for hid, _archive in missing])
         for household_id, archive in missing:
             head_name, head_id = heads.get(household_id, (None, None))
             stopped = household_id in seen.stopped
@@ -248,14 +257,25 @@ def _dibao_not_on_list(session: Session, seen: Comparison) -> Iterator[Finding]:
                 id_number=head_id,
                 list_name=None,
                 register_name=head_name,
-                detail=(
-                    "registered as dibao; the list shows it stopped (停保)"
-                    if stopped
-                    else "registered as dibao; no member is on the list"
-                )
-                + (f" (archive {archive})" if archive else ""),
+                detail=_not_on_list(stopped, archive),
             )
         last = page[-1][0]
+
+
+def _not_on_list(stopped: bool, archive: str | None) -> str:
+    """Why an archived dibao household is a finding: the list stopped it, or has none of it."""
+    if stopped and archive:
+        return _(
+            "registered as dibao; the list shows it stopped (停保) (archive {archive})",
+            archive=archive,
+        )
+    if stopped:
+        return _("registered as dibao; the list shows it stopped (停保)")
+    if archive:
+        return _(
+            "registered as dibao; no member is on the list (archive {archive})", archive=archive
+        )
+    return _("registered as dibao; no member is on the list")
 
 
 def _heads(session: Session, ids: list[int]) -> dict[int, tuple[str, str]]:

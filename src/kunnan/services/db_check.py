@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from kunnan.domain.codes import household_code, loan_code
 from kunnan.domain.enums import HouseholdStatus, Relation
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _
 from kunnan.models import Household, HouseholdExit, Member, StatusChange
 
 
@@ -42,7 +43,8 @@ def one_head_each(session: Session) -> list[Problem]:
         .where(func.coalesce(heads.c.n, 0) != 1)
     )
     return [
-        Problem("one-head", household_code(hid), f"has {n} head workers, not 1") for hid, n in rows
+        Problem("one-head", household_code(hid), _("has {n} head workers, not 1", n=n))
+        for hid, n in rows
     ]
 
 
@@ -60,7 +62,9 @@ def status_matches_history(session: Session) -> list[Problem]:
     )
     return [
         Problem(
-            "status-history", household_code(hid), f"status is {now} but its history ends at {last}"
+            "status-history",
+            household_code(hid),
+            _("status is {now} but its history ends at {last}", now=now, last=last),
         )
         for hid, now, last in rows
     ]
@@ -79,7 +83,7 @@ def archives_are_complete(session: Session) -> list[Problem]:
         Problem(
             "archive",
             household_code(hid),
-            "is archived without archive number, category or main cause",
+            _("is archived without archive number, category or main cause"),
         )
         for (hid,) in rows
     ]
@@ -92,7 +96,7 @@ def exits_are_recorded(session: Session) -> list[Problem]:
         .where(Household.status == HouseholdStatus.EXITED.value, HouseholdExit.id.is_(None))
     )
     return [
-        Problem("exit", household_code(hid), "has exited but no exit is recorded")
+        Problem("exit", household_code(hid), _("has exited but no exit is recorded"))
         for (hid,) in rows
     ]
 
@@ -102,7 +106,11 @@ def aid_ledger_holds(session: Session) -> list[Problem]:
     from kunnan.services import ledger
 
     return [
-        Problem("aid-ledger", f"entry {p.seq}" if p.seq is not None else "ledger", p.message)
+        Problem(
+            "aid-ledger",
+            _("entry {seq}", seq=p.seq) if p.seq is not None else _("ledger"),
+            p.message,
+        )
         for p in ledger.verify(session).problems
     ]
 
@@ -123,7 +131,11 @@ def loans_within_principal(session: Session) -> list[Problem]:
         Problem(
             "loan",
             loan_code(lid),
-            f"has {format_fen(int(paid))} yuan repaid against {format_fen(lent)} yuan lent",
+            _(
+                "has {paid} yuan repaid against {lent} yuan lent",
+                paid=format_fen(int(paid)),
+                lent=format_fen(lent),
+            ),
         )
         for lid, lent, paid in rows
     ]

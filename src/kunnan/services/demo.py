@@ -33,6 +33,7 @@ from kunnan.domain.enums import (
     Step,
     VisitKind,
 )
+from kunnan.i18n import N_
 from kunnan.models import Household, Member
 from kunnan.sample import baiyin
 from kunnan.sample.baiyin import AREAS, AS_OF, ENTERPRISES, HouseholdPlan, Plan
@@ -78,21 +79,22 @@ from kunnan.sheets.read import SourceRow
 #: Called as each stage of the build finishes: (what was done, how many).
 Progress = Callable[[str, int], None]
 
-#: The stages of the build, in order, with what each counts (for a progress bar).
+#: The stages of the build, in order, with what each counts (for a progress bar; each is a
+#: message, shown translated).
 STAGES = (
-    "unions and dibao lines",
-    "programme standards",
-    "households registered",
-    "contact attempts",
-    "identification histories",
-    "pairings",
-    "funds",
-    "grants",
-    "training and jobs",
-    "loans",
-    "exits",
-    "follow-ups",
-    "stories",
+    N_("unions and dibao lines"),
+    N_("programme standards"),
+    N_("households registered"),
+    N_("contact attempts"),
+    N_("identification histories"),
+    N_("pairings"),
+    N_("funds"),
+    N_("grants"),
+    N_("training and jobs"),
+    N_("loans"),
+    N_("exits"),
+    N_("follow-ups"),
+    N_("stories"),
 )
 
 __all__ = ["AS_OF", "STAGES", "DemoSummary", "build_demo"]

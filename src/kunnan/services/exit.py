@@ -48,6 +48,7 @@ from kunnan.domain.exits import (
     judge_stable,
     parse_months,
 )
+from kunnan.i18n import _
 from kunnan.models import (
     AuditEntry,
     Followup,
@@ -275,7 +276,7 @@ def exit_many(session: Session, plans: Sequence[ExitPlan]) -> list[ExitOutcome]:
         return []
     ids = [plan.household_id for plan in plans]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("a household appears twice in one batch of exits")
+        raise InvalidInput(_("a household appears twice in one batch of exits"))
     session.flush()
     facts = _Facts(session, plans)
     exits = [_judge(session, facts, plan) for plan in plans]
@@ -353,11 +354,21 @@ def _outcome(e: _Exit) -> ExitOutcome:
     code, kind, on = e.code, e.plan.kind, e.plan.on
     if kind is ExitKind.STABLE:
         due = ", ".join(day.isoformat() for day in e.followups)
-        message = (
-            f"{code}: exited stably on {on.isoformat()}: {e.verdict.reason}; follow-ups due {due}"
+        message = _(
+            "{code}: exited stably on {on}: {reason}; follow-ups due {due}",
+            code=code,
+            on=on.isoformat(),
+            reason=e.verdict.reason,
+            due=due,
         )
     else:
-        message = f"{code}: exited on {on.isoformat()} ({kind.value} {kind.zh})"
+        message = _(
+            "{code}: exited on {on} ({kind} {label})",
+            code=code,
+            on=on.isoformat(),
+            kind=kind.value,
+            label=kind.zh,
+        )
     return ExitOutcome(code, kind, on, message, e.followups)
 
 
@@ -531,8 +542,13 @@ def relapse(session: Session, household: Household, *, on: dt.date, reason: str)
     )
     return ExitOutcome(
         code, ExitKind(last.kind), on,
-        f"{code}: relapsed on {on.isoformat()}; a candidate again (earlier archive "
-        f"{last.archive_no}); the next step is visit (一进)",
+        _(
+            "{code}: relapsed on {on}; a candidate again (earlier archive {archive_no}); "
+            "the next step is visit (一进)",
+            code=code,
+            on=on.isoformat(),
+            archive_no=last.archive_no,
+        ),
     )  # fmt: skip
 
 

@@ -71,6 +71,7 @@ from kunnan.domain.identification import (
 from kunnan.domain.income import Assessment, IncomeFacts, assess
 from kunnan.domain.money import format_fen
 from kunnan.domain.status import check_moves_forward
+from kunnan.i18n import _
 from kunnan.models import (
     AuditEntry,
     Household,
@@ -171,7 +172,7 @@ def identify_many(session: Session, histories: Sequence[History]) -> list[Histor
         return []
     ids = [history.household_id for history in histories]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("a household appears twice in one batch of histories")
+        raise InvalidInput(_("a household appears twice in one batch of histories"))
     households = {h.id: h for h in session.scalars(select(Household).where(Household.id.in_(ids)))}
     missing = [household_code(i) for i in ids if i not in households]
     if missing:
@@ -324,7 +325,12 @@ def income_test(
         marginal_rigid_test=policy.value("marginal_rigid_test", on) == "on",
     )
     result = assess(facts)
-    header = f"dibao line for area {area_code} in {on.year}: {format_fen(line)}"
+    header = _(
+        "dibao line for area {area} in {year}: {line}",
+        area=area_code,
+        year=on.year,
+        line=format_fen(line),
+    )
     result = Assessment(
         facts=result.facts,
         category=result.category,
@@ -561,7 +567,7 @@ class _Casebook:
         elif step is Step.PUBLICIZE:
             length = notice_days(planned.days, int(self.policy.value("notice_days", on)))
         elif step is Step.CONFIRM and planned.confirm is None:
-            raise InvalidInput(f"{case.code}: confirm needs the approving union")
+            raise InvalidInput(_("{code}: confirm needs the approving union", code=case.code))
         done = case.open.done if case.open is not None else {}
         check_due(
             case.code,
@@ -617,8 +623,13 @@ class _Casebook:
             return self._recorded(
                 case,
                 planned,
-                f"{case.code}: {step_label(Step.INSPECT)} recorded; exclusion overridden "
-                f"({'; '.join(reasons)}): {planned.override}",
+                _(
+                    "{code}: {step} recorded; exclusion overridden ({reasons}): {override}",
+                    code=case.code,
+                    step=step_label(Step.INSPECT),
+                    reasons="; ".join(reasons),
+                    override=planned.override,
+                ),
             )
         return self._recorded(case, planned)
 
@@ -645,14 +656,19 @@ class _Casebook:
         self._record(case, planned, [self.operator], details, calculation=calculation)
         code = case.code
         if result.category is None:
-            message = (
-                f"{code}: {step_label(Step.CALCULATE)} recorded; not eligible by income "
-                f"(if the committee agrees: kunnan identify reject {code} --reason …)"
+            message = _(
+                "{code}: {step} recorded; not eligible by income "
+                "(if the committee agrees: kunnan identify reject {code} --reason …)",
+                code=code,
+                step=step_label(Step.CALCULATE),
             )
         else:
-            message = (
-                f"{code}: {step_label(Step.CALCULATE)} recorded; proposed category "
-                f"{result.category.value} ({result.category.zh})"
+            message = _(
+                "{code}: {step} recorded; proposed category {category} ({label})",
+                code=code,
+                step=step_label(Step.CALCULATE),
+                category=result.category.value,
+                label=result.category.zh,
             )
         return StepOutcome(
             code=code,
@@ -704,8 +720,14 @@ class _Casebook:
         return self._recorded(
             case,
             planned,
-            f"{case.code}: public notice from {start.isoformat()} to {until.isoformat()} "
-            f"({length} days); confirm from {(until + dt.timedelta(days=1)).isoformat()}",
+            _(
+                "{code}: public notice from {start} to {until} ({days} days); confirm from {confirm}",
+                code=case.code,
+                start=start.isoformat(),
+                until=until.isoformat(),
+                days=length,
+                confirm=(until + dt.timedelta(days=1)).isoformat(),
+            ),
         )
 
     def _confirm(self, case: _Case, planned: PlannedStep) -> StepOutcome:
@@ -753,9 +775,13 @@ class _Casebook:
             step=Step.CONFIRM,
             on=on,
             case_status=CaseStatus.ARCHIVED,
-            message=(
-                f"{code}: archived on {on.isoformat()} as {category.value} ({category.zh}), "
-                f"archive number {archive_no}"
+            message=_(
+                "{code}: archived on {on} as {category} ({label}), archive number {archive_no}",
+                code=code,
+                on=on.isoformat(),
+                category=category.value,
+                label=category.zh,
+                archive_no=archive_no,
             ),
         )
 
@@ -896,7 +922,12 @@ class _Casebook:
             step=step,
             on=on,
             case_status=CaseStatus.REJECTED,
-            message=f"{case.code}: rejected at {step_label(step)}: {reason}",
+            message=_(
+                "{code}: rejected at {step}: {reason}",
+                code=case.code,
+                step=step_label(step),
+                reason=reason,
+            ),
         )
 
     def _recorded(self, case: _Case, planned: PlannedStep, message: str = "") -> StepOutcome:
@@ -906,7 +937,12 @@ class _Casebook:
             on=planned.on,
             case_status=CaseStatus.OPEN,
             message=message
-            or f"{case.code}: {step_label(planned.step)} recorded on {planned.on.isoformat()}",
+            or _(
+                "{code}: {step} recorded on {on}",
+                code=case.code,
+                step=step_label(planned.step),
+                on=planned.on.isoformat(),
+            ),
         )
 
     def _union(self, ref: str) -> Org:
@@ -1068,7 +1104,9 @@ def find_objection(session: Session, ref: str) -> Objection:
     text = ref.strip().lstrip("#")
     objection = session.get(Objection, int(text)) if text.isdigit() else None
     if objection is None:
-        raise NotFound(f"no objection {ref}", hint="kunnan identify status HH lists them")
+        raise NotFound(
+            _("no objection {ref}", ref=ref), hint=_("kunnan identify status HH lists them")
+        )
     return objection
 
 

@@ -46,6 +46,7 @@ from kunnan.domain.pairing import (
     nothing_to_end,
     visit_pairing,
 )
+from kunnan.i18n import _
 from kunnan.models import AuditEntry, Household, Member, Org, Pairing, PairVisit
 from kunnan.schemas.pairing import PairingCreate, VisitCreate
 from kunnan.services.policy import setting_value
@@ -176,7 +177,7 @@ def pair_many(session: Session, plans: Sequence[PairingPlan]) -> list[int]:
         return []
     ids = [plan.household_id for plan in plans]
     if len(set(ids)) != len(ids):
-        raise InvalidInput("a household appears twice in one batch of pairings")
+        raise InvalidInput(_("a household appears twice in one batch of pairings"))
     session.flush()
     standing = {
         household_id: (HouseholdStatus(status), archived_on)
@@ -324,7 +325,7 @@ def end_many(session: Session, ends: Sequence[PairingEnd]) -> list[int | None]:
         current, unit_code = active[end.household_id]
         code = household_code(end.household_id)
         check_end_reason(end.reason)
-        check_end(code, current, last_visits.get(current.id), end.on, "ending it")
+        check_end(code, current, last_visits.get(current.id), end.on, _("ending it"))
         ended.append(current.id)
         updates.append({"key_id": current.id, "ended": end.on, "why": end.reason})
         audits.append(
@@ -385,7 +386,7 @@ def reassign(
     session.flush()
     span = check_reassign(code, _spans(session, [household.id]).get(household.id, ()))
     check_pairable(code, HouseholdStatus(household.status), household.archived_on, on)
-    check_end(code, span, _last_visits(session, [span.id]).get(span.id), on, "a reassignment")
+    check_end(code, span, _last_visits(session, [span.id]).get(span.id), on, _("a reassignment"))
     unit = find_org(session, data.unit)
     current = session.get(Pairing, span.id)
     assert current is not None

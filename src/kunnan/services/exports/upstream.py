@@ -33,6 +33,7 @@ from kunnan.domain.enums import (
     Labelled,
     OrgKind,
 )
+from kunnan.i18n import LANGUAGES, N_, translate
 from kunnan.models import AidEntry, Household, HouseholdExit, Org, Program
 from kunnan.services.report import Scope, status_on
 from kunnan.store.orgs import within
@@ -50,34 +51,56 @@ class UpstreamScope:
         return dt.date(self.year, 12, 31)
 
 
+#: A text of the return in each language it can be written in (``LANGUAGES``' order).
+Texts = tuple[str, ...]
+
+
+def texts(message: str, **values: Any) -> Texts:
+    """A message of the catalog in each language a return can be written in, filled in."""
+    return tuple(translate(message, lang).format(**values) for lang in LANGUAGES)
+
+
+def written(text: Texts, lang: str) -> str:
+    """The text in the language the return is written in."""
+    return text[LANGUAGES.index(lang)]
+
+
 @dataclass(frozen=True)
 class Unit:
     """A row of the return: a county or district union, or a city union's own households."""
 
     org_id: int
-    name: str
-    name_zh: str
+    #: Its name on the return, in each language.
+    label: Texts
 
 
 @dataclass(frozen=True)
 class ReportSheet:
-    """One table of the return: a title, headers (English, Chinese) and rows of values."""
+    """One table of the return: a title (an English message, written translated), headers
+    and rows of values, each header and each row's label a text in each language."""
 
-    title_en: str
-    title_zh: str
-    headers: Sequence[tuple[str, str]]
+    heading: str
+    headers: Sequence[Texts]
     rows: Sequence[Sequence[Any]]
 
     def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
+        return translate(self.heading, lang)
+
+    def header_row(self, lang: str) -> list[str]:
+        return [written(header, lang) for header in self.headers]
+
+    def body(self, lang: str) -> list[list[Any]]:
+        """The rows, each labelled in ``lang``."""
+        return [[written(row[0], lang), *row[1:]] for row in self.rows]
 
 
 Section = Callable[[Session, UpstreamScope], ReportSheet]
 
 
+#: The row of a city's (a province's) own households, named after the union.
 _OWN_ROW = {
-    OrgKind.CITY.value: ("city level", "市直"),
-    OrgKind.PROVINCE.value: ("province level", "省直"),
+    OrgKind.CITY.value: N_("{name} (city level)"),
+    OrgKind.PROVINCE.value: N_("{name} (province level)"),
 }
 
 
@@ -99,10 +122,10 @@ def reporting_units(session: Session, scope: UpstreamScope) -> tuple[list[Unit],
         own = _OWN_ROW.get(target[2])
         unit = units.get(target[0])
         if unit is None:
+            name = target[1]
             unit = Unit(
                 org_id=target[0],
-                name=f"{target[1]} ({own[0]})" if own else target[1],
-                name_zh=f"{target[1]}（{own[1]}）" if own else target[1],
+                label=texts(own, name=name) if own else tuple(name for _lang in LANGUAGES),
             )
             units[target[0]] = unit
         unit_of[org_id] = unit
@@ -119,7 +142,7 @@ def _archived_by(
     scope: UpstreamScope,
     column: Any,
     enum: type[Labelled],
-    title: tuple[str, str],
+    title: str,
 ) -> ReportSheet:
     on = status_on(Scope(as_of=scope.year_end, org=scope.org))
     if column is None:
@@ -138,7 +161,7 @@ def _by_unit(
     scope: UpstreamScope,
     query: Any,
     enum: type[Labelled],
-    title: tuple[str, str],
+    title: str,
 ) -> ReportSheet:
     """Fold (org_id, key, count) rows into one row per reporting unit, a column per key."""
     units, unit_of = reporting_units(session, scope)
@@ -152,11 +175,11 @@ def _by_unit(
         row = counts.setdefault(unit.org_id, {})
         row[value] = row.get(value, 0) + int(count)
         unknown |= value not in keys
-    headers: list[tuple[str, str]] = [("Union", "工会")]
-    headers += [(member.value, member.zh) for member in enum]
+    headers: list[Texts] = [texts(N_("Union"))]
+    headers += [tuple(member.label(lang) for lang in LANGUAGES) for member in enum]
     if unknown:
-        headers.append(("not recorded", "未记录"))
-    headers.append(("Total", "合计"))
+        headers.append(texts(N_("not recorded")))
+    headers.append(texts(N_("Total")))
     rows: list[list[Any]] = []
     totals = [0] * (len(headers) - 1)
     for unit in units:
@@ -166,21 +189,19 @@ def _by_unit(
             values.append(sum(n for k, n in found.items() if k not in keys))
         values.append(sum(values))
         totals = [a + b for a, b in zip(totals, values, strict=True)]
-        rows.append([(unit.name, unit.name_zh), *values])
-    rows.append([("Total", "合计"), *totals])
-    return ReportSheet(title_en=title[0], title_zh=title[1], headers=headers, rows=rows)
+        rows.append([unit.label, *values])
+    rows.append([texts(N_("Total")), *totals])
+    return ReportSheet(heading=title, headers=headers, rows=rows)
 
 
 def archived_by_category(session: Session, scope: UpstreamScope) -> ReportSheet:
     """Archived households by category (低保户, 低保边缘户, 意外致困户) per county or district."""
-    return _archived_by(session, scope, None, Category, ("By category", "建档户按困难类别"))
+    return _archived_by(session, scope, None, Category, N_("By category"))
 
 
 def archived_by_cause(session: Session, scope: UpstreamScope) -> ReportSheet:
     """Archived households by main cause (因病, 因学, 收入低, …) per county or district."""
-    return _archived_by(
-        session, scope, Household.main_cause, Cause, ("By main cause", "建档户按致困原因")
-    )
+    return _archived_by(session, scope, Household.main_cause, Cause, N_("By main cause"))
 
 
 def aid_by_programme(session: Session, scope: UpstreamScope) -> ReportSheet:
@@ -201,10 +222,11 @@ def aid_by_programme(session: Session, scope: UpstreamScope) -> ReportSheet:
         if unit is not None:
             row = amounts.setdefault(unit.org_id, {})
             row[str(program)] = row.get(str(program), 0) + int(fen or 0)
-    headers = [
-        ("Union", "工会"),
+    # A programme's column: its code in English, its name (as the union calls it) in Chinese.
+    headers: list[Texts] = [
+        texts(N_("Union")),
         *((code, name) for code, name in programs),
-        ("Total (yuan)", "合计（元）"),
+        texts(N_("Total (yuan)")),
     ]
     rows: list[list[Any]] = []
     totals = [0] * (len(programs) + 1)
@@ -213,9 +235,9 @@ def aid_by_programme(session: Session, scope: UpstreamScope) -> ReportSheet:
         values = [found.get(code, 0) for code, _name in programs]
         values.append(sum(values))
         totals = [a + b for a, b in zip(totals, values, strict=True)]
-        rows.append([(unit.name, unit.name_zh), *(_yuan(v) for v in values)])
-    rows.append([("Total", "合计"), *(_yuan(v) for v in totals)])
-    return ReportSheet("Aid by programme (yuan)", "帮扶资金按项目（元）", headers, rows)
+        rows.append([unit.label, *(_yuan(v) for v in values)])
+    rows.append([texts(N_("Total")), *(_yuan(v) for v in totals)])
+    return ReportSheet(N_("Aid by programme (yuan)"), headers, rows)
 
 
 def _yuan(fen: int) -> Decimal:
@@ -235,7 +257,7 @@ def exits_by_kind(session: Session, scope: UpstreamScope) -> ReportSheet:
     )
     if scope.org is not None:
         query = query.join(Org, Org.id == Household.org_id).where(within(scope.org))
-    return _by_unit(session, scope, query, ExitKind, ("Exits by kind", "退出情况按方式"))
+    return _by_unit(session, scope, query, ExitKind, N_("Exits by kind"))
 
 
 #: The sections of the return, one sheet each, in this order.

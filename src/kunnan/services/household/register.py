@@ -20,6 +20,7 @@ from kunnan.domain.idnumber import facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.domain.phone import PhoneError, parse_mobile
 from kunnan.domain.register import missing_area_code
+from kunnan.i18n import _
 from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
 from kunnan.schemas.household import (
     OPTIONS,
@@ -50,7 +51,11 @@ def _check_id_free(session: Session, id_number: str, *, except_member: int | Non
 def registered_elsewhere(id_number: str, household_id: int, *, today: dt.date) -> str:
     """Why a person cannot be registered: their ID number already is, in that household."""
     masked = mask_id_number(id_number, today=today)
-    return f"ID number {masked} is already registered (household {household_code(household_id)})"
+    return _(
+        "ID number {masked} is already registered (household {code})",
+        masked=masked,
+        code=household_code(household_id),
+    )
 
 
 @contextmanager
@@ -123,7 +128,7 @@ def register_household(session: Session, *, data: HouseholdCreate, today: dt.dat
     area_code = data.area_code or org.area_code
     if area_code is None:
         field, message = missing_area_code(org.name)
-        raise InvalidInput(f"{OPTIONS[field]}: {message}")
+        raise InvalidInput(_("{option}: {message}", option=OPTIONS[field], message=message))
     _check_id_free(session, data.head.id_number)
     household = Household(
         **household_values(
@@ -298,7 +303,10 @@ def _org_code(session: Session, org_id: int) -> str:
 def add_member(session: Session, household: Household, *, data: MemberCreate) -> Member:
     if data.relation is Relation.HEAD:
         raise RuleViolation(
-            f"{household_code(household.id)} already has a head worker; a household has one"
+            _(
+                "{code} already has a head worker; a household has one",
+                code=household_code(household.id),
+            )
         )
     _check_id_free(session, data.id_number)
     with _first_to_register(session, data.id_number):
@@ -322,7 +330,7 @@ def edit_member(
     before = _member_fields(member)
     relation_changes = data.relation is not None and data.relation.value != member.relation
     if relation_changes and Relation.HEAD in (data.relation, Relation(member.relation)):
-        raise RuleViolation("the head worker cannot be changed by editing a relation")
+        raise RuleViolation(_("the head worker cannot be changed by editing a relation"))
     if data.id_number is not None and data.id_number != member.id_number:
         _check_id_free(session, data.id_number, except_member=member.id)
         identity = parse_id_number(data.id_number, today=dt.date.max)
@@ -352,21 +360,29 @@ def edit_member(
 
 def remove_member(session: Session, household: Household, member: Member) -> None:
     if member.relation == Relation.HEAD:
-        raise RuleViolation("the head worker cannot be removed from the household")
+        raise RuleViolation(_("the head worker cannot be removed from the household"))
     aided = session.scalar(
         select(AidEntry.seq).where(AidEntry.member_id == member.id).order_by(AidEntry.seq).limit(1)
     )
     if aided is not None:
         raise RuleViolation(
-            f"{member.name} received aid (ledger entry {aided}); "
-            "a member with aid on the ledger stays on the register"
+            _(
+                "{name} received aid (ledger entry {entry}); "
+                "a member with aid on the ledger stays on the register",
+                name=member.name,
+                entry=aided,
+            )
         )
     from kunnan.services.aid.casework import services_of_member
 
     served = services_of_member(session, member)
     if served is not None:
         raise RuleViolation(
-            f"{member.name} has {served} on record; a member who received aid stays on the register"
+            _(
+                "{name} has {served} on record; a member who received aid stays on the register",
+                name=member.name,
+                served=served,
+            )
         )
     fields = _member_fields(member)
     household.members.remove(member)
@@ -512,7 +528,7 @@ def find_households(session: Session, *, text: str, limit: int | None = None) ->
     """
     needle = text.strip()
     if not needle:
-        raise InvalidInput("give something to find: a name, an ID number, a phone, an address")
+        raise InvalidInput(_("give something to find: a name, an ID number, a phone, an address"))
     member_match = [Member.name.contains(needle, autoescape=True)]
     number = as_id_number(needle.replace(" ", ""))
     if number is not None:

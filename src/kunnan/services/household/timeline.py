@@ -51,6 +51,7 @@ from kunnan.domain.enums import (
     TrainingStage,
     VisitKind,
 )
+from kunnan.i18n import _
 from kunnan.models import (
     AidEntry,
     ContactAttempt,
@@ -142,7 +143,7 @@ def _identification(session: Session, household: Household) -> Iterable[Timeline
         yield TimelineEntry(
             step.done_on,
             _STEP_EVENT[Step(step.step)],
-            record=f"round {round_}" if round_ > 1 else None,
+            record=_("round {round}", round=round_) if round_ > 1 else None,
             parts=_text(step.note),
             step_details=json.loads(step.details or "{}"),
             order=(2, step.id),

@@ -29,6 +29,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows, rows_in
+from kunnan.i18n import _
 from kunnan.sheets.columns import quote
 from kunnan.sheets.read import SourceRow
 from kunnan.store import audit
@@ -50,12 +51,14 @@ class RowProblem:
     reason: str
 
     def line(self, file: str) -> str:
-        return f"{file}: row {self.row}: {self.short}"
+        return _("{file}: row {row}: {problem}", file=file, row=self.row, problem=self.short)
 
     @property
     def short(self) -> str:
         # The column as the file spells it is file content: a header cell can be huge.
-        return f"{quote(self.column)}: {self.reason}" if self.column else self.reason
+        if not self.column:
+            return self.reason
+        return _("{column}: {reason}", column=quote(self.column), reason=self.reason)
 
 
 @dataclass

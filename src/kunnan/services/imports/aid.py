@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from kunnan.domain.aid import cash_refusal
 from kunnan.domain.errors import KunnanError, RuleViolation
+from kunnan.i18n import _
 from kunnan.models import Program
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.aid import GrantCreate
@@ -155,7 +156,7 @@ class AidFileImporter:
             return self._rejected(
                 row,
                 RowProblem(
-                    number, "", "give the household (户编号) or its head's ID number (身份证号)"
+                    number, "", _("give the household (户编号) or its head's ID number (身份证号)")
                 ),
             )
         values.pop("id_number", None)
@@ -184,7 +185,8 @@ class AidFileImporter:
         members = payer.members(household)
         if item.name is not None and item.name.strip() not in {m.name for m in members}:
             return self._refused(
-                row, KunnanError(f"'{item.name}' is not a member of this household")
+                row,
+                KunnanError(_("'{name}' is not a member of this household", name=item.name)),
             )
         paid = payer.live(household)
         if data.ref is not None and any(p.ref == data.ref for p in paid):

@@ -46,6 +46,7 @@ from kunnan.domain.enums import Relation
 from kunnan.domain.errors import KunnanError
 from kunnan.domain.masking import mask_id_number
 from kunnan.domain.register import admission_problem, missing_area_code
+from kunnan.i18n import _
 from kunnan.models import Household, HouseholdCause, Member, StatusChange
 from kunnan.schemas import problems as model_problems
 from kunnan.schemas.household import (
@@ -398,7 +399,7 @@ class HouseholdRows:
 
     def _reader(self, key: str) -> Callable[[tuple[Any, ...]], Any]:
         """One column's cell of a row as read (None when blank, absent or unreadable)."""
-        found = [(index, read) for name, index, _, read in self._cells if name == key]
+        found = [(index, read) for name, index, _spelled, read in self._cells if name == key]
         if not found:
             return lambda _cells: None
         index, read = found[0]
@@ -486,12 +487,20 @@ class HouseholdRows:
         places = _head_places([row.relation for row in group], first_given=group[0].relation_given)
         heads = [group[place] for place in places]
         if not heads:
+            key = group[0].key
             plan.problems.append(
                 RowProblem(
                     group[0].number,
                     self.column("relation"),
-                    "this household has no head worker's row (与户主关系 户主 / relation head)"
-                    + (f" (household '{quote(group[0].key)}')" if group[0].key else ""),
+                    _(
+                        "this household has no head worker's row "
+                        "(与户主关系 户主 / relation head) (household '{household}')",
+                        household=quote(key),
+                    )
+                    if key
+                    else _(
+                        "this household has no head worker's row (与户主关系 户主 / relation head)"
+                    ),
                 )
             )
             return None
@@ -500,7 +509,10 @@ class HouseholdRows:
                 RowProblem(
                     extra.number,
                     self.column("relation"),
-                    f"a second head worker for the household whose head is on row {heads[0].number}",
+                    _(
+                        "a second head worker for the household whose head is on row {row}",
+                        row=heads[0].number,
+                    ),
                 )
             )
         return heads[0]
@@ -570,13 +582,17 @@ class HouseholdRows:
         for key, value in row.household.items():
             expected = head_row.household.get(key)
             if value != expected:
-                shown = quote(str(expected)) if expected is not None else "blank"
+                shown = quote(str(expected)) if expected is not None else _("blank")
                 found.append(
                     RowProblem(
                         row.number,
                         self.column(key),
-                        f"differs from the head worker's row {head_row.number} ({shown}); "
-                        "household columns are read from the head's row",
+                        _(
+                            "differs from the head worker's row {row} ({shown}); "
+                            "household columns are read from the head's row",
+                            row=head_row.number,
+                            shown=shown,
+                        ),
                     )
                 )
         return found
@@ -629,7 +645,7 @@ class HouseholdFileImporter:
 
     def apply(self, batch: list[list[SourceRow]]) -> list[Outcome]:
         plans = [self._rows.validate(group) for group in batch]
-        id_numbers = [number for plan in plans for _, number in plan.ids]
+        id_numbers = [number for plan in plans for _row, number in plan.ids]
         archives = [plan.draft.archive_no for plan in plans if plan.draft and plan.draft.archive_no]
         seen_ids = self._seen.rows_of("id_number", id_numbers)
         seen_archives = self._seen.rows_of("archive_no", archives)
@@ -690,7 +706,11 @@ class HouseholdFileImporter:
                     RowProblem(
                         row_number,
                         self._column("id_number"),
-                        f"ID number {mask_id_number(number, today=self._today)} is also on row {earlier}",
+                        _(
+                            "ID number {masked} is also on row {row}",
+                            masked=mask_id_number(number, today=self._today),
+                            row=earlier,
+                        ),
                     )
                 )
         archive = plan.draft.archive_no if plan.draft else None
@@ -703,7 +723,11 @@ class HouseholdFileImporter:
                     RowProblem(
                         plan.head_number,
                         self._column("archive_no"),
-                        f"archive number {quote(archive)} is also on row {earlier}",
+                        _(
+                            "archive number {archive} is also on row {row}",
+                            archive=quote(archive),
+                            row=earlier,
+                        ),
                     )
                 )
 
@@ -727,8 +751,12 @@ class HouseholdFileImporter:
                 RowProblem(
                     plan.head_number,
                     self._column("id_number"),
-                    f"ID number {mask_id_number(head_number, today=self._today)} is registered as a member of "
-                    f"{household_code(found.household_id)}, not as a head worker",
+                    _(
+                        "ID number {masked} is registered as a member of {code}, "
+                        "not as a head worker",
+                        masked=mask_id_number(head_number, today=self._today),
+                        code=household_code(found.household_id),
+                    ),
                 )
             )
             return self._reject(plan)
@@ -763,8 +791,11 @@ class HouseholdFileImporter:
                 RowProblem(
                     plan.head_number,
                     self._column("archive_no"),
-                    f"archive number {quote(archive)} is already used by "
-                    f"{household_code(archives_used[archive])}",
+                    _(
+                        "archive number {archive} is already used by {code}",
+                        archive=quote(archive),
+                        code=household_code(archives_used[archive]),
+                    ),
                 )
             )
         self._place(plan, draft)
@@ -804,7 +835,7 @@ class HouseholdFileImporter:
         causes: list[dict[str, Any]] = []
         for plan, household_id in zip(plans, ids, strict=True):
             assert plan.draft is not None
-            for _, person in plan.draft.people:
+            for _row, person in plan.draft.people:
                 person["household_id"] = household_id
                 members.append(person)
             for position, cause in enumerate(plan.draft.causes):
@@ -832,9 +863,13 @@ class HouseholdFileImporter:
                     RowProblem(
                         head_row.number,
                         self._column(key),
-                        f"differs from the register ({quote(str(shown or 'blank'))} for "
-                        f"{household_code(household_id)}); an import does not change a "
-                        "household's status, archive number, category or registration date",
+                        _(
+                            "differs from the register ({shown} for {code}); an import does not "
+                            "change a household's status, archive number, category or "
+                            "registration date",
+                            shown=quote(str(shown or _("blank"))),
+                            code=household_code(household_id),
+                        ),
                     )
                 )
         if plan.problems:
