@@ -32,16 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kunnan.domain.errors import Conflict, DatabaseUnavailable, InvalidInput, KunnanError
+from kunnan.i18n import N_, _
 
 #: What SQLite keeps beside a database file while it is in use.
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 #: Errors of the disk or file system rather than of the path the user gave.
 _STORAGE_ERRORS = {
-    errno.ENOSPC: "the disk is full; nothing was written",
-    errno.EDQUOT: "the disk quota is used up; nothing was written",
-    errno.EROFS: "the file system is read-only; nothing was written",
-    errno.EIO: "the disk reported an I/O error; nothing was written",
+    errno.ENOSPC: N_("the disk is full; nothing was written"),
+    errno.EDQUOT: N_("the disk quota is used up; nothing was written"),
+    errno.EROFS: N_("the file system is read-only; nothing was written"),
+    errno.EIO: N_("the disk reported an I/O error; nothing was written"),
 }
 
 #: Hard links cannot be made on some file systems (FAT, some network shares).
@@ -50,7 +51,8 @@ _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EXDEV, errno.EM
 
 @dataclass(frozen=True)
 class Protected:
-    """A file no output may land on: ``what`` says what it is, for the refusal."""
+    """A file no output may land on: ``what`` says what it is, for the refusal (marked with
+    ``N_``, shown translated)."""
 
     path: Path
     what: str
@@ -70,9 +72,9 @@ class OutputFile:
 def ledger_files(ledger: Path) -> tuple[Protected, ...]:
     """The ledger file and the files SQLite keeps beside it."""
     return (
-        Protected(ledger, "the ledger"),
+        Protected(ledger, N_("the ledger")),
         *(
-            Protected(Path(f"{ledger}{suffix}"), "a file of the ledger's")
+            Protected(Path(f"{ledger}{suffix}"), N_("a file of the ledger's"))
             for suffix in SQLITE_COMPANIONS
         ),
     )
@@ -86,12 +88,17 @@ def check(target: OutputFile) -> None:
         parent = path.parent
         if not parent.is_dir():
             raise InvalidInput(
-                f"folder {parent} does not exist; create it first or give another path"
+                _(
+                    "folder {folder} does not exist; create it first or give another path",
+                    folder=parent,
+                )
             )
     else:
         kind = _not_regular(found.st_mode)
         if kind is not None:
-            raise InvalidInput(f"{path} is {kind}; kunnan writes only to regular files")
+            raise InvalidInput(
+                _("{path} is {kind}; kunnan writes only to regular files", path=path, kind=kind)
+            )
     _refuse_protected(target, found)
     if found is not None and not target.force:
         raise _exists(path)
@@ -128,10 +135,14 @@ def write_error(path: Path, error: OSError) -> KunnanError:
     """One line for a failed write: the disk's trouble, or what is wrong with the path."""
     storage = _STORAGE_ERRORS.get(error.errno or 0)
     if storage is not None:
-        return DatabaseUnavailable(storage)
+        return DatabaseUnavailable(_(storage))
     reason = error.strerror or str(error)
     return InvalidInput(
-        f"cannot write {path}: {reason[:1].lower()}{reason[1:]}; nothing was written"
+        _(
+            "cannot write {path}: {reason}; nothing was written",
+            path=path,
+            reason=f"{reason[:1].lower()}{reason[1:]}",
+        )
     )
 
 
@@ -149,16 +160,16 @@ def _not_regular(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return _("a symbolic link")
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return _("a folder")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return _("a named pipe (FIFO)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def _real(path: Path) -> Path:
@@ -178,8 +189,11 @@ def _refuse_protected(target: OutputFile, found: os.stat_result | None) -> None:
             )
         if same:
             raise InvalidInput(
-                f"{target.path} is {protected.what}; kunnan never writes over it, "
-                "not even with --force"
+                _(
+                    "{path} is {what}; kunnan never writes over it, not even with --force",
+                    path=target.path,
+                    what=_(protected.what),
+                )
             )
 
 
@@ -216,7 +230,7 @@ def _install(temp: Path, target: OutputFile) -> None:
 
 
 def _exists(path: Path) -> Conflict:
-    return Conflict(f"{path} already exists", hint="add --force to replace it")
+    return Conflict(_("{path} already exists", path=path), hint=_("add --force to replace it"))
 
 
 def _flush_folder(folder: Path) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from kunnan.commands.options import FormatOption, ledger, parse_optional_date, view, whole_number
+from kunnan.i18n import _
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -81,4 +82,4 @@ def list_(
         )
     render_rows([dataclasses.asdict(r) for r in rows], AUDIT_FIELDS, view(ctx, output))
     if not rows:
-        note("no audit entries match")
+        note(_("no audit entries match"))

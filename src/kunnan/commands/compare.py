@@ -19,6 +19,7 @@ from kunnan.commands.options import (
 )
 from kunnan.domain.enums import CivilFinding
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _, p_
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -100,14 +101,27 @@ def civil(
         try:
             header = match_header(table.header, CIVIL_COLUMNS)
         except HeaderError as error:
-            raise InvalidInput(f"{table.name}: row {table.header_row}: {error}") from None
+            raise InvalidInput(
+                _(
+                    "{file}: row {row}: {problem}",
+                    file=table.name,
+                    row=table.header_row,
+                    problem=error,
+                )
+            ) from None
         missing = [c for c in CIVIL_COLUMNS if c.key in REQUIRED_COLUMNS and not header.has(c.key)]
         if missing:
-            names = ", ".join(f"{c.zh} ({c.key})" for c in missing)
-            raise InvalidInput(f"{table.name}: the header row has no {names} column")
+            names = p_("list separator", ", ").join(f"{c.zh} ({c.key})" for c in missing)
+            raise InvalidInput(
+                _("{file}: the header row has no {names} column", file=table.name, names=names)
+            )
         if header.ignored:
             note(
-                f"{table.name}: ignoring columns kunnan does not compare: {listed(header.ignored)}"
+                _(
+                    "{file}: ignoring columns kunnan does not compare: {columns}",
+                    file=table.name,
+                    columns=listed(header.ignored),
+                )
             )
         with ledger(ctx, write=reveal) as session:
             findings = list(
@@ -126,13 +140,26 @@ def civil(
                     session, what="compare civil", file=table.name, households=households, why=why
                 )
     if comparison.rows == 0:
-        raise InvalidInput(f"{table.name}: no rows under the header; nothing to compare")
+        raise InvalidInput(
+            _("{file}: no rows under the header; nothing to compare", file=table.name)
+        )
     render_rows(
         [dataclasses.asdict(f) for f in findings], FINDING_FIELDS, view(ctx, output, reveal)
     )
     if findings:
         note(
-            f"{table.name}: compared {comparison.rows} rows with the register: {len(findings)} differences"
+            _(
+                "{file}: compared {rows} rows with the register: {n} differences",
+                file=table.name,
+                rows=comparison.rows,
+                n=len(findings),
+            )
         )
         raise typer.Exit(code=1)
-    note(f"{table.name}: compared {comparison.rows} rows with the register: no differences")
+    note(
+        _(
+            "{file}: compared {rows} rows with the register: no differences",
+            file=table.name,
+            rows=comparison.rows,
+        )
+    )

@@ -9,6 +9,7 @@ import typer
 
 from kunnan.commands.options import FormatOption, ledger, state, view
 from kunnan.domain.errors import CheckFailed
+from kunnan.i18n import _, p_
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -49,11 +50,30 @@ def _upgrade(ctx: typer.Context) -> None:
     location = state(ctx).location
     before, after = migrate.upgrade(location)
     if before == after:
-        note(f"ledger at {location.display} is up to date (revision {after})")
+        note(
+            _(
+                "ledger at {ledger} is up to date (revision {revision})",
+                ledger=location.display,
+                revision=after,
+            )
+        )
     elif before is None:
-        note(f"created ledger at {location.display} (revision {after})")
+        note(
+            _(
+                "created ledger at {ledger} (revision {revision})",
+                ledger=location.display,
+                revision=after,
+            )
+        )
     else:
-        note(f"upgraded ledger at {location.display} from revision {before} to {after}")
+        note(
+            _(
+                "upgraded ledger at {ledger} from revision {before} to {after}",
+                ledger=location.display,
+                before=before,
+                after=after,
+            )
+        )
 
 
 @app.command("current")
@@ -69,7 +89,7 @@ def current(ctx: typer.Context) -> None:
 
     at = migrate.current(state(ctx).location)
     head = migrate.head_revision()
-    typer.echo(f"{at or 'none'} (head {head})")
+    typer.echo(_("{revision} (head {head})", revision=at or p_("revision", "none"), head=head))
 
 
 @app.command("check")
@@ -87,7 +107,7 @@ def check(ctx: typer.Context) -> None:
 
     location = state(ctx).location
     migrate.check(location)
-    note(f"ledger at {location.display}: schema at head and matching the models")
+    note(_("ledger at {ledger}: schema at head and matching the models", ledger=location.display))
 
 
 PROBLEM_FIELDS = (
@@ -124,8 +144,20 @@ def verify(ctx: typer.Context, output: FormatOption = OutputFormat.TABLE) -> Non
     problems += found
     if problems:
         render_rows([dataclasses.asdict(p) for p in problems], PROBLEM_FIELDS, view(ctx, output))
-        raise CheckFailed(f"{len(problems)} problem(s) found in {location.display}")
-    note(f"ledger at {location.display} verified: file integrity and {count} ledger checks passed")
+        raise CheckFailed(
+            _(
+                "{n} problem(s) found in {ledger}",
+                n=len(problems),
+                ledger=location.display,
+            )
+        )
+    note(
+        _(
+            "ledger at {ledger} verified: file integrity and {count} ledger checks passed",
+            ledger=location.display,
+            count=count,
+        )
+    )
 
 
 @app.command("backup")
@@ -149,7 +181,13 @@ def backup(
 
     location = state(ctx).location
     copy_ledger(location, target, force=force)
-    note(f"backed up {location.display} to {target} (integrity check passed)")
+    note(
+        _(
+            "backed up {ledger} to {target} (integrity check passed)",
+            ledger=location.display,
+            target=target,
+        )
+    )
 
 
 @app.command("restore")
@@ -179,9 +217,14 @@ def restore(
 
     location = state(ctx).location
     if not source.is_file():
-        raise CheckFailed(f"{source} is not a file")
+        raise CheckFailed(_("{path} is not a file", path=source))
     if not looks_like_sqlite(source):
-        raise CheckFailed(f"{source} is not a kunnan backup: it is not an SQLite database file")
+        raise CheckFailed(
+            _(
+                "{path} is not a kunnan backup: it is not an SQLite database file",
+                path=source,
+            )
+        )
     check_integrity(source)
     backup_location = for_file(source)
     try:
@@ -200,20 +243,40 @@ def restore(
         revision = _revision_of(source)
         if revision is None:
             raise CheckFailed(
-                f"{source} is not a kunnan backup: it holds no kunnan ledger"
+                _("{path} is not a kunnan backup: it holds no kunnan ledger", path=source)
             ) from None
         if is_newer(revision):
             raise
         if revision != HEAD_REVISION:
             raise CheckFailed(
-                f"{source} is a ledger at schema revision {revision}, older than this kunnan's",
-                hint="upgrade a copy of it first (kunnan --db COPY db upgrade), then restore the copy",
+                _(
+                    "{path} is a ledger at schema revision {revision}, older than this kunnan's",
+                    path=source,
+                    revision=revision,
+                ),
+                hint=_(
+                    "upgrade a copy of it first (kunnan --db COPY db upgrade), "
+                    "then restore the copy"
+                ),
             ) from None
-        raise CheckFailed(f"{source} cannot be read as a ledger: {error.message}") from None
+        raise CheckFailed(
+            _(
+                "{path} cannot be read as a ledger: {reason}",
+                path=source,
+                reason=error.message,
+            )
+        ) from None
     if problems:
-        raise CheckFailed(f"{source} fails verify: {problems[0].ref} {problems[0].message}")
+        raise CheckFailed(
+            _(
+                "{path} fails verify: {ref} {problem}",
+                path=source,
+                ref=problems[0].ref,
+                problem=problems[0].message,
+            )
+        )
     replace_ledger(location, source, force=force)
-    note(f"restored {location.display} from {source}")
+    note(_("restored {ledger} from {path}", ledger=location.display, path=source))
 
 
 def _revision_of(path: Path) -> str | None:

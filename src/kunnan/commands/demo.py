@@ -9,6 +9,7 @@ import typer
 
 from kunnan.commands.options import ledger, state, today
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -55,7 +56,7 @@ def demo(
     target = db or root.obj.db or DEFAULT_DEMO_FILE
     location = resolve(target)
     if location.path is None:
-        raise InvalidInput("the demo builds a SQLite file; give --db a file path")
+        raise InvalidInput(_("the demo builds a SQLite file; give --db a file path"))
     started = time.monotonic()
     columns = (
         TextColumn("{task.description:<26}"),
@@ -66,17 +67,19 @@ def demo(
     # Built in a temporary file beside the target and put in its place only when complete:
     # killed or failing half-way, an older ledger there is left as it was.
     with new_ledger_file(location.path, force=force) as building:
-        note(f"building the Baiyin sample ledger at {location.path}")
+        note(_("building the Baiyin sample ledger at {path}", path=location.path))
         building_location = for_file(building)
         migrate.upgrade(building_location)
         root.obj = dataclasses.replace(state(ctx), db=str(building))
         with Progress(*columns, console=stderr_console(), transient=True) as bar:
-            task = bar.add_task(STAGES[0], total=len(STAGES))
+            task = bar.add_task(_(STAGES[0]), total=len(STAGES))
 
             def advance(stage: str, _count: int) -> None:
                 position = STAGES.index(stage) + 1
                 bar.update(
-                    task, completed=position, description=STAGES[min(position, len(STAGES) - 1)]
+                    task,
+                    completed=position,
+                    description=_(STAGES[min(position, len(STAGES) - 1)]),
                 )
 
             with ledger(ctx, write=True) as session:
@@ -84,8 +87,21 @@ def demo(
         forget(building_location)
     root.obj = dataclasses.replace(state(ctx), db=str(location.path))
     note(
-        f"built {summary.households:,} households ({summary.archived:,} ever archived, "
-        f"{summary.grants:,} grants, {summary.exits:,} exits) in {time.monotonic() - started:.1f} s"
+        _(
+            "built {households:,} households ({archived:,} ever archived, {grants:,} grants, "
+            "{exits:,} exits) in {seconds:.1f} s",
+            households=summary.households,
+            archived=summary.archived,
+            grants=summary.grants,
+            exits=summary.exits,
+            seconds=time.monotonic() - started,
+        )
     )
     show_dashboard(ctx, as_of=AS_OF, output=OutputFormat.TABLE)
-    note(f"explore it: kunnan --db {location.path} report categories --as-of {AS_OF.isoformat()}")
+    note(
+        _(
+            "explore it: kunnan --db {path} report categories --as-of {day}",
+            path=location.path,
+            day=AS_OF.isoformat(),
+        )
+    )

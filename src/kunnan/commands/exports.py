@@ -8,7 +8,6 @@ writes the households file that ``import households`` reads.
 
 from __future__ import annotations
 
-import datetime as dt
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +29,7 @@ from kunnan.commands.options import (
 )
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import LANGUAGES, _, translate
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
@@ -78,8 +78,11 @@ def _format(output: Path, given: ExportFormat | None) -> ExportFormat:
         return ExportFormat(output.suffix.lower().lstrip("."))
     except ValueError:
         raise InvalidInput(
-            f"cannot tell the format from '{output.name}': name it .csv, .xlsx or .json, "
-            "or give --format"
+            _(
+                "cannot tell the format from '{file}': name it .csv, .xlsx or .json, "
+                "or give --format",
+                file=output.name,
+            )
         ) from None
 
 
@@ -171,8 +174,11 @@ def _writer(
 
     if xlsx:
         with xlsx_file(output) as book:
-            title = {"households": "花名册", "members": "成员"}[what] if lang == "zh" else what
-            yield write_rows(book.sheet_for(title, columns))
+            titles = {
+                "households": translate("households", lang, "sheet"),
+                "members": translate("members", lang, "sheet"),
+            }
+            yield write_rows(book.sheet_for(titles[what], columns))
     else:
         with csv_file(output) as sheet:
             yield write_rows(sheet)
@@ -216,8 +222,20 @@ def _export_people(
                 households=households,
                 why=why,
             )
-    masked = "with full ID and phone numbers" if reveal else "ID and phone numbers masked"
-    note(f"wrote {households} households ({people} people) to {output.path} ({masked})")
+    values = {"households": households, "people": people, "path": output.path}
+    note(
+        _(
+            "wrote {households} households ({people} people) to {path} "
+            "(with full ID and phone numbers)",
+            **values,
+        )
+        if reveal
+        else _(
+            "wrote {households} households ({people} people) to {path} "
+            "(ID and phone numbers masked)",
+            **values,
+        )
+    )
 
 
 _PERSON_KEYS = frozenset(
@@ -343,42 +361,48 @@ def upstream(
     try:
         year = parse_year(str(year))
     except DateError as error:
-        raise InvalidInput(f"--year: {error}") from None
+        raise InvalidInput(_("--year: {error}", error=error)) from None
     target = output_file(ctx, output, force=force)
     check(target)
     if output.suffix.lower() != ".xlsx":
-        raise InvalidInput("the return is an Excel workbook: name the file .xlsx")
+        raise InvalidInput(_("the return is an Excel workbook: name the file .xlsx"))
     lang = state(ctx).lang
     with xlsx_file(target) as book, ledger(ctx, write=False) as session:
         union = find_org(session, org) if org else None
         sheets = build_return(session, UpstreamScope(year=year, org=union))
-        about = book.sheet("说明" if lang == "zh" else "About", widths=[16, 60])
+        about = book.sheet(translate("About", lang), widths=[16, 60])
         for label, value in _about(lang, union.name if union else None, year):
             about.row([label, value])
         for table in sheets:
             sheet = book.sheet(table.title(lang), widths=[28] + [12] * (len(table.headers) - 1))
-            sheet.row([zh if lang == "zh" else en for en, zh in table.headers])
+            sheet.row([_in(lang, pair) for pair in table.headers])
             for row in table.rows:
-                label = row[0][1] if lang == "zh" else row[0][0]
-                sheet.row([label, *row[1:]])
-    note(f"wrote the {year} return ({len(sheets)} tables) to {output}")
+                sheet.row([_in(lang, row[0]), *row[1:]])
+    note(
+        _(
+            "wrote the {year} return ({n} tables) to {path}",
+            year=year,
+            n=len(sheets),
+            path=output,
+        )
+    )
+
+
+def _in(lang: str, pair: Sequence[str]) -> str:
+    """A text the return gives in both languages, (English, Chinese), in ``lang``."""
+    return pair[LANGUAGES.index(lang)]
 
 
 def _about(lang: str, union: str | None, year: int) -> list[tuple[str, str]]:
-    made = today().isoformat()
-    if lang == "zh":
-        return [
-            ("单位", union or "全部工会"),
-            ("年度", str(year)),
-            ("口径", f"现为建档状态、{year}年12月31日前登记的困难职工家庭"),
-            ("制表日期", made),
-        ]
+    """The return's first sheet: whose it is, for which year, what it counts, when it was made."""
     return [
-        ("Union", union or "all unions"),
-        ("Year", str(year)),
+        (translate("Union", lang, "return"), union or translate("all unions", lang)),
+        (translate("Year", lang), str(year)),
         (
-            "Counts",
-            f"households archived now and registered by {dt.date(year, 12, 31).isoformat()}",
+            translate("Counts", lang, "return"),
+            translate("households archived now and registered by {year}-12-31", lang).format(
+                year=year
+            ),
         ),
-        ("Made", made),
+        (translate("Made", lang, "return"), today().isoformat()),
     ]

@@ -17,6 +17,7 @@ import typer
 
 from kunnan.commands.options import ledger, output_file, today, whole_number
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import LANGUAGES, _, n_, p_
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
@@ -92,8 +93,8 @@ class FileImport:
     """What one kind of import brings to ``run_file_import``."""
 
     entity: str
-    #: What a group of rows is, for messages: ("household", "households").
-    group_noun: tuple[str, str]
+    #: A number of groups of rows, for messages: "1 household", "3 households".
+    groups: Callable[[int], str]
     columns: Sequence[Column]
     required: Sequence[str]
     is_header: Callable[[Sequence[str]], bool]
@@ -129,7 +130,7 @@ def run_file_import(
     from kunnan.sheets.read import open_table, sha256_of
 
     if rejects is not None and not skip_invalid:
-        raise InvalidInput("--rejects goes with --skip-invalid")
+        raise InvalidInput(_("--rejects goes with --skip-invalid"))
     reject_path = (rejects or default_rejects(path)) if skip_invalid and not dry_run else None
     reject_target = (
         output_file(ctx, reject_path, force=force, reading=path)
@@ -144,7 +145,14 @@ def run_file_import(
         try:
             header = match_header(table.header, spec.columns, quiet=spec.error_headers.values())
         except HeaderError as error:
-            raise InvalidInput(f"{table.name}: row {table.header_row}: {error}") from None
+            raise InvalidInput(
+                _(
+                    "{file}: row {row}: {problem}",
+                    file=table.name,
+                    row=table.header_row,
+                    problem=error,
+                )
+            ) from None
         _check_columns(table, header, spec)
         digest = sha256_of(path)
         report = ImportReport(file=table.name)
@@ -165,15 +173,30 @@ def run_file_import(
             )
             if report.rows == 0:
                 raise InvalidInput(
-                    f"{table.name}: no rows under the header (row {table.header_row}); "
-                    "nothing to import"
+                    _(
+                        "{file}: no rows under the header (row {row}); nothing to import",
+                        file=table.name,
+                        row=table.header_row,
+                    )
                 )
             _print_problems(table.name, report)
             if report.problem_count and not skip_invalid:
+                summary = _problem_summary(report, spec.groups)
                 raise InvalidInput(
-                    f"{table.name}: {_problem_summary(report, spec.group_noun)}; "
-                    + ("nothing was written (dry run)" if dry_run else "nothing was imported"),
-                    hint="fix them and import again, or import the good rows with --skip-invalid",
+                    _(
+                        "{file}: {summary}; nothing was written (dry run)",
+                        file=table.name,
+                        summary=summary,
+                    )
+                    if dry_run
+                    else _(
+                        "{file}: {summary}; nothing was imported",
+                        file=table.name,
+                        summary=summary,
+                    ),
+                    hint=_(
+                        "fix them and import again, or import the good rows with --skip-invalid"
+                    ),
                 )
             if dry_run:
                 session.rollback()
@@ -183,10 +206,14 @@ def run_file_import(
                 )
             if set_aside is not None:
                 set_aside.finish()  # on disk before the import commits; put in place after
-    prefix = "dry run, nothing written: " if dry_run else ""
-    note(f"{table.name}: {prefix}{spec.summary(report)}")
+    summary = spec.summary(report)
+    note(
+        _("{file}: dry run, nothing written: {summary}", file=table.name, summary=summary)
+        if dry_run
+        else _("{file}: {summary}", file=table.name, summary=summary)
+    )
     if reject_path is not None and report.rows_rejected:
-        note(f"rejected rows written to {reject_path}")
+        note(_("rejected rows written to {path}", path=reject_path))
 
 
 def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
@@ -194,26 +221,42 @@ def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
 
     missing = [key for key in spec.required if not header.has(key)]
     if missing:
-        wanted = ", ".join(
-            f"{column.header(header.lang)} ({column.header('en' if header.lang == 'zh' else 'zh')})"
+        # Each missing column by its name in the file's language, then in the other one.
+        other = next(lang for lang in LANGUAGES if lang != header.lang)
+        wanted = p_("list separator", ", ").join(
+            f"{column.header(header.lang)} ({column.header(other)})"
             for column in spec.columns
             if column.key in missing
         )
         raise InvalidInput(
-            f"{table.name}: the header row (row {table.header_row}) has no {wanted} column"
+            _(
+                "{file}: the header row (row {row}) has no {names} column",
+                file=table.name,
+                row=table.header_row,
+                names=wanted,
+            )
         )
     if header.ignored:
-        note(f"{table.name}: ignoring columns kunnan does not know: {listed(header.ignored)}")
+        note(
+            _(
+                "{file}: ignoring columns kunnan does not know: {columns}",
+                file=table.name,
+                columns=listed(header.ignored),
+            )
+        )
 
 
-def _problem_summary(report: ImportReport, noun: tuple[str, str]) -> str:
-    problems = "problem" if report.problem_count == 1 else "problems"
-    groups = noun[0] if report.rejected == 1 else noun[1]
-    rows = "row" if report.rows_rejected == 1 else "rows"
-    return (
-        f"{report.problem_count} {problems} in {report.rejected} {groups} "
-        f"({report.rows_rejected} {rows})"
+def _problem_summary(report: ImportReport, groups: Callable[[int], str]) -> str:
+    return _(
+        "{problems} in {groups} ({rows})",
+        problems=n_("{n} problem", "{n} problems", report.problem_count, n=report.problem_count),
+        groups=groups(report.rejected),
+        rows=_rows(report.rows_rejected),
     )
+
+
+def _rows(count: int) -> str:
+    return n_("{n} row", "{n} rows", count, n=count)
 
 
 def _print_problems(file: str, report: ImportReport) -> None:
@@ -221,7 +264,13 @@ def _print_problems(file: str, report: ImportReport) -> None:
         note(problem.line(file))
     hidden = report.problem_count - len(report.problems)
     if hidden > 0:
-        note(f"{file}: … and {hidden} more problems (--max-errors 0 lists them all)")
+        note(
+            _(
+                "{file}: … and {n} more problems (--max-errors 0 lists them all)",
+                file=file,
+                n=hidden,
+            )
+        )
 
 
 @dataclass
@@ -238,9 +287,13 @@ class _Rejects:
         for row in outcome.rows:
             own = reasons.get(row.number)
             text = (
-                f"row {row.number}: " + "; ".join(own)
+                _("row {row}: {reasons}", row=row.number, reasons=p_("clauses", "; ").join(own))
                 if own
-                else f"row {row.number}: not imported because of row {first} of the same household"
+                else _(
+                    "row {row}: not imported because of row {first} of the same household",
+                    row=row.number,
+                    first=first,
+                )
             )
             self.file.add(row.cells, text)
 
@@ -279,12 +332,12 @@ def _progress(table: Table) -> Iterator[Callable[[int], None] | None]:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.fields[rows]:,} rows"),
+        TextColumn(_("{task.fields[rows]:,} rows")),
         TimeRemainingColumn(),
         console=Console(stderr=True),
         transient=True,
     ) as bar:
-        task = bar.add_task(f"importing {table.name}", total=table.total, rows=0)
+        task = bar.add_task(_("importing {file}", file=table.name), total=table.total, rows=0)
 
         def advance(rows: int) -> None:
             bar.update(task, completed=table.position(), rows=rows)
@@ -294,23 +347,42 @@ def _progress(table: Table) -> Iterator[Callable[[int], None] | None]:
 
 def _household_summary(report: ImportReport) -> str:
     parts = [
-        f"{report.rows} rows read",
-        f"{report.created} new households ({_people(report.rows_added)})",
+        _("{n} rows read", n=report.rows),
+        _(
+            "{n} new households ({people})",
+            n=report.created,
+            people=_people(report.rows_added),
+        ),
     ]
     if report.matched:
-        already = f"{report.matched} already registered ({report.rows_matched} rows)"
-        if report.updated:
-            already += f", {report.updated} updated"
-        joined = report.added - report.rows_added
-        if joined:
-            already += f", {_people(joined)} added to them"
-        parts.append(already)
-    parts.append(f"{report.rejected} rejected ({report.rows_rejected} rows)")
-    return "; ".join(parts)
+        parts.append(_already_registered(report))
+    parts.append(_("{n} rejected ({rows} rows)", n=report.rejected, rows=report.rows_rejected))
+    return p_("clauses", "; ").join(parts)
+
+
+def _already_registered(report: ImportReport) -> str:
+    """The households of the file that were in the register already, and what became of them."""
+    values = {
+        "n": report.matched,
+        "rows": report.rows_matched,
+        "updated": report.updated,
+        "people": _people(report.added - report.rows_added),
+    }
+    joined = report.added - report.rows_added
+    if report.updated and joined:
+        return _(
+            "{n} already registered ({rows} rows), {updated} updated, {people} added to them",
+            **values,
+        )
+    if report.updated:
+        return _("{n} already registered ({rows} rows), {updated} updated", **values)
+    if joined:
+        return _("{n} already registered ({rows} rows), {people} added to them", **values)
+    return _("{n} already registered ({rows} rows)", **values)
 
 
 def _people(count: int) -> str:
-    return f"{count} person" if count == 1 else f"{count} people"
+    return n_("{n} person", "{n} people", count, n=count)
 
 
 @app.command("households")
@@ -363,7 +435,10 @@ def households(
     def make(session: Session, header: HeaderMatch, csv_escaped: bool) -> RowImporter[Any]:
         if org is None and not header.has("org"):
             raise InvalidInput(
-                f"{file.name} has no 所属工会 (org) column: add one, or give --org for every row"
+                _(
+                    "{file} has no 所属工会 (org) column: add one, or give --org for every row",
+                    file=file.name,
+                )
             )
         return HouseholdFileImporter(
             session,
@@ -376,7 +451,7 @@ def households(
 
     spec = FileImport(
         entity="household",
-        group_noun=("household", "households"),
+        groups=lambda n: n_("{n} household", "{n} households", n, n=n),
         columns=HOUSEHOLD_COLUMNS,
         required=REQUIRED_COLUMNS,
         is_header=is_header,
@@ -401,9 +476,13 @@ def households(
 
 
 def _aid_summary(report: ImportReport) -> str:
-    return (
-        f"{report.rows:,} rows read; {report.created:,} grants paid, "
-        f"{report.matched:,} already in the ledger, {report.rejected:,} rejected"
+    return _(
+        "{rows:,} rows read; {created:,} grants paid, {matched:,} already in the ledger, "
+        "{rejected:,} rejected",
+        rows=report.rows,
+        created=report.created,
+        matched=report.matched,
+        rejected=report.rejected,
     )
 
 
@@ -444,13 +523,17 @@ def aid(
     def make(session: Session, header: HeaderMatch, csv_escaped: bool) -> RowImporter[Any]:
         if not header.has("household") and not header.has("id_number"):
             raise InvalidInput(
-                f"{file.name} needs a 户编号 (household) or 身份证号 (id_number) column to find each household"
+                _(
+                    "{file} needs a 户编号 (household) or 身份证号 (id_number) column "
+                    "to find each household",
+                    file=file.name,
+                )
             )
         return AidFileImporter(session, header=header, csv_escaped=csv_escaped)
 
     spec = FileImport(
         entity="aid",
-        group_noun=("row", "rows"),
+        groups=_rows,
         columns=AID_COLUMNS,
         required=REQUIRED_COLUMNS,
         is_header=is_header,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from kunnan.commands.options import FormatOption, ledger, view
+from kunnan.i18n import _
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
@@ -48,7 +49,7 @@ def verify(
     expected = expect.strip().lower() if expect is not None else None
     if expected is not None and not re.fullmatch(r"[0-9a-f]{64}", expected):
         raise InvalidInput(
-            "--expect: a head hash is 64 hexadecimal characters (kunnan ledger head)"
+            _("--expect: a head hash is 64 hexadecimal characters (kunnan ledger head)")
         )
     with stored_values_checked(), ledger(ctx, write=False) as session:
         result = verify_chain(session, expect=expected)
@@ -65,15 +66,26 @@ def verify(
         )
     else:
         for problem in result.problems:
-            typer.echo(f"problem: {problem.message}")
+            typer.echo(_("problem: {problem}", problem=problem.message))
         typer.echo(_head_line(result.count, result.head_hash))
     if result.problems:
         first = result.first_bad_seq
-        where = f"; the first bad sequence number is {first}" if first is not None else ""
-        raise CheckFailed(f"ledger verify found {len(result.problems)} problem(s){where}")
+        raise CheckFailed(
+            _("ledger verify found {n} problem(s)", n=len(result.problems))
+            if first is None
+            else _(
+                "ledger verify found {n} problem(s); the first bad sequence number is {first}",
+                n=len(result.problems),
+                first=first,
+            )
+        )
     note(
-        f"chain of {result.count} entries intact; {result.assertions} balance assertion(s) hold; "
-        "no fund below zero at the end of any day"
+        _(
+            "chain of {count} entries intact; {assertions} balance assertion(s) hold; "
+            "no fund below zero at the end of any day",
+            count=result.count,
+            assertions=result.assertions,
+        )
     )
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from kunnan.db.location import Location, sqlite_uri
 from kunnan.domain.errors import DatabaseUnavailable, LedgerNotReady
+from kunnan.i18n import _
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -42,7 +43,9 @@ def create_ledger_file(location: Location) -> None:
     except FileExistsError:
         return
     except OSError as error:
-        raise DatabaseUnavailable(f"cannot create the ledger at {path}: {error.strerror}") from None
+        raise DatabaseUnavailable(
+            _("cannot create the ledger at {path}: {reason}", path=path, reason=error.strerror)
+        ) from None
     os.close(fd)
 
 
@@ -71,7 +74,9 @@ def make_engine(location: Location, *, must_exist: bool = True, read_only: bool 
 
 def no_ledger(path: Path) -> LedgerNotReady:
     """The refusal for a ledger file that is not there."""
-    return LedgerNotReady(f"no ledger at {path}", hint="run kunnan init to create one")
+    return LedgerNotReady(
+        _("no ledger at {path}", path=path), hint=_("run kunnan init to create one")
+    )
 
 
 def needs_read_only(location: Location) -> bool:
@@ -118,7 +123,7 @@ def _new_engine(location: Location, *, read_only: bool) -> Engine:
             import psycopg  # noqa: F401
         except ImportError:
             raise LedgerNotReady(
-                "PostgreSQL needs the psycopg driver", hint="pip install 'kunnan[pg]'"
+                _("PostgreSQL needs the psycopg driver"), hint="pip install 'kunnan[pg]'"
             ) from None
     # hide_parameters: a driver error's text never carries a row's values (ID numbers, names).
     return create_engine(location.url, pool_pre_ping=False, hide_parameters=True)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _
 
 DEFAULT_FILE_NAME = "ledger.sqlite"
 
@@ -86,12 +87,20 @@ def resolve(value: str | None) -> Location:
     shown = _without_password(raw)
     if scheme.startswith(("postgresql+", "postgres+")):
         raise InvalidInput(
-            f"--db: kunnan reaches PostgreSQL through psycopg 3, not '{scheme}' "
-            f"({shown}); write postgresql://user@host:port/database"
+            _(
+                "--db: kunnan reaches PostgreSQL through psycopg 3, not '{scheme}' "
+                "({url}); write postgresql://user@host:port/database",
+                scheme=scheme,
+                url=shown,
+            )
         )
     raise InvalidInput(
-        f"--db: kunnan keeps its ledger in a SQLite file or on a PostgreSQL server, "
-        f"not '{scheme}://' ({shown}); give a file path or postgresql://user@host:port/database"
+        _(
+            "--db: kunnan keeps its ledger in a SQLite file or on a PostgreSQL server, "
+            "not '{scheme}://' ({url}); give a file path or postgresql://user@host:port/database",
+            scheme=scheme,
+            url=shown,
+        )
     )
 
 
@@ -99,21 +108,21 @@ def _sqlite_location(rest: str) -> Location:
     """``sqlite:///relative/file`` or ``sqlite:////absolute/file``, as SQLAlchemy spells them."""
     from urllib.parse import unquote
 
-    file_part, _, query = rest.partition("?")
+    file_part, _separator, query = rest.partition("?")
     file_part = unquote(file_part)
     if query:
         raise InvalidInput(
-            "--db: a sqlite:// URL with options cannot be used; give the file's path"
+            _("--db: a sqlite:// URL with options cannot be used; give the file's path")
         )
     if file_part.startswith("/"):
         file_part = file_part[1:]
     if not file_part or file_part == ":memory:":
-        raise InvalidInput("an in-memory SQLite database cannot hold a ledger; give a file")
+        raise InvalidInput(_("an in-memory SQLite database cannot hold a ledger; give a file"))
     return for_file(Path(file_part))
 
 
 def _without_password(url: str) -> str:
-    scheme, _, rest = url.partition("://")
+    scheme, _separator, rest = url.partition("://")
     if "@" in rest.split("/", 1)[0]:
         rest = rest.split("@", 1)[1]
     return f"{scheme}://{rest}"

@@ -24,6 +24,7 @@ from kunnan.domain.errors import (
     InvalidInput,
 )
 from kunnan.files import OutputFile, Protected, ledger_files, write_atomically
+from kunnan.i18n import N_, _
 
 #: The first 16 bytes of every SQLite database file.
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -32,7 +33,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 def _require_file(location: Location) -> Path:
     if location.path is None:
         raise InvalidInput(
-            "backup and restore work on SQLite ledgers; back up PostgreSQL with pg_dump"
+            _("backup and restore work on SQLite ledgers; back up PostgreSQL with pg_dump")
         )
     return location.path
 
@@ -42,7 +43,7 @@ def integrity_problems(path: Path) -> list[str]:
     try:
         connection = sqlite3.connect(read_only_uri(path), uri=True)
     except sqlite3.Error as error:
-        return [f"cannot open {path.name}: {error}"]
+        return [_("cannot open {file}: {error}", file=path.name, error=error)]
     # A damaged file can make SQLite's own messages hold bytes that are not UTF-8.
     connection.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
@@ -50,14 +51,19 @@ def integrity_problems(path: Path) -> list[str]:
             row[0] for row in connection.execute("PRAGMA integrity_check") if row[0] != "ok"
         ]
         problems += [
-            f"foreign key: {table} row {rowid} refers to a missing {parent}"
+            _(
+                "foreign key: {table} row {row} refers to a missing {parent}",
+                table=table,
+                row=rowid,
+                parent=parent,
+            )
             for table, rowid, parent, _fk in connection.execute("PRAGMA foreign_key_check")
         ]
         return problems
     except sqlite3.DatabaseError as error:
         return [str(error)]
     except UnicodeDecodeError:  # SQLite's own message quoted damaged bytes
-        return ["the file is damaged: SQLite stopped at a page it cannot read"]
+        return [_("the file is damaged: SQLite stopped at a page it cannot read")]
     finally:
         connection.close()
 
@@ -66,7 +72,9 @@ def check_integrity(path: Path) -> None:
     """Refuse a file SQLite's own checks find damaged, naming the first problem."""
     problems = integrity_problems(path)
     if problems:
-        raise CheckFailed(f"{path} fails its integrity check: {problems[0]}")
+        raise CheckFailed(
+            _("{path} fails its integrity check: {problem}", path=path, problem=problems[0])
+        )
 
 
 def _copy(source: sqlite3.Connection, temp: Path) -> None:
@@ -76,7 +84,7 @@ def _copy(source: sqlite3.Connection, temp: Path) -> None:
         destination.execute("PRAGMA journal_mode = DELETE")
     problems = integrity_problems(temp)
     if problems:
-        raise CheckFailed(f"the copy failed its integrity check: {problems[0]}")
+        raise CheckFailed(_("the copy failed its integrity check: {problem}", problem=problems[0]))
 
 
 def backup(location: Location, target: Path, *, force: bool = False) -> None:
@@ -128,9 +136,9 @@ def restore(location: Location, source_file: Path, *, force: bool = False) -> No
     """Replace the ledger with ``source_file``, which must pass the integrity checks first."""
     path = _require_file(location)
     if path.exists() and source_file.resolve() == path.resolve():
-        raise InvalidInput(f"{source_file} is the ledger itself; give a backup file")
+        raise InvalidInput(_("{path} is the ledger itself; give a backup file", path=source_file))
     check_integrity(source_file)
-    the_backup = Protected(source_file, "the backup being restored")
+    the_backup = Protected(source_file, N_("the backup being restored"))
     with (
         new_ledger_file(path, force=force, protected=(the_backup,)) as temp,
         closing(sqlite3.connect(read_only_uri(source_file), uri=True)) as source,
@@ -150,8 +158,11 @@ def fold_write_ahead_log(path: Path) -> None:
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise DatabaseUnavailable(
-                f"the ledger at {path} is in use by another kunnan; nothing was replaced",
-                hint="stop the other users of the ledger and try again",
+                _(
+                    "the ledger at {path} is in use by another kunnan; nothing was replaced",
+                    path=path,
+                ),
+                hint=_("stop the other users of the ledger and try again"),
             ) from None
     except sqlite3.DatabaseError:
         pass  # a damaged file: it is being replaced, and its log with it

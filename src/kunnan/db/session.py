@@ -21,6 +21,7 @@ from kunnan.db.location import Location
 from kunnan.db.revision import HEAD_REVISION
 from kunnan.domain.audit import AuditContext
 from kunnan.domain.errors import LedgerNotReady
+from kunnan.i18n import _
 
 AUDIT_KEY = "kunnan_audit"
 
@@ -81,12 +82,13 @@ def check_revision(session: Session, location: Location) -> None:
         if known is not None:
             raise known from None
         raise LedgerNotReady(
-            f"{location.display} is not an initialised kunnan ledger",
-            hint="run kunnan init",
+            _("{ledger} is not an initialised kunnan ledger", ledger=location.display),
+            hint=_("run kunnan init"),
         ) from None
     if not revisions:
         raise LedgerNotReady(
-            f"{location.display} has no schema revision", hint="run kunnan db upgrade"
+            _("{ledger} has no schema revision", ledger=location.display),
+            hint=_("run kunnan db upgrade"),
         )
     refuse_other_revision(str(revisions[0]), location)
 
@@ -104,11 +106,20 @@ def refuse_other_revision(current: str, location: Location) -> None:
         return
     if is_newer(current):
         raise LedgerNotReady(
-            f"{location.display} is at schema revision {current}, which this kunnan does not "
-            f"know (it knows up to {HEAD_REVISION}): the ledger was written by a newer kunnan",
-            hint="install that newer kunnan to use it; this one changes nothing in it",
+            _(
+                "{ledger} is at schema revision {current}, which this kunnan does not "
+                "know (it knows up to {head}): the ledger was written by a newer kunnan",
+                ledger=location.display,
+                current=current,
+                head=HEAD_REVISION,
+            ),
+            hint=_("install that newer kunnan to use it; this one changes nothing in it"),
         )
     raise LedgerNotReady(
-        f"the ledger is at schema revision {current}, this kunnan needs {HEAD_REVISION}",
-        hint="run kunnan db upgrade",
+        _(
+            "the ledger is at schema revision {current}, this kunnan needs {head}",
+            current=current,
+            head=HEAD_REVISION,
+        ),
+        hint=_("run kunnan db upgrade"),
     )

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from kunnan.i18n import N_, _
+
 #: The words each kind of table refuses with; ``{table}`` is the table's name.
 RECORD_REFUSAL = "{table} rows are never changed or deleted"
 LEDGER_REFUSAL = (
@@ -116,7 +118,7 @@ def postgresql_triggers(table: AppendOnlyTable) -> tuple[Trigger, ...]:
         Trigger(
             name=f"{name}_append_only",
             table=name,
-            refuses="UPDATE and DELETE",
+            refuses=N_("UPDATE and DELETE"),
             definition=(
                 f"CREATE TRIGGER {name}_append_only BEFORE DELETE OR UPDATE ON {name} "
                 f"FOR EACH ROW EXECUTE FUNCTION {function}()"
@@ -167,8 +169,29 @@ def _missing(trigger: Trigger) -> TriggerProblem:
     return TriggerProblem(
         trigger.name,
         trigger.table,
-        f"trigger {trigger.name} on {trigger.table} is missing: {trigger.refuses} of its rows "
-        "is no longer refused (dropped?)",
+        _(
+            "trigger {trigger} on {table} is missing: {refuses} of its rows "
+            "is no longer refused (dropped?)",
+            trigger=trigger.name,
+            table=trigger.table,
+            refuses=_(trigger.refuses),
+        ),
+    )
+
+
+def _not_firing(trigger: Trigger, enabled: str) -> str:
+    """A PostgreSQL trigger that is there but does not fire (``tgenabled`` D or R)."""
+    values = {"trigger": trigger.name, "table": trigger.table, "refuses": _(trigger.refuses)}
+    if enabled == "D":
+        return _(
+            "trigger {trigger} on {table} is disabled: {refuses} of its rows is no longer "
+            "refused (ALTER TABLE … ENABLE TRIGGER restores it)",
+            **values,
+        )
+    return _(
+        "trigger {trigger} on {table} is set to fire on replicas only: {refuses} of its rows "
+        "is no longer refused (ALTER TABLE … ENABLE TRIGGER restores it)",
+        **values,
     )
 
 
@@ -176,7 +199,12 @@ def _altered(trigger: Trigger, what: str) -> TriggerProblem:
     return TriggerProblem(
         trigger.name,
         trigger.table,
-        f"trigger {trigger.name} on {trigger.table} is not the one kunnan installs: {what}",
+        _(
+            "trigger {trigger} on {table} is not the one kunnan installs: {what}",
+            trigger=trigger.name,
+            table=trigger.table,
+            what=what,
+        ),
     )
 
 
@@ -193,7 +221,7 @@ def _sqlite_problems(connection: Connection) -> list[TriggerProblem]:
         if sql is None:
             problems.append(_missing(trigger))
         elif folded(sql) != folded(trigger.definition):
-            problems.append(_altered(trigger, "its definition was changed (replaced?)"))
+            problems.append(_altered(trigger, _("its definition was changed (replaced?)")))
     return problems
 
 
@@ -226,21 +254,27 @@ def _postgresql_problems(connection: Connection) -> list[TriggerProblem]:
         _name, _table, schema, enabled, definition, function, language, body = row
         unqualified = re.sub(rf"\b{re.escape(schema)}\.", "", definition)
         if folded(unqualified) != folded(trigger.definition):
-            problems.append(_altered(trigger, "its definition was changed (replaced?)"))
+            problems.append(_altered(trigger, _("its definition was changed (replaced?)")))
         elif function != trigger.function or language != "plpgsql":
             problems.append(
-                _altered(trigger, f"it calls {function}() instead of {trigger.function}()")
+                _altered(
+                    trigger,
+                    _(
+                        "it calls {function}() instead of {expected}()",
+                        function=function,
+                        expected=trigger.function,
+                    ),
+                )
             )
         elif folded(body or "") != folded(trigger.function_body or ""):
-            problems.append(_altered(trigger, f"the function {function}() it calls was rewritten"))
-        if enabled not in _FIRES:
-            state = "disabled" if enabled == "D" else "set to fire on replicas only"
             problems.append(
-                TriggerProblem(
-                    trigger.name,
-                    trigger.table,
-                    f"trigger {trigger.name} on {trigger.table} is {state}: {trigger.refuses} "
-                    "of its rows is no longer refused (ALTER TABLE … ENABLE TRIGGER restores it)",
+                _altered(
+                    trigger,
+                    _("the function {function}() it calls was rewritten", function=function),
                 )
+            )
+        if enabled not in _FIRES:
+            problems.append(
+                TriggerProblem(trigger.name, trigger.table, _not_firing(trigger, enabled))
             )
     return problems

@@ -21,12 +21,13 @@ from typing import Any, Literal
 from kunnan.domain.enums import Labelled
 from kunnan.domain.masking import mask_numbers
 from kunnan.domain.numerals import foreign_digit
+from kunnan.i18n import _
 from kunnan.ui import columns as ui_columns
 from kunnan.ui.columns import Kind, unescape_cell
 
 Lang = Literal["en", "zh"]
 
-#: The separators accepted when reading a list of causes (``ui_columns.LIST_SEPARATOR`` writes one).
+#: The separators accepted when reading a list of causes (``ui_columns.file_list_separator`` gives the one written).
 _LIST_SPLIT = re.compile(r"[;；,，、/]")
 _HEADER_NOISE = re.compile(r"[\s*＊:：]")
 _FEN = re.compile(r"[0-9]+")
@@ -151,8 +152,13 @@ def match_header(
             continue
         if column.key in bound:
             raise HeaderError(
-                f"columns '{quote(bound[column.key].spelled)}' and '{quote(spelled)}' are both "
-                f"{column.key} ({column.zh}); keep one"
+                _(
+                    "columns '{first}' and '{second}' are both {key} ({zh}); keep one",
+                    first=quote(bound[column.key].spelled),
+                    second=quote(spelled),
+                    key=column.key,
+                    zh=column.zh,
+                )
             )
         bound[column.key] = Bound(column=column, index=index, spelled=spelled)
     chinese = any(not b.spelled.isascii() for b in bound.values())
@@ -186,7 +192,10 @@ def cell_text(value: Any, *, csv_escaped: bool = False) -> str | None:
         return text if text and not text.isspace() else None
     if isinstance(value, Formula):
         raise CellProblem(
-            f"holds a formula ({quote(str(value))}); kunnan reads values only: paste as values"
+            _(
+                "holds a formula ({formula}); kunnan reads values only: paste as values",
+                formula=quote(str(value)),
+            )
         )
     if isinstance(value, bool):
         text = "TRUE" if value else "FALSE"
@@ -212,23 +221,32 @@ def read_cell(
     kind = bound.column.kind
     if kind == "id_number" and isinstance(value, float):
         raise CellProblem(
-            "is stored as a number, so the spreadsheet has rounded it: "
-            "format the column as text and enter the ID numbers again"
+            _(
+                "is stored as a number, so the spreadsheet has rounded it: "
+                "format the column as text and enter the ID numbers again"
+            )
         )
     text = cell_text(value, csv_escaped=csv_escaped)
     if text is None:
         return None
     if kind in ("id_number", "phone") and "*" in text:
         raise CellProblem(
-            f"is masked ({quote(text)}); export with --reveal to move full numbers between ledgers"
+            _(
+                "is masked ({text}); export with --reveal to move full numbers between ledgers",
+                text=quote(text),
+            )
         )
     if kind == "money" and bound.in_fen:
         digits = unicodedata.normalize("NFKC", text).strip()
         # not str.isdigit(): it, and int(), take ٣ and ³ as well as 3
         if foreign_digit(text) is not None or not _FEN.fullmatch(digits):
             raise CellProblem(
-                f"'{quote(text)}' is not a whole number of fen "
-                f"(a column named {bound.column.key} holds fen; other names hold yuan)"
+                _(
+                    "'{text}' is not a whole number of fen "
+                    "(a column named {key} holds fen; other names hold yuan)",
+                    text=quote(text),
+                    key=bound.column.key,
+                )
             )
         return int(digits)
     if kind == "enum_list":

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _
 
 #: The longest cell a CSV may hold; no field of the ledger comes near it.
 CSV_CELL_MAX = 1 << 20
@@ -65,4 +66,23 @@ EXCEL_ROWS_MAX = 1_048_576
 
 
 def file_error(path: Path, message: str, *, hint: str | None = None) -> InvalidInput:
-    return InvalidInput(f"{path.name}: {message}", hint=hint)
+    return InvalidInput(_("{file}: {message}", file=path.name, message=message), hint=hint)
+
+
+def too_many_columns(row: int) -> str:
+    """A row wider than any spreadsheet, in a CSV or an Excel file."""
+    return _(
+        "row {row} has more than {limit:,} columns, more than any spreadsheet holds; "
+        "is this the right file?",
+        row=row,
+        limit=COLUMNS_MAX,
+    )
+
+
+def cell_too_long() -> str:
+    return _("a cell holds more than {limit:,} characters", limit=CSV_CELL_MAX)
+
+
+def row_trouble(row: int, reason: str) -> str:
+    """A row that cannot be read for ``reason``."""
+    return _("row {row}: {reason}; is this the right file?", row=row, reason=reason)

@@ -27,13 +27,17 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _, p_
 from kunnan.sheets.columns import cell_text, quote
 from kunnan.sheets.limits import (
     COLUMNS_MAX,
     CSV_CELL_MAX,
     CSV_RECORD_MAX,
     MAX_ROWS,
+    cell_too_long,
     file_error,
+    row_trouble,
+    too_many_columns,
 )
 from kunnan.sheets.xlsx import open_workbook
 
@@ -107,9 +111,13 @@ def listed(names: Sequence[str], *, noun: str = "columns") -> str:
     A header can name 16,000 columns of a thousand characters each; the
     message about them stays one short line.
     """
-    shown = ", ".join(quote(name) for name in names[:LISTED_MAX])
+    shown = p_("list separator", ", ").join(quote(name) for name in names[:LISTED_MAX])
     hidden = len(names) - LISTED_MAX
-    return f"{shown} … and {hidden:,} more {noun}" if hidden > 0 else shown
+    if hidden <= 0:
+        return shown
+    if noun == "sheets":
+        return _("{shown} … and {hidden:,} more sheets", shown=shown, hidden=hidden)
+    return _("{shown} … and {hidden:,} more columns", shown=shown, hidden=hidden)
 
 
 @contextmanager
@@ -131,23 +139,25 @@ def open_table(
         with path.open("rb") as probe:
             start = probe.read(8)
     except FileNotFoundError:
-        raise InvalidInput(f"no file {path}") from None
+        raise InvalidInput(_("no file {path}", path=path)) from None
     except IsADirectoryError:
-        raise InvalidInput(f"{path} is a folder, not a file") from None
+        raise InvalidInput(_("{path} is a folder, not a file", path=path)) from None
     except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
+        raise InvalidInput(
+            _("cannot read {path}: {reason}", path=path, reason=error.strerror)
+        ) from None
     if not start:
-        raise file_error(path, "the file is empty")
+        raise file_error(path, _("the file is empty"))
     if start.startswith(_XLS_MAGIC):
-        raise file_error(path, "this is an old Excel .xls file; save it as .xlsx or CSV (UTF-8)")
+        raise file_error(path, _("this is an old Excel .xls file; save it as .xlsx or CSV (UTF-8)"))
     with ExitStack() as stack:
         if start.startswith(_XLSX_MAGIC):
             if encoding is not None:
-                raise file_error(path, "--encoding is for CSV files; this is an Excel file")
+                raise file_error(path, _("--encoding is for CSV files; this is an Excel file"))
             table = _open_xlsx(path, stack, sheet=sheet, is_header=is_header, max_rows=max_rows)
         else:
             if sheet is not None:
-                raise file_error(path, "--sheet is for Excel files; this is a CSV file")
+                raise file_error(path, _("--sheet is for Excel files; this is a CSV file"))
             table = _open_csv(
                 path, stack, encoding=encoding, is_header=is_header, max_rows=max_rows
             )
@@ -188,11 +198,14 @@ def _find_header(
         if seen >= HEADER_SEARCH_ROWS or number >= 5 * HEADER_SEARCH_ROWS:
             break
     if seen == 0:
-        raise file_error(path, "the file has no rows")
+        raise file_error(path, _("the file has no rows"))
     raise file_error(
         path,
-        f"no header row found in the first {HEADER_SEARCH_ROWS} rows "
-        "(kunnan looks for column names such as 姓名 and 身份证号, or name and id_number)",
+        _(
+            "no header row found in the first {rows} rows "
+            "(kunnan looks for column names such as 姓名 and 身份证号, or name and id_number)",
+            rows=HEADER_SEARCH_ROWS,
+        ),
         hint=hint,
     )
 
@@ -207,9 +220,12 @@ def _data_rows(
             if count > max_rows:
                 raise file_error(
                     path,
-                    f"the file has more than {max_rows:,} rows under its header, more than "
-                    "kunnan reads at once",
-                    hint="split it, or give --max-rows if the register really is that big",
+                    _(
+                        "the file has more than {rows:,} rows under its header, more than "
+                        "kunnan reads at once",
+                        rows=max_rows,
+                    ),
+                    hint=_("split it, or give --max-rows if the register really is that big"),
                 )
             yield SourceRow(number=number, cells=cells)
 
@@ -223,32 +239,39 @@ def detect_encoding(sample: bytes) -> str:
         return "utf-8-sig"
     if sample.startswith(_UTF16_BOMS):
         raise ValueError(
-            "the file is UTF-16 text; save it as CSV UTF-8 (or give --encoding utf-16)"
+            _("the file is UTF-16 text; save it as CSV UTF-8 (or give --encoding utf-16)")
         )
     if b"\x00" in sample:
-        raise ValueError("the file holds NUL bytes: it is not a CSV text file")
+        raise ValueError(_("the file holds NUL bytes: it is not a CSV text file"))
     for candidate in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(candidate)().decode(sample, final=False)
         except UnicodeDecodeError:
             continue
         return candidate
-    raise ValueError("the file is neither UTF-8 nor GB18030 text; give --encoding")
+    raise ValueError(_("the file is neither UTF-8 nor GB18030 text; give --encoding"))
 
 
 def _codec(name: str) -> str:
     """The codec --encoding names, if it is one of ENCODINGS."""
-    accepted = "utf-8, gb18030, gbk, gb2312, big5 or utf-16"
     if not name.strip():
-        raise InvalidInput(f"--encoding is empty; give one of {accepted}")
+        raise InvalidInput(
+            _("--encoding is empty; give one of utf-8, gb18030, gbk, gb2312, big5 or utf-16")
+        )
     try:
         found = codecs.lookup(name).name
     except LookupError:
         raise InvalidInput(
-            f"--encoding: unknown encoding '{quote(name)}' (use utf-8 or gb18030)"
+            _("--encoding: unknown encoding '{name}' (use utf-8 or gb18030)", name=quote(name))
         ) from None
     if found not in ENCODINGS:
-        raise InvalidInput(f"--encoding: kunnan reads CSV files in {accepted}, not '{quote(name)}'")
+        raise InvalidInput(
+            _(
+                "--encoding: kunnan reads CSV files in utf-8, gb18030, gbk, gb2312, big5 or "
+                "utf-16, not '{name}'",
+                name=quote(name),
+            )
+        )
     # A byte-order mark is never data: read UTF-8 as utf-8-sig so one is dropped.
     return "utf-8-sig" if found == "utf-8" else found
 
@@ -285,16 +308,15 @@ class _Lines:
         self._taken += len(line)
         self._delimiters += line.count(self._delimiter)
         if self._delimiters >= COLUMNS_MAX:
-            raise file_error(
-                self._path,
-                f"row {self.record} has more than {COLUMNS_MAX:,} columns, more than any "
-                "spreadsheet holds; is this the right file?",
-            )
+            raise file_error(self._path, too_many_columns(self.record))
         if self._taken > CSV_RECORD_MAX:
             raise file_error(
                 self._path,
-                f"row {self.record} is longer than {CSV_RECORD_MAX:,} characters; "
-                "is this the right file?",
+                _(
+                    "row {row} is longer than {limit:,} characters; is this the right file?",
+                    row=self.record,
+                    limit=CSV_RECORD_MAX,
+                ),
             )
         return line
 
@@ -330,7 +352,11 @@ def _open_csv(
     lines = _Lines(text, path, delimiter)
     reader = csv.reader(lines, delimiter=delimiter)
     label = ENCODINGS[chosen]
-    hint = f"read as {label}; give --encoding if that is wrong" if chosen != "utf-8-sig" else None
+    hint = (
+        _("read as {encoding}; give --encoding if that is wrong", encoding=label)
+        if chosen != "utf-8-sig"
+        else None
+    )
 
     def numbered() -> Iterator[tuple[int, tuple[Any, ...]]]:
         number = 0
@@ -342,19 +368,34 @@ def _open_csv(
                 return
             except UnicodeError:  # a lone surrogate re-encoded, or UTF-16 with no byte-order mark
                 other = "gb18030" if chosen.startswith("utf-8") else "utf-8"
-                how = "detected from the start of the file" if detected else "as given"
+                wrong = (
+                    _(
+                        "row {row} is not {encoding} text "
+                        "({encoding} was detected from the start of the file)",
+                        row=number + 1,
+                        encoding=label,
+                    )
+                    if detected
+                    else _(
+                        "row {row} is not {encoding} text ({encoding} was as given)",
+                        row=number + 1,
+                        encoding=label,
+                    )
+                )
                 raise file_error(
                     path,
-                    f"row {number + 1} is not {label} text ({label} was {how})",
-                    hint=f"give --encoding {other} if the file is {other.upper()}",
+                    wrong,
+                    hint=_(
+                        "give --encoding {other} if the file is {name}",
+                        other=other,
+                        name=other.upper(),
+                    ),
                 ) from None
             except csv.Error as error:
                 reason = str(error)
                 if "field larger" in reason:
-                    reason = f"a cell holds more than {CSV_CELL_MAX:,} characters"
-                raise file_error(
-                    path, f"row {number + 1}: {reason}; is this the right file?"
-                ) from None
+                    reason = cell_too_long()
+                raise file_error(path, row_trouble(number + 1, reason)) from None
             number += 1
             lines.next_record()
             yield number, tuple(cells)
@@ -388,17 +429,22 @@ def _open_xlsx(
     names = [name for name, _part, _chart in workbook.sheets]
     if sheet is None:
         if not names:
-            raise file_error(path, "the workbook has no sheets")
+            raise file_error(path, _("the workbook has no sheets"))
         chosen = 0
     elif sheet in names:
         chosen = names.index(sheet)
     else:
         raise file_error(
-            path, f"no sheet '{quote(sheet)}'; its sheets are: {listed(names, noun='sheets')}"
+            path,
+            _(
+                "no sheet '{sheet}'; its sheets are: {sheets}",
+                sheet=quote(sheet),
+                sheets=listed(names, noun="sheets"),
+            ),
         )
     name, part, chart = workbook.sheets[chosen]
     if chart:
-        raise file_error(path, f"'{quote(name)}' is a chart sheet, not a table")
+        raise file_error(path, _("'{sheet}' is a chart sheet, not a table", sheet=quote(name)))
     rows = workbook.rows(part)
     header_row, header = _find_header(path, rows, is_header, None)
     return Table(

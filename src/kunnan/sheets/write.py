@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from kunnan.files import OutputFile, check, write_atomically
+from kunnan.i18n import _
 from kunnan.ui.columns import FORMULA_STARTS, Column, escape_cell
 
 CSV_ENCODING = "utf-8-sig"
@@ -211,7 +212,7 @@ class RejectFile:
         self._temp = self._open_file.enter_context(write_atomically(self.target))
         if self._kind == "xlsx":
             self._book = Workbook()
-            writer = self._book.sheet("rejects")
+            writer = self._book.sheet(_("rejects"))
         else:
             self._stream = self._open_file.enter_context(
                 self._temp.open("w", encoding=self._encoding, newline="")

@@ -48,6 +48,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, iterparse
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _
 from kunnan.sheets.columns import Formula, quote
 from kunnan.sheets.limits import (
     COLUMNS_MAX,
@@ -61,7 +62,10 @@ from kunnan.sheets.limits import (
     XLSX_RATIO_MAX,
     XLSX_ROW_ELEMENTS_MAX,
     XLSX_SHARED_STRINGS_MAX,
+    cell_too_long,
     file_error,
+    row_trouble,
+    too_many_columns,
 )
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -140,16 +144,17 @@ class _MeteredPart(io.RawIOBase):
         meter.total += size
         meter.unparsed += size
         if self.given > self._limit:
-            meter.refuse(
-                f"part {quote(self._name)} of the workbook is bigger than kunnan reads "
-                f"({_megabytes(self._limit)}); is this the right file?"
-            )
+            meter.refuse(_part_too_big(self._name, self._limit))
         if meter.total > XLSX_EXPANDED_MAX:
             meter.refuse(_too_big(meter.total))
         if meter.unparsed > XLSX_ELEMENT_BYTES_MAX:
             meter.refuse(
-                f"part {quote(self._name)} holds a cell or tag longer than kunnan reads "
-                f"({_megabytes(XLSX_ELEMENT_BYTES_MAX)}); is this the right file?"
+                _(
+                    "part {part} holds a cell or tag longer than kunnan reads ({size}); "
+                    "is this the right file?",
+                    part=quote(self._name),
+                    size=_megabytes(XLSX_ELEMENT_BYTES_MAX),
+                )
             )
         return size
 
@@ -159,10 +164,20 @@ class _MeteredPart(io.RawIOBase):
         super().close()
 
 
+def _part_too_big(name: str, limit: int) -> str:
+    return _(
+        "part {part} of the workbook is bigger than kunnan reads ({size}); is this the right file?",
+        part=quote(name),
+        size=_megabytes(limit),
+    )
+
+
 def _too_big(size: int) -> str:
-    return (
-        f"the workbook expands to {_megabytes(size)} when opened, more than kunnan reads "
-        f"({_megabytes(XLSX_EXPANDED_MAX)}); save a register that big as CSV UTF-8"
+    return _(
+        "the workbook expands to {size} when opened, more than kunnan reads ({limit}); "
+        "save a register that big as CSV UTF-8",
+        size=_megabytes(size),
+        limit=_megabytes(XLSX_EXPANDED_MAX),
     )
 
 
@@ -192,10 +207,7 @@ class MeteredZip(zipfile.ZipFile):
     def open_part(self, name: str | zipfile.ZipInfo, *, limit: int) -> IO[bytes]:
         info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
         if info.file_size > limit:
-            self.meter.refuse(
-                f"part {quote(info.filename)} of the workbook is bigger than kunnan reads "
-                f"({_megabytes(limit)}); is this the right file?"
-            )
+            self.meter.refuse(_part_too_big(info.filename, limit))
         part = super().open(info, "r")
         self.meter.unparsed = 0
         metered = _MeteredPart(part, name=info.filename, limit=limit, meter=self.meter)
@@ -234,8 +246,12 @@ def check_directory(path: Path, file: IO[bytes]) -> None:
     if parts is not None and parts > XLSX_PARTS_MAX:
         raise file_error(
             path,
-            f"the workbook is a zip of {parts:,} parts, more than kunnan reads "
-            f"({XLSX_PARTS_MAX:,}); is this the right file?",
+            _(
+                "the workbook is a zip of {parts:,} parts, more than kunnan reads ({limit:,}); "
+                "is this the right file?",
+                parts=parts,
+                limit=XLSX_PARTS_MAX,
+            ),
         )
 
 
@@ -252,8 +268,12 @@ def check_parts(path: Path, archive: zipfile.ZipFile) -> None:
             ratio = info.file_size // max(info.compress_size, 1)
             raise file_error(
                 path,
-                f"part {quote(info.filename)} expands {ratio:,} times its size, as only a "
-                "crafted file (a zip bomb) does; kunnan does not read it",
+                _(
+                    "part {part} expands {ratio:,} times its size, as only a crafted file "
+                    "(a zip bomb) does; kunnan does not read it",
+                    part=quote(info.filename),
+                    ratio=ratio,
+                ),
             )
 
 
@@ -262,10 +282,12 @@ def unreadable(path: Path, error: BaseException) -> InvalidInput:
     if isinstance(error, DefusedXmlException):
         return file_error(
             path,
-            "the workbook's XML declares entities or a document type, which spreadsheets "
-            "never do (an XML attack); kunnan does not read it",
+            _(
+                "the workbook's XML declares entities or a document type, which spreadsheets "
+                "never do (an XML attack); kunnan does not read it"
+            ),
         )
-    return file_error(path, "this is not a readable Excel .xlsx file")
+    return file_error(path, _("this is not a readable Excel .xlsx file"))
 
 
 class _Stream:
@@ -298,8 +320,12 @@ class _Stream:
                     self._held += 1
                     if self._held > XLSX_ROW_ELEMENTS_MAX:
                         meter.refuse(
-                            f"part {quote(self._name)} holds more than {XLSX_ROW_ELEMENTS_MAX:,} "
-                            "XML elements in one row or string; is this the right file?"
+                            _(
+                                "part {part} holds more than {limit:,} XML elements in one row "
+                                "or string; is this the right file?",
+                                part=quote(self._name),
+                                limit=XLSX_ROW_ELEMENTS_MAX,
+                            )
                         )
                 yield event, element
 
@@ -333,8 +359,12 @@ class _SharedStrings:
         self._elements += 1
         if self._elements > XLSX_ROW_ELEMENTS_MAX:
             self._meter.refuse(
-                f"part {quote(self._name)} holds more than {XLSX_ROW_ELEMENTS_MAX:,} XML "
-                "elements in one string; is this the right file?"
+                _(
+                    "part {part} holds more than {limit:,} XML elements in one string; "
+                    "is this the right file?",
+                    part=quote(self._name),
+                    limit=XLSX_ROW_ELEMENTS_MAX,
+                )
             )
         self._in_text = tag == _TEXT and (
             path[-2:-1] == [_SHARED_STRING] or path[-3:-1] == [_SHARED_STRING, _RUN]
@@ -410,13 +440,20 @@ def sheet_rows(
                 parser.shared_formulae.clear()  # formulas are refused anyway
             if rows > EXCEL_ROWS_MAX:
                 meter.refuse(
-                    f"the sheet has more than {EXCEL_ROWS_MAX:,} rows, more than Excel allows; "
-                    "is this the right file?"
+                    _(
+                        "the sheet has more than {limit:,} rows, more than Excel allows; "
+                        "is this the right file?",
+                        limit=EXCEL_ROWS_MAX,
+                    )
                 )
             if number > EXCEL_ROWS_MAX:
                 meter.refuse(
-                    f"row {number:,} is past the last row Excel allows ({EXCEL_ROWS_MAX:,}); "
-                    "is this the right file?"
+                    _(
+                        "row {row:,} is past the last row Excel allows ({limit:,}); "
+                        "is this the right file?",
+                        row=number,
+                        limit=EXCEL_ROWS_MAX,
+                    )
                 )
             yield number, _values(meter, number, cells)
 
@@ -427,10 +464,7 @@ def _values(meter: _Meter, number: int, cells: list[dict[str, Any]]) -> tuple[An
         if cell["value"] is not None and cell["column"] > width:
             width = cell["column"]
     if width > COLUMNS_MAX:
-        meter.refuse(
-            f"row {number} has more than {COLUMNS_MAX:,} columns, more than any spreadsheet "
-            "holds; is this the right file?"
-        )
+        meter.refuse(too_many_columns(number))
     values: list[Any] = [None] * width
     for cell in cells:
         value = cell["value"]
@@ -438,10 +472,7 @@ def _values(meter: _Meter, number: int, cells: list[dict[str, Any]]) -> tuple[An
         if value is None or column < 1:
             continue
         if isinstance(value, str) and len(value) > CSV_CELL_MAX:
-            meter.refuse(
-                f"row {number}: a cell holds more than {CSV_CELL_MAX:,} characters; "
-                "is this the right file?"
-            )
+            meter.refuse(row_trouble(number, cell_too_long()))
         values[column - 1] = Formula(str(value)) if cell["data_type"] == "f" else value
     return tuple(values)
 
@@ -481,8 +512,10 @@ def open_workbook(path: Path, stack: ExitStack) -> Workbook:
     if not (DEFUSEDXML or LXML):
         # openpyxl parses the small parts with the standard library unless told otherwise.
         raise InvalidInput(
-            "Excel files are read only with defusedxml's protection; "
-            "unset OPENPYXL_DEFUSEDXML to read them"
+            _(
+                "Excel files are read only with defusedxml's protection; "
+                "unset OPENPYXL_DEFUSEDXML to read them"
+            )
         )
     meter = _Meter(path)
     file = stack.enter_context(path.open("rb"))

@@ -54,8 +54,6 @@ NUMERIC = frozenset({"int", "money", "decimal"})
 UNBROKEN = frozenset({"id_number", "phone", "birth_date", "date", "datetime", "money", "int"})
 #: Characters that make a spreadsheet treat a cell as a formula (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-#: How a list of choices (secondary causes) is written in a file, by language.
-LIST_SEPARATOR = {"en": ";", "zh": "、"}
 
 
 @dataclass(frozen=True)
@@ -154,7 +152,7 @@ def screen_value(column: Column, value: Any, *, lang: str, reveal: bool = False)
     if column.kind == "enum" and column.enum is not None:
         return _label(column.enum, value, lang)
     if column.kind == "enum_list" and column.enum is not None:
-        separator = "、" if lang == "zh" else ", "
+        separator = translate(", ", lang, "list separator")
         return separator.join(_label(column.enum, part, lang) for part in value)
     if column.kind == "datetime" and isinstance(value, dt.datetime):
         return value.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -178,6 +176,11 @@ def page_value(column: Column, value: Any, *, lang: str) -> str:
     return screen_value(column, value, lang=lang)
 
 
+def file_list_separator(lang: str) -> str:
+    """How a list of choices (secondary causes) is written in a file: ``;`` in English."""
+    return translate(";", lang, "file list separator")
+
+
 def file_value(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: bool) -> Any:
     """A value as an export writes it: masked, labelled, yuan or fen, dates as dates in Excel.
 
@@ -199,7 +202,8 @@ def file_value(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: boo
         return column.enum(str(value)).label(lang)
     if kind == "enum_list" and column.enum is not None:
         enum = column.enum
-        return LIST_SEPARATOR.get(lang, ";").join(enum(str(v)).label(lang) for v in value)
+        separator = file_list_separator(lang)
+        return separator.join(enum(str(v)).label(lang) for v in value)
     if kind == "money":
         if lang != "zh":
             return int(value)

@@ -29,9 +29,10 @@ def error_line(message: str) -> None:
     import datetime as dt
 
     from kunnan.domain.masking import mask_numbers
+    from kunnan.i18n import _
 
     one_line = mask_numbers(" ".join(message.split()), today=dt.date.today())
-    sys.stderr.write(f"error: {one_line}\n")
+    sys.stderr.write(_("error: {message}", message=one_line) + "\n")
     sys.stderr.flush()
 
 

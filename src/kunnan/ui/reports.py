@@ -74,7 +74,7 @@ class Words:
 
 def total_label(lang: str) -> str:
     """What a total row says in its first column."""
-    return "合计" if lang == "zh" else "total"
+    return translate("total", lang)
 
 
 def with_total_label(
@@ -187,7 +187,7 @@ def labelled(rows: Rows, column: Column, lang: str) -> Rows:
         except ValueError:
             label = value
             if value == "unknown":  # a household whose main cause was never given
-                label = "未填写" if lang == "zh" else "not given"
+                label = translate("not given", lang)
         shown.append(row | {column.key: label})
     return shown
 
