@@ -143,7 +143,7 @@ def test_review_unpaired_lists_exactly_the_unpaired_households(register: Ledger)
     assert csv_text.splitlines()[0].startswith("code,archive_no,head_name,org,category")
     out = register.ok("--lang", "zh", "review", "unpaired")
     assert "低保户" in out.stdout and "未结对起始" in out.stdout
-    assert "2 archived households have no pairing" in out.stderr
+    assert "2 户建档家庭未结对" in out.stderr
 
 
 def exit_household(cli: Ledger, code: str, on: dt.date, reason: str) -> None:

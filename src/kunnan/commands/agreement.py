@@ -9,6 +9,7 @@ import typer
 
 from kunnan.commands.options import FormatOption, ledger, today, validated, view, whole_number
 from kunnan.domain.enums import OrgKind, TargetMeasure, TargetResult
+from kunnan.i18n import _
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -102,8 +103,15 @@ def add(
         add_agreement(session, data=data, today=today())
         name = find_org(session, data.org).name
     note(
-        f"agreement for {name} in {data.year}: aid {data.target_helped} households, "
-        f"{data.target_exits} exits, {data.target_coverage}% paired at year end"
+        _(
+            "agreement for {name} in {year}: aid {helped} households, "
+            "{exits} exits, {coverage}% paired at year end",
+            name=name,
+            year=data.year,
+            helped=data.target_helped,
+            exits=data.target_exits,
+            coverage=data.target_coverage,
+        )
     )
 
 
@@ -137,8 +145,10 @@ def list_(
     render_rows([dataclasses.asdict(r) for r in rows], AGREEMENT_FIELDS, view(ctx, output))
     if rows:
         met = sum(1 for r in rows if r.met == TargetResult.MET.value)
-        note(f"{met} of {len(rows)} agreements met every target")
+        note(_("{met} of {total} agreements met every target", met=met, total=len(rows)))
+    elif year:
+        note(_("no agreements recorded for {year}", year=year))
     else:
-        note("no agreements recorded" + (f" for {year}" if year else ""))
+        note(_("no agreements recorded"))
     if missing:
-        note(f"no agreement for {year}: {', '.join(missing)}")
+        note(_("no agreement for {year}: {unions}", year=year, unions=", ".join(missing)))

@@ -21,6 +21,7 @@ from kunnan.commands.options import (
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import ExitKind, FollowupOutcome
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _, current
 from kunnan.ui.columns import CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -40,7 +41,7 @@ def _text(value: str | None, option: str, *, required: bool = False) -> str:
     except TextError as error:
         raise InvalidInput(str(error)) from None
     if required and not text:
-        raise InvalidInput(f"{option} is required")
+        raise InvalidInput(_("{option} is required", option=option))
     return text
 
 
@@ -111,7 +112,7 @@ def stable(
             accident_costs_fen=yuan_or_zero(accident_costs, "--accident-costs"),
         )
     elif any(value is not None for value in given):
-        raise InvalidInput("income and cost options go with --recalculate")
+        raise InvalidInput(_("income and cost options go with --recalculate"))
     what = _text(resolved, "--resolved") or None
     _run(
         ctx,
@@ -254,10 +255,28 @@ def followup(
         done = record_followup(session, target, on=day, visitor=visitor, outcome=result, note=text)
         code = household_code(target.id)
         due = done.due_on
-    scheduled = f" (due {due.isoformat()})" if due else " (unscheduled)"
-    note(f"{code}: follow-up on {day.isoformat()}{scheduled}: {result.value}")
+    found = result.label(current())
+    if due:
+        note(
+            _(
+                "{code}: follow-up on {day} (due {due}): {outcome}",
+                code=code,
+                day=day.isoformat(),
+                due=due.isoformat(),
+                outcome=found,
+            )
+        )
+    else:
+        note(
+            _(
+                "{code}: follow-up on {day} (unscheduled): {outcome}",
+                code=code,
+                day=day.isoformat(),
+                outcome=found,
+            )
+        )
     if result is FollowupOutcome.RELAPSED:
-        note(f"to reopen identification: kunnan exit relapse {code} --reason …")
+        note(_("to reopen identification: kunnan exit relapse {code} --reason …", code=code))
 
 
 @app.command("relapse")
@@ -349,4 +368,4 @@ def list_(
         )
     render_rows([dataclasses.asdict(r) for r in rows], EXIT_FIELDS, view(ctx, output))
     if not rows:
-        note("no exits match")
+        note(_("no exits match"))

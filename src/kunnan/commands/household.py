@@ -41,6 +41,7 @@ from kunnan.domain.enums import (
     WorkerIdentity,
 )
 from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _, current, p_
 from kunnan.ui.columns import (
     ARCHIVE_NO,
     CATEGORY,
@@ -142,7 +143,7 @@ DETAIL_FIELDS = (
 )
 
 MEMBER_FIELDS = (
-    Column("name", "Name", min_width=6, context="name"),
+    Column("name", "Name", min_width=6, context="member_name"),
     Column("relation", "Relation", "enum", Relation),
     Column("id_number", "ID number", "id_number"),
     Column("sex", "Sex", "enum", Sex),
@@ -241,7 +242,7 @@ def add(
         household = register_household(session, data=data, today=today())
         code = household_code(household.id)
     typer.echo(code)
-    note(f"registered household {code}: {data.head.name}, status candidate")
+    note(_("registered household {code}: {name}, status candidate", code=code, name=data.head.name))
 
 
 def _timeline_rows(entries: list[Any], lang: str) -> list[dict[str, Any]]:
@@ -306,7 +307,7 @@ def show(
     shown = view(ctx, output, reveal)
     machine = shown.format in (OutputFormat.JSON, OutputFormat.CSV)
     history = _timeline_rows(entries, "en" if machine else shown.lang)
-    timeline_title = "帮扶记录" if shown.lang == "zh" else "Timeline"
+    timeline_title = _("Timeline")
     if timeline:
         render_rows(history, TIMELINE_FIELDS, shown, title=f"{detail.code}  {timeline_title}")
         return
@@ -338,9 +339,7 @@ def show(
     else:
         title = f"{detail.code}  {members[0]['name']}" if members else detail.code
         render_record(record, DETAIL_FIELDS, shown, title=title)
-        render_rows(
-            members, MEMBER_FIELDS, shown, title="成员" if shown.lang == "zh" else "Members"
-        )
+        render_rows(members, MEMBER_FIELDS, shown, title=p_("title", "Members"))
         render_rows(history, TIMELINE_FIELDS, shown, title=timeline_title)
 
 
@@ -402,9 +401,15 @@ def list_(
         _reveal(session, [r.code for r in rows], reveal, why)
     render_rows([dataclasses.asdict(r) for r in rows], ROW_FIELDS, view(ctx, output, reveal))
     if len(rows) < total:
-        note(f"showing {len(rows)} of {total} households; use --limit 0 to see all")
+        note(
+            _(
+                "showing {shown} of {total} households; use --limit 0 to see all",
+                shown=len(rows),
+                total=total,
+            )
+        )
     elif not rows:
-        note("no households match")
+        note(_("no households match"))
 
 
 UNREACHED_FIELDS = (
@@ -426,7 +431,7 @@ def _list_unreached(ctx: typer.Context, org: str | None, output: OutputFormat) -
         rows = unreached(session, org=org)
     render_rows([dataclasses.asdict(r) for r in rows], UNREACHED_FIELDS, view(ctx, output))
     if not rows:
-        note("every candidate has been reached")
+        note(_("every candidate has been reached"))
 
 
 @app.command("contact")
@@ -472,7 +477,16 @@ def contact(
             session, target, method=method, outcome=result, on=day, caseworker=who, note=text
         )
         code = household_code(target.id)
-    note(f"{code}: {method.value} on {day.isoformat()}: {result.value}")
+    lang = current()
+    note(
+        _(
+            "{code}: {method} on {day}: {outcome}",
+            code=code,
+            method=method.label(lang),
+            day=day.isoformat(),
+            outcome=result.label(lang),
+        )
+    )
 
 
 @app.command("find")
@@ -510,7 +524,7 @@ def find(
     if not rows:
         from kunnan.domain.masking import mask_numbers
 
-        note(f"no household matches '{mask_numbers(text, today=today())}'")
+        note(_("no household matches '{text}'", text=mask_numbers(text, today=today())))
 
 
 @app.command("edit")
@@ -556,9 +570,9 @@ def edit(
 
 def _report_changes(subject: str, changes: dict[str, Any]) -> None:
     if not changes:
-        note(f"{subject}: nothing changed")
+        note(_("{subject}: nothing changed", subject=subject))
         return
-    note(f"{subject}: changed {', '.join(sorted(changes))}")
+    note(_("{subject}: changed {fields}", subject=subject, fields=", ".join(sorted(changes))))
 
 
 @member_app.command("add")
@@ -604,7 +618,7 @@ def member_add(
         target = resolve_household(session, household)
         add_member(session, target, data=data)
         code = household_code(target.id)
-    note(f"{code}: added member {data.name}")
+    note(_("{code}: added member {name}", code=code, name=data.name))
 
 
 @member_app.command("edit")
@@ -690,4 +704,4 @@ def member_remove(ctx: typer.Context, household: HouseholdArg, member: MemberArg
         name = person.name
         remove_member(session, target, person)
         code = household_code(target.id)
-    note(f"{code}: removed member {name}")
+    note(_("{code}: removed member {name}", code=code, name=name))

@@ -35,6 +35,7 @@ from kunnan.domain.enums import (
 )
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.text import NAME_MAX, NOTE_MAX, SHORT_TEXT_MAX
+from kunnan.i18n import _, p_, translate
 from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -158,7 +159,14 @@ OPTION_NAMES = {"votes_for": "--for", "votes_against": "--against", "from_": "--
 
 def _required(value: Any, option: str, step: Step) -> Any:
     if value is None:
-        raise InvalidInput(f"{option} is required for {step.value} ({step.zh})")
+        raise InvalidInput(
+            _(
+                "{option} is required for {step} ({step_zh})",
+                option=option,
+                step=step.value,
+                step_zh=step.zh,
+            )
+        )
     return value
 
 
@@ -273,7 +281,7 @@ def _publicize(
     start = parse_on(options.get("from_"), option="--from") if options.get("from_") else on
     days = options.get("days")
     if days is not None and days < 1:
-        raise InvalidInput("--days: a notice runs at least one day")
+        raise InvalidInput(_("--days: a notice runs at least one day"))
     return record_publicize(
         session, target, start=start, days=days, place=options.get("place") or "", note=note_text
     )
@@ -287,7 +295,7 @@ def _confirm(
     secondary = options.get("secondary")
     causes = tuple(parse_choice(Cause, c, "--secondary") for c in secondary) if secondary else None
     if causes is not None and (len(causes) > 3 or len(set(causes)) != len(causes)):
-        raise InvalidInput("--secondary: at most three different secondary causes")
+        raise InvalidInput(_("--secondary: at most three different secondary causes"))
     facts = ConfirmFacts(
         by_org=_required(options.get("by"), "--by", Step.CONFIRM),
         category=parse_choice(Category, options.get("category"), "--category"),
@@ -624,7 +632,12 @@ def advance(
         if foreign:
             names = ", ".join(OPTION_NAMES.get(n, "--" + n.replace("_", "-")) for n in foreign)
             raise InvalidInput(
-                f"the next step is {step.value} ({step.zh}); it does not take {names}"
+                _(
+                    "the next step is {step} ({step_zh}); it does not take {names}",
+                    step=step.value,
+                    step_zh=step.zh,
+                    names=names,
+                )
             )
         return STEP_ACTIONS[step](session, target, on=day, note_text=note_clean, **given)
 
@@ -666,7 +679,7 @@ def object_(
         )
         number = objection.id
     typer.echo(number)
-    note(f"objection #{number} filed; it must be settled before confirmation")
+    note(_("objection #{number} filed; it must be settled before confirmation", number=number))
 
 
 @app.command("settle")
@@ -692,7 +705,7 @@ def settle(
     from kunnan.services.identify import find_objection, settle_objection
 
     if upheld is None:
-        raise InvalidInput("say --upheld or --dismissed")
+        raise InvalidInput(_("say --upheld or --dismissed"))
     day = parse_on(on)
     how = text_option(note_, "--note") or ""
     with ledger(ctx, write=True) as session:
@@ -702,7 +715,7 @@ def settle(
     if outcome is not None:
         note(outcome.message)
     else:
-        note(f"objection #{number} dismissed")
+        note(_("objection #{number} dismissed", number=number))
 
 
 @app.command("reject")
@@ -749,20 +762,18 @@ def restart(
         target = resolve_household(session, household)
         restart_case(session, target, on=day, reason=why)
         code = household_code(target.id)
-    note(f"{code} is a candidate again; the next step is visit (一进)")
+    note(_("{code} is a candidate again; the next step is visit (一进)", code=code))
 
 
 def describe_step(step: str, details: dict[str, Any], lang: str) -> str:
-    """One readable line of a step's facts, for tables."""
+    """One readable line of a step's facts, for tables (in ``lang``)."""
     from kunnan.domain.money import format_fen
 
-    zh = lang == "zh"
-
     def yes(flag: Any) -> str:
-        return ("是" if flag else "否") if zh else ("yes" if flag else "no")
+        return translate("yes", lang) if flag else translate("no", lang)
 
     def label(enum: Any, value: Any) -> str:
-        return enum(value).label(lang) if value else ("无" if zh else "none")
+        return enum(value).label(lang) if value else translate("none", lang)
 
     if step == "visit":
         return "、".join(details.get("visitors", []))
@@ -770,38 +781,54 @@ def describe_step(step: str, details: dict[str, Any], lang: str) -> str:
         parts = [
             label(HousingType, details.get("housing_type")) if details.get("housing_type") else "",
             f"{details['housing_area_m2']} m²" if details.get("housing_area_m2") else "",
-            ("车辆 " if zh else "car ") + format_fen(details.get("car_value_fen", 0)),
-            ("二套房 " if zh else "second home ") + yes(details.get("second_home")),
-            ("经商 " if zh else "business ") + yes(details.get("business")),
+            translate("car {value}", lang).format(
+                value=format_fen(details.get("car_value_fen", 0))
+            ),
+            translate("second home {answer}", lang).format(answer=yes(details.get("second_home"))),
+            translate("business {answer}", lang).format(answer=yes(details.get("business"))),
         ]
         parts += [str(reason) for reason in details.get("exclusions", [])]
         if details.get("override"):
-            parts.append(("特批: " if zh else "override: ") + str(details["override"]))
+            parts.append(translate("override: {reason}", lang).format(reason=details["override"]))
         return ", ".join(part for part in parts if part)
     if step == "calculate":
-        category = label(Category, details.get("proposed_category"))
-        if zh:
-            return (f"{details['members']}人, 月收入 {format_fen(details['income_fen'])}, 人均 "
-                    f"{format_fen(details['per_capita_fen'])}, 低保标准 {format_fen(details['dibao_line_fen'])}"
-                    f" → {category}")  # fmt: skip
-        return (f"{details['members']} members, income {format_fen(details['income_fen'])}, per capita "
-                f"{format_fen(details['per_capita_fen'])}, line {format_fen(details['dibao_line_fen'])}"
-                f" → {category}")  # fmt: skip
-    if step == "deliberate":
-        attending = f"{details['attendees']}人参会" if zh else f"{details['attendees']} attending"
-        return f"{label(Decision, details['decision'])}, {attending}: {details['minutes']}"
-    if step == "appraise":
-        if zh:
-            return f"赞成 {details['for']}, 反对 {details['against']}: {'通过' if details['passed'] else '未通过'}"
-        return f"{details['for']} for, {details['against']} against: {'passed' if details['passed'] else 'failed'}"
-    if step == "publicize":
-        span = (
-            f"{details['from']} – {details['until']} ({details['days']}{'天' if zh else ' days'})"
+        return translate(
+            "{members} members, income {income}, per capita {per_capita}, line {line} → {category}",
+            lang,
+        ).format(
+            members=details["members"],
+            income=format_fen(details["income_fen"]),
+            per_capita=format_fen(details["per_capita_fen"]),
+            line=format_fen(details["dibao_line_fen"]),
+            category=label(Category, details.get("proposed_category")),
         )
-        return f"{span}, {details['place']}" if details.get("place") else span
+    if step == "deliberate":
+        return translate("{decision}, {attendees} attending: {minutes}", lang).format(
+            decision=label(Decision, details["decision"]),
+            attendees=details["attendees"],
+            minutes=details["minutes"],
+        )
+    if step == "appraise":
+        votes = {"votes_for": details["for"], "votes_against": details["against"]}
+        if details["passed"]:
+            return translate("{votes_for} for, {votes_against} against: passed", lang).format(
+                **votes
+            )
+        return translate("{votes_for} for, {votes_against} against: failed", lang).format(**votes)
+    if step == "publicize":
+        span = translate("{start} – {end} ({days} days)", lang).format(
+            start=details["from"], end=details["until"], days=details["days"]
+        )
+        if details.get("place"):
+            return translate("{span}, {place}", lang).format(span=span, place=details["place"])
+        return span
     if step == "confirm":
-        category = label(Category, details.get("category"))
-        return f"{details['by']}: {category}, {details['archive_no']} ({label(ArchiveLevel, details['level'])})"
+        return translate("{by}: {category}, {archive_no} ({level})", lang).format(
+            by=details["by"],
+            category=label(Category, details.get("category")),
+            archive_no=details["archive_no"],
+            level=label(ArchiveLevel, details["level"]),
+        )
     return ""
 
 
@@ -877,12 +904,18 @@ def status(
     if shown.format is OutputFormat.CSV:
         render_rows(steps, STEP_FIELDS, shown)
         return
-    zh = shown.lang == "zh"
-    due = Step(case.due).label(shown.lang) if case.due else ("无" if zh else "none")
-    note(f"{case.code}: {HouseholdStatus(case.status).label(shown.lang)}; next step: {due}")
-    render_rows(steps, STEP_FIELDS, shown, title="识别步骤" if zh else "Steps")
+    due = Step(case.due).label(shown.lang) if case.due else _("none")
+    note(
+        _(
+            "{code}: {status}; next step: {due}",
+            code=case.code,
+            status=HouseholdStatus(case.status).label(shown.lang),
+            due=due,
+        )
+    )
+    render_rows(steps, STEP_FIELDS, shown, title=p_("title", "Steps"))
     if objections:
-        render_rows(objections, OBJECTION_FIELDS, shown, title="异议" if zh else "Objections")
+        render_rows(objections, OBJECTION_FIELDS, shown, title=p_("title", "Objections"))
 
 
 @app.command("pipeline")
@@ -911,8 +944,8 @@ def pipeline(
         report = funnel(session, Scope(as_of=today(), org=find_org(session, org) if org else None))
     shown = view(ctx, output)
     records = report.rows
-    if shown.format is OutputFormat.TABLE and shown.lang == "zh":
+    if shown.format is OutputFormat.TABLE:
         for record in records:
-            record["stage"] = PipelineStage(record["stage"]).zh
+            record["stage"] = PipelineStage(record["stage"]).label(shown.lang)
     total = with_total_label(report.total, PIPELINE.columns, shown.lang)
     render_rows(records, PIPELINE.columns, shown, total=total)

@@ -21,6 +21,7 @@ from kunnan.commands.options import (
 from kunnan.domain.enums import Category
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.text import SHORT_TEXT_MAX
+from kunnan.i18n import _, p_
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
@@ -38,21 +39,30 @@ class NoticeFormat(StrEnum):
     XLSX = "xlsx"
 
 
-def _headers(aid: bool, zh: bool) -> list[str]:
-    if zh:
-        middle = ["帮扶项目", "金额（元）"] if aid else ["困难类别"]
-        return ["序号", "姓名", "所属工会", *middle, "家庭人口", "其中14岁以下", "公示期"]
-    middle = ["Programme", "Amount (yuan)"] if aid else ["Category"]
-    return ["No.", "Name", "Union", *middle, "People", "Under 14", "Notice period"]
+def _headers(aid: bool) -> list[str]:
+    """The list's headers, in the language of the notice."""
+    if aid:
+        middle = [p_("notice", "Programme"), p_("notice", "Amount (yuan)")]
+    else:
+        middle = [p_("notice", "Category")]
+    return [
+        p_("notice", "No."),
+        p_("notice", "Name"),
+        p_("notice", "Union"),
+        *middle,
+        p_("notice", "People"),
+        p_("notice", "Under 14"),
+        p_("notice", "Notice period"),
+    ]
 
 
-def _cells(number: int, line: NoticeLine, aid: bool, zh: bool) -> list[str]:
+def _cells(number: int, line: NoticeLine, aid: bool, lang: str) -> list[str]:
     from kunnan.domain.money import format_fen
 
     if aid:
         middle = [line.program or "", format_fen(line.amount_fen or 0)]
     else:
-        category = Category(line.category).label("zh" if zh else "en") if line.category else ""
+        category = Category(line.category).label(lang) if line.category else ""
         middle = [category]
     period = f"{line.notice_from.isoformat()} – {line.notice_until.isoformat()}"
     return [
@@ -140,14 +150,13 @@ def export(
     chosen = output_format or _format_of(out)
     target = output_file(ctx, out, force=force)
     check(target)  # before the ledger is read
-    zh = state(ctx).lang == "zh"
     place = text_option(place, "--place", max_length=SHORT_TEXT_MAX)
     contact = text_option(contact, "--contact", max_length=SHORT_TEXT_MAX)
     refs = [ref.strip() for ref in (households or "").replace("，", ",").split(",") if ref.strip()]
     if aid and (program is None or year is None):
-        raise InvalidInput("--aid needs --program and --year")
+        raise InvalidInput(_("--aid needs --program and --year"))
     if not aid and (batch is None) == (not refs):
-        raise InvalidInput("give either --batch DATE or --households HH,HH (or --aid)")
+        raise InvalidInput(_("give either --batch DATE or --households HH,HH (or --aid)"))
     with ledger(ctx, write=False) as session:
         scope = find_org(session, org) if org else None
         if aid:
@@ -160,9 +169,13 @@ def export(
             day = parse_optional_date(batch, option="--batch")
             lines = identification_notice(session, batch=day, households=refs or None, org=scope)
     if not lines:
-        raise InvalidInput("nothing to post: no household matches this notice")
-    _write(target, chosen, lines, aid=aid, zh=zh, place=place, contact=contact)
-    note(f"wrote a notice of {len(lines)} {'entries' if aid else 'households'} to {out}")
+        raise InvalidInput(_("nothing to post: no household matches this notice"))
+    _write(target, chosen, lines, aid=aid, lang=state(ctx).lang, place=place, contact=contact)
+    if aid:
+        written = _("wrote a notice of {n} entries to {path}", n=len(lines), path=out)
+    else:
+        written = _("wrote a notice of {n} households to {path}", n=len(lines), path=out)
+    note(written)
 
 
 def _format_of(path: Path) -> NoticeFormat:
@@ -171,7 +184,9 @@ def _format_of(path: Path) -> NoticeFormat:
         return NoticeFormat.HTML
     if suffix in ("csv", "xlsx"):
         return NoticeFormat(suffix)
-    raise InvalidInput(f"say --format html, csv or xlsx (cannot tell from '{path.name}')")
+    raise InvalidInput(
+        _("say --format html, csv or xlsx (cannot tell from '{name}')", name=path.name)
+    )
 
 
 def _write(
@@ -180,15 +195,15 @@ def _write(
     lines: list[NoticeLine],
     *,
     aid: bool,
-    zh: bool,
+    lang: str,
     place: str | None,
     contact: str | None,
 ) -> None:
     from kunnan.files import write_atomically
     from kunnan.sheets.write import csv_file, xlsx_file
 
-    headers = _headers(aid, zh)
-    rows = [_cells(number, line, aid, zh) for number, line in enumerate(lines, start=1)]
+    headers = _headers(aid)
+    rows = [_cells(number, line, aid, lang) for number, line in enumerate(lines, start=1)]
     if chosen is NoticeFormat.CSV:
         with csv_file(out) as sheet:
             sheet.row(headers)
@@ -197,7 +212,7 @@ def _write(
         return
     if chosen is NoticeFormat.XLSX:
         with xlsx_file(out) as book:
-            sheet = book.sheet("公示" if zh else "Notice", text_columns=range(len(headers)))
+            sheet = book.sheet(p_("sheet", "Notice"), text_columns=range(len(headers)))
             sheet.row(headers)
             for row in rows:
                 sheet.row(row)
@@ -206,37 +221,29 @@ def _write(
 
     first = min(line.notice_from for line in lines)
     last = max(line.notice_until for line in lines)
-    if zh:
-        title = "帮扶资金发放公示" if aid else "困难职工建档公示"
-        paragraphs = [
-            (
-                "根据困难职工帮扶有关规定，现将以下帮扶资金发放情况予以公示。"
-                if aid
-                else "根据困难职工精准识别“一进二看三算四议五评六公示七确认”工作程序，经入户走访、核算、"
-                "工会委员会研究和职工代表评议，拟将以下家庭纳入困难职工档案，现予以公示。"
-            ),
-            f"公示期：{first.isoformat()} 至 {last.isoformat()}。如有异议，请在公示期内向"
-            f"{contact or '所属工会'}反映。",
-        ]
+    if aid:
+        title = _("Notice of aid given")
+        purpose = _("The following aid is posted for public notice.")
     else:
-        title = "Notice of aid given" if aid else "Notice of households to be archived"
-        paragraphs = [
-            (
-                "The following aid is posted for public notice."
-                if aid
-                else "After the home visit, inspection, income calculation, the committee's decision and the "
-                "workers' representatives' appraisal, the following households are to be archived."
-            ),
-            f"Notice period: {first.isoformat()} to {last.isoformat()}. Objections during the notice to "
-            f"{contact or 'the union'}.",
-        ]
+        title = _("Notice of households to be archived")
+        purpose = _(
+            "After the home visit, inspection, income calculation, the committee's decision and "
+            "the workers' representatives' appraisal, the following households are to be archived."
+        )
+    period = _(
+        "Notice period: {first} to {last}. Objections during the notice to {contact}.",
+        first=first.isoformat(),
+        last=last.isoformat(),
+        contact=contact or _("the union"),
+    )
+    paragraphs = [purpose, period]
     page = notice_page(
         title=title,
         paragraphs=paragraphs,
         headers=headers,
         rows=rows,
         signature=[place or "", last.isoformat()],
-        lang="zh" if zh else "en",
+        lang=lang,
     )
     with write_atomically(out) as temporary:
         temporary.write_text(page, encoding="utf-8")

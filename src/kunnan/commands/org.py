@@ -9,6 +9,7 @@ import typer
 
 from kunnan.commands.options import FormatOption, ledger, validated, view
 from kunnan.domain.enums import OrgKind
+from kunnan.i18n import _, p_
 from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -55,7 +56,8 @@ def add(
     with ledger(ctx, write=True) as session:
         org = add_org(session, data=data)
         label = f"{org.code} ({org.name})"
-    note(f"added {data.kind.label(view(ctx, OutputFormat.TABLE).lang)} {label}")
+    kind_label = data.kind.label(view(ctx, OutputFormat.TABLE).lang)
+    note(_("added {kind} {org}", kind=kind_label, org=label))
 
 
 @app.command("list")
@@ -86,7 +88,7 @@ def list_(
             record["name"] = "  " * record["depth"] + record["name"]
     render_rows(records, ORG_FIELDS, shown)
     if not rows:
-        note("no organisations yet: add the city union with kunnan org add --kind city")
+        note(_("no organisations yet: add the city union with kunnan org add --kind city"))
 
 
 @app.command("show")
@@ -131,6 +133,4 @@ def show(
     else:
         render_record(record, fields, shown, title=detail.org.name)
         if children:
-            render_rows(
-                children, ORG_FIELDS, shown, title="下级" if shown.lang == "zh" else "Under it"
-            )
+            render_rows(children, ORG_FIELDS, shown, title=p_("title", "Under it"))

@@ -23,6 +23,7 @@ from kunnan.commands.options import (
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import OrgKind, PairingStatus, VisitKind
 from kunnan.domain.masking import mask_phone
+from kunnan.i18n import _, current, n_, p_
 from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD_CODE, UNION, Column, machine_value
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -132,8 +133,14 @@ def assign(
         code = household_code(target.id)
         unit_name = unit_of(session, pairing).name
     note(
-        f"{code}: paired from {day.isoformat()} with {unit_name}, "
-        f"contact person {data.contact} ({mask_phone(data.phone)})"
+        _(
+            "{code}: paired from {day} with {unit}, contact person {contact} ({phone})",
+            code=code,
+            day=day.isoformat(),
+            unit=unit_name,
+            contact=data.contact,
+            phone=mask_phone(data.phone),
+        )
     )
 
 
@@ -172,8 +179,16 @@ def reassign(
         previous = old.contact_name
         unit_name = unit_of(session, new).name
     note(
-        f"{code}: {previous}'s pairing ended on {day.isoformat()}; now paired with {unit_name}, "
-        f"contact person {data.contact} ({mask_phone(data.phone)})"
+        _(
+            "{code}: {previous}'s pairing ended on {day}; now paired with {unit}, "
+            "contact person {contact} ({phone})",
+            code=code,
+            previous=previous,
+            day=day.isoformat(),
+            unit=unit_name,
+            contact=data.contact,
+            phone=mask_phone(data.phone),
+        )
     )
 
 
@@ -203,7 +218,14 @@ def end(
         ended = end_pairing(session, target, on=day, reason=why or "")
         code = household_code(target.id)
         contact = ended.contact_name
-    note(f"{code}: pairing with {contact} ended on {day.isoformat()}; it is unpaired now")
+    note(
+        _(
+            "{code}: pairing with {contact} ended on {day}; it is unpaired now",
+            code=code,
+            contact=contact,
+            day=day.isoformat(),
+        )
+    )
 
 
 @app.command("visit")
@@ -241,7 +263,15 @@ def visit(
         logged = log_visit(session, target, data=data, on=day)
         code = household_code(target.id)
         visitor = logged.visitor
-    note(f"{code}: {data.kind.value} visit by {visitor} on {day.isoformat()} logged")
+    note(
+        _(
+            "{code}: {kind} visit by {visitor} on {day} logged",
+            code=code,
+            kind=data.kind.label(current()),
+            visitor=visitor,
+            day=day.isoformat(),
+        )
+    )
 
 
 @app.command("list")
@@ -287,12 +317,18 @@ def list_(
     if who is not None:
         active = sum(1 for r in rows if r.status == PairingStatus.ACTIVE.value)
         overdue = sum(1 for r in rows if r.visit_overdue)
-        households = "household" if active == 1 else "households"
         note(
-            f"{who} is the contact person of {active} {households} ({overdue} overdue for a visit)"
+            n_(
+                "{who} is the contact person of {n} household ({overdue} overdue for a visit)",
+                "{who} is the contact person of {n} households ({overdue} overdue for a visit)",
+                active,
+                who=who,
+                n=active,
+                overdue=overdue,
+            )
         )
     elif not rows:
-        note("no pairings match")
+        note(_("no pairings match"))
 
 
 @app.command("show")
@@ -346,17 +382,16 @@ def show(
     if shown.format is OutputFormat.CSV:
         render_rows(visit_rows, VISIT_FIELDS, shown)
         return
-    zh = shown.lang == "zh"
     if not pairings:
-        note(f"{code} has never been paired")
+        note(_("{code} has never been paired", code=code))
     render_rows(
         pairing_rows,
         _with_history(PAIRING_FIELDS),
         shown,
-        title=f"{code}  {head}  " + ("结对" if zh else "Pairings"),
+        title=f"{code}  {head}  " + p_("title", "Pairings"),
     )
     if visit_rows:
-        render_rows(visit_rows, VISIT_FIELDS, shown, title="走访记录" if zh else "Visits")
+        render_rows(visit_rows, VISIT_FIELDS, shown, title=p_("title", "Visits"))
 
 
 @app.command("coverage")
@@ -395,9 +430,8 @@ def coverage(
         rows, overall = coverage_rows(session, on=day, org=scope)
         interval = visit_interval(session, on=day)
     shown = view(ctx, output)
-    zh = shown.lang == "zh"
     records: list[dict[str, Any]] = [dataclasses.asdict(r) for r in rows]
-    total = dataclasses.asdict(overall) | {"org_code": None, "org": "合计" if zh else "overall"}
+    total = dataclasses.asdict(overall) | {"org_code": None, "org": _("overall")}
     if shown.format is OutputFormat.TABLE:
         for record in records:
             record["org"] = "  " * record["depth"] + record["org"]
@@ -405,8 +439,14 @@ def coverage(
     else:
         render_rows([*records, total], COVERAGE_FIELDS, shown)
     note(
-        f"coverage on {day.isoformat()}: {overall.paired} of {overall.archived} archived households "
-        f"paired; a visit is overdue after {interval} days (policy pair_visit_days)"
+        _(
+            "coverage on {day}: {paired} of {archived} archived households paired; "
+            "a visit is overdue after {interval} days (policy pair_visit_days)",
+            day=day.isoformat(),
+            paired=overall.paired,
+            archived=overall.archived,
+            interval=interval,
+        )
     )
 
 

@@ -16,6 +16,7 @@ from kunnan.commands.options import (
     view,
     whole_number,
 )
+from kunnan.i18n import _
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -66,10 +67,21 @@ def set_line(
     data = validated(PolicyLineSet, {"area_code": area, "year": year, "dibao_line_fen": amount})
     with ledger(ctx, write=True) as session:
         _line, previous = set_policy_line(session, data=data)
-    was = "" if previous is None else f" (was {format_fen(previous)})"
-    note(
-        f"dibao line for {data.area_code} in {data.year}: {format_fen(data.dibao_line_fen)} yuan{was}"
-    )
+    values = {
+        "area": data.area_code,
+        "year": data.year,
+        "amount": format_fen(data.dibao_line_fen),
+    }
+    if previous is None:
+        note(_("dibao line for {area} in {year}: {amount} yuan", **values))
+    else:
+        note(
+            _(
+                "dibao line for {area} in {year}: {amount} yuan (was {previous})",
+                previous=format_fen(previous),
+                **values,
+            )
+        )
 
 
 @app.command("lines")
@@ -99,7 +111,7 @@ def lines(
         ]
     render_rows(rows, LINE_FIELDS, view(ctx, output))
     if not rows:
-        note("no dibao lines set: kunnan policy set-line --area … --year … --amount …")
+        note(_("no dibao lines set: kunnan policy set-line --area … --year … --amount …"))
 
 
 @app.command("set")
@@ -124,7 +136,7 @@ def set_(
     effective = parse_on(from_, option="--from", allow_future=True)
     with ledger(ctx, write=True) as session:
         setting = set_setting(session, key=key, value=value, effective_from=effective)
-    note(f"{setting.key} set from {effective.isoformat()}")
+    note(_("{key} set from {day}", key=setting.key, day=effective.isoformat()))
 
 
 @app.command("show")

@@ -10,7 +10,7 @@ import typer
 
 from kunnan.commands.options import FormatOption, ledger, parse_on, view
 from kunnan.domain.enums import Cause
-from kunnan.i18n import N_
+from kunnan.i18n import N_, _, n_
 from kunnan.ui.columns import ARCHIVE_NO, CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -68,12 +68,12 @@ def _review(
     shown = view(ctx, output)
     if by_union:
         counts = [dataclasses.asdict(c) for c in count_by_union(rows)]
-        total = {"org": "合计" if shown.lang == "zh" else "total", "households": len(rows)}
+        total = {"org": _("total"), "households": len(rows)}
         render_rows(counts, COUNT_FIELDS, shown, total=total)
     else:
         render_rows([dataclasses.asdict(r) for r in rows], fields, shown)
     if not rows:
-        note(empty)
+        note(_(empty))
     return len(rows)
 
 
@@ -103,7 +103,7 @@ def due(
         as_of=as_of,
         by_union=by_union,
         output=output,
-        empty="no yearly review is overdue",
+        empty=N_("no yearly review is overdue"),
     )
 
 
@@ -133,7 +133,7 @@ def never_aided(
         as_of=as_of,
         by_union=by_union,
         output=output,
-        empty="every archived household has had aid",
+        empty=N_("every archived household has had aid"),
     )
 
 
@@ -163,7 +163,7 @@ def stale(
         as_of=as_of,
         by_union=by_union,
         output=output,
-        empty="no archive has been left untouched for a year",
+        empty=N_("no archive has been left untouched for a year"),
     )
 
 
@@ -193,7 +193,7 @@ def followups(
         as_of=as_of,
         by_union=by_union,
         output=output,
-        empty="no follow-up is due",
+        empty=N_("no follow-up is due"),
     )
 
 
@@ -239,8 +239,14 @@ def unpaired(
         as_of=as_of,
         by_union=by_union,
         output=output,
-        empty="every archived household is paired",
+        empty=N_("every archived household is paired"),
     )
     if count:
-        households = "household has" if count == 1 else "households have"
-        note(f"{count} archived {households} no pairing: kunnan pair assign HH …")
+        note(
+            n_(
+                "{n} archived household has no pairing: kunnan pair assign HH …",
+                "{n} archived households have no pairing: kunnan pair assign HH …",
+                count,
+                n=count,
+            )
+        )
