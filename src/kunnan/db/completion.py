@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sql
-
 from kunnan.domain import codes
 
 #: At most this many suggestions are offered.
@@ -41,6 +39,8 @@ def _codes(make: Callable[[int], str], table: str) -> Completer:
     width = len(make(0)) - len(letter)
 
     def complete(ctx: Any, param: Any, incomplete: str) -> list[str]:
+        import sqlalchemy as sql
+
         typed = incomplete.upper().removeprefix(letter)
         if not typed.isdigit() and typed:
             return []
@@ -57,6 +57,8 @@ def _codes(make: Callable[[int], str], table: str) -> Completer:
 
 def _named(table: str, column: str) -> Completer:
     def complete(ctx: Any, param: Any, incomplete: str) -> list[str]:
+        import sqlalchemy as sql
+
         named: sql.ColumnClause[str] = sql.column(column)
         query = sql.select(named).select_from(sql.table(table, named))
         query = query.where(named.startswith(incomplete, autoescape=True)).order_by(named)
