@@ -84,21 +84,17 @@ def blocks(text: str) -> Iterator[Block]:
             index += 1
             continue
         fence = FENCE.match(line)
-        if not fence or not fence.group(1):
-            if line.strip().startswith("```"):  # a block in another language, or none
-                index = _end_of_block(lines, index)
-            elif line.strip():
-                marker = None
+        if not fence and not line.strip().startswith("```"):
+            if line.strip():
+                marker = None  # a marker stands just before its block
             index += 1
             continue
-        language, start = fence.group(1), index + 1
+        language, start = (fence.group(1) if fence else ""), index + 1
         end = _end_of_block(lines, index)
         body = lines[index + 1 : end]
         index = end + 1
         if language not in ("console", "sh"):
-            assert marker is None, (
-                f"README.md:{start}: a readme-test marker before a {language} block"
-            )
+            assert marker is None, f"README.md:{start}: a readme-test marker before a block not run"
             continue
         block = Block(language, start)
         if marker is not None:
@@ -110,8 +106,7 @@ def blocks(text: str) -> Iterator[Block]:
             else:
                 block.instead = True
                 block.commands = [
-                    Command(part.strip(), at, *_exit_code(part.strip()))
-                    for part in argument.split(";")
+                    Command(part.strip(), at, _exit_code(part)) for part in argument.split(";")
                 ]
                 yield block
                 continue
@@ -126,9 +121,10 @@ def _end_of_block(lines: list[str], start: int) -> int:
     raise AssertionError(f"README.md:{start + 1}: a code block that never ends")
 
 
-def _exit_code(text: str) -> tuple[int]:
+def _exit_code(text: str) -> int:
+    """The exit status a trailing ``# exit N`` asks for; 0 without one."""
     found = EXIT.search(text)
-    return (int(found.group(1)) if found else 0,)
+    return int(found.group(1)) if found else 0
 
 
 def _joined(body: list[str], index: int) -> tuple[str, int]:
@@ -154,7 +150,7 @@ def _console(body: list[str], first: int) -> list[Command]:
             index += 1
             continue
         text, after = _joined(body, index)
-        commands.append(Command(text[2:].strip(), first + index, *_exit_code(text), expected=[]))
+        commands.append(Command(text[2:].strip(), first + index, _exit_code(text), expected=[]))
         index = after
     return commands
 
@@ -167,7 +163,7 @@ def _sh(body: list[str], first: int) -> list[Command]:
             index += 1
             continue
         text, after = _joined(body, index)
-        commands.append(Command(text.strip(), first + index, *_exit_code(text)))
+        commands.append(Command(text.strip(), first + index, _exit_code(text)))
         index = after
     return commands
 
@@ -206,8 +202,8 @@ def matches(expected: list[str], stdout: str, stderr: str) -> bool:
 
 @dataclass
 class Reader:
-    """A reader at a terminal: a working directory holding a copy of sample_data/, a home
-    folder of its own, and the variables the README has them export so far."""
+    """A reader at a terminal: a working directory (the checkout, with a copy of sample_data/),
+    a home folder of its own, and the variables the README has had them export so far."""
 
     work: Path
     #: Serves ``kunnan demo --db PATH [--force]`` (PATH as typed, and where it is): copies the
@@ -307,7 +303,10 @@ def _needs_shell(text: str) -> bool:
     tokens = list(lexer)
     if not tokens or tokens[0] != "kunnan":
         return True
-    return any(set(token) <= SHELL_CHARACTERS or "$" in token or "`" in token for token in tokens)
+    return any(
+        (token and set(token) <= SHELL_CHARACTERS) or "$" in token or "`" in token
+        for token in tokens
+    )
 
 
 def show(demo_ledger: Path, folder: Path) -> None:

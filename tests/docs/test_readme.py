@@ -135,3 +135,46 @@ def test_shown_lines_match_stdout_and_stderr_interleaved_with_ellipses() -> None
     assert not matches(["b", "a"], "a\nb\n", "")
     assert not matches(["a", "...", "c"], "a\nb\n", "")
     assert not matches(["  a"], "a\n", "")
+
+
+def test_blocks_read_commands_continuations_exit_codes_outputs_and_markers() -> None:
+    text = "\n".join(
+        [
+            "Prose.",
+            "```console",
+            "$ kunnan org add --code a \\",
+            "    --name 甲   # a comment",
+            "added a",
+            "$ kunnan org add --code a --name 甲   # exit 5",
+            "error: exists",
+            "```",
+            "```json",
+            "{}",
+            "```",
+            "<!-- readme-test: skip: installs things -->",
+            "```sh",
+            "make install",
+            "```",
+            "<!-- readme-test: instead: mkdir -p build; kunnan demo --db build/d.sqlite -->",
+            "",
+            "```sh",
+            "make demo",
+            "```",
+            "```sh",
+            "# a comment",
+            "kunnan db verify",
+            "```",
+        ]
+    )
+    console, skipped, instead, sh = blocks(text)
+    first, second = console.commands
+    assert first.text == "kunnan org add --code a --name 甲   # a comment"
+    assert first.typed == "kunnan org add --code a --name 甲"
+    assert (first.line, first.exit_code, first.expected) == (3, 0, ["added a"])
+    assert (second.exit_code, second.expected) == (5, ["error: exists"])
+    assert skipped.skip == "installs things" and skipped.commands[0].text == "make install"
+    assert instead.instead and [c.text for c in instead.commands] == [
+        "mkdir -p build",
+        "kunnan demo --db build/d.sqlite",
+    ]
+    assert [(c.text, c.expected) for c in sh.commands] == [("kunnan db verify", None)]
