@@ -161,7 +161,7 @@ def grant(
     Example:
 
     \b
-        kunnan aid grant H000002 --program golden-autumn --member 张晓雯 --fund F001 --on 2018-09-01
+        kunnan aid grant H003037 --program golden-autumn --member 卢梓萱 --fund F003 --on 2018-09-01
         kunnan aid grant H000003 --program medical-aid --amount 8000 --fund F002 --ref 医救[2018]7号
     """
     from kunnan.domain.money import format_fen
@@ -207,7 +207,7 @@ def reverse(
     Example:
 
     \b
-        kunnan aid reverse 12 --reason "重复发放，退回资金"
+        kunnan aid reverse 17 --reason "重复发放，退回资金"
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.aid import ReversalCreate
@@ -472,7 +472,7 @@ def repay(
     Example:
 
     \b
-        kunnan aid repay L001 5000 --on 2019-06-01 --ref 收据0012
+        kunnan aid repay L011 5000 --on 2019-06-01 --ref 收据0012
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import RepaymentCreate
@@ -503,7 +503,7 @@ def loan_default(
     Example:
 
     \b
-        kunnan aid loan-default L001 --reason "店铺关闭，多次催收未还" --on 2020-09-01
+        kunnan aid loan-default L011 --reason "店铺关闭，多次催收未还" --on 2020-09-01
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import LoanDefaultCreate

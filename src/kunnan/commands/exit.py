@@ -94,8 +94,8 @@ def stable(
     Example:
 
     \b
-        kunnan exit stable H000001 --recalculate --on 2018-11-20
-        kunnan exit stable H000007 --resolved "工伤赔偿到位，医疗费用已结清"
+        kunnan exit stable H000026 --recalculate --on 2018-11-20
+        kunnan exit stable H002897 --resolved "工伤赔偿到位，医疗费用已结清"
     """
     from kunnan.commands.options import yuan_or_zero
     from kunnan.services.exit import exit_stable
@@ -191,7 +191,7 @@ def deceased(
     Example:
 
     \b
-        kunnan exit deceased H000004 --on 2018-09-30
+        kunnan exit deceased H000004 --on 2018-12-20
     """
     _other(ctx, household, ExitKind.DECEASED, on, _text(reason, "--reason"))
 
@@ -240,7 +240,7 @@ def followup(
     Example:
 
     \b
-        kunnan exit followup H000001 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
+        kunnan exit followup H004071 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
     """
     from kunnan.services.exit import record_followup
     from kunnan.store.households import resolve_household
@@ -291,7 +291,7 @@ def relapse(
     Example:
 
     \b
-        kunnan exit relapse H000001 --reason "工厂停产，再次失业"
+        kunnan exit relapse H004071 --reason "工厂停产，再次失业"
     """
     from kunnan.services.exit import relapse as relapse_household
 

@@ -147,7 +147,7 @@ def assert_(
     Example:
 
     \b
-        kunnan fund assert F001 150000 --on 2018-12-31
+        kunnan fund assert F001 164500 --on 2018-12-31
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.aid import BalanceAssertion

@@ -657,7 +657,7 @@ def member_edit(
 
     \b
         kunnan household member edit H000001 head --phone 13893001234 --income 3000
-        kunnan household member edit H000001 张小梅 --admitted undergraduate --year 2018
+        kunnan household member edit H000001 蔡晓东 --admitted undergraduate --year 2018
     """
     from kunnan.schemas.household import MemberUpdate
     from kunnan.services.household.register import edit_member
@@ -693,7 +693,7 @@ def member_remove(ctx: typer.Context, household: HouseholdArg, member: MemberArg
     Example:
 
     \b
-        kunnan household member remove H000001 张小梅
+        kunnan household member remove H000001 蔡晓东
     """
     from kunnan.services.household.register import remove_member
     from kunnan.store.households import find_member, resolve_household

@@ -370,7 +370,7 @@ def visit(
     Example:
 
     \b
-        kunnan identify visit H000001 --visitor 李发明 --visitor 张清满 --on 2018-03-05
+        kunnan identify visit H005088 --visitor 李发明 --visitor 张清满 --on 2018-12-10
     """
     _step(ctx, household, Step.VISIT, on, note_, visitor=visitor)
 
@@ -393,7 +393,7 @@ def inspect(
     Example:
 
     \b
-        kunnan identify inspect H000001 --housing owned --area 44 --car-value 0 --no-second-home --no-business
+        kunnan identify inspect H005045 --housing owned --area 44 --car-value 0 --no-second-home --no-business
     """
     _step(
         ctx,
@@ -428,7 +428,7 @@ def calculate(
     Example:
 
     \b
-        kunnan identify calculate H000001 --medical-costs 600 --on 2018-03-12
+        kunnan identify calculate H005041 --medical-costs 600 --on 2018-12-03
     """
     _step(
         ctx,
@@ -458,7 +458,7 @@ def deliberate(
     Example:
 
     \b
-        kunnan identify deliberate H000001 --decision approve --attendees 7 --minutes "同意纳入建档"
+        kunnan identify deliberate H005043 --decision approve --attendees 7 --minutes "同意纳入建档"
     """
     _step(
         ctx,
@@ -486,7 +486,7 @@ def appraise(
     Example:
 
     \b
-        kunnan identify appraise H000001 --for 21 --against 2
+        kunnan identify appraise H005040 --for 21 --against 2
     """
     _step(
         ctx, household, Step.APPRAISE, on, note_, votes_for=votes_for, votes_against=votes_against
@@ -507,7 +507,7 @@ def publicize(
     Example:
 
     \b
-        kunnan identify publicize H000001 --from 2018-04-02 --days 7 --place 厂区公示栏
+        kunnan identify publicize H005044 --from 2018-12-03 --days 7 --place 厂区公示栏
     """
     _step(ctx, household, Step.PUBLICIZE, from_, note_, from_=from_, days=days, place=place)
 
@@ -530,7 +530,7 @@ def confirm(
     Example:
 
     \b
-        kunnan identify confirm H000001 --by baiyin --cause illness --on 2018-04-10
+        kunnan identify confirm H005060 --by baiyin --cause illness --on 2018-12-10
     """
     _step(
         ctx,
@@ -583,8 +583,8 @@ def advance(
     Example:
 
     \b
-        kunnan identify advance H000001 --visitor 李发明 --visitor 张清满
-        kunnan identify advance H000001 --housing owned --car-value 0
+        kunnan identify advance H005088 --visitor 李发明 --visitor 张清满
+        kunnan identify advance H005088 --housing owned --car-value 0
     """
     from kunnan.services.identify import due_step
     from kunnan.store.households import resolve_household
@@ -661,7 +661,7 @@ def object_(
     Example:
 
     \b
-        kunnan identify object H000001 --by 匿名 --text "其子女有经营性收入"
+        kunnan identify object H005060 --by 匿名 --text "其子女有经营性收入" --on 2018-11-01
     """
     from kunnan.domain.text import TextError, clean_required_text
     from kunnan.services.identify import file_objection
@@ -700,7 +700,7 @@ def settle(
     Example:
 
     \b
-        kunnan identify settle 3 --dismissed --note "经核实无经营性收入"
+        kunnan identify settle 1 --dismissed --note "经核实无经营性收入"
     """
     from kunnan.services.identify import find_objection, settle_objection
 
@@ -730,7 +730,7 @@ def reject(
     Example:
 
     \b
-        kunnan identify reject H000001 --reason "家庭人均收入高于标准"
+        kunnan identify reject H005045 --reason "家庭人均收入高于标准"
     """
     from kunnan.services.identify import reject as reject_case
 
@@ -751,7 +751,7 @@ def restart(
     Example:
 
     \b
-        kunnan identify restart H000001 --reason "妻子确诊重病，家庭情况变化"
+        kunnan identify restart H005129 --reason "妻子确诊重病，家庭情况变化"
     """
     from kunnan.services.identify import restart as restart_case
     from kunnan.store.households import resolve_household

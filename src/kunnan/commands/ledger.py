@@ -39,7 +39,7 @@ def verify(
 
     \b
         kunnan ledger verify
-        kunnan ledger verify --expect 5d41402abc4b2a76b9719d911017c592ae9f1b7fd8f2e4a1c3b5d7e9f0a1b2c3
+        kunnan ledger verify --expect "$(cut -d ' ' -f 2 ~/ledger-head.txt)"
     """
     from kunnan.db.errors import stored_values_checked
     from kunnan.domain.errors import CheckFailed, InvalidInput

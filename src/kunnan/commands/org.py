@@ -44,8 +44,8 @@ def add(
     Example:
 
     \b
-        kunnan org add --code baiyin --name 白银市总工会 --kind city --area 620400
-        kunnan org add --code baiyin-qu --name 白银区总工会 --kind county --parent baiyin --area 620402
+        kunnan org add --code gas --name 白银区燃气公司工会 --kind grassroots --parent baiyin-qu
+        kunnan org add --code aluminium-unit --name 华鹭铝业公司 --kind unit --parent baiyin-qu
     """
     from kunnan.schemas.org import OrgCreate
     from kunnan.services.org import add_org

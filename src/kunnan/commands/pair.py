@@ -118,7 +118,7 @@ def assign(
     Example:
 
     \b
-        kunnan pair assign H000001 --unit aluminium-unit --contact 李发明 --phone 13893005678 --on 2018-05-02
+        kunnan pair assign H000001 --unit aluminium --contact 李发明 --phone 13893005678 --on 2018-12-21
     """
     from kunnan.schemas.pairing import PairingCreate
     from kunnan.services.pair import assign as assign_pairing
@@ -206,7 +206,7 @@ def end(
     Example:
 
     \b
-        kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-01
+        kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-20
     """
     from kunnan.services.pair import end_pairing
     from kunnan.store.households import resolve_household
@@ -302,7 +302,7 @@ def list_(
 
     \b
         kunnan pair list --contact 李发明
-        kunnan pair list --unit aluminium-unit --format csv
+        kunnan pair list --unit aluminium --format csv
     """
     from kunnan.services.pair import PairingFilter, list_pairings
     from kunnan.ui.output import render_rows

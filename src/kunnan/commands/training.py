@@ -144,8 +144,8 @@ def enroll(
     Example:
 
     \b
-        kunnan training enroll C001 H000001 --member 张小军 --on 2018-02-20
-        kunnan training enroll C001 H000007 --not-archived
+        kunnan training enroll C038 H000001 --member 蔡晓东 --on 2018-09-08
+        kunnan training enroll C038 H005089 --not-archived --on 2018-10-08
     """
     from kunnan.schemas.service_aid import EnrolmentCreate
     from kunnan.services.training import enrol
@@ -179,7 +179,7 @@ def complete(
     Example:
 
     \b
-        kunnan training complete C001 H000001 --member 张小军 --on 2018-04-30
+        kunnan training complete C038 H000664 --member 毛玉珍 --on 2018-10-17
     """
     from kunnan.schemas.service_aid import StageCreate
     from kunnan.services.training import complete as record_completion
@@ -214,7 +214,7 @@ def certify(
     Example:
 
     \b
-        kunnan training certify C001 H000001 --member 张小军 --certificate 6204001801234 --on 2018-05-15
+        kunnan training certify C038 H000073 --member 彭振华 --certificate 6204001801234 --on 2018-11-05
     """
     from kunnan.schemas.service_aid import StageCreate
     from kunnan.services.training import certify as record_certificate
@@ -263,7 +263,7 @@ def employ(
     Example:
 
     \b
-        kunnan training employ C001 H000001 --member 张小军 --employer 白银有色集团 --monthly-wage 3200 --on 2018-06-01
+        kunnan training employ C038 H002616 --member 丁巧云 --employer 白银有色集团 --monthly-wage 3200 --on 2018-12-01
     """
     from kunnan.domain.money import format_fen
     from kunnan.schemas.service_aid import EmployCreate
