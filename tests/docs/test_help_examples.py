@@ -57,12 +57,6 @@ EXIT_CODES = {
     # differences found: the sample's dibao households are not on the six-row list
     "kunnan compare civil 民政低保名单.xlsx --format csv > 比对结果.csv": 1,
 }
-#: Commands whose examples run in a process of their own, not in-process, and why.
-IN_A_PROCESS = {
-    # alembic's Config takes stdout=sys.stdout as a default bound when alembic is first
-    # imported; in-process that can be an earlier command's captured, closed stream.
-    "kunnan db check": "alembic.config.Config binds the sys.stdout of its import",
-}
 
 
 def examples() -> dict[str, list[str]]:
@@ -89,7 +83,7 @@ def test_there_are_examples_to_run() -> None:
 def test_every_line_the_lists_name_is_an_example_or_a_command() -> None:
     every = {line for lines in EXAMPLES.values() for line in lines}
     assert set(EXIT_CODES) <= every, "an EXIT_CODES line is no longer an example"
-    assert set(SETUP) | set(IN_A_PROCESS) <= set(EXAMPLES), "no such command with examples"
+    assert set(SETUP) <= set(EXAMPLES), "no such command with examples"
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES))
@@ -123,7 +117,7 @@ def _run_examples(path: str, built: BuiltDemo, sandbox: Path) -> list[str]:
     failures = []
     for line in EXAMPLES[path]:
         text = line.replace(f" {TMP}", f" {sandbox / 'tmp'}/")
-        result = reader.bash(text) if path in IN_A_PROCESS else reader.run(Command(text, 0))
+        result = reader.run(Command(text, 0))
         wanted = EXIT_CODES.get(line, 0)
         if result.exit_code != wanted:
             failures.append(f"{line}\n  exit {result.exit_code}: {result.stderr.strip()}")

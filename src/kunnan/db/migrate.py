@@ -7,6 +7,7 @@ ledgers without the source tree.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -32,18 +33,26 @@ def _script_location() -> Iterator[Path]:
         yield path
 
 
-def _config(connection: Connection, script_location: Path) -> Config:
-    config = Config()
+def _quiet_config(script_location: Path) -> Config:
+    """Alembic's configuration, writing what Alembic would print into a buffer nobody reads.
+
+    Alembic's own default is the ``sys.stdout`` of the moment it was imported, which need not
+    be the stream of this command; kunnan says what happened in its own words.
+    """
+    config = Config(stdout=io.StringIO())
     config.set_main_option("script_location", str(script_location))
+    return config
+
+
+def _config(connection: Connection, script_location: Path) -> Config:
+    config = _quiet_config(script_location)
     config.attributes["connection"] = connection
     return config
 
 
 def head_revision() -> str:
     with _script_location() as location:
-        config = Config()
-        config.set_main_option("script_location", str(location))
-        head = ScriptDirectory.from_config(config).get_current_head()
+        head = ScriptDirectory.from_config(_quiet_config(location)).get_current_head()
     if head is None:
         raise LedgerNotReady(_("kunnan was installed without its migration scripts"))
     return head
