@@ -152,6 +152,8 @@ def _localise_param(param: Any, path: str) -> None:
 
     if type(param) is typer.core.TyperArgument:
         param.__class__ = Argument
+    if param.name == "install_completion":
+        param.callback = install_completion
     if "kunnan_source" not in param.__dict__:
         if getattr(param, "_custom_shell_complete", True) is None:
             param._custom_shell_complete = completer(param.name)
@@ -169,6 +171,31 @@ def _localise_param(param: Any, path: str) -> None:
         param.help = _(help_text)
     if shown:
         param.metavar = _(shown)
+
+
+def install_completion(ctx: typer.Context, param: typer.CallbackParam, value: Any) -> Any:
+    """``--install-completion``: Typer's installation, saying what it did in the catalog's words
+    (Typer's own callback prints in English, and an unknown shell on stdout with exit 1)."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import Shells, _get_shell_name, install
+
+    shell = value if isinstance(value, str) else _get_shell_name()
+    known = [member.value for member in Shells if member.value != "pwsh"]
+    if shell not in {member.value for member in Shells}:
+        raise typer.BadParameter(
+            _(
+                "kunnan cannot install completion for the shell {shell}; it knows {known}",
+                shell=shell or "?",
+                known=", ".join(known),
+            ),
+            ctx=ctx,
+            param_hint="'--install-completion'",
+        )
+    shell, path = install(shell=shell)
+    typer.secho(_("{shell} completion installed in {path}", shell=shell, path=path), fg="green")
+    typer.echo(_("Completion will take effect once you restart the terminal"))
+    raise typer.Exit(0)
 
 
 def commands_of(root: typer.Typer) -> Iterator[tuple[str, Any]]:

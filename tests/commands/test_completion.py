@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.support import Ledger, invoke, make_id
 
 
@@ -60,3 +62,13 @@ def test_the_completion_script_is_shown_for_the_shell() -> None:
     result = invoke(["--show-completion"])
     assert result.exit_code == 0, result.stderr
     assert "_KUNNAN_COMPLETE" in result.stdout and "kunnan" in result.stdout
+
+
+def test_completion_is_installed_for_bash_and_says_so_in_chinese(tmp_path: Path) -> None:
+    env = {"HOME": str(tmp_path), "_TYPER_COMPLETE_TEST_DISABLE_SHELL_DETECTION": "1"}
+    result = invoke(["--lang", "zh", "--install-completion", "bash"], env=env)
+    assert result.exit_code == 0, result.stderr
+    script = tmp_path / ".bash_completions" / "kunnan.sh"
+    assert "_KUNNAN_COMPLETE" in script.read_text()
+    assert str(script) in (tmp_path / ".bashrc").read_text()
+    assert result.stdout.splitlines() == [f"已为 bash 安装命令补全：{script}", "重新打开终端后生效"]

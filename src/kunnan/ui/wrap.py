@@ -39,24 +39,43 @@ def join_wide(text: str) -> str:
 
 
 def wrap_cells(text: str, width: int, initial: str = "", subsequent: str = "") -> list[str]:
-    """``text`` as lines of at most ``width`` cells (a word longer than a line keeps its line)."""
+    """``text`` as lines of at most ``width`` cells.
+
+    A closing sign that would not fit takes the word before it to the next line with it; only
+    a word longer than a whole line is left longer than the line.
+    """
     lines: list[str] = []
-    line, used = initial, cell_len(initial)
-    fresh = True
+    words: list[str] = []  # the current line's tokens, after its indent
+    indent = initial
+
+    def used() -> int:
+        return cell_len(indent) + sum(cell_len(word) for word in words)
+
     for token in _TOKENS.findall(join_wide(text)):
-        size = cell_len(token)
         if token.isspace():
-            if not fresh:
-                line, used = line + token, used + size
+            if words:
+                words.append(token)
             continue
-        if not fresh and used + size > width and token not in _CLOSING:
-            lines.append(line.rstrip())
-            line, used = subsequent, cell_len(subsequent)
-        line, used = line + token, used + size
-        fresh = False
-    if not fresh:
-        lines.append(line.rstrip())
+        if words and used() + cell_len(token) > width:
+            keep = _carried(words, token)
+            if len(keep) < len(words):
+                head = words[: len(words) - len(keep)]
+                lines.append((indent + "".join(head)).rstrip())
+                indent, words = subsequent, [word for word in keep if not word.isspace()]
+        words.append(token)
+    if words:
+        lines.append((indent + "".join(words)).rstrip())
     return lines
+
+
+def _carried(words: list[str], token: str) -> list[str]:
+    """The tokens at the end of a full line that move to the next one with ``token``."""
+    if token not in _CLOSING:
+        return []
+    start = len(words)
+    while start > 0 and (words[start - 1] in _CLOSING or words[start - 1].isspace()):
+        start -= 1
+    return words[max(start - 1, 0) :]
 
 
 class CellWrapper(textwrap.TextWrapper):
