@@ -34,7 +34,7 @@ from kunnan.domain.errors import (
     InvalidInput,
     KunnanError,
 )
-from kunnan.i18n import N_, _
+from kunnan.i18n import N_, _, p_
 from kunnan.ui.console import error_line
 
 
@@ -187,7 +187,7 @@ def install_completion(ctx: typer.Context, param: typer.CallbackParam, value: An
             _(
                 "kunnan cannot install completion for the shell {shell}; it knows {known}",
                 shell=shell or "?",
-                known=", ".join(known),
+                known=p_("list separator", ", ").join(known),
             ),
             ctx=ctx,
             param_hint="'--install-completion'",
