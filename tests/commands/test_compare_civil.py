@@ -117,7 +117,7 @@ def test_a_list_kunnan_cannot_read_is_refused(register: Ledger, tmp_path: Path) 
     no_id = tmp_path / "no-id.csv"
     no_id.write_text("姓名,低保状态\n张建国,在保\n", encoding="utf-8")
     assert (
-        "has no 身份证号 (id_number) column"
+        "no-id.csv: the header row (row 1) has no 身份证号 (id_number) column"
         in register.fails("compare", "civil", str(no_id), code=3).stderr
     )
     header_only = tmp_path / "empty.csv"

@@ -19,7 +19,7 @@ from kunnan.commands.options import (
 )
 from kunnan.domain.enums import CivilFinding
 from kunnan.domain.errors import InvalidInput
-from kunnan.i18n import _, p_
+from kunnan.i18n import _
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -90,31 +90,14 @@ def civil(
         is_header,
     )
     from kunnan.services.exports.register import record_bulk_reveal
-    from kunnan.sheets.columns import HeaderError, match_header
-    from kunnan.sheets.read import listed, open_table
+    from kunnan.sheets.read import bind_header, listed, open_table
     from kunnan.ui.output import render_rows
 
     comparison = Comparison()
     with open_table(
         file, encoding=encoding, sheet=sheet, is_header=is_header, max_rows=max_rows
     ) as table:
-        try:
-            header = match_header(table.header, CIVIL_COLUMNS)
-        except HeaderError as error:
-            raise InvalidInput(
-                _(
-                    "{file}: row {row}: {problem}",
-                    file=table.name,
-                    row=table.header_row,
-                    problem=error,
-                )
-            ) from None
-        missing = [c for c in CIVIL_COLUMNS if c.key in REQUIRED_COLUMNS and not header.has(c.key)]
-        if missing:
-            names = p_("list separator", ", ").join(f"{c.zh} ({c.key})" for c in missing)
-            raise InvalidInput(
-                _("{file}: the header row has no {names} column", file=table.name, names=names)
-            )
+        header = bind_header(table, CIVIL_COLUMNS, required=REQUIRED_COLUMNS)
         if header.ignored:
             note(
                 _(

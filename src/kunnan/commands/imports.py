@@ -17,7 +17,7 @@ import typer
 
 from kunnan.commands.options import ledger, output_file, today, whole_number
 from kunnan.domain.errors import InvalidInput
-from kunnan.i18n import LANGUAGES, _, n_, p_
+from kunnan.i18n import _, n_, p_
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
@@ -126,8 +126,7 @@ def run_file_import(
     """Open the file, check its header, import it in one transaction and report."""
     from kunnan.files import check
     from kunnan.services.imports import ImportReport, record_import, run_import
-    from kunnan.sheets.columns import HeaderError, match_header
-    from kunnan.sheets.read import open_table, sha256_of
+    from kunnan.sheets.read import bind_header, open_table, sha256_of
 
     if rejects is not None and not skip_invalid:
         raise InvalidInput(_("--rejects goes with --skip-invalid"))
@@ -142,18 +141,10 @@ def run_file_import(
     with open_table(
         path, encoding=encoding, sheet=sheet, is_header=spec.is_header, max_rows=max_rows
     ) as table:
-        try:
-            header = match_header(table.header, spec.columns, quiet=spec.error_headers.values())
-        except HeaderError as error:
-            raise InvalidInput(
-                _(
-                    "{file}: row {row}: {problem}",
-                    file=table.name,
-                    row=table.header_row,
-                    problem=error,
-                )
-            ) from None
-        _check_columns(table, header, spec)
+        header = bind_header(
+            table, spec.columns, required=spec.required, quiet=spec.error_headers.values()
+        )
+        _note_ignored(table, header)
         digest = sha256_of(path)
         report = ImportReport(file=table.name)
         sink = (
@@ -216,26 +207,9 @@ def run_file_import(
         note(_("rejected rows written to {path}", path=reject_path))
 
 
-def _check_columns(table: Table, header: HeaderMatch, spec: FileImport) -> None:
+def _note_ignored(table: Table, header: HeaderMatch) -> None:
     from kunnan.sheets.read import listed
 
-    missing = [key for key in spec.required if not header.has(key)]
-    if missing:
-        # Each missing column by its name in the file's language, then in the other one.
-        other = next(lang for lang in LANGUAGES if lang != header.lang)
-        wanted = p_("list separator", ", ").join(
-            f"{column.header(header.lang)} ({column.header(other)})"
-            for column in spec.columns
-            if column.key in missing
-        )
-        raise InvalidInput(
-            _(
-                "{file}: the header row (row {row}) has no {names} column",
-                file=table.name,
-                row=table.header_row,
-                names=wanted,
-            )
-        )
     if header.ignored:
         note(
             _(

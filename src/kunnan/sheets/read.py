@@ -20,7 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from kunnan.domain.errors import InvalidInput
 from kunnan.i18n import _, p_
-from kunnan.sheets.columns import cell_text, quote
+from kunnan.sheets.columns import Column, HeaderError, HeaderMatch, cell_text, match_header, quote
 from kunnan.sheets.limits import (
     COLUMNS_MAX,
     CSV_CELL_MAX,
@@ -103,6 +103,39 @@ class Table:
     def position(self) -> int:
         """How far reading has got, in bytes of ``total`` (for Excel, of the sheet's XML)."""
         return self._position()
+
+
+def bind_header(
+    table: Table,
+    columns: Sequence[Column],
+    *,
+    required: Iterable[str],
+    quiet: Iterable[str] = (),
+) -> HeaderMatch:
+    """The table's header row bound to a format's columns, refused when it names a column
+    twice or lacks a required one (named in the file's language, then in the other)."""
+    try:
+        header = match_header(table.header, columns, quiet=quiet)
+    except HeaderError as error:
+        raise InvalidInput(
+            _("{file}: row {row}: {problem}", file=table.name, row=table.header_row, problem=error)
+        ) from None
+    needed = set(required)
+    missing = [column for column in columns if column.key in needed and not header.has(column.key)]
+    if missing:
+        other = "en" if header.lang == "zh" else "zh"
+        names = p_("list separator", ", ").join(
+            f"{column.header(header.lang)} ({column.header(other)})" for column in missing
+        )
+        raise InvalidInput(
+            _(
+                "{file}: the header row (row {row}) has no {names} column",
+                file=table.name,
+                row=table.header_row,
+                names=names,
+            )
+        )
+    return header
 
 
 def listed(names: Sequence[str], *, noun: str = "columns") -> str:
