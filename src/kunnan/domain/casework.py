@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kunnan.domain.enums import HousingStatus, LegalKind, LegalStatus, TrainingStage, named, shown
+from kunnan.domain.enums import (
+    HousingKind,
+    HousingStatus,
+    LegalKind,
+    LegalStatus,
+    TrainingStage,
+    named,
+    shown,
+)
 from kunnan.domain.errors import RuleViolation
 from kunnan.i18n import _
 
@@ -111,3 +119,40 @@ def check_step(
                 on=on.isoformat(),
             )
         )
+
+
+def no_open_case(
+    code: str, kind: HousingKind | LegalKind, wanted: HousingStatus | LegalStatus
+) -> RuleViolation:
+    """The refusal of a status change for household ``code`` when it has no open case of
+    ``kind``: a case starts with the first status, and the hint opens one."""
+    if isinstance(kind, HousingKind):
+        return RuleViolation(
+            _(
+                "{code} has no open {kind} housing case to become {status}; "
+                "a case starts as {start}",
+                code=code,
+                kind=kind.value,
+                status=wanted.value,
+                start=HOUSING_START.value,
+            ),
+            hint=_(
+                "kunnan aid housing {code} --kind {kind} --status applied",
+                code=code,
+                kind=kind.value,
+            ),
+        )
+    return RuleViolation(
+        _(
+            "{code} has no open {kind} case to become {status}; a case starts as {start}",
+            code=code,
+            kind=kind.value,
+            status=wanted.value,
+            start=LEGAL_START.value,
+        ),
+        hint=_(
+            "kunnan aid legal {code} --kind {kind} --status opened",
+            code=code,
+            kind=kind.value,
+        ),
+    )

@@ -27,6 +27,7 @@ from kunnan.domain.casework import (
     LEGAL_START,
     check_step,
     is_open,
+    no_open_case,
 )
 from kunnan.domain.codes import (
     code_number,
@@ -36,7 +37,7 @@ from kunnan.domain.codes import (
     legal_code,
 )
 from kunnan.domain.enums import HousingKind, HousingStatus, LegalStatus
-from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
+from kunnan.domain.errors import InvalidInput, NotFound
 from kunnan.i18n import _
 from kunnan.models import (
     CounselingSession,
@@ -95,6 +96,30 @@ class CaseChange:
     opened: bool
 
 
+def _changed(
+    session: Session,
+    change: HousingStatusChange | LegalStatusChange,
+    *,
+    entity: str,
+    code: str,
+    household: Household,
+    opened: bool,
+    changes: dict[str, object],
+) -> CaseChange:
+    """Record a case's status change, and audit it as the case's creation or an update."""
+    session.add(change)
+    session.flush()
+    audit.record(
+        session,
+        action="create" if opened else "update",
+        entity=entity,
+        entity_ref=code,
+        household_id=household.id,
+        changes=changes,
+    )
+    return CaseChange(code=code, status=change.status, opened=opened)
+
+
 def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
     """Apply for housing (opens a case) or record the open case's allocation or refusal."""
     household = _locked(session, data.household)
@@ -103,21 +128,7 @@ def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
     opened = case is None
     if case is None:
         if data.status is not HOUSING_START:
-            raise RuleViolation(
-                _(
-                    "{code} has no open {kind} housing case to become {status}; "
-                    "a case starts as {start}",
-                    code=code,
-                    kind=data.kind.value,
-                    status=data.status.value,
-                    start=HOUSING_START.value,
-                ),
-                hint=_(
-                    "kunnan aid housing {code} --kind {kind} --status applied",
-                    code=code,
-                    kind=data.kind.value,
-                ),
-            )
+            raise no_open_case(code, data.kind, data.status)
         check_may_receive(session, household, on, what=_("a housing case"))
         case = HousingCase(
             household_id=household.id,
@@ -138,24 +149,22 @@ def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
             since=since,
             on=on,
         )
-    session.add(
-        HousingStatusChange(
-            case_id=case.id,
-            status=data.status.value,
-            changed_on=on,
-            amount_fen=data.amount_fen,
-            area_m2=data.area_m2,
-            note=data.note or "",
-            recorded_at=audit.context(session).at,
-        )
+    change = HousingStatusChange(
+        case_id=case.id,
+        status=data.status.value,
+        changed_on=on,
+        amount_fen=data.amount_fen,
+        area_m2=data.area_m2,
+        note=data.note or "",
+        recorded_at=audit.context(session).at,
     )
-    session.flush()
-    audit.record(
+    return _changed(
         session,
-        action="create" if opened else "update",
+        change,
         entity="housing_case",
-        entity_ref=housing_code(case.id),
-        household_id=household.id,
+        code=housing_code(case.id),
+        household=household,
+        opened=opened,
         changes={
             "kind": data.kind.value,
             "status": data.status.value,
@@ -165,7 +174,6 @@ def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
             "note": data.note,
         },
     )
-    return CaseChange(code=housing_code(case.id), status=data.status.value, opened=opened)
 
 
 # Legal -------------------------------------------------------------------------
@@ -206,20 +214,7 @@ def _legal_case(session: Session, household: Household, data: LegalCreate) -> Le
     ).all()
     open_cases = [case for case in cases if is_open(legal_status(session, case)[0])]
     if not open_cases:
-        raise RuleViolation(
-            _(
-                "{code} has no open {kind} case to become {status}; a case starts as {start}",
-                code=code,
-                kind=data.kind.value,
-                status=data.status.value,
-                start=LEGAL_START.value,
-            ),
-            hint=_(
-                "kunnan aid legal {code} --kind {kind} --status opened",
-                code=code,
-                kind=data.kind.value,
-            ),
-        )
+        raise no_open_case(code, data.kind, data.status)
     if len(open_cases) > 1:
         codes = ", ".join(legal_code(case.id) for case in open_cases)
         raise InvalidInput(
@@ -264,23 +259,21 @@ def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
             since=since,
             on=on,
         )
-    session.add(
-        LegalStatusChange(
-            case_id=case.id,
-            status=data.status.value,
-            changed_on=on,
-            recovered_fen=data.recovered_fen,
-            note=data.note or "",
-            recorded_at=audit.context(session).at,
-        )
+    change = LegalStatusChange(
+        case_id=case.id,
+        status=data.status.value,
+        changed_on=on,
+        recovered_fen=data.recovered_fen,
+        note=data.note or "",
+        recorded_at=audit.context(session).at,
     )
-    session.flush()
-    audit.record(
+    return _changed(
         session,
-        action="create" if opened else "update",
+        change,
         entity="legal_case",
-        entity_ref=legal_code(case.id),
-        household_id=household.id,
+        code=legal_code(case.id),
+        household=household,
+        opened=opened,
         changes={
             "kind": data.kind.value,
             "status": data.status.value,
@@ -291,7 +284,6 @@ def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
             "note": data.note,
         },
     )
-    return CaseChange(code=legal_code(case.id), status=data.status.value, opened=opened)
 
 
 # Counselling -------------------------------------------------------------------
