@@ -345,7 +345,7 @@ class KunnanGroup(TyperGroup):
         windows_expand_args: bool = True,
         **extra: Any,
     ) -> Any:
-        argv = hoist_language(list(sys.argv[1:] if args is None else args))
+        argv = hoist_globals(list(sys.argv[1:] if args is None else args))
         debug = "--debug" in argv
         try:
             speak(argv)
@@ -456,9 +456,10 @@ def speak(argv: Sequence[str]) -> None:
         ) from None
 
 
-def hoist_language(argv: list[str]) -> list[str]:
-    """The arguments with ``--lang`` moved to the front, so that it may be given anywhere on
-    the command line (``kunnan household show H000166 --lang zh``); ``--`` ends the search."""
+def hoist_globals(argv: list[str]) -> list[str]:
+    """The arguments with ``--lang`` and ``--wide`` moved to the front, so that they may be
+    given anywhere on the command line (``kunnan household show H000166 --lang zh``); ``--``
+    ends the search."""
     front: list[str] = []
     rest: list[str] = []
     index = 0
@@ -471,7 +472,7 @@ def hoist_language(argv: list[str]) -> list[str]:
             front.extend(argv[index : index + 2])
             index += 2
             continue
-        if word.startswith("--lang="):
+        if word.startswith("--lang=") or word == "--wide":
             front.append(word)
         else:
             rest.append(word)
@@ -553,6 +554,14 @@ def root(
             help="Who is making changes, for the audit log (default: your login name).",
         ),
     ] = None,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="Show tables with every column in full, however wide (may also follow the "
+            "command).",
+        ),
+    ] = False,
     debug: Annotated[
         bool,
         typer.Option(
@@ -573,8 +582,10 @@ def root(
     unit, record every piece of aid, and see them leave the register for good.
     """
     from kunnan.commands.options import make_state
+    from kunnan.ui.output import LAYOUT
 
     del lang  # chosen before the command line was read: kunnan.cli.speak
+    LAYOUT.wide = wide
     ctx.obj = make_state(db_, operator, debug)
 
 

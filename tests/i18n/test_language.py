@@ -101,3 +101,10 @@ def test_a_closing_sign_takes_the_word_before_it_to_the_next_line() -> None:
     lines = wrap_cells("失业：unemployed（失业）、retired（退休）", 24)
     assert lines == ["失业：unemployed（失", "业）、retired（退休）"]
     assert wrap_cells("、、、、、、", 4) == ["、、、、、、"]  # nothing to carry: it hangs over
+
+
+def test_an_opening_sign_goes_to_the_next_line_with_what_it_opens() -> None:
+    assert wrap_cells("registered as marginal (低保边缘户)", 24) == [
+        "registered as marginal",
+        "(低保边缘户)",
+    ]

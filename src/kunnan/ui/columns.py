@@ -73,6 +73,9 @@ class Column:
     #: Told to translators where one English header has two meanings ("Completed": a count
     #: of trainees, or the day a trainee completed).
     context: str | None = None
+    #: How readily the column is left out of a table too wide for the terminal: 0 never,
+    #: else the highest first (``--wide`` shows every column).
+    drop: int = 0
 
     def header(self, lang: str) -> str:
         return translate(self.en, lang, self.context)
@@ -92,7 +95,7 @@ class Column:
 HOUSEHOLD_CODE = Column("code", "Code", min_width=7, context="code")
 #: A household named in a list of something else (grants, trainees, funds' entries).
 HOUSEHOLD = Column("household", "Household", context="household")
-ARCHIVE_NO = Column("archive_no", "Archive no.", min_width=8)
+ARCHIVE_NO = Column("archive_no", "Archive no.", min_width=8, drop=4)
 HEAD_NAME = Column("head_name", "Head", min_width=6)
 UNION = Column("org", "Union", min_width=8, context="org")
 CATEGORY = Column("category", "Category", "enum", Category, context="category")

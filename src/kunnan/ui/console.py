@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from rich.console import Console
 
-#: Width for tables written to a pipe or file, where no terminal says how wide.
-PIPE_WIDTH = 160
+#: Width for charts and cards written to a pipe or file, where no terminal says how wide;
+#: tables there take the width their cells need (``kunnan.ui.output``).
+PIPE_WIDTH = 80
 
 
 def note(message: str) -> None:
@@ -36,11 +37,20 @@ def error_line(message: str) -> None:
     sys.stderr.flush()
 
 
+def terminal_width() -> int | None:
+    """How wide the terminal is (``COLUMNS`` when set), or None when stdout is a pipe or file."""
+    from rich.console import Console
+
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        return Console(file=sys.stdout).width
+    return None
+
+
 def stdout_console(width: int | None = None) -> Console:
     from rich.console import Console
 
-    if width is None and not sys.stdout.isatty() and "COLUMNS" not in os.environ:
-        width = PIPE_WIDTH
+    if width is None:
+        width = terminal_width() or PIPE_WIDTH
     return Console(file=sys.stdout, width=width, highlight=False, soft_wrap=False)
 
 

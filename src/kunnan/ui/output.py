@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -158,79 +159,174 @@ def _write_table(
     total: Mapping[str, Any] | None,
 ) -> None:
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
-    from kunnan.ui.console import stdout_console
+    from kunnan.ui.console import stdout_console, terminal_width
 
     shown = [column for column in columns if column.in_table]
     headers = [column.header(view.lang) for column in shown]
     cells = [[_screen(f, row.get(f.key), view) for f in shown] for row in rows]
     footer = [_screen(f, total.get(f.key), view) for f in shown] if total else None
-    console = stdout_console()
-    widths, needed = fit_columns(
-        shown, headers, [*cells, *([footer] if footer else [])], console.width
-    )
-    if needed > console.width:
-        console = stdout_console(width=needed)
-    if title:
-        from rich.text import Text
-
-        console.print(Text(title, style="bold"))
+    limit = None if LAYOUT.wide else terminal_width()
+    fit = fit_table(shown, headers, [*cells, *([footer] if footer else [])], limit)
+    left_out = [headers[i] for i in range(len(shown)) if i not in fit.kept]
+    if left_out:
+        _note_left_out(left_out)
+    console = stdout_console(width=max(fit.needed, limit or 0, cell_len(title or "")))
     table = Table(box=box.SIMPLE_HEAD, show_footer=footer is not None)
-    for index, column in enumerate(shown):
+    for index, width in zip(fit.kept, fit.widths, strict=True):
+        column = shown[index]
         table.add_column(
-            headers[index],
+            _fitted(headers[index], width),
             justify="right" if column.numeric else "left",
             footer=footer[index] if footer else "",
             overflow="fold",
-            no_wrap=column.kind in UNBROKEN,
-            width=widths[index],
+            width=width,
         )
     for row_cells in cells:
-        table.add_row(*row_cells)
-    console.print(table)
+        table.add_row(
+            *(_fitted(row_cells[i], w) for i, w in zip(fit.kept, fit.widths, strict=True))
+        )
+    with console.capture() as captured:
+        if title:
+            from rich.text import Text
 
+            console.print(Text(title, style="bold"))
+        console.print(table)
+    _write_lines(captured.get())
+
+
+def _fitted(text: str, width: int | None) -> str:
+    """A cell's text broken into lines of ``width`` cells: between words, or between Chinese
+    characters, never inside a code or number (Rich would fold ``620421-2016-00001``)."""
+    from rich.cells import cell_len
+
+    from kunnan.ui.wrap import wrap_cells
+
+    if width is None or cell_len(text) <= width:
+        return text
+    return "\n".join(wrap_cells(text, width))
+
+
+def _note_left_out(headers: Sequence[str]) -> None:
+    from kunnan.i18n import n_, p_
+    from kunnan.ui.console import note
+
+    note(
+        n_(
+            "left out {n} column to fit the terminal ({names}); --wide shows every column",
+            "left out {n} columns to fit the terminal ({names}); --wide shows every column",
+            len(headers),
+            n=len(headers),
+            names=p_("list separator", ", ").join(headers),
+        )
+    )
+
+
+def _write_lines(text: str) -> None:
+    """Text as drawn, without the blanks Rich pads each line with to the table's edge."""
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
+
+
+@dataclass
+class Layout:
+    """How tables meet the terminal: fitted to its width, or every column in full (--wide)."""
+
+    wide: bool = False
+
+
+#: This command's layout; the root command sets it from ``--wide``.
+LAYOUT = Layout()
 
 #: Text columns may wrap, but not below two Chinese characters.
 WRAPPED_MIN = 4
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]+")
 
 
-def fit_columns(
-    columns: Sequence[Column], headers: Sequence[str], cells: Sequence[Sequence[str]], width: int
-) -> tuple[list[int | None], int]:
-    """Column widths for a table in ``width`` cells, and the width it needs.
+@dataclass(frozen=True)
+class Fit:
+    """How a table fits: the columns kept (by index), each one's width (None: as wide as its
+    cells), and the width the table then needs."""
 
-    Numbers, dates and ID numbers are never broken; text columns give up
-    space widest-first, down to their minimum. When even that does not fit,
-    the table is printed wider than the terminal rather than cropped.
+    kept: list[int]
+    widths: list[int | None]
+    needed: int
+
+
+def fit_table(
+    columns: Sequence[Column],
+    headers: Sequence[str],
+    cells: Sequence[Sequence[str]],
+    width: int | None,
+) -> Fit:
+    """Fit a table in ``width`` cells (None: no limit, every column as wide as its cells).
+
+    Numbers, dates, codes and ID numbers are never broken, nor is any word: text columns
+    give up space widest-first, down to their longest word. When that is not enough, the
+    columns that may go (``Column.drop``, highest first) are left out one by one; when even
+    that does not fit, the table is printed wider than the terminal rather than cropped.
     """
     from rich.cells import cell_len
 
     count = len(columns)
-    overhead = 2 + (count - 1) + 2 * count  # edges, separators, one space of padding a side
     natural = [
         max([cell_len(headers[i]), *(cell_len(row[i]) for row in cells)]) for i in range(count)
     ]
+    floors = []
+    for i, column in enumerate(columns):
+        texts = [headers[i], *(row[i] for row in cells)]
+        longest_word = max((cell_len(w) for text in texts for w in _WORD.findall(text)), default=0)
+        if column.kind in UNBROKEN:  # its values whole; only its header may wrap
+            least = max((cell_len(row[i]) for row in cells), default=0)
+        else:
+            least = column.min_width or WRAPPED_MIN
+        floors.append(min(natural[i], max(least, longest_word)))
+    kept = list(range(len(columns)))
+    if width is None:
+        return Fit(kept, [None] * len(kept), _overhead(len(kept)) + sum(natural))
+    going = sorted((i for i in kept if columns[i].drop), key=lambda i: (-columns[i].drop, -i))
+    while True:
+        widths, needed = _wrapped([natural[i] for i in kept], [floors[i] for i in kept], width)
+        if needed <= width or not going:
+            return Fit(kept, widths, needed)
+        kept.remove(going.pop(0))
+
+
+def _overhead(count: int) -> int:
+    return 2 + (count - 1) + 2 * count  # edges, separators, one space of padding a side
+
+
+def _wrapped(
+    natural: Sequence[int], floors: Sequence[int], width: int
+) -> tuple[list[int | None], int]:
+    """Each column's width (None: its natural width) and the table's: the widest columns
+    narrowed first, none below its floor."""
+    count = len(natural)
+    overhead = _overhead(count)
     if sum(natural) + overhead <= width:
         return [None] * count, sum(natural) + overhead
-    flexible = [i for i, column in enumerate(columns) if column.kind not in UNBROKEN]
-    floors = {i: min(natural[i], columns[i].min_width or WRAPPED_MIN) for i in flexible}
-    room = width - overhead - sum(natural[i] for i in range(count) if i not in floors)
+    room = width - overhead
 
     def used(cap: int) -> int:
-        return sum(max(floors[i], min(natural[i], cap)) for i in flexible)
+        return sum(max(floors[i], min(natural[i], cap)) for i in range(count))
 
-    cap = max((natural[i] for i in flexible), default=0)
+    cap = max(natural, default=0)
     while cap > 0 and used(cap) > room:
         cap -= 1
-    widths: list[int | None] = [None] * count
-    for i in flexible:
-        widths[i] = max(floors[i], min(natural[i], cap))
-    needed = sum(natural[i] for i in range(count) if i not in floors) + used(cap) + overhead
-    return widths, needed
+    widths = [max(floors[i], min(natural[i], cap)) for i in range(count)]
+    spare = room - sum(widths)
+    for i in sorted(range(count), key=lambda i: natural[i] - widths[i], reverse=True):
+        more = min(max(spare, 0), natural[i] - widths[i])  # what the cap left over
+        widths[i] += more
+        spare -= more
+    return list[int | None](widths), sum(widths) + overhead
 
 
 def _print(renderable: Any) -> None:
     from kunnan.ui.console import stdout_console
 
-    stdout_console().print(renderable)
+    console = stdout_console()
+    with console.capture() as captured:
+        console.print(renderable)
+    _write_lines(captured.get())

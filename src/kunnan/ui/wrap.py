@@ -20,6 +20,8 @@ _TOKENS = re.compile(rf"[{_WIDE}]|\s+|[^\s{_WIDE}]+")
 _HAS_WIDE = re.compile(rf"[{_WIDE}]")
 #: Signs that must not begin a line.
 _CLOSING = frozenset("，。、；：？！）》」』】〉”’…·%,.;:?!)]}")
+#: Signs that must not end a line.
+_OPENING = frozenset("（《「『【〈“‘([{")
 #: A line break or space between two Chinese characters, which a joined paragraph leaves.
 _GAP = re.compile(rf"(?<=[{_WIDE}])\s+(?=[{_WIDE}])")
 
@@ -69,13 +71,16 @@ def wrap_cells(text: str, width: int, initial: str = "", subsequent: str = "") -
 
 
 def _carried(words: list[str], token: str) -> list[str]:
-    """The tokens at the end of a full line that move to the next one with ``token``."""
-    if token not in _CLOSING:
-        return []
+    """The tokens at the end of a full line that move to the next one with ``token``: the word
+    before a closing sign, and an opening sign that would end the line."""
     start = len(words)
-    while start > 0 and (words[start - 1] in _CLOSING or words[start - 1].isspace()):
+    if token in _CLOSING:
+        while start > 0 and (words[start - 1] in _CLOSING or words[start - 1].isspace()):
+            start -= 1
+        start = max(start - 1, 0)
+    while start > 0 and words[start - 1] in _OPENING:
         start -= 1
-    return words[max(start - 1, 0) :]
+    return words[start:]
 
 
 class CellWrapper(textwrap.TextWrapper):
