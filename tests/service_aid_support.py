@@ -32,5 +32,5 @@ def reading(ledger: Ledger) -> Iterator[Session]:
 
 
 def rows(cli: Ledger, *args: str) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = cli.ok(*args, "-f", "json").json()
+    found: list[dict[str, Any]] = cli.ok(*args, "-f", "json").rows()
     return found

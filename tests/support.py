@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from kunnan.cli import app
 from kunnan.domain.idnumber import check_character
+from kunnan.ui.output import SCHEMA_VERSION
 
 RUNNER = CliRunner()
 #: Built once: Typer rebuilds the whole command tree on every CliRunner.invoke.
@@ -35,7 +36,17 @@ class Result:
     stderr: str
 
     def json(self) -> Any:
-        return json.loads(self.stdout)
+        """The JSON document printed, without its ``schema_version`` (checked here)."""
+        document = json.loads(self.stdout)
+        assert document.pop("schema_version") == SCHEMA_VERSION, "no schema_version"
+        return document
+
+    def rows(self) -> list[Any]:
+        """The rows of a JSON list printed (``--format json`` of a list command)."""
+        document = self.json()
+        assert set(document) == {"rows"}, sorted(document)
+        rows: list[Any] = document["rows"]
+        return rows
 
 
 @dataclass

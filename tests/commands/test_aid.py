@@ -24,7 +24,7 @@ def refused(cli: Ledger, *args: str, code: int = 6) -> str:
 
 
 def aid_rows(cli: Ledger, *filters: str) -> list[dict[str, object]]:
-    rows: list[dict[str, object]] = cli.ok("aid", "list", "-f", "json", *filters).json()
+    rows: list[dict[str, object]] = cli.ok("aid", "list", "-f", "json", *filters).rows()
     return rows
 
 
@@ -92,7 +92,7 @@ def test_golden_autumn_is_once_per_student_a_year_and_an_override_is_audited(aid
         aid.ok("aid", "show", str(seq), "-f", "json").json()["override_reason"]
         == "二次资助经市总批准"
     )
-    entries = aid.ok("audit", "list", "-f", "json", "--household", "H000001").json()
+    entries = aid.ok("audit", "list", "-f", "json", "--household", "H000001").rows()
     override = next(e for e in entries if e["action"] == "override")
     assert override["operator"] == "王主任"
     assert override["entity_ref"] == str(seq)
@@ -246,7 +246,7 @@ def test_a_reversal_is_a_negative_entry_linked_to_the_grant_and_happens_once(aid
     assert f"entry {reversal} is itself the reversal of entry {seq}" in message
     message = refused(aid, "aid", "reverse", "999", "--reason", "none such", code=4)
     assert "no ledger entry '999'" in message
-    entry = aid.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    entry = aid.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert entry["action"] == "reverse"
     assert entry["changes"]["reverses"] == seq
 
@@ -361,7 +361,7 @@ def test_admission_is_recorded_shown_and_cleared(aid: Ledger) -> None:
     aid.ok("household", "member", "edit", "H000001", "张小梅", "--admitted", "none")
     member = aid.ok("household", "show", "H000001", "-f", "json").json()["members"][1]
     assert (member["admitted_level"], member["admitted_year"]) == (None, None)
-    change = aid.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]["changes"]
+    change = aid.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]["changes"]
     assert change == {"admitted_level": ["undergraduate", None], "admitted_year": [2018, None]}
 
 

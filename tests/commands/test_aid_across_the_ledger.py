@@ -35,22 +35,22 @@ def test_review_never_aided_and_agreements_count_standing_grants(aid: Ledger) ->
     from tests.aid_support import archive_for_test
 
     archive_for_test(aid, "H000002")
-    never = aid.ok("review", "never-aided", "--as-of", "2018-12-31", "-f", "json").json()
+    never = aid.ok("review", "never-aided", "--as-of", "2018-12-31", "-f", "json").rows()
     assert [r["code"] for r in never] == ["H000001", "H000002"]
     seq = aid.ok("aid", "grant", "H000002", "--program", "living-aid", "--fund", "F001",
                  "--on", "2018-03-01").stdout.strip()  # fmt: skip
-    never = aid.ok("review", "never-aided", "--as-of", "2018-12-31", "-f", "json").json()
+    never = aid.ok("review", "never-aided", "--as-of", "2018-12-31", "-f", "json").rows()
     assert [r["code"] for r in never] == ["H000001"]
-    assert [r["code"] for r in aid.ok("review", "never-aided", "--as-of", "2018-02-28", "-f", "json").json()] == [
+    assert [r["code"] for r in aid.ok("review", "never-aided", "--as-of", "2018-02-28", "-f", "json").rows()] == [
         "H000001", "H000002",
     ]  # fmt: skip
     aid.ok("agreement", "add", "--org", "baiyin", "--year", "2018", "--target-helped", "1",
            "--target-exits", "0", "--signed-on", "2018-01-05")  # fmt: skip
-    helped = aid.ok("agreement", "list", "--year", "2018", "-f", "json").json()[0]
+    helped = aid.ok("agreement", "list", "--year", "2018", "-f", "json").rows()[0]
     assert (helped["helped"], helped["helped_met"]) == (1, "met")
     aid.ok("aid", "reverse", seq, "--reason", "重复发放", "--on", "2018-03-05")
-    assert aid.ok("agreement", "list", "--year", "2018", "-f", "json").json()[0]["helped"] == 0
-    assert len(aid.ok("review", "never-aided", "--as-of", "2018-12-31", "-f", "json").json()) == 2
+    assert aid.ok("agreement", "list", "--year", "2018", "-f", "json").rows()[0]["helped"] == 0
+    assert len(aid.ok("review", "never-aided", "--as-of", "2018-12-31", "-f", "json").rows()) == 2
 
 
 def test_db_verify_includes_the_aid_ledgers_chain(aid: Ledger) -> None:
@@ -70,4 +70,4 @@ def test_db_verify_includes_the_aid_ledgers_chain(aid: Ledger) -> None:
     sql(aid, "UPDATE aid_entry SET amount_fen = amount_fen + 100 WHERE seq = 2")
     result = aid.run("db", "verify", "-f", "json")
     assert result.exit_code == 1
-    assert any(p["check"] == "aid-ledger" and p["ref"] == "entry 2" for p in result.json())
+    assert any(p["check"] == "aid-ledger" and p["ref"] == "entry 2" for p in result.rows())

@@ -67,4 +67,4 @@ def test_two_processes_granting_from_one_fund_never_overdraw_it(
     # the chain did not fork: entries 1 … 12 in order, each linked to the one before
     result = aid.ok("ledger", "verify")
     assert result.stdout.split()[0] == "12"
-    assert [r["seq"] for r in aid.ok("aid", "list", "-f", "json").json()] == list(range(3, 13))
+    assert [r["seq"] for r in aid.ok("aid", "list", "-f", "json").rows()] == list(range(3, 13))

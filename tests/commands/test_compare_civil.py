@@ -49,7 +49,7 @@ def test_a_list_that_agrees_with_the_register_exits_zero(register: Ledger, tmp_p
     file = civil_list(tmp_path, [HEAD_ID, "张建国", "在保", "520", "2017-04-01"])
     before = register.snapshot()
     result = register.ok("compare", "civil", str(file), "--format", "json")
-    assert result.json() == []
+    assert result.rows() == []
     assert "compared 1 rows with the register: no differences" in result.stderr
     assert register.snapshot() == before
 
@@ -75,7 +75,7 @@ def test_every_kind_of_difference_is_reported_and_the_exit_is_one(
     before = register.snapshot()
     result = register.run("compare", "civil", str(file), "--format", "json")
     assert result.exit_code == 1
-    findings = [(f["kind"], f["row"], f["household"], f["id_number"]) for f in result.json()]
+    findings = [(f["kind"], f["row"], f["household"], f["id_number"]) for f in result.rows()]
     assert findings == [
         ("name_mismatch", 2, "H000001", masked(SPOUSE_ID)),
         ("on_list_marginal", 3, "H000003", masked(MARGINAL_ID)),
@@ -83,7 +83,7 @@ def test_every_kind_of_difference_is_reported_and_the_exit_is_one(
         ("on_list_unregistered", 5, None, masked(STRANGER_ID)),
         ("unreadable_row", 6, None, None),
     ]
-    assert result.json()[0]["detail"] == "the list says 李秀瑛, the register says 李秀英"
+    assert result.rows()[0]["detail"] == "the list says 李秀瑛, the register says 李秀英"
     assert "compared 6 rows with the register: 5 differences" in result.stderr
     assert register.snapshot() == before
 
@@ -108,8 +108,8 @@ def test_dibao_households_missing_from_the_list_are_reported(
 def test_reveal_shows_full_numbers_and_is_audited(register: Ledger, tmp_path: Path) -> None:
     file = civil_list(tmp_path, [STRANGER_ID, "郭振华", "在保", "", ""])
     result = register.run("compare", "civil", str(file), "-f", "json", "--reveal", "--why", "核查")
-    assert result.json()[0]["id_number"] == STRANGER_ID
-    entry = register.ok("audit", "list", "--limit", "1", "-f", "json").json()[0]
+    assert result.rows()[0]["id_number"] == STRANGER_ID
+    entry = register.ok("audit", "list", "--limit", "1", "-f", "json").rows()[0]
     assert (entry["action"], entry["changes"]["why"]) == ("reveal", "核查")
 
 
@@ -155,7 +155,7 @@ def test_the_sample_civil_list_differs_from_the_sample_register_in_each_way(tmp_
     )
     result = invoke(["--db", db, "compare", "civil", str(samples / "civil.csv"), "-f", "json"])
     assert result.exit_code == 1
-    assert [f["kind"] for f in result.json()] == [
+    assert [f["kind"] for f in result.rows()] == [
         "name_mismatch",
         "on_list_marginal",
         "deceased_member",

@@ -41,10 +41,10 @@ def test_two_processes_registering_at_once_never_fail_and_lose_nothing(baiyin: L
         _, err = worker.communicate(timeout=300)
         assert worker.returncode == 0, err
         assert "locked" not in err
-    households = baiyin.ok("household", "list", "-f", "json").json()
+    households = baiyin.ok("household", "list", "-f", "json").rows()
     assert len(households) == 45
     assert len({h["code"] for h in households}) == 45
     creations = baiyin.ok(
         "audit", "list", "-f", "json", "--limit", "0", "--command", "household add"
     )
-    assert len(creations.json()) == 45
+    assert len(creations.rows()) == 45

@@ -57,7 +57,7 @@ def register(baiyin: Ledger) -> Ledger:
 
 
 def figures(cli: Ledger, *args: str) -> dict[str | None, tuple[int, int, int, str | None, int]]:
-    rows = cli.ok("pair", "coverage", *args, "-f", "json").json()
+    rows = cli.ok("pair", "coverage", *args, "-f", "json").rows()
     return {
         r["org_code"]: (
             r["archived"],
@@ -130,15 +130,15 @@ def test_coverage_in_every_format_and_in_chinese(register: Ledger) -> None:
 
 
 def test_review_unpaired_lists_exactly_the_unpaired_households(register: Ledger) -> None:
-    rows = register.ok("review", "unpaired", "-f", "json").json()
+    rows = register.ok("review", "unpaired", "-f", "json").rows()
     assert [(r["code"], r["org"], r["unpaired_since"], r["last_contact"]) for r in rows] == [
         ("H000003", "白银磷肥厂工会", "2018-04-16", None),
         ("H000005", "平川区总工会", "2018-09-01", "李发明"),
     ]
-    only = register.ok("review", "unpaired", "--org", "baiyin-qu", "-f", "json").json()
+    only = register.ok("review", "unpaired", "--org", "baiyin-qu", "-f", "json").rows()
     assert [r["code"] for r in only] == ["H000003"]
     assert [r["code"] for r in register.ok("review", "unpaired", "--as-of", "2018-08-01",
-                                           "-f", "json").json()] == ["H000003"]  # fmt: skip
+                                           "-f", "json").rows()] == ["H000003"]  # fmt: skip
     csv_text = register.ok("review", "unpaired", "-f", "csv").stdout
     assert csv_text.splitlines()[0].startswith("code,archive_no,head_name,org,category")
     out = register.ok("--lang", "zh", "review", "unpaired")
@@ -165,7 +165,7 @@ def test_agreements_show_targets_against_results_rolled_up_the_tree(register: Le
     register.ok("agreement", "add", "--org", "pingchuan", "--year", "2018", "--target-helped", "2",
                 "--target-exits", "1", "--target-coverage", "0", "--signed-on", "2018-01-15")  # fmt: skip
     listed = register.ok("agreement", "list", "--year", "2018", "-f", "json")
-    rows = {r["org_code"]: r for r in listed.json()}
+    rows = {r["org_code"]: r for r in listed.rows()}
     assert list(rows) == ["baiyin", "baiyin-qu", "phosphate", "pingchuan"]  # tree order
     summary = {
         code: (r["helped"], r["exits"], r["archived"], r["paired"], r["covered_pct"], r["met"],
@@ -222,10 +222,10 @@ def test_an_agreement_twice_for_the_same_union_and_year_is_refused(baiyin: Ledge
     assert baiyin.snapshot() == before
     baiyin.ok("agreement", "add", "--org", "baiyin-qu", "--year", "2019", "--target-helped", "100",
               "--target-exits", "20")  # fmt: skip
-    years = [r["year"] for r in baiyin.ok("agreement", "list", "-f", "json").json()]
+    years = [r["year"] for r in baiyin.ok("agreement", "list", "-f", "json").rows()]
     assert years == [2018, 2019]
     assert (
-        baiyin.ok("agreement", "list", "--year", "2019", "-f", "json").json()[0][
+        baiyin.ok("agreement", "list", "--year", "2019", "-f", "json").rows()[0][
             "target_coverage_pct"
         ]
         == 100

@@ -136,7 +136,7 @@ def test_training_since_2016_is_38_classes_3647_trainees_and_260_placed_at_job_f
 
 
 def test_the_start_up_loan_fund_holds_two_million_yuan(baiyin_demo: BuiltDemo) -> None:
-    funds = baiyin_demo.ledger.ok("fund", "list", "-f", "json").json()
+    funds = baiyin_demo.ledger.ok("fund", "list", "-f", "json").rows()
     [loans] = [f for f in funds if f["name"] == "创业担保贷款基金"]
     shown = baiyin_demo.ledger.ok("fund", "show", loans["code"], "-f", "json").json()
     assert shown["contributed_fen"] == 2_000_000_00
@@ -188,7 +188,7 @@ def test_every_archived_household_went_through_seven_steps_and_is_paired(
         "(SELECT 1 FROM pairing p WHERE p.household_id = c.household_id)",
     )
     assert unpaired == [(0,)]
-    overall = baiyin_demo.ledger.ok("pair", "coverage", "-f", "json").json()[-1]
+    overall = baiyin_demo.ledger.ok("pair", "coverage", "-f", "json").rows()[-1]
     assert (overall["org"], overall["archived"], overall["paired"]) == ("overall", 3195, 3195)
 
 
@@ -196,32 +196,32 @@ def test_the_articles_stories_are_on_record(baiyin_demo: BuiltDemo) -> None:
     ledger = baiyin_demo.ledger
     zhang = ledger.ok(
         "aid", "list", "--household", _household(baiyin_demo, "张瑞和"), "-f", "json"
-    ).json()
+    ).rows()
     assert any(g["program"] == "golden-autumn" and g["amount_fen"] == 300000 for g in zhang)
     liu = ledger.ok(
         "aid", "list", "--household", _household(baiyin_demo, "刘菊芳"), "-f", "json"
-    ).json()
+    ).rows()
     assert any(g["program"] == "mutual-aid" and g["amount_fen"] == 1920000 for g in liu)
     long = ledger.ok(
         "aid", "list", "--household", _household(baiyin_demo, "龙刚"), "-f", "json"
-    ).json()
+    ).rows()
     assert {g["program"] for g in long} >= {"living-aid", "medical-aid", "golden-autumn"}
     assert {g["on_date"][:4] for g in long if g["program"] == "living-aid"} == {
         "2015", "2016", "2017", "2018",
     }  # fmt: skip
     wu = _household(baiyin_demo, "吴新明")
     assert ledger.ok("household", "show", wu, "-f", "json").json()["status"] == "exited"
-    [job] = ledger.ok("aid", "list", "--household", wu, "--kind", "placement", "-f", "json").json()
+    [job] = ledger.ok("aid", "list", "--household", wu, "--kind", "placement", "-f", "json").rows()
     assert (job["amount_fen"], job["detail"]) == (300000, "白银有色集团公司 / 电焊工")
     welders = ledger.ok("training", "list", "--class", "2017年电焊工培训班（第1期）", "-f", "json")
     assert {"head_name": "吴新明", "stage": "employed", "monthly_wage_fen": 300000}.items() <= next(
-        t for t in welders.json() if t["head_name"] == "吴新明"
+        t for t in welders.rows() if t["head_name"] == "吴新明"
     ).items()
     zhang_job = ledger.ok("aid", "list", "--household", _household(baiyin_demo, "张瑞和"),
-                          "--kind", "placement", "-f", "json").json()  # fmt: skip
+                          "--kind", "placement", "-f", "json").rows()  # fmt: skip
     assert [j["detail"] for j in zhang_job] == ["白银市鑫源物业管理公司 / 保安"]
     [housing] = ledger.ok("aid", "list", "--household", _household(baiyin_demo, "王德魁"),
-                          "--kind", "housing", "-f", "json").json()  # fmt: skip
+                          "--kind", "housing", "-f", "json").rows()  # fmt: skip
     assert (housing["subtype"], housing["status"]) == ("low_rent", "allocated")
     area = _query(
         baiyin_demo, "SELECT area_m2 FROM housing_status_change WHERE status = 'allocated'"

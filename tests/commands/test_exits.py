@@ -57,7 +57,7 @@ def test_accident_households_may_exit_on_what_was_resolved(archived: Ledger) -> 
         "exit", "stable", "H000003", "--resolved", "工伤赔偿到位", "--on", "2018-05-01"
     )
     assert "resolved: 工伤赔偿到位" in out.stderr
-    rows = archived.ok("exit", "list", "-f", "json").json()
+    rows = archived.ok("exit", "list", "-f", "json").rows()
     assert rows[0]["kind"] == "stable" and rows[0]["category"] == "accident"
 
 
@@ -73,7 +73,7 @@ def test_accident_households_may_exit_on_what_was_resolved(archived: Ledger) -> 
 )
 def test_every_other_kind_of_exit(archived: Ledger, args: list[str], kind: str) -> None:
     archived.ok("exit", *args, "--on", "2018-03-01")
-    row = archived.ok("exit", "list", "-f", "json").json()[0]
+    row = archived.ok("exit", "list", "-f", "json").rows()[0]
     assert (row["code"], row["kind"], row["exited_on"]) == ("H000001", kind, "2018-03-01")
     assert row["next_followup_on"] is None
     assert status_of(archived, "H000001") == "exited"
@@ -125,7 +125,7 @@ def test_followups_are_recorded_against_the_earliest_due(archived: Ledger) -> No
         "exit", "followup", "H000002", "--by", "李发明", "--outcome", "stable", "--on", "2018-09-03"
     )
     assert "(due 2018-09-01)" in first.stderr
-    assert archived.ok("exit", "list", "-f", "json").json()[0]["next_followup_on"] == "2018-12-01"
+    assert archived.ok("exit", "list", "-f", "json").rows()[0]["next_followup_on"] == "2018-12-01"
     risk = archived.ok(
         "exit",
         "followup",
@@ -147,8 +147,8 @@ def test_relapse_reopens_identification_linked_to_the_old_archive(archived: Ledg
     out = archived.ok("exit", "relapse", "H000002", "--reason", "工厂停产", "--on", "2018-10-10")
     assert "earlier archive 620402-2018-00002" in out.stderr
     assert status_of(archived, "H000002") == "candidate"
-    assert archived.ok("exit", "list", "-f", "json").json()[0]["relapsed_on"] == "2018-10-10"
-    assert archived.ok("review", "followups", "--as-of", "2018-11-25", "-f", "json").json() == []
+    assert archived.ok("exit", "list", "-f", "json").rows()[0]["relapsed_on"] == "2018-10-10"
+    assert archived.ok("review", "followups", "--as-of", "2018-11-25", "-f", "json").rows() == []
     archived.ok("household", "member", "edit", "H000002", "head", "--income", "0")
     confirmed = archive_household(archived, "H000002", start=dt.date(2019, 1, 7))
     status = archived.ok("identify", "status", "H000002", "-f", "json").json()
@@ -169,12 +169,12 @@ def test_follow_up_dates_clamp_to_month_ends(archived: Ledger) -> None:
 def test_exits_are_counted_in_the_year_they_happened(archived: Ledger) -> None:
     archived.ok("exit", "withdrew", "H000001", "--on", "2018-12-31")
     archived.ok("exit", "deceased", "H000003", "--on", "2019-01-01")
-    in_2018 = archived.ok("exit", "list", "--year", "2018", "-f", "json").json()
-    in_2019 = archived.ok("exit", "list", "--year", "2019", "-f", "json").json()
+    in_2018 = archived.ok("exit", "list", "--year", "2018", "-f", "json").rows()
+    in_2019 = archived.ok("exit", "list", "--year", "2019", "-f", "json").rows()
     assert [r["code"] for r in in_2018] == ["H000001"]
     assert [r["code"] for r in in_2019] == ["H000003"]
     assert [
-        r["code"] for r in archived.ok("exit", "list", "--kind", "死亡", "-f", "json").json()
+        r["code"] for r in archived.ok("exit", "list", "--kind", "死亡", "-f", "json").rows()
     ] == ["H000003"]
 
 
@@ -184,7 +184,7 @@ def test_review_lists_find_the_households_that_need_attention(archived: Ledger) 
     archived.ok("exit", "stable", "H000002", "--recalculate", "--on", "2018-06-01")
 
     def codes(*args: str) -> list[str]:
-        return [r["code"] for r in archived.ok("review", *args, "-f", "json").json()]
+        return [r["code"] for r in archived.ok("review", *args, "-f", "json").rows()]
 
     assert codes("due", "--as-of", "2018-12-31") == []
     assert codes("due", "--as-of", "2019-01-09") == ["H000001", "H000003"]
@@ -205,11 +205,11 @@ def test_review_lists_find_the_households_that_need_attention(archived: Ledger) 
     assert codes("followups", "--as-of", "2018-08-05") == [
         "H000002"
     ]  # due 2018-09-01, within 30 days
-    overdue = archived.ok("review", "followups", "--as-of", "2018-09-11", "-f", "json").json()[0]
+    overdue = archived.ok("review", "followups", "--as-of", "2018-09-11", "-f", "json").rows()[0]
     assert (overdue["state"], overdue["days"], overdue["last_on"]) == ("overdue", 10, "2018-09-01")
     counts = archived.ok(
         "review", "due", "--as-of", "2019-01-09", "--by-union", "-f", "json"
-    ).json()
+    ).rows()
     assert counts == [{"org": "白银磷肥厂工会", "households": 2}]
     assert codes("due", "--as-of", "2019-01-09", "--org", "pingchuan") == []
 
@@ -218,5 +218,5 @@ def test_exiting_ends_the_active_pairing(archived: Ledger) -> None:
     archived.ok("pair", "assign", "H000001", "--unit", "aluminium-unit", "--contact", "李发明",
                 "--phone", "13893005678", "--on", "2018-02-01")  # fmt: skip
     archived.ok("exit", "withdrew", "H000001", "--on", "2018-03-01")
-    pairings = archived.ok("pair", "list", "--all", "-f", "json").json()
+    pairings = archived.ok("pair", "list", "--all", "-f", "json").rows()
     assert [(p["code"], p["ended_on"]) for p in pairings] == [("H000001", "2018-03-01")]

@@ -121,7 +121,7 @@ def test_reveal_writes_full_numbers_and_says_who_saw_them_and_why(
     )
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert data[0]["members"][0]["id_number"] == HEAD_ID
-    entry = register.ok("audit", "list", "--limit", "1", "-f", "json").json()[0]
+    entry = register.ok("audit", "list", "--limit", "1", "-f", "json").rows()[0]
     assert (entry["action"], entry["command"]) == ("reveal", "kunnan export households")
     assert entry["changes"] == {
         "command": "export households",

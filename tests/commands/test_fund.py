@@ -36,7 +36,7 @@ def test_a_fund_is_added_filled_and_shown(baiyin: Ledger) -> None:
     assert shown["entries"][0]["ref"] == "白工发[2018]12号"
     zh = baiyin.ok("--lang", "zh", "fund", "show", "F001").stdout
     assert "资金拨入" in zh and "170,000.50" in zh and "工会" in zh
-    audit = baiyin.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    audit = baiyin.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert (audit["entity"], audit["entity_ref"], audit["changes"]["amount_fen"]) == (
         "aid_entry",
         "2",
@@ -51,17 +51,17 @@ def test_fund_list_totals_equal_the_sum_of_its_rows(baiyin: Ledger) -> None:
     baiyin.ok("fund", "contribute", "F001", "1000.10", "--from", "市总", "--on", "2018-01-01")
     baiyin.ok("fund", "contribute", "F002", "2000.20", "--from", "市财政局", "--on", "2018-01-01")
     baiyin.ok("fund", "contribute", "F003", "3000.30", "--from", "互助会", "--on", "2019-01-01")
-    rows = baiyin.ok("fund", "list", "-f", "json").json()
+    rows = baiyin.ok("fund", "list", "-f", "json").rows()
     assert [r["code"] for r in rows] == ["F001", "F002", "F003"]
     assert sum(r["balance_fen"] for r in rows) == 600060
     assert [
-        r["code"] for r in baiyin.ok("fund", "list", "--year", "2018", "-f", "json").json()
+        r["code"] for r in baiyin.ok("fund", "list", "--year", "2018", "-f", "json").rows()
     ] == [
         "F001",
         "F002",
     ]
     assert [
-        r["code"] for r in baiyin.ok("fund", "list", "--source", "财政", "-f", "json").json()
+        r["code"] for r in baiyin.ok("fund", "list", "--source", "财政", "-f", "json").rows()
     ] == ["F002"]
     table = baiyin.ok("fund", "list").stdout
     assert "Total" in table and "6,000.60" in table

@@ -105,7 +105,7 @@ def test_list_filters_by_status_org_subtree_and_area(baiyin: Ledger) -> None:
     )  # fmt: skip
 
     def codes(*args: str) -> list[str]:
-        return [row["code"] for row in baiyin.ok("household", "list", "-f", "json", *args).json()]
+        return [row["code"] for row in baiyin.ok("household", "list", "-f", "json", *args).rows()]
 
     assert codes() == ["H000001", "H000002", "H000003"]
     assert codes("--org", "baiyin-qu") == ["H000001", "H000003"]  # grassroots under it
@@ -121,7 +121,7 @@ def test_find_matches_names_addresses_and_whole_numbers_only(baiyin: Ledger) -> 
     add_household(baiyin, "--phone", "13893001234", "--address", "白银区人民路18号")
 
     def found(text: str) -> list[str]:
-        return [row["code"] for row in baiyin.ok("household", "find", text, "-f", "json").json()]
+        return [row["code"] for row in baiyin.ok("household", "find", text, "-f", "json").rows()]
 
     assert found("建国") == ["H000001"]
     assert found(HEAD_ID) == ["H000001"]
@@ -141,7 +141,7 @@ def test_edit_changes_household_fields_and_audits_each(baiyin: Ledger) -> None:
     assert "address" in result.stderr and "org" in result.stderr
     shown = baiyin.ok("household", "show", code, "-f", "json").json()
     assert shown["org"] == "平川区总工会"
-    entries = baiyin.ok("audit", "list", "--household", code, "-f", "json").json()
+    entries = baiyin.ok("audit", "list", "--household", code, "-f", "json").rows()
     assert entries[0]["command"] == "kunnan household edit"
     assert entries[0]["changes"]["address"] == ["", "平川区长征街9号"]
     assert entries[0]["changes"]["org"] == ["baiyin-qu", "pingchuan"]
@@ -170,7 +170,7 @@ def test_chinese_labels_and_headers_with_lang_zh(baiyin: Ledger) -> None:
     assert "户主" in env_table and "候选" in env_table
     # machine formats keep the stable English slugs
     assert (
-        baiyin.ok("--lang", "zh", "household", "list", "-f", "json").json()[0]["status"]
+        baiyin.ok("--lang", "zh", "household", "list", "-f", "json").rows()[0]["status"]
         == "candidate"
     )
 
@@ -185,14 +185,14 @@ def test_personal_numbers_are_masked_by_default_and_reveal_is_audited(baiyin: Le
         ):
             out = baiyin.ok(*command, "-f", fmt).stdout
             assert HEAD_ID not in out and "13893001234" not in out, (command, fmt)
-    audit = json.dumps(baiyin.ok("audit", "list", "-f", "json").json(), ensure_ascii=False)
+    audit = json.dumps(baiyin.ok("audit", "list", "-f", "json").rows(), ensure_ascii=False)
     assert HEAD_ID not in audit and "13893001234" not in audit
     revealed = baiyin.ok(
         "household", "show", code, "-f", "json", "--reveal", "--why", "核对身份"
     ).json()
     assert revealed["members"][0]["id_number"] == HEAD_ID
     assert revealed["members"][0]["phone"] == "13893001234"
-    entry = baiyin.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    entry = baiyin.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert entry["action"] == "reveal"
     assert entry["changes"] == {"households": [code], "why": "核对身份"}
 
@@ -209,10 +209,10 @@ def test_every_change_records_its_operator(baiyin: Ledger) -> None:
     baiyin.ok(
         "household", "edit", "H000001", "--address", "工农路", env={"KUNNAN_OPERATOR": "张清满"}
     )
-    entries = baiyin.ok("audit", "list", "-f", "json", "--household", "H000001").json()
+    entries = baiyin.ok("audit", "list", "-f", "json", "--household", "H000001").rows()
     assert [e["operator"] for e in entries] == ["张清满", "李发明"]
     assert (
-        baiyin.ok("audit", "list", "-f", "json", "--operator", "李发明").json()[0]["entity"]
+        baiyin.ok("audit", "list", "-f", "json", "--operator", "李发明").rows()[0]["entity"]
         == "household"
     )
 
@@ -221,7 +221,7 @@ def test_giving_a_floor_area_it_already_has_changes_nothing(baiyin: Ledger) -> N
     code = add_household(baiyin, "--housing-area", "45.50")
     result = baiyin.ok("household", "edit", code, "--housing-area", "45.5")
     assert result.stderr.strip() == f"{code}: nothing changed"
-    edits = baiyin.ok("audit", "list", "--command", "edit", "-f", "json").json()
+    edits = baiyin.ok("audit", "list", "--command", "edit", "-f", "json").rows()
     assert edits == []
 
 

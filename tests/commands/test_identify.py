@@ -140,7 +140,7 @@ def test_an_exclusion_rejects_the_case_unless_overridden(hh: Ledger) -> None:
     status = hh.ok("identify", "status", "H000001", "-f", "json").json()
     assert [r["status"] for r in status["rounds"]] == ["rejected", "open"]
     assert len(status["steps"]) == 4  # round 1: visit, inspect; round 2: visit, inspect
-    entry = hh.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    entry = hh.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert entry["changes"]["override"] == "二套房为危房，无法居住"
 
 
@@ -240,7 +240,7 @@ def test_contact_attempts_and_the_unreached_list(hh: Ledger) -> None:
     )
     hh.ok("household", "contact", "H000002", "--by", "door", "--outcome", "not_found", "--on", "2018-05-02",
           "--note", "楼里无人认识")  # fmt: skip
-    rows = {r["code"]: r for r in hh.ok("household", "list", "--unreached", "-f", "json").json()}
+    rows = {r["code"]: r for r in hh.ok("household", "list", "--unreached", "-f", "json").rows()}
     assert set(rows) == {"H000001", "H000002"}
     assert (rows["H000002"]["attempts"], rows["H000002"]["last_attempt_on"], rows["H000002"]["last_outcome"]) == (
         2, "2018-05-02", "not_found",
@@ -250,7 +250,7 @@ def test_contact_attempts_and_the_unreached_list(hh: Ledger) -> None:
     hh.ok(
         "identify", "visit", "H000001", "--visitor", "甲", "--visitor", "乙", "--on", "2018-05-04"
     )
-    assert hh.ok("household", "list", "--unreached", "-f", "json").json() == []
+    assert hh.ok("household", "list", "--unreached", "-f", "json").rows() == []
     contacts = hh.ok("household", "show", "H000002", "-f", "json").json()["contacts"]
     assert contacts[-1] == {"attempted_on": "2018-05-03", "method": "door", "outcome": "reached",
                             "caseworker": "李发明", "note": ""}  # fmt: skip
@@ -264,12 +264,12 @@ def test_pipeline_counts_waiting_and_passed_and_rolls_up_orgs(hh: Ledger) -> Non
     hh.ok(
         "identify", "visit", "H000002", "--visitor", "甲", "--visitor", "乙", "--on", "2018-04-02"
     )
-    rows = {r["stage"]: r for r in hh.ok("identify", "pipeline", "-f", "json").json()}
+    rows = {r["stage"]: r for r in hh.ok("identify", "pipeline", "-f", "json").rows()}
     assert rows["confirm"]["waiting"] == 1 and rows["inspect"]["waiting"] == 1
     assert rows["visit"]["passed"] == 2 and rows["publicize"]["passed"] == 1
     only = {
         r["stage"]: r
-        for r in hh.ok("identify", "pipeline", "--org", "baiyin-qu", "-f", "json").json()
+        for r in hh.ok("identify", "pipeline", "--org", "baiyin-qu", "-f", "json").rows()
     }
     assert only["inspect"]["waiting"] == 0 and only["confirm"]["waiting"] == 1
     table = hh.ok("--lang", "zh", "identify", "pipeline").stdout

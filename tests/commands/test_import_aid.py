@@ -41,7 +41,7 @@ def test_aid_rows_are_paid_through_the_rules_and_reimporting_adds_nothing(
     file = write(tmp_path / "aid.csv", GOOD)
     out = aid.ok("import", "aid", str(file))
     assert "2 rows read; 2 grants paid, 0 already in the ledger, 0 rejected" in out.stderr
-    listed = aid.ok("aid", "list", "--household", "H000001", "-f", "json").json()
+    listed = aid.ok("aid", "list", "--household", "H000001", "-f", "json").rows()
     assert sorted(r["program"] for r in listed) == ["golden-autumn", "send-warmth"]
     assert sum(r["amount_fen"] for r in listed) == 500000 + 50000
     again = aid.ok("import", "aid", str(file))

@@ -39,7 +39,7 @@ def show(cli: Ledger, ref: str) -> dict[str, object]:
 
 
 def households(cli: Ledger) -> list[dict[str, object]]:
-    listed: list[dict[str, object]] = cli.ok("household", "list", "-f", "json").json()
+    listed: list[dict[str, object]] = cli.ok("household", "list", "-f", "json").rows()
     return listed
 
 
@@ -81,7 +81,7 @@ def test_imported_archives_count_in_reports_from_their_archive_date(
         return int(data["total"]["households"])
 
     assert (archived_on("2017-06-29"), archived_on("2017-06-30")) == (0, 1)
-    assert [r["code"] for r in baiyin.ok("review", "unpaired", "-f", "json").json()] == ["H000001"]
+    assert [r["code"] for r in baiyin.ok("review", "unpaired", "-f", "json").rows()] == ["H000001"]
     assert show(baiyin, "H000001")["status"] == "archived"
     baiyin.ok("db", "verify")
     late = archived_family(household="2")
@@ -329,7 +329,7 @@ def test_update_brings_registered_households_up_to_date_field_by_field(
     family_now = show(baiyin, HEAD_ID)
     assert family_now["address"] == "白银区人民路20号"
     assert family_now["monthly_income_fen"] == 120050 + 90000
-    entries = baiyin.ok("audit", "list", "--household", "H000001", "-f", "json").json()
+    entries = baiyin.ok("audit", "list", "--household", "H000001", "-f", "json").rows()
     changes = [(e["action"], e["entity"], e["changes"]) for e in entries]
     assert ("update", "household", {"address": ["白银区人民路18号", "白银区人民路20号"]}) in changes
     assert ("update", "member", {"phone": ["138****1234", "138****5678"]}) in changes
@@ -357,7 +357,7 @@ def test_one_audit_row_records_the_file_its_hash_and_the_counts(
 
     file = write_csv(tmp_path / "register.csv", [*archived_family(), candidate()])
     baiyin.ok("import", "households", str(file))
-    entries = baiyin.ok("audit", "list", "--command", "import", "-f", "json").json()
+    entries = baiyin.ok("audit", "list", "--command", "import", "-f", "json").rows()
     assert len(entries) == 1
     entry = entries[0]
     assert (entry["action"], entry["entity"], entry["entity_ref"]) == (

@@ -10,7 +10,7 @@ from tests.support import Ledger, make_id
 def test_org_tree_lists_in_order_with_household_counts(baiyin: Ledger) -> None:
     baiyin.ok("household", "add", "--name", "张三", "--id-number", make_id(sequence=11),
               "--org", "phosphate")  # fmt: skip
-    rows = baiyin.ok("org", "list", "-f", "json").json()
+    rows = baiyin.ok("org", "list", "-f", "json").rows()
     assert [(r["code"], r["parent_code"]) for r in rows] == [
         ("baiyin", None),
         ("baiyin-qu", "baiyin"),
@@ -33,7 +33,7 @@ def test_org_show_counts_households_below_it(baiyin: Ledger) -> None:
     assert shown["parent_name"] == "白银市总工会"
     assert [c["code"] for c in shown["children"]] == ["phosphate", "aluminium-unit"]
     assert (
-        baiyin.ok("org", "list", "--under", "pingchuan", "-f", "json").json()[0]["code"]
+        baiyin.ok("org", "list", "--under", "pingchuan", "-f", "json").rows()[0]["code"]
         == "pingchuan"
     )
 
@@ -45,18 +45,18 @@ def test_dibao_lines_are_set_listed_and_replaced(baiyin: Ledger) -> None:
         "policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "530"
     )
     assert "was 520.00" in replaced.stderr
-    lines = baiyin.ok("policy", "lines", "-f", "json").json()
+    lines = baiyin.ok("policy", "lines", "-f", "json").rows()
     assert lines == [
         {"area_code": "620402", "year": 2018, "dibao_line_fen": 53000},
         {"area_code": "620403", "year": 2018, "dibao_line_fen": 50050},
     ]
-    assert baiyin.ok("policy", "lines", "--area", "620403", "-f", "json").json()[0]["year"] == 2018
+    assert baiyin.ok("policy", "lines", "--area", "620403", "-f", "json").rows()[0]["year"] == 2018
     assert "530.00" in baiyin.ok("policy", "lines").stdout
 
 
 def test_policy_settings_take_effect_from_a_date(baiyin: Ledger) -> None:
     def value_on(day: str, key: str) -> str:
-        rows = baiyin.ok("policy", "show", "--on", day, "-f", "json").json()
+        rows = baiyin.ok("policy", "show", "--on", day, "-f", "json").rows()
         return next(r["value"] for r in rows if r["key"] == key)
 
     assert value_on("2018-06-01", "marginal_multiplier") == "1.5"
@@ -66,16 +66,16 @@ def test_policy_settings_take_effect_from_a_date(baiyin: Ledger) -> None:
     assert value_on("2019-01-01", "marginal_multiplier") == "2"
     assert value_on("2021-01-01", "marginal_multiplier") == "1.8"
     assert value_on("2018-12-31", "car_value_limit") == "100,000.00"
-    entry = baiyin.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    entry = baiyin.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert entry["entity"] == "policy_setting"
     assert entry["changes"] == {"effective_from": "2020-01-01", "value": ["2", "1.8"]}
 
 
 def test_audit_list_filters_by_command_and_date(baiyin: Ledger) -> None:
     today = dt.date.today().isoformat()
-    assert len(baiyin.ok("audit", "list", "-f", "json", "--command", "org add").json()) == 5
-    assert baiyin.ok("audit", "list", "-f", "json", "--since", today, "--until", today).json()
-    assert baiyin.ok("audit", "list", "-f", "json", "--until", "2000-01-01").json() == []
+    assert len(baiyin.ok("audit", "list", "-f", "json", "--command", "org add").rows()) == 5
+    assert baiyin.ok("audit", "list", "-f", "json", "--since", today, "--until", today).rows()
+    assert baiyin.ok("audit", "list", "-f", "json", "--until", "2000-01-01").rows() == []
     rows = baiyin.ok("audit", "list", "-f", "csv").stdout.splitlines()
     assert rows[0] == "id,at,operator,command,action,entity,entity_ref,changes"
     assert len(rows) == 6

@@ -26,7 +26,7 @@ paired = ledger_fixture(*BAIYIN, ("test_pair.paired", _build_paired))
 
 
 def test_a_paired_household_shows_its_unit_contact_and_next_visit(paired: Ledger) -> None:
-    rows = paired.ok("pair", "list", "-f", "json").json()
+    rows = paired.ok("pair", "list", "-f", "json").rows()
     assert len(rows) == 1
     row = rows[0]
     assert (row["code"], row["unit"], row["unit_code"], row["contact"], row["status"]) == (
@@ -51,7 +51,7 @@ def test_visits_are_logged_with_what_was_solved(paired: Ledger) -> None:
         {"visited_on": "2018-07-01", "kind": "phone", "visitor": "王芳", "contact": "李发明",
          "unit": "华鹭铝业公司", "note": "电话询问病情", "solved": None},
     ]  # fmt: skip
-    row = paired.ok("pair", "list", "-f", "json").json()[0]
+    row = paired.ok("pair", "list", "-f", "json").rows()[0]
     assert (row["visits"], row["last_visit_on"], row["next_visit_due"]) == (
         2, "2018-07-01", "2018-09-29",
     )  # fmt: skip
@@ -68,7 +68,7 @@ def test_reassigning_keeps_the_old_pairing_and_its_visits_as_history(paired: Led
                     "--phone", OTHER_PHONE, "--reason", "李发明调离", "--on", "2018-08-01")  # fmt: skip
     assert "李发明's pairing ended on 2018-08-01" in out.stderr
     assert "张清满 (138****6789)" in out.stderr
-    current = paired.ok("pair", "list", "-f", "json").json()
+    current = paired.ok("pair", "list", "-f", "json").rows()
     assert [(r["contact"], r["started_on"]) for r in current] == [("张清满", "2018-08-01")]
     history = paired.ok("pair", "show", "H000001", "-f", "json").json()
     assert [
@@ -79,10 +79,10 @@ def test_reassigning_keeps_the_old_pairing_and_its_visits_as_history(paired: Led
         ("张清满", "active", "2018-08-01", None, None, 0),
     ]
     assert history["visits"][0]["contact"] == "李发明"
-    everything = paired.ok("pair", "list", "--all", "-f", "json").json()
+    everything = paired.ok("pair", "list", "--all", "-f", "json").rows()
     assert [r["status"] for r in everything] == ["ended", "active"]
     assert "已结束" in paired.ok("--lang", "zh", "pair", "list", "--all").stdout
-    entry = paired.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    entry = paired.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert (entry["action"], entry["entity"]) == ("reassign", "pairing")
     assert entry["changes"]["phone"] == ["138****5678", "138****6789"]
     assert entry["changes"]["contact"] == ["李发明", "张清满"]
@@ -91,14 +91,14 @@ def test_reassigning_keeps_the_old_pairing_and_its_visits_as_history(paired: Led
 def test_ending_a_pairing_leaves_the_household_unpaired(paired: Ledger) -> None:
     out = paired.ok("pair", "end", "H000001", "--reason", "责任单位撤销", "--on", "2018-09-01")
     assert "pairing with 李发明 ended on 2018-09-01" in out.stderr
-    assert paired.ok("pair", "list", "-f", "json").json() == []
-    unpaired = paired.ok("review", "unpaired", "-f", "json").json()
+    assert paired.ok("pair", "list", "-f", "json").rows() == []
+    unpaired = paired.ok("review", "unpaired", "-f", "json").rows()
     assert [(r["code"], r["unpaired_since"], r["last_contact"]) for r in unpaired] == [
         ("H000001", "2018-09-01", "李发明")
     ]
     paired.ok("pair", "assign", "H000001", "--unit", "baiyin-qu", "--contact", "王芳",
               "--phone", OTHER_PHONE, "--on", "2018-09-05")  # fmt: skip
-    assert paired.ok("review", "unpaired", "-f", "json").json() == []
+    assert paired.ok("review", "unpaired", "-f", "json").rows() == []
 
 
 def test_a_contact_person_carries_many_households_and_pair_list_shows_the_load(
@@ -113,14 +113,14 @@ def test_a_contact_person_carries_many_households_and_pair_list_shows_the_load(
               "--phone", OTHER_PHONE, "--on", "2018-06-01")  # fmt: skip
     paired.ok("pair", "visit", "H000002", "--note", "走访", "--on", "2018-06-02")
     load = paired.ok("pair", "list", "--contact", "李发明", "-f", "json")
-    assert [r["code"] for r in load.json()] == ["H000001", "H000002"]
+    assert [r["code"] for r in load.rows()] == ["H000001", "H000002"]
     assert "李发明 is the contact person of 2 households" in load.stderr
-    assert {r["contact_phone"] for r in load.json()} == {"138****5678"}
-    by_unit = paired.ok("pair", "list", "--unit", "phosphate", "-f", "json").json()
+    assert {r["contact_phone"] for r in load.rows()} == {"138****5678"}
+    by_unit = paired.ok("pair", "list", "--unit", "phosphate", "-f", "json").rows()
     assert [r["code"] for r in by_unit] == ["H000003"]
-    under_county = paired.ok("pair", "list", "--unit", "baiyin-qu", "-f", "json").json()
+    under_county = paired.ok("pair", "list", "--unit", "baiyin-qu", "-f", "json").rows()
     assert len(under_county) == 3  # units under the county union count as its units
-    by_union = paired.ok("pair", "list", "--org", "phosphate", "-f", "json").json()
+    by_union = paired.ok("pair", "list", "--org", "phosphate", "-f", "json").rows()
     assert [r["code"] for r in by_union] == ["H000001", "H000003"]
     csv_text = paired.ok("pair", "list", "--contact", "李发明", "-f", "csv").stdout
     assert csv_text.splitlines()[0].startswith("code,archive_no,head_name,org,unit,unit_code")
@@ -136,9 +136,9 @@ def test_contact_phones_are_masked_unless_revealed_and_revealing_is_audited(
         for output in ("table", "json", "csv"):
             assert PHONE not in paired.ok(*args, "-f", output).stdout
     assert PHONE not in paired.snapshot()["audit_log"].__repr__()
-    revealed = paired.ok("pair", "list", "--reveal", "--why", "核对联系方式", "-f", "json").json()
+    revealed = paired.ok("pair", "list", "--reveal", "--why", "核对联系方式", "-f", "json").rows()
     assert revealed[0]["contact_phone"] == PHONE
-    entry = paired.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    entry = paired.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert (entry["action"], entry["changes"]) == (
         "reveal", {"contacts": ["李发明"], "why": "核对联系方式"},
     )  # fmt: skip
@@ -231,7 +231,7 @@ def test_pairings_cannot_be_dated_before_archiving_or_overlap_the_last_one(paire
 def test_every_pairing_change_is_in_the_audit_log(paired: Ledger) -> None:
     paired.ok("pair", "visit", "H000001", "--note", "走访", "--on", "2018-06-10")
     paired.ok("pair", "end", "H000001", "--reason", "撤销", "--on", "2018-07-01")
-    entries = paired.ok("audit", "list", "--household", "H000001", "-f", "json").json()
+    entries = paired.ok("audit", "list", "--household", "H000001", "-f", "json").rows()
     pairing_entries = [e for e in entries if e["entity"] in ("pairing", "pair_visit")]
     assert [(e["entity"], e["action"]) for e in reversed(pairing_entries)] == [
         ("pairing", "create"), ("pair_visit", "create"), ("pairing", "end"),

@@ -35,7 +35,7 @@ def rule(cli: Ledger, program: str, on: str | None = None) -> dict[str, object]:
 
 
 def test_a_new_ledger_has_the_seven_cash_programmes_with_their_rules(cli: Ledger) -> None:
-    rows = cli.ok("program", "list", "-f", "json").json()
+    rows = cli.ok("program", "list", "-f", "json").rows()
     assert [(r["code"], r["name"], r["guarantee"]) for r in rows[:7]] == CATALOGUE
     assert all(r["kind"] == "cash" for r in rows[:7])
     # then the service programmes, which have their own commands and no cash rules
@@ -71,7 +71,7 @@ def test_a_rule_change_takes_effect_from_its_date_and_keeps_its_history(cli: Led
     # a later change starts from the rule in force on its own date
     cli.ok("program", "set", "medical-aid", "--once-per", "household", "--from", "2020-01-01")
     assert rule(cli, "medical-aid", "2020-06-01")["yearly_cap_fen"] == 3000000
-    entry = cli.ok("audit", "list", "-f", "json", "--limit", "1").json()[0]
+    entry = cli.ok("audit", "list", "-f", "json", "--limit", "1").rows()[0]
     assert (entry["entity"], entry["entity_ref"]) == ("program_rule", "medical-aid")
     assert entry["changes"] == {"effective_from": "2020-01-01", "once_per": [None, "household"]}
 

@@ -43,5 +43,5 @@ def test_reveals_need_a_reason_and_are_listed(baiyin: Ledger) -> None:
     refused = baiyin.fails("household", "show", "H000001", "--reveal", code=3)
     assert '--reveal needs --why "reason"' in refused.stderr
     baiyin.ok("--operator", "李发明", "household", "list", "--reveal", "--why", "核对低保名单")
-    reveals = baiyin.ok("audit", "list", "--reveals", "-f", "json").json()
+    reveals = baiyin.ok("audit", "list", "--reveals", "-f", "json").rows()
     assert [(r["operator"], r["changes"]["why"]) for r in reveals] == [("李发明", "核对低保名单")]

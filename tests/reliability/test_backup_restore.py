@@ -43,7 +43,7 @@ def test_verify_passes_a_sound_ledger_and_names_what_is_wrong(baiyin: Ledger) ->
     raw(filled, "UPDATE household SET status = 'archived' WHERE id = 2")
     result = filled.run("db", "verify", "-f", "json")
     assert result.exit_code == 1
-    problems = result.json()
+    problems = result.rows()
     refs = {(p["check"], p["ref"]) for p in problems}
     assert ("status-history", "H000002") in refs and ("archive", "H000002") in refs
     assert result.stderr.startswith("error: 2 problem(s) found")
@@ -142,4 +142,4 @@ def test_backup_while_another_process_writes(filled: Ledger, tmp_path: Path) -> 
     assert writer.wait(timeout=300) == 0
     for copy in copies:
         assert invoke(["--db", str(copy), "db", "verify"]).exit_code == 0
-    assert len(invoke(["--db", str(filled.path), "household", "list", "-f", "json"]).json()) == 45
+    assert len(invoke(["--db", str(filled.path), "household", "list", "-f", "json"]).rows()) == 45

@@ -26,7 +26,7 @@ def trigger_problems(ledger: Ledger) -> list[dict[str, Any]]:
     result = ledger.run("db", "verify", "-f", "json")
     assert result.exit_code == 1, result.stderr
     assert result.stderr.strip().startswith("error: ") and "problem(s) found" in result.stderr
-    return [p for p in result.json() if p["check"] == "append-only"]
+    return [p for p in result.rows() if p["check"] == "append-only"]
 
 
 # --- append-only triggers -----------------------------------------------------------------------
@@ -361,7 +361,7 @@ def test_ledger_verify_finds_a_fund_below_zero_on_a_past_date(late: Ledger) -> N
     assert result.stderr.strip() == "error: ledger verify found 1 problem(s)"
     db_verify = late.run("db", "verify", "-f", "json")
     assert db_verify.exit_code == 1
-    assert any("below zero at the end of 2018-03-01" in p["message"] for p in db_verify.json())
+    assert any("below zero at the end of 2018-03-01" in p["message"] for p in db_verify.rows())
 
 
 # --- the register never runs backwards; filters say when they cannot match -------------------
@@ -435,4 +435,4 @@ def test_an_area_filter_refuses_a_bad_area_code(
     assert not (tmp_path / "out.csv").exists()
     good = seeded.ok(*command, "--area", "620402", "-f", "json") if command[0] != "export" else None
     if good is not None and command[0] == "household":
-        assert [h["code"] for h in good.json()] == ["H000001"]
+        assert [h["code"] for h in good.rows()] == ["H000001"]

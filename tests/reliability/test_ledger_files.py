@@ -43,13 +43,13 @@ def test_a_ledger_path_with_any_character_works_like_any_other(tmp_path: Path, n
     assert result.exit_code == 0, result.stderr
     assert "integrity check passed" in result.stderr
     copy = invoke(["--db", str(backup), "household", "list", "-f", "json"])
-    assert [row["code"] for row in copy.json()] == ["H000001"]
+    assert [row["code"] for row in copy.rows()] == ["H000001"]
     assert invoke(["--db", db, "db", "verify"]).exit_code == 0
     invoke(["--db", db, "household", "add", "--name", "李四", "--id-number", make_id(sequence=5),
             "--org", "baiyin"])  # fmt: skip
     restored = invoke(["--db", db, "db", "restore", str(backup), "--force"])
     assert restored.exit_code == 0, restored.stderr
-    assert len(invoke(["--db", db, "household", "list", "-f", "json"]).json()) == 1
+    assert len(invoke(["--db", db, "household", "list", "-f", "json"]).rows()) == 1
     leftovers = {p.name for p in folder.iterdir()} - {name, backup.name}
     assert leftovers <= {f"{n}{s}" for n in (name, backup.name) for s in ("-wal", "-shm")}
     assert all(oct(p.stat().st_mode & 0o777) == "0o600" for p in folder.iterdir())

@@ -55,7 +55,7 @@ def test_four_caseworkers_granting_and_editing_at_once_lose_nothing(aid: Ledger)
         _, err = worker.communicate(timeout=900)
         assert worker.returncode == 0, err
         assert "locked" not in err
-    grants = aid.ok("aid", "list", "--program", "living-aid", "-f", "json").json()
+    grants = aid.ok("aid", "list", "--program", "living-aid", "-f", "json").rows()
     assert len(grants) == 4 * rounds
     fund = aid.ok("fund", "show", "F001", "-f", "json").json()
     assert fund["balance_fen"] == 10_000_000 - 4 * rounds * 100
@@ -71,7 +71,7 @@ def test_four_caseworkers_granting_and_editing_at_once_lose_nothing(aid: Ledger)
         "-f",
         "json",
     )
-    assert len(edits.json()) == 4 * rounds
+    assert len(edits.rows()) == 4 * rounds
     aid.ok("ledger", "verify")
     aid.ok("db", "verify")
 
@@ -109,6 +109,6 @@ def test_an_import_killed_at_any_moment_leaves_all_or_nothing(
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert invoke(["--db", sqlite_baiyin.url, "db", "verify"]).exit_code == 0
-    households = invoke(["--db", sqlite_baiyin.url, "household", "list", "-f", "json"]).json()
+    households = invoke(["--db", sqlite_baiyin.url, "household", "list", "-f", "json"]).rows()
     members = sqlite_baiyin.snapshot()["member"]
     assert (len(households), len(members)) in ((0, 0), (count, 2 * count))

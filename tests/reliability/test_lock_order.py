@@ -153,7 +153,7 @@ def test_aid_grant_beside_import_aid_never_deadlocks(busy: Ledger, tmp_path: Pat
     address = busy.ok("household", "show", "H000006", "-f", "json").json()["address"]
     assert address == ("人民路乙号" if rounds % 2 == 0 else "人民路甲号")
     # every grant there once: each granter's, and the file's, however often it was imported
-    grants = busy.ok("aid", "list", "--program", "temporary-aid", "-f", "json").json()
+    grants = busy.ok("aid", "list", "--program", "temporary-aid", "-f", "json").rows()
     refs = sorted(g["ref"] for g in grants)
     assert len(refs) == len(set(refs)) == 2 * 4 * rounds + len(HOUSEHOLDS)
     assert {f"IMP-{code}" for code in HOUSEHOLDS} <= set(refs)
@@ -192,6 +192,6 @@ def test_two_registrations_of_one_id_number_at_once_give_the_ordinary_refusal(
         sequential = baiyin.fails("household", "add", "--name", "同号", "--id-number", number,
                                   "--org", "baiyin-qu", "--on", "2018-01-02", code=5)  # fmt: skip
         assert outcomes[1][1] == sequential.stderr.strip()
-    households = baiyin.ok("household", "list", "-f", "json", "--limit", "0").json()
+    households = baiyin.ok("household", "list", "-f", "json", "--limit", "0").rows()
     assert len(households) == tries
     baiyin.ok("db", "verify")

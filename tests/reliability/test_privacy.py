@@ -69,7 +69,7 @@ def test_reveal_shows_numbers_only_where_asked_and_audits_it(register: Ledger) -
         "household", "show", "H000001", "-f", "json", "--reveal", "--why", "入户核对"
     )
     assert HEAD in shown.stdout and PHONE in shown.stdout and CHILD in shown.stdout
-    entries = register.ok("audit", "list", "--reveals", "-f", "json").json()
+    entries = register.ok("audit", "list", "--reveals", "-f", "json").rows()
     assert entries[0]["changes"] == {"households": ["H000001"], "why": "入户核对"}
     audit_text = register.ok("audit", "list", "--limit", "0", "-f", "json").stdout
     assert HEAD not in audit_text and PHONE not in audit_text

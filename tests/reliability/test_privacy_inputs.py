@@ -41,7 +41,7 @@ register = ledger_fixture(*SEEDED, ("test_privacy_inputs.register", _build))
 
 
 def _found(cli: Ledger, text: str) -> list[str]:
-    return [row["code"] for row in cli.ok("household", "find", text, "-f", "json").json()]
+    return [row["code"] for row in cli.ok("household", "find", text, "-f", "json").rows()]
 
 
 # ---------------------------------------------------------------- find is no oracle
@@ -159,7 +159,7 @@ def test_a_reveal_with_why_is_audited_with_its_reason(register: Ledger, tmp_path
     register.ok("export", "members", "-o", str(tmp_path / "m.csv"), "--why", "移交省台账",
                 "--reveal")  # fmt: skip
     register.ok("pair", "list", "--reveal", "--why", "核对联系人")
-    reveals = register.ok("audit", "list", "--reveals", "-f", "json").json()
+    reveals = register.ok("audit", "list", "--reveals", "-f", "json").rows()
     assert [entry["changes"]["why"] for entry in reveals] == ["移交省台账"]  # no pairings shown
 
 
@@ -502,7 +502,7 @@ def test_the_command_line_takes_full_width_digits_and_refuses_others(aid: Ledger
     assert shown["members"][0]["id_number"] == NEW_ID
     assert shown["members"][0]["monthly_income_fen"] == 120050
     assert shown["members"][0]["phone"] == "13893001234"
-    grants = aid.ok("aid", "list", "--household", "H000001", "-f", "json").json()
+    grants = aid.ok("aid", "list", "--household", "H000001", "-f", "json").rows()
     assert [g["amount_fen"] for g in grants if g["program"] == "living-aid"] == [30000]
 
 
@@ -558,7 +558,7 @@ def test_import_files_take_full_width_digits_and_refuse_others(aid: Ledger, tmp_
         rename={"monthly_amount": "月保障金额(元)"},
     )  # fmt: skip
     compared = aid.run("compare", "civil", str(civil), "-f", "json")
-    unreadable = [f for f in compared.json() if f["kind"] == "unreadable_row"]
+    unreadable = [f for f in compared.rows() if f["kind"] == "unreadable_row"]
     assert [f["row"] for f in unreadable] == [2, 3], compared.stdout
     assert "U+0663" in unreadable[0]["detail"] and "U+0663" in unreadable[1]["detail"]
 

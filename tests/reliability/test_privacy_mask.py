@@ -469,7 +469,7 @@ def test_an_old_wider_mask_in_the_audit_log_is_narrowed_when_read(register: Ledg
             )
         )
     engine.dispose()
-    listed = register.ok("audit", "list", "--limit", "1", "-f", "json").json()
+    listed = register.ok("audit", "list", "--limit", "1", "-f", "json").rows()
     assert listed[0]["changes"] == {
         "head": {"id_number": HEAD[:6] + "*" * 10 + HEAD[-2:], "birth_date": "1978"}
     }

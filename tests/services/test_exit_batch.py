@@ -82,7 +82,7 @@ def test_exit_many_writes_what_the_exits_write(
                 assert strip(actual[table]) == strip(expected[table])
             else:
                 assert actual[table] == expected[table], table
-        assert [r["code"] for r in batched.ok("exit", "list", "-f", "json").json()] == [
+        assert [r["code"] for r in batched.ok("exit", "list", "-f", "json").rows()] == [
             "H000001", "H000002", "H000003", "H000004",
         ]  # fmt: skip
         batched.ok("db", "verify")

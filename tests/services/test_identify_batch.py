@@ -115,7 +115,7 @@ def test_batch_and_one_by_one_write_the_same_rows(
         for table in expected:
             assert actual[table] == expected[table], table
         statuses = {
-            r["code"]: r["status"] for r in batched.ok("household", "list", "-f", "json").json()
+            r["code"]: r["status"] for r in batched.ok("household", "list", "-f", "json").rows()
         }
         assert statuses == {"H000001": "archived", "H000002": "rejected", "H000003": "identifying",
                             "H000004": "archived"}  # fmt: skip

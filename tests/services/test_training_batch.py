@@ -73,7 +73,7 @@ def test_train_many_writes_what_the_training_commands_write(
         assert rows(batched, TABLES) == expected
         assert len(expected["training_enrolment"]) == 4
         assert len(expected["training_progress"]) == 3
-        funnel = batched.ok("training", "list", "-f", "json").json()
+        funnel = batched.ok("training", "list", "-f", "json").rows()
         assert [(r["code"], r["enrolled"], r["completed"], r["certified"]) for r in funnel] == [
             ("C001", 3, 2, 1), ("C002", 1, 0, 0),
         ]  # fmt: skip

@@ -94,8 +94,21 @@ def write_json(data: Any) -> None:
     _write_json(data)
 
 
+#: The shape of kunnan's JSON output, in every document: raised when a key is renamed or
+#: removed or changes meaning (a key added does not raise it), so programs can tell.
+SCHEMA_VERSION = 1
+
+
+def json_document(data: Any) -> dict[str, Any]:
+    """What ``--format json`` prints: an object with its ``schema_version`` first; a list's
+    items are its ``rows``."""
+    if isinstance(data, Mapping):
+        return {"schema_version": SCHEMA_VERSION, **data}
+    return {"schema_version": SCHEMA_VERSION, "rows": list(data)}
+
+
 def _write_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(json_document(data), ensure_ascii=False, indent=2) + "\n")
 
 
 def _write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], view: View) -> None:
