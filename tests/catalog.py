@@ -227,7 +227,9 @@ def kept_words() -> frozenset[str]:
             words.add((param.name or "").replace("_", "-").strip("-"))
     seeded = source_root().parent.parent / "migrations" / "versions"
     for migration in seeded.glob("*.py"):  # the programme catalogue's codes
-        for program in re.findall(r'\("([a-z]+(?:-[a-z]+)+)", "', migration.read_text("utf-8")):
+        for program in re.findall(
+            r'\("([a-z]+(?:-[a-z]+)*)", "[^\x00-\x7f]', migration.read_text("utf-8")
+        ):
             words.add(program)
     return frozenset(words)
 

@@ -101,7 +101,7 @@ REFUSAL_CODES = frozenset(range(2, 10))
 
 
 #: Whether every refusal is run again in Chinese (on once every message is translated).
-CHECK_CHINESE = False
+CHECK_CHINESE = True
 
 
 def invoke(
@@ -130,7 +130,8 @@ def check_chinese(args: list[str], env: dict[str, str | None] | None, english: R
     lines = chinese.stderr.strip().splitlines()
     assert len(lines) == len(english.stderr.strip().splitlines()), f"{where}: {chinese.stderr}"
     assert lines[0].startswith("错误："), f"{where}: {lines[0]}"
-    left = english_words(chinese.stderr)
+    typed = " ".join([*args, *(value for value in (env or {}).values() if value)])
+    left = [word for word in english_words(chinese.stderr) if word not in typed]
     assert left == [], f"{where}: untranslated {left} in: {chinese.stderr.strip()}"
 
 

@@ -405,15 +405,29 @@ def usage_message(error: Any) -> str:
             return _("Missing option {name}.", name=hint)
         return str(error.format_message())
     if isinstance(error, click_errors.BadParameter):
+        problem = _choice_problem(error.message)
         if hint is None:
-            return _("Invalid value: {problem}", problem=error.message)
-        return _("Invalid value for {name}: {problem}", name=hint, problem=error.message)
+            return _("Invalid value: {problem}", problem=problem)
+        return _("Invalid value for {name}: {problem}", name=hint, problem=problem)
     message = str(error.format_message())
     for english, pattern in _USAGE_PATTERNS:
         matched = pattern.fullmatch(message)
         if matched:
             return _(english, **matched.groupdict())
     return message
+
+
+#: A choice Typer refused, as its coercion words it.
+_NOT_A_CHOICE = re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.*)\.")
+
+
+def _choice_problem(message: str) -> str:
+    """A value that is none of an option's choices, in the current language; any other
+    problem as it was given."""
+    matched = _NOT_A_CHOICE.fullmatch(message)
+    if matched is None:
+        return message
+    return _("{value} is not one of {choices}", **matched.groupdict())
 
 
 #: Click's other usage errors, recognised by their English words.
