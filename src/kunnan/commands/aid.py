@@ -32,6 +32,7 @@ from kunnan.domain.enums import (
     PlacementChannel,
     Trade,
 )
+from kunnan.i18n import _, current, translate
 from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -187,10 +188,18 @@ def grant(
         seq, paid, code = entry.seq, entry.amount_fen, entry.program
     typer.echo(seq)
     for passed in result.overridden:
-        note(f"override: {passed}")
+        note(_("override: {passed}", passed=passed))
     if override is not None and not result.overridden:
-        note("--override was not needed: no limit was passed (not recorded)")
-    note(f"entry {seq}: {format_fen(paid)} yuan of {code} to {data.household}")
+        note(_("--override was not needed: no limit was passed (not recorded)"))
+    note(
+        _(
+            "entry {seq}: {amount} yuan of {program} to {household}",
+            seq=seq,
+            amount=format_fen(paid),
+            program=code,
+            household=data.household,
+        )
+    )
 
 
 @app.command("reverse")
@@ -219,12 +228,18 @@ def reverse(
         reversal = reverse_entry(session, entry=find_entry(session, entry), data=data)
         seq, original, amount = reversal.seq, reversal.reverses_seq, reversal.amount_fen
     typer.echo(seq)
-    note(f"entry {seq} reverses entry {original} ({format_fen(amount)} yuan)")
+    note(
+        _(
+            "entry {seq} reverses entry {original} ({amount} yuan)",
+            seq=seq,
+            original=original,
+            amount=format_fen(amount),
+        )
+    )
 
 
 def _about(row: dict[str, object], lang: str) -> str:
     """One readable line of what an action was about, for tables."""
-    zh = lang == "zh"
     words: list[str] = []
     subtype, kind = row.get("subtype"), str(row["kind"])
     if subtype is not None and kind in SUBTYPES:
@@ -232,9 +247,9 @@ def _about(row: dict[str, object], lang: str) -> str:
     if row.get("detail"):
         words.append(str(row["detail"]))
     if row.get("reverses_seq") is not None:
-        words.append(f"{'冲正' if zh else 'reverses'} #{row['reverses_seq']}")
+        words.append(translate("reverses #{seq}", lang).format(seq=row["reverses_seq"]))
     if row.get("reversed_by") is not None:
-        words.append(f"{'被冲正' if zh else 'reversed by'} #{row['reversed_by']}")
+        words.append(translate("reversed by #{seq}", lang).format(seq=row["reversed_by"]))
     return " · ".join(words)
 
 
@@ -296,7 +311,7 @@ def list_(
     total = (
         {
             "seq": None,
-            "household": "合计" if shown.lang == "zh" else "Total",
+            "household": translate("Total", shown.lang),
             "amount_fen": total_fen,
         }
         if grants
@@ -304,9 +319,9 @@ def list_(
     )
     render_rows(records, _in_chinese(fields, shown.lang), shown, total=total)
     if not rows:
-        note("no aid matches")
+        note(_("no aid matches"))
     elif grants and len({r.kind for r in rows}) > 1:
-        note("the total counts cash grants only")
+        note(_("the total counts cash grants only"))
 
 
 @app.command("show")
@@ -386,8 +401,16 @@ def place(
         code, before = placement_code(placement.id), placement.previous_income_fen
     typer.echo(code)
     note(
-        f"{code}: placed at {data.employer} as {data.job} on {data.on_date.isoformat()}; "
-        f"monthly income {format_fen(before)} → {format_fen(data.monthly_wage_fen)} yuan"
+        _(
+            "{code}: placed at {employer} as {job} on {day}; "
+            "monthly income {before} → {after} yuan",
+            code=code,
+            employer=data.employer,
+            job=data.job,
+            day=data.on_date.isoformat(),
+            before=format_fen(before),
+            after=format_fen(data.monthly_wage_fen),
+        )
     )
 
 
@@ -452,8 +475,15 @@ def loan(
         )
     typer.echo(code)
     note(
-        f"loan {code} (entry {seq}): {format_fen(data.amount_fen)} yuan from {from_fund} "
-        f"to {data.household}, due {due.isoformat()}"
+        _(
+            "loan {code} (entry {seq}): {amount} yuan from {fund} to {household}, due {due}",
+            code=code,
+            seq=seq,
+            amount=format_fen(data.amount_fen),
+            fund=from_fund,
+            household=data.household,
+            due=due.isoformat(),
+        )
     )
 
 
@@ -486,8 +516,13 @@ def repay(
         seq, code, left = entry.seq, loan_code(found.id), loan_facts(session, found).outstanding_fen
     typer.echo(seq)
     note(
-        f"entry {seq}: {format_fen(data.repaid_fen)} yuan repaid on loan {code}; "
-        f"{format_fen(left)} yuan outstanding"
+        _(
+            "entry {seq}: {amount} yuan repaid on loan {code}; {left} yuan outstanding",
+            seq=seq,
+            amount=format_fen(data.repaid_fen),
+            code=code,
+            left=format_fen(left),
+        )
     )
 
 
@@ -515,8 +550,12 @@ def loan_default(
         declare_default(session, loan=found, data=data)
         code, left = loan_code(found.id), loan_facts(session, found).outstanding_fen
     note(
-        f"loan {code} declared defaulted on {data.on_date.isoformat()}; "
-        f"{format_fen(left)} yuan outstanding"
+        _(
+            "loan {code} declared defaulted on {day}; {left} yuan outstanding",
+            code=code,
+            day=data.on_date.isoformat(),
+            left=format_fen(left),
+        )
     )
 
 
@@ -566,10 +605,10 @@ def loans(
         )
         rows, totals = list_loans(session, where=where, as_of=day)
     shown = view(ctx, output)
-    total = {"code": "合计" if shown.lang == "zh" else "Total", **totals}
+    total = {"code": translate("Total", shown.lang), **totals}
     render_rows([dataclasses.asdict(r) for r in rows], LOAN_FIELDS, shown, total=total)
     if not rows:
-        note("no loans match")
+        note(_("no loans match"))
 
 
 @app.command("housing")
@@ -621,11 +660,16 @@ def housing(
     with ledger(ctx, write=True) as session:
         change = record_housing(session, data=data)
     typer.echo(change.code)
-    opened = " opened" if change.opened else ""
-    note(
-        f"housing case {change.code} ({data.kind.value}){opened}: {data.status.value} "
-        f"on {data.on_date.isoformat()}"
-    )
+    facts = {
+        "code": change.code,
+        "kind": data.kind.label(current()),
+        "status": data.status.label(current()),
+        "day": data.on_date.isoformat(),
+    }
+    if change.opened:
+        note(_("housing case {code} ({kind}) opened: {status} on {day}", **facts))
+    else:
+        note(_("housing case {code} ({kind}): {status} on {day}", **facts))
 
 
 @app.command("legal")
@@ -691,15 +735,23 @@ def legal(
     with ledger(ctx, write=True) as session:
         change = record_legal(session, data=data)
     typer.echo(change.code)
-    got = (
-        f"; {format_fen(data.recovered_fen)} yuan recovered for the household"
-        if data.recovered_fen
-        else ""
-    )
-    note(
-        f"legal case {change.code} ({data.kind.value}): {data.status.value} "
-        f"on {data.on_date.isoformat()}{got}"
-    )
+    facts = {
+        "code": change.code,
+        "kind": data.kind.label(current()),
+        "status": data.status.label(current()),
+        "day": data.on_date.isoformat(),
+    }
+    if data.recovered_fen:
+        note(
+            _(
+                "legal case {code} ({kind}): {status} on {day}; "
+                "{recovered} yuan recovered for the household",
+                recovered=format_fen(data.recovered_fen),
+                **facts,
+            )
+        )
+    else:
+        note(_("legal case {code} ({kind}): {status} on {day}", **facts))
 
 
 @app.command("counsel")
@@ -735,5 +787,11 @@ def counsel(
         code = counseling_code(record_counsel(session, data=data).id)
     typer.echo(code)
     note(
-        f"{code}: counselling with {data.household} on {data.on_date.isoformat()} by {data.counselor}"
+        _(
+            "{code}: counselling with {household} on {day} by {counselor}",
+            code=code,
+            household=data.household,
+            day=data.on_date.isoformat(),
+            counselor=data.counselor,
+        )
     )
