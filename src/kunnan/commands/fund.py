@@ -19,6 +19,7 @@ from kunnan.commands.options import (
 )
 from kunnan.domain.codes import fund_code
 from kunnan.domain.enums import EntryKind, FundSource
+from kunnan.i18n import _, translate
 from kunnan.ui.columns import HOUSEHOLD, Column, machine_value
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -89,7 +90,7 @@ def add(
     with ledger(ctx, write=True) as session:
         code = fund_code(add_fund(session, data=data).id)
     typer.echo(code)
-    note(f"added fund {code}: {data.name}")
+    note(_("added fund {code}: {name}", code=code, name=data.name))
 
 
 @app.command("contribute")
@@ -124,7 +125,15 @@ def contribute(
         entry = record_contribution(session, fund=target, data=data)
         seq, name = entry.seq, target.name
     typer.echo(seq)
-    note(f"entry {seq}: {format_fen(data.amount_fen)} yuan into {name} from {data.counterparty}")
+    note(
+        _(
+            "entry {seq}: {amount} yuan into {fund} from {counterparty}",
+            seq=seq,
+            amount=format_fen(data.amount_fen),
+            fund=name,
+            counterparty=data.counterparty,
+        )
+    )
 
 
 @app.command("assert")
@@ -159,8 +168,12 @@ def assert_(
         assert_balance(session, fund=target, data=data)
         name = target.name
     note(
-        f"{name} held {format_fen(data.balance_fen)} yuan at the end of "
-        f"{data.on_date.isoformat()}: recorded"
+        _(
+            "{fund} held {amount} yuan at the end of {day}: recorded",
+            fund=name,
+            amount=format_fen(data.balance_fen),
+            day=data.on_date.isoformat(),
+        )
     )
 
 
@@ -189,10 +202,10 @@ def list_(
     with ledger(ctx, write=False) as session:
         rows, totals = list_funds(session, where=where)
     shown = view(ctx, output)
-    total = {"code": "合计" if shown.lang == "zh" else "Total", **totals}
+    total = {"code": translate("Total", shown.lang), **totals}
     render_rows([dataclasses.asdict(r) for r in rows], FUND_FIELDS, shown, total=total)
     if not rows:
-        note("no funds: kunnan fund add --name … --source … --year …")
+        note(_("no funds: kunnan fund add --name … --source … --year …"))
 
 
 @app.command("show")
@@ -226,14 +239,15 @@ def show(ctx: typer.Context, fund: FundArg, output: FormatOption = OutputFormat.
     elif shown.format is OutputFormat.CSV:
         render_rows(entries, ENTRY_FIELDS, shown)
     else:
-        zh = shown.lang == "zh"
         render_record(record, FUND_FIELDS, shown, title=f"{record['code']}  {record['name']}")
         total = {"seq": None, "effect_fen": record["balance_fen"]}
-        render_rows(entries, ENTRY_FIELDS, shown, title="流水" if zh else "Entries", total=total)
+        render_rows(
+            entries, ENTRY_FIELDS, shown, title=translate("Entries", shown.lang), total=total
+        )
         if assertions:
             render_rows(
                 assertions,
                 ASSERTION_FIELDS,
                 shown,
-                title="余额核对" if zh else "Balance assertions",
+                title=translate("Balance assertions", shown.lang),
             )

@@ -17,6 +17,7 @@ from kunnan.commands.options import (
 )
 from kunnan.domain.enums import Guarantee, OncePer
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _, translate
 from kunnan.ui.columns import Column, machine_value
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -67,7 +68,7 @@ def _on_screen(rows: list[dict[str, Any]], output: OutputFormat, lang: str) -> l
 
     if output is not OutputFormat.TABLE:
         return rows
-    words = {True: "是", False: "否"} if lang == "zh" else {True: "yes", False: "no"}
+    words = {True: translate("yes", lang), False: translate("no", lang)}
     shown = []
     for row in rows:
         record = {
@@ -76,7 +77,7 @@ def _on_screen(rows: list[dict[str, Any]], output: OutputFormat, lang: str) -> l
         parts = [format_fen(row["standard_fen"])] if row["standard_fen"] is not None else []
         for level, key in LEVEL_COLUMNS.items():
             if row[key] is not None:
-                name = level.zh if lang == "zh" else level.value.replace("_", " ")
+                name = level.label(lang).replace("_", " ")
                 parts.append(f"{name} {format_fen(row[key])}")
         record["standards"] = "; ".join(parts)
         shown.append(record)
@@ -142,7 +143,7 @@ def show(
         record_fields = [f for f in PROGRAM_FIELDS if f.in_table]
         render_record(current, record_fields, shown, title=f"{current['code']}  {current['name']}")
         rule_fields = [f for f in record_fields if f.key not in ("code", "name", "guarantee")]
-        title = "规则沿革" if shown.lang == "zh" else "Rules over time"
+        title = translate("Rules over time", shown.lang)
         render_rows(history, rule_fields, shown, title=title)
 
 
@@ -226,8 +227,19 @@ def set_(
         changes = set_rule(session, program=found, change=change, effective_from=effective)
         code = found.code
     if changes:
-        note(f"{code}: changed {', '.join(sorted(changes))} from {effective.isoformat()}")
+        note(
+            _(
+                "{code}: changed {fields} from {day}",
+                code=code,
+                fields=", ".join(sorted(changes)),
+                day=effective.isoformat(),
+            )
+        )
     else:
         note(
-            f"{code}: the rule in force on {effective.isoformat()} already says so; nothing changed"
+            _(
+                "{code}: the rule in force on {day} already says so; nothing changed",
+                code=code,
+                day=effective.isoformat(),
+            )
         )

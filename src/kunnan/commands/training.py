@@ -21,6 +21,7 @@ from kunnan.commands.options import (
 )
 from kunnan.domain.codes import class_code, placement_code
 from kunnan.domain.enums import HouseholdStatus, PlacementChannel, Trade, TrainingStage
+from kunnan.i18n import _, current, translate
 from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -117,11 +118,23 @@ def add_class(
     with ledger(ctx, write=True) as session:
         code = class_code(add(session, data=data).id)
     typer.echo(code)
-    places = f"{data.capacity} places" if data.capacity else "no limit on places"
-    note(
-        f"class {code}: {data.name} ({data.trade.value}), {data.starts_on.isoformat()} to "
-        f"{data.ends_on.isoformat()}, {places}"
-    )
+    values = {
+        "code": code,
+        "name": data.name,
+        "trade": data.trade.label(current()),
+        "start": data.starts_on.isoformat(),
+        "end": data.ends_on.isoformat(),
+    }
+    if data.capacity:
+        note(
+            _(
+                "class {code}: {name} ({trade}), {start} to {end}, {places} places",
+                places=data.capacity,
+                **values,
+            )
+        )
+    else:
+        note(_("class {code}: {name} ({trade}), {start} to {end}, no limit on places", **values))
 
 
 @app.command("enroll")
@@ -163,7 +176,14 @@ def enroll(
     with ledger(ctx, write=True) as session:
         enrolment = enrol(session, data=data)
         status = enrolment.household_status
-    note(f"enrolled in {data.training_class} on {data.on_date.isoformat()} (household {status})")
+    note(
+        _(
+            "enrolled in {training_class} on {day} (household {status})",
+            training_class=data.training_class,
+            day=data.on_date.isoformat(),
+            status=HouseholdStatus(status).label(current()),
+        )
+    )
 
 
 @app.command("complete")
@@ -195,7 +215,13 @@ def complete(
     )
     with ledger(ctx, write=True) as session:
         record_completion(session, data=data)
-    note(f"completed {data.training_class} on {data.on_date.isoformat()}")
+    note(
+        _(
+            "completed {training_class} on {day}",
+            training_class=data.training_class,
+            day=data.on_date.isoformat(),
+        )
+    )
 
 
 @app.command("certify")
@@ -231,7 +257,13 @@ def certify(
     )
     with ledger(ctx, write=True) as session:
         record_certificate(session, data=data)
-    note(f"certified ({data.certificate_no}) on {data.on_date.isoformat()}")
+    note(
+        _(
+            "certified ({certificate}) on {day}",
+            certificate=data.certificate_no,
+            day=data.on_date.isoformat(),
+        )
+    )
 
 
 @app.command("employ")
@@ -283,12 +315,18 @@ def employ(
         },
     )
     with ledger(ctx, write=True) as session:
-        _, placement = record_employment(session, data=data)
+        placement = record_employment(session, data=data)[1]
         code, before = placement_code(placement.id), placement.previous_income_fen
     typer.echo(code)
     note(
-        f"{code}: employed at {data.employer} on {data.on_date.isoformat()}; "
-        f"monthly income {format_fen(before)} → {format_fen(data.monthly_wage_fen)} yuan"
+        _(
+            "{code}: employed at {employer} on {day}; monthly income {before} → {after} yuan",
+            code=code,
+            employer=data.employer,
+            day=data.on_date.isoformat(),
+            before=format_fen(before),
+            after=format_fen(data.monthly_wage_fen),
+        )
     )
 
 
@@ -331,7 +369,6 @@ def list_(
     chosen = parse_choice(Trade, trade, "--trade")
     grouping = by.strip().lower()
     shown = view(ctx, output)
-    total_label = "合计" if shown.lang == "zh" else "Total"
     with ledger(ctx, write=False) as session:
         if training_class is not None:
             found = resolve_class(session, training_class)
@@ -343,14 +380,14 @@ def list_(
     if training_class is not None:
         render_rows(listed, TRAINEE_FIELDS, shown, title=title)
         if not listed:
-            note("nobody is enrolled in this class yet")
+            note(_("nobody is enrolled in this class yet"))
         return
     fields = BY_FIELDS.get(grouping, CLASS_FIELDS)
     first = fields[0].key
-    total = {**dataclasses.asdict(overall), first: total_label}
+    total = {**dataclasses.asdict(overall), first: translate("Total", shown.lang)}
     for key in ("code", "name", "trade", "year"):
         if key != first:
             total.pop(key, None)
     render_rows([dataclasses.asdict(r) for r in found_rows], fields, shown, total=total)
     if not found_rows:
-        note("no training classes match")
+        note(_("no training classes match"))
