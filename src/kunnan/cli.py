@@ -121,6 +121,8 @@ def localise(command: Any, path: str = "kunnan") -> None:
     options' help and metavars (``kunnan.ui.metavars``), read from the catalog by their
     English texts, which are kept so that the same tree can speak the other language at the
     next invocation."""
+    from kunnan.ui.wrap import join_wide
+
     language = i18n.current()
     if getattr(command, "kunnan_language", None) == language:
         return
@@ -129,7 +131,7 @@ def localise(command: Any, path: str = "kunnan") -> None:
         (command.help, command.short_help, command.epilog, command.options_metavar),
     )
     command.help, command.short_help, command.epilog, command.options_metavar = (
-        _(text) if text else text for text in source
+        join_wide(_(text)) if text else text for text in source
     )
     if getattr(command, "subcommand_metavar", None):
         command.subcommand_metavar = _("COMMAND [ARGS]...")
@@ -149,6 +151,7 @@ def _localise_param(param: Any, path: str) -> None:
     metavar and its completion (``kunnan.db.completion``)."""
     from kunnan.db.completion import completer
     from kunnan.ui.metavars import metavar
+    from kunnan.ui.wrap import join_wide
 
     if type(param) is typer.core.TyperArgument:
         param.__class__ = Argument
@@ -168,7 +171,7 @@ def _localise_param(param: Any, path: str) -> None:
         param.kunnan_source = (getattr(param, "help", None), shown)
     help_text, shown = param.kunnan_source
     if help_text:
-        param.help = _(help_text)
+        param.help = join_wide(_(help_text))
     if shown:
         param.metavar = _(shown)
 

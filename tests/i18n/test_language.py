@@ -108,3 +108,8 @@ def test_an_opening_sign_goes_to_the_next_line_with_what_it_opens() -> None:
         "registered as marginal",
         "(低保边缘户)",
     ]
+
+
+def test_two_arguments_in_a_chinese_usage_line_stay_apart() -> None:
+    shown = invoke(["--lang", "zh", "aid", "repay", "--help"], env=PLAIN)
+    assert shown.stdout.splitlines()[0] == "用法：kunnan aid repay [选项] 借款编号 元"

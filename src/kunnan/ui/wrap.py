@@ -23,7 +23,7 @@ _CLOSING = frozenset("，。、；：？！）》」』】〉”’…·%,.;:?!)
 #: Signs that must not end a line.
 _OPENING = frozenset("（《「『【〈“‘([{")
 #: A line break or space between two Chinese characters, which a joined paragraph leaves.
-_GAP = re.compile(rf"(?<=[{_WIDE}])\s+(?=[{_WIDE}])")
+_GAP = re.compile(rf"(?<=[{_WIDE}])[ \t]*\n[ \t]*(?=[{_WIDE}])")
 
 
 def cells(text: str) -> int:
@@ -36,7 +36,8 @@ def has_wide(text: str) -> bool:
 
 
 def join_wide(text: str) -> str:
-    """The text without the spaces a paragraph's line breaks left between Chinese characters."""
+    """The text without the line breaks inside a paragraph between two Chinese characters
+    (which Click would turn into spaces); spaces typed between them stay."""
     return _GAP.sub("", text)
 
 
@@ -53,7 +54,7 @@ def wrap_cells(text: str, width: int, initial: str = "", subsequent: str = "") -
     def used() -> int:
         return cell_len(indent) + sum(cell_len(word) for word in words)
 
-    for token in _TOKENS.findall(join_wide(text)):
+    for token in _TOKENS.findall(text):
         if token.isspace():
             if words:
                 words.append(token)
