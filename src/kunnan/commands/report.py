@@ -207,9 +207,34 @@ PROGRAMS = ReportSpec(
         PEOPLE,
         Column("amount_fen", "Amount", "money", context="amount_fen"),
     ),
-    chart=Chart(("program",), "amount_fen"),
-    present=_programme_names,
+    present=_programme_names,  # its chart is drawn by the command: see _programs_chart
 )
+#: ``report programs --chart``: each programme's amount in yuan, for the years chosen.
+PROGRAMS_CHART = Chart(("program",), "amount_fen", money=True)
+
+
+def _programs_period(figures: Figures, lang: str) -> str:
+    """The chart's title: what it measures, the years its grants count toward, and the day."""
+    day = figures.scope.as_of.isoformat()
+    year, since = figures.extra.get("year"), figures.extra.get("since")
+    if year is not None:
+        return translate("Amount (yuan), aid counting toward {year} (as of {day})", lang).format(
+            year=year, day=day
+        )
+    if since is not None:
+        return translate(
+            "Amount (yuan), aid counting toward {since} or later (as of {day})", lang
+        ).format(since=since, day=day)
+    return translate("Amount (yuan), aid of every year (as of {day})", lang).format(day=day)
+
+
+def _programs_chart(figures: Figures, view: View) -> None:
+    from kunnan.ui.charts import render_bar_chart
+
+    rows = _programme_names(figures.rows, view)
+    bars = PROGRAMS_CHART.bars(rows, PROGRAMS.columns, view.lang)
+    render_bar_chart(_programs_period(figures, view.lang), bars)
+
 
 TRAINING_COLUMNS = (
     YEAR,
@@ -343,15 +368,16 @@ def _run(
     org: str | None,
     chart: bool = False,
     **options: Any,
-) -> None:
+) -> Figures:
     """Every report's one path: read the figures on the day for the union, then show them."""
     from kunnan.services import report as reports
     from kunnan.ui.reports import show_report
 
     build = getattr(reports, spec.name)
     with ledger(ctx, write=False) as session:
-        figures = build(session, _scope(session, as_of, org), **options)
+        figures: Figures = build(session, _scope(session, as_of, org), **options)
     show_report(spec, figures, view(ctx, output), chart=chart)
+    return figures
 
 
 # The report commands ------------------------------------------------------------------------
@@ -476,7 +502,9 @@ def programs(
     \b
         kunnan report programs --since 2016 --as-of 2018-12-24
     """
-    _run(ctx, PROGRAMS, output, as_of=as_of, org=org, chart=chart, year=year, since=since)
+    figures = _run(ctx, PROGRAMS, output, as_of=as_of, org=org, year=year, since=since)
+    if chart and output is OutputFormat.TABLE:
+        _programs_chart(figures, view(ctx, output))
 
 
 @app.command("training")
