@@ -75,6 +75,27 @@ def test_programs_count_standing_grants_as_of_the_day(helped: Ledger) -> None:
     assert report(helped, "programs", "--year", "2017")["total"]["grants"] == 0
 
 
+def test_the_programs_chart_shows_yuan_for_the_years_it_covers(helped: Ledger) -> None:
+    def chart(*args: str) -> tuple[str, dict[str, str]]:
+        lines = helped.ok(*args, "--as-of", "2018-12-31", "--chart").stdout.splitlines()
+        at = next(i for i, line in enumerate(lines) if "█" in line) - 1
+        bars = {line.split()[0]: line.split()[-1] for line in lines[at + 1 :]}
+        return lines[at], bars
+
+    title, bars = chart("report", "programs", "--year", "2018")
+    assert title == "Amount (yuan), aid counting toward 2018 (as of 2018-12-31)"
+    assert bars["golden-autumn"] == "5,000.00" and bars["send-warmth"] == "1,000.00"  # not fen
+    assert bars["living-aid"] == "0.00"  # reversed
+    title, _ = chart("report", "programs", "--since", "2017")
+    assert title == "Amount (yuan), aid counting toward 2017 or later (as of 2018-12-31)"
+    assert chart("report", "programs")[0] == "Amount (yuan), aid of every year (as of 2018-12-31)"
+    title, bars = chart("--lang", "zh", "report", "programs", "--year", "2018")
+    assert title == "金额（元）：计入 2018 年度的帮扶（截至2018-12-31）"
+    assert bars["金秋助学"] == "5,000.00"
+    csv = helped.ok("report", "programs", "--chart", "-f", "csv").stdout
+    assert "█" not in csv and "Amount (yuan)" not in csv
+
+
 def test_funds_in_out_and_balance(helped: Ledger) -> None:
     data = report(helped, "funds", "--as-of", "2018-12-31")
     row = data["rows"][0]

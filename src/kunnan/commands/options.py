@@ -24,6 +24,7 @@ from kunnan.domain.text import (
     clean_required_text,
     clean_text,
 )
+from kunnan.i18n import N_, _
 from kunnan.ui.output import OutputFormat, View
 
 if TYPE_CHECKING:
@@ -59,7 +60,9 @@ def make_state(db: str | None, operator: str | None, debug: bool) -> AppState:
     try:
         who = clean_required_text(who, field="operator", max_length=64)
     except TextError as error:
-        raise InvalidInput(f"--operator: {error}") from None
+        raise InvalidInput(
+            _("{option}: {message}", option="--operator", message=str(error))
+        ) from None
     return AppState(db=db, lang=i18n.current(), operator=who, debug=debug)
 
 
@@ -99,7 +102,7 @@ def output_file(
     ledger_path = state(ctx).location.path
     protected = ledger_files(ledger_path) if ledger_path is not None else ()
     if reading is not None:
-        protected += (Protected(reading, "the file being read"),)
+        protected += (Protected(reading, N_("the file being read")),)
     return OutputFile(path=path, force=force, protected=protected)
 
 
@@ -149,9 +152,9 @@ def _pair_reveal(ctx: typer.Context) -> None:
         return
     reveal, why = ctx.meta.pop(_REVEAL_KEY), ctx.meta.pop(_WHY_KEY)
     if reveal and why is None:
-        raise InvalidInput('--reveal needs --why "reason" (kept in the audit log)')
+        raise InvalidInput(_('--reveal needs --why "reason" (kept in the audit log)'))
     if why is not None and not reveal:
-        raise InvalidInput("--why gives the reason for --reveal; give both, or neither")
+        raise InvalidInput(_("--why gives the reason for --reveal; give both, or neither"))
 
 
 def text_option(
@@ -173,7 +176,7 @@ def text_option(
 def check_something_given(given: Mapping[str, Any]) -> None:
     """InvalidInput for an edit given no option at all: it would change nothing."""
     if all(value is None for value in given.values()):
-        raise InvalidInput("nothing to change: give at least one option (see --help)")
+        raise InvalidInput(_("nothing to change: give at least one option (see --help)"))
 
 
 def whole_number(*, least: int | None = None, most: int | None = None) -> Callable[[Any], int]:
@@ -192,9 +195,13 @@ def whole_number(*, least: int | None = None, most: int | None = None) -> Callab
         except NumberError as error:
             raise typer.BadParameter(str(error)) from None
         if least is not None and number < least:
-            raise typer.BadParameter(f"must be at least {least}, not {number}")
+            raise typer.BadParameter(
+                _("must be at least {least}, not {number}", least=least, number=number)
+            )
         if most is not None and number > most:
-            raise typer.BadParameter(f"must be at most {most}, not {number}")
+            raise typer.BadParameter(
+                _("must be at most {most}, not {number}", most=most, number=number)
+            )
         return number
 
     return parse
@@ -209,7 +216,7 @@ def yuan_or_zero(value: str | None, option: str) -> int:
     try:
         return parse_yuan(value)
     except MoneyError as error:
-        raise InvalidInput(f"{option}: {error}") from None
+        raise InvalidInput(_("{option}: {message}", option=option, message=str(error))) from None
 
 
 def today() -> dt.date:
@@ -224,7 +231,7 @@ def parse_on(value: str | None, *, option: str = "--on", allow_future: bool = Fa
         day = parse_date(value)
         return day if allow_future else not_in_future(day, today=today())
     except DateError as error:
-        raise InvalidInput(f"{option}: {error}") from None
+        raise InvalidInput(_("{option}: {message}", option=option, message=str(error))) from None
 
 
 def parse_optional_date(value: str | None, *, option: str) -> dt.date | None:
@@ -233,7 +240,7 @@ def parse_optional_date(value: str | None, *, option: str) -> dt.date | None:
     try:
         return parse_date(value)
     except DateError as error:
-        raise InvalidInput(f"{option}: {error}") from None
+        raise InvalidInput(_("{option}: {message}", option=option, message=str(error))) from None
 
 
 E = TypeVar("E", bound=Labelled)
@@ -280,7 +287,7 @@ def parse_choice(enum: type[E], value: str | None, option: str) -> E | None:
     try:
         return enum.parse(value)
     except ValueError as error:
-        raise InvalidInput(f"{option}: {error}") from None
+        raise InvalidInput(_("{option}: {message}", option=option, message=str(error))) from None
 
 
 def parse_area(value: str | None, *, option: str = "--area") -> str | None:
@@ -291,7 +298,7 @@ def parse_area(value: str | None, *, option: str = "--area") -> str | None:
     try:
         return clean_area_code(value)
     except TextError as error:
-        raise InvalidInput(f"{option}: {error}") from None
+        raise InvalidInput(_("{option}: {message}", option=option, message=str(error))) from None
 
 
 FormatOption = Annotated[

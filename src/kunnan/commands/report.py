@@ -36,6 +36,7 @@ from kunnan.domain.enums import (
     Trade,
 )
 from kunnan.domain.money import format_fen
+from kunnan.i18n import _, translate
 from kunnan.ui.columns import CATEGORY, Column
 from kunnan.ui.output import OutputFormat, View
 from kunnan.ui.reports import Below, Chart, Figures, ReportSpec, Rows, Words
@@ -93,10 +94,14 @@ SHARE = Column("share_pct", "Share %", "decimal")
 YEAR = Column("year", "Year")
 
 
-def _no_archived(figures: Figures, _view: View) -> list[str]:
+def _no_archived(figures: Figures, view: View) -> list[str]:
     if figures.total.get("households"):
         return []
-    return [f"no archived households as of {figures.scope.as_of.isoformat()}"]
+    return [
+        translate("no archived households as of {day}", view.lang).format(
+            day=figures.scope.as_of.isoformat()
+        )
+    ]
 
 
 CATEGORIES = ReportSpec(
@@ -130,9 +135,8 @@ CAUSES = ReportSpec(
 
 
 def _stage_names(rows: Rows, view: View) -> Rows:
-    if view.lang != "zh":
-        return rows
-    return [r | {"stage": PipelineStage(r["stage"]).zh} for r in rows]
+    """Each step by its label (in English, its slug: visit, inspect …)."""
+    return [r | {"stage": PipelineStage(r["stage"]).label(view.lang)} for r in rows]
 
 
 PIPELINE = ReportSpec(
@@ -158,9 +162,11 @@ def _exits_since(figures: Figures, view: View) -> list[str]:
     if "since" not in extra or view.format is OutputFormat.JSON:
         return []
     since, stable, total = extra["since"], extra["since_stable"], extra["since_total"]
-    if view.lang == "zh":
-        return [f"{since}年以来退出 {total:,} 户，其中稳定脱困 {stable:,} 户"]
-    return [f"since {since}: {total:,} households exited, {stable:,} of them stably"]
+    return [
+        translate(
+            "since {since}: {total:,} households exited, {stable:,} of them stably", view.lang
+        ).format(since=since, total=total, stable=stable)
+    ]
 
 
 EXITS = ReportSpec(
@@ -201,9 +207,34 @@ PROGRAMS = ReportSpec(
         PEOPLE,
         Column("amount_fen", "Amount", "money", context="amount_fen"),
     ),
-    chart=Chart(("program",), "amount_fen"),
-    present=_programme_names,
+    present=_programme_names,  # its chart is drawn by the command: see _programs_chart
 )
+#: ``report programs --chart``: each programme's amount in yuan, for the years chosen.
+PROGRAMS_CHART = Chart(("program",), "amount_fen", money=True)
+
+
+def _programs_period(figures: Figures, lang: str) -> str:
+    """The chart's title: what it measures, the years its grants count toward, and the day."""
+    day = figures.scope.as_of.isoformat()
+    year, since = figures.extra.get("year"), figures.extra.get("since")
+    if year is not None:
+        return translate("Amount (yuan), aid counting toward {year} (as of {day})", lang).format(
+            year=year, day=day
+        )
+    if since is not None:
+        return translate(
+            "Amount (yuan), aid counting toward {since} or later (as of {day})", lang
+        ).format(since=since, day=day)
+    return translate("Amount (yuan), aid of every year (as of {day})", lang).format(day=day)
+
+
+def _programs_chart(figures: Figures, view: View) -> None:
+    from kunnan.ui.charts import render_bar_chart
+
+    rows = _programme_names(figures.rows, view)
+    bars = PROGRAMS_CHART.bars(rows, PROGRAMS.columns, view.lang)
+    render_bar_chart(_programs_period(figures, view.lang), bars)
+
 
 TRAINING_COLUMNS = (
     YEAR,
@@ -219,19 +250,26 @@ TRAINING_COLUMNS = (
 def _training_summary(figures: Figures, view: View) -> list[str]:
     total = figures.total
     if not total["classes"]:
-        return [f"no training classes as of {figures.scope.as_of.isoformat()}"]
+        return [
+            translate("no training classes as of {day}", view.lang).format(
+                day=figures.scope.as_of.isoformat()
+            )
+        ]
     if view.format is OutputFormat.JSON:
         return []
     placed = figures.extra["placed_total"]["placed"]
-    if view.lang == "zh":
-        return [
-            f"培训班 {total['classes']:,} 期，培训 {total['trainees']:,} 人，"
-            f"取证 {total['certified']:,} 人，就业 {total['employed']:,} 人；实现就业共 {placed:,} 人"
-        ]
     return [
-        f"{total['classes']:,} classes, {total['trainees']:,} trainees, "
-        f"{total['certified']:,} certified, {total['employed']:,} employed; "
-        f"{placed:,} placed in jobs in all"
+        translate(
+            "{classes:,} classes, {trainees:,} trainees, {certified:,} certified, "
+            "{employed:,} employed; {placed:,} placed in jobs in all",
+            view.lang,
+        ).format(
+            classes=total["classes"],
+            trainees=total["trainees"],
+            certified=total["certified"],
+            employed=total["employed"],
+            placed=placed,
+        )
     ]
 
 
@@ -298,7 +336,11 @@ COVERAGE = ReportSpec(
 def _targets_met(figures: Figures, view: View) -> list[str]:
     if view.format is OutputFormat.JSON:
         return []
-    return [f"{figures.extra['met']} of {figures.extra['agreements']} agreements met every target"]
+    return [
+        translate("{met} of {agreements} agreements met every target", view.lang).format(
+            met=figures.extra["met"], agreements=figures.extra["agreements"]
+        )
+    ]
 
 
 TARGETS = ReportSpec(
@@ -326,15 +368,16 @@ def _run(
     org: str | None,
     chart: bool = False,
     **options: Any,
-) -> None:
+) -> Figures:
     """Every report's one path: read the figures on the day for the union, then show them."""
     from kunnan.services import report as reports
     from kunnan.ui.reports import show_report
 
     build = getattr(reports, spec.name)
     with ledger(ctx, write=False) as session:
-        figures = build(session, _scope(session, as_of, org), **options)
+        figures: Figures = build(session, _scope(session, as_of, org), **options)
     show_report(spec, figures, view(ctx, output), chart=chart)
+    return figures
 
 
 # The report commands ------------------------------------------------------------------------
@@ -459,7 +502,9 @@ def programs(
     \b
         kunnan report programs --since 2016 --as-of 2018-12-24
     """
-    _run(ctx, PROGRAMS, output, as_of=as_of, org=org, chart=chart, year=year, since=since)
+    figures = _run(ctx, PROGRAMS, output, as_of=as_of, org=org, year=year, since=since)
+    if chart and output is OutputFormat.TABLE:
+        _programs_chart(figures, view(ctx, output))
 
 
 @app.command("training")
@@ -572,14 +617,11 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
     from kunnan.ui.dashboard import Card, Dashboard, Layout, Section
     from kunnan.ui.reports import labelled
 
-    zh = lang == "zh"
     head, parts = report.total, report.extra
     since, placed = head["since"], head["placed_since"]
     as_of = report.scope.as_of.isoformat()
     union = report.scope.org.name if report.scope.org is not None else None
-
-    def t(en: str, cn: str) -> str:
-        return cn if zh else en
+    union = union or translate("all unions", lang)
 
     categories = labelled(parts["categories"].rows, CATEGORIES.columns[0], lang)
     category_bars = Chart(("category",), "households").bars(categories, (), lang)
@@ -589,17 +631,18 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
     by_trade: dict[str, int] = {}
     for row in labelled(training, TRAINING_COLUMNS[1], lang):  # a few rows: years × trades
         by_trade[row["trade"]] = by_trade.get(row["trade"], 0) + row["trainees"]
+    aid_since = translate("Aid by programme since {since}", lang).format(since=since)
     sections = (
         Section(
             categories,
             parts["categories"].total,
             screen=Layout(
-                t("By category", "按困难类别"),
+                translate("By category", lang),
                 CATEGORIES.columns,
                 bars=category_bars,
             ),
             page=Layout(
-                t("Archived households by category", "建档困难职工（按困难类别）"),
+                translate("Archived households by category", lang),
                 (Column("category", "Category"), HOUSEHOLDS, PEOPLE, SHARE),
                 bars=category_bars,
             ),
@@ -607,9 +650,9 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
         Section(
             causes,
             parts["causes"].total,
-            screen=Layout(t("By main cause", "按致困原因"), CAUSES.columns_of(parts["causes"])),
+            screen=Layout(translate("By main cause", lang), CAUSES.columns_of(parts["causes"])),
             page=Layout(
-                t("By main cause", "建档困难职工（按致困原因）"),
+                translate("By main cause", lang),
                 (Column("cause", "Main cause", context="cause"), HOUSEHOLDS, SHARE),
                 bars=Chart(("cause",), "households", skip_zero=True).bars(causes, (), lang),
             ),
@@ -617,12 +660,9 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
         Section(
             programs,
             parts["programs"].total,
-            screen=Layout(
-                t(f"Aid by programme since {since}", f"{since}年以来帮扶资金（按项目）"),
-                PROGRAMS.columns,
-            ),
+            screen=Layout(aid_since, PROGRAMS.columns),
             page=Layout(
-                t(f"Aid by programme since {since}", f"{since}年以来帮扶资金（按项目）"),
+                aid_since,
                 (
                     Column("program", "Programme"),
                     Column("grants", "Grants", "int"),
@@ -638,9 +678,9 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
         Section(
             parts["exits"].rows,
             parts["exits"].total,
-            screen=Layout(t("Exits by year and kind", "退出情况"), EXIT_COLUMNS),
+            screen=Layout(translate("Exits by year and kind", lang), EXIT_COLUMNS),
             page=Layout(
-                t("Exits by year", "退出情况（按年度）"),
+                translate("Exits by year", lang),
                 (
                     YEAR,
                     Column("stable", "Stable", "int"),
@@ -653,13 +693,13 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
             training,
             parts["training"].total,
             screen=Layout(
-                t(f"Skills training since {since}", f"{since}年以来技能培训"), TRAINING_COLUMNS
+                translate("Skills training since {since}", lang).format(since=since),
+                TRAINING_COLUMNS,
             ),
             page=Layout(
-                t(
-                    f"Skills training since {since} (placed in jobs: {placed:,})",
-                    f"{since}年以来技能培训（实现就业 {placed:,} 人）",
-                ),
+                translate(
+                    "Skills training since {since} (placed in jobs: {placed:,})", lang
+                ).format(since=since, placed=placed),
                 (
                     YEAR,
                     TRAINING_COLUMNS[1],
@@ -675,7 +715,7 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
             None,
             screen=None,
             page=Layout(
-                t("Identification pipeline", "精准识别进度"),
+                translate("Identification pipeline", lang),
                 (
                     PIPELINE.columns[0],
                     Column("waiting", "Waiting", "int"),
@@ -688,60 +728,54 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
             parts["areas"].total,
             screen=None,
             page=Layout(
-                t("By area", "分地区"),
+                translate("By area", lang),
                 (Column("area", "Area"), *AREAS.columns[2:]),
             ),
         ),
     )
+    archived = translate("Archived households", lang)
+    stable_since = translate("Stable exits since {since}", lang).format(since=since)
     cards = (
         Card(
             f"{head['archived']:,}",
-            t(f"{head['people']:,} people", f"{head['people']:,} 人"),
-            screen=t("Archived households", "建档困难职工"),
-            page=t("Archived households", "建档困难职工"),
+            translate("{people:,} people", lang).format(people=head["people"]),
+            screen=archived,
+            page=archived,
         ),
         Card(
             f"{head['covered_pct'] or '—'}%",
-            t(f"{head['paired']:,} households", f"{head['paired']:,} 户"),
-            screen=t("Paired", "结对帮扶覆盖"),
-            page=t("Paired", "结对帮扶覆盖"),
+            translate("{paired:,} households", lang).format(paired=head["paired"]),
+            screen=translate("Paired", lang),
+            page=translate("Paired", lang),
         ),
         Card(
             f"{head['stable_exits_since']:,}",
-            t(f"{head['exits_since']:,} exits in all", f"退出共 {head['exits_since']:,} 户"),
-            screen=t(f"Stable exits since {since}", f"{since}年以来稳定脱困"),
-            page=t(f"Stable exits since {since}", f"{since}年以来稳定脱困"),
+            translate("{exits:,} exits in all", lang).format(exits=head["exits_since"]),
+            screen=stable_since,
+            page=stable_since,
         ),
         Card(
             format_fen(head["aid_since_fen"]),
-            t(
-                f"{head['aided_households_since']:,} households",
-                f"{head['aided_households_since']:,} 户受助",
-            ),
-            screen=t(f"Aid since {since}", f"{since}年以来帮扶资金"),
-            page=t(f"Aid since {since} (yuan)", f"{since}年以来帮扶资金（元）"),
+            translate("{aided:,} households", lang).format(aided=head["aided_households_since"]),
+            screen=translate("Aid since {since}", lang).format(since=since),
+            page=translate("Aid since {since} (yuan)", lang).format(since=since),
         ),
         Card(
             f"{head['trainees_since']:,}",
-            t(
-                f"{head['classes_since']:,} classes · {head['employed_since']:,} employed",
-                f"{head['classes_since']:,} 期 · 就业 {head['employed_since']:,} 人",
+            translate("{classes:,} classes · {employed:,} employed", lang).format(
+                classes=head["classes_since"], employed=head["employed_since"]
             ),
-            screen=t(f"Trained since {since}", f"{since}年以来技能培训"),
+            screen=translate("Trained since {since}", lang).format(since=since),
             page=None,
         ),
     )
     return Dashboard(
         lang=lang,
-        screen_title=t(
-            f"Hardship assistance at a glance · {union or 'all unions'} · as of {as_of}",
-            f"困难职工帮扶工作概况 · {union or '全市'} · 截至{as_of}",
-        ),
-        page_title=t(
-            f"Hardship assistance · {union or 'all unions'}",
-            f"困难职工帮扶工作概况 · {union or '全部工会'}",
-        ),
-        subtitle=t(f"As of {as_of}", f"截至 {as_of}"),
+        screen_title=translate(
+            "Hardship assistance at a glance · {union} · as of {day}", lang
+        ).format(union=union, day=as_of),
+        page_title=translate("Hardship assistance · {union}", lang).format(union=union),
+        subtitle=translate("As of {day}", lang).format(day=as_of),
         cards=cards,
         sections=sections,
         chain=chain,
@@ -822,4 +856,4 @@ def html_report(
     document = dashboard_page(_dashboard(report, chain, state(ctx).lang))
     with write_atomically(target) as temporary:
         temporary.write_text(document, encoding="utf-8")
-    note(f"wrote {out}")
+    note(_("wrote {path}", path=out))
