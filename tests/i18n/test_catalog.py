@@ -134,3 +134,13 @@ def test_labels_and_headers_come_from_the_catalog() -> None:
     assert PipelineStage.VISIT.label("zh") == Step.VISIT.zh == "一进"
     assert HOUSEHOLD_CODE.header("zh") != HOUSEHOLD_CODE.header("en")
     assert translate("Code", "zh") == catalog("zh").gettext("Code")
+
+
+def test_every_message_kunnan_shows_is_in_the_catalog() -> None:
+    known = {entry.key for entry in ENTRIES}
+    missing = sorted(
+        f"{found.key[1][:60]!r} ({found.where[0]})"
+        for key, found in messages().items()
+        if key not in known
+    )
+    assert missing == [], "run make catalog and translate the new entries"

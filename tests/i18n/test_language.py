@@ -113,3 +113,28 @@ def test_an_opening_sign_goes_to_the_next_line_with_what_it_opens() -> None:
 def test_two_arguments_in_a_chinese_usage_line_stay_apart() -> None:
     shown = invoke(["--lang", "zh", "aid", "repay", "--help"], env=PLAIN)
     assert shown.stdout.splitlines()[0] == "用法：kunnan aid repay [选项] 借款编号 元"
+
+
+def test_every_help_page_speaks_chinese_and_fits_80_columns() -> None:
+    """The whole command tree under zh: no English left but codes, slugs and options, no line
+    wider than the terminal, and every option saying what it takes."""
+    untranslated: dict[str, list[str]] = {}
+    wide: dict[str, str] = {}
+    for path in all_commands():
+        args = path.split()[1:]
+        shown = invoke(["--lang", "zh", *args, "--help"], env=PLAIN | {"COLUMNS": "80"})
+        assert shown.exit_code == 0, (path, shown.stderr)
+        page = shown.stdout
+        prose = "\n".join(
+            line for line in page.splitlines() if not line.strip().startswith("kunnan ")
+        )
+        words = english_words(prose)
+        if words:
+            untranslated[path] = words
+        for line in page.splitlines():
+            if cell_len(line) > 80 and not line.strip().startswith("kunnan "):
+                wide[path] = line
+        assert "<str>" not in page and "<list" not in page and "{" not in page.split("\n")[0]
+    assert untranslated == {}
+    assert wide == {}
+    assert len(all_commands()) > 120  # the whole tree was walked

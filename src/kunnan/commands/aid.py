@@ -32,7 +32,7 @@ from kunnan.domain.enums import (
     PlacementChannel,
     Trade,
 )
-from kunnan.i18n import _, current, translate
+from kunnan.i18n import _, by_name, current, translate
 from kunnan.ui.columns import HEAD_NAME, HOUSEHOLD, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -121,7 +121,7 @@ DETAIL_FIELDS = (
 
 def _in_chinese(fields: tuple[Column, ...], lang: str) -> tuple[Column, ...]:
     """Chinese tables name programmes by their Chinese names (金秋助学), not their codes."""
-    if lang != "zh":
+    if not by_name(lang):
         return fields
     shown = {"program": False, "program_name": True}
     return tuple(

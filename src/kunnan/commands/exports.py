@@ -29,7 +29,7 @@ from kunnan.commands.options import (
 )
 from kunnan.domain.enums import Category, HouseholdStatus
 from kunnan.domain.errors import InvalidInput
-from kunnan.i18n import LANGUAGES, _, translate
+from kunnan.i18n import LANGUAGES, _, by_name, translate
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
@@ -158,8 +158,8 @@ def _writer(
 
         def write(record: HouseholdRecord) -> None:
             household = dict(record.household)
-            if lang == "zh":
-                household["org"] = household["org_name"]  # Chinese sheets name the union
+            if by_name(lang):
+                household["org"] = household["org_name"]  # office sheets name the union
             for member in record.members:
                 sheet.row(
                     [

@@ -36,7 +36,7 @@ from kunnan.domain.enums import (
     Trade,
 )
 from kunnan.domain.money import format_fen
-from kunnan.i18n import _, translate
+from kunnan.i18n import _, by_name, translate
 from kunnan.ui.columns import CATEGORY, Column
 from kunnan.ui.output import OutputFormat, View
 from kunnan.ui.reports import Below, Chart, Figures, ReportSpec, Rows, Words
@@ -191,7 +191,7 @@ AREAS = ReportSpec(
 
 
 def _programme_names(rows: Rows, view: View) -> Rows:
-    if view.lang != "zh":
+    if not by_name(view.lang):
         return rows
     return [r | {"program": r["program_name"]} for r in rows]
 

@@ -31,6 +31,17 @@ from typing import Any
 LANGUAGES = ("en", "zh")
 #: The catalog of each language that is not the source.
 CATALOGS = {"zh": "zh_CN"}
+#: Languages whose outputs name a programme or a union by the name the ledger holds
+#: (金秋助学, 白银区总工会), which is Chinese only, where the others show its code
+#: (golden-autumn, baiyin-qu); their files are also for the office (money in yuan), where
+#: the others' are for programs (integer fen) and read back by ``kunnan import``.
+BY_NAME = frozenset({"zh"})
+
+
+def by_name(language: str) -> bool:
+    """Whether outputs in ``language`` name things as the ledger names them (``BY_NAME``)."""
+    return language in BY_NAME
+
 
 #: The language spoken now, set once per command by ``use``.
 _state = {"language": "en"}

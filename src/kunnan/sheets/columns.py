@@ -68,7 +68,9 @@ class Column(ui_columns.Column):
         object.__setattr__(self, "file_zh", zh)
 
     def header(self, lang: str) -> str:
-        return self.file_zh if lang == "zh" else self.key
+        """The header in a file of ``lang``: part of the file format (``import`` reads either
+        whatever language it speaks), so not the catalog's to translate."""
+        return {"en": self.key, "zh": self.file_zh}[lang]
 
     @property
     def zh(self) -> str:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kunnan.domain.errors import InvalidInput
-from kunnan.i18n import _, p_
+from kunnan.i18n import LANGUAGES, _, p_
 from kunnan.sheets.columns import Column, HeaderError, HeaderMatch, cell_text, match_header, quote
 from kunnan.sheets.limits import (
     COLUMNS_MAX,
@@ -123,7 +123,7 @@ def bind_header(
     needed = set(required)
     missing = [column for column in columns if column.key in needed and not header.has(column.key)]
     if missing:
-        other = "en" if header.lang == "zh" else "zh"
+        other = next(lang for lang in LANGUAGES if lang != header.lang)
         names = p_("list separator", ", ").join(
             f"{column.header(header.lang)} ({column.header(other)})" for column in missing
         )

@@ -31,7 +31,7 @@ from typing import Any, Literal
 from kunnan.domain.enums import Category, Labelled
 from kunnan.domain.masking import mask_birth_date, mask_id_number, mask_phone
 from kunnan.domain.money import format_fen
-from kunnan.i18n import translate
+from kunnan.i18n import by_name, translate
 
 Kind = Literal[
     "text",
@@ -208,7 +208,7 @@ def file_value(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: boo
         separator = file_list_separator(lang)
         return separator.join(enum(str(v)).label(lang) for v in value)
     if kind == "money":
-        if lang != "zh":
+        if not by_name(lang):
             return int(value)
         return Decimal(int(value)) / 100 if xlsx else format_fen(int(value), grouping=False)
     if kind == "decimal":
