@@ -173,7 +173,8 @@ def test_every_bad_row_is_listed_with_file_row_column_and_reason_and_nothing_is_
     assert result.exit_code == 3
     lines = result.stderr.strip().splitlines()
     assert lines[:-1] == [
-        "bad.csv: row 5: phone: '12345' is not a mobile number (11 digits starting 13-19)",
+        "bad.csv: row 5: phone: '12345' is not a mobile number (11 digits starting 13-19) "
+        "or a landline number (an area code such as 0943, then a number of 7 or 8 digits)",
         "bad.csv: row 6: identity: unknown worker identity 'boss': choose one of "
         "employed (在岗), laid_off (下岗), unemployed (失业), retired (退休), "
         "sick_leave (病休), migrant (农民工)",
@@ -590,3 +591,4 @@ def test_id_numbers_excel_stored_as_numbers_are_refused(baiyin: Ledger, tmp_path
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+
