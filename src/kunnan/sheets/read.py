@@ -286,7 +286,10 @@ class Footer:
         place = self._id_place
         if place is not None and place < len(cells):
             number = cells[place]
-            if number is not None and (not isinstance(number, str) or holds_id_number(number)):
+            # Nearly every row: an ID number that starts with a digit, decided at once.
+            if number is not None and (
+                not isinstance(number, str) or number[:1].isdigit() or holds_id_number(number)
+            ):
                 return None
         for cell in cells:  # the first non-empty cell
             if cell is None or (isinstance(cell, str) and not cell.strip()):
