@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
-from sqlalchemy import Connection
+from sqlalchemy import Connection, String, Text
 
 from kunnan.models import Base
 
 config = context.config
 
 
+def compare_type(
+    migration: Any, inspected_column: Any, metadata_column: Any, inspected: Any, metadata: Any
+) -> bool | None:
+    """Column types differ as Alembic compares them, except a string's length on SQLite,
+    which keeps any text whatever its VARCHAR says (migration 0010 widens a column on
+    PostgreSQL only)."""
+    if (
+        migration.dialect.name == "sqlite"
+        and isinstance(inspected, String)
+        and isinstance(metadata, String)
+        and isinstance(inspected, Text) == isinstance(metadata, Text)
+    ):
+        return False
+    return None
+
+
 def run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
-        compare_type=True,
+        compare_type=compare_type,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

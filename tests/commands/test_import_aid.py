@@ -90,3 +90,53 @@ def test_a_grant_into_a_funds_asserted_past_is_refused_in_the_words_of_aid_grant
     assert imported.exit_code == 3
     assert f"aid.csv: row 2: {refusal}" in imported.stderr
     assert aid.snapshot() == before
+
+
+def test_an_aid_sheet_with_excel_day_numbers_and_a_footer_imports(
+    aid: Ledger, tmp_path: Path
+) -> None:
+    """A 发放表 as Excel keeps it: the date column unformatted (serial day numbers, or the
+    digits 20180901 typed as a number), and a merged footer of totals and signatures."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["2018年帮扶资金发放表"])
+    sheet.append(HEADER)
+    sheet.append(["H000001", None, "张建国", "金秋助学", "张小梅", None, "F001", 20180901, None])
+    sheet.append(["", HEAD_ID, None, "送温暖", None, None, "F001", 43120, None])  # 2018-01-20
+    sheet.append(["合计", None, None, None, None, 5500, None, None, None])
+    sheet.append(["制表人：王丽   审核人：李发明"])
+    sheet.merge_cells("A6:I6")
+    file = tmp_path / "发放表.xlsx"
+    book.save(file)
+    out = aid.ok("import", "aid", str(file))
+    assert (
+        "发放表.xlsx: skipped 2 footer rows at the end of the table (rows 5, 6: 合计, 制表人), "
+        "not data"
+    ) in out.stderr
+    assert "2 rows read; 2 grants paid, 0 already in the ledger, 0 rejected" in out.stderr
+    listed = aid.ok("aid", "list", "--household", "H000001", "-f", "json").json()
+    assert sorted((r["program"], r["on_date"]) for r in listed) == [
+        ("golden-autumn", "2018-09-01"),
+        ("send-warmth", "2018-01-20"),
+    ]
+
+
+def test_skip_invalid_with_every_aid_row_rejected_fails(aid: Ledger, tmp_path: Path) -> None:
+    rows = [["H000002", "", "", "送温暖", "", "", "F001", "2018-01-20", ""]]  # a candidate
+    file = write(tmp_path / "aid.csv", rows)
+    before = aid.snapshot()
+    result = aid.run("import", "aid", str(file), "--skip-invalid")
+    assert result.exit_code == 3
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(
+            "error: aid.csv: every row was rejected (1 row), so nothing was imported; "
+            "the rejected rows are in "
+        )
+    )
+    assert "H000002" in (tmp_path / "aid.rejects.csv").read_text(encoding="utf-8-sig")
+    assert aid.snapshot() == before

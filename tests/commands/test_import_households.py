@@ -18,6 +18,7 @@ from tests.files import (
     candidate,
     person,
     read_csv,
+    read_xlsx,
     write_csv,
     write_xlsx,
 )
@@ -173,7 +174,8 @@ def test_every_bad_row_is_listed_with_file_row_column_and_reason_and_nothing_is_
     assert result.exit_code == 3
     lines = result.stderr.strip().splitlines()
     assert lines[:-1] == [
-        "bad.csv: row 5: phone: '12345' is not a mobile number (11 digits starting 13-19)",
+        "bad.csv: row 5: phone: '12345' is not a mobile number (11 digits starting 13-19) "
+        "or a landline number (an area code such as 0943, then a number of 7 or 8 digits)",
         "bad.csv: row 6: identity: unknown worker identity 'boss': choose one of "
         "employed (在岗), laid_off (下岗), unemployed (失业), retired (退休), "
         "sick_leave (病休), migrant (农民工)",
@@ -590,3 +592,279 @@ def test_id_numbers_excel_stored_as_numbers_are_refused(baiyin: Ledger, tmp_path
 
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+# --- what real rosters (困难职工花名册) hold ------------------------------------------------------
+
+#: A roster's Chinese header, with a 序号 column kunnan does not read.
+ROSTER_HEADER = ["序号", "姓名", "与户主关系", "身份证号", "联系电话", "所属工会", "致困原因",
+                 "登记日期", "月收入（元）"]  # fmt: skip
+MOTHER_ID = make_id("620402", dt.date(1950, 2, 2), 42)
+GRANDSON_ID = make_id("620402", dt.date(2012, 5, 5), 51)
+BROTHER_ID = make_id("620402", dt.date(1966, 7, 7), 63)
+THIRD_HEAD_ID = make_id("620403", dt.date(1971, 8, 8), 75)
+
+
+def excel_day(day: dt.date) -> int:
+    """Excel's serial day number of a date (its 1900 date system, from 1900-03-01 on)."""
+    return (day - dt.date(1899, 12, 30)).days
+
+
+def roster_rows() -> list[list[object]]:
+    """Three households as a union's roster writes them: relation words, causes written
+    long, landlines, and registration dates as an Excel serial, as 20181120 typed as a
+    number, and as a date cell."""
+    return [
+        [1, "张建国", "本人", HEAD_ID, "13893001234", "白银区总工会", "因病致困",
+         excel_day(dt.date(2018, 3, 1)), 1200],
+        [None, "李秀英", "妻子", SPOUSE_ID, None, None, None, None, 800],
+        [None, "张小梅", "次女", CHILD_ID, None, None, None, None, 0],
+        [None, "王秀兰", "母亲", MOTHER_ID, None, None, None, None, 0],
+        [2, "王德魁", "户主", OTHER_HEAD_ID, "(0943)8221234", "白银区总工会", "因学致困",
+         20181120, 900],
+        [None, "王小宝", "孙子", GRANDSON_ID, None, None, None, None, 0],
+        [None, "王德胜", "弟弟", BROTHER_ID, "0943 8225678", None, None, None, 0],
+        [3, "刘春花", "本人", THIRD_HEAD_ID, "8221234", "平川区总工会", "因灾",
+         dt.datetime(2018, 6, 18), 600],
+    ]  # fmt: skip
+
+
+def write_roster(path: Path, rows: list[list[object]], *, footer: bool = True) -> Path:
+    """The roster as an Excel workbook: a merged title, household cells merged down their
+    members' rows, a blank row, then the footer a roster ends with, in merged cells."""
+    from openpyxl import load_workbook
+
+    file = write_xlsx(path, [ROSTER_HEADER, *rows], title="白银市困难职工花名册（2018年12月）")
+    book = load_workbook(file)
+    sheet = book.active
+    assert sheet is not None
+    sheet.merge_cells("A1:I1")
+    for column in "AFGH":  # 序号, 所属工会, 致困原因, 登记日期 of the first household
+        sheet.merge_cells(f"{column}3:{column}6")
+    if footer:
+        last = sheet.max_row
+        sheet.cell(last + 2, 1, "合计")
+        sheet.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=3)
+        sheet.cell(last + 2, 9, 3500)
+        sheet.cell(last + 3, 1, "填表人：王丽    审核人：李发明    日期：2018年12月24日")
+        sheet.merge_cells(start_row=last + 3, start_column=1, end_row=last + 3, end_column=9)
+    book.save(file)
+    return file
+
+
+def revealed(cli: Ledger, ref: str) -> dict[str, object]:
+    shown: dict[str, object] = cli.ok(
+        "household", "show", ref, "--format", "json", "--reveal", "--why", "核对导入"
+    ).json()
+    return shown
+
+
+def test_a_real_roster_imports_with_its_words_dates_landlines_and_footer(
+    baiyin: Ledger, tmp_path: Path
+) -> None:
+    file = write_roster(tmp_path / "困难职工花名册.xlsx", roster_rows())
+    result = baiyin.ok("import", "households", str(file))
+    assert (
+        "困难职工花名册.xlsx: skipped 2 footer rows at the end of the table "
+        "(rows 12, 13: 合计, 填表人), not data"
+    ) in result.stderr
+    assert "8 rows read; 3 new households (8 people); 0 rejected (0 rows)" in result.stderr
+    assert result.stderr.count("footer") == 1  # one note, and no row reported bad
+    first = revealed(baiyin, HEAD_ID)
+    members = first["members"]
+    assert isinstance(members, list)
+    assert [(m["name"], m["relation"]) for m in members] == [
+        ("张建国", "head"), ("李秀英", "spouse"), ("张小梅", "child"), ("王秀兰", "parent"),
+    ]  # fmt: skip
+    assert (first["main_cause"], first["registered_on"]) == ("illness", "2018-03-01")
+    second = revealed(baiyin, OTHER_HEAD_ID)
+    assert (second["main_cause"], second["registered_on"]) == ("education", "2018-11-20")
+    people = second["members"]
+    assert isinstance(people, list)
+    assert [(m["relation"], m["phone"]) for m in people] == [
+        ("head", "0943-8221234"), ("grandchild", None), ("sibling", "0943-8225678"),
+    ]  # fmt: skip
+    third = revealed(baiyin, THIRD_HEAD_ID)
+    assert (third["main_cause"], third["registered_on"]) == ("disaster", "2018-06-18")
+    third_members = third["members"]
+    assert isinstance(third_members, list) and third_members[0]["phone"] == "8221234"
+    # masked like a mobile wherever the register is shown or written out
+    shown = show(baiyin, OTHER_HEAD_ID)["members"]
+    assert isinstance(shown, list) and shown[0]["phone"] == "0943-****234"
+    table = baiyin.ok("household", "show", OTHER_HEAD_ID).stdout
+    assert "0943-****234" in table and "8221234" not in table
+    baiyin.ok("export", "households", "-o", str(tmp_path / "out.csv"))
+    exported = (tmp_path / "out.csv").read_text(encoding="utf-8-sig")
+    assert "0943-****234" in exported and "****234" in exported
+    assert "8221234" not in exported and "8225678" not in exported
+    # the same file again: all matched, the footer skipped again
+    again = baiyin.ok("import", "households", str(file))
+    assert "0 new households (0 people); 3 already registered (8 rows)" in again.stderr
+
+
+def test_the_same_words_and_phones_are_taken_on_the_command_line(baiyin: Ledger) -> None:
+    code = baiyin.ok(
+        "household", "add", "--name", "王德魁", "--id-number", OTHER_HEAD_ID, "--org",
+        "baiyin-qu", "--phone", "(0943)8221234", "--cause", "因病致困", "--on", "2018-12-24",
+    ).stdout.strip()  # fmt: skip
+    baiyin.ok("household", "member", "add", code, "--name", "李秀英", "--id-number", SPOUSE_ID,
+              "--relation", "妻子", "--phone", "0943 8225678")  # fmt: skip
+    household = revealed(baiyin, code)
+    members = household["members"]
+    assert isinstance(members, list)
+    assert household["main_cause"] == "illness"
+    assert [(m["relation"], m["phone"]) for m in members] == [
+        ("head", "0943-8221234"), ("spouse", "0943-8225678"),
+    ]  # fmt: skip
+    found = baiyin.ok("household", "find", "0943-8221234", "-f", "json").json()
+    assert [row["code"] for row in found] == [code]
+    refused = baiyin.fails("household", "member", "edit", code, "李秀英", "--phone", "0943-822",
+                           code=3)  # fmt: skip
+    assert "or a landline number" in refused.stderr
+
+
+def test_a_footer_word_amid_the_data_is_a_row_and_is_reported(
+    baiyin: Ledger, tmp_path: Path
+) -> None:
+    rows = [
+        {"姓名": "张建国", "与户主关系": "本人", "身份证号": HEAD_ID, "所属工会": "baiyin-qu"},
+        {"姓名": "小计", "与户主关系": "", "身份证号": "", "所属工会": ""},
+        {"姓名": "王德魁", "与户主关系": "户主", "身份证号": OTHER_HEAD_ID, "所属工会": "baiyin-qu"},
+        {"姓名": "合计", "与户主关系": "", "身份证号": "", "所属工会": ""},
+    ]  # fmt: skip
+    file = write_csv(tmp_path / "middle.csv", rows)
+    before = baiyin.snapshot()
+    result = baiyin.run("import", "households", str(file))
+    assert result.exit_code == 3
+    assert "middle.csv: row 3: " in result.stderr  # the 小计 row, read as a household
+    assert "skipped 1 footer row at the end of the table (row 5: 合计), not data" in result.stderr
+    assert "row 5:" not in result.stderr.replace("(row 5:", "")
+    assert baiyin.snapshot() == before
+
+
+def test_a_footer_like_row_with_an_id_number_is_a_person(baiyin: Ledger, tmp_path: Path) -> None:
+    rows = [
+        {"姓名": "张建国", "与户主关系": "本人", "身份证号": HEAD_ID, "所属工会": "baiyin-qu"},
+        {"姓名": "合计", "与户主关系": "户主", "身份证号": OTHER_HEAD_ID, "所属工会": "baiyin-qu"},
+    ]  # fmt: skip
+    result = baiyin.ok("import", "households", str(write_csv(tmp_path / "p.csv", rows)))
+    assert "footer" not in result.stderr
+    assert "2 rows read; 2 new households (2 people)" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("cell", "english", "chinese"),
+    [
+        ("邻居", "row 4: 与户主关系: unknown relation '邻居': choose one of head (户主)",
+         "第4行：与户主关系：无法识别的与户主关系「邻居」"),
+    ],
+)  # fmt: skip
+def test_an_unknown_relation_word_names_its_row_and_cell_in_either_language(
+    baiyin: Ledger, tmp_path: Path, cell: str, english: str, chinese: str
+) -> None:
+    rows = roster_rows()[:3]
+    rows[1][2] = cell
+    file = write_roster(tmp_path / "r.xlsx", rows)
+    before = baiyin.snapshot()
+    refused = baiyin.run("import", "households", str(file))
+    assert refused.exit_code == 3 and english in refused.stderr
+    assert refused.stderr.strip().splitlines()[-1].startswith("error: r.xlsx: 1 problem")
+    zh = baiyin.run("--lang", "zh", "import", "households", str(file))
+    assert zh.exit_code == 3 and chinese in zh.stderr and "「邻居」" in zh.stderr
+    assert zh.stderr.strip().splitlines()[-1].startswith("错误：")
+    assert baiyin.snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("date", "english", "chinese"),
+    [
+        ("2018-02-30", "登记日期: '2018-02-30' is not a date: 2018-02 has 28 days",
+         "登记日期：「2018-02-30」不是有效日期：2018年02月只有28天"),
+        ("2018.13.01", "登记日期: '2018.13.01' is not a date: there is no month 13",
+         "登记日期：「2018.13.01」不是有效日期：没有13月"),
+        (0, "登记日期: holds the number 0, which is not a date",
+         "登记日期：填的是数字 0，不是日期"),
+        (60, "登记日期: holds Excel's day number 60, the 1900-02-29 that never was",
+         "登记日期：填的是 Excel 日期序号60"),
+        (20180230, "登记日期: '20180230' is not a date: 2018-02 has 28 days",
+         "登记日期：「20180230」不是有效日期"),
+    ],
+)  # fmt: skip
+def test_an_impossible_date_is_refused_naming_its_cell_in_either_language(
+    baiyin: Ledger, tmp_path: Path, date: object, english: str, chinese: str
+) -> None:
+    rows = roster_rows()[7:]
+    rows[0][7] = date
+    file = write_roster(tmp_path / "d.xlsx", rows, footer=False)
+    refused = baiyin.run("import", "households", str(file))
+    assert refused.exit_code == 3 and f"d.xlsx: row 3: {english}" in refused.stderr
+    zh = baiyin.run("--lang", "zh", "import", "households", str(file))
+    assert zh.exit_code == 3 and f"d.xlsx：第3行：{chinese}" in zh.stderr
+
+
+def test_a_bad_phone_is_refused_naming_its_cell_in_either_language(
+    baiyin: Ledger, tmp_path: Path
+) -> None:
+    rows = roster_rows()[7:]
+    rows[0][4] = "0943-82212"
+    file = write_roster(tmp_path / "p.xlsx", rows, footer=False)
+    refused = baiyin.run("import", "households", str(file))
+    assert (
+        "p.xlsx: row 3: 联系电话: '0943-82212' is not a mobile number (11 digits starting 13-19) "
+        "or a landline number (an area code such as 0943, then a number of 7 or 8 digits)"
+    ) in refused.stderr
+    zh = baiyin.run("--lang", "zh", "import", "households", str(file))
+    assert "p.xlsx：第3行：联系电话：「0943-82212」不是手机号" in zh.stderr
+    assert "也不是固定电话" in zh.stderr
+
+
+def test_skip_invalid_with_every_row_rejected_fails_after_writing_the_rejects(
+    baiyin: Ledger, tmp_path: Path
+) -> None:
+    rows = roster_rows()
+    rows[1][2] = "邻居"  # the first household: a member's relation no roster means
+    rows[4][4] = "12345"  # the second: its head's phone
+    rows[7][7] = "2018-02-30"  # the third: its date
+    file = write_roster(tmp_path / "all-bad.xlsx", rows)
+    before = baiyin.snapshot()
+    rejects = tmp_path / "rejects.xlsx"
+    result = baiyin.run(
+        "import", "households", str(file), "--skip-invalid", "--rejects", str(rejects)
+    )
+    assert result.exit_code == 3
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == (
+        f"error: all-bad.xlsx: every row was rejected (8 rows), so nothing was imported; "
+        f"the rejected rows are in {rejects} (fix them there and import that file)"
+    )
+    assert "skipped 2 footer rows" in result.stderr and "Traceback" not in result.stderr
+    assert baiyin.snapshot() == before
+    written = read_xlsx(rejects)
+    assert [row[1] for row in written[1:]] == [row[1] for row in rows]
+    assert "邻居" in str(written[2][-1])
+    # in Chinese, and as a dry run (which writes no reject file)
+    rejects.unlink()
+    zh = baiyin.run("--lang", "zh", "import", "households", str(file), "--skip-invalid",
+                    "--rejects", str(rejects))  # fmt: skip
+    assert zh.exit_code == 3 and zh.stderr.strip().splitlines()[-1] == (
+        f"错误：all-bad.xlsx：所有行均被拒收（8 行），未导入任何内容；拒收的行已写入 {rejects}"
+        "（请在该文件中改正后导入该文件）"
+    )
+    assert rejects.exists()
+    dry = baiyin.run("import", "households", str(file), "--skip-invalid", "--dry-run")
+    assert dry.exit_code == 3 and dry.stderr.strip().splitlines()[-1] == (
+        "error: all-bad.xlsx: every row would be rejected (8 rows); nothing would be imported "
+        "(dry run)"
+    )
+    assert baiyin.snapshot() == before
+
+
+def test_skip_invalid_with_one_good_household_imports_it_and_succeeds(
+    baiyin: Ledger, tmp_path: Path
+) -> None:
+    rows = roster_rows()
+    rows[4][4] = "12345"
+    file = write_roster(tmp_path / "some-bad.xlsx", rows)
+    result = baiyin.ok("import", "households", str(file), "--skip-invalid")
+    assert "8 rows read; 2 new households (5 people); 1 rejected (3 rows)" in result.stderr
+    assert (tmp_path / "some-bad.rejects.xlsx").exists()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from kunnan.db import migrate
 from kunnan.db.location import resolve
+from kunnan.db.revision import HEAD_REVISION
 from kunnan.db.triggers import APPEND_ONLY, expected
 from kunnan.domain.aid import entry_hash
 from kunnan.models import AidEntry
@@ -206,7 +207,7 @@ def test_the_truncate_refusals_come_and_go_with_their_migration(empty_database: 
         names = {row[0] for row in sql(empty_database, "SELECT tgname FROM pg_trigger")}
         assert "audit_log_no_truncate" not in names and "aid_entry_no_truncate" in names
     migrate.upgrade(location)
-    assert migrate.current(location) == "0009"
+    assert migrate.current(location) == HEAD_REVISION
     ledger = Ledger(empty_database.url, empty_database.backend, empty_database.path)
     ledger.ok("db", "verify")
 

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.domain.roster import FOOTER_ROWS_MAX
 from kunnan.files import OutputFile, write_atomically
 from kunnan.services.imports.households import HOUSEHOLD_COLUMNS, is_header
 from kunnan.sheets.columns import (
@@ -21,7 +22,7 @@ from kunnan.sheets.columns import (
     match_header,
     read_cell,
 )
-from kunnan.sheets.read import detect_encoding, open_table
+from kunnan.sheets.read import Footer, detect_encoding, open_table
 from kunnan.sheets.write import csv_file, xlsx_file
 from kunnan.ui.columns import escape_cell, unescape_cell
 from tests.files import read_xlsx
@@ -235,3 +236,64 @@ def test_shared_strings_read_as_openpyxl_reads_them(tmp_path: Path, xml: str) ->
         ours = shared_strings(archive, "sharedStrings.xml")
     with zipfile.ZipFile(file) as archive, archive.open("sharedStrings.xml") as source:
         assert ours == list(read_string_table(source))
+
+
+def test_a_number_in_a_date_column_is_the_date_it_stands_for() -> None:
+    registered = bound("registered_on", "登记日期")
+    assert read_cell(43458, registered) == "2018-12-24"  # Excel's serial day
+    assert read_cell(43458.0, registered) == "2018-12-24"
+    assert read_cell(20181224, registered) == "2018-12-24"  # typed as a number
+    assert read_cell("2018.12.24", registered) == "2018.12.24"  # text is read by the field's rule
+    with pytest.raises(CellProblem, match=r"holds the number 43458\.5, which is not a date"):
+        read_cell(43458.5, registered)
+    with pytest.raises(CellProblem, match="2018-02 has 28 days"):
+        read_cell(20180230, registered)
+    # a number in any other column is its digits, as before
+    assert read_cell(43458, bound("address")) == "43458"
+
+
+def footer_of(tmp_path: Path, lines: str) -> tuple[list[int], list[tuple[int, str]]]:
+    """The rows a table's reading keeps, and the footer it skips."""
+    file = tmp_path / "f.csv"
+    file.write_text(lines, encoding="utf-8")
+    with open_table(file, is_header=is_header) as table:
+        footer = Footer(table.rows(), id_place=1)
+        kept = [row.number for row in footer]
+    return kept, footer.skipped
+
+
+def test_a_footer_is_the_run_of_footer_rows_at_the_end_only(tmp_path: Path) -> None:
+    data = "姓名,身份证号,备注\n张建国,620402197803150013,\n"
+    assert footer_of(tmp_path, data + "合计,,1人\n\n填表人：王丽,,\n日期：2018-12-24,,\n") == (
+        [2],
+        [(3, "合计"), (5, "填表人"), (6, "日期")],
+    )
+    # footer words with data after them are data
+    assert footer_of(tmp_path, data + "小计,,\n王德魁,620402196210021117,\n合计,,\n") == (
+        [2, 3, 4],
+        [(5, "合计")],
+    )
+    # a row that holds an ID number is a person's, whatever its first cell says
+    assert footer_of(tmp_path, data + "合计,620402196210021117,\n") == ([2, 3], [])
+    # a run longer than a footer is read whole
+    many = "".join(f"合计{n},,\n" for n in range(FOOTER_ROWS_MAX + 1))
+    kept, skipped = footer_of(tmp_path, data + many)
+    assert (len(kept), skipped) == (FOOTER_ROWS_MAX + 2, [])
+
+
+def test_a_merged_footer_cell_in_excel_is_its_first_cell(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "身份证号", "备注"])
+    sheet.append(["张建国", "620402197803150013", None])
+    sheet.append([None, "合　计", None, 3])  # the first non-empty cell, whatever its column
+    sheet.append(["审核人：李发明"])
+    sheet.merge_cells("A4:C4")
+    book.save(tmp_path / "f.xlsx")
+    with open_table(tmp_path / "f.xlsx", is_header=is_header) as table:
+        footer = Footer(table.rows(), id_place=None)
+        assert [row.number for row in footer] == [2]
+    assert footer.skipped == [(3, "合计"), (4, "审核人")]

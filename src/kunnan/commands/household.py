@@ -62,7 +62,10 @@ NameOpt = Annotated[str, typer.Option("--name", help="Full name, as on the ID ca
 IdOpt = Annotated[
     str, typer.Option("--id-number", help="Resident ID number (18 characters; 15-digit upgraded).")
 ]
-PhoneOpt = Annotated[str | None, typer.Option("--phone", help="Mobile number.")]
+PhoneOpt = Annotated[
+    str | None,
+    typer.Option("--phone", help="Phone number: a mobile, or a landline with its area code."),
+]
 EmployerOpt = Annotated[str | None, typer.Option("--employer", help="Employer or workplace.")]
 IdentityOpt = Annotated[
     str | None, typer.Option("--identity", help=f"Worker identity: {WorkerIdentity.choices()}.")
@@ -504,8 +507,8 @@ def find(
     why: WhyOption = None,
 ) -> None:
     """Find households by part of a member's name or of the address, or by a whole ID number
-    (18 characters or the 15-digit original), mobile number or archive number. Part of a
-    number finds nothing: the digits a mask hides are never searchable.
+    (18 characters or the 15-digit original), phone number (mobile or landline) or archive
+    number. Part of a number finds nothing: the digits a mask hides are never searchable.
 
     Example:
 

@@ -126,7 +126,7 @@ def run_file_import(
     """Open the file, check its header, import it in one transaction and report."""
     from kunnan.files import check
     from kunnan.services.imports import ImportReport, record_import, run_import
-    from kunnan.sheets.read import bind_header, open_table, sha256_of
+    from kunnan.sheets.read import Footer, bind_header, open_table, sha256_of
 
     if rejects is not None and not skip_invalid:
         raise InvalidInput(_("--rejects goes with --skip-invalid"))
@@ -152,16 +152,21 @@ def run_file_import(
             if reject_target is not None
             else nullcontext(None)
         )
+        nothing = False
+        id_number = header.bound.get("id_number")
+        footer = Footer(table.rows(), id_place=id_number.index if id_number else None)
         with sink as set_aside, _progress(table) as progress, ledger(ctx, write=True) as session:
             importer = spec.make_importer(session, header, table.kind == "csv")
             run_import(
                 importer=importer,
-                rows=table.rows(),
+                rows=iter(footer),
                 report=report,
                 max_problems=max_errors or None,
                 reject=set_aside.reject if set_aside is not None else None,
                 progress=progress,
             )
+            if footer.skipped:
+                note(_footer_note(table.name, footer.skipped))
             if report.rows == 0:
                 raise InvalidInput(
                     _(
@@ -189,7 +194,10 @@ def run_file_import(
                         "fix them and import again, or import the good rows with --skip-invalid"
                     ),
                 )
-            if dry_run:
+            # --skip-invalid with every row bad imports nothing: refused once the reject file
+            # is written, the ledger left as it was.
+            nothing = skip_invalid and report.rows_rejected == report.rows
+            if dry_run or nothing:
                 session.rollback()
             else:
                 record_import(
@@ -197,6 +205,8 @@ def run_file_import(
                 )
             if set_aside is not None:
                 set_aside.finish()  # on disk before the import commits; put in place after
+    if nothing:
+        raise _nothing_imported(table.name, report, None if dry_run else reject_path)
     summary = spec.summary(report)
     note(
         _("{file}: dry run, nothing written: {summary}", file=table.name, summary=summary)
@@ -205,6 +215,44 @@ def run_file_import(
     )
     if reject_path is not None and report.rows_rejected:
         note(_("rejected rows written to {path}", path=reject_path))
+
+
+def _footer_note(file: str, skipped: Sequence[tuple[int, str]]) -> str:
+    """The one note about the footer rows an import skipped: how many, which, what they say."""
+    separator = p_("list separator", ", ")
+    rows = separator.join(str(number) for number, _word in skipped)
+    words = separator.join(dict.fromkeys(word for _number, word in skipped))
+    return n_(
+        "{file}: skipped {n} footer row at the end of the table (row {rows}: {words}), not data",
+        "{file}: skipped {n} footer rows at the end of the table (rows {rows}: {words}), not data",
+        len(skipped),
+        file=file,
+        n=len(skipped),
+        rows=rows,
+        words=words,
+    )
+
+
+def _nothing_imported(file: str, report: ImportReport, rejects: Path | None) -> InvalidInput:
+    """--skip-invalid, and every row was rejected: nothing imported is a failed import."""
+    if rejects is None:  # a dry run
+        return InvalidInput(
+            _(
+                "{file}: every row would be rejected ({rows}); nothing would be imported (dry run)",
+                file=file,
+                rows=_rows(report.rows),
+            )
+        )
+    return InvalidInput(
+        _(
+            "{file}: every row was rejected ({rows}), so nothing was imported; "
+            "the rejected rows are in {path}",
+            file=file,
+            rows=_rows(report.rows),
+            path=rejects,
+        ),
+        hint=_("fix them there and import that file"),
+    )
 
 
 def _note_ignored(table: Table, header: HeaderMatch) -> None:

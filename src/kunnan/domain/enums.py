@@ -2,7 +2,8 @@
 
 Slugs are what the command line, JSON and the database use; labels are what
 ``--lang zh`` shows. Input accepts either form, so a caseworker may type
-``--category dibao`` or ``--category 低保户``. Each member is written with its
+``--category dibao`` or ``--category 低保户``, and also the other words union rosters
+(困难职工花名册) write for a member (``WORDS``: 妻子 for ``spouse``, 因病致困 for ``illness``). Each member is written with its
 label in the catalog (``kunnan/locale``) and each enumeration with the noun its
 messages use (``class Category(Labelled, noun=N_("category"))``), so a new member
 cannot be added without one.
@@ -65,7 +66,8 @@ class Labelled(StrEnum):
 
     @classmethod
     def parse(cls, text: str) -> Self:
-        """Return the member named by a slug or a Chinese label; ValueError otherwise."""
+        """Return the member named by a slug, a Chinese label or one of the other words
+        rosters write for it (``WORDS``); ValueError otherwise."""
         known = _PARSED.get((cls, text))
         if known is not None:
             return known  # type: ignore[return-value]
@@ -107,10 +109,14 @@ _PARSED_MAX = 10_000
 
 
 def _names(enum: type[Labelled]) -> tuple[dict[str, Labelled], dict[str, Labelled]]:
-    """Each member by slug and by Chinese label (built once per enum: imports parse a lot)."""
+    """Each member by slug, and by Chinese label or roster word (built once per enum: imports
+    parse a lot)."""
     found = _NAMES.get(enum)
     if found is None:
-        found = ({m.value: m for m in enum}, {m.zh: m for m in enum})
+        words: dict[str, Labelled] = {m.zh: m for m in enum}
+        for word, member in WORDS.get(enum, {}).items():
+            words.setdefault(word, member)
+        found = ({m.value: m for m in enum}, words)
         _NAMES[enum] = found
     return found
 
@@ -571,3 +577,124 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     ActionStatus,
     TimelineEvent,
 )
+
+#: The other words union rosters (困难职工花名册) write for a member, besides its slug and its
+#: label: read as that member wherever input names one (``Labelled.parse``), in a file's cell
+#: as on the command line. Relations follow the groups of the national code of family
+#: relations (GB/T 4761): a child is 子 or 女 of any order (长子, 次女 …), a parent any 父母
+#: (公公, 岳母 …), a sibling any of the 兄弟姐妹 group, which counts their spouses (嫂, 姐夫 …);
+#: grandparents, children's spouses (儿媳, 女婿) and other relatives are ``other``. A word
+#: names one member of its enumeration; a test checks none is another member's slug or label.
+WORDS: dict[type[Labelled], dict[str, Labelled]] = {
+    Relation: {
+        **dict.fromkeys(("本人", "户主本人", "职工本人", "申请人"), Relation.HEAD),
+        **dict.fromkeys(("妻子", "丈夫", "妻", "夫", "爱人", "老伴"), Relation.SPOUSE),
+        **dict.fromkeys(
+            (
+                "儿子", "女儿", "子", "女", "儿", "孩子",
+                "长子", "次子", "三子", "四子", "五子", "独子", "独生子",
+                "长女", "次女", "三女", "四女", "五女", "独女", "独生女",
+                "养子", "养女", "继子", "继女",
+            ),
+            Relation.CHILD,
+        ),
+        **dict.fromkeys(
+            (
+                "父亲", "母亲", "父", "母", "爸爸", "妈妈", "公公", "婆婆", "岳父", "岳母",
+                "继父", "继母", "养父", "养母",
+            ),
+            Relation.PARENT,
+        ),
+        **dict.fromkeys(
+            (
+                "孙子", "孙女", "孙", "外孙", "外孙子", "外孙女", "曾孙", "曾孙子", "曾孙女",
+                "外曾孙", "外曾孙子", "外曾孙女",
+            ),
+            Relation.GRANDCHILD,
+        ),
+        **dict.fromkeys(
+            (
+                "兄", "弟", "姐", "妹", "哥", "哥哥", "弟弟", "姐姐", "妹妹", "兄弟", "姐妹",
+                "兄长", "嫂", "嫂子", "弟媳", "姐夫", "妹夫",
+            ),
+            Relation.SIBLING,
+        ),
+        **dict.fromkeys(
+            (
+                "其它", "儿媳", "儿媳妇", "女婿", "侄子", "侄女", "外甥", "外甥女", "祖父", "祖母",
+                "外祖父", "外祖母", "爷爷", "奶奶", "外公", "外婆", "亲属", "其他亲属",
+            ),
+            Relation.OTHER,
+        ),
+    },
+    Cause: {
+        **dict.fromkeys(
+            ("因病致困", "因病致贫", "疾病", "患病", "大病", "重病", "因大病"), Cause.ILLNESS
+        ),
+        **dict.fromkeys(
+            ("因学致困", "因学致贫", "子女上学", "子女就学", "上学", "就学"), Cause.EDUCATION
+        ),
+        **dict.fromkeys(
+            ("低收入", "收入较低", "收入低下", "因收入低", "收入低致困", "工资低", "工资收入低"),
+            Cause.LOW_INCOME,
+        ),
+        **dict.fromkeys(("因残致困", "因残致贫", "残疾", "伤残"), Cause.DISABILITY),
+        **dict.fromkeys(
+            ("因意外事故", "意外", "因意外", "因意外致困", "意外事故致困", "因意外事故致困"),
+            Cause.ACCIDENT,
+        ),
+        **dict.fromkeys(("因灾", "因灾致困", "因灾致贫", "灾害", "受灾"), Cause.DISASTER),
+        **dict.fromkeys(
+            ("失业", "下岗", "因失业", "因下岗", "失业致困", "下岗致困", "因失业致困"),
+            Cause.UNEMPLOYMENT,
+        ),
+        "其它": Cause.OTHER,
+    },
+    Category: {
+        **dict.fromkeys(
+            ("低保", "低保家庭", "低保对象", "城市低保", "城市低保户"), Category.DIBAO
+        ),
+        **dict.fromkeys(("低保边缘", "低保边缘家庭", "边缘户"), Category.MARGINAL),
+        **dict.fromkeys(("意外致困", "意外致困家庭"), Category.ACCIDENT),
+    },
+    HouseholdStatus: dict.fromkeys(("已建档", "建档立卡", "在档"), HouseholdStatus.ARCHIVED),
+    WorkerIdentity: {
+        **dict.fromkeys(("在职", "在岗职工", "在职职工"), WorkerIdentity.EMPLOYED),
+        "下岗职工": WorkerIdentity.LAID_OFF,
+        **dict.fromkeys(("失业人员", "失业职工"), WorkerIdentity.UNEMPLOYED),
+        **dict.fromkeys(("已退休", "离退休", "退休职工", "退休人员"), WorkerIdentity.RETIRED),
+        **dict.fromkeys(("长期病休", "病假"), WorkerIdentity.SICK_LEAVE),
+        **dict.fromkeys(("进城务工", "进城务工人员"), WorkerIdentity.MIGRANT),
+    },
+    Health: {
+        **dict.fromkeys(("良好", "正常", "身体健康"), Health.HEALTHY),
+        **dict.fromkeys(("患慢性病", "慢病"), Health.CHRONIC),
+        **dict.fromkeys(("重病", "重大疾病", "患大病"), Health.SERIOUS),
+        "残疾人": Health.DISABLED,
+        **dict.fromkeys(("完全丧失劳动能力", "失能"), Health.INCAPACITATED),
+    },
+    Schooling: {
+        **dict.fromkeys(("无", "否", "不在校", "未上学", "未在读"), Schooling.NONE),
+        **dict.fromkeys(("幼儿园", "学龄前"), Schooling.PRESCHOOL),
+        "普通高中": Schooling.SENIOR_HIGH,
+        **dict.fromkeys(
+            ("中专", "职高", "技校", "职业高中", "中等职业学校"), Schooling.VOCATIONAL
+        ),
+        **dict.fromkeys(("专科", "高职", "大学专科"), Schooling.JUNIOR_COLLEGE),
+        **dict.fromkeys(("大学", "大学本科"), Schooling.UNDERGRADUATE),
+        **dict.fromkeys(("硕士", "博士", "硕士研究生", "博士研究生"), Schooling.POSTGRADUATE),
+    },
+    HousingType: {
+        **dict.fromkeys(
+            ("自有", "自有房", "自有产权", "自建房", "自购房"), HousingType.OWNED
+        ),
+        **dict.fromkeys(("租房", "租住", "租赁", "租赁私房"), HousingType.PRIVATE_RENTAL),
+        **dict.fromkeys(("棚户", "棚户房", "棚户区住房"), HousingType.SHANTY),
+        **dict.fromkeys(("借住", "寄住", "借住亲属"), HousingType.WITH_RELATIVES),
+        "其它": HousingType.OTHER,
+    },
+    AdmissionLevel: {
+        "大学本科": AdmissionLevel.UNDERGRADUATE,
+        **dict.fromkeys(("专科", "高职"), AdmissionLevel.JUNIOR_COLLEGE),
+    },
+}  # fmt: skip

@@ -25,8 +25,16 @@ import re
 ID_START = 6
 ID_END = 2
 
-#: What looks like a full ID number (18, or the old 15 digits) or a mobile number in free text.
-_LONG_DIGITS = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
+#: What looks like a full ID number (18, or the old 15 digits), a mobile number or a landline
+#: with its area code (0943-8221234, (0943)8221234, 0943 8221234) in free text.
+_LONG_DIGITS = re.compile(
+    r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}"
+    r"|(?<!\d)(?P<area>\(?0[1-9]\d{1,2}\)?[- ]?)(?P<local>[2-9]\d{6,7})(?!\d)"
+)
+#: A landline as kunnan keeps it (``kunnan.domain.phone``): 0943-8221234, or 8221234.
+_LANDLINE = re.compile(r"(?P<area>0[1-9]\d{1,2}-)?(?P<local>[2-9]\d{6,7})")
+#: Digits a phone mask hides: a mobile's middle four, a landline's local number but its end.
+PHONE_HIDDEN = 4
 
 
 def mask_id_number(value: str, *, today: dt.date) -> str:
@@ -56,17 +64,29 @@ def mask_birth_date(value: dt.date | str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    """Keep the first three and the last four digits: 138****5678."""
+    """A mobile keeps its first three and its last four digits: 138****5678. A landline
+    keeps its area code and hides four digits of its local number as a mobile does, the
+    first four: 0943-****234 (a seven-digit number), 0755-****5678 (eight)."""
+    landline = _LANDLINE.fullmatch(value)
+    if landline is not None:
+        return _mask_landline(landline)
     if len(value) <= 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def _mask_landline(match: re.Match[str]) -> str:
+    local = match["local"]
+    return (match["area"] or "") + "*" * PHONE_HIDDEN + local[PHONE_HIDDEN:]
+
+
 def mask_numbers(text: str, *, today: dt.date) -> str:
-    """Mask anything in a message that looks like an ID number or a mobile number."""
+    """Mask anything in a message that looks like an ID number or a phone number."""
 
     def masked(match: re.Match[str]) -> str:
         found = match[0]
+        if match["local"] is not None:
+            return _mask_landline(match)
         return mask_phone(found) if len(found) == 11 else mask_id_number(found, today=today)
 
     return _LONG_DIGITS.sub(masked, text)

@@ -69,7 +69,7 @@ class Member(Base):
     id_number: Mapped[str] = mapped_column(String(18), unique=True)
     birth_date: Mapped[dt.date] = mapped_column(Date)
     sex: Mapped[str] = mapped_column(String(8))
-    phone: Mapped[str | None] = mapped_column(String(11))
+    phone: Mapped[str | None] = mapped_column(String(16))
     employer: Mapped[str | None] = mapped_column(String(100))
     identity: Mapped[str | None] = mapped_column(String(16))
     health: Mapped[str] = mapped_column(String(16))

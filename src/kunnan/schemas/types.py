@@ -25,7 +25,7 @@ from kunnan.domain.enums import Labelled
 from kunnan.domain.idnumber import parse_id_number
 from kunnan.domain.money import parse_yuan
 from kunnan.domain.numerals import parse_whole
-from kunnan.domain.phone import parse_mobile
+from kunnan.domain.phone import parse_mobile, parse_phone
 from kunnan.domain.register import check_area_m2, parse_area_m2
 from kunnan.i18n import _
 
@@ -122,6 +122,10 @@ def _mobile(value: str, _today: dt.date) -> str:
     return parse_mobile(value)
 
 
+def _phone(value: str, _today: dt.date) -> str:
+    return parse_phone(value)
+
+
 def _yuan(value: str, _today: dt.date) -> int:
     return parse_yuan(value)
 
@@ -163,6 +167,8 @@ def _whole(value: str, _today: dt.date) -> int:
 NAME = Rule(_name)
 ID_NUMBER = Rule(_id_number)
 MOBILE = Rule(_mobile)
+#: A mobile or a landline number, in its normal form.
+PHONE = Rule(_phone)
 #: An amount in yuan read into whole fen, zero or more.
 FEN = Rule(_yuan, check=_not_negative)
 #: A date that has happened (paper records come late, never early).
@@ -194,6 +200,7 @@ Whole = WHOLE
 Name = Annotated[str, NAME]
 IdNumberText = Annotated[str, ID_NUMBER]
 Mobile = Annotated[str, MOBILE]
+Phone = Annotated[str, PHONE]
 Fen = Annotated[int, FEN]
 PastDate = Annotated[dt.date, PAST_DATE]
 AnyDate = Annotated[dt.date, DATE]

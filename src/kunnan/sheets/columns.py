@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kunnan.domain.dates import DateError, date_of_number
 from kunnan.domain.enums import Labelled
 from kunnan.domain.masking import mask_numbers
 from kunnan.domain.numerals import foreign_digit
@@ -217,7 +218,10 @@ def cell_text(value: Any, *, csv_escaped: bool = False) -> str | None:
 def read_cell(
     value: Any, bound: Bound, *, csv_escaped: bool = False
 ) -> str | int | list[str] | None:
-    """A cell as its column's input model takes it: text, whole fen, or a list of choices."""
+    """A cell as its column's input model takes it: text, whole fen, or a list of choices.
+
+    A number in a date column is the date it stands for (``domain.dates.date_of_number``),
+    as ISO text: the one form every date is read from."""
     if value is None or value == "":
         return None  # the common case, first
     kind = bound.column.kind
@@ -228,6 +232,13 @@ def read_cell(
                 "format the column as text and enter the ID numbers again"
             )
         )
+    if kind == "date" and isinstance(value, int | float) and not isinstance(value, bool):
+        # A date cell not formatted as a date holds a number (openpyxl gives a datetime
+        # for one that is): Excel's serial day, or 20181224 typed as a number.
+        try:
+            return date_of_number(value).isoformat()
+        except DateError as error:
+            raise CellProblem(str(error)) from None
     text = cell_text(value, csv_escaped=csv_escaped)
     if text is None:
         return None

@@ -7,7 +7,9 @@ given). Excel files are read as streams by ``kunnan.sheets.xlsx``.
 
 Row numbers are the ones a spreadsheet shows: the first line of the file is
 row 1. Title rows above the header are skipped: the header is the first row
-that names at least two of the format's columns. Blank rows are skipped.
+that names at least two of the format's columns. Blank rows are skipped, and
+so is a roster's footer below the data (合计, 填表人 …: ``Footer``, by the rule of
+``kunnan.domain.roster``).
 
 Every read is bounded: the limits below say how many rows, columns and
 characters a file may hold, and how far an .xlsx file may expand. A file
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kunnan.domain.errors import InvalidInput
+from kunnan.domain.roster import FOOTER_ROWS_MAX, footer_word, holds_id_number
 from kunnan.i18n import LANGUAGES, _, p_
 from kunnan.sheets.columns import Column, HeaderError, HeaderMatch, cell_text, match_header, quote
 from kunnan.sheets.limits import (
@@ -261,6 +264,60 @@ def _data_rows(
                     hint=_("split it, or give --max-rows if the register really is that big"),
                 )
             yield SourceRow(number=number, cells=cells)
+
+
+class Footer:
+    """A table's data rows without its footer: the rows at its end whose first non-empty
+    cell starts with a footer word (合计, 填表人 …) and whose ID number cell holds no number
+    (``kunnan.domain.roster``). Such rows are held back until a row of data comes after
+    them (then they are data, and read as such) or the table ends (then they are its
+    footer, listed in ``skipped`` and never read as data). At most FOOTER_ROWS_MAX are held:
+    a longer run is no footer, and all of it is read."""
+
+    def __init__(self, rows: Iterator[SourceRow], *, id_place: int | None) -> None:
+        self._rows = rows
+        self._id_place = id_place
+        #: The footer's rows, once the table has been read: (row number, its footer word).
+        self.skipped: list[tuple[int, str]] = []
+
+    def word(self, row: SourceRow) -> str | None:
+        """The footer word a row starts with, if it is a footer row."""
+        cells = row.cells
+        place = self._id_place
+        if place is not None and place < len(cells):
+            number = cells[place]
+            # Nearly every row: an ID number that starts with a digit, decided at once.
+            if number is not None and (
+                not isinstance(number, str) or number[:1].isdigit() or holds_id_number(number)
+            ):
+                return None
+        for cell in cells:  # the first non-empty cell
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                continue
+            return footer_word(cell) if isinstance(cell, str) else None
+        return None
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        held: list[tuple[SourceRow, str]] = []
+        too_long = False
+        for row in self._rows:
+            word = self.word(row)
+            if word is None:
+                for earlier, _word in held:
+                    yield earlier
+                held.clear()
+                too_long = False
+                yield row
+            elif too_long:
+                yield row
+            else:
+                held.append((row, word))
+                if len(held) > FOOTER_ROWS_MAX:
+                    for earlier, _word in held:
+                        yield earlier
+                    held.clear()
+                    too_long = True
+        self.skipped = [(row.number, word) for row, word in held]
 
 
 # --- CSV --------------------------------------------------------------------------------------

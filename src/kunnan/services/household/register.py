@@ -18,7 +18,7 @@ from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Label
 from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
 from kunnan.domain.idnumber import facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
-from kunnan.domain.phone import PhoneError, parse_mobile
+from kunnan.domain.phone import PhoneError, parse_phone
 from kunnan.domain.register import missing_area_code
 from kunnan.i18n import _
 from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
@@ -533,7 +533,7 @@ def find_households(session: Session, *, text: str, limit: int | None = None) ->
     number = as_id_number(needle.replace(" ", ""))
     if number is not None:
         member_match.append(Member.id_number == number)
-    phone = _as_mobile(needle)
+    phone = _as_phone(needle)
     if phone is not None:
         member_match.append(Member.phone == phone)
     matching = select(Member.household_id).where(or_(*member_match))
@@ -549,9 +549,9 @@ def find_households(session: Session, *, text: str, limit: int | None = None) ->
     return _to_rows(session, query)
 
 
-def _as_mobile(text: str) -> str | None:
+def _as_phone(text: str) -> str | None:
     try:
-        return parse_mobile(text)
+        return parse_phone(text)
     except PhoneError:
         return None
 
