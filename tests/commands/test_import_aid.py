@@ -117,7 +117,7 @@ def test_an_aid_sheet_with_excel_day_numbers_and_a_footer_imports(
         "not data"
     ) in out.stderr
     assert "2 rows read; 2 grants paid, 0 already in the ledger, 0 rejected" in out.stderr
-    listed = aid.ok("aid", "list", "--household", "H000001", "-f", "json").json()
+    listed = aid.ok("aid", "list", "--household", "H000001", "-f", "json").rows()
     assert sorted((r["program"], r["on_date"]) for r in listed) == [
         ("golden-autumn", "2018-09-01"),
         ("send-warmth", "2018-01-20"),

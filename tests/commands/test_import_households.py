@@ -716,7 +716,7 @@ def test_the_same_words_and_phones_are_taken_on_the_command_line(baiyin: Ledger)
     assert [(m["relation"], m["phone"]) for m in members] == [
         ("head", "0943-8221234"), ("spouse", "0943-8225678"),
     ]  # fmt: skip
-    found = baiyin.ok("household", "find", "0943-8221234", "-f", "json").json()
+    found = baiyin.ok("household", "find", "0943-8221234", "-f", "json").rows()
     assert [row["code"] for row in found] == [code]
     refused = baiyin.fails("household", "member", "edit", code, "李秀英", "--phone", "0943-822",
                            code=3)  # fmt: skip
