@@ -48,28 +48,28 @@ EntryArg = Annotated[str, typer.Argument(help="The ledger entry number, e.g. 12.
 #: What ``aid list`` gives programs (JSON, CSV): every action with its kind, status and amount.
 AID_FIELDS = (
     Column("seq", "Entry", "int"),
-    Column("record", "Record"),
+    Column("record", "Record", drop=4),
     Column("on_date", "Date", "date"),
     Column("year", "Year", "int", in_table=False),
     HOUSEHOLD,
-    HEAD_NAME,
+    dataclasses.replace(HEAD_NAME, drop=3),
     Column("member", "For", min_width=6),
     Column("kind", "Kind", "enum", ActionKind, context="kind"),
     Column("program", "Programme"),
     Column("program_name", "Programme name", in_table=False),
-    Column("status", "Status", "enum", ActionStatus),
+    Column("status", "Status", "enum", ActionStatus, drop=1),
     Column("subtype", "Type", in_table=False),
     Column("detail", "Detail", in_table=False),
-    Column("fund", "Fund"),
+    Column("fund", "Fund", drop=2),
     Column("ref", "Ref", in_table=False),
     Column("reverses_seq", "Reverses", "int", in_table=False),
     Column("reversed_by", "Reversed by", "int", in_table=False),
     Column("override_reason", "Override", in_table=False),
     Column("amount_fen", "Amount", "money"),
-    Column("outstanding_fen", "Outstanding", "money"),
+    Column("outstanding_fen", "Outstanding", "money", drop=6),
 )
 #: The table adds one readable column of what each action was about.
-ABOUT = Column("about", "About", min_width=8)
+ABOUT = Column("about", "About", min_width=8, drop=5)
 #: The enum an action's subtype is a member of.
 SUBTYPES: dict[str, type[Labelled]] = {
     ActionKind.TRAINING.value: Trade,
@@ -80,17 +80,17 @@ LOAN_FIELDS = (
     Column("code", "Loan"),
     Column("entry", "Entry", "int", in_table=False),
     HOUSEHOLD,
-    HEAD_NAME,
-    Column("borrower", "Borrower", min_width=6),
-    Column("fund", "Fund"),
-    Column("issued_on", "Issued", "date"),
+    dataclasses.replace(HEAD_NAME, drop=4),
+    Column("borrower", "Borrower", min_width=6, drop=5),
+    Column("fund", "Fund", drop=2),
+    Column("issued_on", "Issued", "date", drop=1),
     Column("due_on", "Due", "date"),
     Column("term_months", "Months", "int", in_table=False),
     Column("rate_pct", "Rate %", "decimal", in_table=False),
     Column("purpose", "Purpose", in_table=False),
     Column("status", "Status", "enum", LoanStatus),
     Column("amount_fen", "Lent", "money"),
-    Column("repaid_fen", "Repaid", "money"),
+    Column("repaid_fen", "Repaid", "money", drop=3),
     Column("outstanding_fen", "Outstanding", "money"),
 )
 DETAIL_FIELDS = (

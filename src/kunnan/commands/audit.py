@@ -18,11 +18,11 @@ app = typer.Typer(help="The audit log of every change.", no_args_is_help=True)
 AUDIT_FIELDS = (
     Column("id", "#", "int"),
     Column("at", "When", "datetime"),
-    Column("operator", "Operator"),
-    Column("command", "Command"),
+    Column("operator", "Operator", drop=1),
+    Column("command", "Command", drop=2),
     Column("action", "Action"),
     Column("entity", "Record", context="entity"),
-    Column("entity_ref", "Ref", context="entity_ref"),
+    Column("entity_ref", "Ref", context="entity_ref", drop=3),
     Column("changes", "Changes", "json"),
 )
 

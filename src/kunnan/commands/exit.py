@@ -307,14 +307,14 @@ def relapse(
 EXIT_FIELDS = (
     HOUSEHOLD_CODE,
     HEAD_NAME,
-    UNION,
-    Column("archive_no", "Archive no."),
-    CATEGORY,
+    dataclasses.replace(UNION, drop=4),
+    Column("archive_no", "Archive no.", drop=5),
+    dataclasses.replace(CATEGORY, drop=3),
     Column("kind", "Exit", "enum", ExitKind),
     Column("exited_on", "Exited", "date"),
     Column("reason", "Reason", context="reason"),
     Column("next_followup_on", "Next follow-up", "date"),
-    Column("relapsed_on", "Relapsed", "date"),
+    Column("relapsed_on", "Relapsed", "date", drop=2),
 )
 
 

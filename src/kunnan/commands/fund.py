@@ -33,13 +33,13 @@ FundArg = Annotated[str, typer.Argument(help="Fund: its code (F001) or its exact
 FUND_FIELDS = (
     Column("code", "Code", context="code"),
     Column("name", "Fund", min_width=8, context="name"),
-    Column("source", "Source", "enum", FundSource),
+    Column("source", "Source", "enum", FundSource, drop=2),
     Column("year", "Year", "int"),
-    Column("budget_fen", "Budget", "money"),
-    Column("contributed_fen", "Contributed", "money"),
+    Column("budget_fen", "Budget", "money", drop=3),
+    Column("contributed_fen", "Contributed", "money", drop=1),
     Column("granted_fen", "Granted", "money"),
-    Column("lent_fen", "Lent", "money", context="lent_fen"),
-    Column("repaid_fen", "Repaid", "money", context="repaid_fen"),
+    Column("lent_fen", "Lent", "money", context="lent_fen", drop=4),
+    Column("repaid_fen", "Repaid", "money", context="repaid_fen", drop=4),
     Column("balance_fen", "Balance", "money"),
 )
 ENTRY_FIELDS = (
@@ -47,10 +47,10 @@ ENTRY_FIELDS = (
     Column("on_date", "Date", "date"),
     Column("kind", "Kind", "enum", EntryKind),
     HOUSEHOLD,
-    Column("program", "Programme"),
-    Column("counterparty", "From"),
-    Column("ref", "Ref"),
-    Column("reverses_seq", "Reverses", "int"),
+    Column("program", "Programme", drop=4),
+    Column("counterparty", "From", drop=2),
+    Column("ref", "Ref", drop=3),
+    Column("reverses_seq", "Reverses", "int", drop=1),
     Column("amount_fen", "Amount", "money"),
     Column("effect_fen", "Fund +/-", "money"),
 )

@@ -38,18 +38,18 @@ PROGRAM_FIELDS = (
     Column("guarantee", "Guarantee", "enum", Guarantee, min_width=9),
     #: cash (granted from a fund), loan or service (each with its own commands).
     Column("kind", "Kind", in_table=False, context="kind"),
-    Column("effective_from", "Rule since", "date"),
+    Column("effective_from", "Rule since", "date", drop=1),
     Column("standard_fen", "Standard", "money", in_table=False),
     Column("undergraduate_fen", "Undergraduate", "money", in_table=False),
     Column("junior_college_fen", "Junior college", "money", in_table=False),
     Column("high_school_fen", "High school", "money", in_table=False),
     Column("standards", "Standard", min_width=12),
-    Column("ceiling", "At most std"),
-    Column("yearly_cap_fen", "Cap a year", "money"),
-    Column("archived_only", "Archived only"),
-    Column("admission_required", "Admission"),
-    Column("once_per", "Once a year per", "enum", OncePer),
-    Column("excludes", "Not with", min_width=10),
+    Column("ceiling", "At most std", drop=3),
+    Column("yearly_cap_fen", "Cap a year", "money", drop=2),
+    Column("archived_only", "Archived only", drop=4),
+    Column("admission_required", "Admission", drop=5),
+    Column("once_per", "Once a year per", "enum", OncePer, drop=3),
+    Column("excludes", "Not with", min_width=10, drop=6),
 )
 #: JSON and CSV carry each amount in its own field; tables show them in one column.
 MACHINE_FIELDS = tuple(f for f in PROGRAM_FIELDS if f.key != "standards")

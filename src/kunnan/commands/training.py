@@ -49,12 +49,12 @@ COUNT_FIELDS = (
 CLASS_FIELDS = (
     Column("code", "Class"),
     Column("name", "Name", min_width=8, context="name"),
-    Column("trade", "Trade", "enum", Trade),
-    Column("year", "Year", "int"),
+    Column("trade", "Trade", "enum", Trade, drop=1),
+    Column("year", "Year", "int", drop=2),
     Column("org", "Union", in_table=False, context="org"),
-    Column("starts_on", "Starts", "date"),
-    Column("ends_on", "Ends", "date"),
-    Column("capacity", "Places", "int"),
+    Column("starts_on", "Starts", "date", drop=4),
+    Column("ends_on", "Ends", "date", drop=4),
+    Column("capacity", "Places", "int", drop=3),
     *COUNT_FIELDS[1:],
 )
 BY_FIELDS = {

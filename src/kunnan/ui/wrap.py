@@ -19,7 +19,7 @@ _WIDE = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\u3000-\u303f"
 _TOKENS = re.compile(rf"[{_WIDE}]|\s+|[^\s{_WIDE}]+")
 _HAS_WIDE = re.compile(rf"[{_WIDE}]")
 #: Signs that must not begin a line.
-_CLOSING = frozenset("，。、；：？！）》」』】〉”’…·%,.;:?!)]}")
+_CLOSING = frozenset("，。、；：？！）》」』】〉”’…%,.;:?!)]}")
 #: Signs that must not end a line.
 _OPENING = frozenset("（《「『【〈“‘([{")
 #: A line break or space between two Chinese characters, which a joined paragraph leaves.
