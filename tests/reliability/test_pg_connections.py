@@ -36,10 +36,13 @@ UNAVAILABLE = 8
 PASSWORD_CHECKED = "kunnan_password_check"
 SSL_ONLY = "kunnan_ssl_check"
 
-#: Commands that each connect their own way: a session, Alembic.
+#: Commands that each connect their own way: a session, Alembic, the copy's two ends, the demo.
 COMMANDS = {
     "household list": lambda url, tmp: ["--db", url, "household", "list"],
     "db upgrade": lambda url, tmp: ["--db", url, "db", "upgrade"],
+    "db copy to it": lambda url, tmp: ["db", "copy", str(tmp / "none.sqlite"), url],
+    "db copy from it": lambda url, tmp: ["db", "copy", url, str(tmp / "copy.sqlite")],
+    "demo": lambda url, tmp: ["demo", "--db", url],
 }
 
 
@@ -76,6 +79,8 @@ def test_no_server_on_the_port_is_a_refused_connection(
     command: str, closed_port: int, tmp_path: Path
 ) -> None:
     url = f"postgresql://kunnan:{SECRET}@127.0.0.1:{closed_port}/ledger"
+    if command == "db copy to it":
+        assert invoke(["--db", str(tmp_path / "none.sqlite"), "init"]).exit_code == 0
     line = _refused(COMMANDS[command](url, tmp_path))
     assert line == (
         f"error: cannot reach the database server at 127.0.0.1:{closed_port}: the connection "
@@ -210,6 +215,9 @@ def test_a_password_in_the_url_is_never_shown_even_when_all_goes_well(tmp_path: 
             assert SECRET not in result.stdout + result.stderr
         shown = invoke(["--db", url, "db", "upgrade"]).stderr
         assert ":***@" in shown
+        copied = invoke(["db", "copy", url, str(tmp_path / "copy.sqlite")])
+        assert copied.exit_code == 0 and ":***@" in copied.stderr
+        assert SECRET not in copied.stdout + copied.stderr
 
 
 def test_a_role_that_may_not_create_or_read_the_tables_is_told_so() -> None:
