@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from alembic import context
@@ -28,11 +29,17 @@ def compare_type(
     return None
 
 
+def kunnans(name: str | None, type_: str, _parents: Mapping[str, str | None]) -> bool:
+    """Compare only kunnan's own tables: a PostgreSQL database may hold others' beside them."""
+    return type_ != "table" or name in Base.metadata.tables
+
+
 def run_on(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
         compare_type=compare_type,
+        include_name=kunnans,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():

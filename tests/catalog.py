@@ -193,7 +193,7 @@ KEPT_WORDS = frozenset(
     postgresql psycopg Alembic SQL URL UTF GB GBK Big utf gb gbk big en zh on off none head
     table yes no ID id Chromium pipx pip make venv Python UTC SHA Ed tty stdout stderr stdin
     pg_dump ASCII YYYY MM DD NFKC WAL PRAGMA xls defusedxml baiyin-qu shell bash zsh fish
-    powershell PowerShell
+    powershell PowerShell sslmode require pg_hba conf
     """,
     )
 )

@@ -57,7 +57,7 @@ COMMANDS: dict[str, Entry] = {
     "demo": Entry("kunnan.commands.demo", "demo",
                   "Build the Baiyin sample ledger (December 2018) and show its dashboard."),
     "db": Entry("kunnan.commands.db", "app",
-                "The ledger file: upgrade, current revision, check, verify, backup, restore."),
+                "The ledger: upgrade, current revision, check, verify, back up, restore, copy."),
     "org": Entry("kunnan.commands.org", "app", "Unions and responsible units."),
     "policy": Entry("kunnan.commands.policy", "app", "Dibao lines and policy settings."),
     "household": Entry("kunnan.commands.household", "app",

@@ -45,6 +45,7 @@ HOME_FOLDERS = ("backups",)
 #: What a command's examples need first that no example of theirs makes, as commands run first.
 SETUP = {
     "kunnan db restore": ["kunnan db backup ~/backups/ledger-2018-12-24.sqlite"],
+    "kunnan db copy": ["kunnan demo --db kunnan-demo.sqlite"],
     "kunnan identify settle": [
         'kunnan identify object H005060 --by 匿名 --text "其子女有经营性收入" --on 2018-11-01'
     ],

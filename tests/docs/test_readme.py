@@ -31,7 +31,9 @@ A ``<!-- readme-test: … -->`` line just before a block says what the test does
   command so skipped, and the test fails when the README's differ: ``. .venv/bin/activate``
   (the test has its own environment), ``pipx install .`` and ``pip install .`` (installing
   kunnan), ``make test`` (the test suite, this test in it) and the ``make bench`` lines (the
-  benchmarks: minutes, an environment of their own, a PostgreSQL server).
+  benchmarks: minutes, an environment of their own, a PostgreSQL server), and the blocks of
+  "Running on PostgreSQL" that need a province's server (``kunnan db copy`` is shown between
+  two files there too, and tested on a real server in ``tests/commands/test_db_copy.py``).
 - ``<!-- readme-test: instead: A; B -->``: commands A and B (``;`` between them) run in the
   block's place. ``make demo`` (which creates .venv first) is run as ``mkdir -p build`` and
   ``kunnan demo --db build/demo.sqlite --force``, what its Makefile rule runs.
@@ -60,6 +62,16 @@ SKIPPED = {
     'make bench BENCH_ARGS="--scale 10"': "the benchmarks at ten times the size",
     'make bench BENCH_ARGS="--only import --only reports --rounds 7"': "the benchmarks",
     "KUNNAN_BENCH_DB=postgresql://user@127.0.0.1:5432/postgres make bench": "and a server",
+    # Running on PostgreSQL: a province's server, which the README's reader does not have
+    "export KUNNAN_DB=postgresql://kunnan@db.example.org/kunnan": "a PostgreSQL server",
+    "kunnan db upgrade": "on that server",
+    "kunnan db copy ~/union/ledger.sqlite postgresql://kunnan@db.example.org/kunnan": "to it",
+    "pg_dump --format=custom --file=kunnan-2018-12-24.dump "
+    "postgresql://kunnan@db.example.org/kunnan": "the server's backup tool",
+    "createdb --host=db.example.org --owner=kunnan kunnan_restored": "the server's tools",
+    "pg_restore --dbname=postgresql://kunnan@db.example.org/kunnan_restored "
+    "kunnan-2018-12-24.dump": "the server's tools",
+    "kunnan --db postgresql://kunnan@db.example.org/kunnan_restored db verify": "on the server",
 }
 
 

@@ -15,7 +15,7 @@ from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(
-    help="The ledger file: upgrade, current revision, check, verify, backup, restore.",
+    help="The ledger: upgrade, current revision, check, verify, back up, restore, copy.",
     no_args_is_help=True,
 )
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
@@ -292,3 +292,126 @@ def _revision_of(path: Path) -> str | None:
     except sqlite3.Error:
         return None
     return str(row[0]) if row else None
+
+
+COPY_FIELDS = (
+    Column("table", "Table", context="database"),
+    Column("rows", "Rows", "int"),
+    Column("digest", "Content digest (SHA-256)", in_table=False),
+)
+
+
+@app.command("copy")
+def copy(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(help="The ledger to copy: a file, or a PostgreSQL database URL.")
+    ],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="Where the copy goes: a new file, or an empty PostgreSQL database's URL."
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace what is there: the file, or kunnan's tables in the database "
+            "(dropped first; other tables are left alone).",
+        ),
+    ] = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """Copy a ledger, SQLite or PostgreSQL, into a new one of either kind, and verify the copy.
+
+    SRC and DST are each a file or a database URL (postgresql://user@host/database), so a
+    ledger moves from a file onto a server and back: kunnan db copy ledger.sqlite
+    postgresql://kunnan@db.example.org/kunnan. SRC is only read, at one moment, while others
+    may keep working in it; it must be at this kunnan's schema revision (kunnan db upgrade).
+    DST must be a file that does not exist yet or a database without a ledger, unless
+    --force.
+
+    The copy is made at the head revision, table by table, and verified before it is kept:
+    the same rows with the same contents in every table (a digest of each on both sides),
+    kunnan db check, and kunnan db verify's checks. If any differs, nothing is kept and the
+    command exits 1 naming the table or the check.
+
+    Example:
+
+    \b
+        kunnan db copy kunnan-demo.sqlite ~/backups/kunnan-demo-copy.sqlite
+    """
+    import dataclasses
+    import time
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kunnan.db.fresh import new_ledger, same_database
+    from kunnan.db.location import resolve
+    from kunnan.db.session import snapshot
+    from kunnan.domain.copying import check_distinct
+    from kunnan.files import Protected, ledger_files
+    from kunnan.i18n import N_
+    from kunnan.services.db_copy import check_source, copy_ledger, ledger_table_names
+    from kunnan.ui.console import stderr_console
+    from kunnan.ui.output import render_rows
+
+    started = time.monotonic()
+    source_at, target_at = resolve(source), resolve(target)
+    check_distinct(source_at.display, target_at.display, same=same_database(source_at, target_at))
+    protected: tuple[Protected, ...] = ()
+    if source_at.path is not None:
+        protected = tuple(
+            Protected(p.path, N_("the ledger being copied")) for p in ledger_files(source_at.path)
+        )
+    tables = ledger_table_names()
+    columns = (
+        TextColumn("{task.description:<26}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with snapshot(source_at) as reading:
+        check_source(reading, source_at)
+        with (
+            new_ledger(
+                target_at, force=force, tables=tables, protected=protected, check_file=True
+            ) as writing,
+            Progress(*columns, console=stderr_console(), transient=True) as bar,
+        ):
+            task = bar.add_task(tables[0], total=len(tables))
+
+            def advance(table: str, _rows: int) -> None:
+                position = tables.index(table) + 1
+                bar.update(
+                    task, completed=position, description=tables[min(position, len(tables) - 1)]
+                )
+
+            result = copy_ledger(
+                reading,
+                writing,
+                target_location=target_at,
+                operator=state(ctx).operator,
+                command=ctx.command_path,
+                progress=advance,
+            )
+    render_rows(
+        [dataclasses.asdict(table) for table in result.tables],
+        COPY_FIELDS,
+        view(ctx, output),
+        total={"table": _("total"), "rows": result.rows},
+    )
+    note(
+        _(
+            "copied {tables} tables, {rows:,} rows, from {source} to {target} in {seconds:.1f} s; "
+            "verified: the same rows and contents in every table, the schema at head and "
+            "matching the models, and {checks} ledger checks passed",
+            tables=len(result.tables),
+            rows=result.rows,
+            source=source_at.display,
+            target=target_at.display,
+            seconds=time.monotonic() - started,
+            checks=result.checks,
+        )
+    )

@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands.options import ledger, state, today
-from kunnan.domain.errors import InvalidInput
+from kunnan.commands.options import state, today
 from kunnan.i18n import _
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -21,11 +20,18 @@ def demo(
     db: Annotated[
         str | None,
         typer.Option(
-            "--db", help=f"File to build the sample ledger in (default: ./{DEFAULT_DEMO_FILE})."
+            "--db",
+            help="File or PostgreSQL database to build the sample ledger in "
+            f"(default: ./{DEFAULT_DEMO_FILE}).",
         ),
     ] = None,
     force: Annotated[
-        bool, typer.Option("--force", help="Replace the file if it already exists.")
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace what is there: the file, or kunnan's tables in the database "
+            "(dropped first; other tables are left alone).",
+        ),
     ] = False,
 ) -> None:
     """Build the Baiyin sample ledger (December 2018) and show its dashboard.
@@ -34,6 +40,12 @@ def demo(
     rules as every command: identification, pairing, grants, exits and
     follow-ups. The figures match the Baiyin city union's published 2018 totals;
     everything personal is invented (sample_data/README.md).
+
+    --db may name a PostgreSQL database (postgresql://user@host/database) instead
+    of a file; the sample is built there in one transaction and comes out the
+    same, figure for figure. A database that already holds a ledger is refused
+    unless --force, which drops kunnan's tables there first and leaves every
+    other table alone.
 
     Example:
 
@@ -45,18 +57,16 @@ def demo(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from kunnan.commands.report import show_dashboard
-    from kunnan.db import migrate
-    from kunnan.db.engine import forget
-    from kunnan.db.location import for_file, resolve
-    from kunnan.db.maintenance import new_ledger_file
+    from kunnan.db.fresh import new_ledger
+    from kunnan.db.location import resolve
+    from kunnan.db.session import session_on
+    from kunnan.services.db_copy import ledger_table_names
     from kunnan.services.demo import AS_OF, STAGES, build_demo
     from kunnan.ui.console import stderr_console
 
     root = ctx.find_root()
     target = db or root.obj.db or DEFAULT_DEMO_FILE
     location = resolve(target)
-    if location.path is None:
-        raise InvalidInput(_("the demo builds a SQLite file; give --db a file path"))
     started = time.monotonic()
     columns = (
         TextColumn("{task.description:<26}"),
@@ -64,13 +74,11 @@ def demo(
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    # Built in a temporary file beside the target and put in its place only when complete:
-    # killed or failing half-way, an older ledger there is left as it was.
-    with new_ledger_file(location.path, force=force) as building:
-        note(_("building the Baiyin sample ledger at {path}", path=location.path))
-        building_location = for_file(building)
-        migrate.upgrade(building_location)
-        root.obj = dataclasses.replace(state(ctx), db=str(building))
+    # Built whole or not at all (kunnan.db.fresh): in a temporary file beside the target that
+    # takes its place only when complete, or in one transaction on a PostgreSQL server. Killed
+    # or failing half-way, an older ledger there is left as it was.
+    with new_ledger(location, force=force, tables=ledger_table_names()) as building:
+        note(_("building the Baiyin sample ledger at {path}", path=location.display))
         with Progress(*columns, console=stderr_console(), transient=True) as bar:
             task = bar.add_task(_(STAGES[0]), total=len(STAGES))
 
@@ -82,10 +90,12 @@ def demo(
                     description=_(STAGES[min(position, len(STAGES) - 1)]),
                 )
 
-            with ledger(ctx, write=True) as session:
+            with session_on(
+                building, operator=state(ctx).operator, command=ctx.command_path
+            ) as session:
                 summary = build_demo(session, today=today(), progress=advance)
-        forget(building_location)
-    root.obj = dataclasses.replace(state(ctx), db=str(location.path))
+    built = target if location.path is None else str(location.path)
+    root.obj = dataclasses.replace(state(ctx), db=built)
     note(
         _(
             "built {households:,} households ({archived:,} ever archived, {grants:,} grants, "
@@ -101,7 +111,7 @@ def demo(
     note(
         _(
             "explore it: kunnan --db {path} report categories --as-of {day}",
-            path=location.path,
+            path=location.display,
             day=AS_OF.isoformat(),
         )
     )

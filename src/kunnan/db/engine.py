@@ -125,8 +125,32 @@ def _new_engine(location: Location, *, read_only: bool) -> Engine:
             raise LedgerNotReady(
                 _("PostgreSQL needs the psycopg driver"), hint="pip install 'kunnan[pg]'"
             ) from None
+    return _postgresql_engine(location)
+
+
+def _postgresql_engine(location: Location) -> Engine:
+    """A PostgreSQL engine that waits ``CONNECT_TIMEOUT_S`` for the server unless the URL says
+    otherwise, and turns a failure to connect into one line saying why (``connection_refusal``).
+    """
+    from sqlalchemy.engine import ExceptionContext, make_url
+
+    from kunnan.db.errors import CONNECT_TIMEOUT_S, connection_refusal
+
+    given = make_url(location.url).query
+    timeout = {} if "connect_timeout" in given else {"connect_timeout": CONNECT_TIMEOUT_S}
     # hide_parameters: a driver error's text never carries a row's values (ID numbers, names).
-    return create_engine(location.url, pool_pre_ping=False, hide_parameters=True)
+    engine = create_engine(
+        location.url, pool_pre_ping=False, hide_parameters=True, connect_args=timeout
+    )
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        if context.connection is None:  # connecting failed: no connection was made
+            refusal = connection_refusal(context.original_exception, location.url)
+            if refusal is not None:
+                raise refusal
+
+    return engine
 
 
 def _sqlite_engine(location: Location, *, read_only: bool) -> Engine:

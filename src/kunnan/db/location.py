@@ -122,7 +122,14 @@ def _sqlite_location(rest: str) -> Location:
 
 
 def _without_password(url: str) -> str:
+    """The URL with its password, if it has one (``user:password@`` or ``?password=``), shown
+    as ``***``; the user is kept: a refusal of the login names who logged in."""
     scheme, _separator, rest = url.partition("://")
-    if "@" in rest.split("/", 1)[0]:
-        rest = rest.split("@", 1)[1]
-    return f"{scheme}://{rest}"
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        user, _at, host = authority.rpartition("@")
+        if ":" in user:
+            user = user.split(":", 1)[0] + ":***"
+        authority = f"{user}@{host}"
+    path = re.sub(r"(?i)([?&]password=)[^&]*", r"\1***", path)
+    return f"{scheme}://{authority}{slash}{path}"

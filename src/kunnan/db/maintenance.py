@@ -82,6 +82,11 @@ def _copy(source: sqlite3.Connection, temp: Path) -> None:
     with closing(sqlite3.connect(temp)) as destination:
         source.backup(destination)
         destination.execute("PRAGMA journal_mode = DELETE")
+    check_copy(temp)
+
+
+def check_copy(temp: Path) -> None:
+    """Refuse a copy (not yet in its place) that SQLite's own checks find damaged."""
     problems = integrity_problems(temp)
     if problems:
         raise CheckFailed(_("the copy failed its integrity check: {problem}", problem=problems[0]))

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -58,6 +59,26 @@ def open_session(
         engine.dispose()
 
 
+@contextmanager
+def snapshot(location: Location) -> Iterator[Connection]:
+    """A transaction that only reads the ledger, and sees it as it stood when it began for as
+    long as it lasts, whoever writes meanwhile (``kunnan db copy`` reads every table in one):
+    a SQLite file opened read-only, or PostgreSQL's REPEATABLE READ, READ ONLY."""
+    engine = make_engine(location, read_only=True)
+    options: dict[str, Any] = (
+        {WRITE_OPTION: False}
+        if location.path is not None
+        else {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+    )
+    try:
+        with engine.connect() as opened:
+            connection = opened.execution_options(**options)
+            with connection.begin():
+                yield connection
+    finally:
+        engine.dispose()
+
+
 #: How a row is held: against other writers, not against rows that refer to it (``FOR NO KEY
 #: UPDATE`` on PostgreSQL, which the foreign-key checks of other commands' inserts, ``FOR KEY
 #: SHARE``, do not wait for).
@@ -70,12 +91,31 @@ def locked(lock: bool) -> dict[str, Any]:
     return {"with_for_update": ROW_LOCK, "populate_existing": True} if lock else {}
 
 
+@contextmanager
+def session_on(connection: Connection, *, operator: str, command: str) -> Iterator[Session]:
+    """A session in the transaction ``connection`` is in, as ``open_session`` sets one up: the
+    caller ends that transaction (a new ledger made in one transaction, ``services.new_ledger``)."""
+    with Session(
+        connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+    ) as session:
+        session.info[AUDIT_KEY] = AuditContext(
+            operator=operator, command=command, at=dt.datetime.now(dt.UTC)
+        )
+        yield session
+        session.flush()
+
+
 def check_revision(session: Session, location: Location) -> None:
+    refuse_other_revision(stored_revision(session, location), location)
+
+
+def stored_revision(on: Session | Connection, location: Location) -> str:
+    """The schema revision the ledger records; refused when it records none (or the file is
+    no database: a session connects here, on its first statement)."""
     try:
+        connection = on.connection() if isinstance(on, Session) else on
         revisions = (
-            (session.connection().exec_driver_sql("SELECT version_num FROM alembic_version"))
-            .scalars()
-            .all()
+            connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
         )
     except DBAPIError as error:
         known = translate(error)
@@ -90,7 +130,7 @@ def check_revision(session: Session, location: Location) -> None:
             _("{ledger} has no schema revision", ledger=location.display),
             hint=_("run kunnan db upgrade"),
         )
-    refuse_other_revision(str(revisions[0]), location)
+    return str(revisions[0])
 
 
 def is_newer(revision: str) -> bool:
@@ -100,8 +140,9 @@ def is_newer(revision: str) -> bool:
     return not revision.isdigit() or int(revision) > int(HEAD_REVISION)
 
 
-def refuse_other_revision(current: str, location: Location) -> None:
-    """Refuse a ledger not at this kunnan's revision, saying which of the two to upgrade."""
+def refuse_other_revision(current: str, location: Location, *, hint: str | None = None) -> None:
+    """Refuse a ledger not at this kunnan's revision, saying which of the two to upgrade
+    (``hint``: how to upgrade an older one, when it is not the ledger ``--db`` names)."""
     if current == HEAD_REVISION:
         return
     if is_newer(current):
@@ -121,5 +162,5 @@ def refuse_other_revision(current: str, location: Location) -> None:
             current=current,
             head=HEAD_REVISION,
         ),
-        hint=_("run kunnan db upgrade"),
+        hint=hint or _("run kunnan db upgrade"),
     )

@@ -162,6 +162,8 @@ BY_COMMAND: dict[tuple[str, str], str] = {
     ("kunnan export households", "output"): FILE,
     ("kunnan export members", "output"): FILE,
     ("kunnan export upstream", "output"): FILE,
+    ("kunnan db copy", "source"): N_("SRC"),
+    ("kunnan db copy", "target"): N_("DST"),
 }
 
 
