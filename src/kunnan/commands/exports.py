@@ -3,7 +3,8 @@
 Exports mask ID and phone numbers as the screen does (``--reveal`` writes
 them in full and is audited), are written to a temporary file renamed into
 place, mode 0600, and never through a symbolic link. ``export households``
-writes the households file that ``import households`` reads.
+writes the households file that ``import households`` reads. CSV files have a
+byte-order mark for Excel unless ``--encoding`` says otherwise.
 """
 
 from __future__ import annotations
@@ -69,6 +70,15 @@ OrgOpt = Annotated[
     str | None, typer.Option("--org", help="Only this union and the unions under it.")
 ]
 AreaOpt = Annotated[str | None, typer.Option("--area", help="Only this area code.")]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help="CSV files: utf-8-sig (the default: UTF-8 with a byte-order mark, as Excel "
+        "wants it), gb18030 (older Chinese Excel) or utf-8 (for programs).",
+        show_default=False,
+    ),
+]
 
 
 def _format(output: Path, given: ExportFormat | None) -> ExportFormat:
@@ -112,6 +122,7 @@ def _writer(
     lang: str,
     reveal: bool,
     columns: Sequence[Column],
+    encoding: str,
 ) -> Iterator[Callable[[HouseholdRecord], None]]:
     """A function that writes one household (with its members) to the open file."""
     from kunnan.sheets.write import RowWriter, csv_file, json_file, xlsx_file
@@ -154,8 +165,6 @@ def _writer(
     xlsx = fmt is ExportFormat.XLSX
 
     def write_rows(sheet: RowWriter) -> Callable[[HouseholdRecord], None]:
-        sheet.row([column.header(lang) for column in columns])
-
         def write(record: HouseholdRecord) -> None:
             household = dict(record.household)
             if by_name(lang):
@@ -178,9 +187,10 @@ def _writer(
                 "households": translate("households", lang, "sheet"),
                 "members": translate("members", lang, "sheet"),
             }
-            yield write_rows(book.sheet_for(titles[what], columns))
+            yield write_rows(book.sheet_for(titles[what], columns, lang))
     else:
-        with csv_file(output) as sheet:
+        with csv_file(output, encoding=encoding) as sheet:
+            sheet.row([column.header(lang) for column in columns])
             yield write_rows(sheet)
 
 
@@ -194,6 +204,7 @@ def _export_people(
     columns: Sequence[Column],
     reveal: bool,
     why: str | None,
+    encoding: str | None,
 ) -> None:
     """Write one row per person (CSV, xlsx) or one object per household or person (JSON).
 
@@ -202,12 +213,16 @@ def _export_people(
     """
     from kunnan.files import check
     from kunnan.services.exports.register import households_for_export, record_bulk_reveal
+    from kunnan.sheets.write import file_encoding
 
+    written = file_encoding(encoding, fmt.value)
     check(output)  # before the register is read
     lang = state(ctx).lang
     households = people = 0
     with (
-        _writer(output, fmt, what=what, lang=lang, reveal=reveal, columns=columns) as write,
+        _writer(
+            output, fmt, what=what, lang=lang, reveal=reveal, columns=columns, encoding=written
+        ) as write,
         ledger(ctx, write=reveal) as session,
     ):
         for record in households_for_export(session, where=where):
@@ -264,6 +279,7 @@ def households(
     category: CategoryOpt = None,
     org: OrgOpt = None,
     area: AreaOpt = None,
+    encoding: EncodingOpt = None,
     reveal: RevealOption = False,
     why: WhyOption = None,
     force: ForceOption = False,
@@ -290,6 +306,7 @@ def households(
         columns=HOUSEHOLD_COLUMNS,
         reveal=reveal,
         why=why,
+        encoding=encoding,
     )
 
 
@@ -302,6 +319,7 @@ def members(
     category: CategoryOpt = None,
     org: OrgOpt = None,
     area: AreaOpt = None,
+    encoding: EncodingOpt = None,
     reveal: RevealOption = False,
     why: WhyOption = None,
     force: ForceOption = False,
@@ -325,6 +343,7 @@ def members(
         columns=MEMBER_COLUMNS,
         reveal=reveal,
         why=why,
+        encoding=encoding,
     )
 
 
@@ -355,7 +374,7 @@ def upstream(
     from kunnan.domain.dates import DateError, parse_year
     from kunnan.files import check
     from kunnan.services.exports.upstream import UpstreamScope, build_return
-    from kunnan.sheets.write import xlsx_file
+    from kunnan.sheets.write import fitted, xlsx_file
     from kunnan.store.orgs import find_org
 
     try:
@@ -370,14 +389,18 @@ def upstream(
     with xlsx_file(target) as book, ledger(ctx, write=False) as session:
         union = find_org(session, org) if org else None
         sheets = build_return(session, UpstreamScope(year=year, org=union))
-        about = book.sheet(translate("About", lang), widths=[16, 60])
-        for label, value in _about(lang, union.name if union else None, year):
+        facts = _about(lang, union.name if union else None, year)
+        about = book.sheet(
+            translate("About", lang), fitted((), facts, bold=(True, False)), header=False
+        )
+        for label, value in facts:
             about.row([label, value])
         for table in sheets:
-            sheet = book.sheet(table.title(lang), widths=[28] + [12] * (len(table.headers) - 1))
-            sheet.row([_in(lang, pair) for pair in table.headers])
-            for row in table.rows:
-                sheet.row([_in(lang, row[0]), *row[1:]])
+            headers = [_in(lang, pair) for pair in table.headers]
+            rows = [[_in(lang, row[0]), *row[1:]] for row in table.rows]
+            sheet = book.sheet(table.title(lang), fitted(headers, rows, _figures(rows)))
+            for cells in rows:
+                sheet.row(cells)
     note(
         _(
             "wrote the {year} return ({n} tables) to {path}",
@@ -386,6 +409,22 @@ def upstream(
             path=output,
         )
     )
+
+
+def _figures(rows: Sequence[Sequence[Any]]) -> list[str | None]:
+    """How the return's columns show: the first names the union; then yuan (the aid table
+    holds Decimal yuan) with two decimals, counts with thousands grouped."""
+    from decimal import Decimal
+
+    from kunnan.sheets.write import COUNT_FORMAT, YUAN_FORMAT
+
+    width = max((len(row) for row in rows), default=0)
+    return [None] + [
+        YUAN_FORMAT
+        if any(isinstance(row[i], Decimal) for row in rows if i < len(row))
+        else COUNT_FORMAT
+        for i in range(1, width)
+    ]
 
 
 def _in(lang: str, pair: Sequence[str]) -> str:

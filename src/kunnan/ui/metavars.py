@@ -124,6 +124,7 @@ BY_NAME: dict[str, str] = {
     "fmt": N_("FORMAT"),
     "output_format": N_("FORMAT"),
     "encoding": N_("ENCODING"),
+    "csv_encoding": N_("ENCODING"),
     "sheet": N_("SHEET"),
     # choices
     "category": N_("CATEGORY"),
@@ -162,6 +163,8 @@ BY_COMMAND: dict[tuple[str, str], str] = {
     ("kunnan export households", "output"): FILE,
     ("kunnan export members", "output"): FILE,
     ("kunnan export upstream", "output"): FILE,
+    ("kunnan export aid", "output"): FILE,
+    ("kunnan export exits", "output"): FILE,
 }
 
 
