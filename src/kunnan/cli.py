@@ -473,10 +473,16 @@ def speak(argv: Sequence[str]) -> None:
         ) from None
 
 
+#: Root options that may also follow the command (how its output is shown): those that take
+#: a value, and the flags.
+HOISTED = ("--lang", "--csv-encoding")
+HOISTED_FLAGS = ("--wide",)
+
+
 def hoist_globals(argv: list[str]) -> list[str]:
-    """The arguments with ``--lang`` and ``--wide`` moved to the front, so that they may be
-    given anywhere on the command line (``kunnan household show H000166 --lang zh``); ``--``
-    ends the search."""
+    """The arguments with ``--lang``, ``--csv-encoding`` and ``--wide`` moved to the front, so
+    that they may be given anywhere on the command line (``kunnan household show H000166
+    --lang zh``); ``--`` ends the search."""
     front: list[str] = []
     rest: list[str] = []
     index = 0
@@ -485,11 +491,11 @@ def hoist_globals(argv: list[str]) -> list[str]:
         if word == "--":
             rest.extend(argv[index:])
             break
-        if word == "--lang" and index + 1 < len(argv):
+        if word in HOISTED and index + 1 < len(argv):
             front.extend(argv[index : index + 2])
             index += 2
             continue
-        if word.startswith("--lang=") or word == "--wide":
+        if word.startswith(tuple(f"{option}=" for option in HOISTED)) or word in HOISTED_FLAGS:
             front.append(word)
         else:
             rest.append(word)
@@ -579,6 +585,16 @@ def root(
             "command).",
         ),
     ] = False,
+    csv_encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--csv-encoding",
+            envvar="KUNNAN_CSV_ENCODING",
+            help="Encoding of CSV printed on stdout: utf-8 (the default, for programs), or "
+            "utf-8-sig or gb18030 for a file Excel opens (may also follow the command).",
+            show_default=False,
+        ),
+    ] = None,
     debug: Annotated[
         bool,
         typer.Option(
@@ -599,10 +615,12 @@ def root(
     unit, record every piece of aid, and see them leave the register for good.
     """
     from kunnan.commands.options import make_state
-    from kunnan.ui.output import LAYOUT
+    from kunnan.ui.output import LAYOUT, use_csv_encoding
+    from kunnan.ui.output import csv_encoding as read_encoding
 
     del lang  # chosen before the command line was read: kunnan.cli.speak
     LAYOUT.wide = wide
+    use_csv_encoding(read_encoding(csv_encoding, option="--csv-encoding") if csv_encoding else None)
     ctx.obj = make_state(db_, operator, debug)
 
 

@@ -316,3 +316,51 @@ def test_export_import_export_gives_the_same_file(
     run(two, "import", "households", str(first))
     run(two, "export", "households", "-o", str(second), *REVEAL)
     assert _same_file(first, second)
+
+
+def test_a_gb18030_households_file_moves_to_another_ledger_unchanged(
+    register: Ledger, empty_database: Ledger, tmp_path: Path
+) -> None:
+    from tests.conftest import add_baiyin_unions
+
+    empty_database.ok("init")
+    add_baiyin_unions(empty_database)
+    first, second = tmp_path / "花名册.csv", tmp_path / "again.csv"
+    register.ok("--lang", "zh", "export", "households", "-o", str(first), "--encoding", "gb18030",
+                *REVEAL)  # fmt: skip
+    raw = first.read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf") and "张建国".encode("gb18030") in raw
+    empty_database.ok("import", "households", str(first))  # GB18030 is told from the bytes
+    empty_database.ok("--lang", "zh", "export", "households", "-o", str(second),
+                      "--encoding", "gb18030", *REVEAL)  # fmt: skip
+    assert second.read_bytes() == raw
+    refused = register.fails("export", "households", "-o", str(tmp_path / "r.json"),
+                             "--encoding", "gb18030", code=3)  # fmt: skip
+    assert "--encoding is for CSV files; json files have none to choose" in refused.stderr
+
+
+def test_the_households_workbook_is_laid_out_and_keeps_fen_under_its_key(
+    register: Ledger, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from kunnan.sheets.write import WIDTH_PADDING, text_width
+
+    for lang, income, shown in (("en", 120050, "General"), ("zh", 1200.5, "#,##0.00")):
+        out = tmp_path / f"{lang}.xlsx"
+        register.ok("--lang", lang, "export", "households", "-o", str(out))
+        sheet = load_workbook(out).worksheets[0]
+        assert sheet.freeze_panes == "A2"
+        header = sheet[1]
+        assert all(cell.font.b for cell in header)
+        for cell in header:
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= text_width(str(cell.value)) + WIDTH_PADDING, cell.value
+        names = [cell.value for cell in header]
+        row = sheet[2]
+        money = row[names.index("monthly_income_fen" if lang == "en" else "月收入(元)")]
+        assert (money.value, money.number_format) == (income, shown)
+        day = row[names.index("registered_on" if lang == "en" else "登记日期")]
+        assert (day.value, day.number_format) == (dt.datetime(2017, 3, 1), "yyyy-mm-dd")
+        code = row[names.index("household" if lang == "en" else "户编号")]
+        assert (code.value, code.number_format) == ("H000001", "@")

@@ -129,3 +129,25 @@ def test_notice_refusals(notice_ledger: Ledger, tmp_path: Path) -> None:
         "notice", "export", "--batch", "2018-04-09", "-o", str(tmp_path / "n.pdf"), code=3
     )
     assert not out.exists()
+
+
+def test_a_notice_for_the_wall_opens_in_excel_fitted_and_in_gb18030_csv(
+    notice_ledger: Ledger, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from kunnan.sheets.write import WIDTH_PADDING, text_width
+
+    out = tmp_path / "公示.xlsx"
+    notice_ledger.ok("--lang", "zh", "notice", "export", "--batch", "2018-04-09", "-o", str(out))
+    sheet = load_workbook(out).worksheets[0]
+    assert sheet.freeze_panes == "A2" and all(cell.font.b for cell in sheet[1])
+    columns = list(sheet.iter_cols(values_only=True))
+    for letter, cells in zip("ABCDEFG", columns, strict=False):
+        widest = max(text_width(str(value)) for value in cells if value is not None)
+        assert sheet.column_dimensions[letter].width == widest + WIDTH_PADDING, letter
+    assert {cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row} == {"s"}
+    wall = tmp_path / "公示.csv"
+    notice_ledger.ok("--lang", "zh", "notice", "export", "--batch", "2018-04-09", "-o", str(wall),
+                     "--encoding", "gb18030")  # fmt: skip
+    assert "吴*民" in wall.read_bytes().decode("gb18030")

@@ -131,3 +131,28 @@ def test_the_return_has_aid_by_programme_and_exits_by_kind(aid: Ledger, tmp_path
     assert exits[-1] == ("Total", 0, 0, 0, 0, 0, 1, 1)
     categories = read_xlsx(out, "By category")
     assert categories[-1][-1] == 0  # exited on the last day of the year: not archived at its end
+
+
+def test_the_return_is_laid_out_for_an_office(aid: Ledger, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from kunnan.sheets.write import WIDTH_PADDING, text_width
+
+    aid.ok("aid", "grant", "H000001", "--program", "golden-autumn", "--member", "张小梅",
+           "--fund", "F001", "--on", "2018-09-01")  # fmt: skip
+    out = tmp_path / "年报.xlsx"
+    aid.ok("--lang", "zh", "export", "upstream", "--year", "2018", "-o", str(out))
+    book = load_workbook(out)
+    about, *tables = book.worksheets
+    assert about.freeze_panes is None and about["A1"].font.b and not about["B1"].font.b
+    for sheet in tables:
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert all(cell.font.b for cell in sheet[1])
+        names = [row[0].value for row in sheet.iter_rows()]
+        widest = max(text_width(str(name)) for name in names)
+        assert sheet.column_dimensions["A"].width == widest + WIDTH_PADDING, sheet.title
+    counts = book["建档户按困难类别"]
+    assert {cell.number_format for cell in counts[2][1:]} == {"#,##0"}
+    money = book["帮扶资金按项目（元）"]
+    total = money[money.max_row]
+    assert total[-1].value == 5000 and total[-1].number_format == "#,##0.00"

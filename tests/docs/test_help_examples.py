@@ -57,6 +57,7 @@ SETUP = {
 EXIT_CODES = {
     # differences found: the sample's dibao households are not on the six-row list
     "kunnan compare civil 民政低保名单.xlsx --format csv > 比对结果.csv": 1,
+    "kunnan compare civil 民政低保名单.xlsx --format csv --csv-encoding gb18030 > 比对结果.csv": 1,
 }
 
 

@@ -23,7 +23,7 @@ from kunnan.sheets.columns import (
     read_cell,
 )
 from kunnan.sheets.read import Footer, detect_encoding, open_table
-from kunnan.sheets.write import csv_file, xlsx_file
+from kunnan.sheets.write import TEXT_FORMAT, SheetColumn, csv_file, xlsx_file
 from kunnan.ui.columns import escape_cell, unescape_cell
 from tests.files import read_xlsx
 
@@ -192,7 +192,8 @@ def test_excel_cells_that_look_like_formulas_or_numbers_stay_text(tmp_path: Path
 
     target = tmp_path / "out.xlsx"
     with xlsx_file(OutputFile(target)) as book:
-        sheet = book.sheet("s", text_columns=[1])
+        columns = [SheetColumn("a", 10), SheetColumn("id", 20, TEXT_FORMAT), SheetColumn("n", 8)]
+        sheet = book.sheet("s", columns, header=False)
         sheet.row(['=HYPERLINK("http://x")', "620402197803150013", 12, dt.date(2018, 3, 1)])
     assert read_xlsx(target) == [
         ('=HYPERLINK("http://x")', "620402197803150013", 12, dt.datetime(2018, 3, 1))

@@ -77,10 +77,14 @@ def civil(
     1 when something does. The list's columns: 身份证号 and 姓名 (id_number, name),
     and optionally 低保状态 (在保/停保/死亡), 月保障金额(元) and 日期.
 
+    CSV is printed as UTF-8 for programs; for a file to open in Excel, add
+    --csv-encoding utf-8-sig (or gb18030).
+
     Example:
 
     \b
         kunnan compare civil 民政低保名单.xlsx --format csv > 比对结果.csv
+        kunnan compare civil 民政低保名单.xlsx --format csv --csv-encoding gb18030 > 比对结果.csv
     """
     from kunnan.services.compare import (
         CIVIL_COLUMNS,

@@ -130,6 +130,15 @@ def export(
         NoticeFormat | None,
         typer.Option("--format", "-f", help="html, csv or xlsx (default: from the file name)."),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="CSV files: utf-8-sig (the default: UTF-8 with a byte-order mark, as Excel "
+            "wants it), gb18030 (older Chinese Excel) or utf-8 (for programs).",
+            show_default=False,
+        ),
+    ] = None,
     force: ForceOption = False,
 ) -> None:
     """Write the list for a public notice: masked names, union, category (or programme and amount).
@@ -148,6 +157,9 @@ def export(
     from kunnan.store.orgs import find_org
 
     chosen = output_format or _format_of(out)
+    from kunnan.sheets.write import file_encoding
+
+    written = file_encoding(encoding, chosen.value)
     target = output_file(ctx, out, force=force)
     check(target)  # before the ledger is read
     place = text_option(place, "--place", max_length=SHORT_TEXT_MAX)
@@ -170,7 +182,16 @@ def export(
             lines = identification_notice(session, batch=day, households=refs or None, org=scope)
     if not lines:
         raise InvalidInput(_("nothing to post: no household matches this notice"))
-    _write(target, chosen, lines, aid=aid, lang=state(ctx).lang, place=place, contact=contact)
+    _write(
+        target,
+        chosen,
+        lines,
+        aid=aid,
+        lang=state(ctx).lang,
+        place=place,
+        contact=contact,
+        encoding=written,
+    )
     if aid:
         written = _("wrote a notice of {n} entries to {path}", n=len(lines), path=out)
     else:
@@ -198,22 +219,23 @@ def _write(
     lang: str,
     place: str | None,
     contact: str | None,
+    encoding: str,
 ) -> None:
     from kunnan.files import write_atomically
-    from kunnan.sheets.write import csv_file, xlsx_file
+    from kunnan.sheets.write import TEXT_FORMAT, csv_file, fitted, xlsx_file
 
     headers = _headers(aid)
     rows = [_cells(number, line, aid, lang) for number, line in enumerate(lines, start=1)]
     if chosen is NoticeFormat.CSV:
-        with csv_file(out) as sheet:
+        with csv_file(out, encoding=encoding) as sheet:
             sheet.row(headers)
             for row in rows:
                 sheet.row(row)
         return
     if chosen is NoticeFormat.XLSX:
         with xlsx_file(out) as book:
-            sheet = book.sheet(p_("sheet", "Notice"), text_columns=range(len(headers)))
-            sheet.row(headers)
+            layout = fitted(headers, rows, [TEXT_FORMAT] * len(headers))
+            sheet = book.sheet(p_("sheet", "Notice"), layout)
             for row in rows:
                 sheet.row(row)
         return

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from kunnan.domain.errors import InvalidInput
 from kunnan.domain.numerals import foreign_digit
 from kunnan.i18n import _
 
@@ -145,3 +146,16 @@ def parse_year(text: str) -> int:
     if not (_YEAR.fullmatch(cleaned) and 1949 <= int(cleaned) <= 2200):
         raise DateError(_("'{text}' is not a year (like 2018)", text=text))
     return int(cleaned)
+
+
+def check_span(start: dt.date | None, end: dt.date | None) -> None:
+    """Days from ``start`` to ``end`` (``--from``, ``--to``; either may be open): refused
+    when the first is after the last, which no record could fall within."""
+    if start is not None and end is not None and start > end:
+        raise InvalidInput(
+            _(
+                "--from {start} is after --to {end}; no day falls between them",
+                start=start.isoformat(),
+                end=end.isoformat(),
+            )
+        )

@@ -4,10 +4,17 @@ Every file goes through ``kunnan.files.write_atomically``: new (or replaced with
 ``--force``), regular files only, never the ledger, whole or not at all, mode 0600.
 
 CSV files are UTF-8 with a byte-order mark, so Excel opens Chinese text
-correctly; text cells that a spreadsheet would run as a formula are
-prefixed with ``'``. In .xlsx files every text cell is stored as text
-(never as a formula), and ID and phone columns are formatted as text so
-Excel neither rounds nor reformats them.
+correctly (``--encoding gb18030`` or ``utf-8`` writes them otherwise); text
+cells that a spreadsheet would run as a formula are prefixed with ``'``.
+
+An .xlsx workbook is laid out for an office (``Workbook``): columns as wide
+as their text (a Chinese character counts two), the header row bold and
+frozen, yuan as numbers shown ``#,##0.00``, dates as dates, every text cell
+stored as text (never as a formula), and ID numbers, phones and codes in
+text columns (``@``) so Excel neither rounds nor reformats them. Sheets are
+written as a stream (openpyxl's write-only mode), so a column's width is
+decided before its rows: from its kind and header (``sheet_columns``), or
+from all its rows where they are at hand (``fitted``).
 """
 
 from __future__ import annotations
@@ -17,21 +24,75 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Protocol
 
+from kunnan.domain.errors import InvalidInput
 from kunnan.files import OutputFile, check, write_atomically
 from kunnan.i18n import _
-from kunnan.ui.columns import FORMULA_STARTS, Column, escape_cell
+from kunnan.ui.columns import FORMULA_STARTS, Column, escape_cell, file_in_fen
+from kunnan.ui.output import SCHEMA_VERSION
 
+#: How CSV files are written unless ``--encoding`` says otherwise: UTF-8 with a byte-order
+#: mark, which Excel needs to open Chinese text correctly (without one it guesses the
+#: system's code page).
 CSV_ENCODING = "utf-8-sig"
 #: Columns written as text in Excel, never rounded or reformatted: by kind, and codes by key.
 TEXT_KINDS = ("id_number", "phone")
-TEXT_KEYS = ("household", "archive_no", "area_code")
-#: Sheet column widths (in characters) by kind or key; 12 for the others.
-WIDTHS = {"id_number": 21, "address": 30, "org": 18, "employer": 18, "phone": 14}
+TEXT_KEYS = ("household", "archive_no", "area_code", "fund", "ref")
+#: Number formats: text (never a number), yuan, counts, dates.
+TEXT_FORMAT = "@"
+YUAN_FORMAT = "#,##0.00"
+COUNT_FORMAT = "#,##0"
+DECIMAL_FORMAT = "0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+#: Widest a column is laid out (in characters; a Chinese character counts two): longer text
+#: stays whole in its cell, shown when the cell is selected.
+WIDTH_MAX = 50
+#: Room beside the widest text (bold headers, Excel's filter button).
+WIDTH_PADDING = 2
+#: How wide a value of each kind is (in characters), for sheets laid out before their rows
+#: are known (a stream): an ID number takes 18, a date 10, yuan up to millions 12.
+KIND_WIDTHS = {
+    "id_number": 18,
+    "phone": 11,
+    "date": 10,
+    "birth_date": 10,
+    "datetime": 19,
+    "money": 12,
+    "int": 6,
+    "decimal": 8,
+    "json": 40,
+}
+#: Text columns by key: a name takes three or four Chinese characters, a union's name up to
+#: eight, an archive number 17 (620402-2018-00001).
+KEY_WIDTHS = {
+    "household": 7,
+    "archive_no": 17,
+    "area_code": 6,
+    "name": 8,
+    "head_name": 8,
+    "member": 8,
+    "visitor": 8,
+    "operator": 8,
+    "org": 16,
+    "program": 14,
+    "program_name": 12,
+    "fund": 4,
+    "fund_name": 22,
+    "ref": 16,
+    "employer": 18,
+    "address": 30,
+    "reason": 30,
+    "override_reason": 20,
+    "note": 30,
+}
+#: Any other text column.
+TEXT_WIDTH = 10
 
 
 class RowWriter(Protocol):
@@ -58,15 +119,145 @@ def _csv_cell(value: Any) -> Any:
     return value
 
 
+def file_encoding(given: str | None, file_format: str) -> str:
+    """The encoding of a CSV file a command writes: ``--encoding``, or UTF-8 with a
+    byte-order mark; refused for other formats (JSON is always UTF-8, Excel has none)."""
+    from kunnan.ui.output import csv_encoding
+
+    if given is None:
+        return CSV_ENCODING
+    if file_format != "csv":
+        raise InvalidInput(
+            _("--encoding is for CSV files; {format} files have none to choose", format=file_format)
+        )
+    return csv_encoding(given, option="--encoding")
+
+
 @contextmanager
 def csv_file(target: OutputFile, *, encoding: str = CSV_ENCODING) -> Iterator[RowWriter]:
-    """Write one CSV table to ``target`` (a temporary file, put in place when complete)."""
+    """Write one CSV table to ``target`` (a temporary file, put in place when complete).
+
+    ``encoding`` is one of ``kunnan.ui.output.CSV_ENCODINGS`` (``csv_encoding`` reads what a
+    user typed).
+    """
     with write_atomically(target) as temp, temp.open("w", encoding=encoding, newline="") as stream:
         yield _CsvSheet(stream)
 
 
+@dataclass(frozen=True)
+class SheetColumn:
+    """One column of a sheet as Excel shows it: its header, its width in characters, and how
+    its cells are stored (a number format; text columns ``@``)."""
+
+    header: str
+    width: int
+    number_format: str | None = None
+    #: Bold cells: a sheet of labels and values (no header row) has its labels bold.
+    bold: bool = False
+
+
+def text_width(text: str) -> int:
+    """How many characters wide a text is in a sheet: a Chinese character counts two."""
+    from kunnan.ui.wrap import cells
+
+    return max((cells(line) for line in text.splitlines()), default=0)
+
+
+def laid_out(cells: int) -> int:
+    """A column's width for text ``cells`` wide: with room beside it, within ``WIDTH_MAX``."""
+    return min(cells, WIDTH_MAX) + WIDTH_PADDING
+
+
+def number_format(column: Column, lang: str) -> str | None:
+    """How Excel stores and shows the column's cells (None: as Excel guesses, General)."""
+    kind = column.kind
+    if kind in TEXT_KINDS or column.key in TEXT_KEYS:
+        return TEXT_FORMAT
+    if kind == "money":
+        return None if file_in_fen(column, lang) else YUAN_FORMAT
+    if kind in ("date", "birth_date"):  # a masked birth date is the year alone, as text
+        return DATE_FORMAT
+    if kind == "datetime":
+        return DATETIME_FORMAT
+    if kind == "decimal":
+        return DECIMAL_FORMAT
+    return None
+
+
+def value_width(column: Column, lang: str) -> int:
+    """How wide the column's values are, known before any is read: by kind (an enum: its
+    longest label in ``lang``), else by key."""
+    kind = column.kind
+    if kind in ("enum", "enum_list") and column.enum is not None:
+        widest = max(text_width(member.label(lang)) for member in column.enum)
+        return widest * 3 + 2 if kind == "enum_list" else widest  # up to three, separated
+    if kind in KIND_WIDTHS:
+        return KIND_WIDTHS[kind]
+    return KEY_WIDTHS.get(column.key, TEXT_WIDTH)
+
+
+def sheet_columns(columns: Sequence[Column], lang: str) -> list[SheetColumn]:
+    """The layout of a sheet of ``columns`` with headers in ``lang``, decided before its rows
+    (openpyxl's write-only mode writes column widths ahead of the first row): each column as
+    wide as its header or its usual value, whichever is wider."""
+    laid: list[SheetColumn] = []
+    for column in columns:
+        header = column.header(lang)
+        width = max(text_width(header), value_width(column, lang))
+        laid.append(SheetColumn(header, laid_out(width), number_format(column, lang)))
+    return laid
+
+
+def fitted(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    formats: Sequence[str | None] | None = None,
+    *,
+    bold: Sequence[bool] = (),
+) -> list[SheetColumn]:
+    """The layout of a sheet whose rows are all at hand: each column as wide as its widest
+    cell as Excel shows it (yuan with thousands grouped, dates as YYYY-MM-DD)."""
+    count = max([len(headers), *(len(row) for row in rows)], default=0)
+    shown = list(formats or ())
+    shown += [None] * (count - len(shown))
+    laid: list[SheetColumn] = []
+    for index in range(count):
+        header = headers[index] if index < len(headers) else ""
+        widest = max(
+            [
+                text_width(header),
+                *(_shown_width(row[index], shown[index]) for row in rows if index < len(row)),
+            ]
+        )
+        laid.append(
+            SheetColumn(
+                header,
+                laid_out(widest),
+                shown[index],
+                bold=bold[index] if index < len(bold) else False,
+            )
+        )
+    return laid
+
+
+def _shown_width(value: Any, number: str | None) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int | Decimal | float) and number in (YUAN_FORMAT, COUNT_FORMAT):
+        return len(f"{value:,.2f}" if number == YUAN_FORMAT else f"{value:,.0f}")
+    if isinstance(value, dt.datetime):
+        return 19
+    if isinstance(value, dt.date):
+        return 10
+    return text_width(str(value))
+
+
 class Workbook:
-    """An .xlsx workbook written as a stream (openpyxl write-only mode)."""
+    """An .xlsx workbook written as a stream (openpyxl write-only mode), laid out for an office:
+    each sheet's columns fitted, its header row bold and frozen, yuan as numbers with two
+    decimals, ID numbers and codes as text, dates as dates."""
 
     def __init__(self) -> None:
         from openpyxl import Workbook as OpenpyxlWorkbook
@@ -74,30 +265,37 @@ class Workbook:
         self._book = OpenpyxlWorkbook(write_only=True)
 
     def sheet(
-        self,
-        title: str,
-        *,
-        text_columns: Sequence[int] = (),
-        widths: Sequence[int] | None = None,
+        self, title: str, columns: Sequence[SheetColumn], *, header: bool = True
     ) -> RowWriter:
+        """A new sheet laid out as ``columns`` say; its first row is their headers, in bold,
+        frozen so that it stays in view (``header=False``: a sheet of labels and values)."""
         from openpyxl.utils import get_column_letter
 
         worksheet = self._book.create_sheet(title=title[:31])
-        if widths:
-            for index, width in enumerate(widths, start=1):
-                worksheet.column_dimensions[get_column_letter(index)].width = width
-        return _XlsxSheet(worksheet, frozenset(text_columns))
+        # Write-only sheets write widths and panes ahead of the first row: set them now.
+        for index, column in enumerate(columns, start=1):
+            worksheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet = _XlsxSheet(worksheet, columns)
+        if header:
+            worksheet.freeze_panes = "A2"
+            sheet.header([column.header for column in columns])
+        return sheet
 
-    def sheet_for(self, title: str, columns: Sequence[Column]) -> RowWriter:
-        """A sheet laid out for ``columns``: ID numbers, phones and codes as text, each
-        column as wide as its values need."""
-        return self.sheet(
-            title,
-            text_columns=[
-                i for i, c in enumerate(columns) if c.kind in TEXT_KINDS or c.key in TEXT_KEYS
-            ],
-            widths=[WIDTHS.get(c.kind, WIDTHS.get(c.key, 12)) for c in columns],
-        )
+    def sheet_for(self, title: str, columns: Sequence[Column], lang: str) -> RowWriter:
+        """A sheet of ``columns`` with headers in ``lang``, laid out before its rows arrive."""
+        return self.sheet(title, sheet_columns(columns, lang))
+
+    def discard(self) -> None:
+        """Close every sheet unsaved, and remove the rows openpyxl holds in its temporary files
+        (a failed export: otherwise each open sheet's stream complains when it is collected)."""
+        for worksheet in self._book.worksheets:
+            writer = getattr(worksheet, "_writer", None)
+            if writer is None:
+                continue
+            with suppress(Exception):
+                worksheet.close()
+            with suppress(Exception):
+                writer.cleanup()
 
     def save(self, path: Path) -> None:
         """Zip the workbook in memory, then write it out: a disk that fills up then fails
@@ -112,25 +310,54 @@ class Workbook:
 
 
 class _XlsxSheet:
-    def __init__(self, worksheet: Any, text_columns: frozenset[int]) -> None:
+    """A sheet's rows, each cell stored as its column says: text never as a formula or number."""
+
+    def __init__(self, worksheet: Any, columns: Sequence[SheetColumn]) -> None:
         self._sheet = worksheet
-        self._text_columns = text_columns
+        self._formats = [column.number_format for column in columns]
+        self._bold = [column.bold for column in columns]
+        self._font: Any = None
+
+    def _bold_font(self) -> Any:
+        if self._font is None:
+            from openpyxl.styles import Font
+
+            self._font = Font(bold=True)
+        return self._font
+
+    def header(self, cells: Sequence[str]) -> None:
+        from openpyxl.cell import WriteOnlyCell
+
+        row: list[Any] = []
+        for text in cells:
+            cell = WriteOnlyCell(self._sheet, value=text)
+            cell.data_type = "s"
+            cell.font = self._bold_font()
+            row.append(cell)
+        self._sheet.append(row)
 
     def row(self, cells: Sequence[Any]) -> None:
         from openpyxl.cell import WriteOnlyCell
 
+        formats, bold = self._formats, self._bold
         values: list[Any] = []
         for index, value in enumerate(cells):
-            if isinstance(value, str) and (
-                index in self._text_columns or value.startswith(FORMULA_STARTS)
-            ):
-                cell = WriteOnlyCell(self._sheet, value=value)
+            styled = index < len(formats) and (formats[index] is not None or bold[index])
+            text = isinstance(value, str)
+            if value is None or not (styled or (text and value.startswith(FORMULA_STARTS))):
+                values.append(value)  # the common case: a plain value as Excel reads it
+                continue
+            cell = WriteOnlyCell(self._sheet, value=value)
+            if text:
                 cell.data_type = "s"  # text, never a formula
-                if index in self._text_columns:
-                    cell.number_format = "@"
-                values.append(cell)
-            else:
-                values.append(value)
+            if styled:
+                shown = formats[index]
+                # A date or yuan format on text (a masked birth year) would only confuse.
+                if shown is not None and not (text and shown != TEXT_FORMAT):
+                    cell.number_format = shown
+                if bold[index]:
+                    cell.font = self._bold_font()
+            values.append(cell)
         self._sheet.append(values)
 
 
@@ -139,24 +366,34 @@ def xlsx_file(target: OutputFile) -> Iterator[Workbook]:
     """Write an .xlsx workbook to ``target`` (a temporary file, put in place when complete)."""
     with write_atomically(target) as temp:
         book = Workbook()
-        yield book
+        try:
+            yield book
+        except BaseException:
+            book.discard()
+            raise
         book.save(temp)
 
 
 class JsonList:
-    """A JSON array written one element at a time."""
+    """A JSON array written one element at a time (``indent``: inside an object)."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: Any, *, indent: str = "") -> None:
         self._stream = stream
         self._count = 0
+        self._indent = indent
 
     def item(self, value: Any) -> None:
+        text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+        if self._indent:
+            inner = self._indent + "  "
+            text = inner + text.replace("\n", "\n" + inner)
         self._stream.write(",\n" if self._count else "[\n")
-        self._stream.write(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default))
+        self._stream.write(text)
         self._count += 1
 
     def close(self) -> None:
-        self._stream.write("\n]\n" if self._count else "[]\n")
+        end = "\n" + self._indent + "]" if self._count else "[]"
+        self._stream.write(end + ("\n" if not self._indent else ""))
 
 
 def _json_default(value: Any) -> Any:
@@ -168,12 +405,24 @@ def _json_default(value: Any) -> Any:
 
 
 @contextmanager
-def json_file(target: OutputFile) -> Iterator[JsonList]:
-    """Write a JSON array to ``target`` (a temporary file, put in place when complete)."""
+def json_file(target: OutputFile, *, document: bool = False) -> Iterator[JsonList]:
+    """Write a JSON array to ``target`` (a temporary file, put in place when complete).
+
+    A ``document`` is the array in an object, as ``--format json`` prints a list
+    (``kunnan.ui.output.json_document``): its ``schema_version`` first, then the array as
+    its ``rows``, so that a program reading the file knows which shape it reads.
+    """
     with write_atomically(target) as temp, temp.open("w", encoding="utf-8") as stream:
-        items = JsonList(stream)
+        if not document:
+            items = JsonList(stream)
+            yield items
+            items.close()
+            return
+        stream.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "rows": ')
+        items = JsonList(stream, indent="  ")
         yield items
         items.close()
+        stream.write("\n}\n")
 
 
 class RejectFile:
@@ -212,13 +461,16 @@ class RejectFile:
         self._temp = self._open_file.enter_context(write_atomically(self.target))
         if self._kind == "xlsx":
             self._book = Workbook()
-            writer = self._book.sheet(_("rejects"))
+            columns = [
+                SheetColumn(h, laid_out(max(text_width(h), TEXT_WIDTH))) for h in self._header
+            ]
+            writer = self._book.sheet(_("rejects"), columns)
         else:
             self._stream = self._open_file.enter_context(
                 self._temp.open("w", encoding=self._encoding, newline="")
             )
             writer = _CsvSheet(self._stream)
-        writer.row(self._header)
+            writer.row(self._header)
         self._writer = writer
         return writer
 
@@ -250,6 +502,8 @@ class RejectFile:
         opened.close()  # closes the stream, then puts the file in place
 
     def discard(self) -> None:
+        if self._book is not None and not self._finished:
+            self._book.discard()
         if self._open_file is None:
             return
         opened, self._open_file = self._open_file, None

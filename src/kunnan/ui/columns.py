@@ -10,7 +10,8 @@ in each, in the functions below, side by side:
 - ``machine_value``: JSON and CSV on stdout; English keys, enum slugs, money
   as integer fen, ISO dates, masked personal data.
 - ``file_value``: export files, which ``import`` reads back; with ``--lang zh``
-  Chinese labels and yuan, in .xlsx real dates and numbers.
+  Chinese labels and yuan (in English, money under a key ending ``_fen`` is in
+  fen, any other in yuan), in .xlsx real dates and numbers.
 - ``page_value``: the HTML page; as on screen, with thousands grouped (3,195).
 
 ID numbers and phones are masked and birth dates show their year
@@ -54,6 +55,8 @@ NUMERIC = frozenset({"int", "money", "decimal"})
 UNBROKEN = frozenset({"id_number", "phone", "birth_date", "date", "datetime", "money", "int"})
 #: Characters that make a spreadsheet treat a cell as a formula (CWE-1236).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Yuan in files: two decimals.
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,12 @@ def file_list_separator(lang: str) -> str:
     return translate(";", lang, "file list separator")
 
 
+def file_in_fen(column: Column, lang: str) -> bool:
+    """Whether an export file holds a money column in fen: only under an English key that
+    says so (``monthly_income_fen``, as ``import`` reads it); every other one is in yuan."""
+    return not by_name(lang) and column.key.endswith("_fen")
+
+
 def file_value(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: bool) -> Any:
     """A value as an export writes it: masked, labelled, yuan or fen, dates as dates in Excel.
 
@@ -208,9 +217,10 @@ def file_value(column: Column, value: Any, *, lang: str, reveal: bool, xlsx: boo
         separator = file_list_separator(lang)
         return separator.join(enum(str(v)).label(lang) for v in value)
     if kind == "money":
-        if not by_name(lang):
+        if file_in_fen(column, lang):
             return int(value)
-        return Decimal(int(value)) / 100 if xlsx else format_fen(int(value), grouping=False)
+        # A number in CSV too, never text: a reversal's -8000.00 is no formula to escape.
+        return (Decimal(int(value)) / 100).quantize(CENT)
     if kind == "decimal":
         return Decimal(value) if xlsx else str(value)
     if kind == "date" and isinstance(value, dt.date):

@@ -124,6 +124,7 @@ BY_NAME: dict[str, str] = {
     "fmt": N_("FORMAT"),
     "output_format": N_("FORMAT"),
     "encoding": N_("ENCODING"),
+    "csv_encoding": N_("ENCODING"),
     "sheet": N_("SHEET"),
     # choices
     "category": N_("CATEGORY"),
@@ -164,6 +165,8 @@ BY_COMMAND: dict[tuple[str, str], str] = {
     ("kunnan export upstream", "output"): FILE,
     ("kunnan db copy", "source"): N_("SRC"),
     ("kunnan db copy", "target"): N_("DST"),
+    ("kunnan export aid", "output"): FILE,
+    ("kunnan export exits", "output"): FILE,
 }
 
 

@@ -6,6 +6,9 @@
   integer fen in fields ending ``_fen``, ISO dates, masked personal data.
 - ``csv``: the same keys and values as JSON, one row per record; text cells
   that a spreadsheet would run as a formula are escaped (``escape_cell``).
+  UTF-8 without a byte-order mark, as programs reading a pipe expect;
+  ``--csv-encoding utf-8-sig`` or ``gb18030`` writes it for Excel instead
+  (``use_csv_encoding``).
 - ``markdown``: the table's cells as a GitHub-flavoured Markdown table.
 
 Each column is a ``kunnan.ui.columns.Column``; how its values look in each
@@ -15,15 +18,30 @@ format is decided there.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from kunnan.domain.errors import InvalidInput
+from kunnan.i18n import _
 from kunnan.ui.columns import UNBROKEN, Column, escape_cell, machine_value, screen_value
+
+#: The encodings kunnan writes CSV in: UTF-8 with a byte-order mark (Excel needs the mark to
+#: read Chinese as UTF-8), plain UTF-8 (for programs), GB18030 (older Chinese Excel).
+CSV_ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
+#: How the encodings are also spelled.
+_ENCODING_NAMES = {
+    "utf8": "utf-8",
+    "utf8-sig": "utf-8-sig",
+    "utf-8-bom": "utf-8-sig",
+    "utf8-bom": "utf-8-sig",
+}
 
 
 class OutputFormat(StrEnum):
@@ -111,11 +129,70 @@ def _write_json(data: Any) -> None:
     sys.stdout.write(json.dumps(json_document(data), ensure_ascii=False, indent=2) + "\n")
 
 
+def csv_encoding(text: str, *, option: str) -> str:
+    """The encoding to write CSV in, as a user types it (``UTF8``, ``utf-8-bom``…), one of
+    ``CSV_ENCODINGS``."""
+    name = text.strip().lower().replace("_", "-")
+    name = _ENCODING_NAMES.get(name, name)
+    if name not in CSV_ENCODINGS:
+        raise InvalidInput(
+            _(
+                "{option}: kunnan writes CSV in utf-8-sig (UTF-8 with a byte-order mark, "
+                "for Excel), utf-8 or gb18030, not '{given}'",
+                option=option,
+                given=text,
+            )
+        )
+    return name
+
+
+@dataclass
+class CsvOut:
+    """How the CSV a command prints is encoded (``--csv-encoding``; None: as stdout is, which
+    is UTF-8), and whether the byte-order mark of ``utf-8-sig`` is written already."""
+
+    encoding: str | None = None
+    marked: bool = False
+
+
+#: This command's CSV on stdout; the root command sets it from ``--csv-encoding``.
+CSV_OUT = CsvOut()
+
+
+def use_csv_encoding(encoding: str | None) -> None:
+    """Encode the CSV this command prints in ``encoding`` (None: as stdout is, UTF-8)."""
+    CSV_OUT.encoding = encoding
+    CSV_OUT.marked = False
+
+
+@contextmanager
+def _csv_stdout() -> Iterator[Any]:
+    """Stdout for CSV, in the encoding asked for; a byte-order mark at most once a command."""
+    encoding = CSV_OUT.encoding
+    raw = getattr(sys.stdout, "buffer", None)
+    if encoding is None or raw is None:
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    stream = io.TextIOWrapper(
+        raw, encoding="utf-8" if encoding == "utf-8-sig" else encoding, newline=""
+    )
+    try:
+        if encoding == "utf-8-sig" and not CSV_OUT.marked:
+            stream.write("\ufeff")
+            CSV_OUT.marked = True
+        yield stream
+    finally:
+        stream.flush()
+        stream.detach()  # stdout stays open, for what the command prints next
+
+
 def _write_csv(rows: Sequence[Mapping[str, Any]], columns: Sequence[Column], view: View) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow([f.key for f in columns])
-    for row in rows:
-        writer.writerow([_csv_cell(f, row.get(f.key), view) for f in columns])
+    with _csv_stdout() as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow([f.key for f in columns])
+        for row in rows:
+            writer.writerow([_csv_cell(f, row.get(f.key), view) for f in columns])
 
 
 def _csv_cell(column: Column, value: Any, view: View) -> Any:

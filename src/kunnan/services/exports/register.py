@@ -172,13 +172,14 @@ def _causes(session: Session, ids: list[int]) -> dict[int, list[str]]:
 
 
 def record_bulk_reveal(
-    session: Session, *, what: str, file: str, households: int, why: str | None
+    session: Session, *, what: str, file: str, households: int, why: str | None, **rows: int
 ) -> None:
-    """Audit full ID and phone numbers written to a file: what, where, how many, why."""
+    """Audit full ID and phone numbers written to a file: what, where, how many households
+    (and ``rows``: how many entries or exits), why."""
     audit.record(
         session,
         action="reveal",
         entity="household",
         entity_ref=what[:40],
-        changes={"command": what, "file": file, "households": households, "why": why},
+        changes={"command": what, "file": file, "households": households, **rows, "why": why},
     )
