@@ -192,7 +192,7 @@ KEPT_WORDS = frozenset(
     kunnan csv CSV json JSON xlsx Excel HTML html Markdown markdown PDF SQLite sqlite PostgreSQL
     postgresql psycopg Alembic SQL URL UTF GB GBK Big utf gb gbk big en zh on off none head
     table yes no ID id Chromium pipx pip make venv Python UTC SHA Ed tty stdout stderr stdin
-    pg_dump ASCII YYYY MM DD NFKC WAL PRAGMA xls defusedxml baiyin-qu shell bash zsh fish
+    pg_dump ASCII YYYY MM DD NFKC WAL PRAGMA xls defusedxml baiyin-qu shell bash zsh fish public
     powershell PowerShell sslmode require pg_hba conf
     """,
     )

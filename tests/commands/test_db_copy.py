@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from kunnan.db.revision import HEAD_REVISION
 from tests.aid_support import sql
 from tests.conftest import AID, BuiltDemo, LedgerMaker
 from tests.pg_support import admin_url, execute, new_database, url_for
@@ -40,7 +41,7 @@ def _copy(source: str, target: str, *more: str) -> dict[str, dict[str, Any]]:
     result = invoke(["db", "copy", source, target, "-f", "json", *more])
     assert result.exit_code == 0, result.stderr
     assert "verified: the same rows and contents in every table" in result.stderr
-    return {table["table"]: table for table in result.json()}
+    return {table["table"]: table for table in result.rows()}
 
 
 def test_a_ledger_is_copied_into_a_new_file_and_its_source_is_only_read(
@@ -142,7 +143,9 @@ def test_a_postgresql_ledger_is_never_copied_onto_itself_under_another_spelling(
         result = invoke(["db", "copy", url, f"{url}?application_name=kunnan", "--force"])
         assert result.exit_code == 3, result.stderr
         assert "the same ledger" in result.stderr
-        assert execute("SELECT version_num FROM alembic_version", database=name) == [("0009",)]
+        assert execute("SELECT version_num FROM alembic_version", database=name) == [
+            (HEAD_REVISION,)
+        ]
 
 
 def test_a_source_not_at_this_kunnans_revision_is_refused_with_the_upgrade_hint(
@@ -204,7 +207,7 @@ def test_a_database_holding_a_ledger_is_refused_and_force_replaces_only_kunnans_
         execute("INSERT INTO their_notes VALUES (1, '别动我的表')", database=name)
         before = _ledger_head(name)
         refused = sqlite_aid.fails("db", "copy", sqlite_aid.url, url, code=5)
-        assert "already holds a kunnan ledger (schema revision 0009)" in refused.stderr
+        assert f"already holds a kunnan ledger (schema revision {HEAD_REVISION})" in refused.stderr
         assert "--force" in refused.stderr
         assert _ledger_head(name) == before
         copied = _copy(sqlite_aid.url, url, "--force")
@@ -254,4 +257,4 @@ def test_a_refusal_is_worded_in_chinese_too(sqlite_aid: Ledger, tmp_path: Path) 
     done = invoke(["--lang", "zh", "db", "copy", sqlite_aid.url, str(tmp_path / "new.sqlite")])
     assert done.exit_code == 0 and "校验通过" in done.stderr
     assert json.loads(invoke(["db", "copy", sqlite_aid.url, str(tmp_path / "j.sqlite"),
-                              "-f", "json"]).stdout)[0]["digest"]  # fmt: skip
+                              "-f", "json"]).stdout)["rows"][0]["digest"]  # fmt: skip

@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from kunnan.db.revision import HEAD_REVISION
 from tests.conftest import BuiltDemo
 from tests.pg_support import PG_URL, execute, new_database, url_for
 from tests.support import Ledger, invoke, make_id
@@ -98,7 +99,7 @@ def test_a_database_holding_a_ledger_is_refused_without_force(pg_demo: ServerDem
     refused = invoke(["demo", "--db", pg_demo.ledger.url])
     assert refused.exit_code == 5, refused.stderr
     assert refused.stderr.strip().splitlines() == [
-        f"error: {pg_demo.ledger.url} already holds a kunnan ledger (schema revision 0009) "
+        f"error: {pg_demo.ledger.url} already holds a kunnan ledger (schema revision {HEAD_REVISION}) "
         "(add --force to drop kunnan's tables there and make the new ledger in their place; "
         "other tables are left alone)"
     ]

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kunnan.ui.output import SCHEMA_VERSION
 from tests.files import (
     CHILD_ID,
     HEAD_ID,
@@ -113,13 +114,22 @@ def test_id_numbers_are_text_in_excel(register: Ledger, tmp_path: Path) -> None:
     assert (cell.value, cell.data_type, cell.number_format) == (HEAD_ID, "s", "@")
 
 
+def _json_rows(path: Path) -> list[Any]:
+    """The rows of an exported JSON document, which starts with its schema_version."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert list(document) == ["schema_version", "rows"]
+    assert document["schema_version"] == SCHEMA_VERSION
+    rows: list[Any] = document["rows"]
+    return rows
+
+
 def test_reveal_writes_full_numbers_and_says_who_saw_them_and_why(
     register: Ledger, tmp_path: Path
 ) -> None:
     register.ok(
         "export", "households", "-o", str(tmp_path / "r.json"), "--reveal", "--why", "移交省总"
     )
-    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    data = _json_rows(tmp_path / "r.json")
     assert data[0]["members"][0]["id_number"] == HEAD_ID
     entry = register.ok("audit", "list", "--limit", "1", "-f", "json").rows()[0]
     assert (entry["action"], entry["command"]) == ("reveal", "kunnan export households")
@@ -135,7 +145,7 @@ def test_json_has_one_object_per_household_with_its_members(
     register: Ledger, tmp_path: Path
 ) -> None:
     register.ok("export", "households", "-o", str(tmp_path / "r.json"))
-    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    data = _json_rows(tmp_path / "r.json")
     assert [h["household"] for h in data] == ["H000001", "H000002"]
     family = data[0]
     assert family["secondary_causes"] == ["education", "disability"]
@@ -165,7 +175,7 @@ def test_members_export_lists_people_with_sex_and_birth_year_or_date_when_reveal
         "2003-09-01",
     ]
     register.ok("export", "members", "-o", str(tmp_path / "m.json"), "--org", "pingchuan")
-    assert json.loads((tmp_path / "m.json").read_text(encoding="utf-8")) == []
+    assert _json_rows(tmp_path / "m.json") == []
 
 
 def test_an_export_replaces_the_file_whole_and_never_follows_a_link(

@@ -403,7 +403,7 @@ def _ledger_file(
     from kunnan.ui.columns import file_value
 
     if fmt is ExportFormat.JSON:
-        with json_file(output, document=True) as items:
+        with json_file(output) as items:
 
             def write_json(row: Mapping[str, Any]) -> None:
                 item = _json_item(json_columns, row, reveal=reveal)

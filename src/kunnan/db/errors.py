@@ -43,6 +43,16 @@ DAMAGED = N_(
 RESTORE_HINT = N_("restore a backup (kunnan db restore)")
 
 
+#: The kinds of object PostgreSQL names when it refuses a permission, in the user's words.
+_OBJECT_KINDS = {
+    "schema": N_("schema"),
+    "table": N_("table"),
+    "sequence": N_("sequence"),
+    "database": N_("database"),
+    "function": N_("function"),
+}
+
+
 def translate(error: BaseException) -> KunnanError | None:
     """A KunnanError for a driver or SQLAlchemy error we recognise, else None."""
     module = type(error).__module__
@@ -58,7 +68,9 @@ def translate(error: BaseException) -> KunnanError | None:
             _(
                 "the database server does not let this user use the {kind} {name} "
                 "(permission denied); nothing was written",
-                kind=denied.group(1),
+                kind=_(_OBJECT_KINDS[denied.group(1)])
+                if denied.group(1) in _OBJECT_KINDS
+                else denied.group(1),
                 name=denied.group(2),
             ),
             hint=_("kunnan's user should own the ledger's database, or be granted the right"),

@@ -405,19 +405,12 @@ def _json_default(value: Any) -> Any:
 
 
 @contextmanager
-def json_file(target: OutputFile, *, document: bool = False) -> Iterator[JsonList]:
-    """Write a JSON array to ``target`` (a temporary file, put in place when complete).
-
-    A ``document`` is the array in an object, as ``--format json`` prints a list
-    (``kunnan.ui.output.json_document``): its ``schema_version`` first, then the array as
-    its ``rows``, so that a program reading the file knows which shape it reads.
-    """
+def json_file(target: OutputFile) -> Iterator[JsonList]:
+    """Write a JSON document to ``target`` (a temporary file, put in place when complete): as
+    ``--format json`` prints a list (``kunnan.ui.output.json_document``), its
+    ``schema_version`` first, then the items as its ``rows``, so that a program reading the
+    file knows which shape it reads."""
     with write_atomically(target) as temp, temp.open("w", encoding="utf-8") as stream:
-        if not document:
-            items = JsonList(stream)
-            yield items
-            items.close()
-            return
         stream.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "rows": ')
         items = JsonList(stream, indent="  ")
         yield items
