@@ -430,7 +430,7 @@ def test_the_whole_baiyin_sample_keeps_a_thousand_numbers_for_everyone(
             table = read_csv(target)
             rows = [dict(zip(table[0], row, strict=True)) for row in table[1:]]
         else:
-            rows = json.loads(target.read_text(encoding="utf-8"))
+            rows = json.loads(target.read_text(encoding="utf-8"))["rows"]
         assert len(rows) == len(numbers)
         for number, row in zip(numbers, rows, strict=True):
             cells = " ".join(str(value) for value in row.values())

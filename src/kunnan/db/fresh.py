@@ -17,6 +17,7 @@ stops the drop, since nothing is dropped with CASCADE.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -33,7 +34,7 @@ from kunnan.db.triggers import APPEND_ONLY
 from kunnan.domain.copying import check_new_ledger_target
 from kunnan.domain.errors import Conflict, DatabaseUnavailable
 from kunnan.files import Protected
-from kunnan.i18n import _
+from kunnan.i18n import _, p_
 
 #: How long dropping an old ledger waits for others to let go of its tables.
 LOCK_WAIT_S = 10
@@ -141,6 +142,13 @@ def _drop(connection: Connection, location: Location, tables: Sequence[str]) -> 
     connection.exec_driver_sql("SET LOCAL lock_timeout TO DEFAULT")
 
 
+def _dependents(detail: str) -> str:
+    """The objects PostgreSQL says depend on a table (``view v depends on table t``), by
+    name: the server words the rest in its own language."""
+    names = re.findall(r"(\S+) depends on ", detail)
+    return p_("list separator", ", ").join(names) if names else " ".join(detail.split())
+
+
 def _drop_refusal(error: DBAPIError, location: Location, name: str) -> Exception:
     orig: Any = error.orig
     state = getattr(orig, "sqlstate", None)
@@ -152,7 +160,7 @@ def _drop_refusal(error: DBAPIError, location: Location, name: str) -> Exception
                 "kunnan drops only its own, and nothing was changed",
                 where=location.display,
                 name=name,
-                detail=" ".join(detail.split()),
+                detail=_dependents(detail),
             ),
             hint=_("remove what depends on it first, or use another database"),
         )
