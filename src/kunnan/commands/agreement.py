@@ -23,7 +23,7 @@ AGREEMENT_FIELDS = (
     Column("org_code", "Code", in_table=False),
     Column("org", "Union", min_width=8),
     Column("kind", "Kind", "enum", OrgKind, in_table=False),
-    Column("year", "Year"),
+    Column("year", "Year", drop=1),
     Column("signed_on", "Signed", "date", in_table=False),
     Column("target_helped", "Helped: target", "int"),
     Column("helped", "Helped", "int"),

@@ -239,7 +239,7 @@ def _programs_chart(figures: Figures, view: View) -> None:
 TRAINING_COLUMNS = (
     YEAR,
     Column("trade", "Trade", "enum", Trade),
-    Column("classes", "Classes", "int"),
+    Column("classes", "Classes", "int", drop=1),
     Column("trainees", "Trainees", "int"),
     Column("completed", "Completed", "int"),
     Column("certified", "Certified", "int"),
@@ -297,7 +297,7 @@ TRAINING = ReportSpec(
 FUND_COLUMNS = (
     Column("fund", "Fund"),
     Column("name", "Name"),
-    Column("source", "Source", "enum", FundSource, context="source"),
+    Column("source", "Source", "enum", FundSource, context="source", drop=2),
     YEAR,
     Column("in_fen", "In", "money"),
     Column("out_fen", "Out", "money"),
