@@ -174,3 +174,19 @@ def test_the_source_refers_to_no_file_outside_the_repository() -> None:
         if outside.search(line)
     )
     assert found == []
+
+
+#: A text chosen by asking which language is spoken: ``lang == "zh"``, ``"zh" != view.lang``.
+_LANGUAGE_BRANCH = re.compile(r"""[!=]=\s*["']zh["']|["']zh["']\s*[!=]=""")
+
+
+def test_no_code_chooses_a_text_by_asking_which_language_is_spoken() -> None:
+    """Texts come from the catalog; what else differs by language is ``i18n.by_name``."""
+    branches = [
+        f"{path.relative_to(SRC)}:{number}: {line.strip()}"
+        for path in sorted(SRC.rglob("*.py"))
+        if path.parent.name != "i18n"
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if _LANGUAGE_BRANCH.search(line)
+    ]
+    assert branches == []

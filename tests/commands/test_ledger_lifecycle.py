@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -74,3 +76,17 @@ def test_version_and_help() -> None:
     assert result.exit_code == 0
     for group in ("init", "demo", "db", "org", "policy", "household", "audit"):
         assert group in result.stdout
+
+
+def test_db_check_prints_only_kunnans_own_line(empty_database: Ledger) -> None:
+    """In a process of its own, as a user runs it: Alembic's words never reach stdout."""
+    empty_database.ok("init")
+    checked = subprocess.run(
+        [sys.executable, "-m", "kunnan", "--db", empty_database.url, "db", "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout == ""
+    assert "matching the models" in checked.stderr
