@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unicodedata import normalize
 
 from sqlalchemy import MetaData, create_engine, select
 from typer.main import get_command
@@ -130,7 +131,10 @@ def check_chinese(args: list[str], env: dict[str, str | None] | None, english: R
     lines = chinese.stderr.strip().splitlines()
     assert len(lines) == len(english.stderr.strip().splitlines()), f"{where}: {chinese.stderr}"
     assert lines[0].startswith("错误："), f"{where}: {lines[0]}"
-    typed = " ".join([*args, *(value for value in (env or {}).values() if value)])
+    given = [*args, *(value for value in (env or {}).values() if value)]
+    typed = " ".join(  # echoed as typed, quoted, or in its normal form
+        [*given, *(repr(value) for value in given), *(normalize("NFKC", v) for v in given)]
+    )
     left = [word for word in english_words(chinese.stderr) if word not in typed]
     assert left == [], f"{where}: untranslated {left} in: {chinese.stderr.strip()}"
 

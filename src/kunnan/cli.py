@@ -421,7 +421,9 @@ def usage_message(error: Any) -> str:
 
 
 #: A choice Typer refused, as its coercion words it.
-_NOT_A_CHOICE = re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>.*)\.")
+_NOT_A_CHOICE = re.compile(
+    r"""(?:Value error, )?(?P<value>'.*'|".*") is not one of (?P<choices>.*)\."""
+)
 
 
 def _choice_problem(message: str) -> str:
