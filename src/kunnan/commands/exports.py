@@ -39,7 +39,7 @@ from kunnan.i18n import LANGUAGES, _, by_name, n_, translate
 from kunnan.ui.console import note
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from kunnan.files import OutputFile
     from kunnan.services.exports.register import HouseholdRecord
@@ -498,7 +498,6 @@ def aid(
         AidExportFilter,
         aid_for_export,
     )
-    from kunnan.services.exports.register import record_bulk_reveal
     from kunnan.services.fund import resolve_fund
     from kunnan.services.program import find_program
     from kunnan.sheets.write import file_encoding
@@ -510,8 +509,6 @@ def aid(
     first, last = _span(start, end)
     check(target)  # before the ledger is read
     lang = state(ctx).lang
-    entries = 0
-    households: set[int] = set()
     # The file is put in place after the transaction ends: a reveal's audit row and the
     # file land together or not at all.
     with (
@@ -535,19 +532,16 @@ def aid(
             program=find_program(session, program).code if program else None,
             fund_id=resolve_fund(session, fund).id if fund else None,
         )
-        for row in aid_for_export(session, where=where):
-            entries += 1
-            households.add(row["household_id"])
-            write(row)
-        if reveal:
-            record_bulk_reveal(
-                session,
-                what="export aid",
-                file=output.name,
-                households=len(households),
-                why=why,
-                entries=entries,
-            )
+        entries = _write_each(
+            session,
+            aid_for_export(session, where=where),
+            write,
+            reveal=reveal,
+            why=why,
+            what="export aid",
+            file=output.name,
+            counted="entries",
+        )
     values = {"n": entries, "path": output}
     note(
         n_(
@@ -612,7 +606,6 @@ def exits(
         ExitExportFilter,
         exits_for_export,
     )
-    from kunnan.services.exports.register import record_bulk_reveal
     from kunnan.sheets.write import file_encoding
     from kunnan.store.orgs import find_org
 
@@ -623,8 +616,6 @@ def exits(
     exit_kind = parse_choice(ExitKind, kind, "--kind")
     check(target)  # before the ledger is read
     lang = state(ctx).lang
-    count = 0
-    households: set[int] = set()
     with (
         _ledger_file(
             target,
@@ -651,19 +642,16 @@ def exits(
             start=first,
             end=last,
         )
-        for row in exits_for_export(session, where=where):
-            count += 1
-            households.add(row["household_id"])
-            write(row)
-        if reveal:
-            record_bulk_reveal(
-                session,
-                what="export exits",
-                file=output.name,
-                households=len(households),
-                why=why,
-                exits=count,
-            )
+        count = _write_each(
+            session,
+            exits_for_export(session, where=where),
+            write,
+            reveal=reveal,
+            why=why,
+            what="export exits",
+            file=output.name,
+            counted="exits",
+        )
     values = {"n": count, "path": output}
     note(
         n_(
@@ -680,6 +668,34 @@ def exits(
             **values,
         )
     )
+
+
+def _write_each(
+    session: Any,
+    rows: Iterable[Mapping[str, Any]],
+    write: Callable[[Mapping[str, Any]], None],
+    *,
+    reveal: bool,
+    why: str | None,
+    what: str,
+    file: str,
+    counted: str,
+) -> int:
+    """Write each row an export streams, and record a reveal of the households they are of
+    (with how many rows, under ``counted``); return how many rows were written."""
+    from kunnan.services.exports.register import record_bulk_reveal
+
+    count = 0
+    households: set[int] = set()
+    for row in rows:
+        count += 1
+        households.add(row["household_id"])
+        write(row)
+    if reveal:
+        record_bulk_reveal(
+            session, what=what, file=file, households=len(households), why=why, **{counted: count}
+        )
+    return count
 
 
 @app.command("upstream")
