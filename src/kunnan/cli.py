@@ -68,7 +68,8 @@ COMMANDS: dict[str, Entry] = {
     "exit": Entry("kunnan.commands.exit", "app",
                   "Exits from the register, follow-up visits and relapses."),
     "review": Entry("kunnan.commands.review", "app",
-                    "Yearly review lists: overdue, unpaired, stale, follow-ups due."),
+                    "The yearly review (年审): record one, and the lists of who is overdue, "
+                    "unpaired, stale, or due a follow-up."),
     "report": Entry("kunnan.commands.report", "app",
                     "Reports: categories, causes, pipeline, coverage, targets, programs, funds, "
                     "exits, training, areas, dashboard, html."),

@@ -50,6 +50,10 @@ def test_registering_a_household_prints_its_code_and_shows_it_as_a_candidate(
         "monthly_income_fen": 120050,
         "admitted_level": None,
         "admitted_year": None,
+        "joined_on": None,
+        "joined_reason": None,
+        "left_on": None,
+        "left_reason": None,
     }
 
 

@@ -36,6 +36,7 @@ FILES = {
     "困难职工花名册.xlsx": "households.xlsx",
     "households.csv": "households.csv",
     "2018金秋助学发放表.xlsx": "baiyin/golden-autumn-2018.xlsx",
+    "2018年审补录.csv": "baiyin/reviews-2018-late.csv",
     "民政低保名单.xlsx": "civil.xlsx",
 }
 #: Where examples put files for a while; in the test, a folder of the sandbox.

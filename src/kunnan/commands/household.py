@@ -19,6 +19,7 @@ from kunnan.commands.options import (
     parse_choice,
     parse_on,
     reveal_reason,
+    text_option,
     today,
     validated,
     view,
@@ -31,14 +32,18 @@ from kunnan.domain.enums import (
     Cause,
     ContactMethod,
     ContactOutcome,
+    HeadChangeReason,
     Health,
     HouseholdStatus,
     HousingType,
+    JoinReason,
+    LeaveReason,
     Relation,
     Schooling,
     Sex,
     TimelineEvent,
     WorkerIdentity,
+    shown,
 )
 from kunnan.domain.errors import InvalidInput
 from kunnan.i18n import _, current, p_
@@ -55,7 +60,9 @@ from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
 
 app = typer.Typer(help="Register households and find them again.", no_args_is_help=True)
-member_app = typer.Typer(help="Add, edit and remove household members.", no_args_is_help=True)
+member_app = typer.Typer(
+    help="Household members over time: add, edit, leave, remove.", no_args_is_help=True
+)
 app.add_typer(member_app, name="member")
 
 NameOpt = Annotated[str, typer.Option("--name", help="Full name, as on the ID card.")]
@@ -159,6 +166,10 @@ MEMBER_FIELDS = (
     Column("monthly_income_fen", "Monthly income", "money", context="monthly_income_fen"),
     Column("admitted_level", "Admitted to", "enum", AdmissionLevel, drop=6),
     Column("admitted_year", "Admitted in", "int", drop=6),
+    Column("joined_on", "Joined", "date", drop=7),
+    Column("joined_reason", "Joined because", "enum", JoinReason, drop=7),
+    Column("left_on", "Left", "date"),
+    Column("left_reason", "Left because", "enum", LeaveReason),
 )
 
 
@@ -591,17 +602,37 @@ def member_add(
     health: HealthOpt = None,
     schooling: SchoolingOpt = None,
     income: IncomeOpt = None,
+    on: Annotated[
+        str | None,
+        typer.Option(
+            "--on",
+            help="The day the member joined (a birth, a marriage); without it, a member the "
+            "register missed, there since the household was registered.",
+        ),
+    ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(
+            "--reason", help=f"Why the member joined (with --on): {JoinReason.choices()}."
+        ),
+    ] = None,
 ) -> None:
-    """Add a member to a household.
+    """Add a member to a household: one the register missed, or one who joined on a day.
 
     Example:
 
     \b
         kunnan household member add H000001 --name 张小梅 --id-number 620402200309010028 --relation child --schooling undergraduate
+        kunnan household member add H000002 --name 王小雨 --id-number 620402201811200024 --relation grandchild --on 2018-11-20 --reason birth
     """
     from kunnan.schemas.household import MemberCreate
     from kunnan.services.household.register import add_member
     from kunnan.store.households import resolve_household
+
+    joined = None
+    if on is not None or reason is not None:
+        why = parse_choice(JoinReason, reason, "--reason") or JoinReason.OTHER
+        joined = (parse_on(on), why)
 
     data = validated(
         MemberCreate,
@@ -619,7 +650,7 @@ def member_add(
     )
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)
-        add_member(session, target, data=data)
+        add_member(session, target, data=data, joined=joined)
         code = household_code(target.id)
     note(_("{code}: added member {name}", code=code, name=data.name))
 
@@ -708,3 +739,108 @@ def member_remove(ctx: typer.Context, household: HouseholdArg, member: MemberArg
         remove_member(session, target, person)
         code = household_code(target.id)
     note(_("{code}: removed member {name}", code=code, name=name))
+
+
+@member_app.command("leave")
+def member_leave(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    member: MemberArg,
+    reason: Annotated[
+        str, typer.Option("--reason", help=f"Why the member left: {LeaveReason.choices()}.")
+    ],
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day they left, YYYY-MM-DD (default: today).")
+    ] = None,
+    note_: Annotated[str | None, typer.Option("--note", help="A note kept with it.")] = None,
+) -> None:
+    """A member leaves the household on a day: kept in its history, no longer counted.
+
+    From that day the member is not counted among its people, in its income calculations, nor
+    for aid; what they received stays on the ledger.
+
+    Example:
+
+    \b
+        kunnan household member leave H000002 魏晓东 --reason working_elsewhere --on 2018-10-01
+    """
+    from kunnan.services.household.register import leave_member
+    from kunnan.store.households import find_member, resolve_household
+
+    why = parse_choice(LeaveReason, reason, "--reason")
+    assert why is not None
+    day = parse_on(on)
+    text = text_option(note_, "--note") or ""
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        person = find_member(target, member)
+        leave_member(session, target, person, on=day, reason=why, note=text)
+        code, name = household_code(target.id), person.name
+    note(
+        _(
+            "{code}: {name} left on {on} ({reason}); kept in the household's history",
+            code=code,
+            name=name,
+            on=day.isoformat(),
+            reason=shown(why),
+        )
+    )
+
+
+@app.command("head")
+def head(
+    ctx: typer.Context,
+    household: HouseholdArg,
+    to: Annotated[str, typer.Option("--to", help="The member who becomes the head worker.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help=f"Why the head changes: {HeadChangeReason.choices()}.")
+    ],
+    former_relation: Annotated[
+        str | None,
+        typer.Option(
+            "--former-relation",
+            help="The former head's relation to the new head, when they stay in the household.",
+        ),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="The day of the change, YYYY-MM-DD (default: today).")
+    ] = None,
+    note_: Annotated[str | None, typer.Option("--note", help="A note kept with it.")] = None,
+) -> None:
+    """户主变更: another member becomes the head worker; the household keeps its archive.
+
+    After a death, a move or a divorce the former head leaves the household that day; for
+    another reason they stay, with --former-relation.
+
+    Example:
+
+    \b
+        kunnan household head H000002 --to 魏晓东 --reason incapacity --former-relation parent --on 2018-11-01
+    """
+    from kunnan.services.household.register import change_head
+    from kunnan.store.households import find_member, resolve_household
+
+    why = parse_choice(HeadChangeReason, reason, "--reason")
+    assert why is not None
+    relation = parse_choice(Relation, former_relation, "--former-relation")
+    day = parse_on(on)
+    text = text_option(note_, "--note") or ""
+    with ledger(ctx, write=True) as session:
+        target = resolve_household(session, household)
+        successor = find_member(target, to)
+        former = change_head(
+            session, target, successor, on=day, reason=why, former_relation=relation, note=text
+        )
+        code, new, old = household_code(target.id), successor.name, former.name
+        left = former.left_on is not None
+    if left:
+        message = _(
+            "{code}: {new} is the head worker from {on}; {old} left the household",
+            code=code, new=new, on=day.isoformat(), old=old,
+        )  # fmt: skip
+    else:
+        message = _(
+            "{code}: {new} is the head worker from {on}; {old} stays in the household",
+            code=code, new=new, on=day.isoformat(), old=old,
+        )  # fmt: skip
+    note(message)

@@ -8,9 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from kunnan.commands.options import (
+    AccidentOpt,
     FormatOption,
     HouseholdArg,
+    MedicalOpt,
     OnOption,
+    OtherIncomeOpt,
+    SchoolingOpt,
+    cost_facts,
     ledger,
     parse_choice,
     parse_on,
@@ -77,18 +82,6 @@ OverrideOpt = Annotated[
     typer.Option(
         "--override", help="Go past an exclusion or the calculated category; the reason is audited."
     ),
-]
-OtherIncomeOpt = Annotated[
-    str | None, typer.Option("--other-income", help="Other monthly household income, yuan.")
-]
-MedicalOpt = Annotated[
-    str | None, typer.Option("--medical-costs", help="Monthly medical costs, yuan.")
-]
-SchoolingOpt = Annotated[
-    str | None, typer.Option("--schooling-costs", help="Monthly schooling costs, yuan.")
-]
-AccidentOpt = Annotated[
-    str | None, typer.Option("--accident-costs", help="Monthly costs caused by the accident, yuan.")
 ]
 DecisionOpt = Annotated[
     str | None, typer.Option("--decision", help=f"The committee's decision: {Decision.choices()}.")
@@ -227,13 +220,13 @@ def _area(value: str | None) -> Any:
 def _calculate(
     session: Session, target: Any, *, on: Any, note_text: str, **options: Any
 ) -> StepOutcome:
-    from kunnan.services.identify import CostFacts, record_calculate
+    from kunnan.services.identify import record_calculate
 
-    costs = CostFacts(
-        other_income_fen=yuan_or_zero(options.get("other_income"), "--other-income"),
-        medical_costs_fen=yuan_or_zero(options.get("medical_costs"), "--medical-costs"),
-        schooling_costs_fen=yuan_or_zero(options.get("schooling_costs"), "--schooling-costs"),
-        accident_costs_fen=yuan_or_zero(options.get("accident_costs"), "--accident-costs"),
+    costs = cost_facts(
+        options.get("other_income"),
+        options.get("medical_costs"),
+        options.get("schooling_costs"),
+        options.get("accident_costs"),
     )
     return record_calculate(session, target, on=on, costs=costs, note=note_text)
 

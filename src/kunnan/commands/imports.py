@@ -497,6 +497,18 @@ def households(
     )
 
 
+def _check_finds_households(header: HeaderMatch, file: Path) -> None:
+    """A file of rows about households names each by code or by its head's ID number."""
+    if not header.has("household") and not header.has("id_number"):
+        raise InvalidInput(
+            _(
+                "{file} needs a 户编号 (household) or 身份证号 (id_number) column "
+                "to find each household",
+                file=file.name,
+            )
+        )
+
+
 def _aid_summary(report: ImportReport) -> str:
     return _(
         "{rows:,} rows read; {created:,} grants paid, {matched:,} already in the ledger, "
@@ -543,14 +555,7 @@ def aid(
     )
 
     def make(session: Session, header: HeaderMatch, csv_escaped: bool) -> RowImporter[Any]:
-        if not header.has("household") and not header.has("id_number"):
-            raise InvalidInput(
-                _(
-                    "{file} needs a 户编号 (household) or 身份证号 (id_number) column "
-                    "to find each household",
-                    file=file.name,
-                )
-            )
+        _check_finds_households(header, file)
         return AidFileImporter(session, header=header, csv_escaped=csv_escaped)
 
     spec = FileImport(
@@ -562,6 +567,84 @@ def aid(
         error_headers=ERROR_HEADERS,
         make_importer=make,
         summary=_aid_summary,
+    )
+    run_file_import(
+        ctx,
+        spec=spec,
+        path=file,
+        encoding=encoding,
+        sheet=sheet,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        rejects=rejects,
+        force=force,
+        max_errors=max_errors,
+        max_rows=max_rows,
+        options={"skip_invalid": skip_invalid},
+    )
+
+
+def _review_summary(report: ImportReport) -> str:
+    return _(
+        "{rows:,} rows read; {created:,} reviews recorded, {matched:,} already in the ledger, "
+        "{rejected:,} rejected",
+        rows=report.rows,
+        created=report.created,
+        matched=report.matched,
+        rejected=report.rejected,
+    )
+
+
+@app.command("reviews")
+def reviews(
+    ctx: typer.Context,
+    file: FileArg,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    dry_run: DryRunOpt = False,
+    skip_invalid: SkipInvalidOpt = False,
+    rejects: RejectsOpt = None,
+    force: RejectsForceOpt = False,
+    max_errors: MaxErrorsOpt = 50,
+    max_rows: MaxRowsOpt = 1_000_000,  # kunnan.sheets.limits.MAX_ROWS
+) -> None:
+    """Import a year's yearly reviews (年审), one per row, through the review's rules.
+
+    Each row names its household (户编号 or 档案号, or the head's 身份证号) and the
+    review's date (年审日期); optionally the outcome (年审结论: 维持, 调整类别,
+    调整致困原因, 建议退出; default 维持), the new category (调整后类别) or causes
+    (主要致困原因, 次要致困原因), the reason (理由), the month's other income and
+    costs in yuan (其他收入(元), 医疗支出(元), 教育支出(元), 意外支出(元)) and a note
+    (备注). Each review calculates the income with the members present that day,
+    as kunnan review record does. All or nothing unless --skip-invalid.
+
+    Example:
+
+    \b
+        kunnan import reviews 2018年审补录.csv --dry-run
+        kunnan import reviews 2018年审补录.csv
+    """
+    from kunnan.services.imports.reviews import (
+        ERROR_HEADERS,
+        REQUIRED_COLUMNS,
+        REVIEW_COLUMNS,
+        ReviewFileImporter,
+        is_header,
+    )
+
+    def make(session: Session, header: HeaderMatch, csv_escaped: bool) -> RowImporter[Any]:
+        _check_finds_households(header, file)
+        return ReviewFileImporter(session, header=header, csv_escaped=csv_escaped)
+
+    spec = FileImport(
+        entity="review",
+        groups=_rows,
+        columns=REVIEW_COLUMNS,
+        required=REQUIRED_COLUMNS,
+        is_header=is_header,
+        error_headers=ERROR_HEADERS,
+        make_importer=make,
+        summary=_review_summary,
     )
     run_file_import(
         ctx,

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from kunnan.db.location import Location
     from kunnan.files import OutputFile
+    from kunnan.services.identify import CostFacts
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,37 @@ def yuan_or_zero(value: str | None, option: str) -> int:
         return parse_yuan(value)
     except MoneyError as error:
         raise InvalidInput(_("{option}: {message}", option=option, message=str(error))) from None
+
+
+OtherIncomeOpt = Annotated[
+    str | None, typer.Option("--other-income", help="Other monthly household income, yuan.")
+]
+MedicalOpt = Annotated[
+    str | None, typer.Option("--medical-costs", help="Monthly medical costs, yuan.")
+]
+SchoolingOpt = Annotated[
+    str | None, typer.Option("--schooling-costs", help="Monthly schooling costs, yuan.")
+]
+AccidentOpt = Annotated[
+    str | None, typer.Option("--accident-costs", help="Monthly costs caused by the accident, yuan.")
+]
+
+
+def cost_facts(
+    other_income: str | None,
+    medical_costs: str | None,
+    schooling_costs: str | None,
+    accident_costs: str | None,
+) -> CostFacts:
+    """The income test's other income and costs (三算), as the four options give them."""
+    from kunnan.services.identify import CostFacts
+
+    return CostFacts(
+        other_income_fen=yuan_or_zero(other_income, "--other-income"),
+        medical_costs_fen=yuan_or_zero(medical_costs, "--medical-costs"),
+        schooling_costs_fen=yuan_or_zero(schooling_costs, "--schooling-costs"),
+        accident_costs_fen=yuan_or_zero(accident_costs, "--accident-costs"),
+    )
 
 
 def today() -> dt.date:

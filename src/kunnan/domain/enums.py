@@ -530,6 +530,51 @@ class TimelineEvent(Labelled, noun=N_("timeline event")):
     EXITED = "exited"
     FOLLOWUP = "followup"
     RELAPSED = "relapsed"
+    MEMBER_JOINED = "member_joined"
+    MEMBER_LEFT = "member_left"
+    HEAD_CHANGED = "head_changed"
+    REVIEW = "review"
+
+
+class JoinReason(Labelled, noun=N_("reason a member joined")):
+    """Why a member joined the household after it was registered."""
+
+    BIRTH = "birth"
+    MARRIAGE = "marriage"
+    ADOPTION = "adoption"
+    MOVED_IN = "moved_in"
+    RETURNED = "returned"
+    OTHER = "other"
+
+
+class LeaveReason(Labelled, noun=N_("reason a member left")):
+    """Why a member left the household: the member stays in its history, not in its count."""
+
+    DEATH = "death"
+    MARRIAGE = "marriage"
+    MOVED_OUT = "moved_out"
+    WORKING_ELSEWHERE = "working_elsewhere"
+    DIVORCE = "divorce"
+    OTHER = "other"
+
+
+class HeadChangeReason(Labelled, noun=N_("reason the head changed")):
+    """Why another member became the head worker (户主变更)."""
+
+    DEATH = "death"
+    DIVORCE = "divorce"
+    MOVED = "moved"
+    INCAPACITY = "incapacity"
+    OTHER = "other"
+
+
+class ReviewOutcome(Labelled, noun=N_("review outcome")):
+    """What a yearly review (年审) decided for an archived household."""
+
+    KEEP = "keep"
+    CATEGORY = "category"
+    CAUSES = "causes"
+    EXIT = "exit"
 
 
 #: Every labelled enumeration, for tests that check each has complete labels.
@@ -576,6 +621,10 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     ActionKind,
     ActionStatus,
     TimelineEvent,
+    JoinReason,
+    LeaveReason,
+    HeadChangeReason,
+    ReviewOutcome,
 )
 
 #: The other words union rosters (困难职工花名册) write for a member, besides its slug and its

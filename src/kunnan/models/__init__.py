@@ -9,7 +9,7 @@ from kunnan.models.aid import AidEntry, Fund, FundAssertion, LedgerHead, Program
 from kunnan.models.audit import AuditEntry
 from kunnan.models.base import Base
 from kunnan.models.exits import Followup, HouseholdExit
-from kunnan.models.household import Household, HouseholdCause, Member
+from kunnan.models.household import HeadChange, Household, HouseholdCause, Member, Review
 from kunnan.models.identification import (
     ContactAttempt,
     IdentificationCase,
@@ -46,6 +46,7 @@ __all__ = [
     "Followup",
     "Fund",
     "FundAssertion",
+    "HeadChange",
     "Household",
     "HouseholdCause",
     "HouseholdExit",
@@ -70,6 +71,7 @@ __all__ = [
     "PolicySetting",
     "Program",
     "ProgramRule",
+    "Review",
     "StatusChange",
     "TrainingClass",
     "TrainingEnrolment",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kunnan.models.base import Base, Fen, Key, UtcDateTime
@@ -78,5 +78,54 @@ class Member(Base):
     #: Newly admitted to study (金秋助学): the level and the year of admission.
     admitted_level: Mapped[str | None] = mapped_column(String(16))
     admitted_year: Mapped[int | None] = mapped_column()
+    #: A member belongs to the household from ``joined_on`` (None: since it was registered)
+    #: until the day before ``left_on`` (None: still there); a member who left stays in the
+    #: household's history, and every count on a day takes the members present that day.
+    joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    joined_reason: Mapped[str | None] = mapped_column(String(24))
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    left_reason: Mapped[str | None] = mapped_column(String(24))
 
     household: Mapped[Household] = relationship(back_populates="members")
+
+
+class HeadChange(Base):
+    """户主变更: another member became the head worker on a day; the archive stays the same."""
+
+    __tablename__ = "household_head_change"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"), index=True)
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+    from_member_id: Mapped[int] = mapped_column(Key, ForeignKey("member.id"))
+    to_member_id: Mapped[int] = mapped_column(Key, ForeignKey("member.id"))
+    #: The former head's relation to the new head, if the former head stays in the household.
+    former_relation: Mapped[str | None] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Review(Base):
+    """年审: the yearly review of an archived household — its income calculation that day and
+    what was decided (keep, change the category or the causes, propose an exit)."""
+
+    __tablename__ = "household_review"
+    __table_args__ = (Index("ix_household_review_household_day", "household_id", "reviewed_on"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"))
+    reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    calculation_id: Mapped[int] = mapped_column(Key, ForeignKey("income_calculation.id"))
+    outcome: Mapped[str] = mapped_column(String(16))
+    category_before: Mapped[str | None] = mapped_column(String(16))
+    category_after: Mapped[str | None] = mapped_column(String(16))
+    main_cause_before: Mapped[str | None] = mapped_column(String(16))
+    main_cause_after: Mapped[str | None] = mapped_column(String(16))
+    #: JSON lists of the secondary causes before and after the review.
+    secondary_before: Mapped[str] = mapped_column(Text)
+    secondary_after: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    reviewer: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -108,7 +108,8 @@ class Objection(Base):
 
 
 class StatusChange(Base):
-    """A household's status (and category) from a day on; reports read the register as of a date."""
+    """A household's status, category and main cause from a day on; reports read the register as
+    of a date."""
 
     __tablename__ = "household_status_change"
     __table_args__ = (
@@ -120,5 +121,7 @@ class StatusChange(Base):
     changed_on: Mapped[dt.date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16))
     category: Mapped[str | None] = mapped_column(String(16))
+    #: The main cause of hardship from this day on (a yearly review may change it).
+    main_cause: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

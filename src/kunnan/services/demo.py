@@ -95,6 +95,7 @@ STAGES = (
     N_("exits"),
     N_("follow-ups"),
     N_("stories"),
+    N_("yearly reviews"),
 )
 
 __all__ = ["AS_OF", "STAGES", "DemoSummary", "build_demo"]
@@ -142,6 +143,7 @@ def build_demo(
     tell(STAGES[11], _followups(session, plan, ids))
     archived = sum(1 for h in plan.households if h.archived_on is not None)
     tell(STAGES[12], _stories(session, plan, ids, today))
+    tell(STAGES[13], _reviews(session, plan, ids))
     return DemoSummary(len(ids), archived, len(grants), exits)
 
 
@@ -444,3 +446,66 @@ def _stories(session: Session, plan: Plan, ids: dict[int, int], today: dt.date) 
             "note": "入住白银区廉租房小区" if status == "allocated" else "申请廉租住房",
         }, today=today))  # fmt: skip
     return len(story)
+
+
+#: The yearly reviews (年审) of the sample: each year the union reviews every household archived
+#: that day and for more than half a year, from 1 November over six weeks.
+REVIEW_YEARS = (2017, 2018)
+REVIEW_SEASON = (dt.date(2017, 11, 1) - dt.date(2017, 1, 1)).days
+REVIEW_WEEKS = 6
+#: Households the 2018 review could not reach: the family was away (外出) through November and
+#: December; two door-knocks found nobody. They are the ones ``review due`` lists on 2018-12-24.
+UNREACHED_2018 = 5
+#: The committee keeps each household's category: the sample's incomes are those of its
+#: archive, and the article's figures for 2018 are the categories it kept. (Where the year's
+#: line would place a household otherwise, keeping it needs a reason: this one.)
+KEPT = "经年审评议，维持原类别"
+
+
+def _reviews(session: Session, plan: Plan, ids: dict[int, int]) -> int:
+    """Each archived household's yearly reviews of 2017 and 2018, as its history allows: on a
+    day it was archived, at least half a year after its archive, outcome keep (the incomes
+    of the sample do not change from year to year)."""
+    from kunnan.domain.enums import HouseholdStatus, ReviewOutcome
+    from kunnan.domain.review import ReviewAsked
+    from kunnan.domain.status import status_on
+    from kunnan.models import StatusChange
+    from kunnan.services.review import ReviewPlan, review_many
+
+    history: dict[int, list[tuple[dt.date, str]]] = {}
+    for household_id, day, status in session.execute(
+        select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status).order_by(
+            StatusChange.id
+        )
+    ):
+        history.setdefault(household_id, []).append((day, status))
+    plans: list[ReviewPlan] = []
+    away: list[Household] = []
+    for year in REVIEW_YEARS:
+        for h in plan.households:
+            household_id = ids[h.number]
+            changes = history.get(household_id, [])
+            day = dt.date(year, 1, 1) + dt.timedelta(
+                days=REVIEW_SEASON + h.number % (REVIEW_WEEKS * 7)
+            )
+            if status_on(changes, day) is not HouseholdStatus.ARCHIVED:
+                continue
+            archived = max(on for on, status in changes if on <= day and status == "archived")
+            if (day - archived).days < 183:
+                continue
+            if year == 2018 and len(away) < UNREACHED_2018 and h.number % 97 == 0:
+                away.append(session.get_one(Household, household_id))
+                continue
+            asked = ReviewAsked(on=day, outcome=ReviewOutcome.KEEP, reason=KEPT)
+            costs = CostFacts(accident_costs_fen=h.accident_costs_fen)
+            plans.append(ReviewPlan(household_id, asked, costs, note="年度复核，入户核实家庭收入"))
+    plans.sort(key=lambda p: (p.household_id, p.asked.on))
+    review_many(session, plans)
+    for household in away:
+        for how, on in (("visit", dt.date(2018, 11, 20)), ("visit", dt.date(2018, 12, 14))):
+            log_contact(
+                session, household, method=ContactMethod(how),
+                outcome=ContactOutcome.NOT_FOUND, on=on, caseworker="白银市总工会帮扶中心",
+                note="年审入户未见本人，邻居称全家外出务工",
+            )  # fmt: skip
+    return len(plans)

@@ -48,6 +48,7 @@ from kunnan.domain.exits import (
     judge_stable,
     parse_months,
 )
+from kunnan.domain.members import present
 from kunnan.i18n import _
 from kunnan.models import (
     AuditEntry,
@@ -167,14 +168,17 @@ class _Facts:
         self.last_exits = _last_exits(session, exited)
         self.policy = PolicyBook(session)
         recalculating = {plan.household_id for plan in plans if plan.recalculate is not None}
-        self.members: dict[int, tuple[int, int]] = {
-            household_id: (int(count), int(earned or 0))
-            for household_id, count, earned in session.execute(
-                select(Member.household_id, func.count(), func.sum(Member.monthly_income_fen))
-                .where(Member.household_id.in_(recalculating))
-                .group_by(Member.household_id)
-            )
-        } if recalculating else {}  # fmt: skip
+        # The members present on each recalculating household's exit day, and their income.
+        days = {plan.household_id: plan.on for plan in plans if plan.recalculate is not None}
+        self.members: dict[int, tuple[int, int]] = {}
+        for household_id, income, joined, left in session.execute(
+            select(
+                Member.household_id, Member.monthly_income_fen, Member.joined_on, Member.left_on
+            ).where(Member.household_id.in_(recalculating))
+        ) if recalculating else ():  # fmt: skip
+            if present(joined, left, days[household_id]):
+                count, earned = self.members.get(household_id, (0, 0))
+                self.members[household_id] = (count + 1, earned + int(income))
         on_file = {
             p.household_id: p.on
             for p in plans

@@ -69,6 +69,7 @@ from kunnan.domain.identification import (
     visitors,
 )
 from kunnan.domain.income import Assessment, IncomeFacts, assess
+from kunnan.domain.members import present
 from kunnan.domain.money import format_fen
 from kunnan.domain.status import check_moves_forward
 from kunnan.i18n import _
@@ -368,7 +369,7 @@ def calculate(
     case: IdentificationCase | None = None,
 ) -> tuple[Assessment, IncomeCalculation]:
     """Run the income test for ``household`` on ``on`` and store it (an exit, a review)."""
-    members = household.members
+    members = [m for m in household.members if present(m.joined_on, m.left_on, on)]
     result, values = income_test(
         PolicyBook(session),
         household_id=household.id,
@@ -412,8 +413,8 @@ class _Case:
     code: str
     status: HouseholdStatus
     category: str | None
-    members: int
-    earned_fen: int
+    #: Its members' monthly incomes and the days they belong between: (income, joined, left).
+    roster: list[tuple[int, dt.date | None, dt.date | None]]
     #: The round of its latest case (0: it never had one).
     rounds: int
     open: _OpenCase | None
@@ -447,14 +448,13 @@ class _Casebook:
         self.at = audit.context(session).at
         self.operator = audit.context(session).operator
         ids = [h.id for h in households]
-        people = {
-            household_id: (int(count), int(earned or 0))
-            for household_id, count, earned in session.execute(
-                select(Member.household_id, func.count(), func.sum(Member.monthly_income_fen))
-                .where(Member.household_id.in_(ids))
-                .group_by(Member.household_id)
-            )
-        }
+        people: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
+        for household_id, income, joined, left in session.execute(
+            select(
+                Member.household_id, Member.monthly_income_fen, Member.joined_on, Member.left_on
+            ).where(Member.household_id.in_(ids))
+        ):
+            people[household_id].append((int(income), joined, left))
         latest: dict[int, tuple[int, int, str]] = {}
         for case_id, household_id, round_, status in session.execute(
             select(
@@ -485,8 +485,7 @@ class _Casebook:
                 code=household_code(h.id),
                 status=HouseholdStatus(h.status),
                 category=h.category,
-                members=people.get(h.id, (0, 0))[0],
-                earned_fen=people.get(h.id, (0, 0))[1],
+                roster=people.get(h.id, []),
                 rounds=latest[h.id][1] if h.id in latest else 0,
                 open=open_cases.get(h.id),
                 latest_change=changed.get(h.id),
@@ -634,12 +633,13 @@ class _Casebook:
         return self._recorded(case, planned)
 
     def _calculate(self, case: _Case, planned: PlannedStep) -> StepOutcome:
+        here = [income for income, joined, left in case.roster if present(joined, left, planned.on)]
         result, calculation = income_test(
             self.policy,
             household_id=case.household.id,
             area_code=case.household.area_code,
-            members=case.members,
-            earned_fen=case.earned_fen,
+            members=len(here),
+            earned_fen=sum(here),
             on=planned.on,
             costs=planned.costs,
             purpose="identify",
@@ -892,6 +892,7 @@ class _Casebook:
                 on=on,
                 status=status,
                 category=case.category,
+                main_cause=case.updates.get("main_cause", case.household.main_cause),
                 reason=reason,
             )
         )

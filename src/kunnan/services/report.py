@@ -51,6 +51,7 @@ from kunnan.models import (
 from kunnan.services.agreement import agreement_results
 from kunnan.services.pair import coverage as pairing_coverage
 from kunnan.services.training import stage_flags
+from kunnan.store.households import present_on
 from kunnan.store.orgs import within
 from kunnan.store.status import statuses_on
 
@@ -87,15 +88,17 @@ def status_on(scope: Scope) -> Any:
 def _archived(scope: Scope) -> Any:
     on = status_on(scope)
     return (
-        select(on.c.household_id, on.c.category)
+        select(on.c.household_id, on.c.category, on.c.main_cause)
         .where(on.c.status == HouseholdStatus.ARCHIVED.value)
         .subquery()
     )
 
 
-def _people() -> Any:
+def _people(day: dt.date) -> Any:
+    """Each household's people on ``day``: the members who belonged to it that day."""
     return (
         select(Member.household_id, func.count().label("people"))
+        .where(present_on(day))
         .group_by(Member.household_id)
         .subquery()
     )
@@ -111,7 +114,7 @@ def _with_shares(rows: list[dict[str, Any]], key: str = "households") -> list[di
 def categories(session: Session, scope: Scope) -> Report:
     """Archived households by category: households, people, share."""
     archived = _archived(scope)
-    people = _people()
+    people = _people(scope.as_of)
     counts = {
         category: (households, int(persons or 0))
         for category, households, persons in session.execute(
@@ -137,11 +140,10 @@ def categories(session: Session, scope: Scope) -> Report:
 def causes(session: Session, scope: Scope, *, secondary: bool = False) -> Report:
     """Archived households by main cause (and, with ``secondary``, how often each is a secondary cause)."""
     archived = _archived(scope)
-    main = dict(
+    # The main cause in force on the day: a yearly review may have changed it since.
+    main: dict[str | None, int] = dict(
         session.execute(
-            select(Household.main_cause, func.count())
-            .join(archived, archived.c.household_id == Household.id)
-            .group_by(Household.main_cause)
+            select(archived.c.main_cause, func.count()).group_by(archived.c.main_cause)
         ).all()
     )
     rows: list[dict[str, Any]] = [
@@ -282,7 +284,7 @@ def exits(session: Session, scope: Scope, *, since: int | None = None) -> Report
 def areas(session: Session, scope: Scope) -> Report:
     """Per area (county/district): archived households, people, and exits up to the day."""
     archived = _archived(scope)
-    people = _people()
+    people = _people(scope.as_of)
     register = {
         area: (households, int(persons or 0))
         for area, households, persons in session.execute(

@@ -7,23 +7,31 @@ pair visits) to ACTIVITY_SOURCES, so "stale" sees everything done for it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections import Counter
-from collections.abc import Callable, Sequence
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, and_, func, select, union_all
+from sqlalchemy import Select, Table, and_, bindparam, delete, func, select, union_all, update
 from sqlalchemy.orm import Session, aliased
 
+from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.codes import household_code
-from kunnan.domain.enums import HouseholdStatus, Relation
+from kunnan.domain.enums import Category, Cause, HouseholdStatus, Relation
+from kunnan.domain.members import present
+from kunnan.domain.review import ReviewAsked, ReviewDecision, ReviewFacts, judge_review
+from kunnan.domain.status import status_on
 from kunnan.models import (
     AidEntry,
+    AuditEntry,
     ContactAttempt,
     CounselingSession,
     Followup,
     Household,
+    HouseholdCause,
     HouseholdExit,
     HousingCase,
     HousingStatusChange,
@@ -39,10 +47,17 @@ from kunnan.models import (
     Org,
     Pairing,
     PairVisit,
+    Review,
+    StatusChange,
     TrainingEnrolment,
     TrainingProgress,
 )
+from kunnan.services.identify import CostFacts, income_test
+from kunnan.services.policy import PolicyBook
+from kunnan.store import audit
+from kunnan.store.households import resolve_households
 from kunnan.store.orgs import within
+from kunnan.store.status import change_row
 
 YEAR = dt.timedelta(days=365)
 #: A follow-up within this many days counts as due.
@@ -226,4 +241,382 @@ def by_union(rows: Sequence[InUnion]) -> list[UnionCount]:
     return [
         UnionCount(org, n)
         for org, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+# Recording yearly reviews: one path for one household and for a spreadsheet of thousands ----
+
+
+@dataclass(frozen=True)
+class ReviewPlan:
+    """One review to record: ``kunnan review record``'s input, or a row of a reviews file."""
+
+    household_id: int
+    asked: ReviewAsked
+    costs: CostFacts = dataclasses.field(default_factory=CostFacts)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    code: str
+    on: dt.date
+    decision: ReviewDecision
+    proposed: Category | None
+    lines: tuple[str, ...]
+
+
+@dataclass
+class _Reviewed:
+    """A household as the batch reviews it: its facts, updated by each review in turn."""
+
+    facts: ReviewFacts
+    area_code: str
+    #: Its members' monthly incomes and the days they belong between: (income, joined, left).
+    roster: list[tuple[int, dt.date | None, dt.date | None]]
+    #: Its status changes in the order made: (day, status); a review reads its day's status.
+    history: list[tuple[dt.date, str]]
+    #: The days it was reviewed on.
+    reviewed: set[dt.date] = dataclasses.field(default_factory=set)
+
+
+def review_many(session: Session, plans: Sequence[ReviewPlan]) -> list[ReviewResult]:
+    """Record each review in order (a household may have several, oldest first); any refusal
+    refuses the whole batch."""
+    if not plans:
+        return []
+    book = ReviewBook(session)
+    book.load(plan.household_id for plan in plans)
+    results = [book.review(plan) for plan in plans]
+    book.write()
+    return results
+
+
+class ReviewBook:
+    """Records reviews batch after batch in one transaction: the facts of a batch's households
+    are read in a few queries (``load``), each review judged by ``domain.review.judge_review``
+    against them as earlier reviews of the batch left them (``review``), and the rows written
+    in bulk (``write``). A refused review changes nothing, so a file's good rows go on."""
+
+    def __init__(self, session: Session) -> None:
+        session.flush()
+        self._session = session
+        self._policy = PolicyBook(session)
+        self._households: dict[int, _Reviewed] = {}
+        self._calculations: list[dict[str, Any]] = []
+        self._reviews: list[dict[str, Any]] = []
+        self._changes: list[dict[str, Any]] = []
+        self._updates: dict[int, dict[str, Any]] = {}
+        self._secondary: dict[int, tuple[Cause, ...]] = {}
+        self._audits: list[dict[str, Any]] = []
+
+    def load(self, household_ids: Iterable[int]) -> None:
+        """Read the facts of these households (those the book holds already stay as reviewed)."""
+        wanted = sorted({i for i in household_ids if i not in self._households})
+        if wanted:
+            self._households.update(_review_facts(self._session, wanted))
+
+    def reviewed(self, household_id: int, day: dt.date) -> bool:
+        """The household (loaded) has a review on ``day`` already: a file read again."""
+        found = self._households.get(household_id)
+        return found is not None and day in found.reviewed
+
+    def review(self, plan: ReviewPlan) -> ReviewResult:
+        """Judge one review and hold its rows for ``write``; a KunnanError says why not."""
+        session = self._session
+        found = self._households.get(plan.household_id)
+        if found is None:
+            code = household_code(plan.household_id)
+            error = resolve_households(session, [code])[code]
+            assert not isinstance(error, int)
+            raise error
+        on = plan.asked.on
+        facts = dataclasses.replace(
+            found.facts,
+            status=status_on(found.history, on) or HouseholdStatus.CANDIDATE,
+        )
+        here = [income for income, joined, left in found.roster if present(joined, left, on)]
+        assessment, calculation = income_test(
+            self._policy,
+            household_id=plan.household_id,
+            area_code=found.area_code,
+            members=len(here),
+            earned_fen=sum(here),
+            on=on,
+            costs=plan.costs,
+            purpose="review",
+        )
+        decision = judge_review(facts, plan.asked, proposed=assessment.category)
+        context = audit.context(session)
+        reason = plan.asked.reason.strip()
+        self._calculations.append(calculation)
+        self._reviews.append(
+            {
+                "household_id": plan.household_id,
+                "reviewed_on": on,
+                "outcome": decision.outcome.value,
+                "category_before": _slug(facts.category),
+                "category_after": _slug(decision.category),
+                "main_cause_before": _slug(facts.main_cause),
+                "main_cause_after": _slug(decision.main_cause),
+                "secondary_before": json.dumps([c.value for c in facts.secondary]),
+                "secondary_after": json.dumps([c.value for c in decision.secondary]),
+                "reason": reason,
+                "reviewer": context.operator,
+                "note": plan.note,
+                "recorded_at": context.at,
+            }
+        )
+        if decision.changes_status:
+            self._changes.append(
+                change_row(
+                    session,
+                    plan.household_id,
+                    on=on,
+                    status=HouseholdStatus.ARCHIVED,
+                    category=_slug(decision.category),
+                    main_cause=_slug(decision.main_cause),
+                    reason=f"yearly review: {decision.outcome.value}",
+                )
+            )
+            self._updates[plan.household_id] = {
+                "category": _slug(decision.category),
+                "main_cause": _slug(decision.main_cause),
+            }
+            found.history.append((on, HouseholdStatus.ARCHIVED.value))
+        if decision.secondary != facts.secondary:
+            self._secondary[plan.household_id] = decision.secondary
+        self._audits.append(
+            audit.row(
+                session,
+                action="create",
+                entity="review",
+                entity_ref=facts.code,
+                household_id=plan.household_id,
+                changes={
+                    "reviewed_on": on,
+                    "outcome": decision.outcome.value,
+                    "per_capita_fen": calculation["per_capita_fen"],
+                    "proposed_category": calculation["proposed_category"],
+                    "category": (_slug(facts.category), _slug(decision.category)),
+                    "main_cause": (_slug(facts.main_cause), _slug(decision.main_cause)),
+                    "reason": reason,
+                },
+            )
+        )
+        found.reviewed.add(on)
+        found.facts = dataclasses.replace(
+            found.facts,
+            category=decision.category,
+            main_cause=decision.main_cause,
+            secondary=decision.secondary,
+            latest_review=on,
+            latest_change=on if decision.changes_status else found.facts.latest_change,
+        )
+        return ReviewResult(facts.code, on, decision, assessment.category, assessment.lines)
+
+    def write(self) -> None:
+        """Write the reviews held so far (and hold none)."""
+        _write_reviews(
+            self._session,
+            self._calculations,
+            self._reviews,
+            self._changes,
+            self._updates,
+            self._secondary,
+            self._audits,
+        )
+        self._calculations, self._reviews, self._changes, self._audits = [], [], [], []
+        self._updates, self._secondary = {}, {}
+
+
+def _slug(member: Category | Cause | None) -> str | None:
+    return member.value if member is not None else None
+
+
+def _review_facts(session: Session, ids: Sequence[int]) -> dict[int, _Reviewed]:
+    """What the review rules read of these households, in a few queries."""
+    latest_change = (
+        select(func.max(StatusChange.changed_on))
+        .where(StatusChange.household_id == Household.id)
+        .scalar_subquery()
+    )
+    latest_review = (
+        select(func.max(Review.reviewed_on))
+        .where(Review.household_id == Household.id)
+        .scalar_subquery()
+    )
+    rosters: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
+    for household_id, income, joined, left in session.execute(
+        select(
+            Member.household_id, Member.monthly_income_fen, Member.joined_on, Member.left_on
+        ).where(Member.household_id.in_(ids))
+    ):
+        rosters[household_id].append((int(income), joined, left))
+    reviewed: dict[int, set[dt.date]] = defaultdict(set)
+    for household_id, day in session.execute(
+        select(Review.household_id, Review.reviewed_on).where(Review.household_id.in_(ids))
+    ):
+        reviewed[household_id].add(day)
+    history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    for household_id, day, status in session.execute(
+        select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
+        .where(StatusChange.household_id.in_(ids))
+        .order_by(StatusChange.id)
+    ):
+        history[household_id].append((day, status))
+    causes: dict[int, list[Cause]] = defaultdict(list)
+    for household_id, cause in session.execute(
+        select(HouseholdCause.household_id, HouseholdCause.cause)
+        .where(HouseholdCause.household_id.in_(ids))
+        .order_by(HouseholdCause.household_id, HouseholdCause.position)
+    ):
+        causes[household_id].append(Cause(cause))
+    found = {}
+    for row in session.execute(
+        select(
+            Household.id,
+            Household.status,
+            Household.category,
+            Household.main_cause,
+            Household.area_code,
+            latest_change,
+            latest_review,
+        ).where(Household.id.in_(ids))
+    ):
+        household_id = row[0]
+        found[household_id] = _Reviewed(
+            ReviewFacts(
+                code=household_code(household_id),
+                status=HouseholdStatus(row[1]),
+                category=Category(row[2]) if row[2] else None,
+                main_cause=Cause(row[3]) if row[3] else None,
+                secondary=tuple(causes.get(household_id, ())),
+                latest_change=row[5],
+                latest_review=row[6],
+            ),
+            area_code=row[4],
+            roster=rosters.get(household_id, []),
+            history=history.get(household_id, []),
+            reviewed=reviewed.get(household_id, set()),
+        )
+    return found
+
+
+def _write_reviews(
+    session: Session,
+    calculations: list[dict[str, Any]],
+    reviews: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
+    updates: dict[int, dict[str, Any]],
+    secondary: dict[int, tuple[Cause, ...]],
+    audits: list[dict[str, Any]],
+) -> None:
+    connection = session.connection()
+    calculation_ids = insert_returning_ids(connection, _table(IncomeCalculation), calculations)
+    for review, calculation_id in zip(reviews, calculation_ids, strict=True):
+        review["calculation_id"] = calculation_id
+    insert_rows(connection, _table(Review), reviews)
+    insert_rows(connection, _table(StatusChange), changes)
+    households = _table(Household)
+    at = audit.context(session).at
+    if updates:
+        connection.execute(
+            update(households)
+            .where(households.c.id == bindparam("key_id"))
+            .values(
+                category=bindparam("new_category"),
+                main_cause=bindparam("new_cause"),
+                updated_at=at,
+            ),
+            [
+                {"key_id": key, "new_category": values["category"],
+                 "new_cause": values["main_cause"]}
+                for key, values in updates.items()
+            ],
+        )  # fmt: skip
+    if secondary:
+        causes = _table(HouseholdCause)
+        connection.execute(delete(causes).where(causes.c.household_id.in_(list(secondary))))
+        insert_rows(
+            connection,
+            causes,
+            [
+                {"household_id": key, "cause": cause.value, "position": position}
+                for key, chosen in secondary.items()
+                for position, cause in enumerate(chosen)
+            ],
+        )
+    insert_rows(connection, _table(AuditEntry), audits)
+    for household_id in {*updates, *secondary}:
+        held = session.identity_map.get(session.identity_key(Household, household_id))
+        if held is not None:
+            session.expire(held)
+
+
+def _table(model: type[Any]) -> Table:
+    return cast(Table, model.__table__)
+
+
+def record_review(session: Session, household: Household, plan: ReviewPlan) -> ReviewResult:
+    """``kunnan review record``: a batch of one."""
+    return review_many(session, [plan])[0]
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """One union's yearly reviews of a year: its archived households at the year's end and
+    how many were reviewed in the year, by outcome."""
+
+    org: str
+    archived: int
+    reviewed: int
+    kept: int
+    category: int
+    causes: int
+    exit: int
+
+    @property
+    def not_reviewed(self) -> int:
+        return self.archived - self.reviewed
+
+
+def review_summary(session: Session, *, year: int, org: Org | None = None) -> list[ReviewSummary]:
+    """Per union (of the household), the year's reviews: archived households on 31 December
+    (or on ``today`` for this year), reviewed ones among them, and the outcomes recorded."""
+    from kunnan.store.status import statuses_on
+
+    end = min(dt.date(year, 12, 31), dt.date.today())
+    on = statuses_on(end).subquery()
+    archived = (
+        select(Org.name, Household.id)
+        .join(Household, Household.org_id == Org.id)
+        .join(on, on.c.household_id == Household.id)
+        .where(on.c.status == HouseholdStatus.ARCHIVED.value)
+    )
+    if org is not None:
+        archived = archived.where(within(org))
+    held = archived.subquery()
+    counts: dict[str, list[int]] = {}
+    for name, _household in session.execute(select(held.c.name, held.c.id)):
+        counts.setdefault(name, [0, 0, 0, 0, 0, 0])[0] += 1
+    # Each archived household's latest review of the year: reviewed once, by what it decided.
+    latest = (
+        select(Review.household_id, func.max(Review.id).label("review_id"))
+        .where(Review.reviewed_on >= dt.date(year, 1, 1), Review.reviewed_on <= end)
+        .group_by(Review.household_id)
+        .subquery()
+    )
+    column = {"keep": 2, "category": 3, "causes": 4, "exit": 5}
+    for name, outcome in session.execute(
+        select(held.c.name, Review.outcome)
+        .join(latest, latest.c.household_id == held.c.id)
+        .join(Review, Review.id == latest.c.review_id)
+    ):
+        row = counts[name]
+        row[1] += 1
+        row[column[outcome]] += 1
+    return [
+        ReviewSummary(name, *values)
+        for name, values in sorted(counts.items(), key=lambda item: (-item[1][0], item[0]))
     ]

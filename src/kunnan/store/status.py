@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from kunnan.db.bulk import insert_rows
 from kunnan.domain.aid import receipt_refusal
 from kunnan.domain.codes import household_code
-from kunnan.domain.enums import Category, HouseholdStatus
+from kunnan.domain.enums import Category, Cause, HouseholdStatus
 from kunnan.domain.errors import RuleViolation
 from kunnan.domain.status import check_moves_forward
 from kunnan.models import Household, HouseholdExit, StatusChange
@@ -49,6 +49,8 @@ class StatusPlan:
     on: dt.date
     reason: str
     category: Category | None = None
+    #: The main cause from ``on`` (a yearly review may change it); None keeps the household's.
+    main_cause: Cause | None = None
 
 
 def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
@@ -68,9 +70,11 @@ def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
         .scalar_subquery()
     )
     found = {
-        household_id: (category, latest)
-        for household_id, category, latest in session.execute(
-            select(Household.id, Household.category, latest_change).where(Household.id.in_(ids))
+        household_id: (category, latest, cause)
+        for household_id, category, latest, cause in session.execute(
+            select(Household.id, Household.category, latest_change, Household.main_cause).where(
+                Household.id.in_(ids)
+            )
         )
     }
     for plan in plans:
@@ -83,6 +87,7 @@ def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
             on=plan.on,
             status=plan.status,
             category=plan.category.value if plan.category else found[plan.household_id][0],
+            main_cause=plan.main_cause.value if plan.main_cause else found[plan.household_id][2],
             reason=plan.reason,
         )
         for plan in plans
@@ -93,10 +98,11 @@ def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
     connection.execute(
         update(households)
         .where(households.c.id == bindparam("key_id"))
-        .values(status=bindparam("new_status"), category=bindparam("new_category"), updated_at=at),
+        .values(status=bindparam("new_status"), category=bindparam("new_category"),
+                main_cause=bindparam("new_cause"), updated_at=at),
         [
             {"key_id": row["household_id"], "new_status": row["status"],
-             "new_category": row["category"]}
+             "new_category": row["category"], "new_cause": row["main_cause"]}
             for row in rows
         ],
     )  # fmt: skip
@@ -113,6 +119,7 @@ def change_row(
     on: dt.date,
     status: HouseholdStatus,
     category: str | None,
+    main_cause: str | None,
     reason: str,
 ) -> dict[str, Any]:
     """The columns of one status change, for ``change_many`` and the paths that insert many
@@ -122,14 +129,15 @@ def change_row(
         "changed_on": on,
         "status": status.value,
         "category": category,
+        "main_cause": main_cause,
         "reason": reason[:200],
         "recorded_at": audit.context(session).at,
     }
 
 
-def statuses_on(day: dt.date) -> Select[int, str, str | None]:
-    """Each household's status and category on ``day``: (household_id, status, category),
-    from its latest status change on or before the day.
+def statuses_on(day: dt.date) -> Select[int, str, str | None, str | None]:
+    """Each household's status, category and main cause on ``day``: (household_id, status,
+    category, main_cause), from its latest status change on or before the day.
 
     History only moves forward (``change_status``), so the latest change is the one with the
     highest id; every report and coverage read a day's status through this one query.
@@ -144,6 +152,7 @@ def statuses_on(day: dt.date) -> Select[int, str, str | None]:
         StatusChange.household_id.label("household_id"),
         StatusChange.status.label("status"),
         StatusChange.category.label("category"),
+        StatusChange.main_cause.label("main_cause"),
     ).join(latest, latest.c.change_id == StatusChange.id)
 
 

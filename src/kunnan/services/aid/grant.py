@@ -77,6 +77,7 @@ from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refus
 from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
 from kunnan.domain.errors import NotFound, RuleViolation
+from kunnan.domain.members import MemberDates, absence_refusal, present
 from kunnan.domain.status import status_on
 from kunnan.i18n import _
 from kunnan.models import (
@@ -166,6 +167,8 @@ class MemberFacts:
     admitted_level: str | None
     admitted_year: int | None
     id_number: str
+    joined_on: dt.date | None = None
+    left_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -382,7 +385,8 @@ class GrantPayer:
             return found
         if plan.member_ref is not None:
             return pick_member(household.members, plan.member_ref, household.code)
-        return grant_member(household.members, rule, household.code, year)
+        here = [m for m in household.members if present(m.joined_on, m.left_on, plan.on)]
+        return grant_member(here, rule, household.code, year)
 
     # --- paying ---------------------------------------------------------------------------------
 
@@ -407,6 +411,14 @@ class GrantPayer:
             raise RuleViolation(refusal)
         rule = rule_in_force(self._rules_of(plan.program), plan.program, on)
         member = self._member(plan, household, rule, year)
+        if member is not None:
+            refusal = absence_refusal(
+                MemberDates(member.name, member.relation, member.joined_on, member.left_on),
+                on,
+                what=_("a grant"),
+            )
+            if refusal is not None:
+                raise RuleViolation(refusal)
         case = _case(household, member, rule, standing, year, plan.amount_fen)
         judgement = judge(rule, case)
         if judgement.hard:
@@ -605,6 +617,8 @@ def _facts_query(what: str) -> Select[*tuple[Any, ...]]:
                 Member.admitted_level,
                 Member.admitted_year,
                 Member.id_number,
+                Member.joined_on,
+                Member.left_on,
             )
             .where(Member.household_id.in_(ids))
             .order_by(Member.id)

@@ -9,19 +9,44 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.codes import household_code
-from kunnan.domain.enums import AdmissionLevel, Category, HouseholdStatus, Labelled, Relation
+from kunnan.domain.enums import (
+    AdmissionLevel,
+    Category,
+    HeadChangeReason,
+    HouseholdStatus,
+    JoinReason,
+    Labelled,
+    LeaveReason,
+    Relation,
+)
 from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
 from kunnan.domain.idnumber import facts, parse_id_number
 from kunnan.domain.masking import mask_id_number
+from kunnan.domain.members import (
+    MemberDates,
+    check_head_change,
+    check_join,
+    check_leave,
+    present,
+)
 from kunnan.domain.phone import PhoneError, parse_phone
 from kunnan.domain.register import missing_area_code
+from kunnan.domain.review import causes_edit_refusal
 from kunnan.i18n import _
-from kunnan.models import AidEntry, Household, HouseholdCause, Member, Org, StatusChange
+from kunnan.models import (
+    AidEntry,
+    HeadChange,
+    Household,
+    HouseholdCause,
+    Member,
+    Org,
+    StatusChange,
+)
 from kunnan.schemas.household import (
     OPTIONS,
     HouseholdCreate,
@@ -30,7 +55,7 @@ from kunnan.schemas.household import (
     MemberUpdate,
 )
 from kunnan.store import audit
-from kunnan.store.households import as_id_number
+from kunnan.store.households import as_id_number, present_on
 from kunnan.store.orgs import find_org, find_union, within
 
 #: How many household codes one reveal audit row lists (it always keeps the count).
@@ -228,13 +253,14 @@ def status_history(
         changes.append(
             {"household_id": household_id, "changed_on": values["registered_on"],
              "status": HouseholdStatus.CANDIDATE.value, "category": None,
-             "reason": "registered", "recorded_at": now}
+             "main_cause": values["main_cause"], "reason": "registered", "recorded_at": now}
         )  # fmt: skip
         if values["status"] != HouseholdStatus.CANDIDATE.value:
             changes.append(
                 {"household_id": household_id, "changed_on": values["archived_on"] or values["registered_on"],
                  "status": values["status"], "category": values["category"],
-                 "reason": "imported with its archive", "recorded_at": now}
+                 "main_cause": values["main_cause"], "reason": "imported with its archive",
+                 "recorded_at": now}
             )  # fmt: skip
     return changes
 
@@ -262,6 +288,12 @@ def edit_household(
 ) -> dict[str, Any]:
     """Apply the given fields; return what changed (empty when nothing did)."""
     before = _household_fields(household) | {"org": _org_code(session, household.org_id)}
+    if data.main_cause is not None and data.main_cause.value != household.main_cause:
+        refusal = causes_edit_refusal(
+            household_code(household.id), HouseholdStatus(household.status)
+        )
+        if refusal is not None:
+            raise RuleViolation(refusal)
     for key, value in data:
         if value is None:
             continue
@@ -275,6 +307,13 @@ def edit_household(
             session.flush()
         else:
             setattr(household, key, _stored(value))
+    if data.main_cause is not None:
+        # Not yet archived: the cause is corrected, as it has been since registration.
+        session.execute(
+            update(StatusChange)
+            .where(StatusChange.household_id == household.id)
+            .values(main_cause=data.main_cause.value)
+        )
     after = _household_fields(household) | {"org": _org_code(session, household.org_id)}
     changes = audit.diff(before, after)
     if changes:
@@ -300,7 +339,17 @@ def _org_code(session: Session, org_id: int) -> str:
     return org.code if org else ""
 
 
-def add_member(session: Session, household: Household, *, data: MemberCreate) -> Member:
+def add_member(
+    session: Session,
+    household: Household,
+    *,
+    data: MemberCreate,
+    joined: tuple[dt.date, JoinReason] | None = None,
+) -> Member:
+    """Add a member: one the register had missed (``joined`` None: a member since the
+    household was registered), or one who joined on a day for a reason (a birth, a marriage)."""
+    if joined is not None:
+        check_join(household_code(household.id), joined[0], registered_on=household.registered_on)
     if data.relation is Relation.HEAD:
         raise RuleViolation(
             _(
@@ -311,6 +360,8 @@ def add_member(session: Session, household: Household, *, data: MemberCreate) ->
     _check_id_free(session, data.id_number)
     with _first_to_register(session, data.id_number):
         member = _member_from(household, data)
+        if joined is not None:
+            member.joined_on, member.joined_reason = joined[0], joined[1].value
         session.add(member)
     _touch(session, household)
     audit.record(
@@ -398,6 +449,96 @@ def remove_member(session: Session, household: Household, member: Member) -> Non
     )
 
 
+def _dates(member: Member) -> MemberDates:
+    return MemberDates(member.name, member.relation, member.joined_on, member.left_on)
+
+
+def leave_member(
+    session: Session,
+    household: Household,
+    member: Member,
+    *,
+    on: dt.date,
+    reason: LeaveReason,
+    note: str = "",
+) -> None:
+    """A member leaves the household on ``on`` (death, marriage, moving out …): they stay in
+    its history, marked with the day and the reason, and are counted no more from that day."""
+    code = household_code(household.id)
+    check_leave(code, _dates(member), on, registered_on=household.registered_on, reason=reason)
+    member.left_on, member.left_reason = on, reason.value
+    session.flush()
+    _touch(session, household)
+    audit.record(
+        session,
+        action="update",
+        entity="member",
+        entity_ref=code,
+        household_id=household.id,
+        changes={"name": member.name, "left_on": on, "left_reason": reason.value, "note": note},
+    )
+
+
+def change_head(
+    session: Session,
+    household: Household,
+    successor: Member,
+    *,
+    on: dt.date,
+    reason: HeadChangeReason,
+    former_relation: Relation | None,
+    note: str = "",
+) -> Member:
+    """户主变更: ``successor`` becomes the head worker from ``on``; the archive stays the same.
+    The former head leaves the household (death, moving, divorce) or stays with the relation
+    given. Return the former head."""
+    code = household_code(household.id)
+    head = next(m for m in household.members if m.relation == Relation.HEAD.value)
+    last = session.scalar(
+        select(func.max(HeadChange.changed_on)).where(HeadChange.household_id == household.id)
+    )
+    leaves = check_head_change(
+        code,
+        head=_dates(head),
+        successor=_dates(successor),
+        on=on,
+        registered_on=household.registered_on,
+        last_change=last,
+        reason=reason,
+        former_relation=former_relation,
+    )
+    # The former head first: a household has one head at any moment (uq_member_one_head).
+    head.relation = (former_relation or Relation.OTHER).value
+    if leaves is not None:
+        head.left_on, head.left_reason = on, leaves.value
+    session.flush()
+    successor.relation = Relation.HEAD.value
+    session.add(
+        HeadChange(
+            household_id=household.id,
+            changed_on=on,
+            from_member_id=head.id,
+            to_member_id=successor.id,
+            former_relation=former_relation.value if former_relation else None,
+            reason=reason.value,
+            note=note,
+            recorded_at=audit.context(session).at,
+        )
+    )
+    session.flush()
+    _touch(session, household)
+    audit.record(
+        session,
+        action="update",
+        entity="head",
+        entity_ref=code,
+        household_id=household.id,
+        changes={"head": (head.name, successor.name), "on": on, "reason": reason.value,
+                 "former_left": leaves.value if leaves else None, "note": note},
+    )  # fmt: skip
+    return head
+
+
 def _touch(session: Session, household: Household) -> None:
     household.updated_at = audit.context(session).at
 
@@ -429,6 +570,7 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             func.count().label("members"),
             func.sum(Member.monthly_income_fen).label("income"),
         )
+        .where(present_on(dt.date.today()))
         .group_by(Member.household_id)
         .subquery()
     )
@@ -571,6 +713,10 @@ class MemberRow:
     monthly_income_fen: int
     admitted_level: str | None
     admitted_year: int | None
+    joined_on: dt.date | None = None
+    joined_reason: str | None = None
+    left_on: dt.date | None = None
+    left_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -596,7 +742,12 @@ class HouseholdDetail:
 def household_detail(session: Session, household: Household) -> HouseholdDetail:
     org = session.get(Org, household.org_id)
     assert org is not None
-    members = sorted(household.members, key=lambda m: (m.relation != Relation.HEAD, m.id))
+    # The head first, then the others; those who left come last, kept as its history.
+    members = sorted(
+        household.members,
+        key=lambda m: (m.left_on is not None, m.relation != Relation.HEAD, m.id),
+    )
+    here = [m for m in members if present(m.joined_on, m.left_on, dt.date.today())]
     return HouseholdDetail(
         code=household_code(household.id),
         archive_no=household.archive_no,
@@ -612,7 +763,7 @@ def household_detail(session: Session, household: Household) -> HouseholdDetail:
         housing_area_m2=household.housing_area_m2,
         registered_on=household.registered_on,
         updated_at=household.updated_at,
-        monthly_income_fen=sum(m.monthly_income_fen for m in members),
+        monthly_income_fen=sum(m.monthly_income_fen for m in here),
         members=[
             MemberRow(
                 name=m.name,
@@ -628,6 +779,10 @@ def household_detail(session: Session, household: Household) -> HouseholdDetail:
                 monthly_income_fen=m.monthly_income_fen,
                 admitted_level=m.admitted_level,
                 admitted_year=m.admitted_year,
+                joined_on=m.joined_on,
+                joined_reason=m.joined_reason,
+                left_on=m.left_on,
+                left_reason=m.left_reason,
             )
             for m in members
         ],

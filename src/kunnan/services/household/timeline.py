@@ -33,18 +33,24 @@ from kunnan.domain.codes import (
     placement_code,
 )
 from kunnan.domain.enums import (
+    Category,
+    Cause,
     ContactMethod,
     ContactOutcome,
     EntryKind,
     ExitKind,
     FollowupOutcome,
+    HeadChangeReason,
     HousingKind,
     HousingStatus,
+    JoinReason,
     Labelled,
+    LeaveReason,
     LegalKind,
     LegalStatus,
     ObjectionStatus,
     PlacementChannel,
+    ReviewOutcome,
     Step,
     TimelineEvent,
     Trade,
@@ -57,6 +63,7 @@ from kunnan.models import (
     ContactAttempt,
     CounselingSession,
     Followup,
+    HeadChange,
     Household,
     HouseholdExit,
     HousingCase,
@@ -76,6 +83,7 @@ from kunnan.models import (
     Pairing,
     PairVisit,
     Program,
+    Review,
     TrainingClass,
     TrainingEnrolment,
     TrainingProgress,
@@ -183,6 +191,7 @@ def _identification(session: Session, household: Household) -> Iterable[Timeline
         select(IncomeCalculation).where(
             IncomeCalculation.household_id == household.id,
             IncomeCalculation.case_id.is_(None),
+            IncomeCalculation.purpose != "review",  # the review's own entry names it
         )
     )
     for check in checks:
@@ -426,8 +435,63 @@ def _exits(session: Session, household: Household) -> Iterable[TimelineEntry]:
         )
 
 
+def _over_time(session: Session, household: Household) -> Iterable[TimelineEntry]:
+    """Members who joined or left on a day, head changes, and the yearly reviews."""
+    names = {}
+    for member in session.scalars(select(Member).where(Member.household_id == household.id)):
+        names[member.id] = member.name
+        if member.joined_on is not None:
+            reason = (JoinReason(member.joined_reason),) if member.joined_reason else ()
+            yield TimelineEntry(
+                member.joined_on,
+                TimelineEvent.MEMBER_JOINED,
+                parts=(member.name, *reason),
+                order=(0, member.id),
+            )
+        if member.left_on is not None:
+            why = (LeaveReason(member.left_reason),) if member.left_reason else ()
+            yield TimelineEntry(
+                member.left_on,
+                TimelineEvent.MEMBER_LEFT,
+                parts=(member.name, *why),
+                order=(17, member.id),
+            )
+    for change in session.scalars(
+        select(HeadChange).where(HeadChange.household_id == household.id)
+    ):
+        yield TimelineEntry(
+            change.changed_on,
+            TimelineEvent.HEAD_CHANGED,
+            parts=(
+                f"{names.get(change.from_member_id, '')} → {names.get(change.to_member_id, '')}",
+                HeadChangeReason(change.reason),
+                *_text(change.note),
+            ),
+            order=(17, change.id),
+        )
+    reviews = session.execute(
+        select(Review, IncomeCalculation.per_capita_fen)
+        .join(IncomeCalculation, IncomeCalculation.id == Review.calculation_id)
+        .where(Review.household_id == household.id)
+    )
+    for review, per_capita in reviews:
+        parts: list[Part] = [ReviewOutcome(review.outcome)]
+        if review.category_after != review.category_before and review.category_after:
+            parts.append(Category(review.category_after))
+        if review.main_cause_after != review.main_cause_before and review.main_cause_after:
+            parts.append(Cause(review.main_cause_after))
+        yield TimelineEntry(
+            review.reviewed_on,
+            TimelineEvent.REVIEW,
+            amount_fen=per_capita,
+            parts=(*parts, *_text(review.reason, review.note)),
+            order=(5, review.id),
+        )
+
+
 SOURCES = (
     _registered,
+    _over_time,
     _contacts,
     _identification,
     _pairing,
