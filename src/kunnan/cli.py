@@ -67,6 +67,9 @@ COMMANDS: dict[str, Entry] = {
                       "deliberate, appraise, publicize, confirm."),
     "exit": Entry("kunnan.commands.exit", "app",
                   "Exits from the register, follow-up visits and relapses."),
+    "void": Entry("kunnan.commands.void", "void",
+                  "Void a record entered by mistake (作废): a contact attempt, an exit or a "
+                  "follow-up."),
     "review": Entry("kunnan.commands.review", "app",
                     "Yearly review lists: overdue, unpaired, stale, follow-ups due."),
     "report": Entry("kunnan.commands.report", "app",
