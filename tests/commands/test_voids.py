@@ -34,6 +34,8 @@ def _timeline(cli: Ledger, code: str) -> list[dict[str, object]]:
 
 def test_a_voided_exit_restores_the_household_and_leaves_report_exits(archived: Ledger) -> None:
     category = archived.ok("household", "show", "H000001", "-f", "json").json()["category"]
+    archived.ok("pair", "assign", "H000001", "--unit", "aluminium-unit", "--contact", "李发明",
+                "--phone", "13893005678", "--on", "2018-02-01")  # fmt: skip
     archived.ok("exit", "withdrew", "H000001", "--on", "2018-03-01")
     assert status_of(archived, "H000001") == "exited"
     assert _exits(archived) == 1
@@ -59,7 +61,12 @@ def test_a_voided_exit_restores_the_household_and_leaves_report_exits(archived: 
     void = [row for row in audit if row["action"] == "void"]
     assert len(void) == 1 and void[0]["operator"] == "王会计"
     assert "退出审批未通过，误录" in json.dumps(void[0], ensure_ascii=False)
-    # The rules read past it too: the household may exit again, and receive aid meanwhile.
+    # What the exit closed stands again: the pairing it ended.
+    pairings = archived.ok("pair", "list", "-f", "json").rows()
+    assert [(p["code"], p["status"]) for p in pairings if p["code"] == "H000001"] == [
+        ("H000001", "active")
+    ]
+    # The rules read past it too: the household may exit again.
     archived.ok("exit", "deceased", "H000001", "--on", "2018-07-01")
     assert _exits(archived) == 1
     archived.ok("db", "check")
@@ -76,6 +83,8 @@ def test_an_exit_is_voided_only_while_it_is_the_last_word(archived: Ledger) -> N
     assert "household merge" in named.stderr
     archived.fails("void", "xyz", "--reason", "误录", code=3)
     archived.fails("void", "EX001", "--reason", "  ", code=3)
+    early = archived.fails("void", "EX001", "--reason", "误录", "--on", "2018-02-01", code=6)
+    assert "EX001 is dated 2018-03-01; it cannot be voided on 2018-02-01" in early.stderr
     assert archived.snapshot() == before
     archived.ok("exit", "deceased", "H000002", "--on", "2018-03-01")
     archived.ok("void", "EX002", "--reason", "误录")

@@ -772,6 +772,7 @@ def merge(
     reason: Annotated[
         str, typer.Option("--reason", help="Why the two are one household (kept with it).")
     ],
+    on: OnOption = None,
 ) -> None:
     """Merge a household registered twice into the one that stays (一户一档).
 
@@ -790,6 +791,7 @@ def merge(
 
     why = text_option(reason, "--reason", required=True)
     assert why is not None
+    day = parse_on(on)
     with ledger(ctx, write=True) as session:
-        outcome = merge_households(session, duplicate, into, reason=why, on=today())
+        outcome = merge_households(session, duplicate, into, reason=why, on=day)
     note(outcome.message)

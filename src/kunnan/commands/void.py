@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands.options import ledger, text_option, today
+from kunnan.commands.options import OnOption, ledger, parse_on, text_option
 from kunnan.ui.console import note
 
 
@@ -22,6 +22,7 @@ def void(
     reason: Annotated[
         str, typer.Option("--reason", help="Why the record is voided (kept with it).")
     ],
+    on: OnOption = None,
 ) -> None:
     """Void a record entered by mistake (作废): a contact attempt, an exit or a follow-up.
 
@@ -42,7 +43,8 @@ def void(
 
     why = text_option(reason, "--reason", required=True)
     assert why is not None
+    day = parse_on(on)
     with ledger(ctx, write=True) as session:
-        outcome = void_record(session, record, reason=why, on=today())
+        outcome = void_record(session, record, reason=why, on=day)
     typer.echo(outcome.code)
     note(outcome.message)

@@ -60,6 +60,19 @@ def check_not_voided(code: str, voided_on: dt.date | None) -> None:
         raise Conflict(_("{code} was already voided on {on}", code=code, on=voided_on.isoformat()))
 
 
+def check_void_day(code: str, recorded_for: dt.date, on: dt.date) -> None:
+    """A record is voided on or after the day it is dated: a void comes after what it undoes."""
+    if on < recorded_for:
+        raise RuleViolation(
+            _(
+                "{code} is dated {day}; it cannot be voided on {on}, before it",
+                code=code,
+                day=recorded_for.isoformat(),
+                on=on.isoformat(),
+            )
+        )
+
+
 @dataclass(frozen=True)
 class ExitFacts:
     """What voiding an exit is judged on."""

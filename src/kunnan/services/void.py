@@ -6,8 +6,8 @@ audit row says the same, and every list, report and rule reads past it
 history it was written to:
 
 - an exit: its status change is voided too, so the household's status on every day is what
-  it was before the exit (``store.status`` reads standing changes only), and its follow-ups
-  go with it;
+  it was before the exit (``store.status`` reads standing changes only), its follow-ups go
+  with it, and the pairing and open objections the exit closed stand again;
 - a follow-up that was recorded against one due: that visit is due again;
 - a contact attempt: nothing else (the household may be unreached again).
 
@@ -26,7 +26,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.codes import contact_code, exit_code, followup_code, household_code
-from kunnan.domain.enums import Relation
+from kunnan.domain.enums import ObjectionStatus, Relation
 from kunnan.domain.errors import NotFound
 from kunnan.domain.voids import (
     ExitFacts,
@@ -35,6 +35,7 @@ from kunnan.domain.voids import (
     check_followup_void,
     check_merge,
     check_not_voided,
+    check_void_day,
     parse_record,
 )
 from kunnan.i18n import _
@@ -44,7 +45,9 @@ from kunnan.models import (
     Household,
     HouseholdExit,
     Member,
+    Objection,
     Org,
+    Pairing,
     StatusChange,
     Void,
 )
@@ -129,6 +132,7 @@ def _void_contact(session: Session, number: int, *, reason: str, on: dt.date) ->
         raise _missing(code)
     household = _lock(session, attempt.household_id)
     check_not_voided(code, _voided_on(session, attempt.void_id))
+    check_void_day(code, attempt.attempted_on, on)
     attempt.void_id = _new_void(
         session, entity="contact", code=code, household_id=attempt.household_id, reason=reason,
         on=on, changes={"household": household, "attempted_on": attempt.attempted_on},
@@ -155,6 +159,7 @@ def _void_exit(session: Session, number: int, *, reason: str, on: dt.date) -> Vo
         raise _missing(code)
     household_code_ = _lock(session, left.household_id)
     check_not_voided(code, _voided_on(session, left.void_id))
+    check_void_day(code, left.exited_on, on)
     latest_exit = session.scalar(
         select(HouseholdExit.id)
         .where(HouseholdExit.household_id == left.household_id, HouseholdExit.void_id.is_(None))
@@ -174,9 +179,11 @@ def _void_exit(session: Session, number: int, *, reason: str, on: dt.date) -> Vo
         )
     )
     assert change is not None
+    reopened = _reopen_what_the_exit_closed(session, left)
     void_id = _new_void(
         session, entity="exit", code=code, household_id=left.household_id, reason=reason, on=on,
-        changes={"household": household_code_, "kind": left.kind, "exited_on": left.exited_on},
+        changes={"household": household_code_, "kind": left.kind, "exited_on": left.exited_on,
+                 "pairing_reopened": reopened is not None},
     )  # fmt: skip
     left.void_id = void_id
     change.void_id = void_id
@@ -204,6 +211,43 @@ def _void_exit(session: Session, number: int, *, reason: str, on: dt.date) -> Vo
     )
 
 
+def _reopen_what_the_exit_closed(session: Session, left: HouseholdExit) -> int | None:
+    """The pairing and the open objections the exit closed (``services.exit``) stand again,
+    as if it had never been recorded; the pairing's id, if one is reopened."""
+    closed_because = f"household exited ({left.kind})"
+    active = session.scalar(
+        select(Pairing.id).where(
+            Pairing.household_id == left.household_id, Pairing.ended_on.is_(None)
+        )
+    )
+    pairing = None
+    if active is None:
+        pairing = session.scalars(
+            select(Pairing)
+            .where(
+                Pairing.household_id == left.household_id,
+                Pairing.ended_on == left.exited_on,
+                Pairing.end_reason == closed_because,
+            )
+            .order_by(Pairing.id.desc())
+            .limit(1)
+        ).first()
+        if pairing is not None:
+            pairing.ended_on = None
+            pairing.end_reason = None
+    session.execute(
+        update(Objection)
+        .where(
+            Objection.household_id == left.household_id,
+            Objection.status == ObjectionStatus.CLOSED.value,
+            Objection.settled_on == left.exited_on,
+            Objection.settlement == f"closed: the household exited ({left.kind})",
+        )
+        .values(status=ObjectionStatus.OPEN.value, settled_on=None, settlement=None)
+    )
+    return pairing.id if pairing is not None else None
+
+
 def _void_followup(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
     code = followup_code(number)
     followup = session.get(Followup, number)
@@ -213,6 +257,8 @@ def _void_followup(session: Session, number: int, *, reason: str, on: dt.date) -
     check_not_voided(code, _voided_on(session, followup.void_id))
     left = session.get(HouseholdExit, followup.exit_id)
     check_followup_void(code, followup.done_on)
+    assert followup.done_on is not None
+    check_void_day(code, followup.done_on, on)
     followup.void_id = _new_void(
         session, entity="followup", code=code, household_id=followup.household_id,
         reason=reason, on=on,
@@ -259,6 +305,7 @@ def merge(
         if keep.merged_into_id is not None
         else None,
     )
+    check_void_day(code, duplicate.registered_on, on)
     void_id = _new_void(
         session, entity="household", code=code, household_id=duplicate.id, reason=reason, on=on,
         changes={"merged_into": into},
