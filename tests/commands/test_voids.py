@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 from tests.aid_support import sql
 from tests.commands.test_exits import archived, status_of
-from tests.conftest import seeded
+from tests.conftest import aid, seeded
 from tests.support import Ledger, make_id
 
-__all__ = ["archived", "seeded"]
+__all__ = ["aid", "archived", "seeded"]
 
 
 def _exits(cli: Ledger, as_of: str = "2018-12-31") -> int:
@@ -176,3 +177,46 @@ def test_a_merged_duplicate_leaves_one_household_with_both_histories(seeded: Led
     assert sql(seeded, "SELECT count(*) FROM household")[0][0] == 2
     seeded.ok("db", "check")
     seeded.ok("ledger", "verify")
+
+
+def test_rules_exports_and_agreements_read_past_a_voided_exit(aid: Ledger, tmp_path: Path) -> None:
+    aid.ok("exit", "deceased", "H000001", "--on", "2018-05-01")
+    late = aid.fails("aid", "grant", "H000001", "--program", "send-warmth", "--fund", "F001",
+                     "--on", "2018-06-01", code=6)  # fmt: skip
+    assert "H000001" in late.stderr
+    aid.ok("agreement", "add", "--org", "baiyin", "--year", "2018", "--target-helped", "0",
+           "--target-exits", "1", "--signed-on", "2018-01-05")  # fmt: skip
+    assert aid.ok("agreement", "list", "--year", "2018", "-f", "json").rows()[0]["exits"] == 1
+    areas = aid.ok("report", "areas", "--as-of", "2018-12-31", "-f", "json").json()["rows"]
+    assert sum(row["exits"] for row in areas) == 1
+    aid.ok("void", "EX001", "--reason", "死亡登记录错了人", "--on", "2018-05-20")
+    # The receipt rule reads the status history without the voided change.
+    aid.ok("aid", "grant", "H000001", "--program", "send-warmth", "--fund", "F001",
+           "--on", "2018-06-01")  # fmt: skip
+    assert aid.ok("agreement", "list", "--year", "2018", "-f", "json").rows()[0]["exits"] == 0
+    areas = aid.ok("report", "areas", "--as-of", "2018-12-31", "-f", "json").json()["rows"]
+    assert sum(row["exits"] for row in areas) == 0
+    out = tmp_path / "exits.csv"
+    assert "wrote 0 exits" in aid.ok("export", "exits", "-o", str(out)).stderr
+    aid.ok("ledger", "verify")
+    aid.ok("db", "check")
+
+
+def test_a_grant_paid_to_a_merged_duplicate_shows_under_the_household_that_stays(
+    aid: Ledger,
+) -> None:
+    from tests.aid_support import archive_for_test
+
+    archive_for_test(aid, "H000002")
+    seq = aid.ok("aid", "grant", "H000002", "--program", "living-aid", "--fund", "F001",
+                 "--on", "2018-06-01").stdout.strip()  # fmt: skip
+    head = aid.ok("ledger", "head").stdout
+    aid.ok("household", "merge", "H000002", "--into", "H000001", "--reason", "同一户重复登记")
+    grants = [e for e in _timeline(aid, "H000001") if e["event"] == "grant"]
+    assert [e["record"] for e in grants] == [f"H000002 #{seq}"]
+    # The aid ledger is not rewritten: the same chain, the same head.
+    assert aid.ok("ledger", "head").stdout == head
+    aid.ok("ledger", "verify")
+    categories = aid.ok("report", "categories", "--as-of", "2018-12-31", "-f", "json").json()
+    assert sum(row["households"] for row in categories["rows"]) == 1
+    aid.ok("db", "check")
