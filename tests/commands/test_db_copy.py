@@ -53,7 +53,7 @@ def test_a_ledger_is_copied_into_a_new_file_and_its_source_is_only_read(
     assert result.exit_code == 0, result.stderr
     assert "household" in result.stdout and "aid_entry" in result.stdout
     assert "total" in result.stdout
-    assert result.stderr.strip().startswith("copied 36 tables, ")
+    assert result.stderr.strip().startswith("copied 37 tables, ")
     assert "7 ledger checks passed" in result.stderr
     assert aid.snapshot() == before
     copy = Ledger(url=str(target), backend="sqlite", path=target)
