@@ -210,8 +210,11 @@ def test_a_grant_paid_to_a_merged_duplicate_shows_under_the_household_that_stays
     archive_for_test(aid, "H000002")
     seq = aid.ok("aid", "grant", "H000002", "--program", "living-aid", "--fund", "F001",
                  "--on", "2018-06-01").stdout.strip()  # fmt: skip
+    aid.ok("pair", "assign", "H000002", "--unit", "aluminium-unit", "--contact", "李发明",
+           "--phone", "13893005678", "--on", "2018-06-05")  # fmt: skip
     head = aid.ok("ledger", "head").stdout
     aid.ok("household", "merge", "H000002", "--into", "H000001", "--reason", "同一户重复登记")
+    assert "H000002" not in {p["code"] for p in aid.ok("pair", "list", "-f", "json").rows()}
     grants = [e for e in _timeline(aid, "H000001") if e["event"] == "grant"]
     assert [e["record"] for e in grants] == [f"H000002 #{seq}"]
     # The aid ledger is not rewritten: the same chain, the same head.
