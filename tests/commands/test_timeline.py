@@ -58,7 +58,7 @@ def test_the_timeline_lists_everything_done_for_a_household_in_date_order(aid: L
                   "欠薪追讨", "已解决", "就业安置", "直接推荐", "退出", "回访"):  # fmt: skip
         assert label in zh, label
     csv = aid.ok("household", "show", "H000001", "--timeline", "-f", "csv").stdout.splitlines()
-    assert csv[0] == "on_date,event,record,detail,amount_fen"
+    assert csv[0] == "on_date,event,record,detail,amount_fen,voided"
     assert len(csv) == len(timeline) + 1
     only = aid.ok("household", "show", "H000001", "--timeline").stdout
     assert "Timeline" in only and "Members" not in only

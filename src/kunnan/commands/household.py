@@ -150,6 +150,7 @@ DETAIL_FIELDS = (
     Column("registered_on", "Registered", "date"),
     Column("monthly_income_fen", "Monthly income", "money"),
     Column("updated_at", "Last changed", "datetime"),
+    Column("merged_into", "Merged into", context="code"),
 )
 
 MEMBER_FIELDS = (
@@ -179,6 +180,7 @@ TIMELINE_FIELDS = (
     Column("record", "Record"),
     Column("detail", "Details", min_width=12),
     Column("amount_fen", "Amount", "money"),
+    Column("voided", "Voided", in_table=False),
 )
 
 CONTACT_FIELDS = (
@@ -259,8 +261,9 @@ def add(
     note(_("registered household {code}: {name}, status candidate", code=code, name=data.head.name))
 
 
-def _timeline_rows(entries: list[Any], lang: str) -> list[dict[str, Any]]:
-    """The timeline as rows, each entry's facts in one line (enum values labelled in ``lang``)."""
+def _timeline_rows(entries: list[Any], lang: str, *, machine: bool) -> list[dict[str, Any]]:
+    """The timeline as rows, each entry's facts in one line (enum values labelled in ``lang``);
+    a voided entry is marked in its line for people, in its own field for programs."""
     from kunnan.commands.identify import describe_step
     from kunnan.services.household.timeline import describe
 
@@ -270,6 +273,8 @@ def _timeline_rows(entries: list[Any], lang: str) -> list[dict[str, Any]]:
         if entry.step_details is not None:
             facts = describe_step(entry.event.value, entry.step_details, lang)
             detail = " · ".join(part for part in (facts, detail) if part)
+        if entry.voided is not None and not machine:
+            detail = " · ".join(part for part in (entry.voided, detail) if part)
         rows.append(
             {
                 "on_date": entry.on_date,
@@ -277,6 +282,7 @@ def _timeline_rows(entries: list[Any], lang: str) -> list[dict[str, Any]]:
                 "record": entry.record,
                 "detail": detail,
                 "amount_fen": entry.amount_fen,
+                "voided": entry.voided,
             }
         )
     return rows
@@ -313,14 +319,14 @@ def show(
     from kunnan.ui.output import render_record, render_rows, write_json
 
     with ledger(ctx, write=reveal) as session:
-        target = resolve_household(session, household)
+        target = resolve_household(session, household, merged=True)
         detail = household_detail(session, target)
         contacts = [dataclasses.asdict(c) for c in contacts_of(session, target)]
         entries = timeline_of(session, target)
         _reveal(session, [detail.code], reveal, why)
     shown = view(ctx, output, reveal)
     machine = shown.format in (OutputFormat.JSON, OutputFormat.CSV)
-    history = _timeline_rows(entries, "en" if machine else shown.lang)
+    history = _timeline_rows(entries, "en" if machine else shown.lang, machine=machine)
     timeline_title = _("Timeline")
     if timeline:
         render_rows(history, TIMELINE_FIELDS, shown, title=f"{detail.code}  {timeline_title}")
@@ -844,3 +850,83 @@ def head(
             code=code, new=new, on=day.isoformat(), old=old,
         )  # fmt: skip
     note(message)
+
+
+DUPLICATE_FIELDS = (
+    Column("first", "Household", context="household"),
+    Column("first_head", "Head", min_width=6),
+    Column("first_org", "Union", min_width=8, context="org", drop=2),
+    Column("second", "Other household", context="household"),
+    Column("second_head", "Its head", min_width=6),
+    Column("second_org", "Its union", min_width=8, drop=1),
+    Column("name", "Same person", min_width=6),
+    Column("birth_date", "Born", "birth_date"),
+    Column("same_address", "Same address"),
+)
+
+
+@app.command("duplicates")
+def duplicates(
+    ctx: typer.Context,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only households of this union and those under it.")
+    ] = None,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """List pairs of households that may be one registered twice (一户一档), for a person to
+    judge: the same person (name and birth date) in both, those at the same address first.
+    Birth dates are masked. Merge a true duplicate with 'household merge'.
+
+    Example:
+
+    \b
+        kunnan household duplicates --org baiyin-qu
+        kunnan household duplicates --format csv
+    """
+    from kunnan.services.void import duplicates as find
+    from kunnan.ui.output import render_rows
+
+    with ledger(ctx, write=False) as session:
+        pairs = find(session, org=org)
+    rows = [
+        {**dataclasses.asdict(p), "same_address": _("yes") if p.same_address else _("no")}
+        for p in pairs
+    ]
+    render_rows(rows, DUPLICATE_FIELDS, view(ctx, output))
+    if not pairs:
+        note(_("no households look registered twice"))
+
+
+@app.command("merge")
+def merge(
+    ctx: typer.Context,
+    duplicate: Annotated[
+        str, typer.Argument(help="The duplicate registration (code, archive number or head's ID).")
+    ],
+    into: Annotated[str, typer.Option("--into", help="The household that stays.")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the two are one household (kept with it).")
+    ],
+    on: OnOption = None,
+) -> None:
+    """Merge a household registered twice into the one that stays (一户一档).
+
+    The duplicate is never deleted: it stays in the ledger voided, marked merged into the
+    other, and leaves every list and report, on every day. What was done for it (contacts,
+    visits, aid, services) stays its own record and shows in the timeline of the household
+    that stays, marked with the duplicate's code; money in the aid ledger is not rewritten.
+    Later commands on the duplicate are refused, naming the household to use.
+
+    Example:
+
+    \b
+        kunnan household merge H000002 --into H000001 --reason "同一户重复登记"
+    """
+    from kunnan.services.void import merge as merge_households
+
+    why = text_option(reason, "--reason", required=True)
+    assert why is not None
+    day = parse_on(on)
+    with ledger(ctx, write=True) as session:
+        outcome = merge_households(session, duplicate, into, reason=why, on=day)
+    note(outcome.message)

@@ -53,6 +53,21 @@ def counseling_code(session_id: int) -> str:
     return f"CS{session_id:03d}"
 
 
+def contact_code(attempt_id: int) -> str:
+    """A contact attempt (找寻): CA001."""
+    return f"CA{attempt_id:03d}"
+
+
+def exit_code(exit_id: int) -> str:
+    """An exit from the register: EX001."""
+    return f"EX{exit_id:03d}"
+
+
+def followup_code(followup_id: int) -> str:
+    """A follow-up visit after an exit (回访): FU001."""
+    return f"FU{followup_id:03d}"
+
+
 def code_number(letters: str, text: str) -> int | None:
     """The id a typed code names (``p7``, ``P007``, ``Ｐ００７`` for ``P``), or None if the
     text is not such a code."""

@@ -35,6 +35,7 @@ from kunnan.models.service_aid import (
     TrainingEnrolment,
     TrainingProgress,
 )
+from kunnan.models.void import Void
 
 __all__ = [
     "Agreement",
@@ -76,4 +77,5 @@ __all__ = [
     "TrainingClass",
     "TrainingEnrolment",
     "TrainingProgress",
+    "Void",
 ]

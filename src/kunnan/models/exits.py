@@ -29,6 +29,8 @@ class HouseholdExit(Base):
     #: Set when the household fell back into hardship (返困) after this exit.
     relapsed_on: Mapped[dt.date | None] = mapped_column(Date)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class Followup(Base):
@@ -45,3 +47,5 @@ class Followup(Base):
     visitor: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text)
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)

@@ -30,6 +30,10 @@ class Household(Base):
     registered_on: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: A duplicate registration merged into another household (一户一档): voided, never
+    #: deleted; the household it was merged into shows its records as its own.
+    void_id: Mapped[int | None] = mapped_column(Key)
+    merged_into_id: Mapped[int | None] = mapped_column(Key)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="household", order_by="Member.id", cascade="all, delete-orphan"

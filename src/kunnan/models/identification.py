@@ -24,6 +24,8 @@ class ContactAttempt(Base):
     caseworker: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class IdentificationCase(Base):
@@ -125,3 +127,5 @@ class StatusChange(Base):
     main_cause: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)

@@ -118,6 +118,7 @@ def households_exited(session: Session, *, org: Org, year: int) -> int:
         .where(
             within(org),
             StatusChange.status == HouseholdStatus.EXITED.value,
+            StatusChange.void_id.is_(None),
             StatusChange.changed_on >= first,
             StatusChange.changed_on <= last,
         )

@@ -172,7 +172,7 @@ def _people(session: Session, numbers: list[str]) -> dict[str, _Person]:
     query = (
         select(Member.id_number, Member.name, Household.id, Household.category, Household.status)
         .join(Household, Household.id == Member.household_id)
-        .where(Member.id_number.in_(numbers))
+        .where(Member.id_number.in_(numbers), Household.void_id.is_(None))
     )
     return {
         number: _Person(name=name, household_id=household_id, category=category, status=status)
@@ -237,6 +237,7 @@ def _dibao_not_on_list(session: Session, seen: Comparison) -> Iterator[Finding]:
             .where(
                 Household.category == Category.DIBAO.value,
                 Household.status == HouseholdStatus.ARCHIVED.value,
+                Household.void_id.is_(None),
                 Household.id > last,
             )
             .order_by(Household.id)

@@ -51,6 +51,7 @@ def one_head_each(session: Session) -> list[Problem]:
 def status_matches_history(session: Session) -> list[Problem]:
     latest = (
         select(StatusChange.household_id, func.max(StatusChange.id).label("change_id"))
+        .where(StatusChange.void_id.is_(None))
         .group_by(StatusChange.household_id)
         .subquery()
     )
@@ -59,6 +60,7 @@ def status_matches_history(session: Session) -> list[Problem]:
         .outerjoin(latest, latest.c.household_id == Household.id)
         .outerjoin(StatusChange, StatusChange.id == latest.c.change_id)
         .where((StatusChange.status.is_(None)) | (StatusChange.status != Household.status))
+        .where(Household.void_id.is_(None))
     )
     return [
         Problem(
@@ -92,8 +94,12 @@ def archives_are_complete(session: Session) -> list[Problem]:
 def exits_are_recorded(session: Session) -> list[Problem]:
     rows = session.execute(
         select(Household.id)
-        .outerjoin(HouseholdExit, and_(HouseholdExit.household_id == Household.id))
+        .outerjoin(
+            HouseholdExit,
+            and_(HouseholdExit.household_id == Household.id, HouseholdExit.void_id.is_(None)),
+        )
         .where(Household.status == HouseholdStatus.EXITED.value, HouseholdExit.id.is_(None))
+        .where(Household.void_id.is_(None))
     )
     return [
         Problem("exit", household_code(hid), _("has exited but no exit is recorded"))

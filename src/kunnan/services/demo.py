@@ -474,9 +474,9 @@ def _reviews(session: Session, plan: Plan, ids: dict[int, int]) -> int:
 
     history: dict[int, list[tuple[dt.date, str]]] = {}
     for household_id, day, status in session.execute(
-        select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status).order_by(
-            StatusChange.id
-        )
+        select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
+        .where(StatusChange.void_id.is_(None))
+        .order_by(StatusChange.id)
     ):
         history.setdefault(household_id, []).append((day, status))
     plans: list[ReviewPlan] = []

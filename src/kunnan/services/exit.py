@@ -104,7 +104,7 @@ def _last_exits(
         return found
     for exit_id, household_id, exited_on, kind in session.execute(
         select(HouseholdExit.id, HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
-        .where(HouseholdExit.household_id.in_(household_ids))
+        .where(HouseholdExit.household_id.in_(household_ids), HouseholdExit.void_id.is_(None))
         .order_by(HouseholdExit.exited_on, HouseholdExit.id)
     ):  # fmt: skip
         found[household_id] = (exit_id, exited_on, ExitKind(kind))
@@ -445,7 +445,7 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
     pending: dict[int, list[tuple[dt.date, int]]] = {}
     for followup_id, exit_id, due_on in session.execute(
         select(Followup.id, Followup.exit_id, Followup.due_on)
-        .where(Followup.household_id.in_(ids), Followup.done_on.is_(None))
+        .where(Followup.household_id.in_(ids), Followup.done_on.is_(None), Followup.void_id.is_(None))
         .order_by(Followup.due_on, Followup.id)
     ):  # fmt: skip
         if due_on is not None:  # not cancelled by a relapse
@@ -588,7 +588,11 @@ def list_exits(
     head = aliased(Member)
     next_due = (
         select(func.min(Followup.due_on))
-        .where(Followup.exit_id == HouseholdExit.id, Followup.done_on.is_(None))
+        .where(
+            Followup.exit_id == HouseholdExit.id,
+            Followup.done_on.is_(None),
+            Followup.void_id.is_(None),
+        )
         .scalar_subquery()
     )
     query = (
@@ -599,6 +603,7 @@ def list_exits(
         .join(Household, Household.id == HouseholdExit.household_id)
         .join(head, and_(head.household_id == Household.id, head.relation == Relation.HEAD.value))
         .join(Org, Org.id == Household.org_id)
+        .where(HouseholdExit.void_id.is_(None))
         .order_by(HouseholdExit.exited_on, HouseholdExit.id)
     )  # fmt: skip
     if year is not None:

@@ -475,7 +475,7 @@ class _Casebook:
         changed = dict(
             session.execute(
                 select(StatusChange.household_id, func.max(StatusChange.changed_on))
-                .where(StatusChange.household_id.in_(ids))
+                .where(StatusChange.household_id.in_(ids), StatusChange.void_id.is_(None))
                 .group_by(StatusChange.household_id)
             ).all()
         )

@@ -104,7 +104,12 @@ class OrgRow:
 def list_orgs(session: Session, *, under: Org | None = None) -> Sequence[OrgRow]:
     """Organisations in tree order, with the households registered directly with each."""
     parent = Org.__table__.alias("parent")
-    counts = select(Household.org_id, func.count().label("n")).group_by(Household.org_id).subquery()
+    counts = (
+        select(Household.org_id, func.count().label("n"))
+        .where(Household.void_id.is_(None))
+        .group_by(Household.org_id)
+        .subquery()
+    )
     query = (
         select(Org, parent.c.code, func.coalesce(counts.c.n, 0))
         .outerjoin(parent, parent.c.id == Org.parent_id)

@@ -498,6 +498,7 @@ def list_pairings(
         .join(union, union.id == Household.org_id)
         .join(unit, unit.id == Pairing.unit_id)
         .outerjoin(visits, visits.c.pairing_id == Pairing.id)
+        .where(Household.void_id.is_(None))
         .order_by(Pairing.household_id, Pairing.started_on, Pairing.id)
     )
     if where.unit is not None:

@@ -246,7 +246,7 @@ def exits(session: Session, scope: Scope, *, since: int | None = None) -> Report
     year = extract("year", HouseholdExit.exited_on)
     query: Select[*tuple[Any, ...]] = (
         select(year.label("year"), HouseholdExit.kind, func.count())
-        .where(HouseholdExit.exited_on <= scope.as_of)
+        .where(HouseholdExit.exited_on <= scope.as_of, HouseholdExit.void_id.is_(None))
         .group_by(year, HouseholdExit.kind)
     )
     # The households are read only to scope by union: the whole register's figures come from
@@ -297,7 +297,7 @@ def areas(session: Session, scope: Scope) -> Report:
     exit_query: Select[*tuple[Any, ...]] = (
         select(Household.area_code, func.count())
         .join(HouseholdExit, HouseholdExit.household_id == Household.id)
-        .where(HouseholdExit.exited_on <= scope.as_of)
+        .where(HouseholdExit.exited_on <= scope.as_of, HouseholdExit.void_id.is_(None))
         .group_by(Household.area_code)
     )
     if scope.org is not None:

@@ -69,7 +69,9 @@ def _activity_dates() -> list[Select[*tuple[Any, ...]]]:
         select(Household.id.label("household_id"), Household.registered_on.label("day")),
         select(Household.id, Household.archived_on).where(Household.archived_on.is_not(None)),
         select(IncomeCalculation.household_id, IncomeCalculation.calculated_on),
-        select(ContactAttempt.household_id, ContactAttempt.attempted_on),
+        select(ContactAttempt.household_id, ContactAttempt.attempted_on).where(
+            ContactAttempt.void_id.is_(None)
+        ),
         select(IdentificationCase.household_id, IdentificationStep.done_on).join(
             IdentificationStep, IdentificationStep.case_id == IdentificationCase.id
         ),
@@ -119,6 +121,7 @@ def _base(extra: Any) -> Select[*tuple[Any, ...]]:
         select(Household.id, head.name, Org.name, Household.category, Household.archived_on, extra)
         .join(head, and_(head.household_id == Household.id, head.relation == Relation.HEAD.value))
         .join(Org, Org.id == Household.org_id)
+        .where(Household.void_id.is_(None))
         .order_by(Household.id)
     )
 
@@ -210,7 +213,7 @@ def review_followups(
         select(Followup.household_id, func.min(Followup.due_on).label("day"))
         .join(HouseholdExit, HouseholdExit.id == Followup.exit_id)
         .where(Followup.done_on.is_(None), Followup.due_on.is_not(None))
-        .where(HouseholdExit.relapsed_on.is_(None))
+        .where(Followup.void_id.is_(None), HouseholdExit.relapsed_on.is_(None))
         .group_by(Followup.household_id)
         .subquery()
     )
@@ -438,7 +441,7 @@ def _review_facts(session: Session, ids: Sequence[int]) -> dict[int, _Reviewed]:
     """What the review rules read of these households, in a few queries."""
     latest_change = (
         select(func.max(StatusChange.changed_on))
-        .where(StatusChange.household_id == Household.id)
+        .where(StatusChange.household_id == Household.id, StatusChange.void_id.is_(None))
         .scalar_subquery()
     )
     latest_review = (
@@ -461,7 +464,7 @@ def _review_facts(session: Session, ids: Sequence[int]) -> dict[int, _Reviewed]:
     history: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
     for household_id, day, status in session.execute(
         select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
-        .where(StatusChange.household_id.in_(ids))
+        .where(StatusChange.household_id.in_(ids), StatusChange.void_id.is_(None))
         .order_by(StatusChange.id)
     ):
         history[household_id].append((day, status))

@@ -236,13 +236,13 @@ class _Cohort:
         if enrolling:
             for household_id, changed_on, status in session.execute(
                 select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
-                .where(StatusChange.household_id.in_(enrolling))
+                .where(StatusChange.household_id.in_(enrolling), StatusChange.void_id.is_(None))
                 .order_by(StatusChange.id)
             ):
                 self.history[household_id].append((changed_on, status))
             for household_id, exited_on, kind in session.execute(
                 select(HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
-                .where(HouseholdExit.household_id.in_(enrolling))
+                .where(HouseholdExit.household_id.in_(enrolling), HouseholdExit.void_id.is_(None))
                 .order_by(HouseholdExit.exited_on, HouseholdExit.id)
             ):
                 self.exits[household_id] = (exited_on, kind)

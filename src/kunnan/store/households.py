@@ -15,9 +15,10 @@ from kunnan.db.locks import hold_register
 from kunnan.db.session import ROW_LOCK, locked
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Relation
-from kunnan.domain.errors import InvalidInput, KunnanError, NotFound
+from kunnan.domain.errors import InvalidInput, KunnanError, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
+from kunnan.domain.voids import merged_refusal
 from kunnan.i18n import _
 from kunnan.models import Household, Member
 
@@ -25,8 +26,13 @@ from kunnan.models import Household, Member
 _CODE = re.compile(r"[Hh]([0-9０-９]{1,12})")
 
 
-def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Household:
+def resolve_household(
+    session: Session, ref: str, *, lock: bool = False, merged: bool = False
+) -> Household:
     """A household by its code (H000123), its archive number, or its head's ID number.
+
+    A duplicate merged into another household (一户一档) is refused, naming the household it
+    was merged into, unless ``merged`` (reading its record, merging).
 
     With ``lock`` its row is held until the command ends (``SELECT … FOR NO KEY UPDATE`` on
     PostgreSQL), and read afresh once held: commands that change a household or pay it
@@ -41,35 +47,51 @@ def resolve_household(session: Session, ref: str, *, lock: bool = False) -> Hous
         by_code = session.get(Household, int(match[1]), **locked(lock))
         if by_code is None:
             raise _no_code(int(match[1]))
-        return by_code
+        return _standing(by_code, merged)
     household = _by_archive_or_head(session, text)
     if lock:
         session.refresh(household, with_for_update=ROW_LOCK)
+    return _standing(household, merged)
+
+
+def _standing(household: Household, merged: bool) -> Household:
+    refused = _merged(household.id, household.merged_into_id)
+    if isinstance(refused, KunnanError) and not merged:
+        raise refused
     return household
 
 
 def resolve_households(session: Session, refs: Sequence[str]) -> dict[str, int | KunnanError]:
     """Many references at once (imports): each as ``resolve_household`` reads it, to the
-    household's id or the error ``resolve_household`` would raise, in three statements."""
+    household's id or the error ``resolve_household`` would raise, in four statements."""
     texts = {ref: ref.strip() for ref in refs}
     codes = {ref: int(m[1]) for ref, text in texts.items() if (m := _CODE.fullmatch(text))}
     found: dict[str, int | KunnanError] = {}
     if codes:
-        known = set(
-            session.scalars(select(Household.id).where(Household.id.in_(set(codes.values()))))
+        known: dict[int, int | None] = dict(
+            session.execute(
+                select(Household.id, Household.merged_into_id).where(
+                    Household.id.in_(set(codes.values()))
+                )
+            ).all()
         )
         for ref, household_id in codes.items():
-            found[ref] = household_id if household_id in known else _no_code(household_id)
+            found[ref] = (
+                _no_code(household_id)
+                if household_id not in known
+                else _merged(household_id, known[household_id])
+            )
     others = {ref: text for ref, text in texts.items() if ref not in codes}
     if not others:
         return found
-    archives = dict(
-        session.execute(
-            select(Household.archive_no, Household.id).where(
+    archives = {
+        archive_no: (household_id, into)
+        for archive_no, household_id, into in session.execute(
+            select(Household.archive_no, Household.id, Household.merged_into_id).where(
                 Household.archive_no.in_(set(others.values()))
             )
-        ).all()
-    )
+        )
+    }
     numbers = {ref: as_id_number(text) for ref, text in others.items()}
     wanted = {number for number in numbers.values() if number is not None}
     people = (
@@ -84,20 +106,39 @@ def resolve_households(session: Session, refs: Sequence[str]) -> dict[str, int |
         if wanted
         else {}
     )
+    merged_into: dict[int, int | None] = (
+        dict(
+            session.execute(
+                select(Household.id, Household.merged_into_id).where(
+                    Household.id.in_({household_id for _relation, household_id in people.values()}),
+                    Household.merged_into_id.is_not(None),
+                )
+            ).all()
+        )
+        if people
+        else {}
+    )
     for ref, text in others.items():
         number = numbers[ref]
         if text in archives:
-            found[ref] = int(archives[text])
+            found[ref] = _merged(*archives[text])
         elif number is not None and number in people:
             relation, household_id = people[number]
             found[ref] = (
-                household_id
+                _merged(household_id, merged_into.get(household_id))
                 if relation == Relation.HEAD.value
                 else _not_a_head(number, household_id)
             )
         else:
             found[ref] = _no_household(text)
     return found
+
+
+def _merged(household_id: int, into: int | None) -> int | KunnanError:
+    """The household's id, or the refusal of a duplicate merged into another."""
+    if into is None:
+        return household_id
+    return RuleViolation(merged_refusal(household_code(household_id), household_code(into)))
 
 
 def _no_code(household_id: int) -> NotFound:

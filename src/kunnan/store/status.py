@@ -66,7 +66,7 @@ def change_many(session: Session, plans: Sequence[StatusPlan]) -> None:
     ids = [plan.household_id for plan in plans]
     latest_change = (
         select(func.max(StatusChange.changed_on))
-        .where(StatusChange.household_id == Household.id)
+        .where(StatusChange.household_id == Household.id, StatusChange.void_id.is_(None))
         .scalar_subquery()
     )
     found = {
@@ -141,10 +141,11 @@ def statuses_on(day: dt.date) -> Select[int, str, str | None, str | None]:
 
     History only moves forward (``change_status``), so the latest change is the one with the
     highest id; every report and coverage read a day's status through this one query.
+    Voided changes (a voided exit's, a merged duplicate's) never stood.
     """
     latest = (
         select(StatusChange.household_id, func.max(StatusChange.id).label("change_id"))
-        .where(StatusChange.changed_on <= day)
+        .where(StatusChange.changed_on <= day, StatusChange.void_id.is_(None))
         .group_by(StatusChange.household_id)
         .subquery()
     )
@@ -170,6 +171,7 @@ def _status_query() -> Select[str]:
         .where(
             StatusChange.household_id == bindparam("household_id"),
             StatusChange.changed_on <= bindparam("day"),
+            StatusChange.void_id.is_(None),
         )
         .order_by(StatusChange.id.desc())
         .limit(1)
@@ -179,7 +181,7 @@ def _status_query() -> Select[str]:
 def latest_exit(session: Session, household: Household) -> HouseholdExit | None:
     return session.scalars(
         select(HouseholdExit)
-        .where(HouseholdExit.household_id == household.id)
+        .where(HouseholdExit.household_id == household.id, HouseholdExit.void_id.is_(None))
         .order_by(HouseholdExit.exited_on.desc(), HouseholdExit.id.desc())
         .limit(1)
     ).first()

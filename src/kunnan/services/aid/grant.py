@@ -626,13 +626,13 @@ def _facts_query(what: str) -> Select[*tuple[Any, ...]]:
     if what == "history":
         return (
             select(StatusChange.household_id, StatusChange.changed_on, StatusChange.status)
-            .where(StatusChange.household_id.in_(ids))
+            .where(StatusChange.household_id.in_(ids), StatusChange.void_id.is_(None))
             .order_by(StatusChange.id)
         )
     if what == "exit":
         return (
             select(HouseholdExit.household_id, HouseholdExit.exited_on, HouseholdExit.kind)
-            .where(HouseholdExit.household_id.in_(ids))
+            .where(HouseholdExit.household_id.in_(ids), HouseholdExit.void_id.is_(None))
             .order_by(HouseholdExit.exited_on, HouseholdExit.id)
         )
     assert what == "grant"

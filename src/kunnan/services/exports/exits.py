@@ -83,7 +83,7 @@ class ExitExportFilter:
 
 
 def _conditions(where: ExitExportFilter) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [HouseholdExit.void_id.is_(None)]
     if where.org is not None:
         conditions.append(within(where.org))
     if where.kind is not None:
@@ -183,7 +183,7 @@ def _followups(session: Session, exit_ids: list[int]) -> dict[int, list[dict[str
         Followup.visitor,
         Followup.outcome,
         Followup.note,
-    ).where(Followup.exit_id.in_(exit_ids))
+    ).where(Followup.exit_id.in_(exit_ids), Followup.void_id.is_(None))
     # Sorted here: where SQL puts a follow-up with neither date (cancelled by a relapse)
     # differs between SQLite and PostgreSQL.
     ordered = sorted(

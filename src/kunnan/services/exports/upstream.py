@@ -252,6 +252,7 @@ def exits_by_kind(session: Session, scope: UpstreamScope) -> ReportSheet:
         .where(
             HouseholdExit.exited_on >= dt.date(scope.year, 1, 1),
             HouseholdExit.exited_on <= scope.year_end,
+            HouseholdExit.void_id.is_(None),
         )
         .group_by(Household.org_id, HouseholdExit.kind)
     )

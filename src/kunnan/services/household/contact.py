@@ -70,7 +70,7 @@ def contacts_of(session: Session, household: Household) -> list[ContactRow]:
         ContactRow(a.attempted_on, a.method, a.outcome, a.caseworker, a.note)
         for a in session.scalars(
             select(ContactAttempt)
-            .where(ContactAttempt.household_id == household.id)
+            .where(ContactAttempt.household_id == household.id, ContactAttempt.void_id.is_(None))
             .order_by(ContactAttempt.attempted_on, ContactAttempt.id)
         )
     ]
@@ -106,13 +106,14 @@ def unreached(session: Session, *, org: str | None = None) -> Sequence[Unreached
             func.count().label("attempts"),
             func.max(ContactAttempt.attempted_on).label("last_on"),
         )
+        .where(ContactAttempt.void_id.is_(None))
         .group_by(ContactAttempt.household_id)
         .subquery()
     )
     last = aliased(ContactAttempt)
     last_outcome = (
         select(last.outcome)
-        .where(last.household_id == Household.id)
+        .where(last.household_id == Household.id, last.void_id.is_(None))
         .order_by(last.attempted_on.desc(), last.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -120,6 +121,7 @@ def unreached(session: Session, *, org: str | None = None) -> Sequence[Unreached
     reached = exists().where(
         ContactAttempt.household_id == Household.id,
         ContactAttempt.outcome == ContactOutcome.REACHED.value,
+        ContactAttempt.void_id.is_(None),
     )
     query = (
         select(
@@ -134,7 +136,7 @@ def unreached(session: Session, *, org: str | None = None) -> Sequence[Unreached
         .join(head, and_(head.household_id == Household.id, head.relation == Relation.HEAD.value))
         .join(Org, Org.id == Household.org_id)
         .outerjoin(counts, counts.c.household_id == Household.id)
-        .where(Household.status == HouseholdStatus.CANDIDATE.value)
+        .where(Household.status == HouseholdStatus.CANDIDATE.value, Household.void_id.is_(None))
         .where(~reached)
         .where(~reached_on_visit())
         .order_by(Household.id)

@@ -619,7 +619,7 @@ def _to_rows(session: Session, query: Select[*tuple[Any, ...]]) -> list[Househol
 
 
 def count_households(session: Session) -> int:
-    return session.scalar(select(func.count(Household.id))) or 0
+    return session.scalar(select(func.count(Household.id)).where(Household.void_id.is_(None))) or 0
 
 
 @dataclass(frozen=True)
@@ -633,7 +633,7 @@ class HouseholdFilter:
 
 def filter_conditions(session: Session, where: HouseholdFilter) -> list[ColumnElement[bool]]:
     """The conditions a household filter sets, for lists and exports alike."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [Household.void_id.is_(None)]
     if where.status is not None:
         conditions.append(Household.status == where.status.value)
     if where.category is not None:
@@ -737,6 +737,8 @@ class HouseholdDetail:
     updated_at: dt.datetime
     monthly_income_fen: int
     members: list[MemberRow]
+    #: A duplicate registration merged into another household (一户一档): that one's code.
+    merged_into: str | None = None
 
 
 def household_detail(session: Session, household: Household) -> HouseholdDetail:
@@ -751,6 +753,9 @@ def household_detail(session: Session, household: Household) -> HouseholdDetail:
     return HouseholdDetail(
         code=household_code(household.id),
         archive_no=household.archive_no,
+        merged_into=household_code(household.merged_into_id)
+        if household.merged_into_id is not None
+        else None,
         status=household.status,
         category=household.category,
         main_cause=household.main_cause,

@@ -7,7 +7,9 @@ every ledger entry (grants, reversals, loans, repayments) and service
 counselling), exits, follow-ups and relapses.
 
 Each source is one query filtered by the household; the rows of one
-household are few, so they are merged and sorted here. Entries carry their
+household are few, so they are merged and sorted here. A duplicate merged into the
+household (一户一档) adds its records, each with the duplicate's code; a voided record
+(作废) stays in, marked with when, by whom and why. Entries carry their
 facts as ``parts`` (text, and enum members the command line labels in the
 chosen language); identification steps carry their recorded details, which
 ``identify status`` already knows how to describe.
@@ -18,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +28,11 @@ from sqlalchemy.orm import Session
 
 from kunnan.domain.codes import (
     class_code,
+    contact_code,
     counseling_code,
+    exit_code,
+    followup_code,
+    household_code,
     housing_code,
     legal_code,
     loan_code,
@@ -87,6 +93,7 @@ from kunnan.models import (
     TrainingClass,
     TrainingEnrolment,
     TrainingProgress,
+    Void,
 )
 from kunnan.services.aid.casework import area_text
 
@@ -105,6 +112,19 @@ class TimelineEntry:
     step_details: dict[str, Any] | None = None
     #: Orders entries of one day: the order the work is done in, then the order recorded.
     order: tuple[int, int] = field(default=(0, 0), compare=False)
+    #: A voided record (作废): when, by whom and why; it stays in the timeline, marked.
+    voided: str | None = None
+
+
+def _void_text(void: Void | None) -> str | None:
+    if void is None:
+        return None
+    return _(
+        "voided {on} by {operator}: {reason}",
+        on=void.voided_on.isoformat(),
+        operator=void.operator,
+        reason=void.reason,
+    )
 
 
 _STEP_EVENT = {step: TimelineEvent(step.value) for step in Step}
@@ -116,22 +136,32 @@ def _text(*values: str | None) -> tuple[str, ...]:
 
 def _registered(session: Session, household: Household) -> Iterable[TimelineEntry]:
     org = session.get(Org, household.org_id)
+    merged = session.get(Void, household.void_id) if household.void_id is not None else None
+    into = household.merged_into_id
     yield TimelineEntry(
         household.registered_on,
         TimelineEvent.REGISTERED,
-        parts=_text(org.name if org else None),
+        parts=(
+            *_text(org.name if org else None),
+            *((_("merged into {code}", code=household_code(into)),) if into else ()),
+        ),
         order=(0, 0),
+        voided=_void_text(merged),
     )
 
 
 def _contacts(session: Session, household: Household) -> Iterable[TimelineEntry]:
-    rows = session.scalars(
-        select(ContactAttempt).where(ContactAttempt.household_id == household.id)
+    rows = session.execute(
+        select(ContactAttempt, Void)
+        .outerjoin(Void, Void.id == ContactAttempt.void_id)
+        .where(ContactAttempt.household_id == household.id)
     )
-    for row in rows:
+    for row, void in rows:
         yield TimelineEntry(
             row.attempted_on,
             TimelineEvent.CONTACT,
+            record=contact_code(row.id),
+            voided=_void_text(void),
             parts=(
                 ContactMethod(row.method),
                 ContactOutcome(row.outcome),
@@ -405,14 +435,19 @@ def _cases(session: Session, household: Household) -> Iterable[TimelineEntry]:
 
 
 def _exits(session: Session, household: Household) -> Iterable[TimelineEntry]:
-    exits = session.scalars(select(HouseholdExit).where(HouseholdExit.household_id == household.id))
-    for left in exits:
+    exits = session.execute(
+        select(HouseholdExit, Void)
+        .outerjoin(Void, Void.id == HouseholdExit.void_id)
+        .where(HouseholdExit.household_id == household.id)
+    )
+    for left, void in exits:
         yield TimelineEntry(
             left.exited_on,
             TimelineEvent.EXITED,
-            record=left.archive_no,
+            record=" ".join(_text(exit_code(left.id), left.archive_no)),
             parts=(ExitKind(left.kind), *_text(left.reason)),
             order=(14, left.id),
+            voided=_void_text(void),
         )
         if left.relapsed_on is not None:
             yield TimelineEntry(
@@ -421,17 +456,21 @@ def _exits(session: Session, household: Household) -> Iterable[TimelineEntry]:
                 record=left.archive_no,
                 order=(16, left.id),
             )
-    followups = session.scalars(
-        select(Followup).where(Followup.household_id == household.id, Followup.done_on.is_not(None))
+    followups = session.execute(
+        select(Followup, Void)
+        .outerjoin(Void, Void.id == Followup.void_id)
+        .where(Followup.household_id == household.id, Followup.done_on.is_not(None))
     )
-    for followup in followups:
+    for followup, void in followups:
         assert followup.done_on is not None
         outcome = (FollowupOutcome(followup.outcome),) if followup.outcome else ()
         yield TimelineEntry(
             followup.done_on,
             TimelineEvent.FOLLOWUP,
+            record=followup_code(followup.id),
             parts=(*outcome, *_text(followup.visitor, followup.note)),
             order=(15, followup.id),
+            voided=_void_text(void),
         )
 
 
@@ -504,8 +543,20 @@ SOURCES = (
 
 
 def timeline(session: Session, household: Household) -> list[TimelineEntry]:
-    """Everything done for the household, oldest first."""
+    """Everything done for the household, oldest first, with the records of every duplicate
+    merged into it (一户一档), each marked with the duplicate's code; voided records stay in,
+    marked."""
     entries = [entry for source in SOURCES for entry in source(session, household)]
+    merged = session.scalars(
+        select(Household).where(Household.merged_into_id == household.id).order_by(Household.id)
+    )
+    for duplicate in merged:
+        code = household_code(duplicate.id)
+        entries += [
+            replace(entry, record=" ".join(_text(code, entry.record)))
+            for source in SOURCES
+            for entry in source(session, duplicate)
+        ]
     return sorted(entries, key=lambda e: (e.on_date, e.order))
 
 
