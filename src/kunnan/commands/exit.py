@@ -233,15 +233,29 @@ def followup(
         str, typer.Option("--outcome", help=f"What it found: {FollowupOutcome.choices()}.")
     ],
     note_: Annotated[str | None, typer.Option("--note", help="What was seen and said.")] = None,
+    income: Annotated[
+        str | None,
+        typer.Option("--income", help="The household's total monthly income at the visit, yuan."),
+    ] = None,
+    illness: Annotated[
+        bool,
+        typer.Option("--illness", help="A member has a new serious illness (大病)."),
+    ] = False,
     on: OnOption = None,
 ) -> None:
     """回访: record a follow-up visit to an exited household (against the earliest one due).
+
+    With --income the visit keeps the household's total monthly income, shared by its
+    members and measured by the dibao line of the visit's year; --illness says a member has a
+    new serious illness.
 
     Example:
 
     \b
         kunnan exit followup H004071 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
+        kunnan exit followup H004071 --by 李发明 --outcome at_risk --income 900 --illness --on 2018-12-20
     """
+    from kunnan.commands.options import yuan_or_zero
     from kunnan.services.exit import record_followup
     from kunnan.store.households import resolve_household
 
@@ -250,9 +264,13 @@ def followup(
     day = parse_on(on)
     visitor = _text(by, "--by", required=True)
     text = _text(note_, "--note")
+    income_fen = None if income is None else yuan_or_zero(income, "--income")
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)
-        done = record_followup(session, target, on=day, visitor=visitor, outcome=result, note=text)
+        done = record_followup(
+            session, target, on=day, visitor=visitor, outcome=result, note=text,
+            income_fen=income_fen, new_illness=illness,
+        )  # fmt: skip
         code = household_code(target.id)
         due = done.due_on
     found = result.label(current())

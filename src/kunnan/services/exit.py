@@ -413,6 +413,10 @@ class FollowupPlan:
     visitor: str
     outcome: FollowupOutcome
     note: str
+    #: The household's total monthly income at the visit, when the visitor asked.
+    income_fen: int | None = None
+    #: A member has a new serious illness since the last visit.
+    new_illness: bool = False
 
 
 @dataclass(frozen=True)
@@ -434,10 +438,22 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
         return []
     session.flush()
     ids = {plan.household_id for plan in plans}
-    status = dict(
-        session.execute(select(Household.id, Household.status).where(Household.id.in_(ids))).all()
-    )
+    status: dict[int, str] = {}
+    areas: dict[int, str] = {}
+    for household_id, household_status, area_code in session.execute(
+        select(Household.id, Household.status, Household.area_code).where(Household.id.in_(ids))
+    ):
+        status[household_id], areas[household_id] = household_status, area_code
     last_exits = _last_exits(session, ids)
+    with_income = {plan.household_id for plan in plans if plan.income_fen is not None}
+    members: dict[int, int] = dict(
+        session.execute(
+            select(Member.household_id, func.count())
+            .where(Member.household_id.in_(with_income))
+            .group_by(Member.household_id)
+        ).all()
+    ) if with_income else {}  # fmt: skip
+    policy = PolicyBook(session) if with_income else None
     pending: dict[int, list[tuple[dt.date, int]]] = {}
     for followup_id, exit_id, due_on in session.execute(
         select(Followup.id, Followup.exit_id, Followup.due_on)
@@ -461,8 +477,18 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
         )  # fmt: skip
         check_followup(standing, plan.on)
         assert last is not None
-        values = {"done_on": plan.on, "visitor": plan.visitor, "outcome": plan.outcome.value,
-                  "note": plan.note}  # fmt: skip
+        values: dict[str, Any] = {
+            "done_on": plan.on, "visitor": plan.visitor, "outcome": plan.outcome.value,
+            "note": plan.note, "income_fen": plan.income_fen, "members": None,
+            "dibao_line_fen": None, "new_illness": plan.new_illness,
+        }  # fmt: skip
+        found: dict[str, Any] = {}
+        if plan.income_fen is not None and policy is not None:
+            values["members"] = members.get(plan.household_id, 0)
+            values["dibao_line_fen"] = policy.line(areas[plan.household_id], plan.on.year)
+            found = {"income_fen": plan.income_fen, "members": values["members"]}
+        if plan.new_illness:
+            found["new_illness"] = True
         due: dt.date | None = None
         waiting = pending.get(last[0])
         if waiting:
@@ -477,7 +503,7 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
                 session, action="followup", entity="household", entity_ref=code,
                 household_id=plan.household_id,
                 changes={"on": plan.on, "by": plan.visitor, "outcome": plan.outcome.value,
-                         "note": plan.note, "due_on": due},
+                         "note": plan.note, "due_on": due, **found},
             )
         )  # fmt: skip
     connection = session.connection()
@@ -491,6 +517,10 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
                 visitor=bindparam("visitor"),
                 outcome=bindparam("outcome"),
                 note=bindparam("note"),
+                income_fen=bindparam("income_fen"),
+                members=bindparam("members"),
+                dibao_line_fen=bindparam("dibao_line_fen"),
+                new_illness=bindparam("new_illness"),
             ),
             done,
         )
@@ -508,9 +538,11 @@ def record_followup(
     visitor: str,
     outcome: FollowupOutcome,
     note: str,
+    income_fen: int | None = None,
+    new_illness: bool = False,
 ) -> FollowupDone:
     """Record a follow-up visit against the earliest one due (or an extra one if none is)."""
-    plan = FollowupPlan(household.id, on, visitor, outcome, note)
+    plan = FollowupPlan(household.id, on, visitor, outcome, note, income_fen, new_illness)
     return followup_many(session, [plan])[0]
 
 
