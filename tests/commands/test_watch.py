@@ -71,3 +71,101 @@ def test_a_follow_up_income_needs_the_line_of_its_year(exited: Ledger) -> None:
                        "--income", "很多", "--on", "2018-09-03", code=3)  # fmt: skip
     assert bad.stderr.startswith("error: --income: ")
     assert exited.snapshot() == before
+
+
+def watch(cli: Ledger, *args: str) -> list[tuple[str, str, str]]:
+    """The watch list as (code, grade, reasons)."""
+    rows = cli.ok("exit", "watch", *args, "-f", "json").rows()
+    return [(r["code"], r["grade"], r["reasons"]) for r in rows]
+
+
+def visit(cli: Ledger, code: str, on: str, *extra: str, outcome: str = "stable") -> None:
+    cli.ok("exit", "followup", code, "--by", "李发明", "--outcome", outcome, "--on", on, *extra)
+
+
+def test_the_watch_grades_each_stable_exit_on_its_follow_ups(exited: Ledger) -> None:
+    assert watch(exited, "--as-of", "2018-08-01") == [
+        ("H000001", "green", "no follow-up yet; the first is due 2018-09-01"),
+        ("H000002", "green", "no follow-up yet; the first is due 2018-09-01"),
+    ]  # H000003 withdrew: no follow-ups to watch
+    visit(exited, "H000001", "2018-09-03", "--income", "1000")  # 500.00 a person
+    visit(exited, "H000002", "2018-09-05", "--income", "1500")  # 750.00 a person
+    assert watch(exited, "--as-of", "2018-09-10") == [
+        ("H000001", "red", "per capita 500.00 < dibao line 520.00"),
+        ("H000002", "yellow", "per capita 750.00 < 1.5 × dibao line (780.00)"),
+    ]
+    # as of 2018-09-04 H000002's visit was not made yet, and was due on 2018-09-01
+    assert watch(exited, "--as-of", "2018-09-04")[1] == (
+        "H000002", "yellow", "follow-up due 2018-09-01 is 3 days overdue",
+    )  # fmt: skip
+    # the next visit falls due on 2018-12-01: overdue, then more than 90 days overdue
+    assert watch(exited, "--as-of", "2018-12-05")[1] == (
+        "H000002", "yellow",
+        "follow-up due 2018-12-01 is 4 days overdue; per capita 750.00 < 1.5 × dibao line (780.00)",
+    )  # fmt: skip
+    assert watch(exited, "--as-of", "2019-03-05") == [
+        ("H000001", "red", "follow-up due 2018-12-01 is 94 days overdue; "
+                           "per capita 500.00 < dibao line 520.00"),
+        ("H000002", "red", "follow-up due 2018-12-01 is 94 days overdue; "
+                           "per capita 750.00 < 1.5 × dibao line (780.00)"),
+    ]  # fmt: skip
+    row = exited.ok("exit", "watch", "--as-of", "2018-09-10", "-f", "json").rows()[0]
+    assert row == {
+        "code": "H000001", "head_name": "吴新民", "org": "白银磷肥厂工会",
+        "exited_on": "2018-06-01", "last_followup_on": "2018-09-03", "per_capita_fen": 50000,
+        "next_followup_on": "2018-12-01", "grade": "red",
+        "reasons": "per capita 500.00 < dibao line 520.00",
+    }  # fmt: skip
+
+
+def test_illness_and_what_the_visitor_found_grade_too(exited: Ledger) -> None:
+    visit(exited, "H000001", "2018-09-03", "--income", "3000", "--illness")
+    visit(exited, "H000002", "2018-09-03", outcome="at_risk")
+    assert watch(exited, "--as-of", "2018-09-10") == [
+        ("H000001", "red", "a member has a new serious illness"),
+        ("H000002", "yellow", "the visitor found it at risk"),
+    ]
+    visit(exited, "H000001", "2018-12-01", "--income", "3000")
+    visit(exited, "H000002", "2018-12-02", outcome="relapsed")
+    assert watch(exited, "--as-of", "2018-12-03") == [
+        ("H000002", "red", "the visitor found it relapsed"),
+        ("H000001", "green", "per capita 1,500.00"),
+    ]
+    out = exited.ok("exit", "watch", "--as-of", "2018-12-03", "--grade", "红色")
+    assert "H000002" in out.stdout and "H000001" not in out.stdout
+    assert "1 household graded red" in out.stderr and "kunnan exit relapse HH" in out.stderr
+    exited.ok("exit", "relapse", "H000002", "--reason", "再次失业", "--on", "2018-12-10")
+    # a relapsed household is watched no more (but was, as of a day before)
+    assert [code for code, *_ in watch(exited, "--as-of", "2018-12-20")] == ["H000001"]
+    assert [code for code, *_ in watch(exited, "--as-of", "2018-12-09")] == ["H000002", "H000001"]
+
+
+def test_the_watch_thresholds_are_dated_policy(exited: Ledger) -> None:
+    visit(exited, "H000002", "2018-09-05", "--income", "1500")  # 750.00 a person
+    exited.ok("policy", "set", "watch_yellow_multiplier", "1.4", "--from", "2018-10-01")
+    exited.ok("policy", "set", "watch_red_overdue_days", "30", "--from", "2018-10-01")
+    assert watch(exited, "--as-of", "2018-09-30")[1][1] == "yellow"
+    assert watch(exited, "--as-of", "2018-10-01")[1] == ("H000002", "green", "per capita 750.00")
+    assert watch(exited, "--as-of", "2019-01-01")[1] == (
+        "H000002", "red", "follow-up due 2018-12-01 is 31 days overdue",
+    )  # fmt: skip
+    shown = exited.ok("policy", "show", "--on", "2018-10-01", "-f", "json").rows()
+    assert {r["key"]: r["value"] for r in shown}["watch_yellow_multiplier"] == "1.4"
+
+
+def test_the_watch_by_union_by_grade_and_its_refusals(exited: Ledger) -> None:
+    visit(exited, "H000001", "2018-09-03", "--income", "1000")
+    counts = exited.ok("exit", "watch", "--as-of", "2018-09-10", "--by-union", "-f", "json")
+    assert counts.rows() == [{"org": "白银磷肥厂工会", "households": 2}]
+    assert [c for c, *_ in watch(exited, "--as-of", "2018-09-10", "--grade", "yellow")] == [
+        "H000002"
+    ]  # its visit is 9 days overdue
+    assert watch(exited, "--as-of", "2018-09-10", "--grade", "green") == []
+    empty = exited.ok("exit", "watch", "--as-of", "2018-09-10", "--org", "pingchuan")
+    assert empty.stderr == "no household is watched\n"
+    assert (
+        "unknown watch grade 'purple'"
+        in exited.fails("exit", "watch", "--grade", "purple", code=3).stderr
+    )
+    exited.fails("exit", "watch", "--as-of", "2018-13-01", code=3)
+    exited.fails("exit", "watch", "--org", "nowhere", code=4)

@@ -19,9 +19,9 @@ from kunnan.commands.options import (
     whole_number,
 )
 from kunnan.domain.codes import household_code
-from kunnan.domain.enums import ExitKind, FollowupOutcome
+from kunnan.domain.enums import ExitKind, FollowupOutcome, WatchGrade
 from kunnan.domain.errors import InvalidInput
-from kunnan.i18n import _, current
+from kunnan.i18n import _, current, n_
 from kunnan.ui.columns import CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -247,7 +247,8 @@ def followup(
 
     With --income the visit keeps the household's total monthly income, shared by its
     members and measured by the dibao line of the visit's year; --illness says a member has a
-    new serious illness.
+    new serious illness. What the latest visit found grades the household on the watch list
+    (kunnan exit watch).
 
     Example:
 
@@ -387,3 +388,86 @@ def list_(
     render_rows([dataclasses.asdict(r) for r in rows], EXIT_FIELDS, view(ctx, output))
     if not rows:
         note(_("no exits match"))
+
+
+WATCH_FIELDS = (
+    HOUSEHOLD_CODE,
+    HEAD_NAME,
+    dataclasses.replace(UNION, drop=6),
+    Column("exited_on", "Exited", "date", drop=5),
+    Column("last_followup_on", "Last follow-up", "date", drop=1),
+    Column("per_capita_fen", "Per capita", "money", drop=2),
+    Column("next_followup_on", "Next follow-up", "date", drop=4),
+    Column("grade", "Grade", "enum", WatchGrade),
+    Column("reasons", "Why", min_width=30, context="watch"),
+)
+WATCH_COUNT_FIELDS = (UNION, Column("households", "Households", "int"))
+
+
+@app.command("watch")
+def watch(
+    ctx: typer.Context,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this union and those under it.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Graded as of this date, YYYY-MM-DD (default: today)."),
+    ] = None,
+    grade: Annotated[
+        str | None, typer.Option("--grade", help=f"Only this grade: {WatchGrade.choices()}.")
+    ] = None,
+    by_union: Annotated[
+        bool,
+        typer.Option("--by-union", help="Count the households per union instead of listing them."),
+    ] = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """防返困: households that exited stably, graded red, yellow or green on their follow-ups.
+
+    Red: at the latest follow-up, income per person below the dibao line, a new serious
+    illness, or the household found relapsed; or a follow-up overdue by more than the
+    policy's days (watch_red_overdue_days, 90). Yellow: income below watch_yellow_multiplier
+    (1.5) × the line, found at risk, or a follow-up overdue. Green: none of these. Each
+    household's reasons are listed; red first. A household that has fallen back into hardship
+    is identified again with kunnan exit relapse.
+
+    Example:
+
+    \b
+        kunnan exit watch --as-of 2018-12-24 --grade yellow
+        kunnan exit watch --as-of 2018-12-24 --by-union
+    """
+    from kunnan.services.exit import watch_list
+    from kunnan.services.review import by_union as count_by_union
+    from kunnan.store.orgs import find_org
+    from kunnan.ui.output import render_rows
+
+    chosen = parse_choice(WatchGrade, grade, "--grade")
+    day = parse_on(as_of, option="--as-of", allow_future=True)
+    with ledger(ctx, write=False) as session:
+        rows = watch_list(
+            session, as_of=day, org=find_org(session, org) if org else None, grade=chosen
+        )
+    shown = view(ctx, output)
+    if by_union:
+        counts = [dataclasses.asdict(c) for c in count_by_union(rows)]
+        total = {"org": _("total"), "households": len(rows)}
+        render_rows(counts, WATCH_COUNT_FIELDS, shown, total=total)
+    else:
+        render_rows([dataclasses.asdict(r) for r in rows], WATCH_FIELDS, shown)
+    if not rows:
+        note(_("no household is watched"))
+        return
+    red = sum(1 for row in rows if row.grade is WatchGrade.RED)
+    if red:
+        note(
+            n_(
+                "{n} household graded red: if it has fallen back into hardship, "
+                "kunnan exit relapse HH --reason … identifies it again",
+                "{n} households graded red: if one has fallen back into hardship, "
+                "kunnan exit relapse HH --reason … identifies it again",
+                red,
+                n=red,
+            )
+        )

@@ -299,6 +299,14 @@ class FollowupOutcome(Labelled, noun=N_("follow-up outcome")):
     RELAPSED = "relapsed"
 
 
+class WatchGrade(Labelled, noun=N_("watch grade")):
+    """防返困: how closely an exited household is watched (``kunnan.domain.watch``)."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+
 class ArchiveLevel(Labelled, noun=N_("archive level")):
     """The standard a household was archived under (建档标准)."""
 

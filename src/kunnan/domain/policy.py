@@ -84,6 +84,23 @@ SETTINGS: dict[str, Setting] = {
             "回访月份",
         ),
         Setting(
+            "watch_yellow_multiplier",
+            SettingKind.MULTIPLIER,
+            "1.5",
+            N_(
+                "an exited household whose income per person at a follow-up is below this "
+                "many times the dibao line is on yellow watch (防返困)"
+            ),
+            "防返困黄色预警倍数",
+        ),
+        Setting(
+            "watch_red_overdue_days",
+            SettingKind.DAYS,
+            "90",
+            N_("a follow-up overdue by more than this many days puts the household on red watch"),
+            "防返困红色预警逾期天数",
+        ),
+        Setting(
             "notice_days",
             SettingKind.DAYS,
             "7",

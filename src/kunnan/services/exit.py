@@ -33,6 +33,7 @@ from kunnan.domain.enums import (
     FollowupOutcome,
     HouseholdStatus,
     ObjectionStatus,
+    WatchGrade,
 )
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.exits import (
@@ -48,6 +49,8 @@ from kunnan.domain.exits import (
     judge_stable,
     parse_months,
 )
+from kunnan.domain.watch import Visit, WatchFacts, WatchRules
+from kunnan.domain.watch import grade as grade_watch
 from kunnan.i18n import _
 from kunnan.models import (
     AuditEntry,
@@ -655,3 +658,112 @@ def list_exits(
         )
         for row in session.execute(query)
     ]
+
+
+# 防返困: the watch list -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchRow:
+    """A household watched after its stable exit, graded as of a day, with the reasons."""
+
+    code: str
+    head_name: str
+    org: str
+    exited_on: dt.date
+    last_followup_on: dt.date | None
+    #: Income per person at the latest follow-up (None when it recorded no income).
+    per_capita_fen: int | None
+    next_followup_on: dt.date | None
+    grade: WatchGrade
+    reasons: str
+
+
+_GRADE_ORDER = {WatchGrade.RED: 0, WatchGrade.YELLOW: 1, WatchGrade.GREEN: 2}
+
+
+def watch_list(
+    session: Session, *, as_of: dt.date, org: Any = None, grade: WatchGrade | None = None
+) -> list[WatchRow]:
+    """Households whose latest exit by ``as_of`` is a stable one not relapsed by then, each
+    graded by ``domain.watch.grade`` on its follow-ups up to the day: red first, then yellow,
+    then green, each by code.
+
+    Three queries for the whole list: the exits, their follow-ups, and the policy.
+    """
+    from sqlalchemy import and_
+    from sqlalchemy.orm import aliased
+
+    from kunnan.domain.enums import Relation
+    from kunnan.models import Org
+    from kunnan.store.orgs import within
+
+    head = aliased(Member)
+    query = (
+        select(
+            HouseholdExit.id, HouseholdExit.household_id, HouseholdExit.kind, HouseholdExit.exited_on,
+            HouseholdExit.relapsed_on, head.name, Org.name,
+        )
+        .join(Household, Household.id == HouseholdExit.household_id)
+        .join(head, and_(head.household_id == Household.id, head.relation == Relation.HEAD.value))
+        .join(Org, Org.id == Household.org_id)
+        .where(HouseholdExit.exited_on <= as_of)
+        .order_by(HouseholdExit.exited_on, HouseholdExit.id)
+    )  # fmt: skip
+    if org is not None:
+        query = query.where(within(org))
+    latest: dict[int, tuple[int, str, dt.date, dt.date | None, str, str]] = {}
+    for exit_id, household_id, kind, exited_on, relapsed_on, name, union in session.execute(query):
+        latest[household_id] = (exit_id, kind, exited_on, relapsed_on, name, union)
+    watched = {
+        exit_id: (household_id, exited_on, name, union)
+        for household_id, (exit_id, kind, exited_on, relapsed_on, name, union) in latest.items()
+        if kind == ExitKind.STABLE.value and (relapsed_on is None or relapsed_on > as_of)
+    }
+    visits: dict[int, list[Visit]] = {}
+    overdue: dict[int, dt.date] = {}
+    upcoming: dict[int, dt.date] = {}
+    if watched:
+        for exit_id, due_on, done_on, outcome, income, members, line, illness in session.execute(
+            select(
+                Followup.exit_id, Followup.due_on, Followup.done_on, Followup.outcome,
+                Followup.income_fen, Followup.members, Followup.dibao_line_fen, Followup.new_illness,
+            )
+            .where(Followup.exit_id.in_(watched))
+            .order_by(Followup.done_on, Followup.id)
+        ):  # fmt: skip
+            if done_on is not None and done_on <= as_of:
+                found = FollowupOutcome(outcome) if outcome else None
+                visits.setdefault(exit_id, []).append(
+                    Visit(done_on, found, income, members, line, illness)
+                )
+            elif due_on is not None and due_on < as_of:
+                overdue[exit_id] = min(due_on, overdue.get(exit_id, due_on))
+            elif due_on is not None:
+                upcoming[exit_id] = min(due_on, upcoming.get(exit_id, due_on))
+    policy = PolicyBook(session)
+    rules = WatchRules(
+        yellow_multiplier=Decimal(policy.value("watch_yellow_multiplier", as_of)),
+        red_overdue_days=int(policy.value("watch_red_overdue_days", as_of)),
+    )
+    rows = []
+    for exit_id, (household_id, exited_on, name, union) in watched.items():
+        last = visits[exit_id][-1] if exit_id in visits else None
+        facts = WatchFacts(exited_on, last, overdue.get(exit_id), upcoming.get(exit_id))
+        judged = grade_watch(facts, rules, as_of)
+        if grade is not None and judged.grade is not grade:
+            continue
+        rows.append(
+            WatchRow(
+                code=household_code(household_id),
+                head_name=name,
+                org=union,
+                exited_on=exited_on,
+                last_followup_on=last.on if last else None,
+                per_capita_fen=last.per_capita_fen if last else None,
+                next_followup_on=overdue.get(exit_id) or upcoming.get(exit_id),
+                grade=judged.grade,
+                reasons=_("; ").join(judged.reasons),
+            )
+        )
+    return sorted(rows, key=lambda row: (_GRADE_ORDER[row.grade], row.code))
