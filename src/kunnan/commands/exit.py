@@ -91,6 +91,10 @@ def stable(
     households may instead say what was resolved. Follow-ups are scheduled
     (policy: 3, 6 and 12 months).
 
+    Where the policy exit_rule is months, the calculation need not reach the exit
+    line: every income figure (calculations, and what follow-ups found) must be at
+    or above the dibao line for exit_months (6) months before the exit.
+
     Example:
 
     \b

@@ -30,6 +30,7 @@ from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     ExitKind,
+    ExitRule,
     FollowupOutcome,
     HouseholdStatus,
     ObjectionStatus,
@@ -39,6 +40,7 @@ from kunnan.domain.errors import InvalidInput
 from kunnan.domain.exits import (
     ExitVerdict,
     Figures,
+    IncomeFigure,
     StableFacts,
     Standing,
     check_can_exit,
@@ -199,6 +201,44 @@ class _Facts:
                     self.calculations[household_id] = (
                         calc_id, Figures(calculated_on, members, int(income), line, multiplier),
                     )  # fmt: skip
+        self.history = self._income_history(session, plans)
+
+    def _income_history(
+        self, session: Session, plans: Sequence[ExitPlan]
+    ) -> dict[int, list[IncomeFigure]]:
+        """Every income figure up to its exit day of each household whose stable exit is judged
+        by ``exit_rule`` months: its income calculations (yearly reviews among them) and the
+        incomes its follow-ups found."""
+        exit_days = {
+            plan.household_id: plan.on
+            for plan in plans
+            if plan.kind is ExitKind.STABLE
+            and ExitRule(self.policy.value("exit_rule", plan.on)) is ExitRule.MONTHS
+        }
+        history: dict[int, list[IncomeFigure]] = {}
+        if not exit_days:
+            return history
+        calculations = select(
+            IncomeCalculation.household_id, IncomeCalculation.calculated_on,
+            IncomeCalculation.members,
+            IncomeCalculation.earned_fen + IncomeCalculation.other_income_fen,
+            IncomeCalculation.dibao_line_fen,
+        ).where(IncomeCalculation.household_id.in_(set(exit_days)))  # fmt: skip
+        visits = select(
+            Followup.household_id, Followup.done_on, Followup.members, Followup.income_fen,
+            Followup.dibao_line_fen,
+        ).where(
+            Followup.household_id.in_(set(exit_days)), Followup.done_on.is_not(None),
+            Followup.income_fen.is_not(None), Followup.members > 0,
+            Followup.dibao_line_fen.is_not(None),
+        )  # fmt: skip
+        rows: list[Any] = [*session.execute(calculations), *session.execute(visits)]
+        for household_id, on, members, income, line in rows:
+            if on <= exit_days[household_id]:
+                history.setdefault(household_id, []).append(
+                    IncomeFigure(on, int(members), int(income), int(line))
+                )
+        return history
 
     def recalculation(
         self, household: _Registered, on: dt.date, costs: CostFacts
@@ -239,6 +279,11 @@ def _judge(session: Session, facts: _Facts, plan: ExitPlan) -> _Exit:
             calculation, figures = facts.recalculation(household, on, plan.recalculate)
         elif household.id in facts.calculations:
             calculation_id, figures = facts.calculations[household.id]
+        history = list(facts.history.get(household.id, ()))
+        if calculation is not None and figures is not None:  # the new calculation is one too
+            history.append(
+                IncomeFigure(on, figures.members, figures.income_fen, figures.dibao_line_fen)
+            )
         verdict = judge_stable(
             standing,
             StableFacts(
@@ -247,6 +292,9 @@ def _judge(session: Session, facts: _Facts, plan: ExitPlan) -> _Exit:
                 window_days=int(policy.value("exit_calculation_days", on)),
                 multiplier=Decimal(policy.value("exit_multiplier", on)),
                 resolved=plan.resolved,
+                rule=ExitRule(policy.value("exit_rule", on)),
+                months=int(policy.value("exit_months", on)),
+                history=tuple(history),
             ),
         )
         followups = tuple(followup_dates(on, parse_months(policy.value("followup_months", on))))
