@@ -434,9 +434,12 @@ def _choice_problem(message: str) -> str:
     """A value that is none of an option's choices, in the current language; any other
     problem as it was given."""
     matched = _NOT_A_CHOICE.fullmatch(message)
-    if matched is None:
-        return message
-    return _("{value} is not one of {choices}", **matched.groupdict())
+    if matched is not None:
+        return _("{value} is not one of {choices}", **matched.groupdict())
+    if message.removeprefix("Value error, ") == "embedded null byte":
+        # A path with a NUL in it: the operating system's words, from Python's os functions.
+        return _("it holds a NUL character, which no file name may hold")
+    return message
 
 
 #: Click's other usage errors, recognised by their English words.

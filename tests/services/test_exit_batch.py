@@ -205,3 +205,52 @@ def test_followup_many_refuses_the_whole_batch(
                 followup_many(session, [FOLLOWUPS[0], plan])
             session.rollback()
         assert ledger.snapshot() == before
+
+
+def prepare_months(cli: Ledger) -> None:
+    """Two one-person households archived on 2018-01-15 at 600.00 a month (marginal: above the
+    line of 520.00, below 1.5 × it), a third at nothing; the exit rule is months from 2018."""
+    cli.ok("policy", "set-line", "--area", "620402", "--year", "2018", "--amount", "520")
+    for n, income in enumerate(("600", "600", "0"), start=1):
+        cli.ok("household", "add", "--name", f"户{'一二三'[n - 1]}", "--id-number", make_id(sequence=10 * n + 1),
+               "--org", "phosphate", "--income", income, "--cause", "illness", "--on", "2018-01-02")  # fmt: skip
+        archive_household(cli, f"H00000{n}", start=dt.date(2018, 1, 8))
+    cli.ok("policy", "set", "exit_rule", "months", "--from", "2018-01-01")
+
+
+MONTHS_PLANS = [
+    ExitPlan(1, ExitKind.STABLE, dt.date(2018, 7, 20), recalculate=CostFacts()),
+    ExitPlan(2, ExitKind.STABLE, dt.date(2018, 7, 21), recalculate=CostFacts()),
+]
+
+
+def test_exit_many_judges_the_months_rule_as_the_exits_one_by_one(
+    maker: LedgerMaker, backend: str, tmp_path: Any
+) -> None:
+    chain = (*BAIYIN, ("exit-batch-months", prepare_months))
+    plays = (one_by_one, exit_many)
+    with played_both_ways(maker, backend, tmp_path, chain, plays, MONTHS_PLANS) as (
+        singly,
+        batched,
+    ):
+        tables = ("household_exit", "followup", "household_status_change")
+        expected, actual = rows(singly, tables), rows(batched, tables)
+        strip = lambda found: [r[:-2] for r in found]  # noqa: E731 (the calculation ids differ)
+        assert strip(actual.pop("household_exit")) == strip(expected.pop("household_exit"))
+        assert actual == expected
+        reason = (
+            "per capita at or above the dibao line since 2018-01-08, 6 months or more "
+            "(2 income figures)"
+        )
+        listed = batched.ok("exit", "list", "-f", "json").rows()
+        assert [r["reason"] for r in listed] == [reason, reason]
+    with (
+        maker.fresh(backend, tmp_path, *chain) as ledger,
+        open_session(
+            resolve(ledger.url), write=True, operator="x", command="kunnan demo"
+        ) as session,
+    ):
+        late = ExitPlan(3, ExitKind.STABLE, dt.date(2018, 7, 20), recalculate=CostFacts())
+        with pytest.raises(KunnanError, match=r"H000003 cannot exit stably: per capita 0\.00"):
+            exit_many(session, [MONTHS_PLANS[0], late])
+        session.rollback()

@@ -19,9 +19,9 @@ from kunnan.commands.options import (
     whole_number,
 )
 from kunnan.domain.codes import household_code
-from kunnan.domain.enums import ExitKind, FollowupOutcome
+from kunnan.domain.enums import ExitKind, FollowupOutcome, WatchGrade
 from kunnan.domain.errors import InvalidInput
-from kunnan.i18n import _, current
+from kunnan.i18n import _, current, n_
 from kunnan.ui.columns import CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
@@ -90,6 +90,10 @@ def stable(
     person at or above the exit line (policy: 1.5 × the dibao line); accident
     households may instead say what was resolved. Follow-ups are scheduled
     (policy: 3, 6 and 12 months).
+
+    Where the policy exit_rule is months, the calculation need not reach the exit
+    line: every income figure (calculations, and what follow-ups found) must be at
+    or above the dibao line for exit_months (6) months before the exit.
 
     Example:
 
@@ -233,15 +237,30 @@ def followup(
         str, typer.Option("--outcome", help=f"What it found: {FollowupOutcome.choices()}.")
     ],
     note_: Annotated[str | None, typer.Option("--note", help="What was seen and said.")] = None,
+    income: Annotated[
+        str | None,
+        typer.Option("--income", help="The household's total monthly income at the visit, yuan."),
+    ] = None,
+    illness: Annotated[
+        bool,
+        typer.Option("--illness", help="A member has a new serious illness (大病)."),
+    ] = False,
     on: OnOption = None,
 ) -> None:
     """回访: record a follow-up visit to an exited household (against the earliest one due).
+
+    With --income the visit keeps the household's total monthly income, shared by its
+    members and measured by the dibao line of the visit's year; --illness says a member has a
+    new serious illness. What the latest visit found grades the household on the watch list
+    (kunnan exit watch).
 
     Example:
 
     \b
         kunnan exit followup H004071 --by 李发明 --outcome stable --note "工作稳定，月收入3000元"
+        kunnan exit followup H004071 --by 李发明 --outcome at_risk --income 900 --illness --on 2018-12-20
     """
+    from kunnan.commands.options import yuan_or_zero
     from kunnan.services.exit import record_followup
     from kunnan.store.households import resolve_household
 
@@ -250,9 +269,13 @@ def followup(
     day = parse_on(on)
     visitor = _text(by, "--by", required=True)
     text = _text(note_, "--note")
+    income_fen = None if income is None else yuan_or_zero(income, "--income")
     with ledger(ctx, write=True) as session:
         target = resolve_household(session, household)
-        done = record_followup(session, target, on=day, visitor=visitor, outcome=result, note=text)
+        done = record_followup(
+            session, target, on=day, visitor=visitor, outcome=result, note=text,
+            income_fen=income_fen, new_illness=illness,
+        )  # fmt: skip
         code = household_code(target.id)
         due = done.due_on
     found = result.label(current())
@@ -369,3 +392,86 @@ def list_(
     render_rows([dataclasses.asdict(r) for r in rows], EXIT_FIELDS, view(ctx, output))
     if not rows:
         note(_("no exits match"))
+
+
+WATCH_FIELDS = (
+    HOUSEHOLD_CODE,
+    HEAD_NAME,
+    dataclasses.replace(UNION, drop=6),
+    Column("exited_on", "Exited", "date", drop=5),
+    Column("last_followup_on", "Last follow-up", "date", drop=1),
+    Column("per_capita_fen", "Per capita", "money", drop=2),
+    Column("next_followup_on", "Next follow-up", "date", drop=4),
+    Column("grade", "Grade", "enum", WatchGrade),
+    Column("reasons", "Why", min_width=30, context="watch"),
+)
+WATCH_COUNT_FIELDS = (UNION, Column("households", "Households", "int"))
+
+
+@app.command("watch")
+def watch(
+    ctx: typer.Context,
+    org: Annotated[
+        str | None, typer.Option("--org", help="Only this union and those under it.")
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Graded as of this date, YYYY-MM-DD (default: today)."),
+    ] = None,
+    grade: Annotated[
+        str | None, typer.Option("--grade", help=f"Only this grade: {WatchGrade.choices()}.")
+    ] = None,
+    by_union: Annotated[
+        bool,
+        typer.Option("--by-union", help="Count the households per union instead of listing them."),
+    ] = False,
+    output: FormatOption = OutputFormat.TABLE,
+) -> None:
+    """防返困: households that exited stably, graded red, yellow or green on their follow-ups.
+
+    Red: at the latest follow-up, income per person below the dibao line, a new serious
+    illness, or the household found relapsed; or a follow-up overdue by more than the
+    policy's days (watch_red_overdue_days, 90). Yellow: income below watch_yellow_multiplier
+    (1.5) × the line, found at risk, or a follow-up overdue. Green: none of these. Each
+    household's reasons are listed; red first. A household that has fallen back into hardship
+    is identified again with kunnan exit relapse.
+
+    Example:
+
+    \b
+        kunnan exit watch --as-of 2018-12-24 --grade yellow
+        kunnan exit watch --as-of 2018-12-24 --by-union
+    """
+    from kunnan.services.exit import watch_list
+    from kunnan.services.review import by_union as count_by_union
+    from kunnan.store.orgs import find_org
+    from kunnan.ui.output import render_rows
+
+    chosen = parse_choice(WatchGrade, grade, "--grade")
+    day = parse_on(as_of, option="--as-of", allow_future=True)
+    with ledger(ctx, write=False) as session:
+        rows = watch_list(
+            session, as_of=day, org=find_org(session, org) if org else None, grade=chosen
+        )
+    shown = view(ctx, output)
+    if by_union:
+        counts = [dataclasses.asdict(c) for c in count_by_union(rows)]
+        total = {"org": _("total"), "households": len(rows)}
+        render_rows(counts, WATCH_COUNT_FIELDS, shown, total=total)
+    else:
+        render_rows([dataclasses.asdict(r) for r in rows], WATCH_FIELDS, shown)
+    if not rows:
+        note(_("no household is watched"))
+        return
+    red = sum(1 for row in rows if row.grade is WatchGrade.RED)
+    if red:
+        note(
+            n_(
+                "{n} household graded red: if it has fallen back into hardship, "
+                "kunnan exit relapse HH --reason … identifies it again",
+                "{n} households graded red: if one has fallen back into hardship, "
+                "kunnan exit relapse HH --reason … identifies it again",
+                red,
+                n=red,
+            )
+        )

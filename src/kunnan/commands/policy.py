@@ -118,7 +118,9 @@ def lines(
 def set_(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Setting name (see kunnan policy show).")],
-    value: Annotated[str, typer.Argument(help="New value: a number, days, yuan, or on/off.")],
+    value: Annotated[
+        str, typer.Argument(help="New value: a number, days, yuan, on/off, or one of its choices.")
+    ],
     from_: Annotated[
         str | None,
         typer.Option("--from", help="In force from this date, YYYY-MM-DD (default: today)."),

@@ -299,6 +299,23 @@ class FollowupOutcome(Labelled, noun=N_("follow-up outcome")):
     RELAPSED = "relapsed"
 
 
+class ExitRule(Labelled, noun=N_("exit rule")):
+    """How a stable exit is judged (policy ``exit_rule``, ``kunnan.domain.exits``)."""
+
+    #: A recent calculation at or above ``exit_multiplier`` × the dibao line.
+    MULTIPLE = "multiple"
+    #: Every income figure at or above the line for ``exit_months`` months.
+    MONTHS = "months"
+
+
+class WatchGrade(Labelled, noun=N_("watch grade")):
+    """防返困: how closely an exited household is watched (``kunnan.domain.watch``)."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+
 class ArchiveLevel(Labelled, noun=N_("archive level")):
     """The standard a household was archived under (建档标准)."""
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from kunnan.domain.enums import Category, ExitKind, HouseholdStatus, shown
+from kunnan.domain.enums import Category, ExitKind, ExitRule, HouseholdStatus, shown
 from kunnan.domain.errors import InvalidInput, RuleViolation
 from kunnan.domain.money import format_fen
-from kunnan.i18n import _
+from kunnan.i18n import _, n_
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -139,6 +139,27 @@ class Figures:
 
 
 @dataclass(frozen=True)
+class IncomeFigure:
+    """One figure of a household's income on a day: an income calculation (a yearly review's
+    among them) or what a follow-up found, each with the dibao line it is measured by."""
+
+    on: dt.date
+    members: int
+    income_fen: int
+    dibao_line_fen: int
+
+    @property
+    def at_or_above_line(self) -> bool:
+        return self.income_fen >= self.dibao_line_fen * self.members
+
+    @property
+    def per_capita_fen(self) -> int:
+        return int(
+            (Decimal(self.income_fen) / self.members).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        )
+
+
+@dataclass(frozen=True)
 class StableFacts:
     """What a stable exit on ``on`` is judged on."""
 
@@ -151,6 +172,11 @@ class StableFacts:
     multiplier: Decimal
     #: For an accident household: what was resolved, instead of the figures.
     resolved: str | None = None
+    #: The exit rule in force on the exit day (policy ``exit_rule``) and, for ``months``, how
+    #: many (``exit_months``) and every income figure of the household up to the exit day.
+    rule: ExitRule = ExitRule.MULTIPLE
+    months: int = 6
+    history: tuple[IncomeFigure, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,6 +238,20 @@ def judge_stable(standing: Standing, facts: StableFacts) -> ExitVerdict:
             ),
             hint=_("add --recalculate"),
         )
+    if facts.rule is ExitRule.MONTHS:
+        reason, since, count = _months_above_line(code, facts)
+        details = {
+            "rule": ExitRule.MONTHS.value,
+            "months": facts.months,
+            "since": since.isoformat(),
+            "figures": count,
+            "members": test.members,
+            "income_fen": test.income_fen,
+            "per_capita_fen": test.per_capita_fen,
+            "dibao_line_fen": test.dibao_line_fen,
+            "calculated_on": calculation.calculated_on.isoformat(),
+        }
+        return ExitVerdict(reason, details, rests_on_calculation=True)
     if not test.passes:
         raise RuleViolation(
             _("{code} cannot exit stably: {figures}", code=code, figures=test.explain())
@@ -226,6 +266,58 @@ def judge_stable(standing: Standing, facts: StableFacts) -> ExitVerdict:
         "calculated_on": calculation.calculated_on.isoformat(),
     }
     return ExitVerdict(test.explain(), details, rests_on_calculation=True)
+
+
+def _months_above_line(code: str, facts: StableFacts) -> tuple[str, dt.date, int]:
+    """exit_rule ``months``: every income figure of the last ``months`` months at or above
+    the dibao line per person, and the latest figure from before them too, so the household
+    has been above the line for the whole time. Returns the reason, the day of that earlier
+    figure and how many figures were read; refuses in one line otherwise."""
+    start = add_months(facts.on, -facts.months)
+    history = sorted(
+        (figure for figure in facts.history if figure.on <= facts.on), key=lambda f: f.on
+    )
+    earlier = [figure for figure in history if figure.on <= start]
+    within = [figure for figure in history if figure.on > start]
+    if not earlier:
+        raise RuleViolation(
+            _(
+                "{code} cannot exit stably: the rule is {months} months at or above the dibao "
+                "line before {on}, and no income figure is from {start} or before",
+                code=code,
+                months=facts.months,
+                on=facts.on.isoformat(),
+                start=start.isoformat(),
+            )
+        )
+    below = [figure for figure in (earlier[-1], *within) if not figure.at_or_above_line]
+    if below:
+        figure = below[-1]
+        raise RuleViolation(
+            _(
+                "{code} cannot exit stably: per capita {per_capita} < dibao line {line} on "
+                "{day}; the rule is {months} months at or above the line before {on}",
+                code=code,
+                per_capita=format_fen(figure.per_capita_fen),
+                line=format_fen(figure.dibao_line_fen),
+                day=figure.on.isoformat(),
+                months=facts.months,
+                on=facts.on.isoformat(),
+            )
+        )
+    since = earlier[-1].on
+    count = len(within) + 1
+    reason = n_(
+        "per capita at or above the dibao line since {since}, {months} months or more "
+        "({count} income figure)",
+        "per capita at or above the dibao line since {since}, {months} months or more "
+        "({count} income figures)",
+        count,
+        since=since.isoformat(),
+        months=facts.months,
+        count=count,
+    )
+    return reason, since, count
 
 
 def _category_word(category: str | None) -> str:

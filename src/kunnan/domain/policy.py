@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from kunnan.domain.enums import ExitRule, Labelled
 from kunnan.domain.exits import parse_months
 from kunnan.domain.money import format_fen, parse_yuan
 from kunnan.i18n import N_, _
@@ -24,6 +25,10 @@ class SettingKind(StrEnum):
     MONEY = "money"
     SWITCH = "switch"
     MONTHS = "months"
+    #: A number of months (1 to 120), where ``MONTHS`` is a list of them.
+    MONTH_COUNT = "month_count"
+    #: A member of the setting's ``choices``, by its slug or Chinese label.
+    CHOICE = "choice"
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class Setting:
     #: What the setting means, in English (marked for the catalog: shown with ``_``).
     description: str
     zh: str
+    #: A ``CHOICE`` setting's values.
+    choices: type[Labelled] | None = None
 
 
 SETTINGS: dict[str, Setting] = {
@@ -77,11 +84,47 @@ SETTINGS: dict[str, Setting] = {
             "退出核算有效天数",
         ),
         Setting(
+            "exit_rule",
+            SettingKind.CHOICE,
+            ExitRule.MULTIPLE.value,
+            N_(
+                "how a stable exit is judged: multiple (a recent calculation at or above "
+                "exit_multiplier × the line) or months (every income figure at or above the "
+                "line for exit_months months)"
+            ),
+            "稳定脱困认定方式",
+            choices=ExitRule,
+        ),
+        Setting(
+            "exit_months",
+            SettingKind.MONTH_COUNT,
+            "6",
+            N_("with exit_rule months: how many months income must stay at or above the line"),
+            "稳定脱困连续月数",
+        ),
+        Setting(
             "followup_months",
             SettingKind.MONTHS,
             "3,6,12",
             N_("follow-up visits after a stable exit, in months after the exit (回访)"),
             "回访月份",
+        ),
+        Setting(
+            "watch_yellow_multiplier",
+            SettingKind.MULTIPLIER,
+            "1.5",
+            N_(
+                "an exited household whose income per person at a follow-up is below this "
+                "many times the dibao line is on yellow watch (防返困)"
+            ),
+            "防返困黄色预警倍数",
+        ),
+        Setting(
+            "watch_red_overdue_days",
+            SettingKind.DAYS,
+            "90",
+            N_("a follow-up overdue by more than this many days puts the household on red watch"),
+            "防返困红色预警逾期天数",
         ),
         Setting(
             "notice_days",
@@ -181,6 +224,19 @@ def _months(setting: Setting, raw: str) -> str:
     return ",".join(str(m) for m in parse_months(raw))
 
 
+def _month_count(setting: Setting, raw: str) -> str:
+    if not raw.isdigit() or not 0 < int(raw) <= 120:
+        raise PolicyError(
+            _("{setting} must be a whole number of months from 1 to 120", setting=setting.key)
+        )
+    return str(int(raw))
+
+
+def _choice(setting: Setting, raw: str) -> str:
+    assert setting.choices is not None
+    return setting.choices.parse(raw).value
+
+
 def _switch(setting: Setting, raw: str) -> str:
     lowered = raw.lower()
     if lowered in ("on", "true", "yes", "1", "开"):
@@ -199,6 +255,8 @@ _CANONICAL = {
     SettingKind.MONEY: _money,
     SettingKind.MONTHS: _months,
     SettingKind.SWITCH: _switch,
+    SettingKind.MONTH_COUNT: _month_count,
+    SettingKind.CHOICE: _choice,
 }
 
 

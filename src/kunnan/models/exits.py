@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kunnan.models.base import Base, Key, UtcDateTime
+from kunnan.models.base import Base, Fen, Key, UtcDateTime
 
 
 class HouseholdExit(Base):
@@ -49,3 +49,11 @@ class Followup(Base):
     note: Mapped[str] = mapped_column(Text)
     #: Set when the record was voided (作废): its ``void`` row says who, when and why.
     void_id: Mapped[int | None] = mapped_column(Key)
+    #: What the visit found, when asked (None on follow-ups recorded before 0013): the
+    #: household's total monthly income, the members it is shared by, and the dibao line of
+    #: the visit's year it is measured by (kept, as an income calculation keeps its own).
+    income_fen: Mapped[int | None] = mapped_column(Fen)
+    members: Mapped[int | None] = mapped_column(Integer)
+    dibao_line_fen: Mapped[int | None] = mapped_column(Fen)
+    #: A member has a new serious illness (大病) since the last visit.
+    new_illness: Mapped[bool | None] = mapped_column(Boolean)

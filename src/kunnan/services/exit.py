@@ -30,14 +30,17 @@ from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     ExitKind,
+    ExitRule,
     FollowupOutcome,
     HouseholdStatus,
     ObjectionStatus,
+    WatchGrade,
 )
 from kunnan.domain.errors import InvalidInput
 from kunnan.domain.exits import (
     ExitVerdict,
     Figures,
+    IncomeFigure,
     StableFacts,
     Standing,
     check_can_exit,
@@ -49,6 +52,8 @@ from kunnan.domain.exits import (
     parse_months,
 )
 from kunnan.domain.members import present
+from kunnan.domain.watch import Visit, WatchFacts, WatchRules
+from kunnan.domain.watch import grade as grade_watch
 from kunnan.i18n import _
 from kunnan.models import (
     AuditEntry,
@@ -200,6 +205,44 @@ class _Facts:
                     self.calculations[household_id] = (
                         calc_id, Figures(calculated_on, members, int(income), line, multiplier),
                     )  # fmt: skip
+        self.history = self._income_history(session, plans)
+
+    def _income_history(
+        self, session: Session, plans: Sequence[ExitPlan]
+    ) -> dict[int, list[IncomeFigure]]:
+        """Every income figure up to its exit day of each household whose stable exit is judged
+        by ``exit_rule`` months: its income calculations (yearly reviews among them) and the
+        incomes its follow-ups found."""
+        exit_days = {
+            plan.household_id: plan.on
+            for plan in plans
+            if plan.kind is ExitKind.STABLE
+            and ExitRule(self.policy.value("exit_rule", plan.on)) is ExitRule.MONTHS
+        }
+        history: dict[int, list[IncomeFigure]] = {}
+        if not exit_days:
+            return history
+        calculations = select(
+            IncomeCalculation.household_id, IncomeCalculation.calculated_on,
+            IncomeCalculation.members,
+            IncomeCalculation.earned_fen + IncomeCalculation.other_income_fen,
+            IncomeCalculation.dibao_line_fen,
+        ).where(IncomeCalculation.household_id.in_(set(exit_days)))  # fmt: skip
+        visits = select(
+            Followup.household_id, Followup.done_on, Followup.members, Followup.income_fen,
+            Followup.dibao_line_fen,
+        ).where(
+            Followup.household_id.in_(set(exit_days)), Followup.done_on.is_not(None),
+            Followup.void_id.is_(None), Followup.income_fen.is_not(None), Followup.members > 0,
+            Followup.dibao_line_fen.is_not(None),
+        )  # fmt: skip
+        rows: list[Any] = [*session.execute(calculations), *session.execute(visits)]
+        for household_id, on, members, income, line in rows:
+            if on <= exit_days[household_id]:
+                history.setdefault(household_id, []).append(
+                    IncomeFigure(on, int(members), int(income), int(line))
+                )
+        return history
 
     def recalculation(
         self, household: _Registered, on: dt.date, costs: CostFacts
@@ -240,6 +283,11 @@ def _judge(session: Session, facts: _Facts, plan: ExitPlan) -> _Exit:
             calculation, figures = facts.recalculation(household, on, plan.recalculate)
         elif household.id in facts.calculations:
             calculation_id, figures = facts.calculations[household.id]
+        history = list(facts.history.get(household.id, ()))
+        if calculation is not None and figures is not None:  # the new calculation is one too
+            history.append(
+                IncomeFigure(on, figures.members, figures.income_fen, figures.dibao_line_fen)
+            )
         verdict = judge_stable(
             standing,
             StableFacts(
@@ -248,6 +296,9 @@ def _judge(session: Session, facts: _Facts, plan: ExitPlan) -> _Exit:
                 window_days=int(policy.value("exit_calculation_days", on)),
                 multiplier=Decimal(policy.value("exit_multiplier", on)),
                 resolved=plan.resolved,
+                rule=ExitRule(policy.value("exit_rule", on)),
+                months=int(policy.value("exit_months", on)),
+                history=tuple(history),
             ),
         )
         followups = tuple(followup_dates(on, parse_months(policy.value("followup_months", on))))
@@ -417,6 +468,10 @@ class FollowupPlan:
     visitor: str
     outcome: FollowupOutcome
     note: str
+    #: The household's total monthly income at the visit, when the visitor asked.
+    income_fen: int | None = None
+    #: A member has a new serious illness since the last visit.
+    new_illness: bool = False
 
 
 @dataclass(frozen=True)
@@ -426,6 +481,22 @@ class FollowupDone:
     code: str
     on: dt.date
     due_on: dt.date | None
+
+
+def _present_on_visits(session: Session, plans: Sequence[FollowupPlan]) -> dict[int, int]:
+    """How many members share the income each follow-up found: those present on its day."""
+    days = {plan.household_id: plan.on for plan in plans if plan.income_fen is not None}
+    members: dict[int, int] = {}
+    if not days:
+        return members
+    for household_id, joined, left in session.execute(
+        select(Member.household_id, Member.joined_on, Member.left_on).where(
+            Member.household_id.in_(days)
+        )
+    ):
+        if present(joined, left, days[household_id]):
+            members[household_id] = members.get(household_id, 0) + 1
+    return members
 
 
 def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[FollowupDone]:
@@ -438,10 +509,16 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
         return []
     session.flush()
     ids = {plan.household_id for plan in plans}
-    status = dict(
-        session.execute(select(Household.id, Household.status).where(Household.id.in_(ids))).all()
-    )
+    status: dict[int, str] = {}
+    areas: dict[int, str] = {}
+    for household_id, household_status, area_code in session.execute(
+        select(Household.id, Household.status, Household.area_code).where(Household.id.in_(ids))
+    ):
+        status[household_id], areas[household_id] = household_status, area_code
     last_exits = _last_exits(session, ids)
+    with_income = {plan.household_id for plan in plans if plan.income_fen is not None}
+    members = _present_on_visits(session, plans)
+    policy = PolicyBook(session) if with_income else None
     pending: dict[int, list[tuple[dt.date, int]]] = {}
     for followup_id, exit_id, due_on in session.execute(
         select(Followup.id, Followup.exit_id, Followup.due_on)
@@ -465,8 +542,18 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
         )  # fmt: skip
         check_followup(standing, plan.on)
         assert last is not None
-        values = {"done_on": plan.on, "visitor": plan.visitor, "outcome": plan.outcome.value,
-                  "note": plan.note}  # fmt: skip
+        values: dict[str, Any] = {
+            "done_on": plan.on, "visitor": plan.visitor, "outcome": plan.outcome.value,
+            "note": plan.note, "income_fen": plan.income_fen, "members": None,
+            "dibao_line_fen": None, "new_illness": plan.new_illness,
+        }  # fmt: skip
+        found: dict[str, Any] = {}
+        if plan.income_fen is not None and policy is not None:
+            values["members"] = members.get(plan.household_id, 0)
+            values["dibao_line_fen"] = policy.line(areas[plan.household_id], plan.on.year)
+            found = {"income_fen": plan.income_fen, "members": values["members"]}
+        if plan.new_illness:
+            found["new_illness"] = True
         due: dt.date | None = None
         waiting = pending.get(last[0])
         if waiting:
@@ -481,7 +568,7 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
                 session, action="followup", entity="household", entity_ref=code,
                 household_id=plan.household_id,
                 changes={"on": plan.on, "by": plan.visitor, "outcome": plan.outcome.value,
-                         "note": plan.note, "due_on": due},
+                         "note": plan.note, "due_on": due, **found},
             )
         )  # fmt: skip
     connection = session.connection()
@@ -495,6 +582,10 @@ def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[Follo
                 visitor=bindparam("visitor"),
                 outcome=bindparam("outcome"),
                 note=bindparam("note"),
+                income_fen=bindparam("income_fen"),
+                members=bindparam("members"),
+                dibao_line_fen=bindparam("dibao_line_fen"),
+                new_illness=bindparam("new_illness"),
             ),
             done,
         )
@@ -512,9 +603,11 @@ def record_followup(
     visitor: str,
     outcome: FollowupOutcome,
     note: str,
+    income_fen: int | None = None,
+    new_illness: bool = False,
 ) -> FollowupDone:
     """Record a follow-up visit against the earliest one due (or an extra one if none is)."""
-    plan = FollowupPlan(household.id, on, visitor, outcome, note)
+    plan = FollowupPlan(household.id, on, visitor, outcome, note, income_fen, new_illness)
     return followup_many(session, [plan])[0]
 
 
@@ -632,3 +725,113 @@ def list_exits(
         )
         for row in session.execute(query)
     ]
+
+
+# 防返困: the watch list -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchRow:
+    """A household watched after its stable exit, graded as of a day, with the reasons."""
+
+    code: str
+    head_name: str
+    org: str
+    exited_on: dt.date
+    last_followup_on: dt.date | None
+    #: Income per person at the latest follow-up (None when it recorded no income).
+    per_capita_fen: int | None
+    next_followup_on: dt.date | None
+    grade: WatchGrade
+    reasons: str
+
+
+_GRADE_ORDER = {WatchGrade.RED: 0, WatchGrade.YELLOW: 1, WatchGrade.GREEN: 2}
+
+
+def watch_list(
+    session: Session, *, as_of: dt.date, org: Any = None, grade: WatchGrade | None = None
+) -> list[WatchRow]:
+    """Households whose latest exit by ``as_of`` is a stable one not relapsed by then, each
+    graded by ``domain.watch.grade`` on its follow-ups up to the day: red first, then yellow,
+    then green, each by code.
+
+    Three queries for the whole list: the exits, their follow-ups, and the policy.
+    """
+    from sqlalchemy import and_
+    from sqlalchemy.orm import aliased
+
+    from kunnan.domain.enums import Relation
+    from kunnan.models import Org
+    from kunnan.store.orgs import within
+
+    head = aliased(Member)
+    query = (
+        select(
+            HouseholdExit.id, HouseholdExit.household_id, HouseholdExit.kind, HouseholdExit.exited_on,
+            HouseholdExit.relapsed_on, head.name, Org.name,
+        )
+        .join(Household, Household.id == HouseholdExit.household_id)
+        .join(head, and_(head.household_id == Household.id, head.relation == Relation.HEAD.value))
+        .join(Org, Org.id == Household.org_id)
+        .where(HouseholdExit.exited_on <= as_of, HouseholdExit.void_id.is_(None))
+        .where(Household.void_id.is_(None))
+        .order_by(HouseholdExit.exited_on, HouseholdExit.id)
+    )  # fmt: skip
+    if org is not None:
+        query = query.where(within(org))
+    latest: dict[int, tuple[int, str, dt.date, dt.date | None, str, str]] = {}
+    for exit_id, household_id, kind, exited_on, relapsed_on, name, union in session.execute(query):
+        latest[household_id] = (exit_id, kind, exited_on, relapsed_on, name, union)
+    watched = {
+        exit_id: (household_id, exited_on, name, union)
+        for household_id, (exit_id, kind, exited_on, relapsed_on, name, union) in latest.items()
+        if kind == ExitKind.STABLE.value and (relapsed_on is None or relapsed_on > as_of)
+    }
+    visits: dict[int, list[Visit]] = {}
+    overdue: dict[int, dt.date] = {}
+    upcoming: dict[int, dt.date] = {}
+    if watched:
+        for exit_id, due_on, done_on, outcome, income, members, line, illness in session.execute(
+            select(
+                Followup.exit_id, Followup.due_on, Followup.done_on, Followup.outcome,
+                Followup.income_fen, Followup.members, Followup.dibao_line_fen, Followup.new_illness,
+            )
+            .where(Followup.exit_id.in_(watched), Followup.void_id.is_(None))
+            .order_by(Followup.done_on, Followup.id)
+        ):  # fmt: skip
+            if done_on is not None and done_on <= as_of:
+                found = FollowupOutcome(outcome) if outcome else None
+                visits.setdefault(exit_id, []).append(
+                    Visit(done_on, found, income, members, line, illness)
+                )
+            elif due_on is not None and due_on < as_of:
+                overdue[exit_id] = min(due_on, overdue.get(exit_id, due_on))
+            elif due_on is not None:
+                upcoming[exit_id] = min(due_on, upcoming.get(exit_id, due_on))
+    policy = PolicyBook(session)
+    rules = WatchRules(
+        yellow_multiplier=Decimal(policy.value("watch_yellow_multiplier", as_of)),
+        red_overdue_days=int(policy.value("watch_red_overdue_days", as_of)),
+    )
+    rows = []
+    for exit_id, (household_id, exited_on, name, union) in watched.items():
+        last = visits[exit_id][-1] if exit_id in visits else None
+        facts = WatchFacts(exited_on, last, overdue.get(exit_id), upcoming.get(exit_id))
+        judged = grade_watch(facts, rules, as_of)
+        if grade is not None and judged.grade is not grade:
+            continue
+        rows.append(
+            WatchRow(
+                code=household_code(household_id),
+                head_name=name,
+                org=union,
+                exited_on=exited_on,
+                last_followup_on=last.on if last else None,
+                per_capita_fen=last.per_capita_fen if last else None,
+                next_followup_on=overdue.get(exit_id) or upcoming.get(exit_id),
+                grade=judged.grade,
+                reasons=_("; ").join(judged.reasons),
+            )
+        )
+    return sorted(rows, key=lambda row: (_GRADE_ORDER[row.grade], row.code))

@@ -134,6 +134,7 @@ BY_NAME: dict[str, str] = {
     "status": N_("STATUS"),
     "level": N_("LEVEL"),
     "outcome": N_("OUTCOME"),
+    "grade": N_("GRADE"),
     "decision": N_("DECISION"),
     "via": N_("CHANNEL"),
     "trade": N_("TRADE"),
