@@ -268,3 +268,28 @@ def test_the_years_reviews_are_counted_by_union_and_outcome(archived: Ledger) ->
             for r in rows] == [("白银磷肥厂工会", 2, 2, 1, 1, 0)]  # fmt: skip
     earlier = archived.ok("review", "summary", "--year", "2017", "-f", "json").rows()
     assert earlier == []  # archived in January 2018: nothing to review in 2017
+
+
+def test_no_aid_or_service_goes_to_a_member_after_she_left(aid: Ledger) -> None:
+    """A member who received aid may leave; from that day nothing more is hers."""
+    aid.ok("aid", "grant", "H000001", "--program", "golden-autumn", "--member", "张小梅",
+           "--fund", "F001", "--on", "2018-09-01")  # fmt: skip
+    aid.ok("household", "member", "leave", "H000001", "张小梅", "--reason", "working_elsewhere",
+           "--on", "2018-10-01")  # fmt: skip
+    before = aid.snapshot()
+    for what, args in (
+        ("a grant", ("aid", "grant", "H000001", "--program", "medical-aid", "--member", "张小梅",
+                     "--amount", "1000", "--fund", "F001", "--on", "2018-10-08")),
+        ("a placement", ("aid", "place", "H000001", "--member", "张小梅", "--employer", "某公司",
+                         "--job", "工人", "--monthly-wage", "2500", "--via", "direct", "--on", "2018-10-08")),
+        ("counselling", ("aid", "counsel", "H000001", "--member", "张小梅", "--by", "刘老师", "--note", "谈心",
+                         "--on", "2018-10-08")),
+    ):  # fmt: skip
+        refused = aid.fails(*args, code=6)
+        assert f"张小梅 left the household on 2018-10-01; {what} dated 2018-10-08" in refused.stderr
+    assert aid.snapshot() == before
+    # What she received stays on the ledger, and the head may still be helped.
+    rows = aid.ok("aid", "list", "-f", "json").rows()
+    assert [row["member"] for row in rows if row["program"] == "golden-autumn"] == ["张小梅"]
+    aid.ok("aid", "place", "H000001", "--employer", "某公司", "--job", "工人",
+           "--monthly-wage", "2500", "--via", "direct", "--on", "2018-10-08")  # fmt: skip

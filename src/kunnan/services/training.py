@@ -38,6 +38,7 @@ from kunnan.domain.codes import class_code, household_code
 from kunnan.domain.dates import DateError, not_in_future
 from kunnan.domain.enums import HouseholdStatus, Relation, Trade, TrainingStage
 from kunnan.domain.errors import Conflict, InvalidInput, NotFound, RuleViolation
+from kunnan.domain.members import MemberDates, absence_refusal
 from kunnan.domain.status import status_on
 from kunnan.domain.training import (
     ClassFacts,
@@ -187,6 +188,7 @@ class _Member:
     household_id: int
     name: str
     is_head: bool
+    dates: MemberDates
 
 
 @dataclass(slots=True)
@@ -219,13 +221,19 @@ class _Cohort:
             )
         }
         self.members = {
-            member_id: _Member(household_id, name, relation == Relation.HEAD.value)
-            for member_id, household_id, name, relation in session.execute(
-                select(Member.id, Member.household_id, Member.name, Member.relation).where(
-                    Member.id.in_(sorted({p.member_id for p in plans}))
-                )
+            member_id: _Member(
+                household_id,
+                name,
+                relation == Relation.HEAD.value,
+                MemberDates(name, relation, joined_on, left_on),
             )
-        }
+            for member_id, household_id, name, relation, joined_on, left_on in session.execute(
+                select(
+                    Member.id, Member.household_id, Member.name, Member.relation,
+                    Member.joined_on, Member.left_on,
+                ).where(Member.id.in_(sorted({p.member_id for p in plans})))
+            )
+        }  # fmt: skip
         query = select(TrainingClass).where(TrainingClass.id.in_(class_ids))
         if enrolling:
             # Two enrolments into a class's last place queue on its row (PostgreSQL).
@@ -296,6 +304,9 @@ class _Cohort:
         facts = _class_facts(klass)
         trainee = TraineeFacts(code, member.name, member.is_head)
         if plan.enrolled_on is not None:
+            away = absence_refusal(member.dates, plan.enrolled_on, what=_("a training place"))
+            if away is not None:
+                raise RuleViolation(away)
             enrolled = self._enrol(plan, facts, trainee, household)
         else:
             found = self.enrolled.get((klass.id, plan.member_id))

@@ -18,6 +18,7 @@ from kunnan.domain.enums import Relation
 from kunnan.domain.errors import InvalidInput, KunnanError, NotFound, RuleViolation
 from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
+from kunnan.domain.members import MemberDates, absence_refusal
 from kunnan.domain.voids import merged_refusal
 from kunnan.i18n import _
 from kunnan.models import Household, Member
@@ -255,3 +256,13 @@ def present_on(day: dt.date) -> ColumnElement[bool]:
         or_(Member.joined_on.is_(None), Member.joined_on <= day),
         or_(Member.left_on.is_(None), Member.left_on > day),
     )
+
+
+def check_present(member: Member, day: dt.date, *, what: str) -> None:
+    """Refuse ``what`` (a loan, a placement, a case) for a member who had not joined the
+    household on ``day`` or had left it (``domain.members.absence_refusal``)."""
+    refusal = absence_refusal(
+        MemberDates(member.name, member.relation, member.joined_on, member.left_on), day, what=what
+    )
+    if refusal is not None:
+        raise RuleViolation(refusal)

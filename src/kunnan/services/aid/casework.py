@@ -52,7 +52,7 @@ from kunnan.models import (
 )
 from kunnan.schemas.service_aid import CounselCreate, HousingCreate, LegalCreate
 from kunnan.store import audit
-from kunnan.store.households import find_member, resolve_household
+from kunnan.store.households import check_present, find_member, resolve_household
 from kunnan.store.status import check_may_receive
 
 
@@ -237,6 +237,8 @@ def record_legal(session: Session, *, data: LegalCreate) -> CaseChange:
     if opened:
         check_may_receive(session, household, on, what=_("a legal case"))
         member = find_member(household, data.member) if data.member is not None else None
+        if member is not None:
+            check_present(member, on, what=_("a legal case"))
         case = LegalCase(
             household_id=household.id,
             member_id=member.id if member is not None else None,
@@ -294,6 +296,8 @@ def counsel(session: Session, *, data: CounselCreate) -> CounselingSession:
     household = _locked(session, data.household)
     check_may_receive(session, household, data.on_date, what=_("counselling"))
     member = find_member(household, data.member) if data.member is not None else None
+    if member is not None:
+        check_present(member, data.on_date, what=_("counselling"))
     row = CounselingSession(
         household_id=household.id,
         member_id=member.id if member is not None else None,

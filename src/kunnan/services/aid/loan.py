@@ -45,7 +45,7 @@ from kunnan.services import ledger
 from kunnan.services.aid.placement import member_or_head
 from kunnan.services.fund import check_can_take, check_open, lock_fund, resolve_fund
 from kunnan.store import audit
-from kunnan.store.households import resolve_household
+from kunnan.store.households import check_present, resolve_household
 from kunnan.store.status import check_may_receive
 
 _CODE = re.compile(r"[Ll]([0-9０-９]{1,12})")
@@ -95,6 +95,7 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
     if refusal is not None:
         raise RuleViolation(refusal)
     member = member_or_head(household, data.member)
+    check_present(member, on, what=_("a loan"))
     check_open(session, fund, on)
     check_can_take(session, fund, data.amount_fen, on=on, what=_("a loan"))
     entry = ledger.append(

@@ -25,7 +25,7 @@ from kunnan.schemas.household import MemberUpdate
 from kunnan.schemas.service_aid import PlacementCreate
 from kunnan.services.household.register import edit_member
 from kunnan.store import audit
-from kunnan.store.households import find_member, head_of, resolve_household
+from kunnan.store.households import check_present, find_member, head_of, resolve_household
 from kunnan.store.status import check_may_receive
 
 
@@ -49,6 +49,7 @@ def place(session: Session, *, data: PlacementCreate) -> JobPlacement:
     household = resolve_household(session, data.household, lock=True)
     check_may_receive(session, household, data.on_date, what=_("a placement"))
     member = member_or_head(household, data.member)
+    check_present(member, data.on_date, what=_("a placement"))
     return place_member(
         session,
         household,
