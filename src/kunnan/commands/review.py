@@ -22,7 +22,7 @@ from kunnan.commands.options import (
     view,
     whole_number,
 )
-from kunnan.domain.enums import Category, Cause, ReviewOutcome, named
+from kunnan.domain.enums import Category, Cause, ReviewOutcome, ReviewState, named
 from kunnan.domain.errors import InvalidInput
 from kunnan.i18n import N_, _, n_
 from kunnan.ui.columns import ARCHIVE_NO, CATEGORY, HEAD_NAME, HOUSEHOLD_CODE, UNION, Column
@@ -69,7 +69,7 @@ def review_fields(date_header: str, days_header: str) -> tuple[Column, ...]:
         Column("archived_on", "Archived", "date", context="archived_on"),
         Column("last_on", date_header, "date"),
         Column("days", days_header, "int"),
-        Column("state", "State"),
+        Column("state", "State", "enum", ReviewState),
     )
 
 

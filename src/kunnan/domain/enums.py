@@ -585,6 +585,16 @@ class HeadChangeReason(Labelled, noun=N_("reason the head changed")):
     OTHER = "other"
 
 
+class ReviewState(Labelled, noun=N_("review state")):
+    """Why a household is on a review list."""
+
+    OVERDUE = "overdue"
+    NEVER = "never"
+    NEVER_AIDED = "never_aided"
+    STALE = "stale"
+    DUE = "due"
+
+
 class ReviewOutcome(Labelled, noun=N_("review outcome")):
     """What a yearly review (年审) decided for an archived household."""
 
@@ -642,6 +652,7 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     LeaveReason,
     HeadChangeReason,
     ReviewOutcome,
+    ReviewState,
 )
 
 #: The other words union rosters (困难职工花名册) write for a member, besides its slug and its

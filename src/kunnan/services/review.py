@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.codes import household_code
-from kunnan.domain.enums import Category, Cause, HouseholdStatus, Relation
+from kunnan.domain.enums import Category, Cause, HouseholdStatus, Relation, ReviewState
 from kunnan.domain.members import present
 from kunnan.domain.review import ReviewAsked, ReviewDecision, ReviewFacts, judge_review
 from kunnan.domain.status import status_on
@@ -112,7 +112,7 @@ class ReviewRow:
     last_on: dt.date | None
     #: Days from that date to the as-of date (for follow-ups: days overdue, negative if not yet due).
     days: int | None
-    state: str
+    state: ReviewState
 
 
 def _base(extra: Any) -> Select[*tuple[Any, ...]]:
@@ -127,7 +127,10 @@ def _base(extra: Any) -> Select[*tuple[Any, ...]]:
 
 
 def _rows(
-    session: Session, query: Select[*tuple[Any, ...]], as_of: dt.date, state: Callable[[Any], str]
+    session: Session,
+    query: Select[*tuple[Any, ...]],
+    as_of: dt.date,
+    state: Callable[[Any], ReviewState],
 ) -> list[ReviewRow]:
     rows = []
     for hid, name, org, category, archived_on, last_on in session.execute(query):
@@ -167,7 +170,10 @@ def review_due(session: Session, *, as_of: dt.date, org: Org | None = None) -> l
         .where((latest.c.day.is_(None)) | (latest.c.day < as_of - YEAR))
     )
     return _rows(
-        session, _scoped(query, org), as_of, lambda day: "never" if day is None else "overdue"
+        session,
+        _scoped(query, org),
+        as_of,
+        lambda day: ReviewState.NEVER if day is None else ReviewState.OVERDUE,
     )
 
 
@@ -183,7 +189,7 @@ def review_never_aided(
         .where(Household.status == HouseholdStatus.ARCHIVED.value)
         .where(Household.id.not_in(aided.where(AidEntry.household_id.is_not(None))))
     )
-    return _rows(session, _scoped(query, org), as_of, lambda _day: "never aided")
+    return _rows(session, _scoped(query, org), as_of, lambda _day: ReviewState.NEVER_AIDED)
 
 
 def review_stale(session: Session, *, as_of: dt.date, org: Org | None = None) -> list[ReviewRow]:
@@ -202,7 +208,7 @@ def review_stale(session: Session, *, as_of: dt.date, org: Org | None = None) ->
         .where(Household.status == HouseholdStatus.ARCHIVED.value)
         .where((latest.c.day.is_(None)) | (latest.c.day < as_of - YEAR))
     )
-    return _rows(session, _scoped(query, org), as_of, lambda _day: "stale")
+    return _rows(session, _scoped(query, org), as_of, lambda _day: ReviewState.STALE)
 
 
 def review_followups(
@@ -224,7 +230,10 @@ def review_followups(
         .where(due.c.day <= as_of + DUE_SOON)
     )
     return _rows(
-        session, _scoped(query, org), as_of, lambda day: "overdue" if day < as_of else "due"
+        session,
+        _scoped(query, org),
+        as_of,
+        lambda day: ReviewState.OVERDUE if day < as_of else ReviewState.DUE,
     )
 
 
