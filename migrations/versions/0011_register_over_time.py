@@ -6,8 +6,9 @@ archived household is reviewed every year (年审), which may change its categor
 causes. This revision gives members the dates they belong to the household between
 (none on existing members: they belong from registration and have not left), records
 head changes, carries the main cause in each status change as the category already is
-(existing changes take their household's main cause, the only one it has had), and
-creates the yearly reviews.
+(existing changes take their household's main cause, the only one it has had), dates the
+secondary causes (the day a review gave one, and those a review ended), and creates the
+yearly reviews.
 
 Going down drops the reviews, head changes and dates; it is refused while a member has
 left or joined on a date, or a review is recorded, which the schema below would lose.
@@ -45,6 +46,28 @@ def upgrade() -> None:
         "UPDATE household_status_change SET main_cause = "
         "(SELECT household.main_cause FROM household "
         "WHERE household.id = household_status_change.household_id)"
+    )
+    op.add_column("household_cause", sa.Column("since_on", sa.Date(), nullable=True))
+    op.create_table(
+        "household_cause_ended",
+        sa.Column("id", Key, nullable=False),
+        sa.Column("household_id", Key, nullable=False),
+        sa.Column("cause", sa.String(length=16), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("since_on", sa.Date(), nullable=True),
+        sa.Column("until_on", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["household_id"],
+            ["household.id"],
+            name=op.f("fk_household_cause_ended_household_id_household"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_household_cause_ended")),
+    )
+    op.create_index(
+        op.f("ix_household_cause_ended_household_id"),
+        "household_cause_ended",
+        ["household_id"],
+        unique=False,
     )
     op.create_table(
         "household_head_change",
@@ -125,6 +148,7 @@ def downgrade() -> None:
             "WHERE joined_on IS NOT NULL OR left_on IS NOT NULL) "
             "+ (SELECT count(*) FROM household_review) "
             "+ (SELECT count(*) FROM household_head_change)"
+            "+ (SELECT count(*) FROM household_cause_ended)"
         )
     ).scalar()
     if dated:
@@ -138,6 +162,11 @@ def downgrade() -> None:
         op.f("ix_household_head_change_household_id"), table_name="household_head_change"
     )
     op.drop_table("household_head_change")
+    op.drop_index(
+        op.f("ix_household_cause_ended_household_id"), table_name="household_cause_ended"
+    )
+    op.drop_table("household_cause_ended")
+    op.execute("ALTER TABLE household_cause DROP COLUMN since_on")
     # Both SQLite (3.35 on) and PostgreSQL drop a plain column in place: no table is rebuilt,
     # so the rows that name a member keep their keys.
     op.execute("ALTER TABLE household_status_change DROP COLUMN main_cause")

@@ -42,6 +42,11 @@ def _by_cause(cli: Ledger, day: str) -> dict[str, int]:
     return {row["cause"]: row["households"] for row in rows if row["households"]}
 
 
+def _secondary(cli: Ledger, day: str) -> dict[str, int]:
+    document = cli.ok("report", "causes", "--secondary", "--as-of", day, "-f", "json").json()
+    return {row["cause"]: row["secondary"] for row in document["rows"] if row["secondary"]}
+
+
 def _show(cli: Ledger, code: str) -> Any:
     return cli.ok("household", "show", code, "-f", "json").json()
 
@@ -191,8 +196,16 @@ def test_causes_change_at_review_and_only_there_once_archived(archived: Ledger) 
                 "--secondary", "education", "--reason", "复核发现因残致困", "--on", "2018-12-01")  # fmt: skip
     assert _by_cause(archived, "2018-11-30") == {"illness": 2}
     assert _by_cause(archived, "2018-12-01") == {"illness": 1, "disability": 1}
+    assert _secondary(archived, "2018-11-30") == {}
+    assert _secondary(archived, "2018-12-01") == {"education": 1}
+    # A later review ends education and gives unemployment: each day reads the causes it had.
+    archived.ok("review", "record", "H000001", "--outcome", "causes", "--secondary", "unemployment",
+                "--reason", "子女已毕业", "--on", "2019-12-01")  # fmt: skip
+    assert _secondary(archived, "2019-11-30") == {"education": 1}
+    assert _secondary(archived, "2019-12-01") == {"unemployment": 1}
+    assert _secondary(archived, "2018-11-30") == {}
     shown = _show(archived, "H000001")
-    assert shown["main_cause"] == "disability" and shown["secondary_causes"] == ["education"]
+    assert shown["main_cause"] == "disability" and shown["secondary_causes"] == ["unemployment"]
 
 
 def test_only_an_archived_household_is_reviewed_and_not_before_its_archive(

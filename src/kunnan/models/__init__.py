@@ -9,7 +9,14 @@ from kunnan.models.aid import AidEntry, Fund, FundAssertion, LedgerHead, Program
 from kunnan.models.audit import AuditEntry
 from kunnan.models.base import Base
 from kunnan.models.exits import Followup, HouseholdExit
-from kunnan.models.household import HeadChange, Household, HouseholdCause, Member, Review
+from kunnan.models.household import (
+    EndedCause,
+    HeadChange,
+    Household,
+    HouseholdCause,
+    Member,
+    Review,
+)
 from kunnan.models.identification import (
     ContactAttempt,
     IdentificationCase,
@@ -44,6 +51,7 @@ __all__ = [
     "Base",
     "ContactAttempt",
     "CounselingSession",
+    "EndedCause",
     "Followup",
     "Fund",
     "FundAssertion",

@@ -44,13 +44,30 @@ class Household(Base):
 
 
 class HouseholdCause(Base):
-    """A secondary cause of hardship (at most three per household)."""
+    """A secondary cause of hardship the household has now (at most three per household)."""
 
     __tablename__ = "household_cause"
 
     household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"), primary_key=True)
     cause: Mapped[str] = mapped_column(String(16), primary_key=True)
     position: Mapped[int] = mapped_column()
+    #: The yearly review it was given at (None: the household has had it since it was recorded).
+    since_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class EndedCause(Base):
+    """A secondary cause a yearly review ended: the household had it from ``since_on`` (None:
+    since it was recorded) until the day before ``until_on``. Reports as of a day read these
+    beside the causes the household has now."""
+
+    __tablename__ = "household_cause_ended"
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True)
+    household_id: Mapped[int] = mapped_column(Key, ForeignKey("household.id"), index=True)
+    cause: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column()
+    since_on: Mapped[dt.date | None] = mapped_column(Date)
+    until_on: Mapped[dt.date] = mapped_column(Date)
 
 
 class Member(Base):

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, extract, func, select
+from sqlalchemy import Select, and_, case, distinct, extract, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.aid import CASH, FUND_DIRECTION
@@ -34,6 +34,7 @@ from kunnan.domain.enums import (
 from kunnan.domain.shares import largest_remainder
 from kunnan.models import (
     AidEntry,
+    EndedCause,
     Fund,
     Household,
     HouseholdCause,
@@ -137,6 +138,17 @@ def categories(session: Session, scope: Scope) -> Report:
     return Report("categories", scope, rows, total)
 
 
+def _secondary_on(day: dt.date) -> Any:
+    """Each household's secondary causes on ``day``: (household_id, cause), from those it has
+    now (given by then) and those a yearly review ended after it."""
+    given = or_(HouseholdCause.since_on.is_(None), HouseholdCause.since_on <= day)
+    began = or_(EndedCause.since_on.is_(None), EndedCause.since_on <= day)
+    return union_all(
+        select(HouseholdCause.household_id, HouseholdCause.cause).where(given),
+        select(EndedCause.household_id, EndedCause.cause).where(began, EndedCause.until_on > day),
+    ).subquery()
+
+
 def causes(session: Session, scope: Scope, *, secondary: bool = False) -> Report:
     """Archived households by main cause (and, with ``secondary``, how often each is a secondary cause)."""
     archived = _archived(scope)
@@ -154,11 +166,12 @@ def causes(session: Session, scope: Scope, *, secondary: bool = False) -> Report
         rows.append({"cause": "unknown", "households": unknown})
     _with_shares(rows)
     if secondary:
-        extra = dict(
+        held = _secondary_on(scope.as_of)
+        extra: dict[str, int] = dict(
             session.execute(
-                select(HouseholdCause.cause, func.count())
-                .join(archived, archived.c.household_id == HouseholdCause.household_id)
-                .group_by(HouseholdCause.cause)
+                select(held.c.cause, func.count())
+                .join(archived, archived.c.household_id == held.c.household_id)
+                .group_by(held.c.cause)
             ).all()
         )
         for row in rows:

@@ -29,6 +29,7 @@ from kunnan.models import (
     AuditEntry,
     ContactAttempt,
     CounselingSession,
+    EndedCause,
     Followup,
     Household,
     HouseholdCause,
@@ -319,7 +320,7 @@ class ReviewBook:
         self._reviews: list[dict[str, Any]] = []
         self._changes: list[dict[str, Any]] = []
         self._updates: dict[int, dict[str, Any]] = {}
-        self._secondary: dict[int, tuple[Cause, ...]] = {}
+        self._secondary: list[tuple[int, dt.date, tuple[Cause, ...]]] = []
         self._audits: list[dict[str, Any]] = []
 
     def load(self, household_ids: Iterable[int]) -> None:
@@ -397,7 +398,7 @@ class ReviewBook:
             }
             found.history.append((on, HouseholdStatus.ARCHIVED.value))
         if decision.secondary != facts.secondary:
-            self._secondary[plan.household_id] = decision.secondary
+            self._secondary.append((plan.household_id, on, decision.secondary))
         self._audits.append(
             audit.row(
                 session,
@@ -439,7 +440,7 @@ class ReviewBook:
             self._audits,
         )
         self._calculations, self._reviews, self._changes, self._audits = [], [], [], []
-        self._updates, self._secondary = {}, {}
+        self._updates, self._secondary = {}, []
 
 
 def _slug(member: Category | Cause | None) -> str | None:
@@ -521,7 +522,7 @@ def _write_reviews(
     reviews: list[dict[str, Any]],
     changes: list[dict[str, Any]],
     updates: dict[int, dict[str, Any]],
-    secondary: dict[int, tuple[Cause, ...]],
+    secondary: list[tuple[int, dt.date, tuple[Cause, ...]]],
     audits: list[dict[str, Any]],
 ) -> None:
     connection = session.connection()
@@ -547,23 +548,45 @@ def _write_reviews(
                 for key, values in updates.items()
             ],
         )  # fmt: skip
-    if secondary:
-        causes = _table(HouseholdCause)
-        connection.execute(delete(causes).where(causes.c.household_id.in_(list(secondary))))
-        insert_rows(
-            connection,
-            causes,
-            [
-                {"household_id": key, "cause": cause.value, "position": position}
-                for key, chosen in secondary.items()
-                for position, cause in enumerate(chosen)
-            ],
-        )
+    for household_id, on, chosen in secondary:
+        _replace_causes(connection, household_id, on, chosen)
     insert_rows(connection, _table(AuditEntry), audits)
-    for household_id in {*updates, *secondary}:
+    for household_id in {*updates, *(change[0] for change in secondary)}:
         held = session.identity_map.get(session.identity_key(Household, household_id))
         if held is not None:
             session.expire(held)
+
+
+def _replace_causes(
+    connection: Any, household_id: int, on: dt.date, chosen: tuple[Cause, ...]
+) -> None:
+    """The secondary causes a review gives from ``on``: those the household had end that day
+    (kept, with their days, for reports as of an earlier day), the new ones start it."""
+    causes, ended = _table(HouseholdCause), _table(EndedCause)
+    held = connection.execute(
+        select(causes.c.cause, causes.c.position, causes.c.since_on).where(
+            causes.c.household_id == household_id
+        )
+    ).all()
+    insert_rows(
+        connection,
+        ended,
+        [
+            {"household_id": household_id, "cause": cause, "position": position,
+             "since_on": since, "until_on": on}
+            for cause, position, since in held
+        ],
+    )  # fmt: skip
+    connection.execute(delete(causes).where(causes.c.household_id == household_id))
+    insert_rows(
+        connection,
+        causes,
+        [
+            {"household_id": household_id, "cause": cause.value, "position": position,
+             "since_on": on}
+            for position, cause in enumerate(chosen)
+        ],
+    )  # fmt: skip
 
 
 def _table(model: type[Any]) -> Table:

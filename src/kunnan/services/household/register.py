@@ -300,8 +300,12 @@ def edit_household(
         if key == "org":
             household.org_id = find_union(session, value).id
         elif key == "secondary_causes":
+            # A correction of the causes as they have stood since they were last given.
+            since = max(
+                (c.since_on for c in household.secondary_causes if c.since_on), default=None
+            )
             household.secondary_causes = [
-                HouseholdCause(cause=cause.value, position=index)
+                HouseholdCause(cause=cause.value, position=index, since_on=since)
                 for index, cause in enumerate(value)
             ]
             session.flush()
