@@ -158,13 +158,9 @@ def downgrade() -> None:
         )
     op.drop_index("ix_household_review_household_day", table_name="household_review")
     op.drop_table("household_review")
-    op.drop_index(
-        op.f("ix_household_head_change_household_id"), table_name="household_head_change"
-    )
+    op.drop_index(op.f("ix_household_head_change_household_id"), table_name="household_head_change")
     op.drop_table("household_head_change")
-    op.drop_index(
-        op.f("ix_household_cause_ended_household_id"), table_name="household_cause_ended"
-    )
+    op.drop_index(op.f("ix_household_cause_ended_household_id"), table_name="household_cause_ended")
     op.drop_table("household_cause_ended")
     op.execute("ALTER TABLE household_cause DROP COLUMN since_on")
     # Both SQLite (3.35 on) and PostgreSQL drop a plain column in place: no table is rebuilt,
