@@ -377,6 +377,7 @@ def _write(session: Session, exits: list[_Exit]) -> None:
         .where(
             objections.c.household_id == bindparam("key_id"),
             objections.c.status == ObjectionStatus.OPEN.value,
+            objections.c.void_id.is_(None),
         )
         .values(
             status=ObjectionStatus.CLOSED.value,
