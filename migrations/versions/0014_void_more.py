@@ -84,8 +84,8 @@ def downgrade() -> None:
     bind = op.get_bind()
     voided = 0
     for name in VOIDABLE:
-        table = sa.table(name, sa.column("void_id"))
-        count = sa.select(sa.func.count()).select_from(table).where(table.c.void_id.is_not(None))
+        rows = sa.table(name, sa.column("void_id"))
+        count = sa.select(sa.func.count()).select_from(rows).where(rows.c.void_id.is_not(None))
         voided += bind.execute(count).scalar() or 0
     if voided:
         raise RuntimeError(
