@@ -541,24 +541,16 @@ def _void_stage(session: Session, number: int, *, reason: str, on: dt.date) -> V
         if progress.placement_id is not None
         else None
     )
-    return _void_training(session, code, household, progress, placement, reason=reason, on=on)
+    return _void_training(session, code, household, enrolment.household_id, progress, placement,
+                          reason=reason, on=on)  # fmt: skip
 
 
-def _void_training(session: Session, code: str, household: str,
+def _void_training(session: Session, code: str, household: str, household_id: int,
                    progress: TrainingProgress | None, placement: JobPlacement | None, *,
                    reason: str, on: dt.date) -> VoidOutcome:  # fmt: skip
     """Void a stage, a placement, or the employed stage and its placement together (one
     ``training employ`` recorded both); a placement's member gets back the work and income
     the placement replaced."""
-    household_id = progress_household = None
-    if placement is not None:
-        household_id = placement.household_id
-    if progress is not None:
-        enrolment = session.get(TrainingEnrolment, progress.enrolment_id)
-        assert enrolment is not None
-        progress_household = enrolment.household_id
-    household_id = household_id or progress_household
-    assert household_id is not None
     restored = _restore_member(session, placement) if placement is not None else None
     changes: dict[str, object] = {"household": household}
     if progress is not None:
@@ -645,7 +637,8 @@ def _void_placement(session: Session, number: int, *, reason: str, on: dt.date) 
             TrainingProgress.placement_id == placement.id, TrainingProgress.void_id.is_(None)
         )
     ).first()
-    return _void_training(session, code, household, progress, placement, reason=reason, on=on)
+    return _void_training(session, code, household, placement.household_id, progress, placement,
+                          reason=reason, on=on)  # fmt: skip
 
 
 def _void_case(session: Session, code: str, case: HousingCase | LegalCase | None, *,
