@@ -68,8 +68,7 @@ COMMANDS: dict[str, Entry] = {
     "exit": Entry("kunnan.commands.exit", "app",
                   "Exits from the register, follow-up visits and relapses."),
     "void": Entry("kunnan.commands.void", "void",
-                  "Void a record entered by mistake (作废): a contact attempt, an exit or a "
-                  "follow-up."),
+                  "Void a record entered by mistake (作废): any record that is not money."),
     "review": Entry("kunnan.commands.review", "app",
                     "The yearly review (年审): record one, and the lists of who is overdue, "
                     "unpaired, stale, or due a follow-up."),

@@ -68,6 +68,36 @@ def followup_code(followup_id: int) -> str:
     return f"FU{followup_id:03d}"
 
 
+def step_code(step_id: int) -> str:
+    """An identification step done (精准识别): ST001."""
+    return f"ST{step_id:03d}"
+
+
+def objection_code(objection_id: int) -> str:
+    """An objection filed during a public notice (异议): OB001."""
+    return f"OB{objection_id:03d}"
+
+
+def pair_visit_code(visit_id: int) -> str:
+    """A contact person's visit to a paired household (结对走访): PV001."""
+    return f"PV{visit_id:03d}"
+
+
+def stage_code(progress_id: int) -> str:
+    """A training stage a trainee reached (completed, certified, employed): TS001."""
+    return f"TS{progress_id:03d}"
+
+
+def housing_change_code(change_id: int) -> str:
+    """A housing case's status change: HS001."""
+    return f"HS{change_id:03d}"
+
+
+def legal_change_code(change_id: int) -> str:
+    """A legal case's status change: LS001."""
+    return f"LS{change_id:03d}"
+
+
 def code_number(letters: str, text: str) -> int | None:
     """The id a typed code names (``p7``, ``P007``, ``Ｐ００７`` for ``P``), or None if the
     text is not such a code."""

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kunnan.domain.codes import code_number
-from kunnan.domain.enums import HouseholdStatus
+from kunnan.domain.enums import CaseStatus, HouseholdStatus, ObjectionStatus, Step
 from kunnan.domain.errors import Conflict, InvalidInput, RuleViolation
-from kunnan.i18n import _
+from kunnan.domain.identification import step_label
+from kunnan.i18n import _, n_
 
 
 class Voidable(StrEnum):
@@ -25,10 +26,34 @@ class Voidable(StrEnum):
     CONTACT = "contact"
     EXIT = "exit"
     FOLLOWUP = "followup"
+    STEP = "identification_step"
+    OBJECTION = "objection"
+    PAIR_VISIT = "pair_visit"
+    STAGE = "training_progress"
+    PLACEMENT = "job_placement"
+    HOUSING_CASE = "housing_case"
+    HOUSING_CHANGE = "housing_status_change"
+    LEGAL_CASE = "legal_case"
+    LEGAL_CHANGE = "legal_status_change"
+    COUNSELING = "counseling_session"
 
 
 #: The letters of each voidable record's code (``domain.codes``).
-LETTERS = {Voidable.CONTACT: "CA", Voidable.EXIT: "EX", Voidable.FOLLOWUP: "FU"}
+LETTERS = {
+    Voidable.CONTACT: "CA",
+    Voidable.EXIT: "EX",
+    Voidable.FOLLOWUP: "FU",
+    Voidable.STEP: "ST",
+    Voidable.OBJECTION: "OB",
+    Voidable.PAIR_VISIT: "PV",
+    Voidable.STAGE: "TS",
+    Voidable.PLACEMENT: "P",
+    Voidable.HOUSING_CASE: "HC",
+    Voidable.HOUSING_CHANGE: "HS",
+    Voidable.LEGAL_CASE: "LC",
+    Voidable.LEGAL_CHANGE: "LS",
+    Voidable.COUNSELING: "CS",
+}
 
 
 def parse_record(text: str) -> tuple[Voidable, int]:
@@ -47,8 +72,9 @@ def parse_record(text: str) -> tuple[Voidable, int]:
         )
     raise InvalidInput(
         _(
-            "'{text}' names no record that can be voided; give a contact (CA012), an exit "
-            "(EX003) or a follow-up (FU007) as household show prints it",
+            "'{text}' names no record that can be voided; give its code as household show "
+            "prints it (a contact CA012, a step ST004, a visit PV002 …); money is not voided "
+            "but reversed",
             text=text.strip(),
         )
     )
@@ -123,6 +149,142 @@ def check_followup_void(code: str, done_on: dt.date | None) -> None:
     if done_on is None:
         raise RuleViolation(
             _("{code} is only due, not done: there is no visit recorded to void", code=code)
+        )
+
+
+@dataclass(frozen=True)
+class StepFacts:
+    """What voiding an identification step is judged on."""
+
+    code: str
+    household: str
+    step: Step
+    #: The status of the step's case, and whether it is the household's latest case.
+    case_status: CaseStatus
+    latest_case: bool
+    #: The case's latest standing step (the step itself if none came after it).
+    latest_step: Step
+    #: The household's latest standing status change: its day, status and reason.
+    latest_change: tuple[dt.date, str, str] | None
+    done_on: dt.date
+    #: Standing objections filed in the case (a public notice's).
+    objections: int = 0
+
+
+def check_step_void(facts: StepFacts) -> None:
+    """A step may be voided only while it is the latest step done in its open case: the case
+    then waits for that step again. The home visit is never voided: it opened the case and
+    the household's identification (reject the case instead). The confirmation (七确认)
+    closed the case; it may be voided only while nothing has happened since in the
+    household's status history (its latest change is the archiving), and the household then
+    goes back to identifying at confirm. A public notice with objections filed in it keeps
+    them: void the objections first."""
+    code, household = facts.code, facts.household
+    if facts.step is Step.VISIT:
+        raise RuleViolation(
+            _(
+                "{code} is the home visit that opened {household}'s case; it is not voided: "
+                "reject the case instead (kunnan identify reject)",
+                code=code,
+                household=household,
+            )
+        )
+    if facts.step is Step.CONFIRM:
+        archived_since = (
+            facts.case_status is CaseStatus.ARCHIVED
+            and facts.latest_case
+            and facts.latest_change is not None
+            and facts.latest_change[0] == facts.done_on
+            and facts.latest_change[1] == HouseholdStatus.ARCHIVED.value
+            and facts.latest_change[2] == "confirmed"
+        )
+        if not archived_since:
+            raise RuleViolation(
+                _(
+                    "{household}'s status has changed since {code} archived it; a confirmation "
+                    "is voided only while nothing has happened since",
+                    code=code,
+                    household=household,
+                )
+            )
+        return
+    if facts.case_status is not CaseStatus.OPEN:
+        raise RuleViolation(
+            _(
+                "{code} belongs to a closed case of {household}; a step is voided only while "
+                "its case is open",
+                code=code,
+                household=household,
+            )
+        )
+    if facts.latest_step is not facts.step:
+        raise RuleViolation(
+            _(
+                "{code} is not the latest step of {household}'s case ({step} came after it); "
+                "void that first",
+                code=code,
+                household=household,
+                step=step_label(facts.latest_step),
+            )
+        )
+    if facts.objections:
+        raise RuleViolation(
+            n_(
+                "{code}'s public notice has {n} objection filed in it; void it first",
+                "{code}'s public notice has {n} objections filed in it; void them first",
+                facts.objections,
+                code=code,
+                n=facts.objections,
+            )
+        )
+
+
+def check_objection_void(code: str, *, status: ObjectionStatus, case_status: CaseStatus) -> None:
+    """An objection may be voided while its case is open (an open one then no longer holds
+    up the confirmation). An upheld objection rejected the case: it is not voidable (the
+    household is restarted instead); nor is one of a case already closed."""
+    if status is ObjectionStatus.UPHELD:
+        raise RuleViolation(
+            _(
+                "{code} was upheld and rejected its case; it is not voided "
+                "(restart the household: kunnan identify restart)",
+                code=code,
+            )
+        )
+    if case_status is not CaseStatus.OPEN:
+        raise RuleViolation(
+            _(
+                "{code} was filed in a case that is closed; an objection is voided only while "
+                "its case is open",
+                code=code,
+            )
+        )
+
+
+def check_latest_void(code: str, *, of: str, later: str | None) -> None:
+    """A training stage (of its enrolment), a job placement (of its member) or a housing or
+    legal case's status change (of its case) is voided only while it is the latest: what
+    came after it rests on it. ``later`` is the code of the latest one, when it is another."""
+    if later is not None:
+        raise RuleViolation(
+            _(
+                "{code} is not the latest of {of} ({later} came after it); void that first",
+                code=code,
+                of=of,
+                later=later,
+            )
+        )
+
+
+def check_change_void(code: str, case: str, *, first: bool) -> None:
+    """A case's first status change opened it: the case itself is voided instead."""
+    if first:
+        raise RuleViolation(
+            _(
+                "{code} opened case {case}; void the case instead: kunnan void {case}",
+                code=code,
+                case=case,
+            )
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kunnan.models.base import Base, Fen, Key, UtcDateTime
@@ -50,7 +50,17 @@ class IdentificationStep(Base):
     """A step done in a case: its date, who did it, a note, and its own details (JSON)."""
 
     __tablename__ = "identification_step"
-    __table_args__ = (UniqueConstraint("case_id", "step"),)
+    __table_args__ = (
+        # One standing row per step of a case: a voided step may be recorded again.
+        Index(
+            "uq_identification_step_standing",
+            "case_id",
+            "step",
+            unique=True,
+            sqlite_where=text("void_id IS NULL"),
+            postgresql_where=text("void_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Key, primary_key=True)
     case_id: Mapped[int] = mapped_column(Key, ForeignKey("identification_case.id"), index=True)
@@ -62,6 +72,8 @@ class IdentificationStep(Base):
     #: JSON object of the step's own facts (housing, votes, notice dates, ...).
     details: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class IncomeCalculation(Base):
@@ -91,6 +103,9 @@ class IncomeCalculation(Base):
     marginal_rigid_test: Mapped[bool] = mapped_column(Boolean)
     per_capita_fen: Mapped[int] = mapped_column(Fen)
     proposed_category: Mapped[str | None] = mapped_column(String(16))
+    #: Set when the calculation step it was made for was voided (作废): it no longer counts as
+    #: the household's income, for a review, an exit or a list.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class Objection(Base):
@@ -107,6 +122,8 @@ class Objection(Base):
     status: Mapped[str] = mapped_column(String(16))
     settled_on: Mapped[dt.date | None] = mapped_column(Date)
     settlement: Mapped[str | None] = mapped_column(Text)
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class StatusChange(Base):

@@ -57,3 +57,5 @@ class PairVisit(Base):
     #: Problems solved on the visit (解决的问题), if any.
     solved: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)

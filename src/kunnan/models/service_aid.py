@@ -28,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -83,7 +84,15 @@ class TrainingProgress(Base):
 
     __tablename__ = "training_progress"
     __table_args__ = (
-        UniqueConstraint("enrolment_id", "stage"),
+        # One standing row per stage of an enrolment: a voided stage may be recorded again.
+        Index(
+            "uq_training_progress_standing",
+            "enrolment_id",
+            "stage",
+            unique=True,
+            sqlite_where=text("void_id IS NULL"),
+            postgresql_where=text("void_id IS NULL"),
+        ),
         Index("ix_training_progress_stage", "stage", "enrolment_id"),
     )
 
@@ -96,6 +105,8 @@ class TrainingProgress(Base):
     #: The job the trainee took (employed).
     placement_id: Mapped[int | None] = mapped_column(Key, ForeignKey("job_placement.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class JobPlacement(Base):
@@ -125,6 +136,8 @@ class JobPlacement(Base):
     previous_identity: Mapped[str | None] = mapped_column(String(16))
     previous_income_fen: Mapped[int] = mapped_column(Fen)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class Loan(Base):
@@ -197,6 +210,8 @@ class HousingCase(Base):
     opened_on: Mapped[dt.date] = mapped_column(Date)
     year: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class HousingStatusChange(Base):
@@ -218,6 +233,8 @@ class HousingStatusChange(Base):
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(8, 2))
     note: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class LegalCase(Base):
@@ -239,6 +256,8 @@ class LegalCase(Base):
     opened_on: Mapped[dt.date] = mapped_column(Date)
     year: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class LegalStatusChange(Base):
@@ -261,6 +280,8 @@ class LegalStatusChange(Base):
     recovered_fen: Mapped[int | None] = mapped_column(Fen)
     note: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)
 
 
 class CounselingSession(Base):
@@ -280,3 +301,5 @@ class CounselingSession(Base):
     held_on: Mapped[dt.date] = mapped_column(Date)
     year: Mapped[int] = mapped_column(Integer)
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    #: Set when the record was voided (作废): its ``void`` row says who, when and why.
+    void_id: Mapped[int | None] = mapped_column(Key)

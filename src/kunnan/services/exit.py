@@ -197,7 +197,10 @@ class _Facts:
                     IncomeCalculation.members, IncomeCalculation.earned_fen + IncomeCalculation.other_income_fen,
                     IncomeCalculation.dibao_line_fen,
                 )
-                .where(IncomeCalculation.household_id.in_(set(on_file)))
+                .where(
+                    IncomeCalculation.household_id.in_(set(on_file)),
+                    IncomeCalculation.void_id.is_(None),
+                )
                 .order_by(IncomeCalculation.calculated_on, IncomeCalculation.id)
             ):  # fmt: skip
                 if calculated_on <= on_file[household_id]:
@@ -227,7 +230,9 @@ class _Facts:
             IncomeCalculation.members,
             IncomeCalculation.earned_fen + IncomeCalculation.other_income_fen,
             IncomeCalculation.dibao_line_fen,
-        ).where(IncomeCalculation.household_id.in_(set(exit_days)))  # fmt: skip
+        ).where(
+            IncomeCalculation.household_id.in_(set(exit_days)), IncomeCalculation.void_id.is_(None)
+        )  # fmt: skip
         visits = select(
             Followup.household_id, Followup.done_on, Followup.members, Followup.income_fen,
             Followup.dibao_line_fen,
@@ -377,6 +382,7 @@ def _write(session: Session, exits: list[_Exit]) -> None:
         .where(
             objections.c.household_id == bindparam("key_id"),
             objections.c.status == ObjectionStatus.OPEN.value,
+            objections.c.void_id.is_(None),
         )
         .values(
             status=ObjectionStatus.CLOSED.value,

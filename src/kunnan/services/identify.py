@@ -27,7 +27,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
-from kunnan.domain.codes import household_code
+from kunnan.domain.codes import code_number, household_code, objection_code
 from kunnan.domain.enums import (
     ArchiveLevel,
     CaseStatus,
@@ -72,6 +72,7 @@ from kunnan.domain.income import Assessment, IncomeFacts, assess
 from kunnan.domain.members import present
 from kunnan.domain.money import format_fen
 from kunnan.domain.status import check_moves_forward
+from kunnan.domain.voids import check_not_voided
 from kunnan.i18n import _
 from kunnan.models import (
     AuditEntry,
@@ -84,6 +85,7 @@ from kunnan.models import (
     Objection,
     Org,
     StatusChange,
+    Void,
 )
 from kunnan.services.policy import PolicyBook
 from kunnan.store import audit
@@ -517,7 +519,9 @@ class _Casebook:
                 IdentificationStep.step,
                 IdentificationStep.done_on,
                 IdentificationStep.details,
-            ).where(IdentificationStep.case_id.in_(list(by_id)))
+            ).where(
+                IdentificationStep.case_id.in_(list(by_id)), IdentificationStep.void_id.is_(None)
+            )
         )
         done: dict[int, list[tuple[Step, dt.date]]] = defaultdict(list)
         for case_id, step_value, done_on, details in rows:
@@ -535,6 +539,7 @@ class _Casebook:
             .where(
                 Objection.case_id.in_(list(by_id)),
                 Objection.status == ObjectionStatus.OPEN.value,
+                Objection.void_id.is_(None),
             )
             .order_by(Objection.id)
         ):
@@ -1102,12 +1107,17 @@ def file_objection(
 
 
 def find_objection(session: Session, ref: str) -> Objection:
+    """The objection typed (12, #12 or OB012); a voided one is refused as voided."""
     text = ref.strip().lstrip("#")
-    objection = session.get(Objection, int(text)) if text.isdigit() else None
+    number = int(text) if text.isdigit() else code_number("OB", text)
+    objection = session.get(Objection, number) if number is not None else None
     if objection is None:
         raise NotFound(
             _("no objection {ref}", ref=ref), hint=_("kunnan identify status HH lists them")
         )
+    if objection.void_id is not None:
+        void = session.get(Void, objection.void_id)
+        check_not_voided(objection_code(objection.id), void.voided_on if void else None)
     return objection
 
 
@@ -1168,7 +1178,11 @@ def latest_case(session: Session, household: Household) -> IdentificationCase | 
 
 def steps_of(session: Session, case: IdentificationCase) -> list[IdentificationStep]:
     rows = list(
-        session.scalars(select(IdentificationStep).where(IdentificationStep.case_id == case.id))
+        session.scalars(
+            select(IdentificationStep).where(
+                IdentificationStep.case_id == case.id, IdentificationStep.void_id.is_(None)
+            )
+        )
     )
     return sorted(rows, key=lambda row: ORDER.index(Step(row.step)))
 
@@ -1258,7 +1272,9 @@ def case_view(session: Session, household: Household) -> CaseView:
             o.settlement,
         )
         for o in session.scalars(
-            select(Objection).where(Objection.household_id == household.id).order_by(Objection.id)
+            select(Objection)
+            .where(Objection.household_id == household.id, Objection.void_id.is_(None))
+            .order_by(Objection.id)
         )
     ]
     due = due_step(session, household)

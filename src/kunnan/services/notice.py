@@ -84,7 +84,8 @@ def identification_notice(
         select(Household.id, head.name, Org.name, IdentificationStep.details, IdentificationCase.id)
         .join(IdentificationCase, IdentificationCase.household_id == Household.id)
         .join(IdentificationStep, and_(IdentificationStep.case_id == IdentificationCase.id,
-                                       IdentificationStep.step == Step.PUBLICIZE.value))
+                                       IdentificationStep.step == Step.PUBLICIZE.value,
+                                       IdentificationStep.void_id.is_(None)))
         .join(head, and_(head.household_id == Household.id, head.relation == Relation.HEAD.value))
         .join(Org, Org.id == Household.org_id)
         .order_by(Org.path, Household.id)
@@ -96,7 +97,8 @@ def identification_notice(
         latest = (
             select(func.max(IdentificationCase.id))
             .join(IdentificationStep, and_(IdentificationStep.case_id == IdentificationCase.id,
-                                           IdentificationStep.step == Step.PUBLICIZE.value))
+                                           IdentificationStep.step == Step.PUBLICIZE.value,
+                                           IdentificationStep.void_id.is_(None)))
             .where(IdentificationCase.household_id.in_(ids))
             .group_by(IdentificationCase.household_id)
         )  # fmt: skip
@@ -131,7 +133,9 @@ def identification_notice(
 def _proposed(session: Session, case_id: int) -> str | None:
     details = session.scalar(
         select(IdentificationStep.details).where(
-            IdentificationStep.case_id == case_id, IdentificationStep.step == Step.CALCULATE.value
+            IdentificationStep.case_id == case_id,
+            IdentificationStep.step == Step.CALCULATE.value,
+            IdentificationStep.void_id.is_(None),
         )
     )
     return json.loads(details).get("proposed_category") if details else None

@@ -125,7 +125,7 @@ def _last_visits(session: Session, pairing_ids: Iterable[int]) -> dict[int, dt.d
     return dict(
         session.execute(
             select(PairVisit.pairing_id, func.max(PairVisit.visited_on))
-            .where(PairVisit.pairing_id.in_(set(pairing_ids)))
+            .where(PairVisit.pairing_id.in_(set(pairing_ids)), PairVisit.void_id.is_(None))
             .group_by(PairVisit.pairing_id)
         ).all()
     )
@@ -474,6 +474,7 @@ def list_pairings(
             func.count().label("visits"),
             func.max(PairVisit.visited_on).label("last_on"),
         )
+        .where(PairVisit.void_id.is_(None))
         .group_by(PairVisit.pairing_id)
         .subquery()
     )
@@ -564,7 +565,7 @@ def visits_of(session: Session, household: Household) -> Sequence[VisitRow]:
         )
         .join(Pairing, Pairing.id == PairVisit.pairing_id)
         .join(Org, Org.id == Pairing.unit_id)
-        .where(PairVisit.household_id == household.id)
+        .where(PairVisit.household_id == household.id, PairVisit.void_id.is_(None))
         .order_by(PairVisit.visited_on, PairVisit.id)
     )
     return [VisitRow(*row) for row in session.execute(query)]
@@ -594,6 +595,7 @@ def _by_union(session: Session, on: dt.date, interval_days: int) -> dict[int, tu
         PairVisit.household_id == Household.id,
         PairVisit.visited_on >= cutoff,
         PairVisit.visited_on <= on,
+        PairVisit.void_id.is_(None),
     )
     overdue = exists(_paired_on(on).where(Pairing.started_on < cutoff)) & ~recent_visit
     day = statuses_on(on).subquery()

@@ -218,7 +218,7 @@ def pipeline(session: Session, scope: Scope) -> Report:
         return (
             select(IdentificationStep.case_id, IdentificationStep.step)
             .join(cases, cases.c.id == IdentificationStep.case_id)
-            .where(IdentificationStep.done_on <= scope.as_of)
+            .where(IdentificationStep.done_on <= scope.as_of, IdentificationStep.void_id.is_(None))
             .subquery()
         )
 
@@ -545,6 +545,7 @@ def training(
         )
         .where(
             JobPlacement.placed_on <= scope.as_of,
+            JobPlacement.void_id.is_(None),
             from_training | JobPlacement.channel.in_(JOB_FAIRS),
             *_years(JobPlacement.year, year, since),
         )

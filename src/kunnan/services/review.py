@@ -69,32 +69,38 @@ def _activity_dates() -> list[Select[*tuple[Any, ...]]]:
     return [
         select(Household.id.label("household_id"), Household.registered_on.label("day")),
         select(Household.id, Household.archived_on).where(Household.archived_on.is_not(None)),
-        select(IncomeCalculation.household_id, IncomeCalculation.calculated_on),
+        select(IncomeCalculation.household_id, IncomeCalculation.calculated_on).where(
+            IncomeCalculation.void_id.is_(None)
+        ),
         select(ContactAttempt.household_id, ContactAttempt.attempted_on).where(
             ContactAttempt.void_id.is_(None)
         ),
-        select(IdentificationCase.household_id, IdentificationStep.done_on).join(
-            IdentificationStep, IdentificationStep.case_id == IdentificationCase.id
-        ),
-        select(PairVisit.household_id, PairVisit.visited_on),
+        select(IdentificationCase.household_id, IdentificationStep.done_on)
+        .join(IdentificationStep, IdentificationStep.case_id == IdentificationCase.id)
+        .where(IdentificationStep.void_id.is_(None)),
+        select(PairVisit.household_id, PairVisit.visited_on).where(PairVisit.void_id.is_(None)),
         select(Pairing.household_id, Pairing.started_on),
         select(AidEntry.household_id, AidEntry.on_date).where(AidEntry.household_id.is_not(None)),
         # service aid (loans and repayments are aid entries above)
         select(TrainingEnrolment.household_id, TrainingEnrolment.enrolled_on),
-        select(TrainingEnrolment.household_id, TrainingProgress.on_date).join(
-            TrainingEnrolment, TrainingEnrolment.id == TrainingProgress.enrolment_id
+        select(TrainingEnrolment.household_id, TrainingProgress.on_date)
+        .join(TrainingEnrolment, TrainingEnrolment.id == TrainingProgress.enrolment_id)
+        .where(TrainingProgress.void_id.is_(None)),
+        select(JobPlacement.household_id, JobPlacement.placed_on).where(
+            JobPlacement.void_id.is_(None)
         ),
-        select(JobPlacement.household_id, JobPlacement.placed_on),
         select(Loan.household_id, LoanDefault.declared_on).join(
             Loan, Loan.id == LoanDefault.loan_id
         ),
-        select(HousingCase.household_id, HousingStatusChange.changed_on).join(
-            HousingCase, HousingCase.id == HousingStatusChange.case_id
+        select(HousingCase.household_id, HousingStatusChange.changed_on)
+        .join(HousingCase, HousingCase.id == HousingStatusChange.case_id)
+        .where(HousingStatusChange.void_id.is_(None)),
+        select(LegalCase.household_id, LegalStatusChange.changed_on)
+        .join(LegalCase, LegalCase.id == LegalStatusChange.case_id)
+        .where(LegalStatusChange.void_id.is_(None)),
+        select(CounselingSession.household_id, CounselingSession.held_on).where(
+            CounselingSession.void_id.is_(None)
         ),
-        select(LegalCase.household_id, LegalStatusChange.changed_on).join(
-            LegalCase, LegalCase.id == LegalStatusChange.case_id
-        ),
-        select(CounselingSession.household_id, CounselingSession.held_on),
     ]
 
 
@@ -160,7 +166,7 @@ def review_due(session: Session, *, as_of: dt.date, org: Org | None = None) -> l
         select(
             IncomeCalculation.household_id, func.max(IncomeCalculation.calculated_on).label("day")
         )
-        .where(IncomeCalculation.calculated_on <= as_of)
+        .where(IncomeCalculation.calculated_on <= as_of, IncomeCalculation.void_id.is_(None))
         .group_by(IncomeCalculation.household_id)
         .subquery()
     )

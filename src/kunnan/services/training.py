@@ -277,7 +277,10 @@ class _Cohort:
             for enrolment_id, stage, on in session.execute(
                 select(
                     TrainingProgress.enrolment_id, TrainingProgress.stage, TrainingProgress.on_date
-                ).where(TrainingProgress.enrolment_id.in_(list(going_on)))
+                ).where(
+                    TrainingProgress.enrolment_id.in_(list(going_on)),
+                    TrainingProgress.void_id.is_(None),
+                )
             ):
                 going_on[enrolment_id].reached[TrainingStage(stage)] = on
         self.enrolments: list[dict[str, Any]] = []
@@ -500,7 +503,9 @@ def _progress_of(
 ) -> TrainingProgress:
     return session.scalars(
         select(TrainingProgress).where(
-            TrainingProgress.enrolment_id == enrolment.id, TrainingProgress.stage == stage.value
+            TrainingProgress.enrolment_id == enrolment.id,
+            TrainingProgress.stage == stage.value,
+            TrainingProgress.void_id.is_(None),
         )
     ).one()
 
@@ -566,7 +571,7 @@ def stages_reached(session: Session, enrolment: TrainingEnrolment) -> dict[Train
     reached = {TrainingStage.ENROLLED: enrolment.enrolled_on}
     for stage, on in session.execute(
         select(TrainingProgress.stage, TrainingProgress.on_date).where(
-            TrainingProgress.enrolment_id == enrolment.id
+            TrainingProgress.enrolment_id == enrolment.id, TrainingProgress.void_id.is_(None)
         )
     ):
         reached[TrainingStage(stage)] = on
@@ -653,7 +658,7 @@ def stage_flags(as_of: dt.date | None = None) -> Any:
             func.max(case((TrainingProgress.stage == stage.value, 1), else_=0)).label(stage.value)
             for stage in FUNNEL_STAGES
         ),
-    )
+    ).where(TrainingProgress.void_id.is_(None))
     if as_of is not None:
         query = query.where(TrainingProgress.on_date <= as_of)
     return query.group_by(TrainingProgress.enrolment_id).subquery()
@@ -792,7 +797,10 @@ def trainees(session: Session, found: TrainingClass) -> list[TraineeRow]:
     )
     for stage, alias in done.items():
         query = query.outerjoin(
-            alias, (alias.enrolment_id == TrainingEnrolment.id) & (alias.stage == stage.value)
+            alias,
+            (alias.enrolment_id == TrainingEnrolment.id)
+            & (alias.stage == stage.value)
+            & alias.void_id.is_(None),
         )
     query = (
         query.outerjoin(JobPlacement, JobPlacement.id == done[TrainingStage.EMPLOYED].placement_id)

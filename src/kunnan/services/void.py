@@ -19,41 +19,87 @@ rewritten) and the household it was merged into shows them in its timeline.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from kunnan.domain.codes import contact_code, exit_code, followup_code, household_code
-from kunnan.domain.enums import ObjectionStatus, Relation
+from kunnan.domain.codes import (
+    contact_code,
+    counseling_code,
+    exit_code,
+    followup_code,
+    household_code,
+    housing_change_code,
+    housing_code,
+    legal_change_code,
+    legal_code,
+    objection_code,
+    pair_visit_code,
+    placement_code,
+    stage_code,
+    step_code,
+)
+from kunnan.domain.enums import (
+    CaseStatus,
+    ObjectionStatus,
+    Relation,
+    Step,
+    TrainingStage,
+    WorkerIdentity,
+)
 from kunnan.domain.errors import NotFound
+from kunnan.domain.identification import ORDER, step_label
 from kunnan.domain.voids import (
     ExitFacts,
+    StepFacts,
     Voidable,
+    check_change_void,
     check_exit_void,
     check_followup_void,
+    check_latest_void,
     check_merge,
     check_not_voided,
+    check_objection_void,
+    check_step_void,
     check_void_day,
     parse_record,
 )
 from kunnan.i18n import _
 from kunnan.models import (
     ContactAttempt,
+    CounselingSession,
     Followup,
     Household,
     HouseholdExit,
+    HousingCase,
+    HousingStatusChange,
+    IdentificationCase,
+    IdentificationStep,
+    IncomeCalculation,
+    JobPlacement,
+    LegalCase,
+    LegalStatusChange,
     Member,
     Objection,
     Org,
     Pairing,
+    PairVisit,
     StatusChange,
+    TrainingEnrolment,
+    TrainingProgress,
     Void,
 )
 from kunnan.store import audit
 from kunnan.store.households import resolve_household
 from kunnan.store.orgs import find_org, within
+
+
+class _Voidable(Protocol):
+    void_id: int | None
 
 
 @dataclass(frozen=True)
@@ -105,13 +151,9 @@ def _new_void(
 
 
 def void_record(session: Session, ref: str, *, reason: str, on: dt.date) -> VoidOutcome:
-    """Void the record a code names (CA012, EX003, FU007), judged by ``domain.voids``."""
+    """Void the record a code names (CA012, EX003, ST004 …), judged by ``domain.voids``."""
     kind, number = parse_record(ref)
-    if kind is Voidable.CONTACT:
-        return _void_contact(session, number, reason=reason, on=on)
-    if kind is Voidable.EXIT:
-        return _void_exit(session, number, reason=reason, on=on)
-    return _void_followup(session, number, reason=reason, on=on)
+    return _VOIDERS[kind](session, number, reason=reason, on=on)
 
 
 def _missing(code: str) -> NotFound:
@@ -282,6 +324,460 @@ def _void_followup(session: Session, number: int, *, reason: str, on: dt.date) -
             ),
         )
     return VoidOutcome(code, household, _("{code} voided", code=code))
+
+
+# Identification, pairing and service aid ----------------------------------------------
+
+
+def _standing(session: Session, code: str, row: _Voidable | None, household_id: int | None,
+              dated: dt.date | None, on: dt.date) -> str:  # fmt: skip
+    """Hold the record's household, check the record stands and may be voided on the day;
+    the household's code."""
+    if row is None or household_id is None or dated is None:
+        raise _missing(code)
+    household = _lock(session, household_id)
+    check_not_voided(code, _voided_on(session, row.void_id))
+    check_void_day(code, dated, on)
+    return household
+
+
+def _void_step(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    """A step done by mistake: its case waits for it again. A confirmation voided reopens
+    the case at confirm and puts the household back to identifying through its status history
+    (the archiving change is voided with it).
+
+    The archive number the confirmation gave is released: the household has again the number
+    it had before (an earlier archive's, for a household that came back, else none), since an
+    archive number names an archived household and this one is not; the number stays in the
+    voided step's details and the audit log, and the next confirmation numbers the archive
+    afresh. What the other steps wrote beside their row stays as recorded (the housing an
+    inspection noted, an income calculation): the step that is recorded again writes its own.
+    """
+    code = step_code(number)
+    step = session.get(IdentificationStep, number)
+    case = session.get(IdentificationCase, step.case_id) if step is not None else None
+    household = _standing(session, code, step, case.household_id if case else None,
+                          step.done_on if step else None, on)  # fmt: skip
+    assert step is not None and case is not None
+    done = [
+        Step(value)
+        for value in session.scalars(
+            select(IdentificationStep.step).where(
+                IdentificationStep.case_id == case.id, IdentificationStep.void_id.is_(None)
+            )
+        )
+    ]
+    latest_round = session.scalar(
+        select(func.max(IdentificationCase.round)).where(
+            IdentificationCase.household_id == case.household_id
+        )
+    )
+    change = _latest_change(session, case.household_id)
+    objections = session.scalar(
+        select(func.count(Objection.id)).where(
+            Objection.case_id == case.id, Objection.void_id.is_(None)
+        )
+    )
+    kind = Step(step.step)
+    check_step_void(
+        StepFacts(
+            code=code,
+            household=household,
+            step=kind,
+            case_status=CaseStatus(case.status),
+            latest_case=case.round == latest_round,
+            latest_step=max(done, key=ORDER.index),
+            latest_change=(change.changed_on, change.status, change.reason)
+            if change is not None
+            else None,
+            done_on=step.done_on,
+            objections=int(objections or 0) if kind is Step.PUBLICIZE else 0,
+        )
+    )
+    void_id = _new_void(
+        session, entity="identification_step", code=code, household_id=case.household_id,
+        reason=reason, on=on,
+        changes={"household": household, "step": kind.value, "done_on": step.done_on,
+                 "round": case.round},
+    )  # fmt: skip
+    step.void_id = void_id
+    calculation = json.loads(step.details or "{}").get("calculation")
+    if kind is Step.CALCULATE and calculation is not None:
+        # The income it found goes with it: no review, exit or list counts it any more.
+        session.execute(
+            update(IncomeCalculation)
+            .where(IncomeCalculation.id == int(calculation))
+            .values(void_id=void_id)
+        )
+    if kind is not Step.CONFIRM:
+        return VoidOutcome(
+            code,
+            household,
+            _(
+                "{code} voided: {household}'s case waits for {step} again",
+                code=code,
+                household=household,
+                step=step_label(kind),
+            ),
+        )
+    assert change is not None
+    change.void_id = void_id
+    released = json.loads(step.details or "{}").get("archive_no")
+    _reopen_confirmed(session, case)
+    return VoidOutcome(
+        code,
+        household,
+        _(
+            "{code} voided: {household} is identifying again and waits for {step}; "
+            "archive number {archive_no} released",
+            code=code,
+            household=household,
+            step=step_label(kind),
+            archive_no=released or "-",
+        ),
+    )
+
+
+def _reopen_confirmed(session: Session, case: IdentificationCase) -> None:
+    """The case a voided confirmation had archived is open again, and the household has the
+    status, category, cause and archive it had before it."""
+    case.status = CaseStatus.OPEN.value
+    case.closed_on = None
+    session.flush()
+    restored = _latest_change(session, case.household_id)
+    household = session.get(Household, case.household_id)
+    assert household is not None and restored is not None
+    household.status = restored.status
+    household.category = restored.category
+    if restored.main_cause is not None:
+        household.main_cause = restored.main_cause
+    household.archive_no = case.follows_archive_no
+    earlier = None
+    if case.follows_archive_no is not None:
+        earlier = session.scalars(
+            select(IdentificationStep)
+            .join(IdentificationCase, IdentificationCase.id == IdentificationStep.case_id)
+            .where(
+                IdentificationCase.household_id == case.household_id,
+                IdentificationCase.id != case.id,
+                IdentificationStep.step == Step.CONFIRM.value,
+                IdentificationStep.void_id.is_(None),
+            )
+            .order_by(IdentificationStep.done_on.desc(), IdentificationStep.id.desc())
+            .limit(1)
+        ).first()
+    household.archived_on = earlier.done_on if earlier is not None else None
+    household.archive_level = (
+        json.loads(earlier.details or "{}").get("level") if earlier is not None else None
+    )
+    household.updated_at = audit.context(session).at
+
+
+def _void_objection(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    """An objection entered by mistake, while its case is open: an open one no longer holds
+    up the confirmation."""
+    code = objection_code(number)
+    objection = session.get(Objection, number)
+    household = _standing(session, code, objection,
+                          objection.household_id if objection else None,
+                          objection.filed_on if objection else None, on)  # fmt: skip
+    assert objection is not None
+    case = session.get(IdentificationCase, objection.case_id)
+    assert case is not None
+    check_objection_void(
+        code, status=ObjectionStatus(objection.status), case_status=CaseStatus(case.status)
+    )
+    objection.void_id = _new_void(
+        session, entity="objection", code=code, household_id=objection.household_id,
+        reason=reason, on=on,
+        changes={"household": household, "filed_on": objection.filed_on,
+                 "status": objection.status},
+    )  # fmt: skip
+    return VoidOutcome(
+        code,
+        household,
+        _("{code} voided: the objection to {household} no longer stands", code=code,
+          household=household),
+    )  # fmt: skip
+
+
+def _void_visit(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    """A pairing visit logged by mistake, at any time: it no longer counts as a visit."""
+    code = pair_visit_code(number)
+    visit = session.get(PairVisit, number)
+    household = _standing(session, code, visit, visit.household_id if visit else None,
+                          visit.visited_on if visit else None, on)  # fmt: skip
+    assert visit is not None
+    visit.void_id = _new_void(
+        session, entity="pair_visit", code=code, household_id=visit.household_id,
+        reason=reason, on=on,
+        changes={"household": household, "visited_on": visit.visited_on,
+                 "visitor": visit.visitor},
+    )  # fmt: skip
+    return VoidOutcome(
+        code, household, _("{code} voided: visit to {household}", code=code, household=household)
+    )
+
+
+def _void_stage(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    """A training stage recorded by mistake, the latest of its enrolment: the trainee is back
+    at the stage before. An employed stage takes its job placement with it."""
+    code = stage_code(number)
+    progress = session.get(TrainingProgress, number)
+    enrolment = (
+        session.get(TrainingEnrolment, progress.enrolment_id) if progress is not None else None
+    )
+    household = _standing(session, code, progress,
+                          enrolment.household_id if enrolment else None,
+                          progress.on_date if progress else None, on)  # fmt: skip
+    assert progress is not None and enrolment is not None
+    stages = list(TrainingStage)
+    latest = max(
+        session.execute(
+            select(TrainingProgress.stage, TrainingProgress.id).where(
+                TrainingProgress.enrolment_id == enrolment.id, TrainingProgress.void_id.is_(None)
+            )
+        ).all(),
+        key=lambda row: stages.index(TrainingStage(row[0])),
+    )
+    check_latest_void(
+        code,
+        of=_("the trainee's stages"),
+        later=stage_code(latest[1]) if latest[1] != progress.id else None,
+    )
+    placement = (
+        session.get(JobPlacement, progress.placement_id)
+        if progress.placement_id is not None
+        else None
+    )
+    return _void_training(session, code, household, enrolment.household_id, progress, placement,
+                          reason=reason, on=on)  # fmt: skip
+
+
+def _void_training(session: Session, code: str, household: str, household_id: int,
+                   progress: TrainingProgress | None, placement: JobPlacement | None, *,
+                   reason: str, on: dt.date) -> VoidOutcome:  # fmt: skip
+    """Void a stage, a placement, or the employed stage and its placement together (one
+    ``training employ`` recorded both); a placement's member gets back the work and income
+    the placement replaced."""
+    restored = _restore_member(session, placement) if placement is not None else None
+    changes: dict[str, object] = {"household": household}
+    if progress is not None:
+        changes.update(stage=progress.stage, on_date=progress.on_date)
+    if placement is not None:
+        changes.update(placement=placement_code(placement.id), placed_on=placement.placed_on,
+                       employer=placement.employer, member_restored=restored)  # fmt: skip
+    void_id = _new_void(
+        session, entity="training_progress" if progress is not None else "job_placement",
+        code=code, household_id=household_id, reason=reason, on=on, changes=changes,
+    )  # fmt: skip
+    if progress is not None:
+        progress.void_id = void_id
+    if placement is not None:
+        placement.void_id = void_id
+    if placement is None:
+        message = _("{code} voided: the trainee of {household} is back at the stage before",
+                    code=code, household=household)  # fmt: skip
+    elif restored:
+        message = _(
+            "{code} voided: {name} of {household} has the work and income recorded before "
+            "the placement again",
+            code=code,
+            name=restored["member"],
+            household=household,
+        )
+    else:
+        message = _(
+            "{code} voided; {household}'s member record was edited since the placement and "
+            "is left as it is",
+            code=code,
+            household=household,
+        )
+    return VoidOutcome(code, household, message)
+
+
+def _restore_member(session: Session, placement: JobPlacement) -> dict[str, object] | None:
+    """The member's work and income back to what the placement replaced, if their record
+    still says what the placement made it (an edit since is the caseworker's and stays)."""
+    member = session.get(Member, placement.member_id)
+    assert member is not None
+    if (member.employer, member.monthly_income_fen, member.identity) != (
+        placement.employer,
+        placement.monthly_wage_fen,
+        WorkerIdentity.EMPLOYED.value,
+    ):
+        return None
+    member.employer = placement.previous_employer
+    member.identity = placement.previous_identity
+    member.monthly_income_fen = placement.previous_income_fen
+    return {
+        "member": member.name,
+        "employer": placement.previous_employer,
+        "identity": placement.previous_identity,
+        "monthly_income_fen": placement.previous_income_fen,
+    }
+
+
+def _void_placement(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    """A job placement recorded by mistake, while it is its member's latest: a later one
+    replaced the work this one recorded, so it rests on it. One made by ``training employ``
+    takes its employed stage with it."""
+    code = placement_code(number)
+    placement = session.get(JobPlacement, number)
+    household = _standing(session, code, placement,
+                          placement.household_id if placement else None,
+                          placement.placed_on if placement else None, on)  # fmt: skip
+    assert placement is not None
+    latest = session.scalar(
+        select(JobPlacement.id)
+        .where(JobPlacement.member_id == placement.member_id, JobPlacement.void_id.is_(None))
+        .order_by(JobPlacement.placed_on.desc(), JobPlacement.id.desc())
+        .limit(1)
+    )
+    member = session.get(Member, placement.member_id)
+    assert member is not None and latest is not None
+    check_latest_void(
+        code,
+        of=_("{name}'s placements", name=member.name),
+        later=placement_code(latest) if latest != placement.id else None,
+    )
+    progress = session.scalars(
+        select(TrainingProgress).where(
+            TrainingProgress.placement_id == placement.id, TrainingProgress.void_id.is_(None)
+        )
+    ).first()
+    return _void_training(session, code, household, placement.household_id, progress, placement,
+                          reason=reason, on=on)  # fmt: skip
+
+
+def _void_case(session: Session, code: str, case: HousingCase | LegalCase | None, *,
+               changes_of: type[HousingStatusChange] | type[LegalStatusChange], entity: str,
+               reason: str, on: dt.date) -> VoidOutcome:  # fmt: skip
+    """A whole housing or legal case opened by mistake, at any time, with its status changes."""
+    household = _standing(session, code, case, case.household_id if case else None,
+                          case.opened_on if case else None, on)  # fmt: skip
+    assert case is not None
+    void_id = _new_void(
+        session, entity=entity, code=code, household_id=case.household_id, reason=reason,
+        on=on, changes={"household": household, "kind": case.kind, "opened_on": case.opened_on},
+    )  # fmt: skip
+    case.void_id = void_id
+    session.execute(
+        update(changes_of)
+        .where(changes_of.case_id == case.id, changes_of.void_id.is_(None))
+        .values(void_id=void_id)
+    )
+    return VoidOutcome(
+        code,
+        household,
+        _("{code} voided: the case of {household} and its status changes", code=code,
+          household=household),
+    )  # fmt: skip
+
+
+def _void_housing_case(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    return _void_case(session, housing_code(number), session.get(HousingCase, number),
+                      changes_of=HousingStatusChange, entity="housing_case", reason=reason,
+                      on=on)  # fmt: skip
+
+
+def _void_legal_case(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    return _void_case(session, legal_code(number), session.get(LegalCase, number),
+                      changes_of=LegalStatusChange, entity="legal_case", reason=reason,
+                      on=on)  # fmt: skip
+
+
+def _void_change(session: Session, code: str,
+                 change: HousingStatusChange | LegalStatusChange | None,
+                 case: HousingCase | LegalCase | None, case_code: str, *, entity: str,
+                 reason: str, on: dt.date) -> VoidOutcome:  # fmt: skip
+    """A case's status change recorded by mistake, the latest of its case: the case has the
+    status it had before. Its first change opened the case: the case is voided instead."""
+    household = _standing(session, code, change, case.household_id if case else None,
+                          change.changed_on if change else None, on)  # fmt: skip
+    assert change is not None and case is not None
+    model = type(change)
+    standing = session.scalars(
+        select(model.id)
+        .where(model.case_id == case.id, model.void_id.is_(None))
+        .order_by(model.changed_on, model.id)
+    ).all()
+    make = housing_change_code if model is HousingStatusChange else legal_change_code
+    check_latest_void(
+        code,
+        of=_("case {case}'s status changes", case=case_code),
+        later=make(standing[-1]) if standing[-1] != change.id else None,
+    )
+    check_change_void(code, case_code, first=standing[0] == change.id)
+    change.void_id = _new_void(
+        session, entity=entity, code=code, household_id=case.household_id, reason=reason,
+        on=on, changes={"household": household, "case": case_code, "status": change.status,
+                        "changed_on": change.changed_on},
+    )  # fmt: skip
+    return VoidOutcome(
+        code,
+        household,
+        _("{code} voided: case {case} has the status it had before", code=code, case=case_code),
+    )
+
+
+def _void_housing_change(session: Session, number: int, *, reason: str,
+                         on: dt.date) -> VoidOutcome:  # fmt: skip
+    change = session.get(HousingStatusChange, number)
+    case = session.get(HousingCase, change.case_id) if change is not None else None
+    return _void_change(session, housing_change_code(number), change, case,
+                        housing_code(case.id) if case else "", entity="housing_status_change",
+                        reason=reason, on=on)  # fmt: skip
+
+
+def _void_legal_change(session: Session, number: int, *, reason: str,
+                       on: dt.date) -> VoidOutcome:  # fmt: skip
+    change = session.get(LegalStatusChange, number)
+    case = session.get(LegalCase, change.case_id) if change is not None else None
+    return _void_change(session, legal_change_code(number), change, case,
+                        legal_code(case.id) if case else "", entity="legal_status_change",
+                        reason=reason, on=on)  # fmt: skip
+
+
+def _void_counseling(session: Session, number: int, *, reason: str, on: dt.date) -> VoidOutcome:
+    """A counselling session recorded by mistake, at any time."""
+    code = counseling_code(number)
+    row = session.get(CounselingSession, number)
+    household = _standing(session, code, row, row.household_id if row else None,
+                          row.held_on if row else None, on)  # fmt: skip
+    assert row is not None
+    row.void_id = _new_void(
+        session, entity="counseling_session", code=code, household_id=row.household_id,
+        reason=reason, on=on, changes={"household": household, "held_on": row.held_on},
+    )  # fmt: skip
+    return VoidOutcome(
+        code,
+        household,
+        _("{code} voided: counselling session with {household}", code=code, household=household),
+    )
+
+
+class _Voider(Protocol):
+    def __call__(
+        self, session: Session, number: int, *, reason: str, on: dt.date
+    ) -> VoidOutcome: ...
+
+
+_VOIDERS: dict[Voidable, _Voider] = {
+    Voidable.CONTACT: _void_contact,
+    Voidable.EXIT: _void_exit,
+    Voidable.FOLLOWUP: _void_followup,
+    Voidable.STEP: _void_step,
+    Voidable.OBJECTION: _void_objection,
+    Voidable.PAIR_VISIT: _void_visit,
+    Voidable.STAGE: _void_stage,
+    Voidable.PLACEMENT: _void_placement,
+    Voidable.HOUSING_CASE: _void_housing_case,
+    Voidable.HOUSING_CHANGE: _void_housing_change,
+    Voidable.LEGAL_CASE: _void_legal_case,
+    Voidable.LEGAL_CHANGE: _void_legal_change,
+    Voidable.COUNSELING: _void_counseling,
+}
 
 
 # 一户一档: duplicates and merging ------------------------------------------------------

@@ -207,6 +207,7 @@ def _reached(stage: TrainingStage) -> ColumnElement[bool]:
     return exists().where(
         TrainingProgress.enrolment_id == TrainingEnrolment.id,
         TrainingProgress.stage == stage.value,
+        TrainingProgress.void_id.is_(None),
     )
 
 
@@ -251,14 +252,14 @@ def _placements() -> Select[*tuple[Any, ...]]:
             subtype=JobPlacement.channel,
             detail=JobPlacement.employer + " / " + JobPlacement.job,
         )
-    )
+    ).where(JobPlacement.void_id.is_(None))
 
 
 def _latest(column: Any, table: Any, case_id: Any, *conditions: Any) -> Any:
     """The value of ``column`` in a case's latest change (among those meeting ``conditions``)."""
     return (
         select(column)
-        .where(table.case_id == case_id, *conditions)
+        .where(table.case_id == case_id, table.void_id.is_(None), *conditions)
         .order_by(table.changed_on.desc(), table.id.desc())
         .limit(1)
         .scalar_subquery()
@@ -283,14 +284,14 @@ def _housing() -> Select[*tuple[Any, ...]]:
             ),
             subtype=HousingCase.kind,
         )
-    )
+    ).where(HousingCase.void_id.is_(None))
 
 
 def _legal() -> Select[*tuple[Any, ...]]:
     change = LegalStatusChange
     recovered = (
         select(func.sum(change.recovered_fen))
-        .where(change.case_id == LegalCase.id)
+        .where(change.case_id == LegalCase.id, change.void_id.is_(None))
         .scalar_subquery()
     )
     program = case({kind.value: code for kind, code in LEGAL_PROGRAM.items()}, value=LegalCase.kind)
@@ -308,7 +309,7 @@ def _legal() -> Select[*tuple[Any, ...]]:
             amount_fen=recovered,
             detail=LegalCase.against,
         )
-    )
+    ).where(LegalCase.void_id.is_(None))
 
 
 def _counseling() -> Select[*tuple[Any, ...]]:
@@ -325,7 +326,7 @@ def _counseling() -> Select[*tuple[Any, ...]]:
             status=_text(ActionStatus.HELD.value),
             detail=CounselingSession.counselor,
         )
-    )
+    ).where(CounselingSession.void_id.is_(None))
 
 
 def actions_sql(as_of: dt.date) -> Any:

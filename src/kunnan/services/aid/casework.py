@@ -68,7 +68,7 @@ def housing_status(session: Session, case: HousingCase) -> tuple[HousingStatus, 
     """A housing case's latest status and the day it took it."""
     status, on = session.execute(
         select(HousingStatusChange.status, HousingStatusChange.changed_on)
-        .where(HousingStatusChange.case_id == case.id)
+        .where(HousingStatusChange.case_id == case.id, HousingStatusChange.void_id.is_(None))
         .order_by(HousingStatusChange.changed_on.desc(), HousingStatusChange.id.desc())
         .limit(1)
     ).one()
@@ -78,7 +78,11 @@ def housing_status(session: Session, case: HousingCase) -> tuple[HousingStatus, 
 def _open_housing(session: Session, household: Household, kind: HousingKind) -> HousingCase | None:
     cases = session.scalars(
         select(HousingCase)
-        .where(HousingCase.household_id == household.id, HousingCase.kind == kind.value)
+        .where(
+            HousingCase.household_id == household.id,
+            HousingCase.kind == kind.value,
+            HousingCase.void_id.is_(None),
+        )
         .order_by(HousingCase.id.desc())
     )
     for case in cases:
@@ -182,7 +186,7 @@ def record_housing(session: Session, *, data: HousingCreate) -> CaseChange:
 def legal_status(session: Session, case: LegalCase) -> tuple[LegalStatus, dt.date]:
     status, on = session.execute(
         select(LegalStatusChange.status, LegalStatusChange.changed_on)
-        .where(LegalStatusChange.case_id == case.id)
+        .where(LegalStatusChange.case_id == case.id, LegalStatusChange.void_id.is_(None))
         .order_by(LegalStatusChange.changed_on.desc(), LegalStatusChange.id.desc())
         .limit(1)
     ).one()
@@ -195,7 +199,7 @@ def _legal_case(session: Session, household: Household, data: LegalCreate) -> Le
     if data.case is not None:
         number = code_number("LC", data.case.strip())
         case = session.get(LegalCase, number) if number is not None else None
-        if case is None or case.household_id != household.id:
+        if case is None or case.household_id != household.id or case.void_id is not None:
             raise NotFound(_("{code} has no legal case '{case}'", code=code, case=data.case))
         if case.kind != data.kind.value:
             raise InvalidInput(
@@ -209,7 +213,11 @@ def _legal_case(session: Session, household: Household, data: LegalCreate) -> Le
         return case
     cases = session.scalars(
         select(LegalCase)
-        .where(LegalCase.household_id == household.id, LegalCase.kind == data.kind.value)
+        .where(
+            LegalCase.household_id == household.id,
+            LegalCase.kind == data.kind.value,
+            LegalCase.void_id.is_(None),
+        )
         .order_by(LegalCase.id)
     ).all()
     open_cases = [case for case in cases if is_open(legal_status(session, case)[0])]

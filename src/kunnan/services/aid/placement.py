@@ -76,7 +76,9 @@ def place_member(
 ) -> JobPlacement:
     """Record the job and make it the member's work and income (placement and training share this)."""
     latest = session.scalar(
-        select(func.max(JobPlacement.placed_on)).where(JobPlacement.member_id == member.id)
+        select(func.max(JobPlacement.placed_on)).where(
+            JobPlacement.member_id == member.id, JobPlacement.void_id.is_(None)
+        )
     )
     if latest is not None and on < latest:
         raise RuleViolation(
@@ -173,6 +175,7 @@ def placements_by_channel(session: Session, *, year: int | None = None) -> list[
             func.count(func.distinct(JobPlacement.household_id)),
             func.coalesce(func.sum(JobPlacement.monthly_wage_fen), 0),
         )
+        .where(JobPlacement.void_id.is_(None))
         .group_by(JobPlacement.year, JobPlacement.channel)
         .order_by(JobPlacement.year, JobPlacement.channel)
     )

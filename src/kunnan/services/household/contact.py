@@ -83,6 +83,7 @@ def reached_on_visit() -> Exists:
         IdentificationCase.household_id == Household.id,
         IdentificationStep.case_id == IdentificationCase.id,
         IdentificationStep.step == Step.VISIT.value,
+        IdentificationStep.void_id.is_(None),
     )
 
 

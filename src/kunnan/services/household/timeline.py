@@ -33,10 +33,16 @@ from kunnan.domain.codes import (
     exit_code,
     followup_code,
     household_code,
+    housing_change_code,
     housing_code,
+    legal_change_code,
     legal_code,
     loan_code,
+    objection_code,
+    pair_visit_code,
     placement_code,
+    stage_code,
+    step_code,
 )
 from kunnan.domain.enums import (
     Category,
@@ -173,34 +179,45 @@ def _contacts(session: Session, household: Household) -> Iterable[TimelineEntry]
 
 def _identification(session: Session, household: Household) -> Iterable[TimelineEntry]:
     steps = session.execute(
-        select(IdentificationStep, IdentificationCase.round)
+        select(IdentificationStep, IdentificationCase.round, Void)
         .join(IdentificationCase, IdentificationCase.id == IdentificationStep.case_id)
+        .outerjoin(Void, Void.id == IdentificationStep.void_id)
         .where(IdentificationCase.household_id == household.id)
     )
-    for step, round_ in steps:
+    for step, round_, void in steps:
         yield TimelineEntry(
             step.done_on,
             _STEP_EVENT[Step(step.step)],
-            record=_("round {round}", round=round_) if round_ > 1 else None,
+            record=" ".join(
+                _text(step_code(step.id), _("round {round}", round=round_) if round_ > 1 else None)
+            ),
             parts=_text(step.note),
             step_details=json.loads(step.details or "{}"),
             order=(2, step.id),
+            voided=_void_text(void),
         )
-    for objection in session.scalars(
-        select(Objection).where(Objection.household_id == household.id)
-    ):
+    objections = session.execute(
+        select(Objection, Void)
+        .outerjoin(Void, Void.id == Objection.void_id)
+        .where(Objection.household_id == household.id)
+    )
+    for objection, void in objections:
         yield TimelineEntry(
             objection.filed_on,
             TimelineEvent.OBJECTION,
+            record=objection_code(objection.id),
             parts=_text(objection.filed_by, objection.text),
             order=(3, objection.id),
+            voided=_void_text(void),
         )
         if objection.settled_on is not None:
             yield TimelineEntry(
                 objection.settled_on,
                 TimelineEvent.OBJECTION_SETTLED,
+                record=objection_code(objection.id),
                 parts=(ObjectionStatus(objection.status), *_text(objection.settlement)),
                 order=(3, objection.id),
+                voided=_void_text(void),
             )
     rejected = session.scalars(
         select(IdentificationCase).where(
@@ -220,6 +237,7 @@ def _identification(session: Session, household: Household) -> Iterable[Timeline
     checks = session.scalars(
         select(IncomeCalculation).where(
             IncomeCalculation.household_id == household.id,
+            IncomeCalculation.void_id.is_(None),
             IncomeCalculation.case_id.is_(None),
             IncomeCalculation.purpose != "review",  # the review's own entry names it
         )
@@ -254,13 +272,19 @@ def _pairing(session: Session, household: Household) -> Iterable[TimelineEntry]:
                 parts=(unit, *_text(pairing.end_reason)),
                 order=(6, pairing.id),
             )
-    visits = session.scalars(select(PairVisit).where(PairVisit.household_id == household.id))
-    for visit in visits:
+    visits = session.execute(
+        select(PairVisit, Void)
+        .outerjoin(Void, Void.id == PairVisit.void_id)
+        .where(PairVisit.household_id == household.id)
+    )
+    for visit, void in visits:
         yield TimelineEntry(
             visit.visited_on,
             TimelineEvent.PAIR_VISIT,
+            record=pair_visit_code(visit.id),
             parts=(VisitKind(visit.kind), visit.visitor, *_text(visit.note, visit.solved)),
             order=(7, visit.id),
+            voided=_void_text(void),
         )
 
 
@@ -341,11 +365,12 @@ def _training(session: Session, household: Household) -> Iterable[TimelineEntry]
     if not by_enrolment:
         return
     progress = session.execute(
-        select(TrainingProgress, JobPlacement)
+        select(TrainingProgress, JobPlacement, Void)
         .outerjoin(JobPlacement, JobPlacement.id == TrainingProgress.placement_id)
+        .outerjoin(Void, Void.id == TrainingProgress.void_id)
         .where(TrainingProgress.enrolment_id.in_(by_enrolment))
     )
-    for row, placement in progress:
+    for row, placement, void in progress:
         klass, member = by_enrolment[row.enrolment_id]
         stage = TrainingStage(row.stage)
         parts: tuple[Part, ...] = (member, Trade(klass.trade))
@@ -358,20 +383,22 @@ def _training(session: Session, household: Household) -> Iterable[TimelineEntry]
         yield TimelineEntry(
             row.on_date,
             TimelineEvent(stage.value),
-            record=class_code(klass.id),
+            record=f"{class_code(klass.id)} {stage_code(row.id)}",
             amount_fen=amount,
             parts=parts,
             order=(9, row.id),
+            voided=_void_text(void),
         )
 
 
 def _placements(session: Session, household: Household) -> Iterable[TimelineEntry]:
     placements = session.execute(
-        select(JobPlacement, Member.name)
+        select(JobPlacement, Member.name, Void)
         .join(Member, Member.id == JobPlacement.member_id)
+        .outerjoin(Void, Void.id == JobPlacement.void_id)
         .where(JobPlacement.household_id == household.id, JobPlacement.enrolment_id.is_(None))
     )
-    for placement, member in placements:
+    for placement, member, void in placements:
         yield TimelineEntry(
             placement.placed_on,
             TimelineEvent.PLACED,
@@ -379,21 +406,24 @@ def _placements(session: Session, household: Household) -> Iterable[TimelineEntr
             amount_fen=placement.monthly_wage_fen,
             parts=(member, PlacementChannel(placement.channel), placement.employer, placement.job),
             order=(10, placement.id),
+            voided=_void_text(void),
         )
 
 
 def _cases(session: Session, household: Household) -> Iterable[TimelineEntry]:
     housing = session.execute(
-        select(HousingStatusChange, HousingCase)
+        select(HousingStatusChange, HousingCase, Void)
         .join(HousingCase, HousingCase.id == HousingStatusChange.case_id)
+        .outerjoin(Void, Void.id == HousingStatusChange.void_id)
         .where(HousingCase.household_id == household.id)
     )
-    for change, case in housing:
+    for change, case, void in housing:
         area = area_text(change.area_m2)
         yield TimelineEntry(
             change.changed_on,
             TimelineEvent.HOUSING,
-            record=housing_code(case.id),
+            record=f"{housing_code(case.id)} {housing_change_code(change.id)}",
+            voided=_void_text(void),
             amount_fen=change.amount_fen,
             parts=(
                 HousingKind(case.kind),
@@ -403,16 +433,18 @@ def _cases(session: Session, household: Household) -> Iterable[TimelineEntry]:
             order=(11, change.id),
         )
     legal = session.execute(
-        select(LegalStatusChange, LegalCase)
+        select(LegalStatusChange, LegalCase, Void)
         .join(LegalCase, LegalCase.id == LegalStatusChange.case_id)
+        .outerjoin(Void, Void.id == LegalStatusChange.void_id)
         .where(LegalCase.household_id == household.id)
     )
-    for step, legal_case in legal:
+    for step, legal_case, void in legal:
         opened = LegalStatus(step.status) is LegalStatus.OPENED
         yield TimelineEntry(
             step.changed_on,
             TimelineEvent.LEGAL,
-            record=legal_code(legal_case.id),
+            record=f"{legal_code(legal_case.id)} {legal_change_code(step.id)}",
+            voided=_void_text(void),
             amount_fen=step.recovered_fen,
             parts=(
                 LegalKind(legal_case.kind),
@@ -421,16 +453,19 @@ def _cases(session: Session, household: Household) -> Iterable[TimelineEntry]:
             ),
             order=(12, step.id),
         )
-    sessions = session.scalars(
-        select(CounselingSession).where(CounselingSession.household_id == household.id)
+    sessions = session.execute(
+        select(CounselingSession, Void)
+        .outerjoin(Void, Void.id == CounselingSession.void_id)
+        .where(CounselingSession.household_id == household.id)
     )
-    for row in sessions:
+    for row, void in sessions:
         yield TimelineEntry(
             row.held_on,
             TimelineEvent.COUNSELING,
             record=counseling_code(row.id),
             parts=(row.counselor, row.note),
             order=(13, row.id),
+            voided=_void_text(void),
         )
 
 
