@@ -28,6 +28,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def pairing_end_reason(kind: str) -> str:
+    """What an exit writes as the reason its household's pairing ended (the record's own words;
+    a voided exit finds the pairing it ended by them)."""
+    return f"household exited ({kind})"
+
+
+def objection_closing_note(kind: str) -> str:
+    """What an exit writes on the objections it closes (a voided exit reopens them by it)."""
+    return f"closed: the household exited ({kind})"
+
+
 def followup_dates(exited_on: dt.date, months: Sequence[int]) -> list[dt.date]:
     return [add_months(exited_on, m) for m in months]
 

@@ -49,6 +49,8 @@ from kunnan.domain.exits import (
     followup_dates,
     judge_other,
     judge_stable,
+    objection_closing_note,
+    pairing_end_reason,
     parse_months,
 )
 from kunnan.domain.members import present
@@ -347,7 +349,7 @@ def exit_many(session: Session, plans: Sequence[ExitPlan]) -> list[ExitOutcome]:
     )  # fmt: skip
     end_many(
         session,
-        [PairingEnd(e.plan.household_id, e.plan.on, f"household exited ({e.plan.kind.value})")
+        [PairingEnd(e.plan.household_id, e.plan.on, pairing_end_reason(e.plan.kind.value))
          for e in exits],
     )  # fmt: skip
     _write(session, exits)
@@ -391,7 +393,7 @@ def _write(session: Session, exits: list[_Exit]) -> None:
         ),
         [
             {"key_id": e.plan.household_id, "on": e.plan.on,
-             "note": f"closed: the household exited ({e.plan.kind.value})"}
+             "note": objection_closing_note(e.plan.kind.value)}
             for e in exits
         ],
     )  # fmt: skip

@@ -52,6 +52,7 @@ from kunnan.domain.enums import (
     WorkerIdentity,
 )
 from kunnan.domain.errors import NotFound
+from kunnan.domain.exits import objection_closing_note, pairing_end_reason
 from kunnan.domain.identification import ORDER, step_label
 from kunnan.domain.voids import (
     ExitFacts,
@@ -256,7 +257,7 @@ def _void_exit(session: Session, number: int, *, reason: str, on: dt.date) -> Vo
 def _reopen_what_the_exit_closed(session: Session, left: HouseholdExit) -> int | None:
     """The pairing and the open objections the exit closed (``services.exit``) stand again,
     as if it had never been recorded; the pairing's id, if one is reopened."""
-    closed_because = f"household exited ({left.kind})"
+    closed_because = pairing_end_reason(left.kind)
     active = session.scalar(
         select(Pairing.id).where(
             Pairing.household_id == left.household_id, Pairing.ended_on.is_(None)
@@ -283,7 +284,7 @@ def _reopen_what_the_exit_closed(session: Session, left: HouseholdExit) -> int |
             Objection.household_id == left.household_id,
             Objection.status == ObjectionStatus.CLOSED.value,
             Objection.settled_on == left.exited_on,
-            Objection.settlement == f"closed: the household exited ({left.kind})",
+            Objection.settlement == objection_closing_note(left.kind),
         )
         .values(status=ObjectionStatus.OPEN.value, settled_on=None, settlement=None)
     )
