@@ -168,7 +168,7 @@ def test_a_category_changed_at_review_shows_after_the_change_and_not_before(
     assert "the calculation proposes dibao (低保户), not marginal (低保边缘户)" in kept.stderr
     no_reason = archived.fails("review", "record", "H000002", "--outcome", "category",
                                "--on", "2018-12-01", code=3)  # fmt: skip
-    assert "needs --reason" in no_reason.stderr
+    assert "needs a reason (--reason; 理由 in a file)" in no_reason.stderr
     assert archived.snapshot() == before
     out = archived.ok("review", "record", "H000002", "--outcome", "category", "--reason",
                       "收入下降，低于低保标准", "--on", "2018-12-01")  # fmt: skip

@@ -144,7 +144,7 @@ def _decide(
         raise RuleViolation(
             _(
                 "{code}: the calculation proposes {proposed}, not {category}; to keep it "
-                "give --reason, or record --outcome category or exit",
+                "give a reason (--reason; 理由 in a file), or record the outcome category or exit",
                 code=code,
                 proposed=named(proposed) if proposed else _("none (not eligible)"),
                 category=named(facts.category) if facts.category else _("none"),
@@ -154,7 +154,7 @@ def _decide(
         raise RuleViolation(
             _(
                 "{code}: the calculation still proposes {proposed}; to propose an exit "
-                "give --reason",
+                "give a reason (--reason; 理由 in a file)",
                 code=code,
                 proposed=named(proposed),
             )
@@ -175,7 +175,13 @@ def _check_no_change(asked: ReviewAsked) -> None:
 
 def _check_reason(code: str, reason: str, outcome: ReviewOutcome) -> None:
     if not reason:
-        raise InvalidInput(_("{code}: {outcome} needs --reason", code=code, outcome=named(outcome)))
+        raise InvalidInput(
+            _(
+                "{code}: {outcome} needs a reason (--reason; 理由 in a file)",
+                code=code,
+                outcome=named(outcome),
+            )
+        )
 
 
 def causes_edit_refusal(code: str, status: HouseholdStatus) -> str | None:
