@@ -26,7 +26,7 @@ from kunnan.commands.options import (
     whole_number,
     yuan_or_zero,
 )
-from kunnan.domain.codes import household_code
+from kunnan.domain.codes import household_code, objection_code
 from kunnan.domain.enums import (
     ArchiveLevel,
     Category,
@@ -670,9 +670,9 @@ def object_(
         objection = file_objection(
             session, resolve_household(session, household), on=day, by=who, text=what
         )
-        number = objection.id
-    typer.echo(number)
-    note(_("objection #{number} filed; it must be settled before confirmation", number=number))
+        code = objection_code(objection.id)
+    typer.echo(code)
+    note(_("objection {code} filed; it must be settled before confirmation", code=code))
 
 
 @app.command("settle")
