@@ -306,3 +306,14 @@ def test_no_aid_or_service_goes_to_a_member_after_she_left(aid: Ledger) -> None:
     assert [row["member"] for row in rows if row["program"] == "golden-autumn"] == ["张小梅"]
     aid.ok("aid", "place", "H000001", "--employer", "某公司", "--job", "工人",
            "--monthly-wage", "2500", "--via", "direct", "--on", "2018-10-08")  # fmt: skip
+
+
+def test_the_register_exported_today_leaves_out_the_members_who_left(
+    archived: Ledger, tmp_path: Path
+) -> None:
+    archived.ok("household", "member", "leave", "H000001", "吴家属", "--reason", "moved_out",
+                "--on", "2018-07-01")  # fmt: skip
+    out = tmp_path / "members.csv"
+    archived.ok("export", "members", "-o", str(out))
+    text = out.read_text(encoding="utf-8-sig")
+    assert "吴新民" in text and "吴家属" not in text and "张家属" in text

@@ -23,6 +23,7 @@ from kunnan.services.household.register import HouseholdFilter, filter_condition
 from kunnan.services.imports.households import COLUMN
 from kunnan.sheets.columns import Column
 from kunnan.store import audit
+from kunnan.store.households import present_on
 
 PAGE = 1000
 
@@ -134,7 +135,8 @@ def _members(session: Session, ids: list[int]) -> dict[int, list[dict[str, Any]]
             Member.admitted_level,
             Member.admitted_year,
         )
-        .where(Member.household_id.in_(ids))
+        # The household as it is today: a member who left is in its history, not its roster.
+        .where(Member.household_id.in_(ids), present_on(audit.context(session).at.date()))
         .order_by(Member.household_id, head_first, Member.id)
     )
     found: dict[int, list[dict[str, Any]]] = {}
