@@ -59,6 +59,9 @@ COMMANDS: dict[str, Entry] = {
     "db": Entry("kunnan.commands.db", "app",
                 "The ledger: upgrade, current revision, check, verify, back up, restore, copy."),
     "org": Entry("kunnan.commands.org", "app", "Unions and responsible units."),
+    "operator": Entry("kunnan.commands.operator", "app",
+                      "Operators: the people who work in the ledger, each with a union and a "
+                      "role."),
     "policy": Entry("kunnan.commands.policy", "app", "Dibao lines and policy settings."),
     "household": Entry("kunnan.commands.household", "app",
                        "Register households and find them again."),

@@ -51,6 +51,10 @@ SETUP = {
         'kunnan identify object H005060 --by 匿名 --text "其子女有经营性收入" --on 2018-11-01'
     ],
     "kunnan ledger verify": ["kunnan ledger head > ~/ledger-head.txt"],
+    "kunnan operator disable": [
+        "kunnan operator add 王丽 --role admin --org baiyin",
+        "kunnan --operator 王丽 operator add 李发明 --role caseworker --org baiyin-qu",
+    ],
     # every archived household of the sample is paired: one pairing ends, to be made anew
     "kunnan pair assign": ['kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-20'],
 }

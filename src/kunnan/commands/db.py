@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands.options import FormatOption, ledger, state, view
+from kunnan.commands.options import FormatOption, ledger, state, text_option, view
 from kunnan.domain.errors import CheckFailed
+from kunnan.domain.text import NAME_MAX
 from kunnan.i18n import _, p_
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
@@ -21,15 +22,34 @@ app = typer.Typer(
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 
 
-def init(ctx: typer.Context) -> None:
+def init(
+    ctx: typer.Context,
+    admin: Annotated[
+        str | None,
+        typer.Option(
+            "--admin",
+            help="Register the ledger's first operator, its administrator: from then on only "
+            "registered operators write to it.",
+        ),
+    ] = None,
+) -> None:
     """Create the ledger (mode 0600) or upgrade it to this kunnan's schema.
 
     Example:
 
     \b
         kunnan --db ~/union/ledger.sqlite init
+        kunnan --db ~/union/ledger.sqlite init --admin 王丽
     """
     _upgrade(ctx)
+    if admin is not None:
+        from kunnan.domain.enums import Role, named
+        from kunnan.services.operator import add_operator
+
+        who = text_option(admin, "--admin", max_length=NAME_MAX, required=True) or ""
+        with ledger(ctx, write=True) as session:
+            add_operator(session, name=who, role=Role.ADMIN, org=None)
+        note(_("{name} is an operator now: {role}", name=who, role=named(Role.ADMIN)))
 
 
 @app.command("upgrade")

@@ -85,11 +85,17 @@ def state(ctx: typer.Context) -> AppState:
 def ledger(ctx: typer.Context, *, write: bool) -> Iterator[Session]:
     """The command's one transaction: committed when the block succeeds, else rolled back."""
     from kunnan.db.session import open_session
+    from kunnan.store.operators import check_reader, check_writer
 
     app = state(ctx)
     with open_session(
         app.location, write=write, operator=app.operator, command=ctx.command_path
     ) as session:
+        # Only a registered operator whose role does the work writes (domain.operators).
+        if write:
+            check_writer(session, reveals=ctx.params.get("reveal") is True)
+        else:
+            check_reader(session)
         yield session
 
 

@@ -585,6 +585,29 @@ class HeadChangeReason(Labelled, noun=N_("reason the head changed")):
     OTHER = "other"
 
 
+class Role(Labelled, noun=N_("operator role")):
+    """What an operator of the ledger does (三级工会分工)."""
+
+    CASEWORKER = "caseworker"
+    REVIEWER = "reviewer"
+    APPROVER = "approver"
+    FINANCE = "finance"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+class Duty(Labelled, noun=N_("duty")):
+    """The kind of work a command does, which the operator's role must include."""
+
+    CASEWORK = "casework"
+    REVIEW = "review"
+    APPROVE = "approve"
+    MONEY = "money"
+    ADMINISTER = "administer"
+    REVEAL = "reveal"
+    READ = "read"
+
+
 class ReviewState(Labelled, noun=N_("review state")):
     """Why a household is on a review list."""
 
@@ -653,6 +676,8 @@ ALL_ENUMS: tuple[type[Labelled], ...] = (
     HeadChangeReason,
     ReviewOutcome,
     ReviewState,
+    Role,
+    Duty,
 )
 
 #: The other words union rosters (困难职工花名册) write for a member, besides its slug and its

@@ -71,6 +71,13 @@ class DatabaseUnavailable(KunnanError):
     exit_code = 8
 
 
+class PermissionDenied(KunnanError):
+    """Raised when the command's operator may not do it: not registered, disabled, or their
+    role does not do that work (``domain.operators``)."""
+
+    exit_code = 9
+
+
 USAGE_EXIT_CODE = 2
 INTERNAL_EXIT_CODE = 70
 INTERRUPTED_EXIT_CODE = 130
@@ -86,6 +93,11 @@ EXIT_CODES: tuple[tuple[int, str], ...] = (
     (RuleViolation.exit_code, "refused by a rule of the work (step order, status, caps)"),
     (LedgerNotReady.exit_code, "ledger not ready: missing, not initialised, or needs upgrade"),
     (DatabaseUnavailable.exit_code, "database unavailable: locked, read-only, disk full"),
+    (
+        PermissionDenied.exit_code,
+        "not permitted: the operator is not registered, is disabled, "
+        "or their role does not do that work",
+    ),
     (INTERNAL_EXIT_CODE, "internal error: a bug in kunnan (rerun with --debug)"),
     (INTERRUPTED_EXIT_CODE, "interrupted (Ctrl-C)"),
 )

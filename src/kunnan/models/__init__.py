@@ -25,6 +25,7 @@ from kunnan.models.identification import (
     Objection,
     StatusChange,
 )
+from kunnan.models.operator import Operator
 from kunnan.models.org import Org
 from kunnan.models.pairing import Pairing, PairVisit
 from kunnan.models.policy import PolicyLine, PolicySetting
@@ -73,6 +74,7 @@ __all__ = [
     "LoanRepayment",
     "Member",
     "Objection",
+    "Operator",
     "Org",
     "PairVisit",
     "Pairing",
