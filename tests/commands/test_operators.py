@@ -111,3 +111,28 @@ def test_every_command_has_a_duty() -> None:
     }
     assert sorted(paths - set(DUTIES)) == []
     assert sorted(set(DUTIES) - paths) == []
+
+
+def test_an_operator_sees_and_changes_only_the_households_of_their_union_and_below(
+    seeded: Ledger,
+) -> None:
+    seeded.ok("household", "add", "--name", "李四", "--id-number", "620403197001010015",
+              "--org", "pingchuan", "--on", "2018-01-02")  # fmt: skip
+    seeded.ok("operator", "add", "王丽", "--role", "admin")
+    admin = ("--operator", "王丽")
+    seeded.ok(*admin, "operator", "add", "李发明", "--role", "caseworker", "--org", "baiyin-qu")
+    seeded.ok(*admin, "operator", "add", "张清满", "--role", "caseworker", "--org", "phosphate")
+    # H000001 is of 白银磷肥厂工会 (under 白银区总工会), H000002 of 平川区总工会.
+    for name in ("李发明", "张清满"):
+        seeded.ok("--operator", name, "household", "contact", "H000001", "--by", "phone",
+                  "--outcome", "reached")  # fmt: skip
+        seeded.ok("--operator", name, "household", "show", "H000001")
+        before = seeded.snapshot()
+        refused = seeded.fails("--operator", name, "household", "contact", "H000002", "--by",
+                               "phone", "--outcome", "reached", code=9)  # fmt: skip
+        assert "H000002 belongs to 平川区总工会, outside" in refused.stderr
+        seen = seeded.fails("--operator", name, "household", "show", "H000002", code=9)
+        assert "H000002 belongs to 平川区总工会" in seen.stderr
+        assert seeded.snapshot() == before
+    # The administrator of the whole ledger sees every household.
+    seeded.ok(*admin, "household", "show", "H000002")

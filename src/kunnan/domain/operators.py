@@ -8,7 +8,9 @@ command's duty (``DUTIES``): casework for the grassroots caseworker, review for 
 district reviewer, approval (confirmation, exits, corrections) for the approver at the level
 above, money for finance, administration (operators, unions, policy, programmes) for the
 administrator; the auditor reads everything and changes nothing. A reading command writes
-only to record that it revealed personal data (``Duty.REVEAL``).
+only to record that it revealed personal data (``Duty.REVEAL``). An operator registered at a
+union sees and changes only the households of that union and those under it
+(``scope_refusal``, asked wherever a household is found by what was typed).
 
 Nothing here reads the database: ``store.operators`` finds the operator and asks here.
 """
@@ -158,3 +160,20 @@ def check_first_operator(role: Role) -> None:
 def check_new_name(name: str, taken: bool) -> None:
     if taken:
         raise Conflict(_("an operator named '{name}' is registered already", name=name))
+
+
+def scope_refusal(
+    code: str, household_path: str, household_union: str, *, operator: str, scope: str, union: str
+) -> str | None:
+    """Why ``operator``, of the union whose path is ``scope``, may not see or change household
+    ``code`` (of a union at ``household_path``): it is not of their union nor one under it."""
+    if household_path.startswith(scope):
+        return None
+    return _(
+        "{code} belongs to {household_union}, outside {operator}'s union ({union}) and those "
+        "under it",
+        code=code,
+        household_union=household_union,
+        operator=operator,
+        union=union,
+    )

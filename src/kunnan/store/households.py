@@ -15,13 +15,20 @@ from kunnan.db.locks import hold_register
 from kunnan.db.session import ROW_LOCK, locked
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Relation
-from kunnan.domain.errors import InvalidInput, KunnanError, NotFound, RuleViolation
+from kunnan.domain.errors import (
+    InvalidInput,
+    KunnanError,
+    NotFound,
+    PermissionDenied,
+    RuleViolation,
+)
 from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
 from kunnan.domain.members import MemberDates, absence_refusal
 from kunnan.domain.voids import merged_refusal
 from kunnan.i18n import _
-from kunnan.models import Household, Member
+from kunnan.models import Household, Member, Org
+from kunnan.store.operators import out_of_scope, scope_of
 
 #: A household code as typed: ASCII or full-width digits (never other scripts' digits).
 _CODE = re.compile(r"[Hh]([0-9０-９]{1,12})")
@@ -48,23 +55,62 @@ def resolve_household(
         by_code = session.get(Household, int(match[1]), **locked(lock))
         if by_code is None:
             raise _no_code(int(match[1]))
-        return _standing(by_code, merged)
+        return _standing(session, by_code, merged)
     household = _by_archive_or_head(session, text)
     if lock:
         session.refresh(household, with_for_update=ROW_LOCK)
-    return _standing(household, merged)
+    return _standing(session, household, merged)
 
 
-def _standing(household: Household, merged: bool) -> Household:
+def _standing(session: Session, household: Household, merged: bool) -> Household:
     refused = _merged(household.id, household.merged_into_id)
     if isinstance(refused, KunnanError) and not merged:
         raise refused
+    _check_scope(session, [household.id])
     return household
+
+
+def _check_scope(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """The households of ``ids`` outside the command's operator's union, with why; for one
+    household, refused at once."""
+    if scope_of(session) is None or not ids:
+        return {}
+    unions = {
+        household_id: (path, name)
+        for household_id, path, name in session.execute(
+            select(Household.id, Org.path, Org.name)
+            .join(Org, Org.id == Household.org_id)
+            .where(Household.id.in_(list(ids)))
+        )
+    }
+    refused = out_of_scope(session, unions)
+    if len(ids) == 1 and refused:
+        raise PermissionDenied(next(iter(refused.values())))
+    return refused
 
 
 def resolve_households(session: Session, refs: Sequence[str]) -> dict[str, int | KunnanError]:
     """Many references at once (imports): each as ``resolve_household`` reads it, to the
-    household's id or the error ``resolve_household`` would raise, in four statements."""
+    household's id or the error ``resolve_household`` would raise (a household outside the
+    operator's union among them)."""
+    found = _resolve_households(session, refs)
+    ids = [value for value in found.values() if isinstance(value, int)]
+    refused = _check_scope(session, ids) if len(ids) != 1 else _scope_of_one(session, ids)
+    for ref, value in found.items():
+        if isinstance(value, int) and value in refused:
+            found[ref] = PermissionDenied(refused[value])
+    return found
+
+
+def _scope_of_one(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    try:
+        return _check_scope(session, ids)
+    except PermissionDenied as error:
+        return {ids[0]: str(error)}
+
+
+def _resolve_households(session: Session, refs: Sequence[str]) -> dict[str, int | KunnanError]:
+    """The references found, in four statements."""
     texts = {ref: ref.strip() for ref in refs}
     codes = {ref: int(m[1]) for ref, text in texts.items() if (m := _CODE.fullmatch(text))}
     found: dict[str, int | KunnanError] = {}

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from kunnan.db.session import AUDIT_KEY
 from kunnan.domain.enums import Role
 from kunnan.domain.errors import PermissionDenied
-from kunnan.domain.operators import OperatorFacts, read_refusal, write_refusal
-from kunnan.models import Operator
+from kunnan.domain.operators import OperatorFacts, read_refusal, scope_refusal, write_refusal
+from kunnan.models import Operator, Org
 from kunnan.store import audit
 
 
@@ -50,3 +53,54 @@ def check_reader(session: Session) -> None:
         refusal = read_refusal(facts_of(found))
         if refusal is not None:
             raise PermissionDenied(refusal)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The union an operator works at: they see and change what is of it or under it."""
+
+    operator: str
+    path: str
+    union: str
+
+
+_SCOPE_KEY = "kunnan.scope"
+
+
+def scope_of(session: Session) -> Scope | None:
+    """The command's operator's union (None: no registered operator with a union, so the
+    whole ledger), read once per session."""
+    if _SCOPE_KEY in session.info:
+        found: Scope | None = session.info[_SCOPE_KEY]
+        return found
+    context = session.info.get(AUDIT_KEY)
+    scope = None
+    if context is not None:
+        row = session.execute(
+            select(Org.path, Org.name)
+            .join(Operator, Operator.org_id == Org.id)
+            .where(Operator.name == audit.context(session).operator)
+        ).first()
+        if row is not None:
+            scope = Scope(audit.context(session).operator, row[0], row[1])
+    session.info[_SCOPE_KEY] = scope
+    return scope
+
+
+def out_of_scope(session: Session, households: dict[int, tuple[str, str]]) -> dict[int, str]:
+    """Of these households ({id: (union path, union name)}), those the command's operator may
+    not see or change, with why (``domain.operators.scope_refusal``)."""
+    from kunnan.domain.codes import household_code
+
+    scope = scope_of(session)
+    if scope is None:
+        return {}
+    refused = {}
+    for household_id, (path, union) in households.items():
+        refusal = scope_refusal(
+            household_code(household_id), path, union,
+            operator=scope.operator, scope=scope.path, union=scope.union,
+        )  # fmt: skip
+        if refusal is not None:
+            refused[household_id] = refusal
+    return refused
