@@ -136,3 +136,25 @@ def test_an_operator_sees_and_changes_only_the_households_of_their_union_and_bel
         assert seeded.snapshot() == before
     # The administrator of the whole ledger sees every household.
     seeded.ok(*admin, "household", "show", "H000002")
+
+
+def test_lists_and_reports_keep_to_the_operators_unions(seeded: Ledger) -> None:
+    seeded.ok("household", "add", "--name", "李四", "--id-number", "620403197001010015",
+              "--org", "pingchuan", "--on", "2018-01-02")  # fmt: skip
+    seeded.ok("operator", "add", "王丽", "--role", "admin")
+    seeded.ok("--operator", "王丽", "operator", "add", "张清满", "--role", "caseworker",
+              "--org", "phosphate")  # fmt: skip
+    mine = ("--operator", "张清满")
+    listed = seeded.ok(*mine, "household", "list", "-f", "json").rows()
+    assert [row["code"] for row in listed] == ["H000001"]
+    everyone = seeded.ok("--operator", "王丽", "household", "list", "-f", "json").rows()
+    assert [row["code"] for row in everyone] == ["H000001", "H000002"]
+    report = seeded.ok(*mine, "report", "pipeline", "-f", "json").json()
+    assert report["org"] == "phosphate"
+    before = seeded.snapshot()
+    other = seeded.fails(*mine, "report", "pipeline", "--org", "pingchuan", code=9)
+    assert "平川区总工会 is outside 张清满's union (白银磷肥厂工会)" in other.stderr
+    elsewhere = seeded.fails(*mine, "household", "add", "--name", "王五", "--id-number",
+                             "620403197002020012", "--org", "pingchuan", code=9)  # fmt: skip
+    assert "平川区总工会 is outside 张清满's union" in elsewhere.stderr
+    assert seeded.snapshot() == before

@@ -377,7 +377,7 @@ def list_(
     import datetime as dt
 
     from kunnan.services.exit import list_exits
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
     from kunnan.ui.output import render_rows
 
     chosen = parse_choice(ExitKind, kind, "--kind")
@@ -386,7 +386,7 @@ def list_(
             session,
             year=year,
             kind=chosen,
-            org=find_org(session, org) if org else None,
+            org=scoped_org(session, org),
             followup_due_by=today() + dt.timedelta(days=30) if followup_due else None,
         )
     render_rows([dataclasses.asdict(r) for r in rows], EXIT_FIELDS, view(ctx, output))
@@ -444,15 +444,13 @@ def watch(
     """
     from kunnan.services.exit import watch_list
     from kunnan.services.review import by_union as count_by_union
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
     from kunnan.ui.output import render_rows
 
     chosen = parse_choice(WatchGrade, grade, "--grade")
     day = parse_on(as_of, option="--as-of", allow_future=True)
     with ledger(ctx, write=False) as session:
-        rows = watch_list(
-            session, as_of=day, org=find_org(session, org) if org else None, grade=chosen
-        )
+        rows = watch_list(session, as_of=day, org=scoped_org(session, org), grade=chosen)
     shown = view(ctx, output)
     if by_union:
         counts = [dataclasses.asdict(c) for c in count_by_union(rows)]

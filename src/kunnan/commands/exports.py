@@ -501,7 +501,7 @@ def aid(
     from kunnan.services.fund import resolve_fund
     from kunnan.services.program import find_program
     from kunnan.sheets.write import file_encoding
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
 
     target = output_file(ctx, output, force=force)
     chosen = _format(output, fmt)
@@ -525,7 +525,7 @@ def aid(
         ledger(ctx, write=reveal) as session,
     ):
         where = AidExportFilter(
-            org=find_org(session, org) if org else None,
+            org=scoped_org(session, org),
             year=year,
             start=first,
             end=last,
@@ -607,7 +607,7 @@ def exits(
         exits_for_export,
     )
     from kunnan.sheets.write import file_encoding
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
 
     target = output_file(ctx, output, force=force)
     chosen = _format(output, fmt)
@@ -636,7 +636,7 @@ def exits(
         ledger(ctx, write=reveal) as session,
     ):
         where = ExitExportFilter(
-            org=find_org(session, org) if org else None,
+            org=scoped_org(session, org),
             kind=exit_kind,
             year=year,
             start=first,
@@ -726,7 +726,7 @@ def upstream(
     from kunnan.files import check
     from kunnan.services.exports.upstream import UpstreamScope, build_return
     from kunnan.sheets.write import fitted, xlsx_file
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
 
     try:
         year = parse_year(str(year))
@@ -738,7 +738,7 @@ def upstream(
         raise InvalidInput(_("the return is an Excel workbook: name the file .xlsx"))
     lang = state(ctx).lang
     with xlsx_file(target) as book, ledger(ctx, write=False) as session:
-        union = find_org(session, org) if org else None
+        union = scoped_org(session, org)
         sheets = build_return(session, UpstreamScope(year=year, org=union))
         facts = _about(lang, union.name if union else None, year)
         about = book.sheet(

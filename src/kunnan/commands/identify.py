@@ -929,12 +929,12 @@ def pipeline(
     from kunnan.commands.report import PIPELINE
     from kunnan.services.report import Scope
     from kunnan.services.report import pipeline as funnel
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
     from kunnan.ui.output import render_rows
     from kunnan.ui.reports import with_total_label
 
     with ledger(ctx, write=False) as session:
-        report = funnel(session, Scope(as_of=today(), org=find_org(session, org) if org else None))
+        report = funnel(session, Scope(as_of=today(), org=scoped_org(session, org)))
     shown = view(ctx, output)
     records = report.rows
     if shown.format is OutputFormat.TABLE:

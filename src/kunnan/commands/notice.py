@@ -154,7 +154,7 @@ def export(
     """
     from kunnan.files import check
     from kunnan.services.notice import aid_notice, identification_notice
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
 
     chosen = output_format or _format_of(out)
     from kunnan.sheets.write import file_encoding
@@ -170,7 +170,7 @@ def export(
     if not aid and (batch is None) == (not refs):
         raise InvalidInput(_("give either --batch DATE or --households HH,HH (or --aid)"))
     with ledger(ctx, write=False) as session:
-        scope = find_org(session, org) if org else None
+        scope = scoped_org(session, org)
         if aid:
             assert program is not None and year is not None
             start = parse_on(from_, option="--from", allow_future=True)

@@ -421,12 +421,12 @@ def coverage(
     """
     from kunnan.services.pair import coverage as coverage_rows
     from kunnan.services.pair import visit_interval
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
     from kunnan.ui.output import render_rows
 
     day = parse_on(on)
     with ledger(ctx, write=False) as session:
-        scope = find_org(session, org) if org else None
+        scope = scoped_org(session, org)
         rows, overall = coverage_rows(session, on=day, org=scope)
         interval = visit_interval(session, on=day)
     shown = view(ctx, output)

@@ -353,10 +353,10 @@ TARGETS = ReportSpec(
 
 def _scope(session: Any, as_of: str | None, org: str | None) -> Scope:
     from kunnan.services.report import Scope
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
 
     day = parse_on(as_of, option="--as-of", allow_future=True)
-    return Scope(as_of=day, org=find_org(session, org) if org else None)
+    return Scope(as_of=day, org=scoped_org(session, org))
 
 
 def _run(

@@ -86,12 +86,12 @@ def _review(
 ) -> int:
     """Print the list (or its counts per union); return how many households it holds."""
     from kunnan.services.review import by_union as count_by_union
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
     from kunnan.ui.output import render_rows
 
     day = parse_on(as_of, option="--as-of", allow_future=True)
     with ledger(ctx, write=False) as session:
-        rows = query(session, as_of=day, org=find_org(session, org) if org else None)
+        rows = query(session, as_of=day, org=scoped_org(session, org))
     shown = view(ctx, output)
     if by_union:
         counts = [dataclasses.asdict(c) for c in count_by_union(rows)]
@@ -422,11 +422,11 @@ def summary(
         kunnan review summary --year 2018 --org baiyin-qu --format csv
     """
     from kunnan.services.review import review_summary
-    from kunnan.store.orgs import find_org
+    from kunnan.store.operators import scoped_org
     from kunnan.ui.output import render_rows
 
     with ledger(ctx, write=False) as session:
-        rows = review_summary(session, year=year, org=find_org(session, org) if org else None)
+        rows = review_summary(session, year=year, org=scoped_org(session, org))
     shown = [dataclasses.asdict(r) | {"not_reviewed": r.not_reviewed} for r in rows]
     keys = ("archived", "reviewed", "kept", "category", "causes", "exit", "not_reviewed")
     total = {"org": _("total")} | {key: sum(row[key] for row in shown) for key in keys}

@@ -177,3 +177,18 @@ def scope_refusal(
         operator=operator,
         union=union,
     )
+
+
+def union_scope_refusal(
+    union_path: str, union_name: str, *, operator: str, scope: str, union: str
+) -> str | None:
+    """Why ``operator`` may not work on union ``union_name`` (at ``union_path``): it is
+    neither their union (``union`` at ``scope``) nor one under it."""
+    if union_path.startswith(scope):
+        return None
+    return _(
+        "{target} is outside {operator}'s union ({union}) and those under it",
+        target=union_name,
+        operator=operator,
+        union=union,
+    )

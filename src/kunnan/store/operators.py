@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 from kunnan.db.session import AUDIT_KEY
 from kunnan.domain.enums import Role
 from kunnan.domain.errors import PermissionDenied
-from kunnan.domain.operators import OperatorFacts, read_refusal, scope_refusal, write_refusal
+from kunnan.domain.operators import (
+    OperatorFacts,
+    read_refusal,
+    scope_refusal,
+    union_scope_refusal,
+    write_refusal,
+)
 from kunnan.models import Operator, Org
 from kunnan.store import audit
 
@@ -104,3 +110,28 @@ def out_of_scope(session: Session, households: dict[int, tuple[str, str]]) -> di
         if refusal is not None:
             refused[household_id] = refusal
     return refused
+
+
+def check_union(session: Session, org: Org) -> Org:
+    """``org``, if the command's operator may work on it (their union or one under it)."""
+    scope = scope_of(session)
+    if scope is not None:
+        refusal = union_scope_refusal(
+            org.path, org.name, operator=scope.operator, scope=scope.path, union=scope.union
+        )
+        if refusal is not None:
+            raise PermissionDenied(refusal)
+    return org
+
+
+def scoped_org(session: Session, ref: str | None) -> Org | None:
+    """The union a list or report is kept to: the one named (within the operator's union), or
+    without one the operator's own union (None: the whole ledger)."""
+    from kunnan.store.orgs import find_org
+
+    if ref is not None:
+        return check_union(session, find_org(session, ref))
+    scope = scope_of(session)
+    if scope is None:
+        return None
+    return session.scalars(select(Org).where(Org.path == scope.path)).one()

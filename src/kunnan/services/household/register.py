@@ -56,7 +56,8 @@ from kunnan.schemas.household import (
 )
 from kunnan.store import audit
 from kunnan.store.households import as_id_number, present_on
-from kunnan.store.orgs import find_org, find_union, within
+from kunnan.store.operators import check_union, scoped_org
+from kunnan.store.orgs import find_union, within
 
 #: How many household codes one reveal audit row lists (it always keeps the count).
 REVEAL_LISTED = 50
@@ -149,7 +150,7 @@ def _member_fields(member: Member) -> dict[str, Any]:
 
 def register_household(session: Session, *, data: HouseholdCreate, today: dt.date) -> Household:
     """Register a household as a ``candidate`` with its head worker."""
-    org = find_union(session, data.org)
+    org = check_union(session, find_union(session, data.org))
     area_code = data.area_code or org.area_code
     if area_code is None:
         field, message = missing_area_code(org.name)
@@ -298,7 +299,7 @@ def edit_household(
         if value is None:
             continue
         if key == "org":
-            household.org_id = find_union(session, value).id
+            household.org_id = check_union(session, find_union(session, value)).id
         elif key == "secondary_causes":
             # A correction of the causes as they have stood since they were last given.
             since = max(
@@ -644,8 +645,9 @@ def filter_conditions(session: Session, where: HouseholdFilter) -> list[ColumnEl
         conditions.append(Household.category == where.category.value)
     if where.area_code is not None:
         conditions.append(Household.area_code == where.area_code)
-    if where.org is not None:
-        conditions.append(within(find_org(session, where.org)))
+    union = scoped_org(session, where.org)
+    if union is not None:
+        conditions.append(within(union))
     return conditions
 
 
