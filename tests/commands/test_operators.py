@@ -51,8 +51,8 @@ def test_a_ledger_without_operators_lets_anyone_write_until_the_first_is_registe
     assert "the first operator of a ledger is its administrator (--role admin)" in first.stderr
     seeded.ok("operator", "add", "王丽", "--role", "admin", "--org", "baiyin")
     before = seeded.snapshot()
-    anyone = seeded.fails("household", "contact", "H000001", "--by", "phone", "--outcome",
-                          "reached", code=9)  # fmt: skip
+    anyone = seeded.fails("--operator", "张三", "household", "contact", "H000001", "--by",
+                          "phone", "--outcome", "reached", code=9)  # fmt: skip
     assert "is not a registered operator of this ledger" in anyone.stderr
     assert seeded.snapshot() == before
     rows = seeded.ok("--operator", "王丽", "operator", "list", "-f", "json").rows()
@@ -96,8 +96,8 @@ def test_a_disabled_operator_can_do_nothing(seeded: Ledger) -> None:
 def test_init_registers_the_first_administrator(empty_database: Ledger) -> None:
     out = empty_database.ok("init", "--admin", "王丽")
     assert "王丽 is an operator now: admin" in out.stderr
-    refused = empty_database.fails("org", "add", "--code", "baiyin", "--name", "白银市总工会",
-                                   "--kind", "city", code=9)  # fmt: skip
+    refused = empty_database.fails("--operator", "张三", "org", "add", "--code", "baiyin",
+                                   "--name", "白银市总工会", "--kind", "city", code=9)  # fmt: skip
     assert "is not a registered operator" in refused.stderr
     empty_database.ok("--operator", "王丽", "org", "add", "--code", "baiyin", "--name",
                       "白银市总工会", "--kind", "city", "--area", "620400")  # fmt: skip
