@@ -25,6 +25,16 @@ def present(joined_on: dt.date | None, left_on: dt.date | None, day: dt.date) ->
     return (joined_on is None or joined_on <= day) and (left_on is None or left_on > day)
 
 
+#: A household's members as an income test reads them: (monthly income in fen, joined, left).
+Roster = list[tuple[int, dt.date | None, dt.date | None]]
+
+
+def earned_on(roster: Roster, day: dt.date) -> tuple[int, int]:
+    """How many members the household has on ``day``, and what they earn a month together."""
+    here = [income for income, joined, left in roster if present(joined, left, day)]
+    return len(here), sum(here)
+
+
 @dataclass(frozen=True)
 class MemberDates:
     """What the rules read of a member: who, and the days they belong between."""

@@ -53,7 +53,7 @@ from kunnan.domain.exits import (
     pairing_end_reason,
     parse_months,
 )
-from kunnan.domain.members import present
+from kunnan.domain.members import earned_on
 from kunnan.domain.watch import Visit, WatchFacts, WatchRules
 from kunnan.domain.watch import grade as grade_watch
 from kunnan.i18n import _
@@ -70,7 +70,7 @@ from kunnan.services.identify import CostFacts, income_test
 from kunnan.services.pair import PairingEnd, end_many
 from kunnan.services.policy import PolicyBook
 from kunnan.store import audit
-from kunnan.store.households import no_household
+from kunnan.store.households import no_household, rosters
 from kunnan.store.status import StatusPlan, change_many, change_status, latest_exit
 
 
@@ -177,15 +177,10 @@ class _Facts:
         recalculating = {plan.household_id for plan in plans if plan.recalculate is not None}
         # The members present on each recalculating household's exit day, and their income.
         days = {plan.household_id: plan.on for plan in plans if plan.recalculate is not None}
-        self.members: dict[int, tuple[int, int]] = {}
-        for household_id, income, joined, left in session.execute(
-            select(
-                Member.household_id, Member.monthly_income_fen, Member.joined_on, Member.left_on
-            ).where(Member.household_id.in_(recalculating))
-        ) if recalculating else ():  # fmt: skip
-            if present(joined, left, days[household_id]):
-                count, earned = self.members.get(household_id, (0, 0))
-                self.members[household_id] = (count + 1, earned + int(income))
+        self.members: dict[int, tuple[int, int]] = {
+            household_id: earned_on(roster, days[household_id])
+            for household_id, roster in rosters(session, recalculating).items()
+        }
         on_file = {
             p.household_id: p.on
             for p in plans
@@ -494,17 +489,10 @@ class FollowupDone:
 def _present_on_visits(session: Session, plans: Sequence[FollowupPlan]) -> dict[int, int]:
     """How many members share the income each follow-up found: those present on its day."""
     days = {plan.household_id: plan.on for plan in plans if plan.income_fen is not None}
-    members: dict[int, int] = {}
-    if not days:
-        return members
-    for household_id, joined, left in session.execute(
-        select(Member.household_id, Member.joined_on, Member.left_on).where(
-            Member.household_id.in_(days)
-        )
-    ):
-        if present(joined, left, days[household_id]):
-            members[household_id] = members.get(household_id, 0) + 1
-    return members
+    return {
+        household_id: earned_on(roster, days[household_id])[0]
+        for household_id, roster in rosters(session, days).items()
+    }
 
 
 def followup_many(session: Session, plans: Sequence[FollowupPlan]) -> list[FollowupDone]:

@@ -69,7 +69,7 @@ from kunnan.domain.identification import (
     visitors,
 )
 from kunnan.domain.income import Assessment, IncomeFacts, assess
-from kunnan.domain.members import present
+from kunnan.domain.members import Roster, earned_on, present
 from kunnan.domain.money import format_fen
 from kunnan.domain.status import check_moves_forward
 from kunnan.domain.voids import check_not_voided
@@ -81,7 +81,6 @@ from kunnan.models import (
     IdentificationCase,
     IdentificationStep,
     IncomeCalculation,
-    Member,
     Objection,
     Org,
     StatusChange,
@@ -89,7 +88,7 @@ from kunnan.models import (
 )
 from kunnan.services.policy import PolicyBook
 from kunnan.store import audit
-from kunnan.store.households import resolve_households
+from kunnan.store.households import resolve_households, rosters
 from kunnan.store.orgs import find_union
 from kunnan.store.status import change_row, change_status
 
@@ -415,8 +414,8 @@ class _Case:
     code: str
     status: HouseholdStatus
     category: str | None
-    #: Its members' monthly incomes and the days they belong between: (income, joined, left).
-    roster: list[tuple[int, dt.date | None, dt.date | None]]
+    #: Its members' monthly incomes and the days they belong between.
+    roster: Roster
     #: The round of its latest case (0: it never had one).
     rounds: int
     open: _OpenCase | None
@@ -450,13 +449,7 @@ class _Casebook:
         self.at = audit.context(session).at
         self.operator = audit.context(session).operator
         ids = [h.id for h in households]
-        people: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
-        for household_id, income, joined, left in session.execute(
-            select(
-                Member.household_id, Member.monthly_income_fen, Member.joined_on, Member.left_on
-            ).where(Member.household_id.in_(ids))
-        ):
-            people[household_id].append((int(income), joined, left))
+        people = rosters(session, ids)
         latest: dict[int, tuple[int, int, str]] = {}
         for case_id, household_id, round_, status in session.execute(
             select(
@@ -638,13 +631,13 @@ class _Casebook:
         return self._recorded(case, planned)
 
     def _calculate(self, case: _Case, planned: PlannedStep) -> StepOutcome:
-        here = [income for income, joined, left in case.roster if present(joined, left, planned.on)]
+        members, earned = earned_on(case.roster, planned.on)
         result, calculation = income_test(
             self.policy,
             household_id=case.household.id,
             area_code=case.household.area_code,
-            members=len(here),
-            earned_fen=sum(here),
+            members=members,
+            earned_fen=earned,
             on=planned.on,
             costs=planned.costs,
             purpose="identify",

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, aliased
 from kunnan.db.bulk import insert_returning_ids, insert_rows
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import Category, Cause, HouseholdStatus, Relation, ReviewState
-from kunnan.domain.members import present
+from kunnan.domain.members import Roster, earned_on
 from kunnan.domain.review import ReviewAsked, ReviewDecision, ReviewFacts, judge_review
 from kunnan.domain.status import status_on
 from kunnan.models import (
@@ -56,7 +56,7 @@ from kunnan.models import (
 from kunnan.services.identify import CostFacts, income_test
 from kunnan.services.policy import PolicyBook
 from kunnan.store import audit
-from kunnan.store.households import resolve_households
+from kunnan.store.households import resolve_households, rosters
 from kunnan.store.orgs import within
 from kunnan.store.status import change_row
 
@@ -291,8 +291,8 @@ class _Reviewed:
 
     facts: ReviewFacts
     area_code: str
-    #: Its members' monthly incomes and the days they belong between: (income, joined, left).
-    roster: list[tuple[int, dt.date | None, dt.date | None]]
+    #: Its members' monthly incomes and the days they belong between.
+    roster: Roster
     #: Its status changes in the order made: (day, status); a review reads its day's status.
     history: list[tuple[dt.date, str]]
     #: The days it was reviewed on.
@@ -354,13 +354,13 @@ class ReviewBook:
             found.facts,
             status=status_on(found.history, on) or HouseholdStatus.CANDIDATE,
         )
-        here = [income for income, joined, left in found.roster if present(joined, left, on)]
+        members, earned = earned_on(found.roster, on)
         assessment, calculation = income_test(
             self._policy,
             household_id=plan.household_id,
             area_code=found.area_code,
-            members=len(here),
-            earned_fen=sum(here),
+            members=members,
+            earned_fen=earned,
             on=on,
             costs=plan.costs,
             purpose="review",
@@ -465,13 +465,7 @@ def _review_facts(session: Session, ids: Sequence[int]) -> dict[int, _Reviewed]:
         .where(Review.household_id == Household.id)
         .scalar_subquery()
     )
-    rosters: dict[int, list[tuple[int, dt.date | None, dt.date | None]]] = defaultdict(list)
-    for household_id, income, joined, left in session.execute(
-        select(
-            Member.household_id, Member.monthly_income_fen, Member.joined_on, Member.left_on
-        ).where(Member.household_id.in_(ids))
-    ):
-        rosters[household_id].append((int(income), joined, left))
+    members = rosters(session, ids)
     reviewed: dict[int, set[dt.date]] = defaultdict(set)
     for household_id, day in session.execute(
         select(Review.household_id, Review.reviewed_on).where(Review.household_id.in_(ids))
@@ -515,7 +509,7 @@ def _review_facts(session: Session, ids: Sequence[int]) -> dict[int, _Reviewed]:
                 latest_review=row[6],
             ),
             area_code=row[4],
-            roster=rosters.get(household_id, []),
+            roster=members.get(household_id, []),
             history=history.get(household_id, []),
             reviewed=reviewed.get(household_id, set()),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, and_, or_, select
@@ -24,7 +24,7 @@ from kunnan.domain.errors import (
 )
 from kunnan.domain.idnumber import IdNumberError, parse_id_number
 from kunnan.domain.masking import mask_id_number
-from kunnan.domain.members import MemberDates, absence_refusal
+from kunnan.domain.members import MemberDates, Roster, absence_refusal
 from kunnan.domain.voids import merged_refusal
 from kunnan.i18n import _
 from kunnan.models import Household, Member, Org
@@ -312,3 +312,18 @@ def check_present(member: Member, day: dt.date, *, what: str) -> None:
     )
     if refusal is not None:
         raise RuleViolation(refusal)
+
+
+def rosters(session: Session, household_ids: Collection[int]) -> dict[int, Roster]:
+    """Each household's members with their incomes and dates (``domain.members.Roster``), in
+    one query: what an income test of any day reads (``domain.members.earned_on``)."""
+    found: dict[int, Roster] = {household_id: [] for household_id in household_ids}
+    if not found:
+        return found
+    for household_id, income, joined, left in session.execute(
+        select(
+            Member.household_id, Member.monthly_income_fen, Member.joined_on, Member.left_on
+        ).where(Member.household_id.in_(list(found)))
+    ):
+        found[household_id].append((int(income), joined, left))
+    return found
