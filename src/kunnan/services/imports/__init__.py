@@ -29,8 +29,9 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_rows, rows_in
+from kunnan.domain.errors import KunnanError
 from kunnan.i18n import _
-from kunnan.sheets.columns import quote
+from kunnan.sheets.columns import CellProblem, HeaderMatch, quote, read_cell, tidy
 from kunnan.sheets.read import SourceRow
 from kunnan.store import audit
 
@@ -121,6 +122,59 @@ class ImportReport:
             "updated": self.updated,
             "rejected": self.rejected,
         }
+
+
+@dataclass
+class CellRow:
+    """One row of a file of one record per row: its cells as their columns read them, and
+    the cells that could not be read."""
+
+    source: SourceRow
+    values: dict[str, Any]
+    problems: list[RowProblem]
+
+
+class OneRowEach:
+    """The part every import of one record per row shares (aid, reviews): reading each row's
+    cells by the header, and the outcome of a row refused."""
+
+    def __init__(
+        self, session: Session, *, header: HeaderMatch, names: dict[str, str], csv_escaped: bool
+    ) -> None:
+        self._session = session
+        self._header = header
+        self._csv_escaped = csv_escaped
+        self._names = names
+
+    def _column(self, key: str) -> str:
+        return self._names.get(key, key)
+
+    def groups(self, rows: Iterator[SourceRow]) -> Iterator[CellRow]:
+        for source in rows:
+            values: dict[str, Any] = {}
+            found: list[RowProblem] = []
+            for key, bound in self._header.bound.items():
+                cell = source.cells[bound.index] if bound.index < len(source.cells) else None
+                try:
+                    value = read_cell(cell, bound, csv_escaped=self._csv_escaped)
+                except CellProblem as problem:
+                    found.append(RowProblem(source.number, bound.spelled, str(problem)))
+                    continue
+                if value is not None:
+                    values[key] = value
+            yield CellRow(source, values, found)
+
+    def size(self, group: CellRow) -> int:
+        return 1
+
+    def finish(self) -> None:
+        return None
+
+    def _rejected(self, row: CellRow, *problems: RowProblem) -> Outcome:
+        return Outcome(rows=[row.source], result="rejected", problems=[*row.problems, *problems])
+
+    def _refused(self, row: CellRow, error: KunnanError) -> Outcome:
+        return self._rejected(row, RowProblem(row.source.number, "", tidy(str(error))))
 
 
 RejectSink = Callable[[Outcome], None]

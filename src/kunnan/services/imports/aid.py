@@ -17,7 +17,7 @@ bulk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +32,9 @@ from kunnan.schemas import problems as model_problems
 from kunnan.schemas.aid import GrantCreate
 from kunnan.services.aid.grant import GrantPayer, GrantPlan, LiveGrant
 from kunnan.services.fund import resolve_fund
-from kunnan.services.imports import Outcome, RowProblem
+from kunnan.services.imports import CellRow, OneRowEach, Outcome, RowProblem
 from kunnan.services.program import find_program
-from kunnan.sheets.columns import CellProblem, Column, HeaderMatch, count_known, read_cell, tidy
-from kunnan.sheets.read import SourceRow
+from kunnan.sheets.columns import Column, HeaderMatch, count_known, tidy
 from kunnan.store.households import resolve_households
 
 AID_COLUMNS: tuple[Column, ...] = (
@@ -60,65 +59,26 @@ def is_header(cells: Sequence[str]) -> bool:
     return count_known(cells, AID_COLUMNS) >= 3
 
 
-@dataclass
-class _Row:
-    source: SourceRow
-    values: dict[str, Any]
-    problems: list[RowProblem]
-
-
 @dataclass(frozen=True)
 class _Ready:
     """A row whose cells are valid, with the household it names found (or why not)."""
 
-    row: _Row
+    row: CellRow
     data: GrantCreate
     name: str | None
 
 
-class AidFileImporter:
+class AidFileImporter(OneRowEach):
     """Pays the rows of an aid file through the aid ledger's rules, a batch at a time."""
 
     def __init__(self, session: Session, *, header: HeaderMatch, csv_escaped: bool = False) -> None:
-        self._session = session
-        self._header = header
-        self._csv_escaped = csv_escaped
-        self._names = {key: header.name(column) for key, column in COLUMN.items()}
+        names = {key: header.name(column) for key, column in COLUMN.items()}
+        super().__init__(session, header=header, names=names, csv_escaped=csv_escaped)
         self._payer: GrantPayer | None = None
         self._programs: dict[str, Program | KunnanError] = {}
         self._funds: dict[str, int | KunnanError] = {}
 
-    def _column(self, key: str) -> str:
-        return self._names.get(key, key)
-
-    def groups(self, rows: Iterator[SourceRow]) -> Iterator[_Row]:
-        for source in rows:
-            values: dict[str, Any] = {}
-            found: list[RowProblem] = []
-            for key, bound in self._header.bound.items():
-                cell = source.cells[bound.index] if bound.index < len(source.cells) else None
-                try:
-                    value = read_cell(cell, bound, csv_escaped=self._csv_escaped)
-                except CellProblem as problem:
-                    found.append(RowProblem(source.number, bound.spelled, str(problem)))
-                    continue
-                if value is not None:
-                    values[key] = value
-            yield _Row(source, values, found)
-
-    def size(self, group: _Row) -> int:
-        return 1
-
-    def finish(self) -> None:
-        return None
-
-    def _rejected(self, row: _Row, *problems: RowProblem) -> Outcome:
-        return Outcome(rows=[row.source], result="rejected", problems=[*row.problems, *problems])
-
-    def _refused(self, row: _Row, error: KunnanError) -> Outcome:
-        return self._rejected(row, RowProblem(row.source.number, "", tidy(str(error))))
-
-    def apply(self, batch: list[_Row]) -> list[Outcome]:
+    def apply(self, batch: list[CellRow]) -> list[Outcome]:
         if self._payer is None:
             self._payer = GrantPayer(self._session)
         payer = self._payer
@@ -144,7 +104,7 @@ class AidFileImporter:
         payer.write()
         return [outcomes[place] for place in range(len(batch))]
 
-    def _validate(self, row: _Row) -> _Ready | Outcome:
+    def _validate(self, row: CellRow) -> _Ready | Outcome:
         """The row's cells as a grant's input, or why they are not one."""
         number = row.source.number
         if row.problems:

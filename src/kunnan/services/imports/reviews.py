@@ -12,8 +12,7 @@ not reviewed twice, so importing a file again adds nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,10 +26,9 @@ from kunnan.domain.review import ReviewAsked
 from kunnan.domain.text import NOTE_MAX, TextError, clean_text
 from kunnan.i18n import _
 from kunnan.services.identify import CostFacts
-from kunnan.services.imports import Outcome, RowProblem
+from kunnan.services.imports import CellRow, OneRowEach, Outcome, RowProblem
 from kunnan.services.review import ReviewBook, ReviewPlan
-from kunnan.sheets.columns import CellProblem, Column, HeaderMatch, count_known, read_cell, tidy
-from kunnan.sheets.read import SourceRow
+from kunnan.sheets.columns import Column, HeaderMatch, count_known, tidy
 from kunnan.store.households import resolve_households
 
 REVIEW_COLUMNS: tuple[Column, ...] = (
@@ -59,50 +57,20 @@ def is_header(cells: Sequence[str]) -> bool:
     return count_known(cells, REVIEW_COLUMNS) >= 2
 
 
-@dataclass
-class _Row:
-    source: SourceRow
-    values: dict[str, Any]
-    problems: list[RowProblem]
-
-
-class ReviewFileImporter:
+class ReviewFileImporter(OneRowEach):
     """Records the rows of a reviews file through the review's rules, a batch at a time."""
 
     def __init__(self, session: Session, *, header: HeaderMatch, csv_escaped: bool = False) -> None:
-        self._session = session
-        self._header = header
-        self._csv_escaped = csv_escaped
-        self._names = {key: header.name(column) for key, column in COLUMN.items()}
+        names = {key: header.name(column) for key, column in COLUMN.items()}
+        super().__init__(session, header=header, names=names, csv_escaped=csv_escaped)
         self._book: ReviewBook | None = None
 
-    def groups(self, rows: Iterator[SourceRow]) -> Iterator[_Row]:
-        for source in rows:
-            values: dict[str, Any] = {}
-            found: list[RowProblem] = []
-            for key, bound in self._header.bound.items():
-                cell = source.cells[bound.index] if bound.index < len(source.cells) else None
-                try:
-                    value = read_cell(cell, bound, csv_escaped=self._csv_escaped)
-                except CellProblem as problem:
-                    found.append(RowProblem(source.number, bound.spelled, str(problem)))
-                    continue
-                if value is not None:
-                    values[key] = value
-            yield _Row(source, values, found)
-
-    def size(self, group: _Row) -> int:
-        return 1
-
-    def finish(self) -> None:
-        return None
-
-    def apply(self, batch: list[_Row]) -> list[Outcome]:
+    def apply(self, batch: list[CellRow]) -> list[Outcome]:
         if self._book is None:
             self._book = ReviewBook(self._session)
         book = self._book
         outcomes: dict[int, Outcome] = {}
-        ready: dict[int, tuple[_Row, str, ReviewAsked, CostFacts, str]] = {}
+        ready: dict[int, tuple[CellRow, str, ReviewAsked, CostFacts, str]] = {}
         for place, row in enumerate(batch):
             checked = self._read(row)
             if isinstance(checked, Outcome):
@@ -128,16 +96,7 @@ class ReviewFileImporter:
         book.write()
         return [outcomes[place] for place in range(len(batch))]
 
-    def _column(self, key: str) -> str:
-        return self._names.get(key, key)
-
-    def _rejected(self, row: _Row, *problems: RowProblem) -> Outcome:
-        return Outcome(rows=[row.source], result="rejected", problems=[*row.problems, *problems])
-
-    def _refused(self, row: _Row, error: KunnanError) -> Outcome:
-        return self._rejected(row, RowProblem(row.source.number, "", tidy(str(error))))
-
-    def _read(self, row: _Row) -> tuple[str, ReviewAsked, CostFacts, str] | Outcome:
+    def _read(self, row: CellRow) -> tuple[str, ReviewAsked, CostFacts, str] | Outcome:
         """The row's cells as a review's input (its household as typed), or why not."""
         if row.problems:
             return self._rejected(row)
