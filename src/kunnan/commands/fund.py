@@ -33,6 +33,7 @@ FundArg = Annotated[str, typer.Argument(help="Fund: its code (F001) or its exact
 FUND_FIELDS = (
     Column("code", "Code", context="code"),
     Column("name", "Fund", min_width=8, context="name"),
+    Column("org", "Union", context="org", drop=5),
     Column("source", "Source", "enum", FundSource, drop=2),
     Column("year", "Year", "int"),
     Column("budget_fen", "Budget", "money", drop=3),
@@ -73,13 +74,23 @@ def add(
     budget: Annotated[
         str | None, typer.Option("--budget", help="The amount planned, in yuan (optional).")
     ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option(
+            "--org", help="The union it belongs to (default: yours; without one, the root union)."
+        ),
+    ] = None,
 ) -> None:
-    """Add a fund. Prints its code (F001) on stdout.
+    """Add a fund of a union. Prints its code (F001) on stdout.
+
+    Only the operators of that union and of the unions above it see the fund and move money
+    in and out of it.
 
     Example:
 
     \b
         kunnan fund add --name 2018年金秋助学专项 --source union --year 2018 --budget 200000
+        kunnan fund add --name 2018年白银区帮扶资金 --source union --year 2018 --org baiyin-qu
     """
     from kunnan.schemas.aid import FundCreate
     from kunnan.services.fund import add_fund
@@ -88,7 +99,7 @@ def add(
         FundCreate, {"name": name, "source": source, "year": year, "budget_fen": budget}
     )
     with ledger(ctx, write=True) as session:
-        code = fund_code(add_fund(session, data=data).id)
+        code = fund_code(add_fund(session, data=data, org=org).id)
     typer.echo(code)
     note(_("added fund {code}: {name}", code=code, name=data.name))
 
@@ -186,20 +197,29 @@ def list_(
     source: Annotated[
         str | None, typer.Option("--source", help=f"Only this source: {FundSource.choices()}.")
     ] = None,
+    org: Annotated[
+        str | None,
+        typer.Option("--org", help="Only the funds of that union and those under it."),
+    ] = None,
     output: FormatOption = OutputFormat.TABLE,
 ) -> None:
     """List funds with what came in, was granted, lent and repaid, and what each holds.
+
+    An operator of a union sees the funds of their union and of the unions under it.
 
     Example:
 
     \b
         kunnan fund list --year 2018
+        kunnan fund list --org baiyin-qu
     """
     from kunnan.services.fund import FundFilter, list_funds
+    from kunnan.store.operators import scoped_org
     from kunnan.ui.output import render_rows
 
-    where = FundFilter(year=year, source=parse_choice(FundSource, source, "--source"))
+    chosen = parse_choice(FundSource, source, "--source")
     with ledger(ctx, write=False) as session:
+        where = FundFilter(year=year, source=chosen, org=scoped_org(session, org))
         rows, totals = list_funds(session, where=where)
     shown = view(ctx, output)
     total = {"code": translate("Total", shown.lang), **totals}

@@ -10,7 +10,9 @@ above, money for finance, administration (operators, unions, policy, programmes)
 administrator; the auditor reads everything and changes nothing. A reading command writes
 only to record that it revealed personal data (``Duty.REVEAL``). An operator registered at a
 union sees and changes only the households of that union and those under it
-(``scope_refusal``, asked wherever a household is found by what was typed).
+(``scope_refusal``, asked wherever a household is found by what was typed), and only the
+funds of those unions (``fund_scope_refusal``, asked wherever money moves in or out of a
+fund).
 
 Nothing here reads the database: ``store.operators`` finds the operator and asks here.
 """
@@ -189,6 +191,24 @@ def union_scope_refusal(
     return _(
         "{target} is outside {operator}'s union ({union}) and those under it",
         target=union_name,
+        operator=operator,
+        union=union,
+    )
+
+
+def fund_scope_refusal(
+    fund: str, union_path: str, union_name: str, *, operator: str, scope: str, union: str
+) -> str | None:
+    """Why ``operator`` (of the union at ``scope``) may not see a fund, nor put money into it,
+    take money out of it or assert its balance: the fund belongs to ``union_name`` (at
+    ``union_path``), neither their union nor one under it."""
+    if union_path.startswith(scope):
+        return None
+    return _(
+        "fund {fund} belongs to {fund_union}, outside {operator}'s union ({union}) and those "
+        "under it",
+        fund=fund,
+        fund_union=union_name,
         operator=operator,
         union=union,
     )

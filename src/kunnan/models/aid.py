@@ -34,7 +34,11 @@ from kunnan.models.base import Base, Fen, Key, UtcDateTime
 
 
 class Fund(Base):
-    """Money set aside for aid: from the union, government, donors, charities, mutual aid."""
+    """Money set aside for aid: from the union, government, donors, charities, mutual aid.
+
+    It belongs to a union (``org_id``; None: the root union's, as every fund was before
+    migration 0016): an operator sees and moves money only in the funds of their union and
+    those under it."""
 
     __tablename__ = "fund"
     __table_args__ = (CheckConstraint("budget_fen >= 0", name="budget_not_negative"),)
@@ -45,6 +49,7 @@ class Fund(Base):
     year: Mapped[int] = mapped_column(Integer)
     budget_fen: Mapped[int | None] = mapped_column(Fen)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    org_id: Mapped[int | None] = mapped_column(Key, ForeignKey("org.id"))
 
 
 class Program(Base):

@@ -24,3 +24,5 @@ class Operator(Base):
     added_by: Mapped[str] = mapped_column(String(64))
     disabled_on: Mapped[dt.date | None] = mapped_column(Date)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
+    #: The PostgreSQL role ``kunnan db roles sync`` made for them (None: not made, or SQLite).
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True, index=True)

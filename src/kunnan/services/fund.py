@@ -1,5 +1,9 @@
 """Funds: adding them, money coming in, balance assertions, and what each holds.
 
+A fund belongs to a union (``--org``; by default the operator's, without one the root
+union's): an operator sees and works with the funds of their union and those under it only
+(``store.funds``), checked wherever a fund is found by what was typed (``resolve_fund``).
+
 A fund's balance is never stored: it is the sum of its ledger entries'
 effects (``services.ledger.fund_effect_sql``), computed in SQL.
 """
@@ -32,18 +36,28 @@ from kunnan.domain.codes import fund_code, household_code
 from kunnan.domain.enums import EntryKind
 from kunnan.domain.errors import CheckFailed, Conflict, NotFound, RuleViolation
 from kunnan.i18n import _
-from kunnan.models import AidEntry, Fund, FundAssertion
+from kunnan.models import AidEntry, Fund, FundAssertion, Org
 from kunnan.schemas.aid import BalanceAssertion, ContributionCreate, FundCreate
 from kunnan.services import ledger
 from kunnan.services.ledger import assertion_failure, fund_effect_sql
 from kunnan.store import audit
+from kunnan.store.funds import (
+    UNION_NAME,
+    check_funds,
+    fund_label,
+    with_union,
+    within_scope,
+)
+from kunnan.store.operators import check_union, scoped_org
+from kunnan.store.orgs import find_union
 
 _CODE = re.compile(r"[Ff]([0-9０-９]{1,12})")
 
 
 def resolve_fund(session: Session, ref: str, *, lock: bool = False) -> Fund:
-    """A fund by its code (F001) or its exact name; with ``lock``, held as ``lock_fund`` holds
-    it (one statement)."""
+    """A fund by its code (F001) or its exact name, if the command's operator may work with it
+    (``store.funds.check_funds``); with ``lock``, held as ``lock_fund`` holds it (one
+    statement)."""
     text = ref.strip()
     match = _CODE.fullmatch(text)
     if match:
@@ -54,6 +68,7 @@ def resolve_fund(session: Session, ref: str, *, lock: bool = False) -> Fund:
             fund = lock_fund(session, fund)
     if fund is None:
         raise NotFound(_("no fund '{text}'", text=text), hint=_("kunnan fund list shows them"))
+    check_funds(session, [fund.id])
     return fund
 
 
@@ -116,11 +131,6 @@ def dated_balances(
     return DatedBalances(days, opening_fen=opening, since=since)
 
 
-def fund_label(fund_id: int, name: str) -> str:
-    """A fund as refusals name it: F001 (2018年帮扶资金)."""
-    return _("{code} ({name})", code=fund_code(fund_id), name=name)
-
-
 def check_can_take(
     session: Session, fund: Fund, amount_fen: int, *, on: dt.date, what: str
 ) -> None:
@@ -157,7 +167,10 @@ def check_open(session: Session, fund: Fund, on_date: dt.date) -> None:
         raise RuleViolation(refusal)
 
 
-def add_fund(session: Session, *, data: FundCreate) -> Fund:
+def add_fund(session: Session, *, data: FundCreate, org: str | None = None) -> Fund:
+    """Add a fund of union ``org`` (within the operator's), by default of the operator's own
+    union (without one: the root union's)."""
+    union = check_union(session, find_union(session, org)) if org else scoped_org(session, None)
     if session.scalars(select(Fund).where(Fund.name == data.name)).first() is not None:
         raise Conflict(_("a fund named '{name}' already exists", name=data.name))
     fund = Fund(
@@ -166,6 +179,7 @@ def add_fund(session: Session, *, data: FundCreate) -> Fund:
         year=data.year,
         budget_fen=data.budget_fen,
         created_at=audit.context(session).at,
+        org_id=union.id if union is not None else None,
     )
     session.add(fund)
     session.flush()
@@ -179,6 +193,7 @@ def add_fund(session: Session, *, data: FundCreate) -> Fund:
             "source": fund.source,
             "year": fund.year,
             "budget_fen": fund.budget_fen,
+            "org": union.code if union is not None else None,
         },
     )
     return fund
@@ -247,6 +262,8 @@ def assert_balance(session: Session, *, fund: Fund, data: BalanceAssertion) -> F
 class FundRow:
     code: str
     name: str
+    #: The union it belongs to (None: a ledger without unions).
+    org: str | None
     source: str
     year: int
     budget_fen: int | None
@@ -264,10 +281,11 @@ def _kind_sum(kind: EntryKind) -> Any:
 
 
 def _rows_query() -> Select[*tuple[Any, ...]]:
-    return (
+    query = (
         select(
             Fund.id,
             Fund.name,
+            UNION_NAME,
             Fund.source,
             Fund.year,
             Fund.budget_fen,
@@ -278,8 +296,10 @@ def _rows_query() -> Select[*tuple[Any, ...]]:
             func.coalesce(func.sum(fund_effect_sql()), 0),
         )
         .outerjoin(AidEntry, AidEntry.fund_id == Fund.id)
-        .group_by(Fund.id, Fund.name, Fund.source, Fund.year, Fund.budget_fen)
         .order_by(Fund.id)
+    )
+    return with_union(query).group_by(
+        Fund.id, Fund.name, UNION_NAME, Fund.source, Fund.year, Fund.budget_fen
     )
 
 
@@ -287,14 +307,15 @@ def _to_row(row: Any) -> FundRow:
     return FundRow(
         code=fund_code(row[0]),
         name=row[1],
-        source=row[2],
-        year=row[3],
-        budget_fen=row[4],
-        contributed_fen=int(row[5]),
-        granted_fen=int(row[6]),
-        lent_fen=int(row[7]),
-        repaid_fen=int(row[8]),
-        balance_fen=int(row[9]),
+        org=row[2],
+        source=row[3],
+        year=row[4],
+        budget_fen=row[5],
+        contributed_fen=int(row[6]),
+        granted_fen=int(row[7]),
+        lent_fen=int(row[8]),
+        repaid_fen=int(row[9]),
+        balance_fen=int(row[10]),
     )
 
 
@@ -302,9 +323,12 @@ def _to_row(row: Any) -> FundRow:
 class FundFilter:
     year: int | None = None
     source: str | None = None
+    #: The funds of this union and those under it (None: every fund).
+    org: Org | None = None
 
 
 def _filtered(query: Select[*tuple[Any, ...]], where: FundFilter) -> Select[*tuple[Any, ...]]:
+    query = query.where(within_scope(where.org))
     if where.year is not None:
         query = query.where(Fund.year == where.year)
     if where.source is not None:
@@ -316,15 +340,17 @@ def list_funds(session: Session, *, where: FundFilter) -> tuple[list[FundRow], d
     """Every fund with what came in, was granted, lent and repaid, and what it holds; and totals."""
     rows = [_to_row(row) for row in session.execute(_filtered(_rows_query(), where))]
     totals_query = _filtered(
-        select(
-            _kind_sum(EntryKind.CONTRIBUTION),
-            _kind_sum(EntryKind.GRANT),
-            _kind_sum(EntryKind.LOAN),
-            _kind_sum(EntryKind.REPAYMENT),
-            func.coalesce(func.sum(fund_effect_sql()), 0),
-        )
-        .select_from(Fund)
-        .outerjoin(AidEntry, AidEntry.fund_id == Fund.id),
+        with_union(
+            select(
+                _kind_sum(EntryKind.CONTRIBUTION),
+                _kind_sum(EntryKind.GRANT),
+                _kind_sum(EntryKind.LOAN),
+                _kind_sum(EntryKind.REPAYMENT),
+                func.coalesce(func.sum(fund_effect_sql()), 0),
+            )
+            .select_from(Fund)
+            .outerjoin(AidEntry, AidEntry.fund_id == Fund.id)
+        ),
         where,
     )
     contributed, granted, lent, repaid, held = session.execute(totals_query).one()

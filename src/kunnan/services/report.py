@@ -52,6 +52,7 @@ from kunnan.models import (
 from kunnan.services.agreement import agreement_results
 from kunnan.services.pair import coverage as pairing_coverage
 from kunnan.services.training import stage_flags
+from kunnan.store.funds import with_union, within_scope
 from kunnan.store.households import present_on
 from kunnan.store.orgs import within
 from kunnan.store.status import statuses_on
@@ -415,7 +416,8 @@ def programs(
 
 
 def funds(session: Session, scope: Scope) -> Report:
-    """Every fund on the day: money in, money out, balance; with totals by source."""
+    """Every fund of the union (and those under it) on the day: money in, money out, balance;
+    with totals by source."""
     # By kind, not by sign: a reversed grant lowers what went out rather than adding to what came in.
     into = [kind.value for kind, sign in FUND_DIRECTION.items() if sign > 0]
     out_of = [kind.value for kind, sign in FUND_DIRECTION.items() if sign < 0]
@@ -426,8 +428,12 @@ def funds(session: Session, scope: Scope) -> Report:
         func.sum(case((AidEntry.kind.in_(out_of), AidEntry.amount_fen), else_=0)), 0
     )
     query = (
-        select(Fund.id, Fund.name, Fund.source, Fund.year, incoming, outgoing)
-        .outerjoin(AidEntry, (AidEntry.fund_id == Fund.id) & (AidEntry.on_date <= scope.as_of))
+        with_union(
+            select(Fund.id, Fund.name, Fund.source, Fund.year, incoming, outgoing).outerjoin(
+                AidEntry, (AidEntry.fund_id == Fund.id) & (AidEntry.on_date <= scope.as_of)
+            )
+        )
+        .where(within_scope(scope.org))
         .group_by(Fund.id, Fund.name, Fund.source, Fund.year)
         .order_by(Fund.id)
     )

@@ -99,12 +99,12 @@ from kunnan.services.fund import (
     check_open,
     closed_on,
     dated_balances,
-    fund_label,
     lock_fund,
     resolve_fund,
 )
 from kunnan.services.program import find_program, to_rule
 from kunnan.store import audit
+from kunnan.store.funds import check_funds, fund_label
 from kunnan.store.households import pick_member, resolve_household
 
 _ENTRY = re.compile(r"#?([0-9０-９]{1,18})")
@@ -268,6 +268,7 @@ def grant_many(session: Session, plans: Sequence[GrantPlan]) -> list[int]:
     """Pay each grant in order; return their sequence numbers. Any refusal refuses the batch."""
     if not plans:
         return []
+    check_funds(session, {plan.fund_id for plan in plans})
     payer = GrantPayer(session)
     earliest: dict[int, dt.date] = {}
     for plan in plans:
@@ -688,6 +689,7 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
     """Correct an entry by a new one with the opposite amount; an entry is reversed once."""
     if entry.household_id is not None:  # households before funds, as every writer takes them
         resolve_household(session, household_code(entry.household_id), lock=True)
+    check_funds(session, [entry.fund_id])
     fund = session.get(Fund, entry.fund_id)
     assert fund is not None
     fund = lock_fund(session, fund)

@@ -45,6 +45,7 @@ from kunnan.services import ledger
 from kunnan.services.aid.placement import member_or_head
 from kunnan.services.fund import check_can_take, check_open, lock_fund, resolve_fund
 from kunnan.store import audit
+from kunnan.store.funds import check_funds
 from kunnan.store.households import check_present, resolve_household
 from kunnan.store.status import check_may_receive
 
@@ -153,6 +154,7 @@ def issue(session: Session, *, data: LoanCreate) -> Loan:
 def repay(session: Session, *, loan: Loan, data: RepaymentCreate) -> AidEntry:
     """Money repaid on a loan goes back into its fund; never more than is outstanding."""
     resolve_household(session, household_code(loan.household_id), lock=True)  # before its fund
+    check_funds(session, [loan.fund_id])
     fund = session.get(Fund, loan.fund_id)
     assert fund is not None
     fund = lock_fund(session, fund)  # every repayment of a loan queues on its fund
@@ -190,6 +192,7 @@ def repay(session: Session, *, loan: Loan, data: RepaymentCreate) -> AidEntry:
 
 def declare_default(session: Session, *, loan: Loan, data: LoanDefaultCreate) -> LoanDefault:
     """The union declares a loan past its due date defaulted; repayments are still taken."""
+    check_funds(session, [loan.fund_id])
     refusal = default_refusal(loan_facts(session, loan), data.on_date)
     if refusal is not None:
         raise RuleViolation(refusal)

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from kunnan.domain.aid import cash_refusal
-from kunnan.domain.errors import KunnanError, RuleViolation
+from kunnan.domain.errors import KunnanError, PermissionDenied, RuleViolation
 from kunnan.i18n import _
 from kunnan.models import Program
 from kunnan.schemas import problems as model_problems
@@ -198,9 +198,13 @@ class AidFileImporter(OneRowEach):
         return self._programs[ref]
 
     def _fund(self, ref: str) -> int | KunnanError:
+        """The fund a row names, or why there is none; a fund outside the operator's union
+        refuses the whole file (exit 9), as a typed grant from it is refused."""
         if ref not in self._funds:
             try:
                 self._funds[ref] = resolve_fund(self._session, ref).id
+            except PermissionDenied:
+                raise
             except KunnanError as error:
                 self._funds[ref] = error
         return self._funds[ref]
