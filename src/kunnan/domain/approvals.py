@@ -8,16 +8,24 @@ a ledger without them is one person's, as before.
   operator who recorded the case's home visit (一进) — at the top of the tree, where nobody is
   above, by an approver of that union — and never by a person who recorded any step of the
   case (``confirm_refusal``).
+- Pending actions: a grant that passes a programme's limit with ``--override``, a grant above
+  the policy's ``approval_above``, a reversal and a void (作废) are judged as always and then,
+  instead of taking effect, wait (``grant_kind``, ``PendingKind``) until a second operator
+  whose role checks that kind (``CHECKERS``), of the household's union or one above it,
+  accepts it, before it expires (``approval_days`` after it was made; ``check_decidable``).
+  Accepting runs the action again through the same service, judged by the facts of that day.
 
 Nothing here reads the database: the services gather the facts and ask here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from kunnan.domain.enums import Duty, Role, named
+from kunnan.domain.enums import Duty, PendingKind, PendingStatus, Role, named
+from kunnan.domain.errors import Conflict, PermissionDenied, RuleViolation
 from kunnan.domain.identification import UnionPlace
 from kunnan.domain.operators import ROLE_DUTIES
 from kunnan.i18n import _
@@ -81,3 +89,80 @@ def confirm_refusal(
             code=code,
         )
     return None
+
+
+#: Who checks each kind of pending action: an approver (审批), for every kind.
+CHECKERS: dict[PendingKind, Role] = dict.fromkeys(PendingKind, Role.APPROVER)
+
+
+def grant_kind(*, overridden: bool, amount_fen: int, above_fen: int | None) -> PendingKind | None:
+    """Whether a grant, judged and allowed, waits for approval, and as what: one that passed a
+    programme's limit with ``--override``, or one of more than ``above_fen`` (None: no
+    limit). Asked only in a ledger with operators."""
+    if overridden:
+        return PendingKind.OVERRIDE
+    if above_fen is not None and amount_fen > above_fen:
+        return PendingKind.LARGE_GRANT
+    return None
+
+
+def expires_on(made_on: dt.date, days: int) -> dt.date:
+    """The last day a pending action made on ``made_on`` may be accepted."""
+    return made_on + dt.timedelta(days=days)
+
+
+def status_on(status: PendingStatus, expires: dt.date, today: dt.date) -> PendingStatus:
+    """Where a pending action stands today: one still waiting after its last day has expired."""
+    if status is PendingStatus.PENDING and today > expires:
+        return PendingStatus.EXPIRED
+    return status
+
+
+@dataclass(frozen=True)
+class PendingFacts:
+    """A pending action as its decision reads it."""
+
+    code: str
+    kind: PendingKind
+    status: PendingStatus
+    maker: str
+    expires_on: dt.date
+
+
+def check_decidable(
+    pending: PendingFacts, *, checker: str, role: Role | None, today: dt.date, accepting: bool
+) -> None:
+    """Whether ``checker`` (of ``role``; None: no operator is registered) may accept or
+    decline ``pending`` today: still waiting, not expired (to accept it), never by its maker,
+    and by the role that checks its kind."""
+    standing = status_on(pending.status, pending.expires_on, today)
+    if standing is PendingStatus.EXPIRED and accepting:
+        raise RuleViolation(
+            _(
+                "{code} expired on {on} without approval and can no longer be accepted; "
+                "make it again if it is still needed",
+                code=pending.code,
+                on=(pending.expires_on + dt.timedelta(days=1)).isoformat(),
+            )
+        )
+    if standing in (PendingStatus.ACCEPTED, PendingStatus.DECLINED):
+        raise Conflict(_("{code} was {status} already", code=pending.code, status=named(standing)))
+    if checker == pending.maker:
+        raise PermissionDenied(
+            _(
+                "{name} made {code} and may not also approve it; a second operator does",
+                name=checker,
+                code=pending.code,
+            )
+        )
+    wanted = CHECKERS[pending.kind]
+    if role is not wanted:
+        raise PermissionDenied(
+            _(
+                "{code} ({kind}) is checked by an {role}, which {name} is not",
+                code=pending.code,
+                kind=named(pending.kind),
+                role=named(wanted),
+                name=checker,
+            )
+        )
