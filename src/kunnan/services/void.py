@@ -47,8 +47,8 @@ from kunnan.domain.codes import (
 )
 from kunnan.domain.enums import (
     CaseStatus,
-    PendingKind,
     ObjectionStatus,
+    PendingKind,
     Relation,
     Step,
     TrainingStage,
