@@ -62,6 +62,9 @@ COMMANDS: dict[str, Entry] = {
     "operator": Entry("kunnan.commands.operator", "app",
                       "Operators: the people who work in the ledger, each with a union and a "
                       "role."),
+    "approve": Entry("kunnan.commands.approve", "app",
+                     "A second pair of eyes: actions waiting for approval, accepted or "
+                     "declined."),
     "policy": Entry("kunnan.commands.policy", "app", "Dibao lines and policy settings."),
     "household": Entry("kunnan.commands.household", "app",
                        "Register households and find them again."),

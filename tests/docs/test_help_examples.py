@@ -43,6 +43,13 @@ FILES = {
 TMP = "/tmp/"  # noqa: S108 (an example's path, never opened)
 #: Folders of the home folder that examples write into.
 HOME_FOLDERS = ("backups",)
+#: A ledger staffed with operators and a reversal waiting for approval (P0001).
+HELD = [
+    "kunnan operator add 王丽 --role admin --org baiyin",
+    "kunnan --operator 王丽 operator add 吴财 --role finance --org baiyin",
+    "kunnan --operator 王丽 operator add 孙批 --role approver --org baiyin",
+    'kunnan --operator 吴财 aid reverse 17 --reason "重复发放，退回资金"',
+]
 #: What a command's examples need first that no example of theirs makes, as commands run first.
 SETUP = {
     "kunnan db restore": ["kunnan db backup ~/backups/ledger-2018-12-24.sqlite"],
@@ -55,6 +62,9 @@ SETUP = {
         "kunnan operator add 王丽 --role admin --org baiyin",
         "kunnan --operator 王丽 operator add 李发明 --role caseworker --org baiyin-qu",
     ],
+    # an action waiting for approval, made by finance, for a second operator to decide
+    "kunnan approve accept": HELD,
+    "kunnan approve decline": HELD,
     # every archived household of the sample is paired: one pairing ends, to be made anew
     "kunnan pair assign": ['kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-20'],
 }

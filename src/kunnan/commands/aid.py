@@ -14,6 +14,7 @@ from kunnan.commands.options import (
     OnOption,
     ledger,
     parse_on,
+    say_held,
     validated,
     view,
     whole_number,
@@ -185,10 +186,14 @@ def grant(
     with ledger(ctx, write=True) as session:
         result = grant_aid(session, data=data)
         entry = result.entry
-        seq, paid, code = entry.seq, entry.amount_fen, entry.program
-    typer.echo(seq)
+        if entry is not None:
+            seq, paid, code = entry.seq, entry.amount_fen, entry.program
     for passed in result.overridden:
         note(_("override: {passed}", passed=passed))
+    if result.held is not None:
+        say_held(result.held)
+        return
+    typer.echo(seq)
     if override is not None and not result.overridden:
         note(_("--override was not needed: no limit was passed (not recorded)"))
     note(
@@ -224,9 +229,15 @@ def reverse(
     from kunnan.services.aid.grant import reverse as reverse_entry
 
     data = validated(ReversalCreate, {"reason": reason, "on_date": parse_on(on)})
+    from kunnan.store.approvals import Held
+
     with ledger(ctx, write=True) as session:
         reversal = reverse_entry(session, entry=find_entry(session, entry), data=data)
-        seq, original, amount = reversal.seq, reversal.reverses_seq, reversal.amount_fen
+        if not isinstance(reversal, Held):
+            seq, original, amount = reversal.seq, reversal.reverses_seq, reversal.amount_fen
+    if isinstance(reversal, Held):
+        say_held(reversal)
+        return
     typer.echo(seq)
     note(
         _(

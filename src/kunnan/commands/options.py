@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from kunnan.db.location import Location
     from kunnan.files import OutputFile
     from kunnan.services.identify import CostFacts
+    from kunnan.store.approvals import Held
 
 
 @dataclass(frozen=True)
@@ -376,3 +377,20 @@ OnOption = Annotated[
 HouseholdArg = Annotated[
     str, typer.Argument(help="Household code (H000123), archive number or head's ID number.")
 ]
+
+
+def say_held(held: Held) -> None:
+    """The one line an action held for approval prints (its code goes to stdout)."""
+    from kunnan.domain.enums import named
+    from kunnan.ui.console import note
+
+    typer.echo(held.code)
+    note(
+        _(
+            "{code} waits for approval by a second operator, an {role} of the household's "
+            "union or above: kunnan approve accept {code} (by {on})",
+            code=held.code,
+            role=named(held.checker),
+            on=held.expires_on.isoformat(),
+        )
+    )

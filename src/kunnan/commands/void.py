@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands.options import OnOption, ledger, parse_on, text_option
+from kunnan.commands.options import OnOption, ledger, parse_on, say_held, text_option, validated
 from kunnan.ui.console import note
 
 
@@ -39,7 +39,8 @@ def void(
     of its kind (an employed stage and its placement go together, and the member gets back
     the work and income recorded before); a visit, a counselling session or a whole housing or
     legal case at any time. Money is never voided: reverse a grant with 'kunnan aid reverse'.
-    A duplicate household is merged instead: 'kunnan household merge'.
+    A duplicate household is merged instead: 'kunnan household merge'. In a ledger with
+    operators a void waits for a second approver's approval (kunnan approve).
 
     Example:
 
@@ -48,12 +49,16 @@ def void(
         kunnan void EX001 --reason "退出审批未通过，误录"
         kunnan void PV001 --reason "走访记错了户"
     """
+    from kunnan.schemas.approval import VoidAction
     from kunnan.services.void import void_record
 
     why = text_option(reason, "--reason", required=True)
     assert why is not None
-    day = parse_on(on)
+    data = validated(VoidAction, {"record": record, "reason": why, "on_date": parse_on(on)})
     with ledger(ctx, write=True) as session:
-        outcome = void_record(session, record, reason=why, on=day)
+        outcome = void_record(session, data)
+    if outcome.held is not None:
+        say_held(outcome.held)
+        return
     typer.echo(outcome.code)
     note(outcome.message)

@@ -98,6 +98,11 @@ def legal_change_code(change_id: int) -> str:
     return f"LS{change_id:03d}"
 
 
+def pending_code(pending_id: int) -> str:
+    """An action waiting for a second operator's approval: P0001."""
+    return f"P{pending_id:04d}"
+
+
 def code_number(letters: str, text: str) -> int | None:
     """The id a typed code names (``p7``, ``P007``, ``Ｐ００７`` for ``P``), or None if the
     text is not such a code."""

@@ -608,6 +608,24 @@ class Duty(Labelled, noun=N_("duty")):
     READ = "read"
 
 
+class PendingKind(Labelled, noun=N_("pending kind")):
+    """An action that waits for a second operator's approval (maker-checker)."""
+
+    OVERRIDE = "override"
+    LARGE_GRANT = "large_grant"
+    REVERSAL = "reversal"
+    VOID = "void"
+
+
+class PendingStatus(Labelled, noun=N_("pending status")):
+    """Where a pending action stands: waiting, accepted, declined, or expired unaccepted."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
 class ReviewState(Labelled, noun=N_("review state")):
     """Why a household is on a review list."""
 

@@ -52,7 +52,7 @@ _REVIEW = (
 _APPROVE = (
     "identify confirm", "identify reject", "exit stable", "exit safety-net", "exit moved",
     "exit deceased", "exit ineligible", "exit withdrew", "exit relapse", "void",
-    "household merge",
+    "household merge", "approve accept", "approve decline",
 )  # fmt: skip
 _MONEY = (
     "fund add", "fund contribute", "fund assert", "aid grant", "aid reverse", "aid loan",
@@ -75,6 +75,7 @@ _READ = (
     "program show", "aid list", "aid show", "aid loans", "training list", "ledger verify",
     "ledger head", "audit list", "export households", "export members", "export aid",
     "export exits", "export upstream", "compare civil", "notice export", "operator list",
+    "approve list",
 )  # fmt: skip
 
 #: The duty of every command (its path without ``kunnan``); a test holds it to the tree.

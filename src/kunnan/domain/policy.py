@@ -29,6 +29,8 @@ class SettingKind(StrEnum):
     MONTH_COUNT = "month_count"
     #: A member of the setting's ``choices``, by its slug or Chinese label.
     CHOICE = "choice"
+    #: An amount in yuan (stored in fen), or ``none``: no limit.
+    LIMIT = "limit"
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,23 @@ SETTINGS: dict[str, Setting] = {
             "车辆价值上限",
         ),
         Setting(
+            "approval_above",
+            SettingKind.LIMIT,
+            "none",
+            N_(
+                "in a ledger with operators, a grant of more than this (yuan) waits for an "
+                "approver's approval (none: no limit)"
+            ),
+            "发放审批限额",
+        ),
+        Setting(
+            "approval_days",
+            SettingKind.DAYS,
+            "30",
+            N_("an action waiting for approval expires this many days after it was made"),
+            "待审批有效天数",
+        ),
+        Setting(
             "pair_visit_days",
             SettingKind.DAYS,
             "90",
@@ -220,6 +239,22 @@ def _money(setting: Setting, raw: str) -> str:
     return str(parse_yuan(raw))
 
 
+#: What a ``LIMIT`` setting stores for no limit (and the words that give it).
+NO_LIMIT = "none"
+_NO_LIMIT_WORDS = frozenset({"none", "no", "无", "不限"})
+
+
+def _limit(setting: Setting, raw: str) -> str:
+    if raw.lower() in _NO_LIMIT_WORDS:
+        return NO_LIMIT
+    return _money(setting, raw)
+
+
+def limit_fen(stored: str) -> int | None:
+    """A ``LIMIT`` setting's amount in fen, as stored (None: no limit)."""
+    return None if stored == NO_LIMIT else int(stored)
+
+
 def _months(setting: Setting, raw: str) -> str:
     return ",".join(str(m) for m in parse_months(raw))
 
@@ -257,11 +292,14 @@ _CANONICAL = {
     SettingKind.SWITCH: _switch,
     SettingKind.MONTH_COUNT: _month_count,
     SettingKind.CHOICE: _choice,
+    SettingKind.LIMIT: _limit,
 }
 
 
 def display_value(setting: Setting, stored: str) -> str:
-    if setting.kind is SettingKind.MONEY:
+    if setting.kind is SettingKind.MONEY or (
+        setting.kind is SettingKind.LIMIT and stored != NO_LIMIT
+    ):
         return format_fen(int(stored))
     return stored
 

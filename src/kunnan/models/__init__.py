@@ -6,6 +6,7 @@ Alembic environment compares with the migrations.
 
 from kunnan.models.agreement import Agreement
 from kunnan.models.aid import AidEntry, Fund, FundAssertion, LedgerHead, Program, ProgramRule
+from kunnan.models.approval import Pending
 from kunnan.models.audit import AuditEntry
 from kunnan.models.base import Base
 from kunnan.models.exits import Followup, HouseholdExit
@@ -78,6 +79,7 @@ __all__ = [
     "Org",
     "PairVisit",
     "Pairing",
+    "Pending",
     "PolicyLine",
     "PolicySetting",
     "Program",

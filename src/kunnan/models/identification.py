@@ -68,6 +68,8 @@ class IdentificationStep(Base):
     done_on: Mapped[dt.date] = mapped_column(Date)
     #: JSON list of the people who did the step (visitors, recorders).
     operators: Mapped[str] = mapped_column(Text)
+    #: The operator who recorded the step (None: recorded before this was kept).
+    recorded_by: Mapped[str | None] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text)
     #: JSON object of the step's own facts (housing, votes, notice dates, ...).
     details: Mapped[str] = mapped_column(Text)

@@ -27,6 +27,7 @@ from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kunnan.db.bulk import insert_returning_ids, insert_rows
+from kunnan.domain.approvals import Recorder, confirm_refusal
 from kunnan.domain.codes import code_number, household_code, objection_code
 from kunnan.domain.enums import (
     ArchiveLevel,
@@ -36,9 +37,10 @@ from kunnan.domain.enums import (
     Decision,
     HouseholdStatus,
     ObjectionStatus,
+    Role,
     Step,
 )
-from kunnan.domain.errors import InvalidInput, NotFound, RuleViolation
+from kunnan.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleViolation
 from kunnan.domain.identification import (
     ORDER,
     Inspection,
@@ -82,6 +84,7 @@ from kunnan.models import (
     IdentificationStep,
     IncomeCalculation,
     Objection,
+    Operator,
     Org,
     StatusChange,
     Void,
@@ -404,6 +407,8 @@ class _OpenCase:
     notice: tuple[dt.date, dt.date] | None = None
     proposed: Category | None = None
     open_objections: list[int] = field(default_factory=list)
+    #: Who recorded each step done (None: recorded before the ledger kept it).
+    recorders: dict[Step, str | None] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -490,6 +495,8 @@ class _Casebook:
         self._policy: PolicyBook | None = None
         self._unions: dict[str, Org] = {}
         self._places: dict[int, UnionPlace] = {}
+        #: The registered operators, their unions and roles (read on the first confirmation).
+        self._operators: dict[str, tuple[UnionPlace | None, Role]] | None = None
         self._serials: dict[tuple[str, int], int] = {}
         self.opened: list[_OpenCase] = []
         self.closed: list[_OpenCase] = []
@@ -512,14 +519,16 @@ class _Casebook:
                 IdentificationStep.step,
                 IdentificationStep.done_on,
                 IdentificationStep.details,
+                IdentificationStep.recorded_by,
             ).where(
                 IdentificationStep.case_id.in_(list(by_id)), IdentificationStep.void_id.is_(None)
             )
         )
         done: dict[int, list[tuple[Step, dt.date]]] = defaultdict(list)
-        for case_id, step_value, done_on, details in rows:
+        for case_id, step_value, done_on, details, recorded_by in rows:
             case, step = by_id[case_id], Step(step_value)
             done[case_id].append((step, done_on))
+            case.recorders[step] = recorded_by
             if step is Step.CALCULATE:
                 proposed = json.loads(details).get("proposed_category")
                 case.proposed = Category(proposed) if proposed else None
@@ -731,6 +740,7 @@ class _Casebook:
     def _confirm(self, case: _Case, planned: PlannedStep) -> StepOutcome:
         facts, on, code, household = planned.confirm, planned.on, case.code, case.household
         assert facts is not None and case.open is not None
+        self._check_confirmer(case)
         approver = self._union(facts.by_org)
         check_approver(_place(approver), self._place_of(household.org_id))
         assert case.open.notice is not None
@@ -838,11 +848,13 @@ class _Casebook:
     ) -> None:
         assert case.open is not None
         case.open.done[planned.step] = planned.on
+        case.open.recorders[planned.step] = self.operator
         columns = {
             "case": case.open,
             "step": planned.step.value,
             "done_on": planned.on,
             "operators": json.dumps(operators, ensure_ascii=False),
+            "recorded_by": self.operator,
             "note": planned.note,
             "recorded_at": self.at,
         }
@@ -943,6 +955,41 @@ class _Casebook:
                 on=planned.on.isoformat(),
             ),
         )
+
+    def _check_confirmer(self, case: _Case) -> None:
+        """七确认 by a second person, an approver of a union above the home visit's
+        (``domain.approvals.confirm_refusal``), once the ledger has operators."""
+        operators = self._registered()
+        if not operators:
+            return
+        assert case.open is not None
+        visited_by = case.open.recorders.get(Step.VISIT)
+        visit_union = (
+            operators[visited_by][0]
+            if visited_by in operators
+            else self._place_of(case.household.org_id)
+        )
+        union, role = operators.get(self.operator, (None, None))
+        refusal = confirm_refusal(
+            case.code,
+            confirmer=Recorder(self.operator, union, role),
+            visit=Recorder(visited_by or "", visit_union),
+            recorders={name for name in case.open.recorders.values() if name is not None},
+        )
+        if refusal is not None:
+            raise PermissionDenied(refusal)
+
+    def _registered(self) -> dict[str, tuple[UnionPlace | None, Role]]:
+        """Every registered operator, their union and role, read once for the batch."""
+        if self._operators is None:
+            rows = self.session.execute(
+                select(Operator.name, Operator.role, Org).outerjoin(Org, Org.id == Operator.org_id)
+            )
+            self._operators = {
+                name: (_place(org) if org is not None else None, Role(role))
+                for name, role, org in rows
+            }
+        return self._operators
 
     def _union(self, ref: str) -> Org:
         found = self._unions.get(ref)

@@ -18,6 +18,7 @@ from kunnan.domain.policy import (
     default_stored,
     display_value,
     find_setting,
+    limit_fen,
 )
 from kunnan.i18n import _
 from kunnan.models import PolicyLine, PolicySetting
@@ -194,3 +195,10 @@ def settings_in_force(session: Session, *, on: dt.date) -> list[SettingRow]:
             )
         )
     return rows
+
+
+def approval_policy(session: Session, *, on: dt.date) -> tuple[int | None, int]:
+    """The maker-checker settings in force on ``on``: the grant (fen) above which a grant
+    waits for approval (None: no limit), and how many days a pending action may wait."""
+    above = limit_fen(setting_value(session, "approval_above", on=on))
+    return above, int(setting_value(session, "approval_days", on=on))

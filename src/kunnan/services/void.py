@@ -18,6 +18,7 @@ rewritten) and the household it was merged into shows them in its timeline.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
@@ -28,6 +29,7 @@ from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from kunnan.domain.codes import (
+    code_number,
     contact_code,
     counseling_code,
     exit_code,
@@ -46,6 +48,7 @@ from kunnan.domain.codes import (
 from kunnan.domain.enums import (
     CaseStatus,
     ObjectionStatus,
+    PendingKind,
     Relation,
     Step,
     TrainingStage,
@@ -94,7 +97,10 @@ from kunnan.models import (
     TrainingProgress,
     Void,
 )
+from kunnan.schemas.approval import VoidAction
+from kunnan.services.policy import approval_policy
 from kunnan.store import audit
+from kunnan.store.approvals import Checked, Held, hold, must_wait, today
 from kunnan.store.households import resolve_household
 from kunnan.store.orgs import find_org, within
 
@@ -108,6 +114,8 @@ class VoidOutcome:
     code: str
     household: str
     message: str
+    #: Set when the void waits for a second operator's approval instead of taking effect.
+    held: Held | None = None
 
 
 def _voided_on(session: Session, void_id: int | None) -> dt.date | None:
@@ -151,10 +159,32 @@ def _new_void(
     return row.id
 
 
-def void_record(session: Session, ref: str, *, reason: str, on: dt.date) -> VoidOutcome:
-    """Void the record a code names (CA012, EX003, ST004 …), judged by ``domain.voids``."""
-    kind, number = parse_record(ref)
-    return _VOIDERS[kind](session, number, reason=reason, on=on)
+def void_record(
+    session: Session, data: VoidAction, *, checked: Checked | None = None
+) -> VoidOutcome:
+    """Void the record a code names (CA012, EX003, ST004 …), judged by ``domain.voids``.
+
+    In a ledger with operators the void waits for a second operator's approval: it is judged
+    by the very code that makes it, inside a savepoint rolled back at once (a refused void
+    is refused, and no rule is written twice), and the pending row holds it instead; accepted,
+    it comes back here with ``checked`` and takes effect if it is still allowed."""
+    kind, number = parse_record(data.record)
+    voider = _VOIDERS[kind]
+    if not must_wait(session, checked):
+        return voider(session, number, reason=data.reason, on=data.on_date)
+    trial = session.begin_nested()
+    try:
+        outcome = voider(session, number, reason=data.reason, on=data.on_date)
+        session.flush()
+    finally:
+        trial.rollback()
+    household_id = code_number("H", outcome.household)
+    _above, days = approval_policy(session, on=today(session))
+    held = hold(
+        session, kind=PendingKind.VOID, action=data, household_id=household_id, days=days,
+        summary={"record": outcome.code, "reason": data.reason, "on_date": data.on_date},
+    )  # fmt: skip
+    return dataclasses.replace(outcome, held=held)
 
 
 def _missing(code: str) -> NotFound:

@@ -73,9 +73,17 @@ from kunnan.domain.aid import (
     reversal_refusal,
     rule_in_force,
 )
+from kunnan.domain.approvals import grant_kind
 from kunnan.domain.balances import DatedBalances, closed_refusal, overdraw_refusal
 from kunnan.domain.codes import fund_code, household_code
-from kunnan.domain.enums import AdmissionLevel, EntryKind, HouseholdStatus, OncePer, Relation
+from kunnan.domain.enums import (
+    AdmissionLevel,
+    EntryKind,
+    HouseholdStatus,
+    OncePer,
+    PendingKind,
+    Relation,
+)
 from kunnan.domain.errors import NotFound, RuleViolation
 from kunnan.domain.members import MemberDates, absence_refusal, present
 from kunnan.domain.status import status_on
@@ -93,6 +101,7 @@ from kunnan.models import (
     StatusChange,
 )
 from kunnan.schemas.aid import GrantCreate, ReversalCreate
+from kunnan.schemas.approval import ReversalAction
 from kunnan.services import ledger
 from kunnan.services.fund import (
     check_can_take,
@@ -102,9 +111,11 @@ from kunnan.services.fund import (
     lock_fund,
     resolve_fund,
 )
+from kunnan.services.policy import approval_policy
 from kunnan.services.program import find_program, to_rule
 from kunnan.store import audit
 from kunnan.store.funds import check_funds, fund_label
+from kunnan.store.approvals import Checked, Held, hold, must_wait, today
 from kunnan.store.households import pick_member, resolve_household
 
 _ENTRY = re.compile(r"#?([0-9０-９]{1,18})")
@@ -233,13 +244,20 @@ class Paid:
 
 @dataclass(frozen=True)
 class GrantResult:
-    entry: AidEntry
+    #: The entry paid (None: the grant waits for approval, ``held``).
+    entry: AidEntry | None
     #: The limits a supervisor passed with --override (empty when none was needed).
     overridden: tuple[str, ...]
+    held: Held | None = None
 
 
-def grant(session: Session, *, data: GrantCreate) -> GrantResult:
-    """Pay cash aid from a fund to a household, if the programme's rule allows it: a batch of one."""
+def grant(session: Session, *, data: GrantCreate, checked: Checked | None = None) -> GrantResult:
+    """Pay cash aid from a fund to a household, if the programme's rule allows it: a batch of one.
+
+    In a ledger with operators, a grant that passes a limit with --override, or one above the
+    policy's ``approval_above``, is judged the same and then held for a second operator's
+    approval instead (``domain.approvals.grant_kind``); accepted, it comes back here with
+    ``checked`` and is judged again on the facts of that day."""
     household = resolve_household(session, data.household, lock=True)
     program = find_program(session, data.program)
     refusal = cash_refusal(program.code, program.kind)
@@ -260,6 +278,18 @@ def grant(session: Session, *, data: GrantCreate) -> GrantResult:
             member_ref=data.member,
         )
     )
+    if must_wait(session, checked):
+        above, days = approval_policy(session, on=today(session))
+        kind = grant_kind(
+            overridden=bool(paid.overridden), amount_fen=paid.entry.amount_fen, above_fen=above
+        )
+        if kind is not None:
+            held = hold(
+                session, kind=kind, action=data, household_id=household.id, days=days,
+                summary={"program": program.code, "fund": fund_code(fund.id),
+                         "amount_fen": paid.entry.amount_fen, "on_date": data.on_date},
+            )  # fmt: skip
+            return GrantResult(entry=None, overridden=paid.overridden, held=held)
     payer.write()
     return GrantResult(entry=paid.entry, overridden=paid.overridden)
 
@@ -685,8 +715,14 @@ def _table(model: Any) -> Table:
     return cast(Table, model.__table__)
 
 
-def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEntry:
-    """Correct an entry by a new one with the opposite amount; an entry is reversed once."""
+def reverse(
+    session: Session, *, entry: AidEntry, data: ReversalCreate, checked: Checked | None = None
+) -> AidEntry | Held:
+    """Correct an entry by a new one with the opposite amount; an entry is reversed once.
+
+    In a ledger with operators the reversal, once judged, is held for a second operator's
+    approval instead (the pending row holds it); accepted, it comes back here with
+    ``checked`` and is judged again."""
     if entry.household_id is not None:  # households before funds, as every writer takes them
         resolve_household(session, household_code(entry.household_id), lock=True)
     check_funds(session, [entry.fund_id])
@@ -714,6 +750,15 @@ def reverse(session: Session, *, entry: AidEntry, data: ReversalCreate) -> AidEn
     from kunnan.services.aid.loan import link_reversal, loan_of_entry
 
     loan = loan_of_entry(session, entry)  # a loan or a repayment: refused or linked below
+    if must_wait(session, checked):
+        _above, days = approval_policy(session, on=today(session))
+        return hold(
+            session, kind=PendingKind.REVERSAL,
+            action=ReversalAction(entry=entry.seq, change=data),
+            household_id=entry.household_id, days=days,
+            summary={"reverses": entry.seq, "amount_fen": -entry.amount_fen,
+                     "on_date": data.on_date, "reason": data.reason},
+        )  # fmt: skip
     reversal = ledger.append(
         session,
         AidEntry(
