@@ -43,6 +43,7 @@ from kunnan.models.service_aid import (
     TrainingEnrolment,
     TrainingProgress,
 )
+from kunnan.models.signing import OperatorKey, RowChange, Signature, SignedRow
 from kunnan.models.void import Void
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "Member",
     "Objection",
     "Operator",
+    "OperatorKey",
     "Org",
     "PairVisit",
     "Pairing",
@@ -83,6 +85,9 @@ __all__ = [
     "Program",
     "ProgramRule",
     "Review",
+    "RowChange",
+    "Signature",
+    "SignedRow",
     "StatusChange",
     "TrainingClass",
     "TrainingEnrolment",
