@@ -293,7 +293,9 @@ def _row_problems(session: Session) -> list[SignatureProblem]:
 
 
 def _signature_problems(session: Session) -> list[SignatureProblem]:
-    names = dict(session.execute(select(Operator.id, Operator.name)).tuples().all())
+    names: dict[int, str] = {
+        row[0]: row[1] for row in session.execute(select(Operator.id, Operator.name))
+    }
     known = {k.fingerprint: k for k in session.scalars(select(OperatorKey))}
     rows: dict[int, list[SignedEntry]] = defaultdict(list)
     for signature_id, table_name, key, digest in session.execute(
