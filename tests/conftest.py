@@ -12,9 +12,11 @@ KUNNAN_TEST_BROWSER_REQUIRED=1 a missing Chromium fails the run.
 
 from __future__ import annotations
 
+import atexit
 import itertools
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +38,13 @@ for _variable in ("LC_ALL", "LC_MESSAGES"):
     os.environ.pop(_variable, None)
 os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("KUNNAN_OPERATOR", None)
+os.environ.pop("KUNNAN_PASSPHRASE", None)
+# The operators' private keys go to a folder of this run (and worker), never the real home.
+CONFIG_HOME = tempfile.mkdtemp(
+    prefix=f"kunnan-config-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"
+)
+os.environ["KUNNAN_CONFIG_HOME"] = CONFIG_HOME
+atexit.register(shutil.rmtree, CONFIG_HOME, ignore_errors=True)
 
 PG_URL = os.environ.get("KUNNAN_TEST_PG", "").strip()
 PG_REQUIRED = os.environ.get("KUNNAN_TEST_PG_REQUIRED") == "1"

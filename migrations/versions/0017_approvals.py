@@ -12,7 +12,7 @@ its household (for scope), its maker, when it expires and how it was decided.
 Going down is refused while an action is pending, since it would be lost unseen.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-20
 """
 

@@ -56,7 +56,7 @@ def test_a_ledger_is_copied_into_a_new_file_and_its_source_is_only_read(
     assert "total" in result.stdout
     tables = len(Base.metadata.tables)
     assert result.stderr.strip().startswith(f"copied {tables} tables, ")
-    assert "7 ledger checks passed" in result.stderr
+    assert "8 ledger checks passed" in result.stderr
     assert aid.snapshot() == before
     copy = Ledger(url=str(target), backend="sqlite", path=target)
     if aid.backend == "sqlite":

@@ -58,6 +58,8 @@ SETUP = {
         'kunnan identify object H005060 --by 匿名 --text "其子女有经营性收入" --on 2018-11-01'
     ],
     "kunnan ledger verify": ["kunnan ledger head > ~/ledger-head.txt"],
+    "kunnan operator key": ["kunnan operator add 王丽 --role admin --org baiyin"],
+    "kunnan operator show": ["kunnan operator add 王丽 --role admin --org baiyin"],
     "kunnan operator disable": [
         "kunnan operator add 王丽 --role admin --org baiyin",
         "kunnan --operator 王丽 operator add 李发明 --role caseworker --org baiyin-qu",

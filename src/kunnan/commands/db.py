@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from kunnan.commands.options import FormatOption, ledger, state, text_option, view
+from kunnan.commands.options import (
+    FormatOption,
+    PassphraseOption,
+    ledger,
+    new_passphrase,
+    state,
+    text_option,
+    view,
+)
 from kunnan.domain.errors import CheckFailed
 from kunnan.domain.text import NAME_MAX
 from kunnan.i18n import _, p_
@@ -29,9 +37,10 @@ def init(
         typer.Option(
             "--admin",
             help="Register the ledger's first operator, its administrator: from then on only "
-            "registered operators write to it.",
+            "registered operators write to it, each write signed with its operator's key.",
         ),
     ] = None,
+    passphrase: PassphraseOption = False,
 ) -> None:
     """Create the ledger (mode 0600) or upgrade it to this kunnan's schema.
 
@@ -47,8 +56,9 @@ def init(
         from kunnan.services.operator import add_operator
 
         who = text_option(admin, "--admin", max_length=NAME_MAX, required=True) or ""
+        secret = new_passphrase(passphrase)
         with ledger(ctx, write=True) as session:
-            add_operator(session, name=who, role=Role.ADMIN, org=None)
+            add_operator(session, name=who, role=Role.ADMIN, org=None, passphrase=secret)
         note(_("{name} is an operator now: {role}", name=who, role=named(Role.ADMIN)))
 
 

@@ -62,6 +62,7 @@ def demo(
     from kunnan.db.session import session_on
     from kunnan.services.db_copy import ledger_table_names
     from kunnan.services.demo import AS_OF, STAGES, build_demo
+    from kunnan.store.signatures import seal
     from kunnan.ui.console import stderr_console
 
     root = ctx.find_root()
@@ -94,6 +95,7 @@ def demo(
                 building, operator=state(ctx).operator, command=ctx.command_path
             ) as session:
                 summary = build_demo(session, today=today(), progress=advance)
+                seal(session)
     built = target if location.path is None else str(location.path)
     root.obj = dataclasses.replace(state(ctx), db=built)
     note(

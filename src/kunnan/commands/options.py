@@ -83,10 +83,16 @@ def state(ctx: typer.Context) -> AppState:
 
 
 @contextmanager
-def ledger(ctx: typer.Context, *, write: bool) -> Iterator[Session]:
-    """The command's one transaction: committed when the block succeeds, else rolled back."""
+def ledger(ctx: typer.Context, *, write: bool, new_key: bool = False) -> Iterator[Session]:
+    """The command's one transaction: committed when the block succeeds, else rolled back.
+
+    A write is signed where its block ends, before it commits (``store.signatures.seal``):
+    this is the one place kunnan's commands sign. Its operator's key is found first, so a
+    write they could not sign is refused before anything is done (``new_key``: the command
+    makes the key it signs with)."""
     from kunnan.db.session import open_session
     from kunnan.store.operators import check_reader, check_writer
+    from kunnan.store.signatures import check_signer, seal
 
     app = state(ctx)
     with open_session(
@@ -95,9 +101,36 @@ def ledger(ctx: typer.Context, *, write: bool) -> Iterator[Session]:
         # Only a registered operator whose role does the work writes (domain.operators).
         if write:
             check_writer(session, reveals=ctx.params.get("reveal") is True)
+            if not new_key:
+                check_signer(session)
         else:
             check_reader(session)
         yield session
+        if write:
+            seal(session)
+
+
+def new_passphrase(ask: bool) -> str | None:
+    """The passphrase a new key is encrypted with: typed twice with ``--passphrase``, else
+    ``KUNNAN_PASSPHRASE``, else none (the key file is only protected by being the user's)."""
+    from kunnan.keys import env_passphrase
+
+    if ask:
+        typed: str = typer.prompt(
+            _("passphrase for the new signing key"), hide_input=True, confirmation_prompt=True
+        )
+        return typed
+    return env_passphrase()
+
+
+PassphraseOption = Annotated[
+    bool,
+    typer.Option(
+        "--passphrase",
+        help="Protect the new private key with a passphrase, typed twice (or set "
+        "KUNNAN_PASSPHRASE).",
+    ),
+]
 
 
 def output_file(

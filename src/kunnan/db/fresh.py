@@ -30,7 +30,7 @@ from kunnan.db.engine import forget, make_engine
 from kunnan.db.location import Location, for_file
 from kunnan.db.maintenance import check_copy, new_ledger_file
 from kunnan.db.session import is_newer, refuse_other_revision
-from kunnan.db.triggers import APPEND_ONLY
+from kunnan.db.triggers import trigger_functions
 from kunnan.domain.copying import check_new_ledger_target
 from kunnan.domain.errors import Conflict, DatabaseUnavailable
 from kunnan.files import Protected
@@ -134,7 +134,7 @@ def _drop(connection: Connection, location: Location, tables: Sequence[str]) -> 
         for name in [*reversed(tables), "alembic_version"]:
             dropping = name
             connection.exec_driver_sql(f"DROP TABLE IF EXISTS {quote(name)}")
-        for function in sorted({table.function for table in APPEND_ONLY}):
+        for function in trigger_functions():
             dropping = f"{function}()"
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {quote(function)}()")
     except DBAPIError as error:

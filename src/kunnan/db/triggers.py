@@ -15,6 +15,11 @@ are compared with runs of blanks folded, so layout never counts but every word
 does. Migrations from 0009 on create triggers from these definitions; one that
 changes a definition here copies the old text into the migrations that ran it.
 
+The second kind of trigger notes, in ``row_change``, each row of a signed table
+(``SIGNED``: every table kunnan keeps records in, except the signing tables themselves)
+that a statement inserts, updates or deletes, so that the end of the write signs exactly
+those rows (``store.signatures``). ``kunnan db verify`` checks these triggers too.
+
 Database specifics (SQLite's schema table, PostgreSQL's catalogue) live here,
 in db/, like the pragmas.
 """
@@ -85,6 +90,43 @@ TRUNCATE_SINCE_0009 = tuple(t for t in APPEND_ONLY if not t.ledger)
 
 
 @dataclass(frozen=True)
+class SignedTable:
+    """A table whose rows are signed, and the columns of its key with their kind
+    (``int``, ``text`` or ``date``), which the triggers write as ``domain.signing.key_text``
+    does."""
+
+    table: str
+    key: tuple[tuple[str, str], ...] = (("id", "int"),)
+
+
+def _signed(*names: str) -> tuple[SignedTable, ...]:
+    return tuple(SignedTable(name) for name in names)
+
+
+#: Every table kunnan keeps records in, except the signing tables (``row_change``,
+#: ``signature``, ``signed_row``); a test holds it to the models.
+SIGNED: tuple[SignedTable, ...] = (
+    *_signed(
+        "audit_log", "fund", "ledger_head", "org", "policy_line", "void", "agreement",
+        "fund_assertion", "household", "operator", "operator_key", "training_class",
+        "contact_attempt", "household_cause_ended", "household_status_change",
+        "housing_case", "identification_case", "member", "pairing", "counseling_session",
+        "household_head_change", "housing_status_change", "identification_step",
+        "income_calculation", "legal_case", "objection", "pair_visit", "training_enrolment",
+        "household_exit", "household_review", "job_placement", "legal_status_change", "loan",
+        "followup", "training_progress", "pending",
+    ),
+    SignedTable("policy_setting", (("key", "text"), ("effective_from", "date"))),
+    SignedTable("program", (("code", "text"),)),
+    SignedTable("program_rule", (("program", "text"), ("effective_from", "date"))),
+    SignedTable("household_cause", (("household_id", "int"), ("cause", "text"))),
+    SignedTable("aid_entry", (("seq", "int"),)),
+    SignedTable("loan_default", (("loan_id", "int"),)),
+    SignedTable("loan_repayment", (("entry_seq", "int"),)),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class Trigger:
     name: str
     table: str
@@ -95,6 +137,100 @@ class Trigger:
     #: PostgreSQL: the function it calls and that function's body.
     function: str | None = None
     function_body: str | None = None
+    #: It notes changes for signing (``SIGNED``) rather than refusing them.
+    notes: bool = False
+
+
+def _sqlite_key(table: SignedTable, row: str) -> str:
+    return " || '/' || ".join(f"CAST({row}.{column} AS TEXT)" for column, _kind in table.key)
+
+
+def _postgresql_key(table: SignedTable, row: str) -> str:
+    parts = [
+        f"to_char({row}.{column}, 'YYYY-MM-DD')" if kind == "date" else f"{row}.{column}::text"
+        for column, kind in table.key
+    ]
+    return " || '/' || ".join(parts)
+
+
+def sqlite_noting(table: SignedTable) -> tuple[Trigger, ...]:
+    name = table.table
+    new, old = _sqlite_key(table, "NEW"), _sqlite_key(table, "OLD")
+    bodies = {
+        "INSERT": f"INSERT INTO row_change (table_name, row_key) VALUES ('{name}', {new});",  # noqa: S608
+        "UPDATE": (
+            f"INSERT INTO row_change (table_name, row_key) SELECT '{name}', {new} "
+            f"UNION SELECT '{name}', {old};"
+        ),
+        "DELETE": f"INSERT INTO row_change (table_name, row_key) VALUES ('{name}', {old});",  # noqa: S608
+    }
+    return tuple(
+        Trigger(
+            name=f"{name}_noted_{verb.lower()}",
+            table=name,
+            refuses=verb,
+            definition=(
+                f"CREATE TRIGGER {name}_noted_{verb.lower()} AFTER {verb} ON {name} "
+                f"BEGIN {body} END"
+            ),
+            notes=True,
+        )
+        for verb, body in bodies.items()
+    )
+
+
+def postgresql_noting(table: SignedTable) -> Trigger:
+    name = table.table
+    new, old = _postgresql_key(table, "NEW"), _postgresql_key(table, "OLD")
+    body = (
+        "BEGIN "  # noqa: S608 (kunnan's own table and column names)
+        "IF TG_OP <> 'DELETE' THEN "
+        f"INSERT INTO row_change (table_name, row_key) VALUES ('{name}', {new}); END IF; "
+        f"IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({old}) IS DISTINCT FROM ({new})) THEN "
+        f"INSERT INTO row_change (table_name, row_key) VALUES ('{name}', {old}); END IF; "
+        "RETURN NULL; END"
+    )
+    return Trigger(
+        name=f"{name}_noted",
+        table=name,
+        refuses=N_("INSERT, UPDATE and DELETE"),
+        definition=(
+            f"CREATE TRIGGER {name}_noted AFTER INSERT OR DELETE OR UPDATE ON {name} "
+            f"FOR EACH ROW EXECUTE FUNCTION {name}_noted()"
+        ),
+        function=f"{name}_noted",
+        function_body=body,
+        notes=True,
+    )
+
+
+def noting(dialect: str, tables: tuple[SignedTable, ...] = SIGNED) -> tuple[Trigger, ...]:
+    """The triggers that note each change of a signed table's rows in ``row_change``."""
+    if dialect == "postgresql":
+        return tuple(postgresql_noting(table) for table in tables)
+    return tuple(trigger for table in tables for trigger in sqlite_noting(table))
+
+
+def create_noting(connection: Connection, tables: tuple[SignedTable, ...] = SIGNED) -> None:
+    """Install the noting triggers (migration 0018): functions first on PostgreSQL."""
+    dialect = connection.dialect.name
+    for trigger in noting(dialect, tables):
+        if trigger.function is not None:
+            connection.exec_driver_sql(
+                f"CREATE FUNCTION {trigger.function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                f"{trigger.function_body} $$"
+            )
+        connection.exec_driver_sql(trigger.definition)
+
+
+def drop_noting(connection: Connection, tables: tuple[SignedTable, ...] = SIGNED) -> None:
+    dialect = connection.dialect.name
+    for trigger in noting(dialect, tables):
+        if dialect == "postgresql":
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name} ON {trigger.table}")
+            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {trigger.function}()")
+        else:
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name}")
 
 
 def sqlite_triggers(table: AppendOnlyTable) -> tuple[Trigger, ...]:
@@ -141,9 +277,18 @@ def postgresql_triggers(table: AppendOnlyTable) -> tuple[Trigger, ...]:
 
 
 def expected(dialect: str) -> tuple[Trigger, ...]:
-    """Every append-only trigger the head migration leaves on this kind of database."""
+    """Every trigger the head migration leaves on this kind of database: the append-only
+    ones, and those that note changes for signing."""
     build = postgresql_triggers if dialect == "postgresql" else sqlite_triggers
-    return tuple(trigger for table in APPEND_ONLY for trigger in build(table))
+    return (
+        *(trigger for table in APPEND_ONLY for trigger in build(table)),
+        *noting(dialect),
+    )
+
+
+def trigger_functions() -> list[str]:
+    """The PostgreSQL functions kunnan's triggers call."""
+    return sorted({t.function for t in expected("postgresql") if t.function is not None})
 
 
 def folded(sql: str) -> str:
@@ -166,6 +311,17 @@ def trigger_problems(connection: Connection) -> list[TriggerProblem]:
 
 
 def _missing(trigger: Trigger) -> TriggerProblem:
+    if trigger.notes:
+        return TriggerProblem(
+            trigger.name,
+            trigger.table,
+            _(
+                "trigger {trigger} on {table} is missing: kunnan's own changes of its rows "
+                "are no longer signed (dropped?)",
+                trigger=trigger.name,
+                table=trigger.table,
+            ),
+        )
     return TriggerProblem(
         trigger.name,
         trigger.table,
@@ -182,6 +338,13 @@ def _missing(trigger: Trigger) -> TriggerProblem:
 def _not_firing(trigger: Trigger, enabled: str) -> str:
     """A PostgreSQL trigger that is there but does not fire (``tgenabled`` D or R)."""
     values = {"trigger": trigger.name, "table": trigger.table, "refuses": _(trigger.refuses)}
+    if trigger.notes:
+        return _(
+            "trigger {trigger} on {table} does not fire: kunnan's own changes of its rows are "
+            "no longer signed (ALTER TABLE … ENABLE TRIGGER restores it)",
+            trigger=trigger.name,
+            table=trigger.table,
+        )
     if enabled == "D":
         return _(
             "trigger {trigger} on {table} is disabled: {refuses} of its rows is no longer "

@@ -63,6 +63,8 @@ _ADMINISTER = (
     "policy set-line", "policy set", "program set", "agreement add", "training class add",
     "operator add", "operator disable",
 )  # fmt: skip
+#: Every operator makes their own signing key, whatever their role (it signs that write).
+_OWN = ("operator key",)
 _READ = (
     "db current", "db check", "db verify", "org list", "org show", "policy lines",
     "policy show", "household show", "household list", "household find",
@@ -75,7 +77,7 @@ _READ = (
     "program show", "aid list", "aid show", "aid loans", "training list", "ledger verify",
     "ledger head", "audit list", "export households", "export members", "export aid",
     "export exits", "export upstream", "compare civil", "notice export", "operator list",
-    "approve list",
+    "approve list", "operator show", *_OWN,
 )  # fmt: skip
 
 #: The duty of every command (its path without ``kunnan``); a test holds it to the tree.

@@ -44,6 +44,7 @@ from kunnan.models.service_aid import (
     TrainingEnrolment,
     TrainingProgress,
 )
+from kunnan.models.signing import OperatorKey, RowChange, Signature, SignedRow
 from kunnan.models.void import Void
 
 __all__ = [
@@ -76,6 +77,7 @@ __all__ = [
     "Member",
     "Objection",
     "Operator",
+    "OperatorKey",
     "Org",
     "PairVisit",
     "Pairing",
@@ -85,6 +87,9 @@ __all__ = [
     "Program",
     "ProgramRule",
     "Review",
+    "RowChange",
+    "Signature",
+    "SignedRow",
     "StatusChange",
     "TrainingClass",
     "TrainingEnrolment",

@@ -157,8 +157,18 @@ def append_only_triggers_intact(session: Session) -> list[Problem]:
     ]
 
 
+def rows_signed(session: Session) -> list[Problem]:
+    """Every row is as its operator signed it, and every signature verifies against the key
+    of its operator in force then (``store.signatures``): a row added, changed or deleted
+    outside kunnan is named by its table and key."""
+    from kunnan.store.signatures import problems
+
+    return [Problem("signature", p.ref, p.message) for p in problems(session)]
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("append-only triggers in place", append_only_triggers_intact),
+    ("rows as their operators signed them", rows_signed),
     ("one head worker per household", one_head_each),
     ("status equals its history", status_matches_history),
     ("archives complete", archives_are_complete),

@@ -35,6 +35,9 @@ from kunnan.domain.errors import CheckFailed
 from kunnan.i18n import _
 from kunnan.models import Base
 
+#: The table the signing triggers note changes in (``kunnan.db.triggers``).
+NOTED_CHANGES = "row_change"
+
 #: Rows read and written at a time.
 BATCH_ROWS = 5_000
 
@@ -88,7 +91,12 @@ def copy_ledger(
         if target.execute(select(exists().select_from(table))).scalar():
             target.execute(table.delete())
     copied = []
-    for table in tables:
+    # The triggers note every row the copy inserts as a change to sign; the copy holds the
+    # source's signatures, so it holds the source's list of changes instead, copied last.
+    noted = [table for table in tables if table.name == NOTED_CHANGES]
+    for table in [*(t for t in tables if t.name != NOTED_CHANGES), *noted]:
+        if table in noted:
+            target.execute(table.delete())
         summary = _copy_table(source, target, table)
         copied.append(summary)
         tell(table.name, summary.rows)
