@@ -114,8 +114,8 @@ from kunnan.services.fund import (
 from kunnan.services.policy import approval_policy
 from kunnan.services.program import find_program, to_rule
 from kunnan.store import audit
-from kunnan.store.funds import check_funds, fund_label
 from kunnan.store.approvals import Checked, Held, hold, must_wait, today
+from kunnan.store.funds import check_funds, fund_label
 from kunnan.store.households import pick_member, resolve_household
 
 _ENTRY = re.compile(r"#?([0-9０-９]{1,18})")
