@@ -3,7 +3,7 @@
 ``python -m tests.catalog`` lists the messages the Chinese catalog lacks;
 ``--update`` appends them to ``kunnan.po`` with an empty translation for a translator to fill
 (``make catalog`` does this; ``--only=src/kunnan/commands/aid.py,kunnan aid`` takes only the
-messages used there), ``--unused`` lists entries nothing uses any more, and ``--normalise``
+messages used there), ``--unused`` lists entries nothing uses any more (``--drop-unused`` drops them), and ``--normalise``
 keeps one entry per message (after a merge of two branches that both added one).
 The tests (``tests/i18n``) fail on a missing, untranslated or unused entry.
 
@@ -151,6 +151,11 @@ def main(argv: list[str]) -> int:
                 kept[entry.key] = entry
         path.write_text(write_po(list(kept.values())), encoding="utf-8")
         print(f"{len(entries) - len(kept)} duplicates dropped")
+        return 0
+    if "--drop-unused" in argv:  # after a merge where both sides reworded one message
+        kept_entries = [e for e in entries if not e.msgid or e.key in used]
+        path.write_text(write_po(kept_entries), encoding="utf-8")
+        print(f"{len(entries) - len(kept_entries)} unused entries dropped")
         return 0
     if "--unused" in argv:
         for entry in entries:
