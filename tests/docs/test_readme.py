@@ -72,6 +72,11 @@ SKIPPED = {
     "pg_restore --dbname=postgresql://kunnan@db.example.org/kunnan_restored "
     "kunnan-2018-12-24.dump": "the server's tools",
     "kunnan --db postgresql://kunnan@db.example.org/kunnan_restored db verify": "on the server",
+    "kunnan --db postgresql://kunnan@db.example.org/kunnan --operator 王丽 db roles sync "
+    "--login 李发明": "the server's roles",
+    "kunnan --db postgresql://kunnan_3f2a9c01d4_op2@db.example.org/kunnan household list": (
+        "as an operator's role on the server"
+    ),
 }
 
 

@@ -445,3 +445,83 @@ def copy(
             checks=result.checks,
         )
     )
+
+
+roles_app = typer.Typer(
+    help="PostgreSQL roles: the database itself enforces who may do what.",
+    no_args_is_help=True,
+)
+app.add_typer(roles_app, name="roles")
+
+
+@roles_app.command("sync")
+def roles_sync(
+    ctx: typer.Context,
+    login: Annotated[
+        str | None,
+        typer.Option(
+            "--login",
+            help="Let this operator's role log in, with a password from a prompt or "
+            "KUNNAN_DB_PASSWORD.",
+        ),
+    ] = None,
+) -> None:
+    """Make the ledger's PostgreSQL roles: one per role, one per operator, and row-level
+    security keeping each operator's role to their union and those under it.
+
+    Run it again after adding or disabling operators: a disabled operator's role loses its
+    group and its login. Only a PostgreSQL ledger has database roles.
+
+    Example:
+
+    \b
+        kunnan db roles sync --login 李发明
+    """
+    import os
+
+    from kunnan.db.roles import sync
+    from kunnan.domain.errors import InvalidInput, PermissionDenied, RuleViolation
+    from kunnan.domain.operators import database_roles_refusal, read_refusal
+    from kunnan.services.operator import resolve_operator
+    from kunnan.store import audit
+    from kunnan.store.operators import facts_of
+
+    password = None
+    with ledger(ctx, write=True) as session:
+        refusal = database_roles_refusal(session.connection().dialect.name)
+        if refusal is not None:
+            raise RuleViolation(refusal)
+        who = None
+        if login is not None:
+            operator = resolve_operator(session, login)
+            disabled = read_refusal(facts_of(operator))
+            if disabled is not None:
+                raise PermissionDenied(disabled)
+            who = operator.id
+            password = os.environ.get("KUNNAN_DB_PASSWORD") or typer.prompt(
+                _("Password for {name}", name=operator.name),
+                hide_input=True,
+                confirmation_prompt=True,
+            )
+            if not password.strip():
+                raise InvalidInput(_("--login needs a password (KUNNAN_DB_PASSWORD or typed)"))
+        synced = sync(
+            session.connection(), login=(who, password) if who is not None and password else None
+        )
+        audit.record(
+            session,
+            action="update",
+            entity="db_roles",
+            entity_ref=login,
+            changes={"operators": [o.db_role for o in synced.operators], "login": synced.login},
+        )
+    for made in synced.operators:
+        note(
+            _("{name} ({role}): disabled, {db_role} cannot log in", name=made.name,
+              role=made.role, db_role=made.db_role)
+            if made.disabled
+            else _("{name} ({role}): database role {db_role}", name=made.name,
+                   role=made.role, db_role=made.db_role)
+        )  # fmt: skip
+    if synced.login is not None:
+        note(_("{db_role} may log in now", db_role=synced.login))

@@ -47,6 +47,8 @@ class AppState:
     lang: str
     operator: str
     debug: bool
+    #: ``--operator`` or ``KUNNAN_OPERATOR`` named them (not the login name).
+    operator_given: bool = False
 
     @property
     def location(self) -> Location:
@@ -65,7 +67,9 @@ def make_state(db: str | None, operator: str | None, debug: bool) -> AppState:
         raise InvalidInput(
             _("{option}: {message}", option="--operator", message=str(error))
         ) from None
-    return AppState(db=db, lang=i18n.current(), operator=who, debug=debug)
+    return AppState(
+        db=db, lang=i18n.current(), operator=who, debug=debug, operator_given=bool(operator)
+    )
 
 
 def _os_user() -> str:
@@ -91,13 +95,14 @@ def ledger(ctx: typer.Context, *, write: bool, new_key: bool = False) -> Iterato
     write they could not sign is refused before anything is done (``new_key``: the command
     makes the key it signs with)."""
     from kunnan.db.session import open_session
-    from kunnan.store.operators import check_reader, check_writer
+    from kunnan.store.operators import adopt_database_role, check_reader, check_writer
     from kunnan.store.signatures import check_signer, seal
 
     app = state(ctx)
     with open_session(
         app.location, write=write, operator=app.operator, command=ctx.command_path
     ) as session:
+        adopt_database_role(session, given=app.operator_given)
         # Only a registered operator whose role does the work writes (domain.operators).
         if write:
             check_writer(session, reveals=ctx.params.get("reveal") is True)

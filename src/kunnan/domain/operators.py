@@ -61,7 +61,7 @@ _MONEY = (
 _ADMINISTER = (
     "init", "demo", "db upgrade", "db backup", "db restore", "db copy", "org add",
     "policy set-line", "policy set", "program set", "agreement add", "training class add",
-    "operator add", "operator disable",
+    "operator add", "operator disable", "db roles sync",
 )  # fmt: skip
 #: Every operator makes their own signing key, whatever their role (it signs that write).
 _OWN = ("operator key",)
@@ -214,4 +214,25 @@ def fund_scope_refusal(
         fund_union=union_name,
         operator=operator,
         union=union,
+    )
+
+
+def database_roles_refusal(dialect: str) -> str | None:
+    """Database roles are PostgreSQL's: a SQLite file has none (its file mode guards it)."""
+    if dialect == "postgresql":
+        return None
+    return _("only a PostgreSQL ledger has database roles; this ledger is a SQLite file")
+
+
+def login_refusal(given: str | None, operator: str, db_role: str) -> str | None:
+    """Connected as an operator's own database role, the command is that operator's: an
+    ``--operator`` naming someone else is refused."""
+    if given is None or given == operator:
+        return None
+    return _(
+        "connected as database role {role}, which is {operator}'s: --operator {given} names "
+        "someone else",
+        role=db_role,
+        operator=operator,
+        given=given,
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from kunnan.db.session import AUDIT_KEY
@@ -12,6 +13,7 @@ from kunnan.domain.enums import Role
 from kunnan.domain.errors import PermissionDenied
 from kunnan.domain.operators import (
     OperatorFacts,
+    login_refusal,
     read_refusal,
     scope_refusal,
     union_scope_refusal,
@@ -32,6 +34,25 @@ def find_operator(session: Session, name: str) -> Operator | None:
 def register_in_use(session: Session) -> bool:
     """The ledger has an operator registered: from then on, only operators write."""
     return bool(session.scalar(select(exists().where(Operator.id.is_not(None)))))
+
+
+def adopt_database_role(session: Session, *, given: bool) -> None:
+    """PostgreSQL: connected as an operator's own database role (``operator.db_role``), the
+    command is that operator's, whatever the login name; ``given``: ``--operator`` (or
+    ``KUNNAN_OPERATOR``) was given, and must then name them (``domain.operators``)."""
+    if session.connection().dialect.name != "postgresql":
+        return
+    found = session.execute(
+        select(Operator.name, Operator.db_role).where(Operator.db_role == func.current_user())
+    ).first()
+    if found is None:
+        return
+    name, role = found
+    context = audit.context(session)
+    refusal = login_refusal(context.operator if given else None, name, str(role))
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+    session.info[AUDIT_KEY] = dataclasses.replace(context, operator=name)
 
 
 def check_writer(session: Session, *, reveals: bool = False) -> None:
