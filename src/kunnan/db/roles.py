@@ -5,7 +5,8 @@ privileges by duty, and row-level security by union (``kunnan db roles sync``).
   PostgreSQL roles belong to the whole server, so each ledger database has its own). Its
   table privileges are those of the duties ``domain.operators.ROLE_DUTIES`` gives the role:
   every group reads every table; each duty changes the tables ``DUTY_TABLES`` names; every
-  role adds to the tables of ``EVERY_ROLE_WRITES`` (the audit log: even a reveal is recorded);
+  role adds to the tables of ``EVERY_ROLE_WRITES`` (the audit log: even a reveal is recorded)
+  and changes those of ``EVERY_ROLE_CHANGES`` (the signing of every write, pending approvals);
   and the append-only tables (``APPEND_ONLY_TABLES``: the audit log and every table the
   triggers of ``db.triggers`` protect) are only ever granted INSERT and SELECT.
 - One role per operator (``operator.db_role``), NOLOGIN and a member of its role's group;
