@@ -282,9 +282,48 @@ def add_aid(cli: Ledger) -> None:
     prepare(cli)
 
 
+#: The city union's staff, one of each role, all at 白银市总工会 (so every household is theirs),
+#: as the Baiyin sample registers them.
+CITY_STAFF = {
+    "admin": "王丽",
+    "approver": "陈国栋",
+    "finance": "刘淑芳",
+    "auditor": "马建华",
+    "reviewer": "赵德明",
+    "caseworker": "周红",
+}
+
+
+def add_staff(cli: Ledger) -> None:
+    """Register the city union's staff: the administrator first, who adds the others."""
+    cli.ok("operator", "add", CITY_STAFF["admin"], "--role", "admin", "--org", "baiyin")
+    for role, name in CITY_STAFF.items():
+        if role != "admin":
+            cli.ok("--operator", CITY_STAFF["admin"], "operator", "add", name, "--role", role,
+                   "--org", "baiyin")  # fmt: skip
+
+
+def add_staffed_aid(cli: Ledger) -> None:
+    """The ``aid`` ledger with H000002 visited, inspected and calculated (its deliberation
+    due), candidate H000003 of 白银磷肥厂工会, and then the city union's staff registered."""
+    from tests.support import make_id
+
+    cli.ok("policy", "set-line", "--area", "620403", "--year", "2018", "--amount", "520")
+    for step, *options in (
+        ("visit", "--visitor", "李发明", "--visitor", "张清满"),
+        ("inspect", "--car-value", "0"),
+        ("calculate",),
+    ):
+        cli.ok("identify", step, "H000002", *options, "--on", "2018-05-02")
+    cli.ok("household", "add", "--name", "王五", "--id-number", make_id(sequence=51),
+           "--org", "phosphate", "--cause", "illness", "--on", "2018-05-01")  # fmt: skip
+    add_staff(cli)
+
+
 BAIYIN: tuple[tuple[str, Build], ...] = (("baiyin", add_baiyin_unions),)
 SEEDED = (*BAIYIN, ("seeded", add_seed))
 AID = (*BAIYIN, ("aid", add_aid))
+STAFFED = (*AID, ("staffed", add_staffed_aid))
 
 #: Baiyin's city union, two county unions, a grassroots union and a responsible unit.
 baiyin = ledger_fixture(*BAIYIN)
@@ -296,6 +335,8 @@ seeded = ledger_fixture(*SEEDED)
 #: Baiyin with archived household H000001 (its student admitted to university in 2018),
 #: candidate household H000002, and fund F001 holding 100,000 yuan since 2018-01-02.
 aid = ledger_fixture(*AID)
+#: The ``aid`` ledger worked on by the city union's staff (``CITY_STAFF``, ``add_staffed_aid``).
+staffed = ledger_fixture(*STAFFED)
 
 
 @pytest.fixture

@@ -104,12 +104,12 @@ def test_the_baiyin_sample_moves_onto_postgresql_and_back_with_its_figures(
             assert server.ok(*args).json() == source.ok(*args).json(), report
         assert "verified" in server.ok("db", "verify").stderr
         # the ids go on from the copied ones: PostgreSQL's sequences were set past them
-        added = server.ok("household", "add", "--name", "新户", "--id-number",
-                          make_id("620402", sequence=901), "--org", "baiyin-qu",
+        added = server.ok("--operator", "李发明", "household", "add", "--name", "新户",
+                          "--id-number", make_id("620402", sequence=901), "--org", "baiyin-qu",
                           "--on", "2018-12-25")  # fmt: skip
         assert added.stdout.strip() == "H005166"
-        assert server.ok("fund", "add", "--name", "2019年送温暖", "--source", "union",
-                         "--year", "2019").stdout.strip() == "F018"  # fmt: skip
+        assert server.ok("--operator", "刘淑芳", "fund", "add", "--name", "2019年送温暖",
+                         "--source", "union", "--year", "2019").stdout.strip() == "F018"  # fmt: skip
     assert _file_hash(baiyin_demo.path) == original
 
 

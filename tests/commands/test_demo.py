@@ -251,22 +251,22 @@ def test_the_sample_files_are_the_demo_ledger_in_the_import_formats(
     baiyin_demo: BuiltDemo, tmp_path: Path
 ) -> None:
     ledger = baiyin_demo.ledger
-    households = ledger.ok(
-        "import", "households", str(SAMPLES / "baiyin" / "households.csv"), "--dry-run"
-    )
+    households = ledger.ok("--operator", "周红", "import", "households",
+                           str(SAMPLES / "baiyin" / "households.csv"), "--dry-run")  # fmt: skip
     assert "0 new households (0 people); 5165 already registered (15099 rows)" in households.stderr
     head = (SAMPLES / "baiyin" / "aid.csv").read_text(encoding="utf-8").splitlines()[:301]
     part = tmp_path / "aid-part.csv"
     part.write_text("\n".join(head) + "\n", encoding="utf-8")
-    aid = ledger.ok("import", "aid", str(part), "--dry-run")
+    aid = ledger.ok("--operator", "刘淑芳", "import", "aid", str(part), "--dry-run")
     assert "300 rows read; 0 grants paid, 300 already in the ledger, 0 rejected" in aid.stderr
 
 
 def test_the_import_samples_add_to_the_demo_ledger(baiyin_demo: BuiltDemo, tmp_path: Path) -> None:
     ledger: Ledger = baiyin_demo.copy(tmp_path)
-    english = ledger.ok("import", "households", str(SAMPLES / "households.csv"))
+    caseworker = ("--operator", "周红")
+    english = ledger.ok(*caseworker, "import", "households", str(SAMPLES / "households.csv"))
     assert "13 rows read; 5 new households (13 people); 0 rejected" in english.stderr
-    chinese = ledger.ok("import", "households", str(SAMPLES / "households.xlsx"))
+    chinese = ledger.ok(*caseworker, "import", "households", str(SAMPLES / "households.xlsx"))
     assert "0 new households (0 people); 5 already registered (13 rows)" in chinese.stderr
 
 
@@ -285,8 +285,47 @@ def test_the_sample_records_each_years_reviews_and_five_households_are_overdue(
         reviews = [e["on_date"] for e in events if e["event"] == "review"]
         assert len(knocks) == 2 and reviews and reviews[-1] < "2018-01-01", row["code"]
     copy = baiyin_demo.copy(tmp_path)
-    out = copy.ok("import", "reviews", str(SAMPLES / "baiyin" / "reviews-2018-late.csv"))
+    out = copy.ok("--operator", "赵德明", "import", "reviews",
+                  str(SAMPLES / "baiyin" / "reviews-2018-late.csv"))  # fmt: skip
     assert "5 rows read; 5 reviews recorded, 0 already in the ledger, 0 rejected" in out.stderr
     assert copy.ok("review", "due", "--as-of", "2018-12-24", "-f", "json").rows() == []
     by_union = copy.ok("review", "due", "--as-of", "2019-12-24", "--by-union", "-f", "json")
     assert sum(row["households"] for row in by_union.rows()) > 0
+
+
+def test_the_sample_is_staffed_and_each_level_records_its_own_work(baiyin_demo: BuiltDemo) -> None:
+    """The city union's staff, a reviewer and an approver at each county or district union,
+    a caseworker at each union with households; a household's own union visits it, its county
+    union deliberates, the city union's approver (above every union that visits) confirms."""
+    ledger = baiyin_demo.ledger
+    staff = {
+        r["name"]: (r["role"], r["org"]) for r in ledger.ok("operator", "list", "-f", "json").rows()
+    }
+    assert staff["王丽"] == ("admin", None)
+    assert {name: staff[name][0] for name in ("陈国栋", "刘淑芳", "马建华", "赵德明", "周红")} == {
+        "陈国栋": "approver", "刘淑芳": "finance", "马建华": "auditor", "赵德明": "reviewer",
+        "周红": "caseworker",
+    }  # fmt: skip
+    assert staff["李发明"] == ("caseworker", "白银区总工会")
+    assert staff["张清满"] == ("caseworker", "白银磷肥厂工会")
+    counties = ("白银区总工会", "平川区总工会", "靖远县总工会", "会宁县总工会", "景泰县总工会")
+    for county in counties:
+        assert sorted(role for role, org in staff.values() if org == county) == [
+            "approver",
+            "caseworker",
+            "reviewer",
+        ], county
+
+    def who(command: str) -> set[str]:
+        rows = ledger.ok("audit", "list", "--command", command, "--limit", "0", "-f", "json")
+        return {row["operator"] for row in rows.rows()}
+
+    visitors = who("identify visit")
+    assert visitors and all(staff[name][0] == "caseworker" for name in visitors)
+    assert all(staff[name][1] != "白银市总工会" for name in visitors)
+    assert {staff[name] for name in who("identify deliberate")} == {
+        ("reviewer", county) for county in counties
+    }
+    assert who("identify confirm") == {"陈国栋"}
+    assert who("aid grant") == {"刘淑芳"}
+    assert who("exit stable") == {"陈国栋"}

@@ -61,8 +61,7 @@ def demo(
     from kunnan.db.location import resolve
     from kunnan.db.session import session_on
     from kunnan.services.db_copy import ledger_table_names
-    from kunnan.services.demo import AS_OF, STAGES, build_demo
-    from kunnan.store.signatures import seal
+    from kunnan.services.demo import AS_OF, STAGES, build_demo, save_sample_keys
     from kunnan.ui.console import stderr_console
 
     root = ctx.find_root()
@@ -95,7 +94,7 @@ def demo(
                 building, operator=state(ctx).operator, command=ctx.command_path
             ) as session:
                 summary = build_demo(session, today=today(), progress=advance)
-                seal(session)
+    save_sample_keys()
     built = target if location.path is None else str(location.path)
     root.obj = dataclasses.replace(state(ctx), db=built)
     note(

@@ -73,8 +73,8 @@ def add(
     Example:
 
     \b
-        kunnan operator add 王丽 --role admin --org baiyin
-        kunnan --operator 王丽 operator add 李发明 --role caseworker --org baiyin-qu
+        kunnan --operator 王丽 operator add 何静 --role auditor
+        kunnan --operator 王丽 operator add 孙志强 --role caseworker --org baiyin-qu
     """
     from kunnan.keys import read_public_key
     from kunnan.services.operator import add_operator

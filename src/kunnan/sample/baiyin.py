@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from kunnan.domain.enums import (
     AdmissionLevel,
     Category,
@@ -32,11 +34,13 @@ from kunnan.domain.enums import (
     HousingType,
     Labelled,
     Relation,
+    Role,
     Schooling,
     WorkerIdentity,
 )
 from kunnan.domain.idnumber import check_character
 from kunnan.domain.income import IncomeFacts, assess
+from kunnan.domain.signing import key_from_seed
 
 SEED = 20181224
 AS_OF = dt.date(2018, 12, 24)
@@ -360,6 +364,36 @@ class LoanPlan:
     repayments: tuple[tuple[dt.date, int], ...] = ()
 
 
+@dataclass(frozen=True)
+class OperatorPlan:
+    """An operator of the sample: their name, role, and union (None: the whole ledger)."""
+
+    name: str
+    role: Role
+    org: str | None
+
+
+#: The city union's staff (白银市总工会): the administrator of the whole ledger first.
+CITY_STAFF = (
+    OperatorPlan("王丽", Role.ADMIN, None),
+    OperatorPlan("陈国栋", Role.APPROVER, "baiyin"),
+    OperatorPlan("刘淑芳", Role.FINANCE, "baiyin"),
+    OperatorPlan("马建华", Role.AUDITOR, "baiyin"),
+    OperatorPlan("赵德明", Role.REVIEWER, "baiyin"),
+    OperatorPlan("周红", Role.CASEWORKER, "baiyin"),
+)
+#: Each county or district union's reviewer (审核) and approver (审批).
+COUNTY_STAFF = {
+    "baiyin-qu": ("高志远", "孙桂兰"),
+    "pingchuan": ("郭建军", "何秀英"),
+    "jingyuan": ("罗振华", "梁玉梅"),
+    "huining": ("谢文斌", "宋丽娟"),
+    "jingtai": ("唐海涛", "许春燕"),
+}
+#: Caseworkers the README and the tests name, at the unions of the article's households.
+NAMED_CASEWORKERS = {"baiyin-qu": "李发明", "phosphate": "张清满"}
+
+
 @dataclass
 class Plan:
     households: list[HouseholdPlan]
@@ -368,6 +402,31 @@ class Plan:
     classes: list[ClassPlan] = field(default_factory=list)
     trainees: list[TraineeS] = field(default_factory=list)
     loans: list[LoanPlan] = field(default_factory=list)
+    #: Each union's caseworker who registers in the ledger (基层经办), by union code.
+    caseworkers: dict[str, str] = field(default_factory=dict)
+
+    def operators(self) -> list[OperatorPlan]:
+        """Everyone who works in the sample ledger, the administrator first: the city union's
+        staff, each county or district union's reviewer and approver, and the caseworker of
+        each union that has households."""
+        staff = list(CITY_STAFF)
+        for org, (reviewer, approver) in COUNTY_STAFF.items():
+            staff += [OperatorPlan(reviewer, Role.REVIEWER, org),
+                      OperatorPlan(approver, Role.APPROVER, org)]  # fmt: skip
+        staff += [
+            OperatorPlan(name, Role.CASEWORKER, org) for org, name in self.caseworkers.items()
+        ]
+        return staff
+
+    def caseworker(self, org: str) -> str:
+        """The operator who does a union's casework (visits, steps up to the calculation)."""
+        return self.caseworkers[org]
+
+
+def sample_key(name: str) -> Ed25519PrivateKey:
+    """The sample operator ``name``'s signing key: made from their name, the same in every
+    sample ledger, so anyone trying the sample can write as its staff (never a real key)."""
+    return key_from_seed(f"kunnan sample ledger operator {name}".encode())
 
 
 def _id(area: str, birth: dt.date, male: bool, taken: set[str], rng: random.Random) -> str:
@@ -629,7 +688,26 @@ def plan() -> Plan:
     grants = _grants(b)
     classes, trainees = _training(b)
     return Plan(households=b.households, grants=grants, counts=counts, classes=classes,
-                trainees=trainees, loans=_loans(b))  # fmt: skip
+                trainees=trainees, loans=_loans(b), caseworkers=_caseworkers(b))  # fmt: skip
+
+
+def _caseworkers(b: _Builder) -> dict[str, str]:
+    """Each union with households, county unions first: its first caseworker of the sample
+    whose name no other operator has (or the one the README names)."""
+    used = {h.org for h in b.households}
+    taken = {o.name for o in CITY_STAFF} | {n for pair in COUNTY_STAFF.values() for n in pair}
+    taken |= set(NAMED_CASEWORKERS.values())
+    found = {}
+    for org in [a[1] for a in AREAS.values()] + [e[0] for e in ENTERPRISES]:
+        if org not in used:
+            continue
+        if org in NAMED_CASEWORKERS:
+            found[org] = NAMED_CASEWORKERS[org]
+            continue
+        name = next(n for n, _phone in b.caseworkers[org] if n not in taken)
+        taken.add(name)
+        found[org] = name
+    return found
 
 
 def _pairing(b: _Builder, household: HouseholdPlan) -> None:

@@ -2,24 +2,29 @@
 
 The plan (``kunnan.sample.baiyin``) says what a union would have typed or
 imported over five years; this module plays it into an empty ledger in one
-transaction: unions and dibao lines, Baiyin's own programme standards (as
+transaction: its operators (each level's staff, ``Plan.operators``), unions and dibao lines, Baiyin's own programme standards (as
 ``kunnan program set`` records them), the households file (as ``kunnan import
 households`` reads it), the seven identification steps, pairing and visits,
 funds and grants, exits and follow-ups, and the article's stories. The batch
 services apply the same rules as the one-at-a-time commands, so a rule the
-sample broke would refuse the whole build.
+sample broke would refuse the whole build. Each block of work is recorded by the operator
+who would do it (``store.operators.acting_as``, which asks the same duty rules as the
+command line): the households union's caseworker visits, the county union's reviewer
+deliberates, the city union's approver confirms, finance pays.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kunnan import keys
 from kunnan.domain.codes import household_code
 from kunnan.domain.enums import (
     AdmissionLevel,
@@ -30,13 +35,15 @@ from kunnan.domain.enums import (
     Decision,
     ExitKind,
     FollowupOutcome,
+    Role,
     Step,
     VisitKind,
 )
+from kunnan.domain.signing import fingerprint, public_bytes
 from kunnan.i18n import N_
 from kunnan.models import Household, Member
 from kunnan.sample import baiyin
-from kunnan.sample.baiyin import AREAS, AS_OF, ENTERPRISES, HouseholdPlan, Plan
+from kunnan.sample.baiyin import AREAS, AS_OF, ENTERPRISES, HouseholdPlan, Plan, sample_key
 from kunnan.schemas import validate
 from kunnan.schemas.aid import ContributionCreate, FundCreate, RuleChange
 from kunnan.schemas.org import OrgCreate
@@ -68,6 +75,7 @@ from kunnan.services.identify import (
 )
 from kunnan.services.imports import ImportReport, run_import
 from kunnan.services.imports.households import HOUSEHOLD_COLUMNS, HouseholdFileImporter
+from kunnan.services.operator import add_operator
 from kunnan.services.org import add_org
 from kunnan.services.pair import PairingPlan, VisitPlan, pair_many
 from kunnan.services.policy import set_line
@@ -75,6 +83,8 @@ from kunnan.services.program import find_program, set_rule
 from kunnan.services.training import TraineePlan, train_many
 from kunnan.sheets.columns import match_header
 from kunnan.sheets.read import SourceRow
+from kunnan.store.operators import acting_as
+from kunnan.store.signatures import seal, sign_as
 
 #: Called as each stage of the build finishes: (what was done, how many).
 Progress = Callable[[str, int], None]
@@ -83,6 +93,7 @@ Progress = Callable[[str, int], None]
 #: message, shown translated).
 STAGES = (
     N_("unions and dibao lines"),
+    N_("operators"),
     N_("programme standards"),
     N_("households registered"),
     N_("contact attempts"),
@@ -98,7 +109,7 @@ STAGES = (
     N_("yearly reviews"),
 )
 
-__all__ = ["AS_OF", "STAGES", "DemoSummary", "build_demo"]
+__all__ = ["AS_OF", "STAGES", "DemoSummary", "build_demo", "save_sample_keys"]
 
 CITY = {"code": "baiyin", "name": "白银市总工会", "kind": "city", "area_code": "620400"}
 #: Each union's name by its code (for the notice boards).
@@ -109,6 +120,16 @@ ORG_NAMES = (
 )
 
 
+#: The city union's staff by role (白银市总工会): who does the work no one union's staff does.
+CITY_STAFF = {o.role: o.name for o in baiyin.CITY_STAFF}
+ADMIN, APPROVER, FINANCE = (
+    CITY_STAFF[Role.ADMIN],
+    CITY_STAFF[Role.APPROVER],
+    CITY_STAFF[Role.FINANCE],
+)
+REVIEWER, CASEWORKER = CITY_STAFF[Role.REVIEWER], CITY_STAFF[Role.CASEWORKER]
+
+
 @dataclass(frozen=True)
 class DemoSummary:
     households: int
@@ -117,33 +138,82 @@ class DemoSummary:
     exits: int
 
 
+_SIGNER = "kunnan.demo.signer"
+
+
+@contextmanager
+def _acting(session: Session, name: str, command: str) -> Iterator[None]:
+    """A block of the sample's work done and signed by operator ``name``: what was written
+    since another operator's block is sealed as theirs first (``store.signatures.seal``), so
+    each row is signed by whoever wrote it, in as few signatures as the story allows."""
+    with acting_as(session, name, command):
+        if session.info.get(_SIGNER) != name:
+            if _SIGNER in session.info:
+                seal(session)
+            sign_as(session, name, sample_key(name))
+            session.info[_SIGNER] = name
+        yield
+
+
+def save_sample_keys() -> int:
+    """Keep the sample operators' private keys in this user's key folder (those not there
+    yet), so the sample can be tried as any of its staff; the count saved."""
+    saved = 0
+    for operator in baiyin.plan().operators():
+        key = sample_key(operator.name)
+        if keys.load_private_key(fingerprint(public_bytes(key))) is None:
+            keys.save_private_key(key, None)
+            saved += 1
+    return saved
+
+
 def build_demo(
     session: Session, *, today: dt.date, progress: Progress | None = None
 ) -> DemoSummary:
-    """Build the Baiyin sample in an empty ledger (the caller commits)."""
+    """Build the Baiyin sample in an empty ledger, every row signed by the sample operator
+    who wrote it (the caller commits)."""
     tell = progress or (lambda _stage, _count: None)
     plan = baiyin.plan()
+    first, *others = plan.operators()
+    with _acting(session, first.name, "kunnan operator add"):  # the first, the administrator
+        add_operator(
+            session, name=first.name, role=first.role, org=first.org,
+            public_key=public_bytes(sample_key(first.name)),
+        )  # fmt: skip
     tell(STAGES[0], _unions(session, today))
-    tell(STAGES[1], _standards(session, today))
-    ids = _register(session, plan, today)
-    tell(STAGES[2], len(ids))
-    tell(STAGES[3], _contacts(session, plan, ids))
-    tell(STAGES[4], len(identify_many(session, list(_histories(plan, ids)))))
-    tell(STAGES[5], len(pair_many(session, list(_pairings(plan, ids, today)))))
+    with _acting(session, first.name, "kunnan operator add"):
+        for operator in others:
+            add_operator(
+                session, name=operator.name, role=operator.role, org=operator.org,
+                public_key=public_bytes(sample_key(operator.name)),
+            )  # fmt: skip
+    tell(STAGES[1], len(others) + 1)
+    with _acting(session, ADMIN, "kunnan program set"):
+        tell(STAGES[2], _standards(session, today))
+    with _acting(session, CASEWORKER, "kunnan import households"):
+        ids = _register(session, plan, today)
+    tell(STAGES[3], len(ids))
+    tell(STAGES[4], _contacts(session, plan, ids))
+    tell(STAGES[5], _identify(session, plan, ids))
+    with _acting(session, CASEWORKER, "kunnan pair assign"):
+        tell(STAGES[6], len(pair_many(session, list(_pairings(plan, ids, today)))))
     funds = _funds(session, plan, today)
-    tell(STAGES[6], len(funds))
+    tell(STAGES[7], len(funds))
     members = _members(session)
     grants = list(_grants(plan, ids, members, funds))
-    grant_many(session, grants)
-    tell(STAGES[7], len(grants))
-    tell(STAGES[8], _training(session, plan, ids, members, today))
-    tell(STAGES[9], _loans(session, plan, ids, today))
-    exits = len(exit_many(session, list(_exits(plan, ids))))
-    tell(STAGES[10], exits)
-    tell(STAGES[11], _followups(session, plan, ids))
+    with _acting(session, FINANCE, "kunnan aid grant"):
+        grant_many(session, grants)
+    tell(STAGES[8], len(grants))
+    tell(STAGES[9], _training(session, plan, ids, members, today))
+    tell(STAGES[10], _loans(session, plan, ids, today))
+    exits = _exit(session, plan, ids)
+    tell(STAGES[11], exits)
+    with _acting(session, CASEWORKER, "kunnan exit followup"):
+        tell(STAGES[12], _followups(session, plan, ids))
     archived = sum(1 for h in plan.households if h.archived_on is not None)
-    tell(STAGES[12], _stories(session, plan, ids, today))
-    tell(STAGES[13], _reviews(session, plan, ids))
+    tell(STAGES[13], _stories(session, plan, ids, today))
+    tell(STAGES[14], _reviews(session, plan, ids))
+    seal(session)  # the last block's rows, as its operator's
     return DemoSummary(len(ids), archived, len(grants), exits)
 
 
@@ -154,16 +224,18 @@ def _unions(session: Session, today: dt.date) -> int:
                      "area_code": area})  # fmt: skip
     for code, name, area, _employer in ENTERPRISES:
         orgs.append({"code": code, "name": name, "kind": "grassroots", "parent": AREAS[area][1]})
-    for org in orgs:
-        add_org(session, data=validate(OrgCreate, org, today=today))
-    for area in AREAS:
-        for year in baiyin.LINES:
-            line = {
-                "area_code": area,
-                "year": year,
-                "dibao_line_fen": baiyin.dibao_line(area, year),
-            }
-            set_line(session, data=validate(PolicyLineSet, line, today=today))
+    with _acting(session, ADMIN, "kunnan org add"):
+        for org in orgs:
+            add_org(session, data=validate(OrgCreate, org, today=today))
+    with _acting(session, ADMIN, "kunnan policy set-line"):
+        for area in AREAS:
+            for year in baiyin.LINES:
+                line = {
+                    "area_code": area,
+                    "year": year,
+                    "dibao_line_fen": baiyin.dibao_line(area, year),
+                }
+                set_line(session, data=validate(PolicyLineSet, line, today=today))
     return len(orgs)
 
 
@@ -216,13 +288,16 @@ def _contacts(session: Session, plan: Plan, ids: dict[int, int]) -> int:
         h.id: h for h in session.scalars(select(Household).where(Household.id.in_(wanted)))
     }
     for h in plan.households:
-        for how, outcome, day in h.contact_attempts:
-            log_contact(
-                session, households[ids[h.number]], method=ContactMethod(how),
-                outcome=ContactOutcome(outcome), on=day, caseworker=_caseworker(h),
-                note="电话无人接听" if how == "phone" else "上门未找到本人，向邻居留下联系方式",
-            )  # fmt: skip
-            count += 1
+        if not h.contact_attempts:
+            continue
+        with _acting(session, plan.caseworker(h.org), "kunnan household contact"):
+            for how, outcome, day in h.contact_attempts:
+                log_contact(
+                    session, households[ids[h.number]], method=ContactMethod(how),
+                    outcome=ContactOutcome(outcome), on=day, caseworker=_caseworker(h),
+                    note="电话无人接听" if how == "phone" else "上门未找到本人，向邻居留下联系方式",
+                )  # fmt: skip
+                count += 1
     return count
 
 
@@ -236,6 +311,41 @@ def _approver(h: HouseholdPlan) -> tuple[str, ArchiveLevel]:
     if h.org in counties:
         return "baiyin", ArchiveLevel.CITY
     return AREAS[h.area][1], ArchiveLevel.COUNTY
+
+
+#: The steps each level records: the household's own union visits, inspects and calculates,
+#: the county or district union deliberates, appraises and publicizes, the city confirms.
+CASEWORK_STEPS = (Step.VISIT, Step.INSPECT, Step.CALCULATE)
+REVIEW_STEPS = (Step.DELIBERATE, Step.APPRAISE, Step.PUBLICIZE)
+
+
+def _step_operator(plan: Plan, h: HouseholdPlan, step: Step) -> str:
+    """Who records ``step`` of household ``h``: its union's caseworker, its county union's
+    reviewer, or the city union's approver, above every union that visits."""
+    if step in CASEWORK_STEPS:
+        return plan.caseworker(h.org)
+    if step in REVIEW_STEPS:
+        return baiyin.COUNTY_STAFF[AREAS[h.area][1]][0]
+    return APPROVER
+
+
+def _identify(session: Session, plan: Plan, ids: dict[int, int]) -> int:
+    """Every household's identification, step by step in order, each step recorded in one
+    batch for each operator who records it (``_step_operator``); the confirmations in one
+    batch, in the plan's order, as its archive numbers run."""
+    histories = list(_histories(plan, ids))
+    by_id = {ids[h.number]: h for h in plan.households}
+    for step in Step:
+        batches: dict[str, list[History]] = {}
+        for history in histories:
+            taken = tuple(p for p in history.steps if p.step is step)
+            if taken:
+                name = _step_operator(plan, by_id[history.household_id], step)
+                batches.setdefault(name, []).append(History(history.household_id, taken))
+        for name, batch in batches.items():
+            with _acting(session, name, f"kunnan identify {step.value}"):
+                identify_many(session, batch)
+    return len(histories)
 
 
 def _histories(plan: Plan, ids: dict[int, int]) -> Iterator[History]:
@@ -322,13 +432,15 @@ def _funds(session: Session, plan: Plan, today: dt.date) -> dict[tuple[str, int]
     for (program, year), amount in sorted(need.items()):
         _label, source, donor = baiyin.PROGRAM_FUNDS[program]
         budget = -(-amount * 11 // 10 // 1_000_000) * 1_000_000  # a tenth spare, to 10,000 yuan
-        fund = add_fund(session, data=validate(FundCreate, {
-            "name": baiyin.fund_name(program, year), "source": source, "year": year, "budget_fen": budget,
-        }, today=today))  # fmt: skip
+        with _acting(session, FINANCE, "kunnan fund add"):
+            fund = add_fund(session, data=validate(FundCreate, {
+                "name": baiyin.fund_name(program, year), "source": source, "year": year, "budget_fen": budget,
+            }, today=today))  # fmt: skip
         on = min(first[(program, year)], dt.date(year, 1, 15))
-        contribute(session, fund=fund, data=validate(ContributionCreate, {
-            "amount_fen": budget, "counterparty": donor, "on_date": on, "ref": f"BY-IN-{year}-{program}",
-        }, today=today))  # fmt: skip
+        with _acting(session, FINANCE, "kunnan fund contribute"):
+            contribute(session, fund=fund, data=validate(ContributionCreate, {
+                "amount_fen": budget, "counterparty": donor, "on_date": on, "ref": f"BY-IN-{year}-{program}",
+            }, today=today))  # fmt: skip
         found[(program, year)] = fund.id
     return found
 
@@ -349,6 +461,17 @@ def _grants(
             on=grant.on, member_id=member, amount_fen=grant.amount_fen,
             ref=f"BY-{grant.year}-{serial:05d}",
         )  # fmt: skip
+
+
+def _exit(session: Session, plan: Plan, ids: dict[int, int]) -> int:
+    """The exits, decided by the city union's approver: one batch of each kind, in date order."""
+    kinds: dict[ExitKind, list[ExitPlan]] = {}
+    for exit_plan in _exits(plan, ids):
+        kinds.setdefault(exit_plan.kind, []).append(exit_plan)
+    for kind, batch in kinds.items():
+        with _acting(session, APPROVER, f"kunnan exit {kind.value.replace('_', '-')}"):
+            exit_many(session, batch)
+    return sum(len(batch) for batch in kinds.values())
 
 
 def _exits(plan: Plan, ids: dict[int, int]) -> Iterator[ExitPlan]:
@@ -382,12 +505,21 @@ def _training(
     session: Session, plan: Plan, ids: dict[int, int], members: dict[str, int], today: dt.date
 ) -> int:
     """The classes, their cohorts in bulk, then each job (a placement that changes an income)."""
-    for klass in plan.classes:
-        added = training.add_class(session, data=validate(TrainingClassCreate, {
-            "name": klass.name, "trade": klass.trade, "starts_on": klass.starts_on,
-            "ends_on": klass.ends_on, "capacity": klass.capacity, "org": klass.org,
-        }, today=today))  # fmt: skip
-        assert added.id == klass.number
+    with _acting(session, ADMIN, "kunnan training class add"):
+        for klass in plan.classes:
+            added = training.add_class(session, data=validate(TrainingClassCreate, {
+                "name": klass.name, "trade": klass.trade, "starts_on": klass.starts_on,
+                "ends_on": klass.ends_on, "capacity": klass.capacity, "org": klass.org,
+            }, today=today))  # fmt: skip
+            assert added.id == klass.number
+    with _acting(session, CASEWORKER, "kunnan training enroll"):
+        _enroll(session, plan, ids, members)
+    with _acting(session, CASEWORKER, "kunnan training employ"):
+        _employ(session, plan, ids, today)
+    return len(plan.trainees)
+
+
+def _enroll(session: Session, plan: Plan, ids: dict[int, int], members: dict[str, int]) -> None:
     by_number = {h.number: h for h in plan.households}
     train_many(session, [
         TraineePlan(
@@ -397,6 +529,10 @@ def _training(
         )
         for t in plan.trainees
     ])  # fmt: skip
+
+
+def _employ(session: Session, plan: Plan, ids: dict[int, int], today: dt.date) -> None:
+    by_number = {h.number: h for h in plan.households}
     for t in sorted(
         (t for t in plan.trainees if t.job), key=lambda t: t.job.on if t.job else AS_OF
     ):
@@ -407,44 +543,52 @@ def _training(
             "job": t.job.job, "monthly_wage_fen": t.job.wage_fen, "channel": t.job.channel,
             "on_date": t.job.on,
         }, today=today))  # fmt: skip
-    return len(plan.trainees)
 
 
 def _loans(session: Session, plan: Plan, ids: dict[int, int], today: dt.date) -> int:
     name, source, donor = baiyin.LOAN_FUND
-    fund = add_fund(session, data=validate(FundCreate, {
-        "name": name, "source": source, "year": 2016, "budget_fen": baiyin.LOAN_FUND_YUAN * 100,
-    }, today=today))  # fmt: skip
-    contribute(session, fund=fund, data=validate(ContributionCreate, {
-        "amount_fen": baiyin.LOAN_FUND_YUAN * 100, "counterparty": donor,
-        "on_date": dt.date(2016, 3, 1), "ref": "BY-IN-2016-loans",
-    }, today=today))  # fmt: skip
-    for number, loan in enumerate(sorted(plan.loans, key=lambda x: x.on), start=1):
-        issued = loans.issue(session, data=validate(LoanCreate, {
-            "household": household_code(ids[loan.household]), "fund": name,
-            "amount_fen": loan.amount_fen, "term_months": loan.term_months, "on_date": loan.on,
-            "purpose": loan.purpose, "ref": f"BY-LOAN-{number:03d}",
+    with _acting(session, FINANCE, "kunnan fund add"):
+        fund = add_fund(session, data=validate(FundCreate, {
+            "name": name, "source": source, "year": 2016, "budget_fen": baiyin.LOAN_FUND_YUAN * 100,
         }, today=today))  # fmt: skip
-        for index, (on, amount) in enumerate(loan.repayments, start=1):
-            loans.repay(session, loan=issued, data=validate(RepaymentCreate, {
-                "repaid_fen": amount, "on_date": on, "ref": f"BY-LOAN-{number:03d}-{index}",
+    with _acting(session, FINANCE, "kunnan fund contribute"):
+        contribute(session, fund=fund, data=validate(ContributionCreate, {
+            "amount_fen": baiyin.LOAN_FUND_YUAN * 100, "counterparty": donor,
+            "on_date": dt.date(2016, 3, 1), "ref": "BY-IN-2016-loans",
+        }, today=today))  # fmt: skip
+    for number, loan in enumerate(sorted(plan.loans, key=lambda x: x.on), start=1):
+        with _acting(session, FINANCE, "kunnan aid loan"):
+            issued = loans.issue(session, data=validate(LoanCreate, {
+                "household": household_code(ids[loan.household]), "fund": name,
+                "amount_fen": loan.amount_fen, "term_months": loan.term_months, "on_date": loan.on,
+                "purpose": loan.purpose, "ref": f"BY-LOAN-{number:03d}",
             }, today=today))  # fmt: skip
+        if not loan.repayments:
+            continue
+        with _acting(session, FINANCE, "kunnan aid repay"):
+            for index, (on, amount) in enumerate(loan.repayments, start=1):
+                loans.repay(session, loan=issued, data=validate(RepaymentCreate, {
+                    "repaid_fen": amount, "on_date": on, "ref": f"BY-LOAN-{number:03d}-{index}",
+                }, today=today))  # fmt: skip
     return len(plan.loans)
 
 
 def _stories(session: Session, plan: Plan, ids: dict[int, int], today: dt.date) -> int:
     """What the article tells beyond grants: a placement and a new home."""
     story = {h.story: household_code(ids[h.number]) for h in plan.households if h.story}
-    place(session, data=validate(PlacementCreate, {
-        "household": story["zhang"], "employer": "白银市鑫源物业管理公司", "job": "保安",
-        "monthly_wage_fen": 220000, "channel": "direct", "on_date": dt.date(2018, 4, 10),
-    }, today=today))  # fmt: skip
-    for status, on in (("applied", dt.date(2017, 5, 10)), ("allocated", dt.date(2018, 3, 20))):
-        record_housing(session, data=validate(HousingCreate, {
-            "household": story["wang"], "kind": "low_rent", "status": status, "on_date": on,
-            "area_m2": "70" if status == "allocated" else None,
-            "note": "入住白银区廉租房小区" if status == "allocated" else "申请廉租住房",
+    union = {h.story: h.org for h in plan.households if h.story}
+    with _acting(session, plan.caseworker(union["zhang"]), "kunnan aid place"):
+        place(session, data=validate(PlacementCreate, {
+            "household": story["zhang"], "employer": "白银市鑫源物业管理公司", "job": "保安",
+            "monthly_wage_fen": 220000, "channel": "direct", "on_date": dt.date(2018, 4, 10),
         }, today=today))  # fmt: skip
+    with _acting(session, plan.caseworker(union["wang"]), "kunnan aid housing"):
+        for status, on in (("applied", dt.date(2017, 5, 10)), ("allocated", dt.date(2018, 3, 20))):
+            record_housing(session, data=validate(HousingCreate, {
+                "household": story["wang"], "kind": "low_rent", "status": status, "on_date": on,
+                "area_m2": "70" if status == "allocated" else None,
+                "note": "入住白银区廉租房小区" if status == "allocated" else "申请廉租住房",
+            }, today=today))  # fmt: skip
     return len(story)
 
 
@@ -500,12 +644,14 @@ def _reviews(session: Session, plan: Plan, ids: dict[int, int]) -> int:
             costs = CostFacts(accident_costs_fen=h.accident_costs_fen)
             plans.append(ReviewPlan(household_id, asked, costs, note="年度复核，入户核实家庭收入"))
     plans.sort(key=lambda p: (p.household_id, p.asked.on))
-    review_many(session, plans)
-    for household in away:
-        for how, on in (("visit", dt.date(2018, 11, 20)), ("visit", dt.date(2018, 12, 14))):
-            log_contact(
-                session, household, method=ContactMethod(how),
-                outcome=ContactOutcome.NOT_FOUND, on=on, caseworker="白银市总工会帮扶中心",
-                note="年审入户未见本人，邻居称全家外出务工",
-            )  # fmt: skip
+    with _acting(session, REVIEWER, "kunnan review record"):
+        review_many(session, plans)
+    with _acting(session, CASEWORKER, "kunnan household contact"):
+        for household in away:
+            for how, on in (("visit", dt.date(2018, 11, 20)), ("visit", dt.date(2018, 12, 14))):
+                log_contact(
+                    session, household, method=ContactMethod(how),
+                    outcome=ContactOutcome.NOT_FOUND, on=on, caseworker="白银市总工会帮扶中心",
+                    note="年审入户未见本人，邻居称全家外出务工",
+                )  # fmt: skip
     return len(plans)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
@@ -70,6 +72,23 @@ def check_writer(session: Session, *, reveals: bool = False) -> None:
     )
     if refusal is not None:
         raise PermissionDenied(refusal)
+
+
+@contextmanager
+def acting_as(session: Session, name: str, command: str) -> Iterator[None]:
+    """Do a block of work as operator ``name`` running ``command`` (its path, ``kunnan aid
+    grant``), as bulk work (the demo) records what several people did: the block's audit rows
+    and records name them, their union bounds what they see, and the block is refused as the
+    command line would refuse it (``check_writer``)."""
+    before = audit.context(session)
+    session.info[AUDIT_KEY] = dataclasses.replace(before, operator=name, command=command)
+    session.info.pop(_SCOPE_KEY, None)
+    try:
+        check_writer(session)
+        yield
+    finally:
+        session.info[AUDIT_KEY] = before
+        session.info.pop(_SCOPE_KEY, None)
 
 
 def check_reader(session: Session) -> None:
