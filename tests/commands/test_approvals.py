@@ -55,7 +55,7 @@ def to_notice(ledger: Ledger, code: str, *, caseworker: str = "李发明", revie
 CONFIRM = ("identify", "confirm", "H000001", "--by", "baiyin", "--on", "2018-04-16")
 
 #: Baiyin with candidate household H000001 and the staff registered.
-staffed = ledger_fixture(*SEEDED, ("staffed", staff))
+staffed = ledger_fixture(*SEEDED, ("approvals-staff", staff))
 
 
 def test_confirm_is_by_an_approver_of_a_union_above_the_visit(staffed: Ledger) -> None:
@@ -113,10 +113,21 @@ def test_at_the_top_union_a_second_approver_of_it_confirms(staffed: Ledger) -> N
 
 # Pending actions ----------------------------------------------------------------------------
 
-#: Baiyin's aid ledger (archived H000001 of 白银区总工会, fund F001) with the staff registered.
-staffed_aid = ledger_fixture(*AID, ("staffed", staff))
 
-GOLDEN = ("aid", "grant", "H000001", "--program", "golden-autumn", "--fund", "F001")
+#: Baiyin's aid ledger (archived H000001 of 白银区总工会, fund F001) with the staff registered.
+def staff_with_county_fund(ledger: Ledger) -> None:
+    """The staff, and F002: 白银区总工会's own fund (a county approver checks money of the
+    funds of their union, not the city's)."""
+    staff(ledger)
+    ledger.ok("--operator", "吴财", "fund", "add", "--name", "白银区帮扶资金", "--source",
+              "union", "--year", "2018", "--org", "baiyin-qu")  # fmt: skip
+    ledger.ok("--operator", "吴财", "fund", "contribute", "F002", "20000", "--from",
+              "市财政局", "--on", "2018-01-02")  # fmt: skip
+
+
+staffed_aid = ledger_fixture(*AID, ("approvals-staff-fund", staff_with_county_fund))
+
+GOLDEN = ("aid", "grant", "H000001", "--program", "golden-autumn", "--fund", "F002")
 
 
 def entries(ledger: Ledger) -> int:
@@ -246,8 +257,9 @@ def test_an_expired_action_cannot_be_accepted(staffed_aid: Ledger) -> None:
 
 
 def test_a_ledger_without_operators_grants_reverses_and_voids_at_once(aid: Ledger) -> None:
-    first = int(aid.ok(*GOLDEN, "--on", "2018-09-01").stdout)
-    second = int(aid.ok(*GOLDEN, "--on", "2018-10-01", "--override", "二次资助").stdout)
+    city = (*GOLDEN[:-1], "F001")
+    first = int(aid.ok(*city, "--on", "2018-09-01").stdout)
+    second = int(aid.ok(*city, "--on", "2018-10-01", "--override", "二次资助").stdout)
     reversal = int(aid.ok("aid", "reverse", str(second), "--reason", "重复").stdout)
     assert first < second < reversal
     aid.ok("household", "contact", "H000001", "--by", "phone", "--outcome", "reached")

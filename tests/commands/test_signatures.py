@@ -24,7 +24,7 @@ def _staff(cli: Ledger) -> None:
     cli.ok("--operator", "李发明", *CASEWORK)
 
 
-staffed = ledger_fixture(*SEEDED, ("staffed", _staff))
+staffed = ledger_fixture(*SEEDED, ("signing-staff", _staff))
 
 
 def _problems(ledger: Ledger) -> list[tuple[str, str]]:
