@@ -109,8 +109,9 @@ def test_a_database_holding_a_ledger_is_refused_without_force(pg_demo: ServerDem
 def test_force_rebuilds_the_ledger_and_leaves_other_tables_alone(pg_demo: ServerDemo) -> None:
     with new_database("kunnan_demo", template=pg_demo.database) as name:
         url = url_for(name)
-        assert invoke(["--db", url, "household", "add", "--name", "多余的户", "--id-number",
-                       make_id("620402", sequence=901), "--org", "baiyin-qu"]).exit_code == 0  # fmt: skip
+        assert invoke(["--db", url, "--operator", "李发明", "household", "add", "--name", "多余的户",
+                       "--id-number", make_id("620402", sequence=901), "--org", "baiyin-qu"]
+                      ).exit_code == 0  # fmt: skip
         rebuilt = invoke(["demo", "--db", url, "--force"])
         assert rebuilt.exit_code == 0, rebuilt.stderr
         assert execute("SELECT count(*) FROM household", database=name) == [(5165,)]
