@@ -216,6 +216,8 @@ def _not_a_head(number: str, household_id: int) -> NotFound:
 
 
 def _by_archive_or_head(session: Session, text: str) -> Household:
+    if "\x00" in text:  # no archive number nor ID number holds one (PostgreSQL refuses it)
+        raise _no_household(text.replace("\x00", "\\x00"))
     by_archive = session.scalars(select(Household).where(Household.archive_no == text)).first()
     if by_archive is not None:
         return by_archive
