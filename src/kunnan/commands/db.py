@@ -50,12 +50,15 @@ def init(
         kunnan --db ~/union/ledger.sqlite init
         kunnan --db ~/union/ledger.sqlite init --admin 王丽
     """
+    # A bad --admin is refused before the ledger is made or upgraded: one line, nothing done.
+    who = (
+        None if admin is None else text_option(admin, "--admin", max_length=NAME_MAX, required=True)
+    )
     _upgrade(ctx)
-    if admin is not None:
+    if who is not None:
         from kunnan.domain.enums import Role, named
         from kunnan.services.operator import add_operator
 
-        who = text_option(admin, "--admin", max_length=NAME_MAX, required=True) or ""
         secret = new_passphrase(passphrase)
         with ledger(ctx, write=True) as session:
             add_operator(session, name=who, role=Role.ADMIN, org=None, passphrase=secret)
