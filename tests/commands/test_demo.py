@@ -329,3 +329,24 @@ def test_the_sample_is_staffed_and_each_level_records_its_own_work(baiyin_demo: 
     assert who("identify confirm") == {"陈国栋"}
     assert who("aid grant") == {"刘淑芳"}
     assert who("exit stable") == {"陈国栋"}
+
+
+def test_a_correction_in_the_sample_waited_for_the_city_union(baiyin_demo: BuiltDemo) -> None:
+    """白银区总工会's approver voided a phone call logged on the wrong household; the void was
+    held and the city union's approver accepted it: the call no longer stands, and every
+    record the two wrote is signed and verifies."""
+    ledger = baiyin_demo.ledger
+    [held] = ledger.ok("--operator", "马建华", "approve", "list", "--all", "-f", "json").rows()
+    assert (held["kind"], held["maker"], held["status"], held["decided_by"]) == (
+        "void", "孙桂兰", "accepted", "陈国栋"
+    )  # fmt: skip
+    assert ledger.ok("--operator", "马建华", "approve", "list").stderr.strip() == (
+        "nothing waits for approval"
+    )
+    record = str(held["summary"]).split()[1].rstrip(":")
+    rows = ledger.ok("audit", "list", "--command", "approve accept", "-f", "json").rows()
+    accepted = [(r["operator"], r["changes"]["maker"]) for r in rows if r["action"] == "accept"]
+    assert accepted == [("陈国栋", "孙桂兰")]
+    again = ledger.fails("--operator", "陈国栋", "void", record, "--reason", "再次作废", code=5)
+    assert record in again.stderr
+    assert "8 ledger checks passed" in ledger.ok("db", "verify").stderr

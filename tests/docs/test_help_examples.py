@@ -47,7 +47,8 @@ FILES = {
 TMP = "/tmp/"  # noqa: S108 (an example's path, never opened)
 #: Folders of the home folder that examples write into.
 HOME_FOLDERS = ("backups",)
-#: A reversal waiting for approval (P0001), made by the sample's finance officer.
+#: A reversal waiting for approval (P0002: P0001 is the sample's accepted void), made by the
+#: sample's finance officer.
 HELD = ['kunnan --operator 刘淑芳 aid reverse 17 --reason "重复发放，退回资金"']
 #: What a command's examples need first that no example of theirs makes, as commands run first.
 SETUP = {

@@ -77,7 +77,7 @@ def accept(ctx: typer.Context, code: CodeArg) -> None:
     Example:
 
     \b
-        kunnan --operator 陈国栋 approve accept P0001
+        kunnan --operator 陈国栋 approve accept P0002
     """
     from kunnan.services.approve import accept as accept_pending
 
@@ -105,7 +105,7 @@ def decline(
     Example:
 
     \b
-        kunnan --operator 陈国栋 approve decline P0001 --reason 超出年度预算
+        kunnan --operator 陈国栋 approve decline P0002 --reason 超出年度预算
     """
     from kunnan.services.approve import decline as decline_pending
 

@@ -213,6 +213,7 @@ def build_demo(
     archived = sum(1 for h in plan.households if h.archived_on is not None)
     tell(STAGES[13], _stories(session, plan, ids, today))
     tell(STAGES[14], _reviews(session, plan, ids))
+    _second_pair_of_eyes(session, plan, ids)
     seal(session)  # the last block's rows, as its operator's
     return DemoSummary(len(ids), archived, len(grants), exits)
 
@@ -590,6 +591,35 @@ def _stories(session: Session, plan: Plan, ids: dict[int, int], today: dt.date) 
                 "note": "入住白银区廉租房小区" if status == "allocated" else "申请廉租住房",
             }, today=today))  # fmt: skip
     return len(story)
+
+
+def _second_pair_of_eyes(session: Session, plan: Plan, ids: dict[int, int]) -> None:
+    """A correction that waited for the city union: a phone call of 白银区总工会 logged on the
+    wrong household, voided by the county's approver, held (P0001) and accepted by the city
+    union's approver, as ``void`` and ``approve accept`` do."""
+    from kunnan.domain.codes import contact_code
+    from kunnan.schemas.approval import VoidAction
+    from kunnan.services.approve import accept
+    from kunnan.services.void import void_record
+
+    union = "baiyin-qu"
+    household = next(h for h in plan.households if h.org == union and h.archived_on)
+    found = session.get(Household, ids[household.number])
+    assert found is not None
+    with _acting(session, plan.caseworker(union), "kunnan household contact"):
+        attempt = log_contact(
+            session, found, method=ContactMethod.PHONE, outcome=ContactOutcome.REACHED,
+            on=dt.date(2018, 12, 20), caseworker=plan.caseworker(union),
+            note="电话回访，告知明年年审安排",
+        )  # fmt: skip
+    with _acting(session, baiyin.COUNTY_STAFF[union][1], "kunnan void"):
+        outcome = void_record(session, VoidAction(
+            record=contact_code(attempt.id), reason="记错了户，应记在同楼另一户",
+            on_date=dt.date(2018, 12, 21),
+        ))  # fmt: skip
+    assert outcome.held is not None
+    with _acting(session, APPROVER, "kunnan approve accept"):
+        accept(session, outcome.held.code)
 
 
 #: The yearly reviews (年审) of the sample: each year the union reviews every household archived
