@@ -14,7 +14,6 @@ Key files are read and written by ``kunnan.keys``.
 from __future__ import annotations
 
 import datetime as dt
-import decimal
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +24,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from kunnan.domain.copying import canonical
 from kunnan.domain.errors import PermissionDenied
 from kunnan.i18n import _
 
@@ -44,32 +44,13 @@ def key_text(values: Sequence[Any]) -> str:
     )
 
 
-def _value(value: Any) -> Any:
-    """A column's value in the encoding: JSON's own types, and days, times and decimals tagged."""
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return ["datetime", value.isoformat(timespec="microseconds")]
-    if isinstance(value, dt.date):
-        return ["date", value.isoformat()]
-    if isinstance(value, decimal.Decimal):
-        return ["decimal", format(value.normalize(), "f")]
-    if isinstance(value, bytes):
-        return ["bytes", value.hex()]
-    if isinstance(value, float):
-        return ["float", repr(value)]
-    raise TypeError(f"no canonical encoding for {type(value).__name__}")
-
-
 def _dumps(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def canonical_row(table: str, key: str, row: Mapping[str, Any] | None) -> bytes:
     """The versioned encoding of a row (None: the row was deleted, its tombstone)."""
-    columns = None if row is None else [[name, _value(row[name])] for name in sorted(row)]
+    columns = None if row is None else [[name, canonical(row[name])] for name in sorted(row)]
     return _dumps([ROW_ENCODING, table, key, columns])
 
 

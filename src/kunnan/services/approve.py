@@ -153,19 +153,7 @@ def accept(session: Session, ref: str) -> Decided:
     code, kind = pending_code(pending.id), PendingKind(pending.kind)
     checked = Checked(code=code, maker=pending.maker)
     effect = _run(session, kind, pending.payload, checked)
-    context = audit.context(session)
-    pending.status = PendingStatus.ACCEPTED.value
-    pending.decided_by, pending.decided_at = context.operator, context.at
-    session.flush()
-    audit.record(
-        session,
-        action="accept",
-        entity="pending",
-        entity_ref=code,
-        household_id=pending.household_id,
-        changes={"kind": kind.value, "maker": pending.maker, "checker": context.operator,
-                 "effect": effect},
-    )  # fmt: skip
+    _decide(session, pending, PendingStatus.ACCEPTED, effect=effect)
     return Decided(code, kind, pending.maker, effect)
 
 
@@ -173,20 +161,28 @@ def decline(session: Session, ref: str, *, reason: str) -> Decided:
     """Decline a pending action: it never takes effect."""
     pending = _decidable(session, ref, accepting=False)
     code, kind = pending_code(pending.id), PendingKind(pending.kind)
+    _decide(session, pending, PendingStatus.DECLINED, reason=reason)
+    return Decided(code, kind, pending.maker, "")
+
+
+def _decide(session: Session, pending: Pending, status: PendingStatus, **outcome: str) -> None:
+    """Record who decided ``pending`` and when, and its audit row (``accept`` or ``decline``,
+    with the effect or the reason given in ``outcome``)."""
     context = audit.context(session)
-    pending.status = PendingStatus.DECLINED.value
-    pending.decided_by, pending.decided_at, pending.reason = context.operator, context.at, reason
+    pending.status = status.value
+    pending.decided_by, pending.decided_at = context.operator, context.at
+    if "reason" in outcome:
+        pending.reason = outcome["reason"]
     session.flush()
     audit.record(
         session,
-        action="decline",
+        action="accept" if status is PendingStatus.ACCEPTED else "decline",
         entity="pending",
-        entity_ref=code,
+        entity_ref=pending_code(pending.id),
         household_id=pending.household_id,
-        changes={"kind": kind.value, "maker": pending.maker, "checker": context.operator,
-                 "reason": reason},
+        changes={"kind": pending.kind, "maker": pending.maker, "checker": context.operator,
+                 **outcome},
     )  # fmt: skip
-    return Decided(code, kind, pending.maker, "")
 
 
 def _run(session: Session, kind: PendingKind, payload: str, checked: Checked) -> str:
