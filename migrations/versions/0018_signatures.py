@@ -20,7 +20,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from kunnan.db.triggers import create_noting, drop_noting
+from kunnan.db.triggers import create_noting, drop_noting, signed_since
 
 Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -88,7 +88,7 @@ def upgrade() -> None:
         sa.Column("row_key", sa.String(length=120), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_row_change")),
     )
-    create_noting(op.get_bind())
+    create_noting(op.get_bind(), signed_since(revision))
 
 
 def downgrade() -> None:
@@ -98,7 +98,7 @@ def downgrade() -> None:
             f"{signed} writes are signed; downgrading below 0018 would drop the proof of who "
             "wrote each row"
         )
-    drop_noting(op.get_bind())
+    drop_noting(op.get_bind(), signed_since(revision))
     op.drop_table("row_change")
     op.drop_index(op.f("ix_signed_row_signature_id"), table_name="signed_row")
     op.drop_index("ix_signed_row_table_name_row_key", table_name="signed_row")

@@ -95,7 +95,11 @@ COMMANDS: dict[str, Entry] = {
                       "Skills training to employment (培训-鉴定-就业): classes, trainees, stages, "
                       "the funnel."),
     "ledger": Entry("kunnan.commands.ledger", "app",
-                    "Tamper evidence for the aid ledger: verify, head."),
+                    "Tamper evidence: the aid chain (verify, head) and the event log's signed "
+                    "checkpoints and proofs."),
+    "witness": Entry("kunnan.commands.witness", "app",
+                     "Witness lower unions' ledgers: hold their checkpoints, refuse a rollback "
+                     "or a fork."),
     "audit": Entry("kunnan.commands.audit", "app", "The audit log of every change."),
     "import": Entry("kunnan.commands.imports", "app",
                     "Bring households in from CSV (UTF-8 or GB18030) or Excel .xlsx files."),

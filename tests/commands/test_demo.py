@@ -349,4 +349,4 @@ def test_a_correction_in_the_sample_waited_for_the_city_union(baiyin_demo: Built
     assert accepted == [("陈国栋", "孙桂兰")]
     again = ledger.fails("--operator", "陈国栋", "void", record, "--reason", "再次作废", code=5)
     assert record in again.stderr
-    assert "8 ledger checks passed" in ledger.ok("db", "verify").stderr
+    assert "9 ledger checks passed" in ledger.ok("db", "verify").stderr

@@ -263,7 +263,12 @@ class Reader:
     def bash(self, text: str) -> Result:
         """Run a command line in bash, kunnan on PATH as the test's own environment has it."""
         source = Path(kunnan.__file__).resolve().parents[1]
-        env = {key: value for key, value in os.environ.items() if not key.startswith("KUNNAN_")}
+        # the machine's key folder stays, as it does in-process: the reader's own settings go
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith("KUNNAN_") or key == "KUNNAN_CONFIG_HOME"
+        }
         env.update({key: value for key, value in self.env.items() if value is not None})
         env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
         env["PYTHONPATH"] = os.pathsep.join(

@@ -50,6 +50,12 @@ HOME_FOLDERS = ("backups",)
 #: A reversal waiting for approval (P0002: P0001 is the sample's accepted void), made by the
 #: sample's finance officer.
 HELD = ['kunnan --operator 刘淑芳 aid reverse 17 --reason "重复发放，退回资金"']
+#: A county union's own new ledger with its checkpoint key, and its verifier key in a file.
+COUNTY_LEDGER = [
+    "kunnan --db 区工会.sqlite init",
+    "kunnan --db 区工会.sqlite ledger key --origin kunnan/白银区总工会",
+    "kunnan --db 区工会.sqlite ledger show --verifier-key > 区工会账本公钥.txt",
+]
 #: What a command's examples need first that no example of theirs makes, as commands run first.
 SETUP = {
     "kunnan db restore": ["kunnan db backup ~/backups/ledger-2018-12-24.sqlite"],
@@ -61,6 +67,18 @@ SETUP = {
     # an action waiting for approval, made by finance, for a second operator to decide
     "kunnan approve accept": HELD,
     "kunnan approve decline": HELD,
+    # a proof to check, and the key to check it with
+    "kunnan ledger check-proof": [
+        "kunnan ledger prove H000001 -o proof.json",
+        "kunnan ledger show --verifier-key > ledger-key.txt",
+    ],
+    # a county union's ledger of its own, which the city union's witnesses
+    "kunnan witness add": COUNTY_LEDGER,
+    "kunnan witness update": [
+        *COUNTY_LEDGER,
+        'kunnan witness add "$(< 区工会账本公钥.txt)"',
+        "kunnan --db 区工会.sqlite ledger checkpoint --since 0 -o 区工会检查点.json",
+    ],
     # every archived household of the sample is paired: one pairing ends, to be made anew
     "kunnan pair assign": ['kunnan pair end H000001 --reason "责任单位撤销" --on 2018-12-20'],
 }

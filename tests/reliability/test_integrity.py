@@ -175,13 +175,15 @@ def test_a_restored_trigger_passes_again(ledger: Ledger) -> None:
 
 
 def _lend(aid: Ledger) -> None:
-    """A loan with a repayment and a default, and a balance assertion: a row in every
-    append-only table."""
+    """A loan with a repayment and a default, a balance assertion, and a checkpoint of the
+    event log: a row in every append-only table."""
     aid.ok("aid", "loan", "H000001", "--amount", "20000", "--fund", "F001", "--term-months", "12",
            "--on", "2018-06-01")  # fmt: skip
     aid.ok("aid", "repay", "L001", "2000", "--on", "2018-10-01")
     aid.ok("aid", "loan-default", "L001", "--reason", "失联", "--on", "2019-09-01")
     aid.ok("fund", "assert", "F001", "82000", "--on", "2019-12-31")
+    aid.ok("ledger", "key", "--origin", "kunnan/白银市总工会")
+    aid.ok("ledger", "checkpoint")
 
 
 lent = ledger_fixture(*AID, ("test_integrity.lent", _lend))

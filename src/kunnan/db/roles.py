@@ -40,7 +40,7 @@ from kunnan.domain.enums import Duty, Role
 from kunnan.domain.operators import ROLE_DUTIES
 
 #: The tables every role may add rows to, whatever its duties (more will join, e.g. signatures).
-EVERY_ROLE_WRITES: tuple[str, ...] = ("audit_log",)
+EVERY_ROLE_WRITES: tuple[str, ...] = ("audit_log", "log_entry")
 
 #: Tables every role changes as part of any write: the signing of each write (the rows it
 #: changed, noted by triggers and emptied when sealed; the signature and each row's latest

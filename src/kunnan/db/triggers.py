@@ -82,11 +82,13 @@ APPEND_ONLY: tuple[AppendOnlyTable, ...] = (
     AppendOnlyTable("loan", since="0008"),
     AppendOnlyTable("loan_repayment", since="0008"),
     AppendOnlyTable("loan_default", since="0008"),
+    AppendOnlyTable("log_entry", since="0019"),
+    AppendOnlyTable("checkpoint", since="0019"),
 )
 
 #: The tables whose PostgreSQL TRUNCATE refusal migration 0009 adds (0006 gave the aid
 #: ledger's tables theirs).
-TRUNCATE_SINCE_0009 = tuple(t for t in APPEND_ONLY if not t.ledger)
+TRUNCATE_SINCE_0009 = tuple(t for t in APPEND_ONLY if not t.ledger and t.since < "0009")
 
 
 @dataclass(frozen=True)
@@ -97,14 +99,17 @@ class SignedTable:
 
     table: str
     key: tuple[tuple[str, str], ...] = (("id", "int"),)
+    #: The migration that installed its noting triggers.
+    since: str = "0018"
 
 
-def _signed(*names: str) -> tuple[SignedTable, ...]:
-    return tuple(SignedTable(name) for name in names)
+def _signed(*names: str, since: str = "0018") -> tuple[SignedTable, ...]:
+    return tuple(SignedTable(name, since=since) for name in names)
 
 
 #: Every table kunnan keeps records in, except the signing tables (``row_change``,
-#: ``signature``, ``signed_row``); a test holds it to the models.
+#: ``signature``, ``signed_row``), the event log (``log_entry``) and the checkpoints that
+#: sign it (``checkpoint``, each its own proof); a test holds it to the models.
 SIGNED: tuple[SignedTable, ...] = (
     *_signed(
         "audit_log", "fund", "ledger_head", "org", "policy_line", "void", "agreement",
@@ -123,6 +128,7 @@ SIGNED: tuple[SignedTable, ...] = (
     SignedTable("aid_entry", (("seq", "int"),)),
     SignedTable("loan_default", (("loan_id", "int"),)),
     SignedTable("loan_repayment", (("entry_seq", "int"),)),
+    *_signed("ledger_key", "witnessed_log", "witness_evidence", since="0019"),
 )  # fmt: skip
 
 
@@ -204,6 +210,11 @@ def postgresql_noting(table: SignedTable) -> Trigger:
     )
 
 
+def signed_since(revision: str) -> tuple[SignedTable, ...]:
+    """The signed tables whose noting triggers migration ``revision`` installs."""
+    return tuple(table for table in SIGNED if table.since == revision)
+
+
 def noting(dialect: str, tables: tuple[SignedTable, ...] = SIGNED) -> tuple[Trigger, ...]:
     """The triggers that note each change of a signed table's rows in ``row_change``."""
     if dialect == "postgresql":
@@ -231,6 +242,30 @@ def drop_noting(connection: Connection, tables: tuple[SignedTable, ...] = SIGNED
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {trigger.function}()")
         else:
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name}")
+
+
+def create_append_only(connection: Connection, table: AppendOnlyTable) -> None:
+    """Install a table's append-only triggers as ``expected`` describes them (migrations
+    from 0019 on; the earlier ones wrote theirs out)."""
+    postgresql = connection.dialect.name == "postgresql"
+    built = postgresql_triggers(table) if postgresql else sqlite_triggers(table)
+    functions = {t.function: t.function_body for t in built if t.function is not None}
+    for function, body in functions.items():
+        connection.exec_driver_sql(
+            f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ {body} $$"
+        )
+    for trigger in built:
+        connection.exec_driver_sql(trigger.definition)
+
+
+def drop_append_only(connection: Connection, table: AppendOnlyTable) -> None:
+    postgresql = connection.dialect.name == "postgresql"
+    built = postgresql_triggers(table) if postgresql else sqlite_triggers(table)
+    for trigger in built:
+        on = f" ON {trigger.table}" if postgresql else ""
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger.name}{on}")
+    for function in {t.function for t in built if t.function is not None}:
+        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}()")
 
 
 def sqlite_triggers(table: AppendOnlyTable) -> tuple[Trigger, ...]:

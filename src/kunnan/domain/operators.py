@@ -75,7 +75,8 @@ _READ = (
     "report targets", "report dashboard", "report html", "pair list", "pair show",
     "pair coverage", "agreement list", "fund list", "fund show", "program list",
     "program show", "aid list", "aid show", "aid loans", "training list", "ledger verify",
-    "ledger head", "audit list", "export households", "export members", "export aid",
+    "ledger head", "ledger show", "ledger prove", "ledger check-proof", "witness show",
+    "audit list", "export households", "export members", "export aid",
     "export exits", "export upstream", "compare civil", "notice export", "operator list",
     "approve list", "operator show", *_OWN,
 )  # fmt: skip

@@ -26,6 +26,7 @@ from kunnan.models.identification import (
     Objection,
     StatusChange,
 )
+from kunnan.models.log import Checkpoint, LedgerKey, LogEntry, WitnessedLog, WitnessEvidence
 from kunnan.models.operator import Operator
 from kunnan.models.org import Org
 from kunnan.models.pairing import Pairing, PairVisit
@@ -52,6 +53,7 @@ __all__ = [
     "AidEntry",
     "AuditEntry",
     "Base",
+    "Checkpoint",
     "ContactAttempt",
     "CounselingSession",
     "EndedCause",
@@ -69,11 +71,13 @@ __all__ = [
     "IncomeCalculation",
     "JobPlacement",
     "LedgerHead",
+    "LedgerKey",
     "LegalCase",
     "LegalStatusChange",
     "Loan",
     "LoanDefault",
     "LoanRepayment",
+    "LogEntry",
     "Member",
     "Objection",
     "Operator",
@@ -95,4 +99,6 @@ __all__ = [
     "TrainingEnrolment",
     "TrainingProgress",
     "Void",
+    "WitnessEvidence",
+    "WitnessedLog",
 ]

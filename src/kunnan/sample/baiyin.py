@@ -429,6 +429,16 @@ def sample_key(name: str) -> Ed25519PrivateKey:
     return key_from_seed(f"kunnan sample ledger operator {name}".encode())
 
 
+#: The origin the sample ledger's checkpoints name.
+LEDGER_ORIGIN = "kunnan/白银市总工会"
+
+
+def sample_ledger_key() -> Ed25519PrivateKey:
+    """The key the sample ledger signs its checkpoints with: made from a fixed seed, the same
+    in every sample ledger (never a real key)."""
+    return key_from_seed(b"kunnan sample ledger checkpoints")
+
+
 def _id(area: str, birth: dt.date, male: bool, taken: set[str], rng: random.Random) -> str:
     while True:
         sequence = rng.randrange(100, 998)

@@ -166,9 +166,19 @@ def rows_signed(session: Session) -> list[Problem]:
     return [Problem("signature", p.ref, p.message) for p in problems(session)]
 
 
+def rows_logged(session: Session) -> list[Problem]:
+    """Every row is as the latest event of the log records it, every event hashes to its
+    leaf, every signed row is an event, and every checkpoint signed or witnessed here still
+    matches the tree (``store.log``)."""
+    from kunnan.store.log import problems
+
+    return [Problem("log", p.ref, p.message) for p in problems(session)]
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("append-only triggers in place", append_only_triggers_intact),
     ("rows as their operators signed them", rows_signed),
+    ("rows, events and checkpoints as the log records them", rows_logged),
     ("one head worker per household", one_head_each),
     ("status equals its history", status_matches_history),
     ("archives complete", archives_are_complete),

@@ -43,7 +43,15 @@ from kunnan.domain.signing import fingerprint, public_bytes
 from kunnan.i18n import N_
 from kunnan.models import Household, Member
 from kunnan.sample import baiyin
-from kunnan.sample.baiyin import AREAS, AS_OF, ENTERPRISES, HouseholdPlan, Plan, sample_key
+from kunnan.sample.baiyin import (
+    AREAS,
+    AS_OF,
+    ENTERPRISES,
+    HouseholdPlan,
+    Plan,
+    sample_key,
+    sample_ledger_key,
+)
 from kunnan.schemas import validate
 from kunnan.schemas.aid import ContributionCreate, FundCreate, RuleChange
 from kunnan.schemas.org import OrgCreate
@@ -75,6 +83,7 @@ from kunnan.services.identify import (
 )
 from kunnan.services.imports import ImportReport, run_import
 from kunnan.services.imports.households import HOUSEHOLD_COLUMNS, HouseholdFileImporter
+from kunnan.services.log import make_checkpoint, new_ledger_key
 from kunnan.services.operator import add_operator
 from kunnan.services.org import add_org
 from kunnan.services.pair import PairingPlan, VisitPlan, pair_many
@@ -159,8 +168,7 @@ def save_sample_keys() -> int:
     """Keep the sample operators' private keys in this user's key folder (those not there
     yet), so the sample can be tried as any of its staff; the count saved."""
     saved = 0
-    for operator in baiyin.plan().operators():
-        key = sample_key(operator.name)
+    for key in [*(sample_key(o.name) for o in baiyin.plan().operators()), sample_ledger_key()]:
         if keys.load_private_key(fingerprint(public_bytes(key))) is None:
             keys.save_private_key(key, None)
             saved += 1
@@ -214,6 +222,12 @@ def build_demo(
     tell(STAGES[13], _stories(session, plan, ids, today))
     tell(STAGES[14], _reviews(session, plan, ids))
     _second_pair_of_eyes(session, plan, ids)
+    with _acting(session, ADMIN, "kunnan ledger key"):
+        new_ledger_key(
+            session, origin=baiyin.LEDGER_ORIGIN, passphrase=None, given=sample_ledger_key()
+        )
+    with _acting(session, ADMIN, "kunnan ledger checkpoint"):
+        make_checkpoint(session)
     seal(session)  # the last block's rows, as its operator's
     return DemoSummary(len(ids), archived, len(grants), exits)
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import BigInteger, Table, cast, delete, exists, func, insert, select, tuple_
+from sqlalchemy import BigInteger, cast, delete, exists, func, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from kunnan import keys
@@ -36,7 +36,6 @@ from kunnan.domain.signing import (
     SignedEntry,
     fingerprint,
     in_force,
-    key_text,
     message_digest,
     no_key_refusal,
     public_bytes,
@@ -46,8 +45,9 @@ from kunnan.domain.signing import (
     wrong_key_refusal,
 )
 from kunnan.i18n import _
-from kunnan.models import Base, Operator, OperatorKey, RowChange, Signature, SignedRow
-from kunnan.store import audit
+from kunnan.models import Operator, OperatorKey, RowChange, Signature, SignedRow
+from kunnan.store import audit, log
+from kunnan.store.log import Drift, drift, key_of, signed_table
 from kunnan.store.operators import find_operator, register_in_use
 
 #: ``session.info`` entries: the key given to sign with, and the signer once resolved.
@@ -123,14 +123,6 @@ def check_signer(session: Session) -> None:
         _signer(session)
 
 
-def _table(signed: SignedTable) -> Table:
-    return Base.metadata.tables[signed.table]
-
-
-def _key_of(table: Table, row: Any) -> str:
-    return key_text([row._mapping[column.name] for column in table.primary_key.columns])
-
-
 def _parsed(signed: SignedTable, key: str) -> tuple[Any, ...]:
     """A many-column key's values from its text (at most one part is text, and may hold /)."""
     parts = key.split("/")
@@ -148,7 +140,7 @@ def _parsed(signed: SignedTable, key: str) -> tuple[Any, ...]:
 
 
 def _changed_rows(session: Session, signed: SignedTable, noted: Sequence[str]) -> Iterator[Any]:
-    table = _table(signed)
+    table = signed_table(signed)
     columns = list(table.primary_key.columns)
     if len(columns) == 1:  # one query, whatever the number of rows
         noted_keys = select(
@@ -173,7 +165,7 @@ def _entries(session: Session, baseline: bool) -> list[SignedEntry]:
     for signed in SIGNED:
         if not baseline and signed.table not in noted:
             continue
-        table = _table(signed)
+        table = signed_table(signed)
         rows: Iterable[Any]
         if baseline:
             rows = session.execute(select(table))
@@ -181,7 +173,7 @@ def _entries(session: Session, baseline: bool) -> list[SignedEntry]:
             rows = _changed_rows(session, signed, sorted(noted[signed.table]))
         seen: set[str] = set()
         for row in rows:
-            key = _key_of(table, row)
+            key = key_of(table, row)
             seen.add(key)
             entries.append(
                 SignedEntry(signed.table, key, row_digest(signed.table, key, row._asdict()))
@@ -192,22 +184,29 @@ def _entries(session: Session, baseline: bool) -> list[SignedEntry]:
 
 
 def seal(session: Session) -> int:
-    """Sign the rows this write changed (all of them, the first time); return how many."""
+    """Sign the rows this write changed and log them as events (every row, the first
+    time); return how many."""
     session.flush()
-    if not register_in_use(session):
-        session.execute(delete(RowChange))
-        return 0
-    signer = _signer(session)
-    baseline = not session.scalar(select(exists().where(Signature.id.is_not(None))))
+    signing = register_in_use(session)
+    signer = _signer(session) if signing else None
+    baseline = log.is_empty(session) or (
+        signing and not session.scalar(select(exists().where(Signature.id.is_not(None))))
+    )
     entries = _entries(session, baseline)
     session.execute(delete(RowChange))
     if not entries:
         return 0
+    signature_id = None if signer is None else _sign(session, signer, entries)
+    log.append(session, entries, signature_id=signature_id)
+    return len(entries)
+
+
+def _sign(session: Session, signer: Signer, entries: list[SignedEntry]) -> int:
     at = audit.context(session).at
     digest = message_digest(
         entries, operator_id=signer.operator_id, fingerprint=signer.fingerprint, signed_at=at
     )
-    signature_id = session.execute(
+    signature_id: int = session.execute(
         insert(Signature)
         .values(
             operator_id=signer.operator_id,
@@ -227,7 +226,7 @@ def seal(session: Session) -> int:
             for e in entries
         ],
     )  # fmt: skip
-    return len(entries)
+    return signature_id
 
 
 # --- db verify -----------------------------------------------------------------------------
@@ -267,29 +266,12 @@ def _row_problems(session: Session) -> list[SignatureProblem]:
             )
         )
     }
-    found: list[SignatureProblem] = []
-    for signed in SIGNED:
-        table = _table(signed)
-        for row in session.execute(select(table)):
-            key = _key_of(table, row)
-            signed_digest = latest.pop((signed.table, key), None)
-            ref = f"{signed.table} {key}"
-            if signed_digest is None or signed_digest == row_digest(signed.table, key, None):
-                found.append(
-                    SignatureProblem(ref, _("was added outside kunnan: no signature covers it"))
-                )
-            elif signed_digest != row_digest(signed.table, key, row._asdict()):
-                found.append(
-                    SignatureProblem(ref, _("was changed outside kunnan after it was signed"))
-                )
-    for (table_name, key), signed_digest in sorted(latest.items()):
-        if signed_digest != row_digest(table_name, key, None):
-            found.append(
-                SignatureProblem(
-                    f"{table_name} {key}", _("was deleted outside kunnan after it was signed")
-                )
-            )
-    return found
+    words = {
+        Drift.ADDED: _("was added outside kunnan: no signature covers it"),
+        Drift.CHANGED: _("was changed outside kunnan after it was signed"),
+        Drift.DELETED: _("was deleted outside kunnan after it was signed"),
+    }
+    return [SignatureProblem(ref, words[kind]) for ref, kind in drift(session, latest)]
 
 
 def _signature_problems(session: Session) -> list[SignatureProblem]:
