@@ -210,7 +210,8 @@ _SKIPPED = re.compile(
     r"|[\w.+-]+@[\w.-]+|\w+://\S+"  # addresses
     r"|(?:[\w.-]*/)+[\w.-]*|[\w-]+\.(?:csv|xlsx|json|html|db|po|txt|rejects)\b"  # paths, files
 )
-_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9_'-]*")
+#: A run of ASCII letters and digits (a hex key id like 291070ee is one run, a code).
+_ASCII_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_'-]*")
 
 
 @cache
@@ -246,6 +247,8 @@ def english_words(text: str) -> list[str]:
     found = []
     for word in _ASCII_WORD.findall(text):
         bare = word.strip("'-")
+        if not any(ch.isalpha() for ch in bare):
+            continue
         if len(bare) < 2 or bare in kept_words() or bare.lower() in kept_words():
             continue
         if bare.isupper() or any(ch.isdigit() or ch == "_" for ch in bare):  # codes, keys
