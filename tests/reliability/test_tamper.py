@@ -13,17 +13,23 @@ change, and ``db verify`` must find it from the signatures.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, Table, UniqueConstraint, and_, func, insert, select
+from sqlalchemy import Connection, Table, UniqueConstraint, and_, func, insert, select, text
 
 from kunnan.db.triggers import SIGNED, SignedTable, expected
-from kunnan.domain.signing import key_text
+from kunnan.domain.events import BUNDLE_FORMAT
+from kunnan.domain.note import Checkpoint as NoteCheckpoint
+from kunnan.domain.note import checkpoint_body, sign_note, verifier_key
+from kunnan.domain.signing import key_from_seed, key_text, public_bytes
 from kunnan.models import Base
 from tests.aid_support import raw, sql
 from tests.conftest import CITY_STAFF, STAFFED, ledger_fixture
@@ -161,6 +167,27 @@ def _build(ledger: Ledger) -> None:
     review("identify", "publicize", "H000003", "--from", day)
     approve("identify", "confirm", "H000003", "--by", "baiyin", "--on", "2020-02-10")
     approve("exit", "moved", "H000003", "--to", "兰州市", "--on", "2020-07-01")
+    _checkpoints_and_witness(ledger, admin)
+
+
+def _checkpoints_and_witness(ledger: Ledger, admin: Callable[..., object]) -> None:
+    """Two checkpoint keys (the first retired), checkpoints, and two county ledgers
+    witnessed, each with a rollback kept as evidence."""
+    admin("ledger", "key", "--origin", "kunnan/白银市总工会")
+    admin("ledger", "checkpoint")
+    admin("ledger", "key")
+    admin("ledger", "checkpoint")
+    folder = Path(tempfile.mkdtemp())
+    for origin in ("kunnan/白银区总工会", "kunnan/平川区总工会"):
+        key = key_from_seed(origin.encode())
+        admin("witness", "add", verifier_key(origin, public_bytes(key)))
+        for size, code in ((9, 0), (4, 5)):  # the second goes back: refused, kept
+            body = checkpoint_body(NoteCheckpoint(origin, size, bytes([size]) * 32))
+            path = folder / f"{size}.json"
+            path.write_text(json.dumps({"format": BUNDLE_FORMAT, "old_size": 0, "proof": [],
+                                        "checkpoint": sign_note(body, origin, key)}))  # fmt: skip
+            done = ledger.run("--operator", CITY_STAFF["admin"], "witness", "update", str(path))
+            assert done.exit_code == code, done.stderr
 
 
 records = ledger_fixture(*STAFFED, ("tamper-records", _build))
@@ -211,6 +238,9 @@ EDITED: dict[str, str | tuple[str, Any]] = {
     "aid_entry": "amount_fen",
     "loan_default": "reason",
     "loan_repayment": "loan_id",
+    "ledger_key": "origin",
+    "witnessed_log": "size",
+    "witness_evidence": "kind",
 }
 
 #: Which rows of a table stand for it, when not all do: the audit rows of a reveal.
@@ -411,3 +441,42 @@ def test_db_verify_names_each_record_changed_outside_kunnan(
     for record in named:
         assert any(_names(p["ref"], record) for p in problems), (record, problems)
     assert records.snapshot() == before
+
+
+# --- the log itself ------------------------------------------------------------------------
+
+
+def _log(connection: Connection, *statements: tuple[str, dict[str, Any]]) -> None:
+    for statement, params in statements:
+        connection.execute(text(statement), params)
+
+
+#: Raw SQL on the event log (and its checkpoints), and the records db verify must name.
+LOG_TAMPERING: dict[str, tuple[list[tuple[str, dict[str, Any]]], list[str]]] = {
+    "edit": ([("UPDATE log_entry SET digest = :zero WHERE leaf_index = 3", {"zero": bytes(32)})],
+             ["event 3"]),
+    "delete": ([("DELETE FROM log_entry WHERE leaf_index = 3", {})], ["event 4"]),
+    "insert": ([("INSERT INTO log_entry (leaf_index, signature_id, table_name, row_key, digest, "
+                 "recorded_at, leaf_hash) SELECT leaf_index + 1000000, signature_id, table_name, "
+                 "row_key, digest, recorded_at, leaf_hash FROM log_entry WHERE leaf_index = 3",
+                 {})], ["event 1000003"]),
+    "reorder": ([("UPDATE log_entry SET leaf_index = -1 WHERE leaf_index = 3", {}),
+                 ("UPDATE log_entry SET leaf_index = 3 WHERE leaf_index = 4", {}),
+                 ("UPDATE log_entry SET leaf_index = 4 WHERE leaf_index = -1", {})],
+                ["event 3", "event 4"]),
+    "checkpoint": ([("UPDATE checkpoint SET size = size - 1 WHERE id = "
+                     "(SELECT min(id) FROM checkpoint)", {})], ["checkpoint"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("how", sorted(LOG_TAMPERING))
+def test_db_verify_names_each_event_changed_outside_kunnan(records: Ledger, how: str) -> None:
+    statements, named = LOG_TAMPERING[how]
+    table = "checkpoint" if how == "checkpoint" else "log_entry"
+    with _unwatched(records, table) as connection:
+        _log(connection, *statements)
+    result = records.run("db", "verify", "-f", "json")
+    assert result.exit_code == 1, result.stderr
+    refs = [p["ref"] for p in result.rows() if p["check"] == "log"]
+    for record in named:
+        assert any(ref.startswith(record) for ref in refs), (record, refs)

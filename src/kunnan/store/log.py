@@ -177,7 +177,7 @@ def problems(session: Session) -> list[LogProblem]:
                     ),
                 )
             )
-            leaves.extend([b""] * (entry.leaf_index - len(leaves)))
+            leaves.extend([bytes(32)] * (entry.leaf_index - len(leaves)))  # no such leaf
         if bytes(entry.leaf_hash) != leaf_hash(event_data(stored_event(entry))):
             found.append(
                 LogProblem(
