@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.aid_support import sql
 from tests.support import Ledger, invoke, make_id, pg_admin_url
 
 
@@ -46,7 +48,9 @@ def test_verify_passes_a_sound_ledger_and_names_what_is_wrong(baiyin: Ledger) ->
     problems = result.rows()
     refs = {(p["check"], p["ref"]) for p in problems}
     assert ("status-history", "H000002") in refs and ("archive", "H000002") in refs
-    assert result.stderr.startswith("error: 2 problem(s) found")
+    # and the event log: the row is not as its latest event records it
+    assert ("log", "household 2") in refs
+    assert result.stderr.startswith("error: 3 problem(s) found")
 
 
 def test_postgresql_ledgers_are_backed_up_with_the_servers_tools(
@@ -80,8 +84,50 @@ def test_backup_restore_round_trip(filled: Ledger, tmp_path: Path) -> None:
     assert filled.snapshot() != saved
     filled.fails("db", "restore", str(backup), code=5)  # the ledger exists: needs --force
     filled.ok("db", "restore", str(backup), "--force")
-    assert filled.snapshot() == saved
+    restored = filled.snapshot()
+    # the backup's rows, and the restore itself recorded: its audit row, logged as events
+    assert {k: v for k, v in restored.items() if k not in RECORDED} == {
+        k: v for k, v in saved.items() if k not in RECORDED
+    }
+    for table in RECORDED:
+        assert set(saved[table]) < set(restored[table]), table
+    restores = sql(filled, "SELECT entity_ref, changes FROM audit_log WHERE action = 'restore'")
+    assert [row[0] for row in restores] == ["backup.sqlite"]
     filled.ok("db", "verify")
+
+
+#: Where a restore records itself in the restored ledger.
+RECORDED = ("audit_log", "log_entry")
+
+
+def test_a_copy_older_than_the_latest_checkpoint_is_restored_only_as_a_roll_back(
+    filled: Ledger, tmp_path: Path
+) -> None:
+    filled.ok("ledger", "key", "--origin", "kunnan/白银市总工会")
+    backup = tmp_path / "backup.sqlite"
+    filled.ok("db", "backup", str(backup))
+    filled.ok("household", "add", "--name", "后来者", "--id-number", make_id(sequence=99),
+              "--org", "phosphate")  # fmt: skip
+    size = filled.ok("ledger", "checkpoint", "-f", "json").json()["size"]
+    before = filled.snapshot()
+    refused = filled.fails("db", "restore", str(backup), "--force", code=5)
+    assert (
+        "older than the ledger's checkpoint" in refused.stderr and "--roll-back" in refused.stderr
+    )
+    assert filled.snapshot() == before
+    done = filled.ok("db", "restore", str(backup), "--force", "--roll-back")
+    assert "rolled back" in done.stderr
+    ((changes,),) = sql(filled, "SELECT changes FROM audit_log WHERE action = 'restore'")
+    recorded = json.loads(changes) if isinstance(changes, str) else changes
+    assert recorded["rolled_back"] is True and recorded["pinned_size"] == size
+    filled.ok("db", "verify")
+    # a copy holding the checkpoint restores as it always did
+    filled.ok("household", "add", "--name", "再来者", "--id-number", make_id(sequence=98),
+              "--org", "phosphate")  # fmt: skip
+    filled.ok("ledger", "checkpoint")
+    again = tmp_path / "again.sqlite"
+    filled.ok("db", "backup", str(again))
+    filled.ok("db", "restore", str(again), "--force")
 
 
 def test_backup_never_overwrites_or_follows_links(filled: Ledger, tmp_path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from kunnan.i18n import _, p_
 from kunnan.ui.columns import Column
 from kunnan.ui.console import note
 from kunnan.ui.output import OutputFormat
+
+if TYPE_CHECKING:
+    from kunnan.domain.events import Pinned
 
 app = typer.Typer(
     help="The ledger: upgrade, current revision, check, verify, back up, restore, copy.",
@@ -228,11 +231,20 @@ def restore(
     ctx: typer.Context,
     source: Annotated[Path, typer.Argument(help="A backup made with kunnan db backup.")],
     force: ForceOpt = False,
+    roll_back: Annotated[
+        bool,
+        typer.Option(
+            "--roll-back",
+            help="Restore a copy older than the ledger's latest checkpoint (or with another "
+            "history); the restored ledger records that it was rolled back.",
+        ),
+    ] = False,
 ) -> None:
     """Replace the ledger with a backup, after the backup passes kunnan db verify.
 
     The backup is read, never changed. Stop other kunnan users of the ledger
-    while restoring.
+    while restoring. A backup that does not hold what the ledger's latest checkpoint
+    pinned is refused unless --roll-back. The restore is an event of the restored ledger.
 
     Example:
 
@@ -245,12 +257,14 @@ def restore(
     from kunnan.db.maintenance import restore as replace_ledger
     from kunnan.db.revision import HEAD_REVISION
     from kunnan.db.session import is_newer, open_session
-    from kunnan.domain.errors import LedgerNotReady
+    from kunnan.domain.errors import Conflict, LedgerNotReady
     from kunnan.services.db_check import run_checks
+    from kunnan.services.log import record_restore, restore_refusal
 
     location = state(ctx).location
     if not source.is_file():
         raise CheckFailed(_("{path} is not a file", path=source))
+    pinned_here = _pinned(ctx)
     if not looks_like_sqlite(source):
         raise CheckFailed(
             _(
@@ -272,6 +286,7 @@ def restore(
             stored_values_checked(),
         ):
             _count, problems = run_checks(session)
+            refusal = None if problems else restore_refusal(session, pinned_here)
     except LedgerNotReady as error:
         revision = _revision_of(source)
         if revision is None:
@@ -308,8 +323,36 @@ def restore(
                 problem=problems[0].message,
             )
         )
+    if refusal is not None and not roll_back:
+        raise Conflict(refusal, hint=_("--roll-back restores it anyway, and records it"))
     replace_ledger(location, source, force=force)
+    with ledger(ctx, write=True) as session:
+        record_restore(session, source=source.name, pinned_before=pinned_here, refusal=refusal)
     note(_("restored {ledger} from {path}", ledger=location.display, path=source))
+    if refusal is not None:
+        note(_("the ledger was rolled back: {why}", why=refusal))
+
+
+def _pinned(ctx: typer.Context) -> Pinned | None:
+    """What the ledger being replaced had pinned by its latest checkpoint; None when it has
+    none, or cannot be read (a damaged ledger is what restoring is for)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kunnan.db.session import open_session
+    from kunnan.domain.errors import KunnanError
+    from kunnan.services.log import pinned
+
+    app = state(ctx)
+    if app.location.path is None or not app.location.path.is_file():
+        return None
+    try:
+        with open_session(
+            app.location, write=False, read_only=True, operator=app.operator,
+            command=ctx.command_path,
+        ) as session:  # fmt: skip
+            return pinned(session)
+    except (KunnanError, SQLAlchemyError, ValueError):
+        return None
 
 
 def _revision_of(path: Path) -> str | None:

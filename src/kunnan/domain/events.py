@@ -83,6 +83,38 @@ def read_event(data: bytes) -> Event:
     return event
 
 
+@dataclass(frozen=True)
+class Pinned:
+    """What a ledger's latest checkpoint pinned: the log's first ``size`` events, with this
+    root, on that day."""
+
+    size: int
+    root: bytes
+    made_on: dt.date
+
+
+def rollback_refusal(pinned: Pinned | None, copy_size: int, copy_root: bytes | None) -> str | None:
+    """Why a copy may not replace a ledger (None: it may): the ledger's latest checkpoint
+    pinned events the copy does not hold, or holds otherwise (``copy_root``: the root of the
+    copy's first ``pinned.size`` events, None when it holds fewer)."""
+    if pinned is None or (copy_size >= pinned.size and copy_root == pinned.root):
+        return None
+    if copy_size < pinned.size:
+        return _(
+            "the copy is older than the ledger's checkpoint of {day}: it holds {n} events, "
+            "the checkpoint pinned {size}, and restoring it would roll the ledger back",
+            day=pinned.made_on.isoformat(),
+            n=copy_size,
+            size=pinned.size,
+        )
+    return _(
+        "the copy's history differs from what the ledger's checkpoint of {day} pinned: its "
+        "first {size} events are not the same",
+        day=pinned.made_on.isoformat(),
+        size=pinned.size,
+    )
+
+
 def not_a_proof() -> InvalidInput:
     return InvalidInput(_("the proof file is not one kunnan ledger prove writes"))
 

@@ -28,11 +28,13 @@ from kunnan.domain.errors import InvalidInput, NotFound, PermissionDenied, RuleV
 from kunnan.domain.events import (
     BUNDLE_FORMAT,
     PROOF_FORMAT,
+    Pinned,
     b64,
     event_data,
     not_a_file,
     not_a_proof,
     read_event,
+    rollback_refusal,
     unb64,
 )
 from kunnan.domain.merkle import (
@@ -218,6 +220,46 @@ def state(session: Session) -> LogState:
         root=root(log.leaf_hashes(session)),
         checkpoint_size=latest.size if latest else None,
         checkpoint_at=latest.made_at.isoformat(timespec="seconds") if latest else None,
+    )
+
+
+# --- restoring a copy ----------------------------------------------------------------------
+
+
+def pinned(session: Session) -> Pinned | None:
+    """What the ledger's latest checkpoint pinned (None: it has none)."""
+    latest = log.latest_checkpoint(session)
+    if latest is None:
+        return None
+    return Pinned(latest.size, bytes(latest.root_hash), latest.made_at.date())
+
+
+def restore_refusal(copy: Session, pinned_here: Pinned | None) -> str | None:
+    """Why the ledger ``copy`` is may not replace one whose latest checkpoint pinned
+    ``pinned_here`` (``domain.events.rollback_refusal``)."""
+    if pinned_here is None:
+        return None
+    size = log.size(copy)
+    top = root(log.leaf_hashes(copy, upto=pinned_here.size)) if size >= pinned_here.size else None
+    return rollback_refusal(pinned_here, size, top)
+
+
+def record_restore(
+    session: Session, *, source: str, pinned_before: Pinned | None, refusal: str | None
+) -> None:
+    """The restore as an event of the restored ledger: from which copy, what the replaced
+    ledger's checkpoint had pinned, and whether this rolled it back (``--roll-back``)."""
+    audit.record(
+        session,
+        action="restore",
+        entity="ledger",
+        entity_ref=source,
+        changes={
+            "pinned_size": pinned_before.size if pinned_before else None,
+            "pinned_root": pinned_before.root.hex() if pinned_before else None,
+            "rolled_back": refusal is not None,
+            "why": refusal,
+        },
     )
 
 
