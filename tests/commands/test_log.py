@@ -249,3 +249,28 @@ def test_a_checkpoint_from_another_key_is_refused_without_evidence(
     before = upper.snapshot()
     upper.fails("witness", "update", str(bundle), code=3)
     assert upper.snapshot() == before
+
+
+def test_the_return_sent_up_carries_the_checkpoint_the_witness_holds(
+    seeded_log: Ledger, upper: Ledger, tmp_path: Path
+) -> None:
+    lower = seeded_log
+    early = tmp_path / "没有检查点.xlsx"
+    lower.ok("--lang", "zh", "export", "upstream", "--year", "2018", "-o", str(early))
+    upper.ok("witness", "add", _keyed(lower, "kunnan/白银区总工会"))
+    upper.fails("witness", "update", str(early), code=3)
+    first = _checkpoint(lower)
+    january = tmp_path / "一月.xlsx"
+    lower.ok("--lang", "zh", "export", "upstream", "--year", "2018", "-o", str(january))
+    upper.ok("witness", "update", str(january))
+    _household(lower, "李四", 12)
+    _checkpoint(lower)
+    _household(lower, "王五", 13)
+    latest = _checkpoint(lower)
+    february = tmp_path / "return.xlsx"
+    lower.ok("export", "upstream", "--year", "2018", "-o", str(february))  # in English
+    assert "checkpoint held" in upper.ok("witness", "update", str(february)).stderr
+    held = upper.ok("witness", "show", "-f", "json").json()["rows"][0]
+    assert held["size"] == latest["size"] > int(str(first["size"]))
+    # the January return again is a rollback now
+    assert "went back" in upper.fails("witness", "update", str(january), code=5).stderr

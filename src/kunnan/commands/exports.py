@@ -715,7 +715,9 @@ def upstream(
     """Write the return a union sends up, an Excel workbook with one sheet per table:
     archived households by category and by main cause, per county or district.
 
-    Counts households archived now that were registered by the end of the year.
+    Counts households archived now that were registered by the end of the year. The
+    ledger's latest checkpoint goes with it, with its consistency proofs: the union above
+    holds it with kunnan witness update.
 
     Example:
 
@@ -723,8 +725,10 @@ def upstream(
         kunnan --lang zh export upstream --year 2018 -o 白银市2018年报.xlsx
     """
     from kunnan.domain.dates import DateError, parse_year
+    from kunnan.domain.events import BUNDLE_FORMAT
     from kunnan.files import check
     from kunnan.services.exports.upstream import UpstreamScope, build_return
+    from kunnan.services.log import CHECKPOINT_SHEET, upstream_text
     from kunnan.sheets.write import fitted, xlsx_file
     from kunnan.store.operators import scoped_org
 
@@ -752,6 +756,10 @@ def upstream(
             sheet = book.sheet(table.title(lang), fitted(headers, rows, _figures(rows)))
             for cells in rows:
                 sheet.row(cells)
+        carried = upstream_text(session)
+        if carried is not None:  # sending the return up is also witnessing the ledger
+            pinned = book.sheet(translate(CHECKPOINT_SHEET, lang), fitted([BUNDLE_FORMAT], []))
+            pinned.row([carried])
     note(
         _(
             "wrote the {year} return ({n} tables) to {path}",

@@ -52,14 +52,17 @@ def update(
     bundle: Annotated[
         Path,
         typer.Argument(
-            metavar="FILE", help="The lower ledger's kunnan ledger checkpoint --since file."
+            metavar="FILE",
+            help="The lower ledger's kunnan ledger checkpoint --since file, or its return (.xlsx).",
         ),
     ],
 ) -> None:
     """Hold a witnessed ledger's new checkpoint, if its proof shows it extends the one held.
 
-    A rollback (a smaller size) or a fork (another root, or no proof that it extends the
-    one held) is refused, exit 5, and kept as evidence (kunnan witness show ORIGIN).
+    The file is the lower ledger's kunnan ledger checkpoint --since file, or the return it
+    sent up (kunnan export upstream, which carries its latest checkpoint). A rollback (a
+    smaller size) or a fork (another root, or no proof that it extends the one held) is
+    refused, exit 5, and kept as evidence (kunnan witness show ORIGIN).
 
     Example:
 
@@ -67,10 +70,10 @@ def update(
         kunnan witness update 区工会检查点.json
     """
     from kunnan.domain.errors import Conflict
-    from kunnan.services.log import read_file
+    from kunnan.services.log import bundle_in_return, read_file
     from kunnan.services.witness import update as offer
 
-    text = read_file(bundle)
+    text = bundle_in_return(bundle) if bundle.suffix.lower() == ".xlsx" else read_file(bundle)
     with ledger(ctx, write=True) as session:
         offered = offer(session, text)
     if offered.refused is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ from kunnan.domain.note import (
     verifier_key,
 )
 from kunnan.domain.signing import fingerprint, new_key, public_bytes
-from kunnan.i18n import _
+from kunnan.i18n import LANGUAGES, N_, _, translate
 from kunnan.models import Checkpoint, LedgerKey, LogEntry, Org
 from kunnan.store import audit, log
 from kunnan.store.signatures import seal
@@ -191,13 +192,82 @@ def bundle(session: Session, made: CheckpointMade, *, since: int) -> dict[str, A
                 since=since,
             )
         )
-    proof = consistency_proof(log.leaf_hashes(session), since) if since > 0 else []
+    return _bundle(session, made.note, made.size, [since])
+
+
+#: How many earlier checkpoints the return sent up carries a proof from.
+UPSTREAM_PROOFS = 12
+#: The return's sheet that carries the checkpoint (its title, translated; one cell holds the
+#: bundle, under the header ``BUNDLE_FORMAT``).
+CHECKPOINT_SHEET = N_("Ledger checkpoint")
+#: The most an Excel cell holds.
+_CELL_MAX = 32767
+
+
+def _bundle(session: Session, note: str, size: int, since: Sequence[int]) -> dict[str, Any]:
+    leaves = log.leaf_hashes(session, upto=size)
     return {
         "format": BUNDLE_FORMAT,
-        "checkpoint": made.note,
-        "old_size": since,
-        "proof": [b64(h) for h in proof],
+        "checkpoint": note,
+        "proofs": [
+            {
+                "old_size": old,
+                "proof": [b64(h) for h in (consistency_proof(leaves, old) if old else [])],
+            }
+            for old in since
+        ],
     }
+
+
+def upstream_bundle(session: Session) -> dict[str, Any] | None:
+    """The latest checkpoint with a consistency proof from each of the checkpoints before it
+    (the latest ``UPSTREAM_PROOFS``), whichever the witness above holds: what the return sent
+    up carries (None: the ledger has no checkpoint)."""
+    latest = log.latest_checkpoint(session)
+    if latest is None:
+        return None
+    earlier = session.scalars(
+        select(Checkpoint.size)
+        .where(Checkpoint.size < latest.size)
+        .distinct()
+        .order_by(Checkpoint.size.desc())
+        .limit(UPSTREAM_PROOFS)
+    ).all()
+    return _bundle(session, latest.note, latest.size, [0, *sorted(earlier)])
+
+
+def upstream_text(session: Session) -> str | None:
+    """``upstream_bundle`` as the one cell of the return's checkpoint sheet, the oldest proofs
+    left out if it would not fit."""
+    carried = upstream_bundle(session)
+    if carried is None:
+        return None
+    while True:
+        text = json.dumps(carried, separators=(",", ":"))
+        if len(text) <= _CELL_MAX or len(carried["proofs"]) <= 1:
+            return text
+        del carried["proofs"][1]
+
+
+def bundle_in_return(path: Path) -> str:
+    """The checkpoint bundle a return sent up carries (``kunnan export upstream``)."""
+    from kunnan.sheets.read import open_table
+
+    for lang in LANGUAGES:
+        try:
+            with open_table(
+                path,
+                sheet=translate(CHECKPOINT_SHEET, lang),
+                is_header=lambda cells: tuple(cells[:1]) == (BUNDLE_FORMAT,),
+            ) as table:
+                for row in table.rows():
+                    if row.cells and isinstance(row.cells[0], str):
+                        return row.cells[0]
+        except InvalidInput:
+            continue
+    raise InvalidInput(
+        _("{path} carries no ledger checkpoint: it was made before the ledger had one", path=path)
+    )
 
 
 @dataclass(frozen=True)
@@ -432,16 +502,19 @@ def check_proof(text: str, key_text: str) -> ProofChecked:
     )
 
 
-def read_bundle(text: str) -> tuple[str, int, list[bytes]]:
-    """A checkpoint bundle's note, the size its proof starts from, and the proof."""
+def read_bundle(text: str) -> tuple[str, dict[int, list[bytes]]]:
+    """A checkpoint bundle's note, and its consistency proofs by the size each starts from."""
     document = _document(text, BUNDLE_FORMAT)
-    note, since, proof = document.get("checkpoint"), document.get("old_size"), document.get("proof")
-    if (
-        not isinstance(note, str)
-        or not isinstance(since, int)
-        or isinstance(since, bool)
-        or since < 0
-        or not isinstance(proof, list)
-    ):
+    note, proofs = document.get("checkpoint"), document.get("proofs")
+    if not isinstance(note, str) or not isinstance(proofs, list):
         raise not_a_file(BUNDLE_FORMAT)
-    return note, since, [unb64(h) for h in proof]
+    found: dict[int, list[bytes]] = {}
+    for item in proofs:
+        since = item.get("old_size") if isinstance(item, dict) else None
+        path = item.get("proof") if isinstance(item, dict) else None
+        if not isinstance(since, int) or isinstance(since, bool) or since < 0:
+            raise not_a_file(BUNDLE_FORMAT)
+        if not isinstance(path, list):
+            raise not_a_file(BUNDLE_FORMAT)
+        found[since] = [unb64(h) for h in path]
+    return note, found

@@ -76,7 +76,7 @@ class Offered:
 def update(session: Session, text: str) -> Offered:
     """Take a witnessed ledger's new checkpoint (a bundle of ``kunnan ledger checkpoint
     --since``), or refuse it and keep it as evidence."""
-    note, since, proof = read_bundle(text)
+    note, proofs = read_bundle(text)
     witnessed = _witnessed(session, _origin_of(note))
     checkpoint = parse_checkpoint(open_note(note, witnessed.origin, witnessed.public_key))
     if checkpoint.origin != witnessed.origin:
@@ -104,17 +104,16 @@ def update(session: Session, text: str) -> Offered:
             origin=witnessed.origin,
             size=held_size,
         )
-    elif since != held_size:
+    elif held_size not in proofs:
         raise InvalidInput(
             _(
-                "the proof starts from size {since}, and the witness holds size {held}: make "
-                "the bundle with kunnan ledger checkpoint --since {held}",
-                since=since,
+                "the file has no proof from size {held}, which the witness holds: make it with "
+                "kunnan ledger checkpoint --since {held}",
                 held=held_size,
             )
         )
     elif not consistency_holds(
-        held_size, checkpoint.size, bytes(held_root), checkpoint.root, proof
+        held_size, checkpoint.size, bytes(held_root), checkpoint.root, proofs[held_size]
     ):
         kind = "fork"
         message = _(
@@ -143,7 +142,9 @@ def update(session: Session, text: str) -> Offered:
             held_size=held_size,
             held_root=bytes(held_root),
             offered_note=note,
-            offered_proof=json.dumps({"old_size": since, "proof": [b64(h) for h in proof]}),
+            offered_proof=json.dumps(
+                {str(size): [b64(h) for h in path] for size, path in sorted(proofs.items())}
+            ),
             recorded_at=at,
         )
     )
