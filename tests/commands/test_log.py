@@ -274,3 +274,11 @@ def test_the_return_sent_up_carries_the_checkpoint_the_witness_holds(
     assert held["size"] == latest["size"] > int(str(first["size"]))
     # the January return again is a rollback now
     assert "went back" in upper.fails("witness", "update", str(january), code=5).stderr
+
+
+def test_ledger_verify_checks_the_log_too(seeded_log: Ledger) -> None:
+    assert seeded_log.ok("ledger", "verify").exit_code == 0
+    sql(seeded_log, "UPDATE org SET name = '假工会' WHERE code = 'phosphate'")
+    result = seeded_log.run("ledger", "verify")
+    assert result.exit_code == 1
+    assert "was changed outside kunnan: it is not as its latest event records it" in result.stdout

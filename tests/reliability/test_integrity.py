@@ -364,7 +364,10 @@ def test_ledger_verify_finds_a_fund_below_zero_on_a_past_date(late: Ledger) -> N
     assert "problem: fund F002 is below zero at the end of 2018-03-01 (-2,000.00 yuan)" in (
         result.stdout
     )
-    assert result.stderr.strip() == "error: ledger verify found 1 problem(s)"
+    # and the event log: the entry and the head are not as their latest events record them
+    assert f"aid_entry {seq}: was changed outside kunnan" in result.stdout
+    assert "ledger_head 1: was changed outside kunnan" in result.stdout
+    assert result.stderr.strip() == "error: ledger verify found 3 problem(s)"
     db_verify = late.run("db", "verify", "-f", "json")
     assert db_verify.exit_code == 1
     assert any("below zero at the end of 2018-03-01" in p["message"] for p in db_verify.rows())

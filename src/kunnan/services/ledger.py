@@ -37,7 +37,7 @@ from kunnan.domain.enums import EntryKind
 from kunnan.domain.money import format_fen
 from kunnan.i18n import _
 from kunnan.models import AidEntry, FundAssertion, LedgerHead
-from kunnan.store import audit
+from kunnan.store import audit, log
 
 
 @cache
@@ -124,7 +124,8 @@ class Verification:
 
 def verify(session: Session, *, expect: str | None = None) -> Verification:
     """Recompute the chain, check the head, every balance assertion and that no fund's balance
-    was below zero at the end of any day.
+    was below zero at the end of any day; and the event log every entry is an event of
+    (``store.log.problems``).
 
     ``expect`` is a head hash written down earlier: it must still be in the chain.
     """
@@ -171,6 +172,8 @@ def verify(session: Session, *, expect: str | None = None) -> Verification:
         )
     assertions, failed = _assertion_problems(session)
     problems.extend(failed)
+    # the event log the chain is part of: each entry is an event, and so is every other change
+    problems.extend(Problem(None, f"{p.ref}: {p.message}") for p in log.problems(session))
     return Verification(count=count, head_hash=previous, assertions=assertions, problems=problems)
 
 
