@@ -1,7 +1,8 @@
 """event log: every change one event of an append-only log, and signed checkpoints of it
 
 Creates ``log_entry`` (one event per row a write changed, in order; append-only), the
-ledger's checkpoint key (``ledger_key``), its signed checkpoints (``checkpoint``), and the
+ledger's own secret that personal data is digested with (``ledger_secret``, made here), its
+checkpoint key (``ledger_key``), its signed checkpoints (``checkpoint``), and the
 lower ledgers it witnesses with the evidence of their rollbacks and forks
 (``witnessed_log``, ``witness_evidence``), with the triggers that note changes of the new
 signed tables and keep the log and the checkpoints append-only. A ledger whose writes are already signed gets its log here: one event per
@@ -18,6 +19,7 @@ Create Date: 2026-12-08
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 import sqlalchemy as sa
 from alembic import op
@@ -61,6 +63,18 @@ def upgrade() -> None:
     )
     op.create_index(
         "ix_log_entry_table_name_row_key", "log_entry", ["table_name", "row_key"], unique=False
+    )
+    op.create_table(
+        "ledger_secret",
+        sa.Column("id", Key, autoincrement=False, nullable=False),
+        sa.Column("secret", sa.LargeBinary(length=32), nullable=False),
+        sa.CheckConstraint("id = 1", name=op.f("ck_ledger_secret_one_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_secret")),
+    )
+    op.execute(
+        sa.table("ledger_secret", sa.column("id"), sa.column("secret"))
+        .insert()
+        .values(id=1, secret=secrets.token_bytes(32))
     )
     op.create_table(
         "ledger_key",
@@ -196,5 +210,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_checkpoint_ledger_key_id"), table_name="checkpoint")
     op.drop_table("checkpoint")
     op.drop_table("ledger_key")
+    op.drop_table("ledger_secret")
     op.drop_index("ix_log_entry_table_name_row_key", table_name="log_entry")
     op.drop_table("log_entry")

@@ -282,3 +282,38 @@ def test_ledger_verify_checks_the_log_too(seeded_log: Ledger) -> None:
     result = seeded_log.run("ledger", "verify")
     assert result.exit_code == 1
     assert "was changed outside kunnan: it is not as its latest event records it" in result.stdout
+
+
+def test_personal_data_enters_the_log_only_as_keyed_digests(seeded_log: Ledger) -> None:
+    from sqlalchemy import create_engine, select, text
+
+    from kunnan.domain.signing import row_digest
+    from kunnan.models import Base
+
+    url = seeded_log.url if "://" in seeded_log.url else f"sqlite:///{seeded_log.url}"
+    from tests.support import pg_admin_url
+
+    engine = create_engine(pg_admin_url(url))
+    try:
+        with engine.connect() as connection:
+            table = Base.metadata.tables["member"]  # typed, as kunnan reads it
+            member = dict(connection.execute(select(table)).mappings().one())
+            (secret,) = connection.execute(text("SELECT secret FROM ledger_secret")).one()
+            (digest,) = connection.execute(
+                text(
+                    "SELECT digest FROM log_entry WHERE table_name = 'member' "
+                    "ORDER BY leaf_index DESC"
+                )
+            ).first() or (None,)
+    finally:
+        engine.dispose()
+    key = str(member["id"])
+    # guessing the ID number against the event's digest needs the ledger's own secret
+    assert bytes(digest) != row_digest("member", key, member)
+    assert bytes(digest) == row_digest("member", key, member, secret=bytes(secret))
+    other = {**member, "id_number": "620402197803150021"}
+    assert row_digest("member", key, other, secret=bytes(secret)) != bytes(digest)
+    # a secret changed by hand shows as every personal row changed
+    sql(seeded_log, "UPDATE ledger_secret SET secret = :zero", zero=bytes(32))
+    assert (f"member {key}", "was changed outside kunnan: it is not as its latest event "
+            "records it") in _log_problems(seeded_log)  # fmt: skip

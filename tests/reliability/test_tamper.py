@@ -184,7 +184,7 @@ def _checkpoints_and_witness(ledger: Ledger, admin: Callable[..., object]) -> No
         for size, code in ((9, 0), (4, 5)):  # the second goes back: refused, kept
             body = checkpoint_body(NoteCheckpoint(origin, size, bytes([size]) * 32))
             path = folder / f"{size}.json"
-            path.write_text(json.dumps({"format": BUNDLE_FORMAT, "old_size": 0, "proof": [],
+            path.write_text(json.dumps({"format": BUNDLE_FORMAT, "proofs": [{"old_size": 0, "proof": []}],
                                         "checkpoint": sign_note(body, origin, key)}))  # fmt: skip
             done = ledger.run("--operator", CITY_STAFF["admin"], "witness", "update", str(path))
             assert done.exit_code == code, done.stderr
@@ -466,13 +466,15 @@ LOG_TAMPERING: dict[str, tuple[list[tuple[str, dict[str, Any]]], list[str]]] = {
                 ["event 3", "event 4"]),
     "checkpoint": ([("UPDATE checkpoint SET size = size - 1 WHERE id = "
                      "(SELECT min(id) FROM checkpoint)", {})], ["checkpoint"]),
+    # the secret personal data is digested with: every member's row no longer matches
+    "secret": ([("UPDATE ledger_secret SET secret = :zero", {"zero": bytes(32)})], ["member"]),
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("how", sorted(LOG_TAMPERING))
 def test_db_verify_names_each_event_changed_outside_kunnan(records: Ledger, how: str) -> None:
     statements, named = LOG_TAMPERING[how]
-    table = "checkpoint" if how == "checkpoint" else "log_entry"
+    table = {"checkpoint": "checkpoint", "secret": "ledger_secret"}.get(how, "log_entry")
     with _unwatched(records, table) as connection:
         _log(connection, *statements)
     result = records.run("db", "verify", "-f", "json")

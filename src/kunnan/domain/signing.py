@@ -1,8 +1,8 @@
 """Signatures (签名): which operator's key recorded each row, and that it was not changed since.
 
 Every write of a ledger with operators registered ends by signing the rows it changed: each
-row's canonical form (its table, its key and every column, sorted, in a versioned encoding)
-is digested, and the list of (table, key, digest) is signed with the operator's Ed25519
+row's canonical form (its table, its key and every column, sorted, in a versioned encoding;
+personal data as keyed digests, ``PERSONAL``) is digested, and the list of (table, key, digest) is signed with the operator's Ed25519
 key (``store.signatures``). A deleted row leaves a tombstone: the digest of its table and
 key with no columns. ``kunnan db verify`` digests every row again and checks each signature
 against the public key the ledger registered for its operator.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,20 @@ from kunnan.domain.errors import PermissionDenied
 from kunnan.i18n import _
 
 #: The version of the row encoding; a new encoding gets a new name, old rows keep theirs.
-ROW_ENCODING = "kunnan-row/1"
+#: Version 2 takes personal data in as keyed digests (``PERSONAL``); a row signed in
+#: version 1 and unchanged since still verifies in it (``digests``).
+ROW_ENCODING = "kunnan-row/2"
+ROW_ENCODING_V1 = "kunnan-row/1"
+
+#: The columns that hold someone's personal data: a row's encoding holds each as a keyed
+#: digest (HMAC-SHA256 with the ledger's own secret), never as it is, so that a digest handed
+#: out in a proof cannot be tried against guessed ID numbers, and erasing the data later
+#: can keep its digest.
+PERSONAL: dict[str, frozenset[str]] = {
+    "member": frozenset({"name", "id_number", "birth_date", "phone"}),
+    "household": frozenset({"address"}),
+    "pairing": frozenset({"contact_name", "contact_phone"}),
+}
 #: The version of the signed message's encoding.
 MESSAGE_ENCODING = "kunnan-signature/1"
 #: Between the parts of a key of more than one column (policy_setting: key/2018-01-01).
@@ -48,14 +62,46 @@ def _dumps(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def canonical_row(table: str, key: str, row: Mapping[str, Any] | None) -> bytes:
-    """The versioned encoding of a row (None: the row was deleted, its tombstone)."""
-    columns = None if row is None else [[name, canonical(row[name])] for name in sorted(row)]
+def keyed(secret: bytes, table: str, key: str, column: str, value: Any) -> str:
+    """A personal value's keyed digest: HMAC-SHA256 with the ledger's secret over the row it
+    is in, its column and its canonical form, in hex."""
+    message = _dumps([table, key, column, canonical(value)])
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def canonical_row(
+    table: str, key: str, row: Mapping[str, Any] | None, *, secret: bytes | None = None
+) -> bytes:
+    """The versioned encoding of a row (None: the row was deleted, its tombstone); with the
+    ledger's ``secret`` version 2, its personal columns as keyed digests, else version 1."""
+    if secret is None:
+        columns = None if row is None else [[name, canonical(row[name])] for name in sorted(row)]
+        return _dumps([ROW_ENCODING_V1, table, key, columns])
+    personal = PERSONAL.get(table, frozenset())
+    columns = None
+    if row is not None:
+        columns = [
+            [name, ["keyed", keyed(secret, table, key, name, row[name])]]
+            if name in personal and row[name] is not None
+            else [name, canonical(row[name])]
+            for name in sorted(row)
+        ]
     return _dumps([ROW_ENCODING, table, key, columns])
 
 
-def row_digest(table: str, key: str, row: Mapping[str, Any] | None) -> bytes:
-    return hashlib.sha256(canonical_row(table, key, row)).digest()
+def row_digest(
+    table: str, key: str, row: Mapping[str, Any] | None, *, secret: bytes | None = None
+) -> bytes:
+    return hashlib.sha256(canonical_row(table, key, row, secret=secret)).digest()
+
+
+def digests(
+    table: str, key: str, row: Mapping[str, Any] | None, secret: bytes | None
+) -> tuple[bytes, ...]:
+    """Every digest a signature or event may give this row as it is: in the current
+    encoding, and in version 1 (written before the ledger had its secret)."""
+    old = row_digest(table, key, row)
+    return (old,) if secret is None else (row_digest(table, key, row, secret=secret), old)
 
 
 @dataclass(frozen=True)

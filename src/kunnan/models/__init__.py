@@ -26,7 +26,14 @@ from kunnan.models.identification import (
     Objection,
     StatusChange,
 )
-from kunnan.models.log import Checkpoint, LedgerKey, LogEntry, WitnessedLog, WitnessEvidence
+from kunnan.models.log import (
+    Checkpoint,
+    LedgerKey,
+    LedgerSecret,
+    LogEntry,
+    WitnessedLog,
+    WitnessEvidence,
+)
 from kunnan.models.operator import Operator
 from kunnan.models.org import Org
 from kunnan.models.pairing import Pairing, PairVisit
@@ -72,6 +79,7 @@ __all__ = [
     "JobPlacement",
     "LedgerHead",
     "LedgerKey",
+    "LedgerSecret",
     "LegalCase",
     "LegalStatusChange",
     "Loan",

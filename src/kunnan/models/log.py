@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kunnan.models.base import Base, Key, UtcDateTime
@@ -32,6 +32,17 @@ class LogEntry(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     #: RFC 6962 leaf hash of the event's encoding (``domain.events.event_data``).
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class LedgerSecret(Base):
+    """The ledger's own secret, which personal data is digested with
+    (``domain.signing.keyed``): one row, made when the ledger is."""
+
+    __tablename__ = "ledger_secret"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Key, primary_key=True, autoincrement=False)
+    secret: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 
 class LedgerKey(Base):

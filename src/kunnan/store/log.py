@@ -25,15 +25,36 @@ from kunnan.domain.audit import AuditContext
 from kunnan.domain.events import Event, event_data
 from kunnan.domain.merkle import leaf_hash, root
 from kunnan.domain.note import open_note, parse_checkpoint
-from kunnan.domain.signing import SignedEntry, key_text, row_digest
+from kunnan.domain.signing import SignedEntry, digests, key_text
 from kunnan.i18n import _
-from kunnan.models import Base, Checkpoint, LedgerHead, LedgerKey, LogEntry, SignedRow, WitnessedLog
+from kunnan.models import (
+    Base,
+    Checkpoint,
+    LedgerHead,
+    LedgerKey,
+    LedgerSecret,
+    LogEntry,
+    SignedRow,
+    WitnessedLog,
+)
 
 
 def when(session: Session) -> dt.datetime:
     """The write's time: its audit context's, else now (a session kunnan opened itself)."""
     found = session.info.get(AUDIT_KEY)
     return found.at if isinstance(found, AuditContext) else dt.datetime.now(dt.UTC)
+
+
+_PERSONAL_KEY = "kunnan.personal_data_key"
+
+
+def secret(session: Session) -> bytes | None:
+    """The ledger's secret for personal data (``domain.signing.keyed``), read once per session."""
+    if _PERSONAL_KEY not in session.info:
+        found = session.scalar(select(LedgerSecret.secret).where(LedgerSecret.id == 1))
+        session.info[_PERSONAL_KEY] = None if found is None else bytes(found)
+    value = session.info[_PERSONAL_KEY]
+    return value if isinstance(value, bytes) else None
 
 
 def is_empty(session: Session) -> bool:
@@ -135,18 +156,19 @@ def drift(session: Session, latest: dict[tuple[str, str], bytes]) -> list[tuple[
     "table key"."""
     remaining = dict(latest)
     found: list[tuple[str, Drift]] = []
+    key_of_ledger = secret(session)
     for signed in SIGNED:
         table = signed_table(signed)
         for row in session.execute(select(table)):
             key = key_of(table, row)
             digest = remaining.pop((signed.table, key), None)
             ref = f"{signed.table} {key}"
-            if digest is None or digest == row_digest(signed.table, key, None):
+            if digest is None or digest in digests(signed.table, key, None, key_of_ledger):
                 found.append((ref, Drift.ADDED))
-            elif digest != row_digest(signed.table, key, row._asdict()):
+            elif digest not in digests(signed.table, key, row._asdict(), key_of_ledger):
                 found.append((ref, Drift.CHANGED))
     for (table_name, key), digest in sorted(remaining.items()):
-        if digest != row_digest(table_name, key, None):
+        if digest not in digests(table_name, key, None, key_of_ledger):
             found.append((f"{table_name} {key}", Drift.DELETED))
     return found
 

@@ -155,6 +155,7 @@ def _changed_rows(session: Session, signed: SignedTable, noted: Sequence[str]) -
 
 
 def _entries(session: Session, baseline: bool) -> list[SignedEntry]:
+    secret = log.secret(session)
     noted: dict[str, set[str]] = defaultdict(set)
     if not baseline:
         for table_name, key in session.execute(
@@ -176,10 +177,14 @@ def _entries(session: Session, baseline: bool) -> list[SignedEntry]:
             key = key_of(table, row)
             seen.add(key)
             entries.append(
-                SignedEntry(signed.table, key, row_digest(signed.table, key, row._asdict()))
+                SignedEntry(
+                    signed.table, key, row_digest(signed.table, key, row._asdict(), secret=secret)
+                )
             )
         for key in sorted(noted.get(signed.table, set()) - seen):  # deleted: its tombstone
-            entries.append(SignedEntry(signed.table, key, row_digest(signed.table, key, None)))
+            entries.append(
+                SignedEntry(signed.table, key, row_digest(signed.table, key, None, secret=secret))
+            )
     return entries
 
 
