@@ -317,3 +317,36 @@ def test_personal_data_enters_the_log_only_as_keyed_digests(seeded_log: Ledger) 
     sql(seeded_log, "UPDATE ledger_secret SET secret = :zero", zero=bytes(32))
     assert (f"member {key}", "was changed outside kunnan: it is not as its latest event "
             "records it") in _log_problems(seeded_log)  # fmt: skip
+
+
+def test_check_proof_refuses_a_truncated_checkpoint_and_a_proof_for_another_size(
+    seeded_log: Ledger, tmp_path: Path
+) -> None:
+    verifier = _keyed(seeded_log)
+    _checkpoint(seeded_log)
+    proof = tmp_path / "proof.json"
+    seeded_log.ok("ledger", "prove", "H000001", "-o", str(proof))
+    good = json.loads(proof.read_text())
+
+    def checked(document: dict[str, object], code: int) -> str:
+        proof.write_text(json.dumps(document))
+        result = seeded_log.run("ledger", "check-proof", str(proof), "--key", verifier)
+        assert result.exit_code == code, result.stderr
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+        return result.stdout + result.stderr
+
+    note = str(good["checkpoint"])
+    checked({**good, "checkpoint": note[: len(note) // 2]}, 3)  # a truncated checkpoint
+    checked({**good, "checkpoint": note.replace("\n", "\n\n", 1)}, 3)  # malformed
+    # the same path claimed for another tree size: the note's size is signed, so say the
+    # event is elsewhere instead
+    moved = json.loads(json.dumps(good))
+    moved["events"][0]["index"] += 1
+    assert "DOES NOT HOLD" in checked(moved, 1)
+    short = json.loads(json.dumps(good))
+    short["events"][0]["proof"] = short["events"][0]["proof"][:-1]
+    assert "DOES NOT HOLD" in checked(short, 1)
+    checked({**good, "events": "nothing"}, 3)
+    checked({**good, "format": "kunnan-proof/9"}, 3)
+    proof.write_text("{")
+    seeded_log.fails("ledger", "check-proof", str(proof), "--key", verifier, code=3)
