@@ -25,7 +25,7 @@ from kunnan.domain.audit import AuditContext
 from kunnan.domain.events import Event, event_data
 from kunnan.domain.merkle import leaf_hash, root
 from kunnan.domain.note import open_note, parse_checkpoint
-from kunnan.domain.signing import SignedEntry, digests, key_text
+from kunnan.domain.signing import SignedEntry, digests, key_text, row_digest
 from kunnan.i18n import _
 from kunnan.models import (
     Base,
@@ -34,6 +34,7 @@ from kunnan.models import (
     LedgerKey,
     LedgerSecret,
     LogEntry,
+    Signature,
     SignedRow,
     WitnessedLog,
 )
@@ -150,27 +151,80 @@ class Drift(enum.Enum):
     DELETED = "deleted"
 
 
-def drift(session: Session, latest: dict[tuple[str, str], bytes]) -> list[tuple[str, Drift]]:
-    """Every row of every signed table whose digest is not ``latest``'s for its (table,
-    key): added (none, or a tombstone), changed, or deleted (a digest but no row); named
-    "table key"."""
-    remaining = dict(latest)
-    found: list[tuple[str, Drift]] = []
+Drifted = list[tuple[str, Drift]]
+_DRIFT = "kunnan.drift"
+
+
+def drift(session: Session, latest: Sequence[dict[tuple[str, str], bytes]]) -> list[Drifted]:
+    """For each map of ``latest`` digests (a signature's, the log's), every row of every
+    signed table whose digest is not that map's for its (table, key): added (none, or a
+    tombstone), changed, or deleted (a digest but no row); named "table key". One pass over
+    the rows for all the maps: each row is digested once (and in version 1 only when the
+    current encoding does not match)."""
+    remaining = [dict(digests_of) for digests_of in latest]
+    found: list[Drifted] = [[] for _ in latest]
     key_of_ledger = secret(session)
     for signed in SIGNED:
         table = signed_table(signed)
         for row in session.execute(select(table)):
             key = key_of(table, row)
-            digest = remaining.pop((signed.table, key), None)
             ref = f"{signed.table} {key}"
-            if digest is None or digest in digests(signed.table, key, None, key_of_ledger):
-                found.append((ref, Drift.ADDED))
-            elif digest not in digests(signed.table, key, row._asdict(), key_of_ledger):
-                found.append((ref, Drift.CHANGED))
-    for (table_name, key), digest in sorted(remaining.items()):
-        if digest not in digests(table_name, key, None, key_of_ledger):
-            found.append((f"{table_name} {key}", Drift.DELETED))
+            current: bytes | None = None
+            every: tuple[bytes, ...] | None = None
+            for left, drifted in zip(remaining, found, strict=True):
+                digest = left.pop((signed.table, key), None)
+                if digest is None:
+                    drifted.append((ref, Drift.ADDED))
+                    continue
+                if current is None:
+                    current = row_digest(signed.table, key, row._asdict(), secret=key_of_ledger)
+                if digest == current:
+                    continue
+                if every is None:
+                    every = digests(signed.table, key, row._asdict(), key_of_ledger)
+                if digest in every:
+                    continue
+                tombstone = digest in digests(signed.table, key, None, key_of_ledger)
+                drifted.append((ref, Drift.ADDED if tombstone else Drift.CHANGED))
+    for left, drifted in zip(remaining, found, strict=True):
+        for (table_name, key), digest in sorted(left.items()):
+            if digest not in digests(table_name, key, None, key_of_ledger):
+                drifted.append((f"{table_name} {key}", Drift.DELETED))
     return found
+
+
+def row_drift(session: Session) -> tuple[Drifted, Drifted]:
+    """How the rows differ from their latest signatures, and from their latest events:
+    ``drift`` once per session for both checks of ``kunnan db verify``."""
+    cached = session.info.get(_DRIFT)
+    if cached is None:
+        signed = latest_signed(session) if signed_any(session) else None
+        logged = None if is_empty(session) else latest_digests(session)
+        maps = [m for m in (signed, logged) if m is not None]
+        results = iter(drift(session, maps))
+        cached = (
+            next(results) if signed is not None else [],
+            next(results) if logged is not None else [],
+        )
+        session.info[_DRIFT] = cached
+    return cached
+
+
+def signed_any(session: Session) -> bool:
+    return bool(session.scalar(select(exists().where(Signature.id.is_not(None)))))
+
+
+def latest_signed(session: Session) -> dict[tuple[str, str], bytes]:
+    """Each row's digest as its latest signature signed it."""
+    latest_ids = select(func.max(SignedRow.id)).group_by(SignedRow.table_name, SignedRow.row_key)
+    return {
+        (table, key): bytes(digest)
+        for table, key, digest in session.execute(
+            select(SignedRow.table_name, SignedRow.row_key, SignedRow.digest).where(
+                SignedRow.id.in_(latest_ids)
+            )
+        )
+    }
 
 
 @dataclass(frozen=True)
@@ -185,7 +239,12 @@ def problems(session: Session) -> list[LogProblem]:
         return []
     found: list[LogProblem] = []
     leaves: list[bytes] = []
-    for entry in session.scalars(select(LogEntry).order_by(LogEntry.leaf_index)):
+    columns = (
+        LogEntry.leaf_index, LogEntry.table_name, LogEntry.row_key, LogEntry.digest,
+        LogEntry.signature_id, LogEntry.recorded_at, LogEntry.leaf_hash,
+    )  # fmt: skip
+    query = select(*columns).order_by(LogEntry.leaf_index).execution_options(yield_per=5000)
+    for entry in session.execute(query):
         ref = _("event {index}", index=entry.leaf_index)
         if entry.leaf_index != len(leaves):
             found.append(
@@ -200,7 +259,11 @@ def problems(session: Session) -> list[LogProblem]:
                 )
             )
             leaves.extend([bytes(32)] * (entry.leaf_index - len(leaves)))  # no such leaf
-        if bytes(entry.leaf_hash) != leaf_hash(event_data(stored_event(entry))):
+        event = Event(
+            entry.leaf_index, entry.table_name, entry.row_key, bytes(entry.digest),
+            entry.signature_id, entry.recorded_at,
+        )  # fmt: skip
+        if bytes(entry.leaf_hash) != leaf_hash(event_data(event)):
             found.append(
                 LogProblem(
                     ref,
@@ -218,9 +281,7 @@ def problems(session: Session) -> list[LogProblem]:
         Drift.CHANGED: _("was changed outside kunnan: it is not as its latest event records it"),
         Drift.DELETED: _("was deleted outside kunnan: its latest event records it"),
     }
-    found.extend(
-        LogProblem(ref, words[kind]) for ref, kind in drift(session, latest_digests(session))
-    )
+    found.extend(LogProblem(ref, words[kind]) for ref, kind in row_drift(session)[1])
     found.extend(_unlogged_signatures(session))
     found.extend(_checkpoint_problems(session, leaves))
     return found

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import BigInteger, cast, delete, exists, func, insert, select, tuple_
+from sqlalchemy import BigInteger, cast, delete, exists, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from kunnan import keys
@@ -47,7 +47,7 @@ from kunnan.domain.signing import (
 from kunnan.i18n import _
 from kunnan.models import Operator, OperatorKey, RowChange, Signature, SignedRow
 from kunnan.store import audit, log
-from kunnan.store.log import Drift, drift, key_of, signed_table
+from kunnan.store.log import Drift, key_of, row_drift, signed_table
 from kunnan.store.operators import find_operator, register_in_use
 
 #: ``session.info`` entries: the key given to sign with, and the signer once resolved.
@@ -262,21 +262,12 @@ def problems(session: Session) -> list[SignatureProblem]:
 
 
 def _row_problems(session: Session) -> list[SignatureProblem]:
-    latest_ids = select(func.max(SignedRow.id)).group_by(SignedRow.table_name, SignedRow.row_key)
-    latest = {
-        (table, key): digest
-        for table, key, digest in session.execute(
-            select(SignedRow.table_name, SignedRow.row_key, SignedRow.digest).where(
-                SignedRow.id.in_(latest_ids)
-            )
-        )
-    }
     words = {
         Drift.ADDED: _("was added outside kunnan: no signature covers it"),
         Drift.CHANGED: _("was changed outside kunnan after it was signed"),
         Drift.DELETED: _("was deleted outside kunnan after it was signed"),
     }
-    return [SignatureProblem(ref, words[kind]) for ref, kind in drift(session, latest)]
+    return [SignatureProblem(ref, words[kind]) for ref, kind in row_drift(session)[0]]
 
 
 def _signature_problems(session: Session) -> list[SignatureProblem]:
