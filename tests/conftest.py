@@ -343,9 +343,9 @@ staffed = ledger_fixture(*STAFFED)
 def session(ledger: Ledger) -> Iterator[Any]:
     """A write session on a fresh ledger, as a command would open it (committed at the end)."""
     from kunnan.db.location import resolve
-    from kunnan.db.session import open_session
+    from tests.support import open_sealed
 
-    with open_session(
+    with open_sealed(
         resolve(ledger.url), write=True, operator="测试员", command="kunnan test"
     ) as opened:
         yield opened

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -215,3 +217,18 @@ def archived_household(cli: Ledger, name: str, sequence: int, org: str) -> str:
     walk_to_notice(cli, code)
     cli.ok("identify", "confirm", code, "--by", "baiyin", "--on", "2018-04-16")
     return code
+
+
+@contextmanager
+def open_sealed(location: Any, **options: Any) -> Iterator[Any]:
+    """A session as ``kunnan.db.session.open_session`` opens it, whose writes are sealed
+    (signed and logged) before it commits, as every command's are
+    (``commands.options.ledger``): what a test writes through the services directly then
+    verifies as kunnan's own."""
+    from kunnan.db.session import open_session
+    from kunnan.store.signatures import seal
+
+    with open_session(location, **options) as session:
+        yield session
+        if options.get("write"):
+            seal(session)

@@ -5,9 +5,11 @@ ledger's own secret that personal data is digested with (``ledger_secret``, made
 checkpoint key (``ledger_key``), its signed checkpoints (``checkpoint``), and the
 lower ledgers it witnesses with the evidence of their rollbacks and forks
 (``witnessed_log``, ``witness_evidence``), with the triggers that note changes of the new
-signed tables and keep the log and the checkpoints append-only. A ledger whose writes are already signed gets its log here: one event per
-signed row, in the order they were signed. A ledger without signatures gets its log at its
-next write, which logs every row as it stands then.
+signed tables and keep the log and the checkpoints append-only.
+
+The log starts here. A ledger whose writes are already signed gets one event per signed row,
+in the order they were signed (its history since signing began); any other ledger, a new one
+too, one event per row as it stands, digested with the new secret.
 
 Going down is refused once a checkpoint exists: what it pinned would go.
 
@@ -26,6 +28,7 @@ from alembic import op
 
 from kunnan.db.triggers import (
     APPEND_ONLY,
+    SIGNED,
     create_append_only,
     create_noting,
     drop_append_only,
@@ -34,6 +37,8 @@ from kunnan.db.triggers import (
 )
 from kunnan.domain.events import Event, event_data
 from kunnan.domain.merkle import leaf_hash
+from kunnan.domain.signing import row_digest
+from kunnan.models.base import UtcDateTime
 
 Key = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
@@ -71,10 +76,11 @@ def upgrade() -> None:
         sa.CheckConstraint("id = 1", name=op.f("ck_ledger_secret_one_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_secret")),
     )
+    secret = secrets.token_bytes(32)
     op.execute(
         sa.table("ledger_secret", sa.column("id"), sa.column("secret"))
         .insert()
-        .values(id=1, secret=secrets.token_bytes(32))
+        .values(id=1, secret=secret)
     )
     op.create_table(
         "ledger_key",
@@ -142,50 +148,82 @@ def upgrade() -> None:
         unique=False,
     )
     connection = op.get_bind()
-    _log_what_is_signed(connection)
+    if not _log_what_is_signed(connection):
+        _log_every_row(connection, secret)
     for table in _GUARDED:
         create_append_only(connection, table)
     create_noting(connection, signed_since(revision))
 
 
-def _log_what_is_signed(connection: sa.Connection) -> None:
+_LOG_TABLE = sa.table(
+    "log_entry",
+    sa.column("leaf_index"),
+    sa.column("signature_id"),
+    sa.column("table_name"),
+    sa.column("row_key"),
+    sa.column("digest"),
+    sa.column("recorded_at", UtcDateTime()),  # stored as kunnan's models store it
+    sa.column("leaf_hash"),
+)
+
+
+def _event_row(index: int, table: str, key: str, digest: bytes, signature_id: int | None,
+               at: dt.datetime) -> dict[str, object]:  # fmt: skip
+    event = Event(index, table, key, digest, signature_id, at)
+    return {
+        "leaf_index": index,
+        "signature_id": signature_id,
+        "table_name": table,
+        "row_key": key,
+        "digest": digest,
+        "recorded_at": at,
+        "leaf_hash": leaf_hash(event_data(event)),
+    }
+
+
+def _log_every_row(connection: sa.Connection, secret: bytes) -> None:
+    """A ledger without signatures (a new one too): every row as it stands, one event each,
+    digested with the new secret as ``store.signatures.seal`` digests them (the baseline)."""
+    from kunnan.models import Base
+    from kunnan.store.log import key_of
+
+    at = dt.datetime.now(dt.UTC)
+    present = sa.inspect(connection)
+    index = 0
+    for signed in SIGNED:
+        table = Base.metadata.tables[signed.table]
+        columns = {c["name"] for c in present.get_columns(signed.table)}
+        chosen = [column for column in table.columns if column.name in columns]
+        values = []
+        for row in connection.execute(sa.select(*chosen)):
+            key = key_of(table, row)
+            digest = row_digest(signed.table, key, row._asdict(), secret=secret)
+            values.append(_event_row(index, signed.table, key, digest, None, at))
+            index += 1
+        for start in range(0, len(values), _BATCH):
+            connection.execute(sa.insert(_LOG_TABLE), values[start : start + _BATCH])
+
+
+def _log_what_is_signed(connection: sa.Connection) -> bool:
     """One event per signed row, in the order they were signed (the ledger's history since
-    its writes were first signed)."""
+    its writes were first signed); False when nothing is signed."""
     rows = connection.execute(
         sa.text(
             "SELECT r.signature_id, r.table_name, r.row_key, r.digest, s.signed_at "
             "FROM signed_row r JOIN signature s ON s.id = r.signature_id ORDER BY r.id"
         )
     )
-    log = sa.table(
-        "log_entry",
-        sa.column("leaf_index"),
-        sa.column("signature_id"),
-        sa.column("table_name"),
-        sa.column("row_key"),
-        sa.column("digest"),
-        sa.column("recorded_at"),
-        sa.column("leaf_hash"),
-    )
     index = 0
     while batch := rows.fetchmany(_BATCH):
-        values = []
-        for signature_id, table_name, row_key, digest, signed_at in batch:
-            at = _utc(signed_at)
-            event = Event(index, table_name, row_key, bytes(digest), signature_id, at)
-            values.append(
-                {
-                    "leaf_index": index,
-                    "signature_id": signature_id,
-                    "table_name": table_name,
-                    "row_key": row_key,
-                    "digest": bytes(digest),
-                    "recorded_at": at,
-                    "leaf_hash": leaf_hash(event_data(event)),
-                }
+        values = [
+            _event_row(
+                index + offset, table_name, row_key, bytes(digest), signature_id, _utc(signed_at)
             )
-            index += 1
-        connection.execute(sa.insert(log), values)
+            for offset, (signature_id, table_name, row_key, digest, signed_at) in enumerate(batch)
+        ]
+        index += len(values)
+        connection.execute(sa.insert(_LOG_TABLE), values)
+    return index > 0
 
 
 def _utc(stored: dt.datetime | str) -> dt.datetime:

@@ -8,12 +8,11 @@ import datetime as dt
 import pytest
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from kunnan.domain.enums import HouseholdStatus
 from kunnan.services.pair import end_active_pairing
 from kunnan.store.households import resolve_household
 from kunnan.store.status import change_status
-from tests.support import Ledger, archived_household, make_id
+from tests.support import Ledger, archived_household, make_id, open_sealed
 
 PHONE = "13893005678"
 
@@ -148,7 +147,7 @@ def test_review_unpaired_lists_exactly_the_unpaired_households(register: Ledger)
 
 def exit_household(cli: Ledger, code: str, on: dt.date, reason: str) -> None:
     """What the exit workflow will do: record status exited and end the pairing, in one transaction."""
-    with open_session(resolve(cli.url), write=True, operator="测试员", command="kunnan exit") as s:
+    with open_sealed(resolve(cli.url), write=True, operator="测试员", command="kunnan exit") as s:
         household = resolve_household(s, code)
         change_status(s, household, status=HouseholdStatus.EXITED, on=on, reason=reason)
         end_active_pairing(s, household, on=on, reason=reason)

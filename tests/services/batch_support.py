@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from tests.conftest import Build, LedgerMaker
-from tests.support import Ledger
+from tests.support import Ledger, open_sealed
 
 IGNORED = {"id", "recorded_at", "updated_at", "created_at", "at", "case_id", "pairing_id"}
 
@@ -56,7 +55,7 @@ def played_both_ways(
         maker.fresh(backend, tmp_path / "b", *chain) as batched,
     ):
         for ledger, play in zip((singly, batched), plays, strict=True):
-            with open_session(
+            with open_sealed(
                 resolve(ledger.url), write=True, operator="李发明", command="kunnan demo"
             ) as session:
                 play(session, plans)

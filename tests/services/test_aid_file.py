@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import select
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from kunnan.domain.errors import KunnanError
 from kunnan.models import AidEntry, Household, Member
 from kunnan.services.aid.grant import grant, live_grants
@@ -29,6 +28,7 @@ from kunnan.store.households import resolve_household
 from tests.aid_support import HEAD_ID, OTHER_HEAD_ID, STUDENT_ID
 from tests.conftest import AID, LedgerMaker
 from tests.services.batch_support import rows
+from tests.support import open_sealed
 
 HEADER = ["户编号", "身份证号", "姓名", "帮扶项目", "受助人", "金额(元)", "资金", "发放日期", "凭证号",
           "特批原因"]  # fmt: skip
@@ -102,7 +102,7 @@ class RowByRow(aid_file.AidFileImporter):
 def imported(url: str, path: Path, importer: type[aid_file.AidFileImporter]) -> ImportReport:
     with (
         open_table(path, is_header=aid_file.is_header) as table,
-        open_session(resolve(url), write=True, operator="李发明", command="kunnan import aid")
+        open_sealed(resolve(url), write=True, operator="李发明", command="kunnan import aid")
         as session,
     ):  # fmt: skip
         header = match_header(table.header, aid_file.AID_COLUMNS)
@@ -126,7 +126,7 @@ def test_a_batch_at_a_time_pays_refuses_and_matches_what_row_by_row_does(
         maker.fresh(backend, tmp_path / "a", *AID) as singly,
         maker.fresh(backend, tmp_path / "b", *AID) as batched,
     ):
-        with open_session(resolve(singly.url), write=True, operator="x", command="x") as session:
+        with open_sealed(resolve(singly.url), write=True, operator="x", command="x") as session:
             archive = session.scalar(select(Household.archive_no).where(Household.id == 1))
         extra = tmp_path / "archive.csv"  # a household named by its archive number
         extra.write_text(

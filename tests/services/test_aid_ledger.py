@@ -28,6 +28,7 @@ from kunnan.services import program as programs
 from kunnan.services.aid import grant as aid
 from kunnan.services.household import register as households
 from kunnan.store import households as found_households
+from kunnan.store.signatures import seal
 from tests.support import make_id
 
 TODAY = dt.date(2026, 11, 28)
@@ -114,6 +115,7 @@ def test_listings_sum_to_their_rows_whatever_is_recorded(
             session, where=aid.AidFilter(household_id=household_id, year=2018)
         )
         assert subtotal == sum(row.amount_fen for row in per_household)
+    seal(session)  # as a command's write ends: its rows signed and logged
     assert ledger.verify(session).problems == []
 
 

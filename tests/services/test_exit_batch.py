@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from kunnan.domain.enums import ExitKind, FollowupOutcome
 from kunnan.domain.errors import KunnanError
 from kunnan.services import exit as one
@@ -19,7 +18,7 @@ from kunnan.services.identify import CostFacts, calculate
 from kunnan.store.households import resolve_household
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
-from tests.support import Ledger, archive_household, make_id
+from tests.support import Ledger, archive_household, make_id, open_sealed
 
 
 def prepare(cli: Ledger) -> None:
@@ -127,7 +126,7 @@ def test_exit_many_refuses_the_whole_batch(
 ) -> None:
     with maker.fresh(backend, tmp_path, *BAIYIN, ("exit-batch", prepare)) as ledger:
         before = ledger.snapshot()
-        with open_session(
+        with open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             with pytest.raises(KunnanError, match=message):
@@ -193,12 +192,12 @@ def test_followup_many_refuses_the_whole_batch(
     maker: LedgerMaker, backend: str, tmp_path: Any, plan: FollowupPlan, message: str
 ) -> None:
     with maker.fresh(backend, tmp_path, *BAIYIN, ("exit-batch", prepare)) as ledger:
-        with open_session(
+        with open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             exit_many(session, PLANS[:3])
         before = ledger.snapshot()
-        with open_session(
+        with open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             with pytest.raises(KunnanError, match=message):
@@ -246,7 +245,7 @@ def test_exit_many_judges_the_months_rule_as_the_exits_one_by_one(
         assert [r["reason"] for r in listed] == [reason, reason]
     with (
         maker.fresh(backend, tmp_path, *chain) as ledger,
-        open_session(
+        open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session,
     ):

@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from kunnan.domain.errors import KunnanError
 from kunnan.schemas import validate
 from kunnan.schemas.aid import GrantCreate
@@ -17,6 +16,7 @@ from kunnan.services.aid import grant as one
 from kunnan.services.aid.grant import GrantPlan, grant_many
 from tests.conftest import AID, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
+from tests.support import open_sealed
 
 TODAY = dt.date(2026, 11, 28)
 STUDENT = 2  # H000001's student (member #2), admitted to university in 2018
@@ -82,7 +82,7 @@ def test_grant_many_refuses_the_whole_batch(
 ) -> None:
     with maker.fresh(backend, tmp_path, *AID) as ledger:
         before = ledger.snapshot()
-        with open_session(
+        with open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             with pytest.raises(KunnanError, match=message):

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from kunnan.domain.enums import ArchiveLevel, Category, Cause, Decision, Step
 from kunnan.domain.errors import RuleViolation
 from kunnan.services import identify as one
@@ -18,7 +17,7 @@ from kunnan.services.identify import History, PlannedStep, identify_many
 from kunnan.store.households import resolve_household
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
-from tests.support import Ledger, make_id
+from tests.support import Ledger, make_id, open_sealed
 
 DAY = dt.date(2018, 4, 2)
 
@@ -135,7 +134,7 @@ def test_the_batch_refuses_what_the_steps_refuse(
             "one visitor": History(1, (PlannedStep(Step.VISIT, DAY, visitors=("甲",)),)),
         }  # fmt: skip
         for name, bad in cases.items():
-            with open_session(
+            with open_sealed(
                 resolve(ledger.url), write=True, operator="x", command="kunnan demo"
             ) as session:
                 with pytest.raises(RuleViolation):

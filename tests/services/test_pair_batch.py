@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from kunnan.domain.enums import VisitKind
 from kunnan.domain.errors import KunnanError
 from kunnan.schemas import validate
@@ -20,7 +19,7 @@ from kunnan.services.pair import PairingPlan, VisitPlan, pair_many
 from kunnan.store.households import resolve_household
 from tests.conftest import BAIYIN, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
-from tests.support import Ledger, archive_household, make_id
+from tests.support import Ledger, archive_household, make_id, open_sealed
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -107,7 +106,7 @@ def test_pair_many_refuses_what_assign_refuses(
 ) -> None:
     with maker.fresh(backend, tmp_path, *BAIYIN, ("pair-batch", prepare)) as ledger:
         before = ledger.snapshot()
-        with open_session(
+        with open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             with pytest.raises(KunnanError):

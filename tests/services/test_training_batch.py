@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from kunnan.db.location import resolve
-from kunnan.db.session import open_session
 from kunnan.domain.errors import KunnanError
 from kunnan.schemas import validate
 from kunnan.schemas.service_aid import EnrolmentCreate, StageCreate
@@ -17,7 +16,7 @@ from kunnan.services import training
 from kunnan.services.training import TraineePlan, train_many
 from tests.conftest import AID, LedgerMaker
 from tests.services.batch_support import played_both_ways, rows
-from tests.support import Ledger
+from tests.support import Ledger, open_sealed
 
 NAMES = {1: "张建国", 2: "张小梅", 3: "李明"}
 TODAY = dt.date(2026, 1, 1)
@@ -118,7 +117,7 @@ def test_train_many_refuses_the_whole_batch(
 ) -> None:
     with maker.fresh(backend, tmp_path, *AID, ("training-batch", classes)) as ledger:
         before = ledger.snapshot()
-        with open_session(
+        with open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             with pytest.raises(KunnanError, match=message):
@@ -135,7 +134,7 @@ def test_a_full_class_refuses_the_batch_that_overfills_it(
                   "--start", "2018-03-01", "--end", "2018-04-30", "--capacity", "2")  # fmt: skip
         ledger.ok("training", "enroll", "C003", "H000001", "--on", "2018-02-10")
         before = ledger.snapshot()
-        with open_session(
+        with open_sealed(
             resolve(ledger.url), write=True, operator="x", command="kunnan demo"
         ) as session:
             with pytest.raises(KunnanError, match=r"C003 \(电工班\) is full: all 2 places"):

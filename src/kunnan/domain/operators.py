@@ -61,7 +61,8 @@ _MONEY = (
 _ADMINISTER = (
     "init", "demo", "db upgrade", "db backup", "db restore", "db copy", "org add",
     "policy set-line", "policy set", "program set", "agreement add", "training class add",
-    "operator add", "operator disable", "db roles sync",
+    "operator add", "operator disable", "db roles sync", "ledger key", "ledger checkpoint",
+    "witness add", "witness update",
 )  # fmt: skip
 #: Every operator makes their own signing key, whatever their role (it signs that write).
 _OWN = ("operator key",)

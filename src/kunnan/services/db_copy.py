@@ -13,7 +13,9 @@ Nothing of the copy is committed before it is verified, in its own transaction: 
 has the same number of rows with the same contents on both sides (a digest of each,
 ``domain.copying``), the schema matches kunnan's models (``kunnan db check``), and the ledger's
 own checks pass (``kunnan db verify``: the hash chain, balances, the append-only triggers, …).
-The append-only triggers refuse UPDATE and DELETE, never INSERT: a copy only inserts. The
+The append-only triggers refuse UPDATE and DELETE, never INSERT: a copy only inserts (the new
+ledger's own first events, logged by its migrations, go first, their triggers set aside and
+put back for that one statement). The
 copy adds no row of its own (not even to the audit log), so that it holds exactly what the
 source holds.
 """
@@ -30,6 +32,7 @@ from kunnan.db import migrate
 from kunnan.db.bulk import insert_rows
 from kunnan.db.location import Location
 from kunnan.db.session import refuse_other_revision, session_on, stored_revision
+from kunnan.db.triggers import APPEND_ONLY, create_append_only, drop_append_only
 from kunnan.domain.copying import TableDigest, TableSummary, copy_difference
 from kunnan.domain.errors import CheckFailed
 from kunnan.i18n import _
@@ -87,9 +90,15 @@ def copy_ledger(
     ``CheckFailed`` (naming the table, or the check) when it is not the same ledger."""
     tell = progress or (lambda _table, _rows: None)
     tables = ledger_tables()
-    for table in reversed(tables):  # what the migrations seeded
+    guarded = {t.table: t for t in APPEND_ONLY}
+    for table in reversed(tables):  # what the migrations seeded (the log's first events too)
         if target.execute(select(exists().select_from(table))).scalar():
-            target.execute(table.delete())
+            if table.name in guarded:  # a new ledger's own, never kept: out of the way
+                drop_append_only(target, guarded[table.name])
+                target.execute(table.delete())
+                create_append_only(target, guarded[table.name])
+            else:
+                target.execute(table.delete())
     copied = []
     # The triggers note every row the copy inserts as a change to sign; the copy holds the
     # source's signatures, so it holds the source's list of changes instead, copied last.

@@ -194,9 +194,7 @@ def seal(session: Session) -> int:
     session.flush()
     signing = register_in_use(session)
     signer = _signer(session) if signing else None
-    baseline = log.is_empty(session) or (
-        signing and not session.scalar(select(exists().where(Signature.id.is_not(None))))
-    )
+    baseline = signing and not session.scalar(select(exists().where(Signature.id.is_not(None))))
     entries = _entries(session, baseline)
     session.execute(delete(RowChange))
     if not entries:
