@@ -7,7 +7,9 @@ with a line in the report header and the summary; with
 KUNNAN_TEST_PG_REQUIRED=1 a missing or unreachable server fails the run.
 The browser tests (the HTML report in Chromium) take the ``browser`` fixture:
 without Chromium they are skipped with a line likewise, and with
-KUNNAN_TEST_BROWSER_REQUIRED=1 a missing Chromium fails the run.
+KUNNAN_TEST_BROWSER_REQUIRED=1 a missing Chromium fails the run. Those that read a
+page's QR code back from a screenshot also take ``qr_reader`` (zbarimg, Debian's
+zbar-tools), skipped and required in the same way.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ SKIP_LINE = "PostgreSQL pass: skipped (set KUNNAN_TEST_PG=postgresql://user@host
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 BROWSER_REQUIRED = os.environ.get("KUNNAN_TEST_BROWSER_REQUIRED") == "1"
 BROWSER_SKIP_LINE = "browser pass: skipped (install Chromium, Debian package chromium, to run it)"
+QR_READER = shutil.which("zbarimg")
+QR_SKIP_LINE = "QR codes read back: skipped (install zbarimg, Debian package zbar-tools, to run it)"
 _counter = itertools.count()
 
 
@@ -69,12 +73,18 @@ def english() -> Iterator[None]:
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     pg = f"PostgreSQL pass: on ({pg_admin_url(PG_URL).split('@')[-1]})" if PG_URL else SKIP_LINE
-    return [pg, f"browser pass: on ({BROWSER})" if BROWSER else BROWSER_SKIP_LINE]
+    return [
+        pg,
+        f"browser pass: on ({BROWSER})" if BROWSER else BROWSER_SKIP_LINE,
+        f"QR codes read back: on ({QR_READER})" if QR_READER else QR_SKIP_LINE,
+    ]
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
     if BROWSER_REQUIRED and not BROWSER:
         pytest.exit("KUNNAN_TEST_BROWSER_REQUIRED=1 but Chromium is not installed", returncode=3)
+    if BROWSER_REQUIRED and not QR_READER:
+        pytest.exit("KUNNAN_TEST_BROWSER_REQUIRED=1 but zbarimg is not installed", returncode=3)
     if PG_REQUIRED and not PG_URL:
         pytest.exit("KUNNAN_TEST_PG_REQUIRED=1 but KUNNAN_TEST_PG is not set", returncode=3)
     if PG_URL:
@@ -92,6 +102,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(SKIP_LINE, yellow=True)
     if not BROWSER:
         terminalreporter.write_line(BROWSER_SKIP_LINE, yellow=True)
+    if not QR_READER:
+        terminalreporter.write_line(QR_SKIP_LINE, yellow=True)
 
 
 @pytest.fixture
@@ -100,6 +112,15 @@ def browser() -> str:
     if not BROWSER:
         pytest.skip(BROWSER_SKIP_LINE)
     return BROWSER
+
+
+@pytest.fixture
+def qr_reader() -> str:
+    """The zbarimg that reads a QR code back from a screenshot; skipped without one, like
+    ``browser`` (and required with it)."""
+    if not QR_READER:
+        pytest.skip(QR_SKIP_LINE)
+    return QR_READER
 
 
 @dataclass

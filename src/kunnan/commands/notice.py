@@ -26,6 +26,7 @@ from kunnan.ui.console import note
 
 if TYPE_CHECKING:
     from kunnan.files import OutputFile
+    from kunnan.services.log import PostedCheckpoint
     from kunnan.services.notice import NoticeLine
 
 app = typer.Typer(
@@ -145,6 +146,7 @@ def export(
 
     Only whitelisted fields are written: never ID numbers, phones, addresses,
     incomes, illnesses, or children's names (children under 14 are counted).
+    Under the list: the ledger's latest checkpoint, with its QR code on a page.
 
     Example:
 
@@ -153,8 +155,10 @@ def export(
         kunnan notice export --aid --program golden-autumn --year 2018 --from 2018-09-10 -o 金秋助学公示.xlsx
     """
     from kunnan.files import check
+    from kunnan.services.log import posted_checkpoint
     from kunnan.services.notice import aid_notice, identification_notice
     from kunnan.store.operators import scoped_org
+    from kunnan.ui.checkpoint import since_note
 
     chosen = output_format or _format_of(out)
     from kunnan.sheets.write import file_encoding
@@ -180,6 +184,7 @@ def export(
         else:
             day = parse_optional_date(batch, option="--batch")
             lines = identification_notice(session, batch=day, households=refs or None, org=scope)
+        pinned = posted_checkpoint(session)
     if not lines:
         raise InvalidInput(_("nothing to post: no household matches this notice"))
     _write(
@@ -191,12 +196,24 @@ def export(
         place=place,
         contact=contact,
         encoding=written,
+        pinned=pinned,
     )
     if aid:
         written = _("wrote a notice of {n} entries to {path}", n=len(lines), path=out)
     else:
         written = _("wrote a notice of {n} households to {path}", n=len(lines), path=out)
     note(written)
+    unsigned = since_note(pinned) if pinned is not None else None
+    if unsigned is not None:
+        note(unsigned)
+
+
+def _checkpoint_rows(pinned: PostedCheckpoint, lang: str) -> list[list[str]]:
+    """A notice file's last rows: a blank one, the sentence naming the checkpoint, and the
+    signed note whole in the cell after its label."""
+    from kunnan.ui.checkpoint import note_label, notice_line
+
+    return [[], [notice_line(pinned, lang)], [note_label(lang), pinned.note]]
 
 
 def _format_of(path: Path) -> NoticeFormat:
@@ -220,23 +237,27 @@ def _write(
     place: str | None,
     contact: str | None,
     encoding: str,
+    pinned: PostedCheckpoint | None,
 ) -> None:
     from kunnan.files import write_atomically
     from kunnan.sheets.write import TEXT_FORMAT, csv_file, fitted, xlsx_file
 
     headers = _headers(aid)
     rows = [_cells(number, line, aid, lang) for number, line in enumerate(lines, start=1)]
+    # Under the list, as text: the checkpoint it was made from, then its whole signed note in
+    # one cell, to copy. The columns are fitted to the list, not to these.
+    footer = _checkpoint_rows(pinned, lang) if pinned is not None else []
     if chosen is NoticeFormat.CSV:
         with csv_file(out, encoding=encoding) as sheet:
             sheet.row(headers)
-            for row in rows:
+            for row in [*rows, *footer]:
                 sheet.row(row)
         return
     if chosen is NoticeFormat.XLSX:
         with xlsx_file(out) as book:
             layout = fitted(headers, rows, [TEXT_FORMAT] * len(headers))
             sheet = book.sheet(p_("sheet", "Notice"), layout)
-            for row in rows:
+            for row in [*rows, *footer]:
                 sheet.row(row)
         return
     from kunnan.ui.html import notice_page
@@ -266,6 +287,7 @@ def _write(
         rows=rows,
         signature=[place or "", last.isoformat()],
         lang=lang,
+        pinned=pinned,
     )
     with write_atomically(out) as temporary:
         temporary.write_text(page, encoding="utf-8")

@@ -44,6 +44,7 @@ from kunnan.ui.reports import Below, Chart, Figures, ReportSpec, Rows, Words
 if TYPE_CHECKING:
     import datetime as dt
 
+    from kunnan.services.log import PostedCheckpoint
     from kunnan.services.report import Report, Scope
     from kunnan.ui.dashboard import Dashboard
 
@@ -599,21 +600,33 @@ def targets(
 
 
 def _dashboard_data(
-    ctx: typer.Context, as_of: str | None, org: str | None, since: int | None
-) -> tuple[Report, tuple[int, str]]:
+    ctx: typer.Context,
+    as_of: str | None,
+    org: str | None,
+    since: int | None,
+    *,
+    checkpoint: bool = False,
+) -> tuple[Report, tuple[int, str], PostedCheckpoint | None]:
+    """The dashboard's figures, the aid ledger's head, and (``checkpoint``: for the page)
+    the latest checkpoint of the log, all read in one session."""
     from kunnan.services.ledger import head
+    from kunnan.services.log import posted_checkpoint
     from kunnan.services.report import dashboard as build
 
     with ledger(ctx, write=False) as session:
         scope = _scope(session, as_of, org)
         report = build(session, scope, since=since if since is not None else scope.as_of.year - 2)
         chain = head(session)
-    return report, chain
+        pinned = posted_checkpoint(session) if checkpoint else None
+    return report, chain, pinned
 
 
-def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
+def _dashboard(
+    report: Report, chain: tuple[int, str], lang: str, pinned: PostedCheckpoint | None = None
+) -> Dashboard:
     """The dashboard model: headline cards, and each report's table as the terminal shows it
-    (the report's own columns) and as the page shows it (fewer columns, with a chart)."""
+    (the report's own columns) and as the page shows it (fewer columns, with a chart); the
+    page's foot names the checkpoint ``pinned``."""
     from kunnan.ui.dashboard import Card, Dashboard, Layout, Section
     from kunnan.ui.reports import labelled
 
@@ -779,6 +792,7 @@ def _dashboard(report: Report, chain: tuple[int, str], lang: str) -> Dashboard:
         cards=cards,
         sections=sections,
         chain=chain,
+        checkpoint=pinned,
     )
 
 
@@ -800,7 +814,7 @@ def dashboard(
     from kunnan.ui.dashboard import show_dashboard as show
     from kunnan.ui.output import write_json
 
-    report, chain = _dashboard_data(ctx, as_of, org, since)
+    report, chain = _dashboard_data(ctx, as_of, org, since)[:2]
     if output is OutputFormat.JSON:
         count, chain_hash = chain
         write_json(
@@ -825,7 +839,7 @@ def show_dashboard(ctx: typer.Context, *, as_of: dt.date, output: OutputFormat) 
     """The dashboard as `report dashboard --as-of` shows it (for `kunnan demo`)."""
     from kunnan.ui.dashboard import show_dashboard as show
 
-    report, chain = _dashboard_data(ctx, as_of.isoformat(), None, None)
+    report, chain = _dashboard_data(ctx, as_of.isoformat(), None, None)[:2]
     shown = view(ctx, output)
     show(_dashboard(report, chain, shown.lang), shown)
 
@@ -847,13 +861,17 @@ def html_report(
         kunnan --lang zh report html -o 白银2018.html --as-of 2018-12-24 --since 2016
     """
     from kunnan.files import check, write_atomically
+    from kunnan.ui.checkpoint import since_note
     from kunnan.ui.console import note
     from kunnan.ui.html import dashboard_page
 
     target = output_file(ctx, out, force=force)
     check(target)  # before the ledger is read
-    report, chain = _dashboard_data(ctx, as_of, org, since)
-    document = dashboard_page(_dashboard(report, chain, state(ctx).lang))
+    report, chain, pinned = _dashboard_data(ctx, as_of, org, since, checkpoint=True)
+    document = dashboard_page(_dashboard(report, chain, state(ctx).lang, pinned))
     with write_atomically(target) as temporary:
         temporary.write_text(document, encoding="utf-8")
     note(_("wrote {path}", path=out))
+    unsigned = since_note(pinned) if pinned is not None else None
+    if unsigned is not None:
+        note(unsigned)

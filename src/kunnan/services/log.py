@@ -11,6 +11,7 @@ inclusion proof), without trusting the ledger's keeper.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -330,6 +331,36 @@ def record_restore(
             "rolled_back": refusal is not None,
             "why": refusal,
         },
+    )
+
+
+@dataclass(frozen=True)
+class PostedCheckpoint:
+    """The latest checkpoint as a notice or report prints it, to pin the ledger's history on
+    the day it is posted: ``note`` is the signed note, byte for byte (its QR code), and
+    ``events_since`` the events written after it, which it does not cover."""
+
+    origin: str
+    size: int
+    root: bytes
+    made_on: dt.date
+    note: str
+    events_since: int
+
+
+def posted_checkpoint(session: Session) -> PostedCheckpoint | None:
+    """The latest checkpoint, for the foot of a notice or report; None without one. Read
+    only: a log grown since is told (``events_since``), never signed here."""
+    latest = log.latest_checkpoint(session)
+    if latest is None:
+        return None
+    return PostedCheckpoint(
+        origin=latest.note.split("\n", 1)[0],  # the note's first line names its ledger
+        size=latest.size,
+        root=bytes(latest.root_hash),
+        made_on=latest.made_at.astimezone().date(),  # the day on the office's clock
+        note=latest.note,
+        events_since=max(log.size(session) - latest.size, 0),
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kunnan.ui.checkpoint import Pinned
 from kunnan.ui.columns import Column
 from kunnan.ui.output import OutputFormat, View, render_rows
 from kunnan.ui.reports import Bars, with_total_label
@@ -59,6 +60,9 @@ class Dashboard:
     sections: tuple[Section, ...]
     #: The aid ledger's head, (entries, hash), which the page prints at its foot.
     chain: tuple[int, str]
+    #: The latest checkpoint of the ledger's log, which the page prints at its foot with its
+    #: QR code (None: the ledger has none).
+    checkpoint: Pinned | None = None
 
 
 def show_dashboard(dashboard: Dashboard, view: View) -> None:
