@@ -159,7 +159,7 @@ def make_checkpoint(session: Session) -> CheckpointMade:
     was written since the latest checkpoint made with the current key (then that one)."""
     key, private = _signing_key(session)
     verifier = verifier_key(key.origin, key.public_key)
-    seal(session)  # a ledger upgraded without signatures logs its rows here
+    seal(session)  # what came before: a staffed ledger's first write signs every row
     latest = log.latest_checkpoint(session)
     if latest is not None and latest.ledger_key_id == key.id and latest.size == log.size(session):
         top = bytes(latest.root_hash)

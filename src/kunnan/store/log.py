@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Table, exists, func, insert, select
 from sqlalchemy.orm import Session
@@ -90,12 +90,30 @@ def append(session: Session, entries: Sequence[SignedEntry], *, signature_id: in
     return start + len(rows)
 
 
-def stored_event(entry: LogEntry) -> Event:
+class StoredEvent(Protocol):
+    """A ``log_entry`` as read: the model, or its columns as a plain row."""
+
+    @property
+    def leaf_index(self) -> int: ...
+    @property
+    def table_name(self) -> str: ...
+    @property
+    def row_key(self) -> str: ...
+    @property
+    def digest(self) -> bytes: ...
+    @property
+    def signature_id(self) -> int | None: ...
+    @property
+    def recorded_at(self) -> dt.datetime: ...
+
+
+def stored_event(entry: StoredEvent) -> Event:
+    """The event a ``log_entry`` row (a model, or its columns as a plain row) holds."""
     return Event(
         entry.leaf_index,
         entry.table_name,
         entry.row_key,
-        entry.digest,
+        bytes(entry.digest),
         entry.signature_id,
         entry.recorded_at,
     )
@@ -259,11 +277,7 @@ def problems(session: Session) -> list[LogProblem]:
                 )
             )
             leaves.extend([bytes(32)] * (entry.leaf_index - len(leaves)))  # no such leaf
-        event = Event(
-            entry.leaf_index, entry.table_name, entry.row_key, bytes(entry.digest),
-            entry.signature_id, entry.recorded_at,
-        )  # fmt: skip
-        if bytes(entry.leaf_hash) != leaf_hash(event_data(event)):
+        if bytes(entry.leaf_hash) != leaf_hash(event_data(stored_event(entry))):
             found.append(
                 LogProblem(
                     ref,

@@ -43,25 +43,31 @@ def root_text(root: bytes) -> str:
 
 def notice_line(pinned: Pinned, lang: str) -> str:
     """The sentence under a notice's list that names the checkpoint it was made from."""
-    return translate(
-        "This notice matches the ledger's checkpoint {origin}: {size} events, root hash "
-        "{root}, signed on {day}.",
-        lang,
-    ).format(
-        origin=pinned.origin,
-        size=pinned.size,
-        root=root_text(pinned.root),
-        day=pinned.made_on.isoformat(),
+    return _pinned_by(
+        translate(
+            "This notice matches the ledger's checkpoint {origin}: {size} events, root hash "
+            "{root}, signed on {day}.",
+            lang,
+        ),
+        pinned,
     )
 
 
 def report_line(pinned: Pinned, lang: str) -> str:
     """The same sentence at the foot of the HTML report."""
-    return translate(
-        "This report matches the ledger's checkpoint {origin}: {size} events, root hash "
-        "{root}, signed on {day}.",
-        lang,
-    ).format(
+    return _pinned_by(
+        translate(
+            "This report matches the ledger's checkpoint {origin}: {size} events, root hash "
+            "{root}, signed on {day}.",
+            lang,
+        ),
+        pinned,
+    )
+
+
+def _pinned_by(sentence: str, pinned: Pinned) -> str:
+    """A translated sentence about the checkpoint, with the checkpoint's facts in it."""
+    return sentence.format(
         origin=pinned.origin,
         size=pinned.size,
         root=root_text(pinned.root),
